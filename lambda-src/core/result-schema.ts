@@ -1,0 +1,128 @@
+/**
+ * The result JSON: one document per call at `<tenant>/YYYY/MM/DD/<call_id>.json` in the results bucket, written
+ * as a single line (the Athena JSON SerDe reads one record per line). Error records (FAILED, REJECTED) use the
+ * same schema and layout. This file is the one definition: the Glue table's columns are generated from
+ * {@link RESULT_COLUMNS} and a test checks that every key of {@link CallResult} has a column.
+ */
+
+export const RESULT_SCHEMA_VERSION = "1.0";
+
+export type CallStatus = "COMPLETED" | "FAILED" | "REJECTED";
+export type SentimentLabel = "POSITIVE" | "NEGATIVE" | "NEUTRAL" | "MIXED";
+
+/** Comprehend's shape, kept from the guide's minimum schema. */
+export interface Sentiment {
+  readonly Sentiment: SentimentLabel;
+  readonly SentimentScore: {
+    readonly Positive: number;
+    readonly Negative: number;
+    readonly Neutral: number;
+    readonly Mixed: number;
+  } | null;
+}
+
+export interface SpeakerStats {
+  /** `spk_0`, `spk_1`, ... for speaker labels; `ch_0`, `ch_1` for channel identification. */
+  readonly label: string;
+  readonly talk_time_seconds: number;
+  readonly word_count: number;
+  readonly sentiment: Sentiment | null;
+}
+
+export interface CallResult {
+  readonly schema_version: string;
+  readonly status: CallStatus;
+  /** Tenant id (also the first key segment and the `tenant` partition). `unassigned` for unknown tenants. */
+  readonly tenant: string;
+  readonly call_id: string;
+  /** Summary text from the model; null when not COMPLETED or the summary failed. */
+  readonly summary: string | null;
+  readonly action_items: readonly string[];
+  readonly risks: readonly string[];
+  /** Whole-call sentiment. */
+  readonly sentiment: Sentiment | null;
+  /** Where the sentiment came from: Comprehend, or the model for languages Comprehend lacks. */
+  readonly sentiment_source: "comprehend" | "model" | null;
+  readonly language_code: string | null;
+  readonly duration_seconds: number | null;
+  /** `speaker_labels`, `channel_identification` or null. */
+  readonly speaker_mode: "speaker_labels" | "channel_identification" | null;
+  readonly speakers: readonly SpeakerStats[];
+  /** Set when status is not COMPLETED (and for partial failures such as an invalid summary). */
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly source_bucket: string;
+  readonly source_key: string;
+  readonly source_version_id: string | null;
+  readonly source_etag: string | null;
+  readonly source_size_bytes: number | null;
+  readonly transcription_job_name: string | null;
+  readonly model_id: string | null;
+  /** When the upload event happened (S3 event time). */
+  readonly uploaded_at: string | null;
+  /** When the transcription job was created / completed (Transcribe's times). */
+  readonly job_started_at: string | null;
+  readonly job_completed_at: string | null;
+  /** When this record was written: the guide's `timestamp`. */
+  readonly timestamp: string;
+}
+
+/** A Glue/Athena column. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly comment: string;
+}
+
+const SENTIMENT_TYPE = "struct<sentiment:string,sentimentscore:struct<positive:double,negative:double,neutral:double,mixed:double>>";
+
+/**
+ * The table's data columns in document order. `tenant` is not here: it is the table's partition key (from the
+ * key's first segment), which Athena fills from the path.
+ */
+export const RESULT_COLUMNS: readonly ResultColumn[] = [
+  { name: "schema_version", type: "string", comment: "Result schema version" },
+  { name: "status", type: "string", comment: "COMPLETED, FAILED or REJECTED" },
+  { name: "call_id", type: "string", comment: "Call id from the uploaded file name" },
+  { name: "summary", type: "string", comment: "Model summary of the call" },
+  { name: "action_items", type: "array<string>", comment: "Action items from the model" },
+  { name: "risks", type: "array<string>", comment: "Risks from the model" },
+  { name: "sentiment", type: SENTIMENT_TYPE, comment: "Whole-call sentiment in Comprehend's shape" },
+  { name: "sentiment_source", type: "string", comment: "comprehend or model" },
+  { name: "language_code", type: "string", comment: "Transcribe language code" },
+  { name: "duration_seconds", type: "double", comment: "Audio duration" },
+  { name: "speaker_mode", type: "string", comment: "speaker_labels or channel_identification" },
+  {
+    name: "speakers",
+    type: `array<struct<label:string,talk_time_seconds:double,word_count:int,sentiment:${SENTIMENT_TYPE}>>`,
+    comment: "Per speaker or channel talk time and sentiment",
+  },
+  { name: "error", type: "struct<code:string,message:string>", comment: "Error code and message when not COMPLETED" },
+  { name: "source_bucket", type: "string", comment: "Input bucket" },
+  { name: "source_key", type: "string", comment: "Uploaded object key" },
+  { name: "source_version_id", type: "string", comment: "Uploaded object version" },
+  { name: "source_etag", type: "string", comment: "Uploaded object ETag" },
+  { name: "source_size_bytes", type: "bigint", comment: "Uploaded object size" },
+  { name: "transcription_job_name", type: "string", comment: "Amazon Transcribe job" },
+  { name: "model_id", type: "string", comment: "Bedrock model or inference profile" },
+  { name: "uploaded_at", type: "string", comment: "Upload event time (ISO 8601)" },
+  { name: "job_started_at", type: "string", comment: "Transcription job creation time (ISO 8601)" },
+  { name: "job_completed_at", type: "string", comment: "Transcription job completion time (ISO 8601)" },
+  { name: "timestamp", type: "string", comment: "Time this record was written (ISO 8601)" },
+];
+
+/** The partition keys of the results table, in order. */
+export const RESULT_PARTITION_KEYS: readonly ResultColumn[] = [
+  { name: "tenant", type: "string", comment: "Tenant id (first key segment)" },
+  { name: "call_date", type: "string", comment: "yyyy/MM/dd of the call (key segments 2-4)" },
+];
+
+/** The tenant value and results prefix for uploads that name no configured tenant. */
+export const UNASSIGNED_TENANT = "unassigned";
+
+/** `<tenant>/YYYY/MM/DD/<call_id>.json` for a UTC date. */
+export function resultKey(tenant: string, date: Date, callId: string): string {
+  const y = date.getUTCFullYear();
+  const m = String(date.getUTCMonth() + 1).padStart(2, "0");
+  const d = String(date.getUTCDate()).padStart(2, "0");
+  return `${tenant}/${y}/${m}/${d}/${callId}.json`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Loads and validates environment configuration files. A bad file fails here, before any construct exists,
+ * with one line per problem naming the file and the field.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { configSchema, type CciLiteConfig } from "./schema";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid configuration ${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function fieldPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+}
+
+/** Validates an already-parsed document; `file` only labels the messages. */
+export function parseConfig(raw: unknown, file: string): CciLiteConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((i) => {
+        if (i.code === "unrecognized_keys") {
+          const where = fieldPath(i.path);
+          return `${i.keys.map((k) => (where ? `${where}.${k}` : k)).join(", ")}: unknown field`;
+        }
+        return `${fieldPath(i.path) || "(root)"}: ${i.message}`;
+      }),
+    );
+  }
+  const cfg = result.data;
+  const base = path.basename(file, ".json");
+  if (file.endsWith(".json") && base !== cfg.environment) {
+    throw new ConfigError(file, [`environment: is "${cfg.environment}" but the file is named ${base}.json (they must match)`]);
+  }
+  return cfg;
+}
+
+/** Reads and validates one configuration file. */
+export function loadConfigFile(file: string): CciLiteConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(file, [`cannot be read: ${(e as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, [`is not valid JSON: ${(e as Error).message}`]);
+  }
+  return parseConfig(raw, file);
+}
+
+/**
+ * Loads the environments to synthesize: every `config/<env>.json`, or only those named in `CCI_LITE_ENVS`
+ * (comma-separated). All of them must share one account: the bootstrap stack belongs to that account.
+ */
+export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_ENVS): CciLiteConfig[] {
+  const available = fs
+    .readdirSync(configDir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => path.basename(f, ".json"))
+    .sort();
+  const wanted = only ? only.split(",").map((s) => s.trim()).filter(Boolean) : available;
+  for (const w of wanted) {
+    if (!available.includes(w)) {
+      throw new ConfigError(path.join(configDir, `${w}.json`), [`does not exist (CCI_LITE_ENVS names it; available: ${available.join(", ") || "none"})`]);
+    }
+  }
+  if (wanted.length === 0) throw new ConfigError(configDir, ["holds no <environment>.json file"]);
+  const configs = wanted.map((w) => loadConfigFile(path.join(configDir, `${w}.json`)));
+  const accounts = [...new Set(configs.map((c) => c.accountId))];
+  if (accounts.length > 1) {
+    throw new ConfigError(configDir, [
+      `accountId: environments span accounts ${accounts.join(", ")}; synthesize one account at a time with CCI_LITE_ENVS`,
+    ]);
+  }
+  const repos = [...new Set(configs.map((c) => c.github.repository))];
+  if (repos.length > 1) {
+    throw new ConfigError(configDir, [`github.repository: environments name different repositories (${repos.join(", ")})`]);
+  }
+  return configs;
+}

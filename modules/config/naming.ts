@@ -1,0 +1,93 @@
+/**
+ * Every name and ARN derived from the configuration, in one place. ARNs are built from names (not read from
+ * resource attributes) so that every policy is fully known in an offline plan.
+ */
+import { jobNamePrefix } from "../../lambda-src/core/job-name";
+import { configParameterPath } from "../../lambda-src/core/tenant-settings";
+import { INFERENCE_PROFILE_DESTINATIONS, type CciLiteConfig } from "./schema";
+
+export interface Naming {
+  /** `<prefix>-<env>`: the stem of most resource names. */
+  readonly stem: string;
+  readonly stackName: string;
+  readonly inputBucket: string;
+  readonly resultsBucket: string;
+  readonly inputBucketArn: string;
+  readonly resultsBucketArn: string;
+  readonly keyAlias: string;
+  readonly transcribeRoleName: string;
+  readonly transcribeRoleArn: string;
+  readonly glueDatabase: string;
+  readonly resultsTable: string;
+  readonly workgroup: string;
+  readonly alarmTopic: string;
+  readonly configPath: string;
+  readonly jobNamePrefix: string;
+  /** Prefix of the results bucket for Transcribe output. */
+  readonly tmpPrefix: string;
+  /** Prefix of the results bucket for Athena query results. */
+  readonly athenaPrefix: string;
+  /** Results prefix for uploads that name no configured tenant. */
+  readonly unassignedPrefix: string;
+  roleName(purpose: string): string;
+  roleArn(purpose: string): string;
+  functionName(handler: string): string;
+  logGroupName(handler: string): string;
+}
+
+export function naming(cfg: CciLiteConfig): Naming {
+  const stem = `${cfg.namePrefix}-${cfg.environment}`;
+  const bucket = (kind: string) => `${stem}-${kind}-${cfg.accountId}-${cfg.region}`;
+  const inputBucket = cfg.buckets.input ?? bucket("input");
+  const resultsBucket = cfg.buckets.results ?? bucket("results");
+  const roleName = (purpose: string) => `${stem}-${purpose}`;
+  const roleArn = (purpose: string) => `arn:aws:iam::${cfg.accountId}:role/${roleName(purpose)}`;
+  const functionName = (handler: string) => `${stem}-${handler}`;
+  return {
+    stem,
+    stackName: `cci-lite-${cfg.environment}`,
+    inputBucket,
+    resultsBucket,
+    inputBucketArn: `arn:aws:s3:::${inputBucket}`,
+    resultsBucketArn: `arn:aws:s3:::${resultsBucket}`,
+    keyAlias: `alias/${stem}-master-key`,
+    transcribeRoleName: roleName("transcribe-access"),
+    transcribeRoleArn: roleArn("transcribe-access"),
+    glueDatabase: stem.replace(/-/g, "_"),
+    resultsTable: "call_results",
+    workgroup: stem,
+    alarmTopic: `${stem}-alarms`,
+    configPath: configParameterPath(cfg.environment),
+    jobNamePrefix: jobNamePrefix(cfg.namePrefix, cfg.environment),
+    tmpPrefix: "tmp/",
+    athenaPrefix: "athena-results/",
+    unassignedPrefix: "unassigned/",
+    roleName,
+    roleArn,
+    functionName,
+    logGroupName: (handler: string) => `/aws/lambda/${functionName(handler)}`,
+  };
+}
+
+/** Region the Bedrock runtime is called in. */
+export function bedrockRegion(cfg: CciLiteConfig): string {
+  return cfg.bedrock.region ?? cfg.region;
+}
+
+/**
+ * ARNs `bedrock:InvokeModel` must allow for the configured model: the inference profile in its source region
+ * and the foundation model in every destination region, or the foundation model alone.
+ */
+export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
+  const model = cfg.bedrock.modelId;
+  const region = bedrockRegion(cfg);
+  const m = /^([a-z]+)\.([a-z0-9-]+\..+)$/.exec(model);
+  const isProfile = m !== null && (m[1] === "global" || m[1] in INFERENCE_PROFILE_DESTINATIONS || cfg.bedrock.destinationRegions !== undefined);
+  if (!isProfile || !m) return [`arn:aws:bedrock:${region}::foundation-model/${model}`];
+  const foundation = m[2];
+  const destinations = cfg.bedrock.destinationRegions ?? (m[1] === "global" ? ["*"] : INFERENCE_PROFILE_DESTINATIONS[m[1]]);
+  return [
+    `arn:aws:bedrock:${region}:${cfg.accountId}:inference-profile/${model}`,
+    ...destinations.map((r) => `arn:aws:bedrock:${r}::foundation-model/${foundation}`),
+  ];
+}
