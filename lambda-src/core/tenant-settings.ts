@@ -38,3 +38,23 @@ export function tenantParameterName(environment: string, tenantId: string): stri
 export function modelsParameterName(environment: string): string {
   return `${configParameterPath(environment)}/models`;
 }
+
+/**
+ * Parses the SSM tenant document, tolerating missing optional fields (redaction off, 2 speakers, 30 days).
+ * Throws on a document that cannot be used (no languages, more than five, not JSON).
+ */
+export function parseTenantSettings(tenantId: string, json: string): TenantSettings {
+  const raw = JSON.parse(json) as Partial<Record<keyof TenantSettings, unknown>>;
+  const languages = raw.languages;
+  if (!Array.isArray(languages) || languages.length < 1 || languages.length > 5 || !languages.every((l) => typeof l === "string")) {
+    throw new Error(`Tenant ${tenantId}: "languages" must be 1-5 Transcribe language codes`);
+  }
+  const max = typeof raw.max_speakers === "number" && Number.isFinite(raw.max_speakers) ? raw.max_speakers : 2;
+  return {
+    tenant_id: typeof raw.tenant_id === "string" && raw.tenant_id ? raw.tenant_id : tenantId,
+    languages: languages as TranscribeLanguage[],
+    redact_pii: raw.redact_pii === true,
+    max_speakers: Math.min(30, Math.max(2, Math.floor(max))),
+    results_retention_days: typeof raw.results_retention_days === "number" ? raw.results_retention_days : 30,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Powertools Logger and Metrics, one instance each per container. Service name, namespace and log level come
+ * from POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL. The only metric
+ * dimension is the default `service`.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+
+export const logger = new Logger();
+export const metrics = new Metrics();
+
+export const METRIC = {
+  CallsStarted: "CallsStarted",
+  CallsCompleted: "CallsCompleted",
+  CallsFailed: "CallsFailed",
+  CallsRejected: "CallsRejected",
+  JobsStuck: "JobsStuck",
+  CallsReconciled: "CallsReconciled",
+  ProcessingLatency: "ProcessingLatency",
+} as const;
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+export function count(name: Exclude<MetricName, "ProcessingLatency">, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+export function latency(ms: number): void {
+  metrics.addMetric(METRIC.ProcessingLatency, MetricUnit.Milliseconds, ms);
+}
+
+const RECORD_KEYS = ["tenant", "call_id", "job_name"] as const;
+
+/** Per-record log keys (tenant, call_id, job_name); undefined values are not added. */
+export function setRecordKeys(keys: Partial<Record<(typeof RECORD_KEYS)[number], string | undefined>>): void {
+  const defined = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  logger.appendKeys(defined);
+}
+
+export function clearRecordKeys(): void {
+  logger.removeKeys([...RECORD_KEYS]);
+}
+
+/** Flushes stored metrics (EMF to stdout); never throws into the handler. */
+export function publishMetrics(): void {
+  try {
+    metrics.publishStoredMetrics();
+  } catch (e) {
+    logger.warn("Publishing metrics failed", { error: e as Error });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Error codes written to result records, and classification of AWS SDK errors by name / HTTP status (so the
+ * pure core and tests do not depend on SDK exception classes).
+ */
+export const ERROR_CODES = {
+  // start (REJECTED)
+  INVALID_KEY: "INVALID_KEY",
+  UNKNOWN_TENANT: "UNKNOWN_TENANT",
+  KEY_OUTSIDE_CALLS: "KEY_OUTSIDE_CALLS",
+  UNSUPPORTED_FORMAT: "UNSUPPORTED_FORMAT",
+  EMPTY_OBJECT: "EMPTY_OBJECT",
+  TOO_LARGE: "TOO_LARGE",
+  OBJECT_NOT_FOUND: "OBJECT_NOT_FOUND",
+  S3_ACCESS_DENIED: "S3_ACCESS_DENIED",
+  UNEXPECTED_BUCKET: "UNEXPECTED_BUCKET",
+  TRANSCRIBE_BAD_REQUEST: "TRANSCRIBE_BAD_REQUEST",
+  // analyze / reconcile (FAILED)
+  TRANSCRIBE_FAILED: "TRANSCRIBE_FAILED",
+  TRANSCRIPT_NOT_FOUND: "TRANSCRIPT_NOT_FOUND",
+  TRANSCRIPT_INVALID: "TRANSCRIPT_INVALID",
+  EMPTY_TRANSCRIPT: "EMPTY_TRANSCRIPT",
+  SUMMARY_INVALID: "SUMMARY_INVALID",
+  MODEL_NOT_FOUND: "MODEL_NOT_FOUND",
+  MODEL_ACCESS_DENIED: "MODEL_ACCESS_DENIED",
+  MODEL_REQUEST_INVALID: "MODEL_REQUEST_INVALID",
+  JOB_STUCK: "JOB_STUCK",
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+interface AwsLikeError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+  $retryable?: unknown;
+}
+
+export function errorName(err: unknown): string {
+  const e = (err ?? {}) as AwsLikeError;
+  return e.name ?? e.Code ?? e.code ?? "Error";
+}
+
+export function errorMessage(err: unknown): string {
+  const e = (err ?? {}) as AwsLikeError;
+  return (e.message || errorName(err)).slice(0, 1000);
+}
+
+export function httpStatus(err: unknown): number | undefined {
+  return ((err ?? {}) as AwsLikeError).$metadata?.httpStatusCode;
+}
+
+const THROTTLE = new Set([
+  "ThrottlingException", "Throttling", "TooManyRequestsException", "SlowDown", "RequestLimitExceeded",
+  "ThrottledException", "ProvisionedThroughputExceededException", "LimitExceededException",
+]);
+const SERVER = new Set([
+  "InternalServerException", "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
+  "ServiceUnavailableException", "ServiceUnavailableError", "ModelNotReadyException", "ModelTimeoutException",
+  "TimeoutError", "RequestTimeout", "RequestTimeoutException",
+]);
+
+/** Throttling, quota (Transcribe `LimitExceededException`), 5xx and timeouts: retry later. */
+export function isRetryable(err: unknown): boolean {
+  const n = errorName(err);
+  const s = httpStatus(err);
+  return THROTTLE.has(n) || SERVER.has(n) || (s !== undefined && (s >= 500 || s === 429)) || ((err ?? {}) as AwsLikeError).$fault === "server";
+}
+
+export function isNotFound(err: unknown): boolean {
+  const n = errorName(err);
+  return n === "NoSuchKey" || n === "NotFound" || n === "NoSuchVersion" || httpStatus(err) === 404;
+}
+
+export function isAccessDenied(err: unknown): boolean {
+  const n = errorName(err);
+  return n === "AccessDenied" || n === "AccessDeniedException" || n === "Forbidden" || httpStatus(err) === 403;
+}

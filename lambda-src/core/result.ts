@@ -1,0 +1,88 @@
+/**
+ * Building and serialising {@link CallResult} records (results and error records share the schema).
+ */
+import { RESULT_SCHEMA_VERSION, type CallResult, type CallStatus, type Sentiment, type SpeakerStats } from "./result-schema";
+
+export interface SourceInfo {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string | null;
+  readonly etag?: string | null;
+  readonly size?: number | null;
+}
+
+export interface RecordBase {
+  readonly tenant: string;
+  readonly callId: string;
+  readonly source: SourceInfo;
+  readonly jobName?: string | null;
+  readonly modelId?: string | null;
+  readonly uploadedAt?: string | null;
+  readonly jobStartedAt?: string | null;
+  readonly jobCompletedAt?: string | null;
+  readonly now: Date;
+}
+
+export interface AnalysisFields {
+  readonly summary?: string | null;
+  readonly actionItems?: readonly string[];
+  readonly risks?: readonly string[];
+  readonly sentiment?: Sentiment | null;
+  readonly sentimentSource?: "comprehend" | "model" | null;
+  readonly languageCode?: string | null;
+  readonly durationSeconds?: number | null;
+  readonly speakerMode?: CallResult["speaker_mode"];
+  readonly speakers?: readonly SpeakerStats[];
+}
+
+export function buildResult(
+  status: CallStatus,
+  base: RecordBase,
+  analysis: AnalysisFields = {},
+  error: { code: string; message: string } | null = null,
+): CallResult {
+  return {
+    schema_version: RESULT_SCHEMA_VERSION,
+    status,
+    tenant: base.tenant,
+    call_id: base.callId,
+    summary: analysis.summary ?? null,
+    action_items: [...(analysis.actionItems ?? [])],
+    risks: [...(analysis.risks ?? [])],
+    sentiment: analysis.sentiment ?? null,
+    sentiment_source: analysis.sentimentSource ?? null,
+    language_code: analysis.languageCode ?? null,
+    duration_seconds: analysis.durationSeconds ?? null,
+    speaker_mode: analysis.speakerMode ?? null,
+    speakers: [...(analysis.speakers ?? [])],
+    error: error ? { code: error.code, message: error.message.slice(0, 2000) } : null,
+    source_bucket: base.source.bucket,
+    source_key: base.source.key,
+    source_version_id: base.source.versionId ?? null,
+    source_etag: base.source.etag ? base.source.etag.replace(/"/g, "") : null,
+    source_size_bytes: base.source.size ?? null,
+    transcription_job_name: base.jobName ?? null,
+    model_id: base.modelId ?? null,
+    uploaded_at: base.uploadedAt ?? null,
+    job_started_at: base.jobStartedAt ?? null,
+    job_completed_at: base.jobCompletedAt ?? null,
+    timestamp: base.now.toISOString(),
+  };
+}
+
+/** One line of JSON (the Athena JSON SerDe reads one record per line), newline-terminated. */
+export function serializeResult(r: CallResult): string {
+  return `${JSON.stringify(r)}\n`;
+}
+
+/** S3 user metadata stored with every record: used for the idempotency check without reading the body. */
+export function resultMetadata(r: CallResult): Record<string, string> {
+  return { status: r.status, "job-name": r.transcription_job_name ?? "" };
+}
+
+/** Milliseconds from upload to now, or undefined when the upload time is unknown / unparsable. */
+export function latencyMs(uploadedAt: string | null | undefined, now: Date): number | undefined {
+  if (!uploadedAt) return undefined;
+  const t = Date.parse(uploadedAt);
+  return Number.isFinite(t) && now.getTime() >= t ? now.getTime() - t : undefined;
+}

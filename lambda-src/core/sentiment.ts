@@ -1,0 +1,126 @@
+/**
+ * Comprehend sentiment limits and helpers: UTF-8 byte chunking (DetectSentiment takes at most 5,000 bytes,
+ * BatchDetectSentiment at most 25 such documents) and byte-weighted aggregation of chunk results.
+ */
+import type { Sentiment, SentimentLabel } from "./result-schema";
+
+export const COMPREHEND_MAX_BYTES = 5000;
+export const COMPREHEND_BATCH_SIZE = 25;
+
+export function utf8Bytes(s: string): number {
+  return Buffer.byteLength(s, "utf8");
+}
+
+function sentences(text: string): string[] {
+  const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: { granularity: string }) => { segment(s: string): Iterable<{ segment: string }> } }).Segmenter;
+  if (Seg) return Array.from(new Seg(undefined, { granularity: "sentence" }).segment(text), (s) => s.segment);
+  // Fallback: split after . ! ? and CJK full stops, keeping the separator and following whitespace.
+  return text.split(/(?<=[.!?\u3002\uff01\uff1f]+\s*)/u).filter((s) => s.length > 0);
+}
+
+/** Splits a string at code-point boundaries into pieces of at most maxBytes (never splits a character). */
+function splitCodePoints(s: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let curBytes = 0;
+  for (const ch of s) {
+    const b = utf8Bytes(ch);
+    if (curBytes + b > maxBytes && cur) {
+      out.push(cur);
+      cur = "";
+      curBytes = 0;
+    }
+    cur += ch;
+    curBytes += b;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Greedily packs pieces (each <= maxBytes) into chunks of at most maxBytes. */
+function pack(pieces: readonly string[], maxBytes: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let curBytes = 0;
+  for (const p of pieces) {
+    const b = utf8Bytes(p);
+    if (curBytes + b > maxBytes && cur) {
+      out.push(cur);
+      cur = "";
+      curBytes = 0;
+    }
+    cur += p;
+    curBytes += b;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/**
+ * Chunks text into pieces of at most `maxBytes` UTF-8 bytes: on sentence boundaries, a sentence longer than
+ * the limit on whitespace, a word longer than the limit on code points. Lossless: `chunks.join("") === text`.
+ */
+export function chunkText(text: string, maxBytes = COMPREHEND_MAX_BYTES): string[] {
+  if (maxBytes < 4) throw new Error("maxBytes must be at least 4 (one UTF-8 character)");
+  if (text === "") return [];
+  if (utf8Bytes(text) <= maxBytes) return [text];
+  const pieces: string[] = [];
+  for (const sentence of sentences(text)) {
+    if (utf8Bytes(sentence) <= maxBytes) {
+      pieces.push(sentence);
+      continue;
+    }
+    for (const word of sentence.split(/(?<=\s)/u)) {
+      if (utf8Bytes(word) <= maxBytes) pieces.push(word);
+      else pieces.push(...splitCodePoints(word, maxBytes));
+    }
+  }
+  return pack(pieces, maxBytes);
+}
+
+/** Splits a list into batches of at most `size`. */
+export function batches<T>(list: readonly T[], size = COMPREHEND_BATCH_SIZE): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+export interface WeightedSentiment {
+  /** The weight: the chunk's UTF-8 byte length. */
+  readonly bytes: number;
+  readonly sentiment: Sentiment;
+}
+
+const LABELS: ReadonlyArray<[keyof NonNullable<Sentiment["SentimentScore"]>, SentimentLabel]> = [
+  ["Neutral", "NEUTRAL"],
+  ["Positive", "POSITIVE"],
+  ["Negative", "NEGATIVE"],
+  ["Mixed", "MIXED"],
+];
+
+/**
+ * Aggregates chunk sentiments: scores averaged weighted by chunk byte length, label = the highest aggregated
+ * score (ties go to NEUTRAL, then POSITIVE, NEGATIVE, MIXED). Parts without scores are ignored; `null` when
+ * nothing is left.
+ */
+export function aggregateSentiment(parts: readonly WeightedSentiment[]): Sentiment | null {
+  const scored = parts.filter((p) => p.sentiment.SentimentScore && p.bytes > 0);
+  if (scored.length === 0) return null;
+  const total = scored.reduce((s, p) => s + p.bytes, 0);
+  const acc = { Positive: 0, Negative: 0, Neutral: 0, Mixed: 0 };
+  for (const p of scored) {
+    const sc = p.sentiment.SentimentScore!;
+    for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += (sc[k] ?? 0) * p.bytes;
+  }
+  for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] = Math.round((acc[k] / total) * 1e6) / 1e6;
+  let best = LABELS[0];
+  for (const l of LABELS) if (acc[l[0]] > acc[best[0]]) best = l;
+  return { Sentiment: best[1], SentimentScore: acc };
+}
+
+/** Normalises a Comprehend/model label; undefined for anything else. */
+export function toSentimentLabel(v: unknown): SentimentLabel | undefined {
+  if (typeof v !== "string") return undefined;
+  const u = v.trim().toUpperCase();
+  return u === "POSITIVE" || u === "NEGATIVE" || u === "NEUTRAL" || u === "MIXED" ? u : undefined;
+}

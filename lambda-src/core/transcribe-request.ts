@@ -1,0 +1,96 @@
+/**
+ * The StartTranscriptionJob request for one accepted upload, and the job tags that carry the upload's identity
+ * to the analyze handler. Pure: only SDK *types* are imported.
+ */
+import type { StartTranscriptionJobCommandInput, Tag } from "@aws-sdk/client-transcribe";
+import type { TenantSettings } from "./tenant-settings";
+import type { MediaFormatName } from "./s3-key";
+
+/** Job tag keys (tag values: up to 256 characters). */
+export const TAG = {
+  tenant: "tenant",
+  callId: "call_id",
+  sourceKeyHash: "source_key_sha256",
+  uploadedAt: "uploaded_at",
+  versionId: "source_version_id",
+  etag: "source_etag",
+  size: "source_size_bytes",
+} as const;
+
+export interface UploadFacts {
+  readonly tenant: string;
+  readonly callId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId?: string | null;
+  readonly etag?: string | null;
+  readonly size: number;
+  /** S3 event time, ISO 8601. */
+  readonly uploadedAt: string;
+  readonly sourceKeyHash: string;
+}
+
+export interface StartJobParams {
+  readonly jobName: string;
+  readonly upload: UploadFacts;
+  readonly mediaFormat: MediaFormatName;
+  readonly tenant: TenantSettings;
+  /** Channels from the audio header; 2 = channel identification, else speaker labels. */
+  readonly channels: number | undefined;
+  readonly resultsBucket: string;
+  readonly kmsKeyArn: string;
+  readonly dataAccessRoleArn: string;
+}
+
+export function transcribeOutputKey(tenant: string, jobName: string): string {
+  return `tmp/${tenant}/${jobName}.json`;
+}
+
+/** Tag values may only use letters, digits, spaces and `_.:/=+-@`; anything else becomes `_`. */
+function tagValue(v: string): string {
+  return v.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, "_").slice(0, 256);
+}
+
+export function jobTags(u: UploadFacts): Tag[] {
+  const tags: Tag[] = [
+    { Key: TAG.tenant, Value: u.tenant },
+    { Key: TAG.callId, Value: u.callId },
+    { Key: TAG.sourceKeyHash, Value: u.sourceKeyHash },
+    { Key: TAG.uploadedAt, Value: u.uploadedAt },
+    { Key: TAG.size, Value: String(u.size) },
+  ];
+  if (u.versionId) tags.push({ Key: TAG.versionId, Value: tagValue(u.versionId) });
+  if (u.etag) tags.push({ Key: TAG.etag, Value: tagValue(u.etag.replace(/"/g, "")) });
+  return tags.map((t) => ({ Key: t.Key, Value: tagValue(t.Value ?? "") }));
+}
+
+export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined && t.Value !== undefined) out[t.Key] = t.Value;
+  return out;
+}
+
+export function buildStartJobRequest(p: StartJobParams): StartTranscriptionJobCommandInput {
+  const langs = p.tenant.languages;
+  if (langs.length < 1 || langs.length > 5) throw new Error(`Tenant ${p.tenant.tenant_id} must have 1-5 languages`);
+  const stereo = p.channels === 2;
+  const redact = p.tenant.redact_pii === true && langs.length === 1;
+  const maxSpeakers = Math.min(30, Math.max(2, Math.floor(p.tenant.max_speakers || 2)));
+  return {
+    TranscriptionJobName: p.jobName,
+    Media: { MediaFileUri: `s3://${p.upload.bucket}/${p.upload.key}` },
+    MediaFormat: p.mediaFormat,
+    OutputBucketName: p.resultsBucket,
+    OutputKey: transcribeOutputKey(p.upload.tenant, p.jobName),
+    OutputEncryptionKMSKeyId: p.kmsKeyArn,
+    ...(langs.length === 1
+      ? { LanguageCode: langs[0] }
+      : { IdentifyLanguage: true, LanguageOptions: [...langs] }),
+    Settings: stereo
+      ? { ChannelIdentification: true }
+      : { ShowSpeakerLabels: true, MaxSpeakerLabels: maxSpeakers },
+    ...(redact ? { ContentRedaction: { RedactionType: "PII", RedactionOutput: "redacted" } } : {}),
+    JobExecutionSettings: { DataAccessRoleArn: p.dataAccessRoleArn, AllowDeferredExecution: true },
+    Tags: jobTags(p.upload),
+  };
+}
