@@ -1,0 +1,144 @@
+/**
+ * Command-line entry points used by the workflows (`npx tsx scripts/delivery/cli.ts <command> ...`).
+ *
+ *   matrix        [--out-dir cdktf.out]                       -> outputs matrix, has-stacks; job summary
+ *   render-plan   --stack S --plan-json F --plan-text F [--scan F] [--out F] [--meta F]
+ *                 [--kind pr|apply|drift] [--summary]           -> Markdown file, outputs has-changes, counts
+ *   render-failure --stack S --log F [--out F] [--kind ...] [--summary]
+ *   apply-matrix  --metas DIR --matrix JSON                    -> outputs matrix, has-changes; job summary
+ *
+ * Outputs go to $GITHUB_OUTPUT and summaries to $GITHUB_STEP_SUMMARY when set (stdout otherwise).
+ * The run URL and commit come from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID and GITHUB_SHA.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type StackMatrix } from "./matrix";
+import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
+import { readCheckovText } from "./scan";
+import { STEP_SUMMARY_BUDGET } from "./truncate";
+
+type Args = Record<string, string | true>;
+
+export function parseArgs(argv: string[]): Args {
+  const out: Args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) throw new Error(`Unexpected argument ${a}`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith("--")) out[a.slice(2)] = true;
+    else {
+      out[a.slice(2)] = next;
+      i++;
+    }
+  }
+  return out;
+}
+
+function str(args: Args, name: string, required = true): string | undefined {
+  const v = args[name];
+  if (typeof v === "string") return v;
+  if (required) throw new Error(`--${name} is required`);
+  return undefined;
+}
+
+export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (value.includes("\n")) throw new Error(`output ${name} must be a single line`);
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${name}=${value}\n`);
+  else process.stdout.write(`${name}=${value}\n`);
+}
+
+export function appendSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  else process.stdout.write(`${markdown}\n`);
+}
+
+export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt } = env;
+  if (!server || !repo || !id) return undefined;
+  return `${server}/${repo}/actions/runs/${id}${attempt && attempt !== "1" ? `/attempts/${attempt}` : ""}`;
+}
+
+const TITLES: Record<string, string> = { pr: "Terraform plan", apply: "Plan to apply", drift: "Drift" };
+
+function kindOf(args: Args): "pr" | "apply" | "drift" {
+  const k = str(args, "kind", false) ?? "pr";
+  if (k !== "pr" && k !== "apply" && k !== "drift") throw new Error(`--kind must be pr, apply or drift (got ${k})`);
+  return k;
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest);
+  switch (command) {
+    case "matrix": {
+      const m = buildStackMatrix(str(args, "out-dir", false) ?? "cdktf.out");
+      setOutput("matrix", JSON.stringify(m.matrix), env);
+      setOutput("has-stacks", String(m.matrix.include.length > 0), env);
+      appendSummary(renderMatrixSummary(m), env);
+      return 0;
+    }
+    case "render-plan": {
+      const stack = str(args, "stack")!;
+      const kind = kindOf(args);
+      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")) as PlanJson;
+      const planText = readFileSync(str(args, "plan-text")!, "utf8");
+      const scanPath = str(args, "scan", false);
+      const scan = scanPath !== undefined ? readCheckovText(existsSync(scanPath) ? readFileSync(scanPath, "utf8") : undefined) : undefined;
+      const summary = summarizePlan(plan);
+      const common = { stack, summary, planText, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, scan, title: TITLES[kind] };
+      const body = renderPlanMarkdown({ ...common, marker: kind === "pr" ? planCommentMarker(stack) : undefined });
+      const out = str(args, "out", false);
+      if (out) writeFileSync(out, body);
+      if (args.summary) appendSummary(renderPlanMarkdown({ ...common, maxLength: STEP_SUMMARY_BUDGET }), env);
+      const meta: PlanMeta = { stack, hasChanges: summary.hasChanges, add: summary.add, change: summary.change, destroy: summary.destroy };
+      const metaPath = str(args, "meta", false);
+      if (metaPath) writeFileSync(metaPath, JSON.stringify(meta) + "\n");
+      setOutput("has-changes", String(summary.hasChanges), env);
+      setOutput("counts", `${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy`, env);
+      return 0;
+    }
+    case "render-failure": {
+      const stack = str(args, "stack")!;
+      const kind = kindOf(args);
+      const logPath = str(args, "log")!;
+      const log = existsSync(logPath) ? readFileSync(logPath, "utf8") : "(no log captured)";
+      const common = { stack, log, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, title: TITLES[kind] };
+      const body = renderPlanFailure({ ...common, marker: kind === "pr" ? planCommentMarker(stack) : undefined });
+      const out = str(args, "out", false);
+      if (out) writeFileSync(out, body);
+      if (args.summary) appendSummary(renderPlanFailure({ ...common, maxLength: STEP_SUMMARY_BUDGET }), env);
+      return 0;
+    }
+    case "apply-matrix": {
+      const dir = str(args, "metas")!;
+      const full = JSON.parse(str(args, "matrix")!) as StackMatrix["matrix"];
+      const metas = readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as PlanMeta);
+      const m = applyMatrix(metas, full);
+      setOutput("matrix", JSON.stringify(m), env);
+      setOutput("has-changes", String(m.include.length > 0), env);
+      const lines = ["### Stacks to apply", ""];
+      for (const meta of [...metas].sort((a, b) => a.stack.localeCompare(b.stack))) {
+        lines.push(
+          meta.hasChanges
+            ? `- \`${meta.stack}\`: ${meta.add} to add, ${meta.change} to change, ${meta.destroy} to destroy: **waits for approval in the \`prod\` environment**`
+            : `- \`${meta.stack}\`: no changes, nothing to apply`,
+        );
+      }
+      appendSummary(lines.join("\n") + "\n", env);
+      return 0;
+    }
+    default:
+      throw new Error(`Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure or apply-matrix`);
+  }
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`::error::${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * cdktf.out/manifest.json -> GitHub Actions matrix of the stacks CI plans, applies and checks for drift.
+ *
+ * Stacks whose synthesized configuration uses a local backend (or none, which Terraform treats as local),
+ * such as `bootstrap`, are excluded: an administrator applies them by hand (docs/delivery.md).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface CdktfManifest {
+  version?: string;
+  stacks: Record<string, { name: string; workingDirectory: string; synthesizedStackPath: string; dependencies?: string[] }>;
+}
+
+export interface MatrixEntry {
+  stack: string;
+  /** Relative to the repository root, e.g. `cdktf.out/stacks/cci-lite-prod`. */
+  workingDirectory: string;
+  /** Committed provider lock file, e.g. `tf/locks/cci-lite-prod.terraform.lock.hcl`. */
+  lockFile: string;
+  backend: string;
+}
+
+export interface ExcludedStack {
+  stack: string;
+  backend: string;
+  reason: string;
+}
+
+export interface StackMatrix {
+  /** `{ include: [...] }`, ready for `strategy.matrix: ${{ fromJSON(...) }}`. */
+  matrix: { include: MatrixEntry[] };
+  excluded: ExcludedStack[];
+}
+
+/** The backend type a synthesized stack uses (`local` when none is configured). */
+export function backendOf(stackJson: unknown): string {
+  const tf = (stackJson as { terraform?: { backend?: Record<string, unknown>; cloud?: unknown } })?.terraform;
+  if (tf?.cloud) return "cloud";
+  const names = Object.keys(tf?.backend ?? {});
+  if (names.length > 1) throw new Error(`More than one backend configured: ${names.join(", ")}`);
+  return names[0] ?? "local";
+}
+
+const SAFE_STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Builds the matrix from a synthesized cdktf output directory (`outDir`, default `cdktf.out`).
+ * `outDirForWorkflow` is the same directory as the workflows see it (relative to the repository root).
+ */
+export function buildStackMatrix(outDir: string, outDirForWorkflow = "cdktf.out", locksDir = "tf/locks"): StackMatrix {
+  const manifestPath = join(outDir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} not found: run the synth first`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as CdktfManifest;
+  if (!manifest.stacks || typeof manifest.stacks !== "object") throw new Error(`${manifestPath}: no "stacks" object`);
+  const include: MatrixEntry[] = [];
+  const excluded: ExcludedStack[] = [];
+  for (const [key, st] of Object.entries(manifest.stacks).sort(([a], [b]) => a.localeCompare(b))) {
+    const name = st.name ?? key;
+    // Stack names end up in paths, artifact names, concurrency groups and issue titles.
+    if (!SAFE_STACK_NAME.test(name)) throw new Error(`Unsafe stack name ${JSON.stringify(name)}`);
+    const stackJson = JSON.parse(readFileSync(join(outDir, st.synthesizedStackPath), "utf8"));
+    const backend = backendOf(stackJson);
+    if (backend === "local") {
+      excluded.push({ stack: name, backend, reason: "local backend: applied by an administrator, not by CI" });
+      continue;
+    }
+    include.push({
+      stack: name,
+      workingDirectory: `${outDirForWorkflow}/${st.workingDirectory}`,
+      lockFile: `${locksDir}/${name}.terraform.lock.hcl`,
+      backend,
+    });
+  }
+  return { matrix: { include }, excluded };
+}
+
+export function renderMatrixSummary(m: StackMatrix): string {
+  const lines = ["### Terraform stacks", ""];
+  if (m.matrix.include.length === 0) lines.push("No stack with a remote backend: nothing for CI to plan.");
+  for (const e of m.matrix.include) lines.push(`- \`${e.stack}\` (${e.backend} backend): planned by CI`);
+  for (const x of m.excluded) lines.push(`- \`${x.stack}\`: **excluded** (${x.reason})`);
+  return lines.join("\n") + "\n";
+}
+
+export interface PlanMeta {
+  stack: string;
+  hasChanges: boolean;
+  add: number;
+  change: number;
+  destroy: number;
+}
+
+/** From the per-stack plan results, the matrix of stacks that have something to apply. */
+export function applyMatrix(metas: PlanMeta[], full: StackMatrix["matrix"]): { include: MatrixEntry[] } {
+  const changed = new Set(metas.filter((m) => m.hasChanges).map((m) => m.stack));
+  const known = new Set(full.include.map((e) => e.stack));
+  for (const m of metas) if (!known.has(m.stack)) throw new Error(`Plan result for unknown stack ${m.stack}`);
+  for (const e of full.include) {
+    if (!metas.some((m) => m.stack === e.stack)) throw new Error(`No plan result for stack ${e.stack}`);
+  }
+  return { include: full.include.filter((e) => changed.has(e.stack)) };
+}
