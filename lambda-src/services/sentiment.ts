@@ -1,0 +1,46 @@
+/**
+ * Comprehend sentiment for a text of any length: DetectSentiment up to 5,000 UTF-8 bytes, otherwise byte-bounded
+ * chunks through BatchDetectSentiment (<= 25 per call), per-item errors excluded, scores weighted by bytes.
+ */
+import { BatchDetectSentimentCommand, DetectSentimentCommand, type LanguageCode } from "@aws-sdk/client-comprehend";
+import type { Sentiment } from "../core/result-schema";
+import type { ComprehendLanguage } from "../core/languages";
+import { aggregateSentiment, batches, chunkText, COMPREHEND_MAX_BYTES, toSentimentLabel, utf8Bytes, type WeightedSentiment } from "../core/sentiment";
+import { comprehendClient } from "../aws/clients";
+import { logger } from "../aws/observability";
+
+type ComprehendScore = { Positive?: number; Negative?: number; Neutral?: number; Mixed?: number } | undefined;
+
+function toSentiment(label: string | undefined, score: ComprehendScore): Sentiment | undefined {
+  const l = toSentimentLabel(label);
+  if (!l) return undefined;
+  return {
+    Sentiment: l,
+    SentimentScore: score
+      ? { Positive: score.Positive ?? 0, Negative: score.Negative ?? 0, Neutral: score.Neutral ?? 0, Mixed: score.Mixed ?? 0 }
+      : null,
+  };
+}
+
+/** Sentiment of `text` in `language`; null for blank text or when every chunk failed. Service errors throw. */
+export async function detectSentiment(text: string, language: ComprehendLanguage): Promise<Sentiment | null> {
+  if (text.trim() === "") return null;
+  const LanguageCode = language as LanguageCode;
+  if (utf8Bytes(text) <= COMPREHEND_MAX_BYTES) {
+    const out = await comprehendClient().send(new DetectSentimentCommand({ Text: text, LanguageCode }));
+    return toSentiment(out.Sentiment, out.SentimentScore) ?? null;
+  }
+  const chunks = chunkText(text, COMPREHEND_MAX_BYTES).filter((c) => c.trim() !== "");
+  const parts: WeightedSentiment[] = [];
+  for (const batch of batches(chunks)) {
+    const out = await comprehendClient().send(new BatchDetectSentimentCommand({ TextList: batch, LanguageCode }));
+    for (const r of out.ResultList ?? []) {
+      const s = r.Index !== undefined ? toSentiment(r.Sentiment, r.SentimentScore) : undefined;
+      if (s && r.Index !== undefined && batch[r.Index] !== undefined) parts.push({ bytes: utf8Bytes(batch[r.Index]), sentiment: s });
+    }
+    for (const err of out.ErrorList ?? []) {
+      logger.warn("Comprehend could not score one chunk; it is left out of the aggregate", { index: err.Index, code: err.ErrorCode, message: err.ErrorMessage });
+    }
+  }
+  return aggregateSentiment(parts);
+}
