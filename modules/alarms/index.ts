@@ -1,0 +1,156 @@
+/**
+ * Guide §9 and §12: one SNS topic for every alarm and budget notification, encrypted with the customer key,
+ * with e-mail subscriptions from the configuration; helpers to add metric alarms and `ERROR` log alarms.
+ */
+import { Construct } from "constructs";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { policy, render } from "../iam/policy";
+
+export interface AlarmTopicProps {
+  readonly accountId: string;
+  readonly region: string;
+  readonly topicName: string;
+  /** Customer key (ARN or alias) that encrypts the topic. */
+  readonly kmsKey: string;
+  /** E-mail subscribers. @default none */
+  readonly emails?: readonly string[];
+}
+
+export interface MetricAlarmProps {
+  /** Alarm name suffix; the full name is `<topic stem>-<name>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions?: Record<string, string>;
+  /** @default "Sum" */
+  readonly statistic?: "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount";
+  /** Seconds. @default 300 */
+  readonly period?: number;
+  /** @default 1 */
+  readonly evaluationPeriods?: number;
+  /** @default evaluationPeriods */
+  readonly datapointsToAlarm?: number;
+  readonly threshold: number;
+  /** @default "GreaterThanThreshold" */
+  readonly comparison?: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+  /** Send notifications (false keeps the alarm visible but silent). @default true */
+  readonly actionsEnabled?: boolean;
+  /** @default "notBreaching" */
+  readonly treatMissingData?: "notBreaching" | "breaching" | "ignore" | "missing";
+}
+
+/** Namespace of the `ERROR` log-line metrics. */
+export const LOG_ERRORS_NAMESPACE = "CCI-Lite/Logs";
+
+export class AlarmTopic extends Construct {
+  readonly topic: SnsTopic;
+  /** Built from the name: known at plan time. */
+  readonly topicArn: string;
+  private readonly stem: string;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    this.topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    this.stem = props.topicName.replace(/-alarms$/, "");
+    this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.kmsKey });
+    new SnsTopicPolicy(this, "policy", {
+      arn: this.topic.arn,
+      policy: render(
+        policy(
+          {
+            Sid: "AllowAccountToManageTopic",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+            Resource: this.topicArn,
+          },
+          {
+            Sid: "AllowCloudWatchAlarms",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topicArn,
+            Condition: {
+              StringEquals: { "aws:SourceAccount": props.accountId },
+              ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*` },
+            },
+          },
+          {
+            Sid: "AllowBudgets",
+            Effect: "Allow",
+            Principal: { Service: "budgets.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topicArn,
+            Condition: {
+              StringEquals: { "aws:SourceAccount": props.accountId },
+              ArnLike: { "aws:SourceArn": `arn:aws:budgets::${props.accountId}:*` },
+            },
+          },
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: this.topicArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ),
+      ),
+    });
+    (props.emails ?? []).forEach((email, i) => {
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
+    });
+  }
+
+  /** Adds a metric alarm that notifies the topic when it fires and when it recovers. */
+  addAlarm(props: MetricAlarmProps): CloudwatchMetricAlarm {
+    if (!/^[a-z0-9-]+$/.test(props.name)) throw new Error(`AlarmTopic.addAlarm: name "${props.name}" must be lower-case letters, digits and '-'`);
+    const evaluationPeriods = props.evaluationPeriods ?? 1;
+    const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
+      alarmName: `${this.stem}-${props.name}`,
+      alarmDescription: props.description,
+      namespace: props.namespace,
+      metricName: props.metricName,
+      dimensions: props.dimensions,
+      statistic: props.statistic ?? "Sum",
+      period: props.period ?? 300,
+      evaluationPeriods,
+      datapointsToAlarm: props.datapointsToAlarm ?? evaluationPeriods,
+      threshold: props.threshold,
+      comparisonOperator: props.comparison ?? "GreaterThanThreshold",
+      treatMissingData: props.treatMissingData ?? "notBreaching",
+      actionsEnabled: props.actionsEnabled ?? true,
+      alarmActions: [this.topicArn],
+      okActions: [this.topicArn],
+    });
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /**
+   * Guide §12: a metric filter counting `ERROR` lines of a log group (Powertools' `"level":"ERROR"` and the
+   * runtime's own `ERROR` lines) and an alarm on any such line in five minutes.
+   */
+  addErrorLogAlarm(name: string, logGroupName: string): CloudwatchMetricAlarm {
+    const metricName = `ErrorLines-${name}`;
+    new CloudwatchLogMetricFilter(this, `error-filter-${name}`, {
+      name: `${this.stem}-${name}-error-lines`,
+      logGroupName,
+      pattern: "ERROR",
+      metricTransformation: { name: metricName, namespace: LOG_ERRORS_NAMESPACE, value: "1", defaultValue: "0", unit: "Count" },
+    });
+    return this.addAlarm({
+      name: `${name}-error-lines`,
+      description: `ERROR lines in ${logGroupName} (guide §12)`,
+      namespace: LOG_ERRORS_NAMESPACE,
+      metricName,
+      threshold: 0,
+    });
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Guide §10: the Glue database and results table, queryable in Athena the moment a result is written.
+ * Partition projection over tenant and date replaces the guide's crawler (no crawl delay, no partitions to
+ * maintain); the columns come from the result schema in lambda-src. An Athena workgroup enforces its settings,
+ * encrypts query results with the customer key and caps the bytes a query may scan; named queries cover the
+ * guide's query, calls per day per tenant and average sentiment per day. The guide's crawler is behind a toggle.
+ */
+import { Construct } from "constructs";
+import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
+import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
+import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
+import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
+import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { RESULT_COLUMNS, RESULT_PARTITION_KEYS, UNASSIGNED_TENANT } from "../../lambda-src/core/result-schema";
+import { keyByAlias, policy, render, serviceTrust } from "../iam/policy";
+
+export interface AnalyticsProps {
+  readonly accountId: string;
+  readonly region: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly workgroupName: string;
+  readonly resultsBucket: string;
+  /** Prefix of the results bucket for Athena query results, e.g. `athena-results/`. */
+  readonly queryResultsPrefix: string;
+  /** Prefix of Transcribe's temporary output, excluded from the crawler. */
+  readonly tmpPrefix: string;
+  readonly tenantIds: readonly string[];
+  readonly kmsKeyArn: string;
+  readonly keyAlias: string;
+  readonly bytesScannedCutoffPerQuery: number;
+  /** First day the date projection covers (yyyy/MM/dd). @default "2025/01/01" */
+  readonly projectionStart?: string;
+  /** Deploy the guide's Glue crawler (writes `crawled_*` tables). @default false */
+  readonly crawler?: { readonly roleName: string } | false;
+}
+
+export class Analytics extends Construct {
+  readonly database: GlueCatalogDatabase;
+  readonly table: GlueCatalogTable;
+  readonly workgroup: AthenaWorkgroup;
+  readonly namedQueries: AthenaNamedQuery[];
+  readonly crawlerRoleArn?: string;
+
+  constructor(scope: Construct, id: string, props: AnalyticsProps) {
+    super(scope, id);
+    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) throw new Error(`Analytics ${id}: databaseName "${props.databaseName}" must be lower-case letters, digits and '_'`);
+    if (!props.queryResultsPrefix.endsWith("/")) throw new Error(`Analytics ${id}: queryResultsPrefix must end with "/"`);
+    if (props.tenantIds.length === 0) throw new Error(`Analytics ${id}: tenantIds must not be empty`);
+    const start = props.projectionStart ?? "2025/01/01";
+    const location = `s3://${props.resultsBucket}/`;
+
+    this.database = new GlueCatalogDatabase(this, "database", {
+      name: props.databaseName,
+      catalogId: props.accountId,
+      description: "CCI Lite call results (guide §10)",
+    });
+
+    this.table = new GlueCatalogTable(this, "results-table", {
+      name: props.tableName,
+      databaseName: this.database.name,
+      catalogId: props.accountId,
+      tableType: "EXTERNAL_TABLE",
+      description: "One row per call: results and error records, partitioned by tenant and call date",
+      parameters: {
+        classification: "json",
+        has_encrypted_data: "true",
+        "projection.enabled": "true",
+        "projection.tenant.type": "enum",
+        "projection.tenant.values": [...props.tenantIds, UNASSIGNED_TENANT].join(","),
+        "projection.call_date.type": "date",
+        "projection.call_date.format": "yyyy/MM/dd",
+        "projection.call_date.range": `${start},NOW`,
+        "projection.call_date.interval": "1",
+        "projection.call_date.interval.unit": "DAYS",
+        // `$${...}` is a literal `${...}` for Athena, escaped from Terraform interpolation.
+        "storage.location.template": `${location}$\${tenant}/$\${call_date}/`,
+      },
+      partitionKeys: RESULT_PARTITION_KEYS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
+      storageDescriptor: {
+        location,
+        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+        serDeInfo: {
+          name: "json",
+          serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+          parameters: { "case.insensitive": "true" },
+        },
+        columns: RESULT_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
+      },
+    });
+
+    this.workgroup = new AthenaWorkgroup(this, "workgroup", {
+      name: props.workgroupName,
+      description: "CCI Lite queries: enforced settings, KMS-encrypted results, scan cap",
+      state: "ENABLED",
+      forceDestroy: false,
+      configuration: {
+        enforceWorkgroupConfiguration: true,
+        publishCloudwatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+        engineVersion: { selectedEngineVersion: "AUTO" },
+        resultConfiguration: {
+          outputLocation: `${location}${props.queryResultsPrefix}`,
+          expectedBucketOwner: props.accountId,
+          encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: props.kmsKeyArn },
+        },
+      },
+    });
+
+    const table = `"${props.databaseName}"."${props.tableName}"`;
+    const recent = `call_date >= date_format(current_date - interval '30' day, '%Y/%m/%d')`;
+    const queries: Array<[string, string, string]> = [
+      [
+        "latest-calls",
+        "Guide §10: the ten latest calls (last 30 days)",
+        `SELECT tenant, call_id, status, "timestamp" FROM ${table} WHERE ${recent} ORDER BY "timestamp" DESC LIMIT 10;`,
+      ],
+      [
+        "calls-per-day-per-tenant",
+        "Calls per day per tenant, by outcome (last 30 days)",
+        `SELECT tenant, call_date, count(*) AS calls, count_if(status = 'COMPLETED') AS completed, count_if(status = 'FAILED') AS failed, count_if(status = 'REJECTED') AS rejected FROM ${table} WHERE ${recent} GROUP BY tenant, call_date ORDER BY call_date DESC, tenant;`,
+      ],
+      [
+        "average-sentiment-per-day",
+        "Average Comprehend sentiment scores per day and tenant (completed calls, last 30 days)",
+        `SELECT tenant, call_date, count(*) AS calls, avg(sentiment.sentimentscore.positive) AS avg_positive, avg(sentiment.sentimentscore.negative) AS avg_negative, avg(sentiment.sentimentscore.neutral) AS avg_neutral, avg(sentiment.sentimentscore.mixed) AS avg_mixed FROM ${table} WHERE ${recent} AND status = 'COMPLETED' AND sentiment.sentimentscore IS NOT NULL GROUP BY tenant, call_date ORDER BY call_date DESC, tenant;`,
+      ],
+    ];
+    this.namedQueries = queries.map(
+      ([name, description, query]) =>
+        new AthenaNamedQuery(this, `query-${name}`, {
+          name: `${props.workgroupName}-${name}`,
+          description,
+          database: this.database.name,
+          workgroup: this.workgroup.name,
+          query,
+        }),
+    );
+
+    if (props.crawler) {
+      const roleArn = `arn:aws:iam::${props.accountId}:role/${props.crawler.roleName}`;
+      this.crawlerRoleArn = roleArn;
+      const role = new IamRole(this, "crawler-role", {
+        name: props.crawler.roleName,
+        description: "Guide §10 optional Glue crawler over CCI Lite results",
+        assumeRolePolicy: render(serviceTrust("glue.amazonaws.com", props.accountId)),
+      });
+      new IamRolePolicyAttachment(this, "crawler-service-policy", {
+        role: role.name,
+        policyArn: "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole",
+      });
+      new IamRolePolicy(this, "crawler-read-results", {
+        role: role.name,
+        name: "read-results",
+        policy: render(
+          policy(
+            { Sid: "ListResults", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${props.resultsBucket}` },
+            { Sid: "ReadResults", Effect: "Allow", Action: "s3:GetObject", Resource: props.tenantIds.map((t) => `arn:aws:s3:::${props.resultsBucket}/${t}/*`) },
+            { Sid: "DecryptResults", Effect: "Allow", Action: "kms:Decrypt", ...keyByAlias(props.accountId, props.region, props.keyAlias) },
+          ),
+        ),
+      });
+      new GlueCrawler(this, "crawler", {
+        name: `${props.workgroupName}-results-crawler`,
+        role: role.arn,
+        databaseName: this.database.name,
+        tablePrefix: "crawled_",
+        description: "Guide §10 crawler (optional; the projected table needs no crawl)",
+        s3Target: [{ path: location, exclusions: [`${props.tmpPrefix}**`, `${props.queryResultsPrefix}**`] }],
+        schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
+      });
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Applied once per account by an administrator (local state): the remote-state bucket with its own key, the
+ * GitHub OIDC identity provider, a read-only plan role and an apply role trusted only for the protected
+ * GitHub environment. See docs/delivery.md.
+ */
+import { Construct } from "constructs";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { keyByAlias, policy, render } from "../iam/policy";
+import { CustomerKey } from "../key";
+import { SecureBucket } from "../storage/secure-bucket";
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+export interface GithubRepository {
+  /** `owner/name`. */
+  readonly repository: string;
+  /** Numeric ids; when given, the id-bearing `sub` format is matched exactly instead of with `@*`. */
+  readonly ownerId?: number;
+  readonly repositoryId?: number;
+}
+
+export interface StateNames {
+  readonly bucket: string;
+  readonly keyAlias: string;
+  readonly region: string;
+}
+
+/** Names of the remote-state resources of an account (shared by the bootstrap and application stacks). */
+export function stateNames(namePrefix: string, accountId: string, region: string): StateNames {
+  return { bucket: `${namePrefix}-tfstate-${accountId}-${region}`, keyAlias: `alias/${namePrefix}-tfstate`, region };
+}
+
+/**
+ * The `sub` claims a trust policy accepts for one GitHub context (`pull_request`, `ref:refs/heads/main`,
+ * `environment:prod`): the name-only format and the id-bearing format repositories get since 2026-07-15.
+ */
+export function githubSubjects(repo: GithubRepository, context: string): string[] {
+  const [owner, name] = repo.repository.split("/");
+  const ids = repo.ownerId !== undefined && repo.repositoryId !== undefined ? `${owner}@${repo.ownerId}/${name}@${repo.repositoryId}` : `${owner}@*/${name}@*`;
+  return [`repo:${owner}/${name}:${context}`, `repo:${ids}:${context}`];
+}
+
+export interface DeliveryAccessProps {
+  readonly accountId: string;
+  readonly namePrefix: string;
+  readonly state: StateNames;
+  readonly github: GithubRepository;
+  /** Branch whose pushes may plan. @default "main" */
+  readonly mainBranch?: string;
+  /** GitHub environment whose jobs may apply. @default "prod" */
+  readonly deployEnvironment?: string;
+  /** Data buckets whose objects the plan role must never read (defence in depth beyond KMS). */
+  readonly dataBucketArns: readonly string[];
+}
+
+export class RemoteState extends Construct {
+  readonly key: CustomerKey;
+  readonly bucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, props: { accountId: string; state: StateNames; noncurrentVersionDays?: number }) {
+    super(scope, id);
+    this.key = new CustomerKey(this, "key", {
+      accountId: props.accountId,
+      region: props.state.region,
+      alias: props.state.keyAlias,
+      description: "CCI Lite Terraform state",
+    });
+    this.bucket = new SecureBucket(this, "bucket", {
+      bucketName: props.state.bucket,
+      kmsKeyArn: this.key.key.arn,
+      // Current state never expires; old versions do, after a generous window for rollback.
+      expirations: [],
+      noncurrentVersionExpirationDays: props.noncurrentVersionDays ?? 90,
+    });
+    new S3BucketVersioning(this, "versioning", { bucket: this.bucket.bucket.id, versioningConfiguration: { status: "Enabled" } });
+  }
+}
+
+export class DeliveryAccess extends Construct {
+  readonly oidcProviderArn: string;
+  readonly planRole: IamRole;
+  readonly applyRole: IamRole;
+  readonly planRoleArn: string;
+  readonly applyRoleArn: string;
+
+  constructor(scope: Construct, id: string, props: DeliveryAccessProps) {
+    super(scope, id);
+    this.oidcProviderArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    new IamOpenidConnectProvider(this, "github-oidc", {
+      url: `https://${GITHUB_OIDC_HOST}`,
+      clientIdList: ["sts.amazonaws.com"],
+      thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
+    });
+    const trust = (contexts: string[]) =>
+      render(
+        policy({
+          Sid: "AllowGithubActionsOidc",
+          Effect: "Allow",
+          Principal: { Federated: this.oidcProviderArn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
+            StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: contexts.flatMap((c) => githubSubjects(props.github, c)) },
+          },
+        }),
+      );
+    const planName = `${props.namePrefix}-github-plan`;
+    const applyName = `${props.namePrefix}-github-apply`;
+    this.planRoleArn = `arn:aws:iam::${props.accountId}:role/${planName}`;
+    this.applyRoleArn = `arn:aws:iam::${props.accountId}:role/${applyName}`;
+    const stateArn = `arn:aws:s3:::${props.state.bucket}`;
+
+    this.planRole = new IamRole(this, "plan-role", {
+      name: planName,
+      description: "GitHub Actions: read-only plan and drift detection for CCI Lite",
+      assumeRolePolicy: trust(["pull_request", `ref:refs/heads/${props.mainBranch ?? "main"}`]),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    new IamRolePolicy(this, "plan-state-access", {
+      role: this.planRole.name,
+      name: "terraform-state",
+      policy: render(
+        policy(
+          { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
+          { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
+          { Sid: "WriteLockObjectsOnly", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${stateArn}/*.tflock` },
+          { Sid: "UseStateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias) },
+          { Sid: "DenyStateWritesOtherThanLocks", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject"], NotResource: `${stateArn}/*.tflock` },
+          ...(props.dataBucketArns.length
+            ? [{ Sid: "DenyReadingCallData", Effect: "Deny" as const, Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: props.dataBucketArns.map((a) => `${a}/*`) }]
+            : []),
+        ),
+      ),
+    });
+
+    this.applyRole = new IamRole(this, "apply-role", {
+      name: applyName,
+      description: `GitHub Actions: applies reviewed CCI Lite plans from the ${props.deployEnvironment ?? "prod"} environment only`,
+      assumeRolePolicy: trust([`environment:${props.deployEnvironment ?? "prod"}`]),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "apply-admin", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Guide §11: a QuickSight Athena data source over the workgroup and a data set over the results table
+ * (direct query, so a new call shows without a SPICE refresh). The data set flattens the nested columns into
+ * the fields the guide's visuals need: calls by day, average sentiment, status.
+ */
+import { Construct } from "constructs";
+import { QuicksightDataSet } from "@cdktf/provider-aws/lib/quicksight-data-set";
+import { QuicksightDataSource } from "@cdktf/provider-aws/lib/quicksight-data-source";
+
+export interface DashboardsProps {
+  readonly accountId: string;
+  /** Id stem for the data source and data set, e.g. `cci-lite-prod`. */
+  readonly idStem: string;
+  readonly workgroupName: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  /** QuickSight user or group ARN that owns both. */
+  readonly principalArn: string;
+}
+
+const DATA_SOURCE_ACTIONS = [
+  "quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource",
+  "quicksight:UpdateDataSource", "quicksight:DeleteDataSource", "quicksight:UpdateDataSourcePermissions",
+];
+const DATA_SET_ACTIONS = [
+  "quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet",
+  "quicksight:DescribeIngestion", "quicksight:ListIngestions", "quicksight:UpdateDataSet", "quicksight:DeleteDataSet",
+  "quicksight:CreateIngestion", "quicksight:CancelIngestion", "quicksight:UpdateDataSetPermissions",
+];
+
+/** Columns of the data set and their QuickSight types. */
+export const DATA_SET_COLUMNS: ReadonlyArray<{ name: string; type: string; sql: string }> = [
+  { name: "tenant", type: "STRING", sql: "tenant" },
+  { name: "call_date", type: "DATETIME", sql: "date_parse(call_date, '%Y/%m/%d')" },
+  { name: "call_id", type: "STRING", sql: "call_id" },
+  { name: "status", type: "STRING", sql: "status" },
+  { name: "summary", type: "STRING", sql: "summary" },
+  { name: "sentiment", type: "STRING", sql: "sentiment.sentiment" },
+  { name: "sentiment_positive", type: "DECIMAL", sql: "sentiment.sentimentscore.positive" },
+  { name: "sentiment_negative", type: "DECIMAL", sql: "sentiment.sentimentscore.negative" },
+  { name: "sentiment_neutral", type: "DECIMAL", sql: "sentiment.sentimentscore.neutral" },
+  { name: "sentiment_mixed", type: "DECIMAL", sql: "sentiment.sentimentscore.mixed" },
+  { name: "language_code", type: "STRING", sql: "language_code" },
+  { name: "duration_seconds", type: "DECIMAL", sql: "duration_seconds" },
+  { name: "action_item_count", type: "INTEGER", sql: "cardinality(action_items)" },
+  { name: "risk_count", type: "INTEGER", sql: "cardinality(risks)" },
+  { name: "error_code", type: "STRING", sql: "error.code" },
+  { name: "timestamp", type: "STRING", sql: '"timestamp"' },
+];
+
+export class Dashboards extends Construct {
+  readonly dataSource: QuicksightDataSource;
+  readonly dataSet: QuicksightDataSet;
+
+  constructor(scope: Construct, id: string, props: DashboardsProps) {
+    super(scope, id);
+    this.dataSource = new QuicksightDataSource(this, "athena", {
+      awsAccountId: props.accountId,
+      dataSourceId: `${props.idStem}-athena`,
+      name: `${props.idStem} Athena`,
+      type: "ATHENA",
+      parameters: { athena: { workGroup: props.workgroupName } },
+      sslProperties: { disableSsl: false },
+      permission: [{ principal: props.principalArn, actions: DATA_SOURCE_ACTIONS }],
+    });
+    const sql = `SELECT ${DATA_SET_COLUMNS.map((c) => `${c.sql} AS ${c.name === "timestamp" ? '"timestamp"' : c.name}`).join(", ")} FROM "${props.databaseName}"."${props.tableName}"`;
+    this.dataSet = new QuicksightDataSet(this, "calls", {
+      awsAccountId: props.accountId,
+      dataSetId: `${props.idStem}-calls`,
+      name: `${props.idStem} calls`,
+      importMode: "DIRECT_QUERY",
+      physicalTableMap: [
+        {
+          physicalTableMapId: "calls",
+          customSql: {
+            dataSourceArn: this.dataSource.arn,
+            name: "calls",
+            sqlQuery: sql,
+            columns: DATA_SET_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+          },
+        },
+      ],
+      permissions: [{ principal: props.principalArn, actions: DATA_SET_ACTIONS }],
+    });
+  }
+}

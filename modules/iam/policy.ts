@@ -1,0 +1,71 @@
+/**
+ * IAM policy documents as plain data. Statements are built from ARNs derived from configured names, so the
+ * rendered JSON is fully known in an offline `terraform plan` and reviewers read the real policy.
+ */
+
+export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
+
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: Principal;
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
+  readonly Condition?: Record<string, Record<string, string | boolean | readonly string[]>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly Statement[];
+}
+
+/** Builds a policy document; throws when two statements share a Sid (IAM rejects that). */
+export function policy(...statements: readonly Statement[]): PolicyDocument {
+  const sids = new Set<string>();
+  for (const s of statements) {
+    if (!/^[A-Za-z0-9]+$/.test(s.Sid)) throw new Error(`policy: Sid "${s.Sid}" must be alphanumeric`);
+    if (sids.has(s.Sid)) throw new Error(`policy: duplicate Sid "${s.Sid}"`);
+    sids.add(s.Sid);
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Renders a document for a Terraform `policy` argument. */
+export function render(doc: PolicyDocument): string {
+  return JSON.stringify(doc);
+}
+
+/** Trust policy for an AWS service, scoped to this account (confused-deputy protection). */
+export function serviceTrust(service: string, accountId: string, sourceArnLike?: string): PolicyDocument {
+  return policy({
+    Sid: "AllowServiceAssumeRole",
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ...(sourceArnLike ? { ArnLike: { "aws:SourceArn": sourceArnLike } } : {}),
+    },
+  });
+}
+
+/** Denies every S3 request that does not use TLS. */
+export function denyInsecureTransport(bucketArn: string): Statement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** Identity-policy condition that matches the customer key by its alias (the key ARN is unknown until apply). */
+export function keyByAlias(accountId: string, region: string, alias: string): Pick<Statement, "Resource" | "Condition"> {
+  return {
+    Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } },
+  };
+}

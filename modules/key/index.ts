@@ -1,0 +1,134 @@
+/**
+ * Guide §2 and §4.3: the customer-managed KMS key that encrypts everything (buckets, logs, topic, queues,
+ * Athena results, transcripts), with rotation on and a key policy that lets the account administer the key
+ * and lets exactly the principals that need it use it.
+ */
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { policy, render, type Statement } from "../iam/policy";
+
+export interface CustomerKeyProps {
+  /** Account that owns and administers the key. */
+  readonly accountId: string;
+  /** Region of the key (used in service conditions). */
+  readonly region: string;
+  /** Alias, e.g. `alias/cci-lite-prod-master-key`. Must start with `alias/`. */
+  readonly alias: string;
+  /** @default "CCI Lite customer-managed key" */
+  readonly description?: string;
+  /** Waiting period before deletion, 7-30 days. @default 30 */
+  readonly deletionWindowDays?: number;
+  /**
+   * Log group name prefix whose groups CloudWatch Logs may encrypt with the key
+   * (matched in the `aws:logs:arn` encryption context). @default no log groups
+   */
+  readonly logGroupNamePrefix?: string;
+}
+
+const ADMIN_ACTIONS = [
+  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+];
+const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+/** The customer-managed key and its alias. Grants are added with {@link grantUse} and {@link grantService}. */
+export class CustomerKey extends Construct {
+  readonly key: KmsKey;
+  readonly alias: KmsAlias;
+  /** The alias name (`alias/...`), usable wherever AWS accepts an alias. */
+  readonly aliasName: string;
+  readonly aliasArn: string;
+  private readonly users = new Set<string>();
+  private readonly services = new Map<string, Statement>();
+
+  constructor(scope: Construct, id: string, props: CustomerKeyProps) {
+    super(scope, id);
+    if (!props.alias.startsWith("alias/") || props.alias.startsWith("alias/aws/")) {
+      throw new Error(`CustomerKey ${id}: alias "${props.alias}" must start with "alias/" and not "alias/aws/"`);
+    }
+    const window = props.deletionWindowDays ?? 30;
+    if (!Number.isInteger(window) || window < 7 || window > 30) {
+      throw new Error(`CustomerKey ${id}: deletionWindowDays must be 7-30, got ${window}`);
+    }
+    const root = `arn:aws:iam::${props.accountId}:root`;
+    this.aliasName = props.alias;
+    this.aliasArn = `arn:aws:kms:${props.region}:${props.accountId}:${props.alias}`;
+
+    if (props.logGroupNamePrefix) {
+      this.services.set("logs", {
+        Sid: "AllowCloudWatchLogsForThisDeployment",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${props.logGroupNamePrefix}*` },
+        },
+      });
+    }
+
+    this.key = new KmsKey(this, "key", {
+      description: props.description ?? "CCI Lite customer-managed key",
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: window,
+      keyUsage: "ENCRYPT_DECRYPT",
+      customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      policy: Lazy.stringValue({
+        produce: () =>
+          render(
+            policy(
+              {
+                Sid: "AllowAccountAdministration",
+                Effect: "Allow",
+                Principal: { AWS: root },
+                Action: ADMIN_ACTIONS,
+                Resource: "*",
+              },
+              ...(this.users.size
+                ? [
+                    {
+                      Sid: "AllowUseByPipelinePrincipals",
+                      Effect: "Allow" as const,
+                      Principal: { AWS: root },
+                      Action: USE_ACTIONS,
+                      Resource: "*",
+                      Condition: { ArnEquals: { "aws:PrincipalArn": [...this.users].sort() } },
+                    },
+                  ]
+                : []),
+              ...[...this.services.values()],
+            ),
+          ),
+      }),
+    });
+    this.alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId });
+  }
+
+  /**
+   * Lets an IAM principal (by ARN) use the key for encryption and decryption. The principal also needs an
+   * identity policy; the key policy names it through `aws:PrincipalArn`, so the principal need not exist yet.
+   */
+  grantUse(principalArn: string): void {
+    this.users.add(principalArn);
+  }
+
+  /**
+   * Lets an AWS service use the key on behalf of this account (e.g. `s3.amazonaws.com` delivering events to an
+   * encrypted queue, `cloudwatch.amazonaws.com` publishing alarms to an encrypted topic).
+   */
+  grantService(service: string, accountId: string, actions: readonly string[] = ["kms:GenerateDataKey*", "kms:Decrypt"]): void {
+    const sid = `AllowService${service.split(".")[0].replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase())}`;
+    this.services.set(service, {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: [...actions],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * A private, KMS-encrypted S3 bucket: SSE-KMS default with a bucket key, all four public access blocks,
+ * object ownership enforced (no ACLs), lifecycle rules, and a policy that denies non-TLS access and uploads
+ * without `aws:kms` encryption (guide §3.3's validation).
+ */
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
+
+export interface ExpirationRule {
+  /** Rule id (unique within the bucket). */
+  readonly id: string;
+  /** Key prefix; `""` for the whole bucket. */
+  readonly prefix: string;
+  /** Days after creation when objects expire. */
+  readonly days: number;
+}
+
+export interface SecureBucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /** ARN of the KMS key for default encryption. */
+  readonly kmsKeyArn: string;
+  /** Expiration rules; S3 applies the shortest of overlapping rules. */
+  readonly expirations: readonly ExpirationRule[];
+  /** Days before incomplete multipart uploads are aborted. @default 1 */
+  readonly abortIncompleteMultipartDays?: number;
+  /** Extra bucket policy statements (after the TLS and encryption denies). @default none */
+  readonly extraStatements?: readonly Statement[];
+  /** Days before noncurrent versions expire (versioned buckets). @default no such rule */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  /** Built from the name, so it is known at plan time. */
+  readonly bucketArn: string;
+  readonly policy: S3BucketPolicy;
+  private readonly extra: Statement[];
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    if (props.expirations.length === 0 && props.noncurrentVersionExpirationDays === undefined) {
+      throw new Error(`SecureBucket ${id}: expirations must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)`);
+    }
+    const ids = new Set<string>();
+    for (const r of props.expirations) {
+      if (ids.has(r.id)) throw new Error(`SecureBucket ${id}: expirations has the rule id "${r.id}" twice`);
+      ids.add(r.id);
+      if (!Number.isInteger(r.days) || r.days < 1) throw new Error(`SecureBucket ${id}: expirations["${r.id}"].days must be a whole number >= 1, got ${r.days}`);
+    }
+    if (props.expirations.length > 999) throw new Error(`SecureBucket ${id}: expirations has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
+    this.bucketName = props.bucketName;
+    this.bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    this.extra = [...(props.extraStatements ?? [])];
+
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    const bucketRef = this.bucket.id;
+
+    new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
+      bucket: bucketRef,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    const pab = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket: bucketRef,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket: bucketRef, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: bucketRef,
+      rule: [
+        ...props.expirations.map((r) => ({
+          id: r.id,
+          status: "Enabled",
+          filter: [{ prefix: r.prefix }],
+          expiration: [{ days: r.days }],
+        })),
+        ...(props.noncurrentVersionExpirationDays !== undefined
+          ? [
+              {
+                id: "noncurrent-versions",
+                status: "Enabled",
+                filter: [{ prefix: "" }],
+                noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
+              },
+            ]
+          : []),
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartDays ?? 1 }],
+        },
+      ],
+    });
+
+    this.policy = new S3BucketPolicy(this, "policy", {
+      bucket: bucketRef,
+      policy: render(
+        policy(
+          denyInsecureTransport(this.bucketArn),
+          {
+            Sid: "DenyPutWithoutKmsHeader",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: `${this.bucketArn}/*`,
+            Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+          },
+          {
+            Sid: "DenyPutWithOtherEncryption",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: `${this.bucketArn}/*`,
+            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+          },
+          ...this.extra,
+        ),
+      ),
+      // The public access block must exist first, or a policy could briefly be evaluated without it.
+      dependsOn: [pab],
+    });
+  }
+}
