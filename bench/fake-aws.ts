@@ -1,0 +1,440 @@
+/**
+ * A tiny in-process fake of the AWS APIs the handlers call, for the benchmark only. Listens on 127.0.0.1 (random
+ * port), speaks HTTP/1.1 and cleartext HTTP/2 on the same port (the Bedrock Runtime client uses HTTP/2; the
+ * connection's first bytes decide), answers with canned, realistic responses and records every call.
+ *
+ *  - S3 (REST-XML, path-style `/<bucket>/<key>`): HeadObject, GetObject (with Range), PutObject, DeleteObject,
+ *    ListObjectsV2 (empty). Seeded objects are read-only: PUT/DELETE are acknowledged and counted, not applied,
+ *    so every invocation of a warm loop takes the same path.
+ *  - Transcribe (JSON 1.1): StartTranscriptionJob, GetTranscriptionJob, ListTranscriptionJobs.
+ *  - Comprehend (JSON 1.1): DetectSentiment, BatchDetectSentiment.
+ *  - SSM (JSON 1.1): GetParameter (tenant settings and the models document; other names: ParameterNotFound).
+ *  - Bedrock Runtime (REST-JSON): POST /model/<id>/converse.
+ * Unknown operations get a 400 and are recorded as `UNHANDLED <...>` so the benchmark can flag them.
+ */
+import { createHash } from "node:crypto";
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import { performance } from "node:perf_hooks";
+
+export const FAKE = {
+  region: "eu-central-1",
+  account: "123456789012",
+  inputBucket: "cci-lite-bench-input",
+  resultsBucket: "cci-lite-bench-results",
+  tenant: "demo-tenant",
+  callId: "sample",
+  inputKey: "demo-tenant/calls/sample.wav",
+  configPath: "/cci-lite/bench/config",
+  jobNamePrefix: "cci-lite-bench-",
+  modelId: "eu.anthropic.claude-3-haiku-20240307-v1:0",
+  /** Upload time of the seeded call (fixed, so results are reproducible). */
+  uploadedAt: new Date("2026-11-25T10:00:00.000Z"),
+};
+
+/** Name of the transcription job the fake reports for the seeded call. */
+export const FAKE_JOB_NAME = `${FAKE.jobNamePrefix}${FAKE.tenant}-${FAKE.callId}-0123456789abcdef`;
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+interface StoredObject {
+  readonly body: Buffer;
+  readonly contentType: string;
+  readonly lastModified: Date;
+  readonly metadata?: Record<string, string>;
+}
+
+/** 1 s of 8 kHz 16-bit mono PCM silence with a canonical 44-byte RIFF/WAVE header. */
+export function wavFile(seconds = 1, sampleRate = 8000): Buffer {
+  const dataBytes = seconds * sampleRate * 2;
+  const b = Buffer.alloc(44 + dataBytes);
+  b.write("RIFF", 0, "latin1");
+  b.writeUInt32LE(36 + dataBytes, 4);
+  b.write("WAVE", 8, "latin1");
+  b.write("fmt ", 12, "latin1");
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(sampleRate, 24);
+  b.writeUInt32LE(sampleRate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36, "latin1");
+  b.writeUInt32LE(dataBytes, 40);
+  return b;
+}
+
+const TURNS: ReadonlyArray<[string, string]> = [
+  ["spk_0", "Thank you for calling Example Telecom, my name is Anna, how can I help you today?"],
+  ["spk_1", "Hi Anna, my internet has been dropping every evening for a week and I work from home."],
+  ["spk_0", "I am sorry to hear that. Let me check your line. I can see several disconnects after 7 pm."],
+  ["spk_1", "Yes, exactly. It is really frustrating, I had to cancel two meetings."],
+  ["spk_0", "I understand. I will replace your router free of charge and credit one month of service."],
+  ["spk_1", "That sounds great, thank you. When will the router arrive?"],
+  ["spk_0", "It ships today and should arrive within two business days. Is there anything else?"],
+  ["spk_1", "No, that is all. Thanks for your help."],
+];
+
+/** A Transcribe output document (speaker labels) for the canned two-speaker call above. */
+export function transcriptJson(jobName: string): string {
+  const items: unknown[] = [];
+  const segments: unknown[] = [];
+  let t = 0.5;
+  for (const [speaker, sentence] of TURNS) {
+    const segStart = t;
+    const segItems: unknown[] = [];
+    for (const raw of sentence.split(" ")) {
+      const word = raw.replace(/[.,?!]$/, "");
+      const punct = raw.slice(word.length);
+      const start = t;
+      const end = t + 0.32;
+      t = end + 0.05;
+      const item = {
+        id: items.length,
+        type: "pronunciation",
+        alternatives: [{ confidence: "0.987", content: word }],
+        start_time: start.toFixed(3),
+        end_time: end.toFixed(3),
+        speaker_label: speaker,
+      };
+      items.push(item);
+      segItems.push({ speaker_label: speaker, start_time: item.start_time, end_time: item.end_time });
+      if (punct) {
+        items.push({ id: items.length, type: "punctuation", alternatives: [{ confidence: "0.0", content: punct }], speaker_label: speaker });
+      }
+    }
+    segments.push({ start_time: segStart.toFixed(3), end_time: t.toFixed(3), speaker_label: speaker, items: segItems });
+    t += 0.6;
+  }
+  const audioSegments = TURNS.map(([speaker, sentence], id) => ({ id, transcript: sentence, speaker_label: speaker }));
+  return JSON.stringify({
+    jobName,
+    accountId: FAKE.account,
+    status: "COMPLETED",
+    results: {
+      transcripts: [{ transcript: TURNS.map(([, s]) => s).join(" ") }],
+      speaker_labels: { speakers: 2, segments },
+      items,
+      audio_segments: audioSegments,
+    },
+  });
+}
+
+export const TENANT_SETTINGS = {
+  tenant_id: FAKE.tenant,
+  languages: ["en-US"],
+  redact_pii: false,
+  max_speakers: 2,
+  results_retention_days: 365,
+};
+
+export const MODEL_SETTINGS = { bedrock_model_summary: FAKE.modelId, bedrock_region: FAKE.region, max_tokens: 1024 };
+
+export const MODEL_ANSWER = {
+  summary:
+    "The customer reported nightly internet disconnects for a week. The agent confirmed the disconnects, offered a free router replacement and a one-month service credit; the customer accepted.",
+  action_items: ["Ship a replacement router today", "Apply a one-month service credit"],
+  risks: ["Customer had to cancel work meetings; churn risk if the issue persists"],
+  sentiment: "POSITIVE",
+};
+
+const SENTIMENT_SCORE = { Positive: 0.8412, Negative: 0.0621, Neutral: 0.0903, Mixed: 0.0064 };
+
+export interface FakeAws {
+  readonly url: string;
+  /** Milliseconds the fake spent answering (synchronous work) since the last call; subtracted from handler CPU. */
+  takeBusyMs(): number;
+  /** Operations served since the last {@link FakeAws.takeCalls}, e.g. `S3.GetObject`. */
+  takeCalls(): string[];
+  close(): Promise<void>;
+}
+
+class HttpError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+export async function startFakeAws(): Promise<FakeAws> {
+  let calls: string[] = [];
+  let busyMs = 0;
+  const objects = new Map<string, StoredObject>();
+  objects.set(`${FAKE.inputBucket}/${FAKE.inputKey}`, {
+    body: wavFile(),
+    contentType: "audio/wav",
+    lastModified: FAKE.uploadedAt,
+  });
+
+  const findObject = (bucket: string, key: string): StoredObject | undefined => {
+    const seeded = objects.get(`${bucket}/${key}`);
+    if (seeded) return seeded;
+    // Any Transcribe output under tmp/ in the results bucket: the canned transcript.
+    if (bucket === FAKE.resultsBucket && /^tmp\/.+\.json$/.test(key)) {
+      const jobName = key.replace(/^.*\//, "").replace(/\.json$/, "");
+      return { body: Buffer.from(transcriptJson(jobName)), contentType: "application/json", lastModified: new Date() };
+    }
+    return undefined;
+  };
+
+  const epoch = (d: Date): number => Math.floor(d.getTime() / 1000) + (d.getTime() % 1000) / 1000;
+
+  const job = (name: string, status: string): Record<string, unknown> => {
+    const created = new Date(FAKE.uploadedAt.getTime() + 5_000);
+    const completed = new Date(FAKE.uploadedAt.getTime() + 65_000);
+    const tenant = FAKE.tenant;
+    return {
+      TranscriptionJobName: name,
+      TranscriptionJobStatus: status,
+      LanguageCode: "en-US",
+      MediaSampleRateHertz: 8000,
+      MediaFormat: "wav",
+      Media: { MediaFileUri: `s3://${FAKE.inputBucket}/${FAKE.inputKey}` },
+      ...(status === "COMPLETED"
+        ? {
+            Transcript: {
+              TranscriptFileUri: `https://s3.${FAKE.region}.amazonaws.com/${FAKE.resultsBucket}/tmp/${tenant}/${name}.json`,
+            },
+            CompletionTime: epoch(completed),
+          }
+        : {}),
+      StartTime: epoch(created),
+      CreationTime: epoch(created),
+      Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 2, ChannelIdentification: false, ShowAlternatives: false },
+      Tags: [
+        { Key: "tenant", Value: tenant },
+        { Key: "call_id", Value: FAKE.callId },
+        { Key: "source_bucket", Value: FAKE.inputBucket },
+        { Key: "source_key", Value: FAKE.inputKey },
+        { Key: "uploaded_at", Value: FAKE.uploadedAt.toISOString() },
+      ],
+    };
+  };
+
+  const json = (target: string, body: Record<string, unknown>): unknown => {
+    switch (target) {
+      case "Transcribe.StartTranscriptionJob": {
+        const j = job(String(body.TranscriptionJobName), "IN_PROGRESS");
+        return { TranscriptionJob: { ...j, LanguageCode: body.LanguageCode ?? j.LanguageCode, Tags: body.Tags ?? j.Tags } };
+      }
+      case "Transcribe.GetTranscriptionJob":
+        return { TranscriptionJob: job(String(body.TranscriptionJobName), "COMPLETED") };
+      case "Transcribe.ListTranscriptionJobs": {
+        const status = body.Status as string | undefined;
+        if (status && status !== "COMPLETED") return { TranscriptionJobSummaries: [], ...(status ? { Status: status } : {}) };
+        const j = job(FAKE_JOB_NAME, "COMPLETED");
+        return {
+          ...(status ? { Status: status } : {}),
+          TranscriptionJobSummaries: [
+            {
+              TranscriptionJobName: FAKE_JOB_NAME,
+              CreationTime: j.CreationTime,
+              StartTime: j.StartTime,
+              CompletionTime: j.CompletionTime,
+              LanguageCode: "en-US",
+              TranscriptionJobStatus: "COMPLETED",
+              OutputLocationType: "CUSTOMER_BUCKET",
+            },
+          ],
+        };
+      }
+      case "Comprehend_20171127.DetectSentiment":
+        return { Sentiment: "POSITIVE", SentimentScore: SENTIMENT_SCORE };
+      case "Comprehend_20171127.BatchDetectSentiment": {
+        const list = Array.isArray(body.TextList) ? body.TextList : [];
+        return { ResultList: list.map((_, Index) => ({ Index, Sentiment: "POSITIVE", SentimentScore: SENTIMENT_SCORE })), ErrorList: [] };
+      }
+      case "AmazonSSM.GetParameter": {
+        const name = String(body.Name);
+        let value: unknown;
+        if (name.endsWith(`/tenants/${FAKE.tenant}`)) value = TENANT_SETTINGS;
+        else if (name.endsWith("/models")) value = MODEL_SETTINGS;
+        else throw new HttpError(400, "ParameterNotFound", `Parameter ${name} not found.`);
+        return {
+          Parameter: {
+            Name: name,
+            Type: "String",
+            Value: JSON.stringify(value),
+            Version: 3,
+            LastModifiedDate: epoch(FAKE.uploadedAt),
+            ARN: `arn:aws:ssm:${FAKE.region}:${FAKE.account}:parameter${name}`,
+            DataType: "text",
+          },
+        };
+      }
+      default:
+        throw new HttpError(400, "UnknownOperationException", `fake AWS does not implement ${target}`);
+    }
+  };
+
+  const handle = async (
+    method: string,
+    url: string,
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string>; body?: Buffer | string }> => {
+    const u = new URL(url, "http://127.0.0.1");
+    const target = headers["x-amz-target"];
+    const requestId = createHash("md5").update(`${calls.length}`).digest("hex");
+    const base = { "x-amzn-requestid": requestId, "x-amz-request-id": requestId, date: new Date().toUTCString() };
+    try {
+      if (typeof target === "string") {
+        calls.push(target.replace(/^Comprehend_20171127\./, "Comprehend.").replace(/^AmazonSSM\./, "SSM."));
+        const out = json(target, body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {});
+        return { status: 200, headers: { ...base, "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(out) };
+      }
+      const converse = /^\/model\/([^/]+)\/converse$/.exec(u.pathname);
+      if (method === "POST" && converse) {
+        calls.push("Bedrock.Converse");
+        const out = {
+          output: { message: { role: "assistant", content: [{ text: JSON.stringify(MODEL_ANSWER) }] } },
+          stopReason: "end_turn",
+          usage: { inputTokens: 912, outputTokens: 148, totalTokens: 1060 },
+          metrics: { latencyMs: 1830 },
+        };
+        return { status: 200, headers: { ...base, "content-type": "application/json" }, body: JSON.stringify(out) };
+      }
+      // S3, path-style.
+      const [, bucket = "", ...keyParts] = u.pathname.split("/");
+      const key = keyParts.map(decodeURIComponent).join("/");
+      const s3base = { ...base, "x-amz-id-2": "fake" };
+      if (!key) {
+        if (method === "GET" && u.searchParams.get("list-type") === "2") {
+          calls.push("S3.ListObjectsV2");
+          const xml = `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${u.searchParams.get("prefix") ?? ""}</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>`;
+          return { status: 200, headers: { ...s3base, "content-type": "application/xml" }, body: xml };
+        }
+        throw new HttpError(400, "UnknownOperationException", `fake S3: ${method} ${u.pathname}${u.search}`);
+      }
+      const obj = findObject(bucket, key);
+      const objHeaders = (o: StoredObject): Record<string, string> => ({
+        ...s3base,
+        "content-type": o.contentType,
+        etag: `"${createHash("md5").update(o.body).digest("hex")}"`,
+        "last-modified": o.lastModified.toUTCString(),
+        "accept-ranges": "bytes",
+        "x-amz-server-side-encryption": "aws:kms",
+        "x-amz-version-id": "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY",
+        ...Object.fromEntries(Object.entries(o.metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+      });
+      switch (method) {
+        case "HEAD":
+          calls.push("S3.HeadObject");
+          if (!obj) return { status: 404, headers: s3base };
+          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(obj.body.length) } };
+        case "GET": {
+          calls.push("S3.GetObject");
+          if (!obj) throw new HttpError(404, "NoSuchKey", "The specified key does not exist.");
+          const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers.range ?? ""));
+          if (range) {
+            const start = Number(range[1]);
+            const end = Math.min(range[2] ? Number(range[2]) : obj.body.length - 1, obj.body.length - 1);
+            const part = obj.body.subarray(start, end + 1);
+            return {
+              status: 206,
+              headers: { ...objHeaders(obj), "content-range": `bytes ${start}-${end}/${obj.body.length}`, "content-length": String(part.length) },
+              body: part,
+            };
+          }
+          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(obj.body.length) }, body: obj.body };
+        }
+        case "PUT":
+          calls.push(headers["x-amz-copy-source"] ? "S3.CopyObject" : "S3.PutObject");
+          return {
+            status: 200,
+            headers: {
+              ...s3base,
+              etag: `"${createHash("md5").update(body).digest("hex")}"`,
+              "x-amz-server-side-encryption": String(headers["x-amz-server-side-encryption"] ?? "AES256"),
+            },
+          };
+        case "DELETE":
+          calls.push("S3.DeleteObject");
+          return { status: 204, headers: s3base };
+        default:
+          throw new HttpError(405, "MethodNotAllowed", `fake S3: ${method}`);
+      }
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (err.code === "UnknownOperationException" || err.code === "MethodNotAllowed") calls.push(`UNHANDLED ${method} ${url} ${target ?? ""}`);
+      if (typeof target === "string" || /^\/model\//.test(u.pathname)) {
+        return {
+          status: err.status,
+          headers: { ...base, "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": err.code },
+          body: JSON.stringify({ __type: err.code, message: err.message }),
+        };
+      }
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${err.code}</Code><Message>${err.message}</Message><RequestId>${requestId}</RequestId></Error>`;
+      return { status: err.status, headers: { ...base, "content-type": "application/xml" }, body: method === "HEAD" ? undefined : xml };
+    }
+  };
+
+  const onRequest = (req: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse): void => {
+    // Both response types (HTTP/1 and the HTTP/2 compatibility API) have these two methods.
+    const res = response as unknown as { writeHead(status: number, headers?: Record<string, string>): unknown; end(body?: Buffer): unknown };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on("end", () => {
+      const t0 = performance.now();
+      handle(req.method ?? "GET", req.url ?? "/", req.headers, Buffer.concat(chunks))
+        .then((out) => {
+          const t1 = performance.now();
+          const body = out.body === undefined ? undefined : Buffer.isBuffer(out.body) ? out.body : Buffer.from(out.body);
+          const headers = { ...out.headers };
+          if (body && !headers["content-length"]) headers["content-length"] = String(body.length);
+          res.writeHead(out.status, headers);
+          res.end(req.method === "HEAD" ? undefined : body);
+          busyMs += performance.now() - t1 + (t1 - t0);
+        })
+        .catch((err: unknown) => {
+          calls.push(`ERROR ${String(err)}`);
+          res.writeHead(500);
+          res.end();
+        });
+    });
+  };
+
+  const h1 = http.createServer(onRequest);
+  h1.keepAliveTimeout = 60_000;
+  const h2 = http2.createServer(onRequest);
+  const sockets = new Set<net.Socket>();
+  // One port for both protocols: a cleartext HTTP/2 connection starts with the preface "PRI * HTTP/2.0".
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first.toString("latin1", 0, 3) === "PRI" ? h2 : h1).emit("connection", socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  server.maxConnections = 64;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  server.unref();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    takeBusyMs: () => {
+      const out = busyMs;
+      busyMs = 0;
+      return out;
+    },
+    takeCalls: () => {
+      const out = calls;
+      calls = [];
+      return out;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

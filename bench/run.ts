@@ -1,0 +1,289 @@
+/**
+ * `npm run bench`: bundle size, cold start, warm CPU per event and peak RSS of the three Lambda bundles, against
+ * the same handlers loaded unbundled from node_modules. Method and last numbers: docs/benchmarks.md.
+ *
+ *  - bundled:  scripts/bundle-lambdas.ts output (what is deployed).
+ *  - baseline: the same handler source bundled with `packages: "external"`: the handler's own code is one file,
+ *              every npm dependency (AWS SDK, Powertools) is loaded from node_modules at run time (the SDK's
+ *              CommonJS dist, as a zip with node_modules would run it).
+ * Each process is plain `node` running dist/bench/child.mjs (no TypeScript loader in the measurement), against an
+ * in-process fake AWS endpoint on 127.0.0.1 (bench/fake-aws.ts). Bounded: every child is killed after 30 s.
+ *
+ * Options: --runs N (cold runs per variant, default 7, min 5), --warm N (default 200).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import * as zlib from "node:zlib";
+import { buildSync } from "esbuild";
+import { BUNDLE_BUDGET_BYTES, bundleHandlers, HANDLER_NAMES, REPO_ROOT, type HandlerName } from "../scripts/bundle-lambdas";
+import { contractEnv } from "./events";
+
+const OUT = path.join(REPO_ROOT, "dist", "bench");
+const CHILD_TIMEOUT_MS = 30_000;
+const LOG_KEEP_BYTES = 64 * 1024;
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+const COLD_RUNS = Math.max(5, arg("runs", 7));
+const WARM = Math.max(1, arg("warm", 200));
+
+interface ChildReport {
+  kind: "cold" | "warm" | "fatal";
+  [k: string]: unknown;
+}
+interface ChildRun {
+  wallMs: number;
+  reports: ChildReport[];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+}
+
+function childEnv(name: HandlerName): NodeJS.ProcessEnv {
+  // A clean environment: nothing of the caller's AWS setup, no NODE_OPTIONS; credentials only in env variables
+  // (what Lambda provides); no shared config files and no instance metadata lookups.
+  return {
+    PATH: process.env.PATH,
+    LANG: "C.UTF-8",
+    TZ: "UTC",
+    HOME: path.join(OUT, "home"),
+    AWS_REGION: "eu-central-1",
+    AWS_DEFAULT_REGION: "eu-central-1",
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_SESSION_TOKEN: "FwoGZXIvYXdzEBYaDbench-fake-session-token",
+    AWS_CONFIG_FILE: path.join(OUT, "home", "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(OUT, "home", "no-aws-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_LAMBDA_FUNCTION_NAME: `cci-lite-bench-${name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256",
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+    ...contractEnv(name),
+  };
+}
+
+function runChild(childJs: string, modulePath: string, name: HandlerName, warm: number, floor = false): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const args = [childJs, modulePath, name, String(warm), ...(floor ? ["--floor"] : [])];
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { env: childEnv(name), stdio: ["ignore", "pipe", "pipe", "pipe"] });
+    let wallMs = NaN;
+    let stdout = "";
+    let stderr = "";
+    let buf = "";
+    const reports: ChildReport[] = [];
+    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+    child.stdout!.on("data", (d: Buffer) => {
+      if (stdout.length < LOG_KEEP_BYTES) stdout += d.toString("utf8");
+    });
+    child.stderr!.on("data", (d: Buffer) => {
+      if (stderr.length < LOG_KEEP_BYTES) stderr += d.toString("utf8");
+    });
+    (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
+      buf += d.toString("utf8");
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const rep = JSON.parse(line) as ChildReport;
+        if (rep.kind === "cold") wallMs = performance.now() - t0;
+        reports.push(rep);
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ wallMs, reports, stdout, stderr, exitCode: code });
+    });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Approximate deployment zip size: deflate (level 6, as Terraform's archive provider) + zip headers. */
+function zippedBytes(file: string): number {
+  const name = path.basename(file);
+  return zlib.deflateRawSync(fs.readFileSync(file), { level: 6 }).length + 30 + 46 + 22 + 2 * name.length;
+}
+
+/** Smallest multiple of 64 MB, at least 128, that is >= 2x the peak RSS. */
+export function recommendedMemoryMb(peakRssMiB: number): number {
+  return Math.max(128, Math.ceil((2 * peakRssMiB) / 64) * 64);
+}
+
+interface VariantResult {
+  module: string;
+  bytes: number;
+  zippedBytes: number;
+  coldWallMs: number[];
+  coldProcessMs: number[];
+  coldImportMs: number[];
+  coldInvokeMs: number[];
+  coldOk: boolean;
+  coldResult: unknown;
+  coldCalls: string[];
+  coldMaxRssMiB: number;
+  warm: { invocations: number; failures: number; lastError: unknown; cpuUsPerEvent: number; fakeUsPerEvent: number; wallMsPerEvent: number; callsPerEvent: number; unhandled: string[]; maxRssMiB: number };
+  emfLines: number;
+  stderrHead: string;
+}
+
+async function measureVariant(childJs: string, modulePath: string, name: HandlerName): Promise<VariantResult> {
+  const cold: ChildRun[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) cold.push(await runChild(childJs, modulePath, name, 0));
+  const warmRun = await runChild(childJs, modulePath, name, WARM);
+  const all = [...cold, warmRun];
+  const fatal = all.flatMap((r) => r.reports).find((r) => r.kind === "fatal");
+  if (fatal) throw new Error(`${name} (${modulePath}): ${String(fatal.error)}`);
+  const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold"));
+  if (colds.some((c) => !c)) throw new Error(`${name}: a cold run reported nothing (stderr: ${cold.map((c) => c.stderr).join("").slice(0, 2000)})`);
+  const c0 = colds[0]!;
+  const w = warmRun.reports.find((x) => x.kind === "warm") as unknown as VariantResult["warm"] & { maxRssKiB: number };
+  return {
+    module: path.relative(REPO_ROOT, modulePath),
+    bytes: fs.statSync(modulePath).size,
+    zippedBytes: zippedBytes(modulePath),
+    coldWallMs: cold.map((r) => r.wallMs),
+    coldProcessMs: colds.map((c) => c!.processMs as number),
+    coldImportMs: colds.map((c) => c!.importMs as number),
+    coldInvokeMs: colds.map((c) => c!.invokeMs as number),
+    coldOk: colds.every((c) => c!.ok === true),
+    coldResult: c0.result,
+    coldCalls: c0.calls as string[],
+    coldMaxRssMiB: Math.max(...colds.map((c) => (c!.maxRssKiB as number) / 1024)),
+    warm: { ...w, maxRssMiB: Math.max(w.maxRssMiB, w.maxRssKiB / 1024) },
+    emfLines: (cold[0].stdout.match(/"_aws"/g) ?? []).length,
+    stderrHead: cold[0].stderr.slice(0, 500),
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  fs.mkdirSync(path.join(OUT, "home"), { recursive: true });
+  const entries = {} as Record<HandlerName, string>;
+  const sources = {} as Record<HandlerName, "lambda-src" | "fixture">;
+  for (const name of HANDLER_NAMES) {
+    const real = path.join(REPO_ROOT, "lambda-src", "handlers", `${name}.ts`);
+    const useReal = fs.existsSync(real) && !process.argv.includes("--fixtures");
+    entries[name] = useReal ? real : path.join(REPO_ROOT, "bench", "fixtures", "handlers", `${name}.ts`);
+    sources[name] = useReal ? "lambda-src" : "fixture";
+  }
+  const bundled = bundleHandlers({ outDir: path.join(OUT, "bundled"), entries });
+  const baseline = bundleHandlers({ outDir: path.join(OUT, "baseline"), entries, packagesExternal: true });
+  const childJs = path.join(OUT, "child.mjs");
+  buildSync({
+    entryPoints: [path.join(REPO_ROOT, "bench", "child.ts")],
+    outfile: childJs,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "silent",
+  });
+
+  const floorRuns: ChildRun[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) floorRuns.push(await runChild(childJs, bundled.start.file, "start", 0, true));
+  const floorMs = median(floorRuns.map((r) => r.wallMs));
+  const floorRssMiB = median(floorRuns.map((r) => (r.reports[0].maxRssKiB as number) / 1024));
+
+  const results = {} as Record<HandlerName, { source: string; bundled: VariantResult; baseline: VariantResult }>;
+  for (const name of HANDLER_NAMES) {
+    results[name] = {
+      source: path.relative(REPO_ROOT, entries[name]),
+      bundled: await measureVariant(childJs, bundled[name].file, name),
+      baseline: await measureVariant(childJs, baseline[name].file, name),
+    };
+  }
+
+  const lines: string[] = [];
+  lines.push(
+    `Node ${process.version}, ${process.platform}/${process.arch}; cold = median of ${COLD_RUNS} new processes; warm = ${WARM} invocations in one process; ` +
+      `floor (node + fake endpoint, no handler) = ${fmt(floorMs)} ms wall, ${fmt(floorRssMiB, 1)} MiB RSS.`,
+  );
+  lines.push("");
+  lines.push(
+    "| handler | variant | raw KiB | zip KiB | cold wall ms | cold in-process import+invoke ms (import / invoke) | warm CPU µs/event: handler+SDK (incl. fake AWS) | warm wall ms/event | peak RSS MiB |",
+  );
+  lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const name of HANDLER_NAMES) {
+    for (const variant of ["bundled", "baseline"] as const) {
+      const v = results[name][variant];
+      const imp = median(v.coldImportMs);
+      const inv = median(v.coldInvokeMs);
+      lines.push(
+        `| ${name} | ${variant === "bundled" ? "bundled" : "unbundled (node_modules)"} | ${fmt(v.bytes / 1024, 1)} | ${fmt(v.zippedBytes / 1024, 1)} | ` +
+          `${fmt(median(v.coldWallMs))} | ${fmt(median(v.coldImportMs.map((x, i) => x + v.coldInvokeMs[i])))} (${fmt(imp)} / ${fmt(inv)}) | ` +
+          `${fmt(v.warm.cpuUsPerEvent - v.warm.fakeUsPerEvent)} (${fmt(v.warm.cpuUsPerEvent)}) | ${fmt(v.warm.wallMsPerEvent, 2)} | ${fmt(Math.max(v.coldMaxRssMiB, v.warm.maxRssMiB), 1)} |`,
+      );
+    }
+  }
+  lines.push("");
+  const verdicts: Record<string, unknown> = {};
+  for (const name of HANDLER_NAMES) {
+    const { bundled: b, baseline: u, source } = results[name];
+    const peak = Math.max(b.coldMaxRssMiB, b.warm.maxRssMiB);
+    const mem = recommendedMemoryMb(peak);
+    const coldRatio = median(b.coldWallMs) / median(u.coldWallMs);
+    const sizeOk = b.bytes <= BUNDLE_BUDGET_BYTES;
+    const functional = b.coldOk && b.warm.failures === 0 && b.warm.unhandled.length === 0;
+    verdicts[name] = { sizeOk, coldRatio, peakRssMiB: peak, recommendedMemoryMb: mem, functional };
+    lines.push(
+      `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB vs ${BUNDLE_BUDGET_BYTES / 1024} KiB); ` +
+        `cold start ${fmt(median(b.coldWallMs))} ms = ${fmt(coldRatio * 100)}% of unbundled ${fmt(median(u.coldWallMs))} ms ` +
+        `(${fmt(median(b.coldWallMs) - floorMs)} vs ${fmt(median(u.coldWallMs) - floorMs)} ms above the floor); ` +
+        `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak)${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
+        `calls ${b.coldCalls.join(", ") || "none"}; result ${b.coldOk ? "ok" : "ERROR"}` +
+        `${functional ? "" : ` -- NOT FUNCTIONAL: ${JSON.stringify({ cold: b.coldResult, warmFailures: b.warm.failures, lastError: b.warm.lastError, unhandled: b.warm.unhandled })}`}.`,
+    );
+  }
+  const table = lines.join("\n");
+  console.log(table);
+  const elapsed = (performance.now() - started) / 1000;
+  console.log(`\nbench finished in ${fmt(elapsed, 1)} s`);
+
+  const json = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    coldRuns: COLD_RUNS,
+    warmInvocations: WARM,
+    floor: { wallMs: floorMs, rssMiB: floorRssMiB },
+    budgetBytes: BUNDLE_BUDGET_BYTES,
+    results,
+    verdicts,
+    table,
+    elapsedSeconds: elapsed,
+  };
+  fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.json"), JSON.stringify(json, null, 2) + "\n");
+
+  // Keep docs/benchmarks.md's "last measured" block in sync with this run.
+  const doc = path.join(REPO_ROOT, "docs", "benchmarks.md");
+  if (fs.existsSync(doc)) {
+    const text = fs.readFileSync(doc, "utf8");
+    const begin = "<!-- bench:begin -->";
+    const end = "<!-- bench:end -->";
+    const i = text.indexOf(begin);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i) {
+      const block = `${begin}\nMeasured ${json.measuredAt.slice(0, 16).replace("T", " ")} UTC by \`npm run bench\`.\n\n${table}\n${end}`;
+      fs.writeFileSync(doc, text.slice(0, i) + block + text.slice(j + end.length));
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
