@@ -1,0 +1,251 @@
+import { awsError, body, ENV, EVENT_TIME, flacHeader, mp3Header, sqsEvent, uploadEvent, wavHeader } from "./fixtures";
+import { mockClient } from "aws-sdk-client-mock";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { StartTranscriptionJobCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { handler } from "../../lambda-src/handlers/start";
+import { clearTenantCache } from "../../lambda-src/aws/tenants";
+import { metrics } from "../../lambda-src/aws/observability";
+import { JOB_NAME_PATTERN } from "../../lambda-src/core/job-name";
+
+const s3 = mockClient(S3Client);
+const transcribe = mockClient(TranscribeClient);
+const ssm = mockClient(SSMClient);
+let metricSpy: jest.SpyInstance;
+
+const TENANT = { tenant_id: "demo-tenant", languages: ["en-US"], redact_pii: false, max_speakers: 3, results_retention_days: 30 };
+
+beforeEach(() => {
+  s3.reset();
+  transcribe.reset();
+  ssm.reset();
+  clearTenantCache();
+  ssm.on(GetParameterCommand).rejects(awsError("ParameterNotFound"));
+  ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value: JSON.stringify(TENANT) } });
+  ssm
+    .on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/multi` })
+    .resolves({ Parameter: { Value: JSON.stringify({ ...TENANT, tenant_id: "multi", languages: ["en-US", "de-DE", "fr-FR"] }) } });
+  s3.on(GetObjectCommand).resolves({ Body: body(wavHeader(1)) });
+  s3.on(PutObjectCommand).resolves({});
+  transcribe.on(StartTranscriptionJobCommand).resolves({ TranscriptionJob: { TranscriptionJobStatus: "QUEUED" } });
+  metricSpy = jest.spyOn(metrics, "addMetric");
+});
+afterEach(() => metricSpy.mockRestore());
+
+const started = () => transcribe.commandCalls(StartTranscriptionJobCommand).map((c) => c.args[0].input);
+const records = () =>
+  s3.commandCalls(PutObjectCommand).map((c) => ({ key: c.args[0].input.Key!, input: c.args[0].input, body: JSON.parse(String(c.args[0].input.Body)) }));
+const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
+
+function expectRejected(code: string, key: string, startAttempts = 0) {
+  const r = records();
+  expect(r).toHaveLength(1);
+  expect(r[0].key).toBe(key);
+  expect(r[0].body).toMatchObject({ status: "REJECTED", error: { code } });
+  expect(r[0].input).toMatchObject({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: ENV.KMS_KEY_ARN, ContentType: "application/json", Metadata: { status: "REJECTED" } });
+  expect(started()).toHaveLength(startAttempts);
+  expect(metricNames()).toContain("CallsRejected");
+}
+
+describe("start handler", () => {
+  it("starts a transcription job for a mono WAV upload (happy path)", async () => {
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/call-001.wav", versionId: "v1" }));
+    expect(res.batchItemFailures).toEqual([]);
+    const [req] = started();
+    expect(req.TranscriptionJobName).toMatch(JOB_NAME_PATTERN);
+    expect(req.TranscriptionJobName!.startsWith("cci-lite-test-demo-tenant-call-001-")).toBe(true);
+    expect(req).toMatchObject({
+      Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/call-001.wav` },
+      MediaFormat: "wav",
+      OutputBucketName: ENV.RESULTS_BUCKET,
+      OutputKey: `tmp/demo-tenant/${req.TranscriptionJobName}.json`,
+      OutputEncryptionKMSKeyId: ENV.KMS_KEY_ARN,
+      LanguageCode: "en-US",
+      Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 3 },
+      JobExecutionSettings: { DataAccessRoleArn: ENV.TRANSCRIBE_ROLE_ARN, AllowDeferredExecution: true },
+    });
+    expect(req.Tags).toEqual(expect.arrayContaining([{ Key: "tenant", Value: "demo-tenant" }, { Key: "call_id", Value: "call-001" }, { Key: "uploaded_at", Value: EVENT_TIME }]));
+    const get = s3.commandCalls(GetObjectCommand)[0].args[0].input;
+    expect(get).toMatchObject({ Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", Range: "bytes=0-65535", VersionId: "v1" });
+    expect(records()).toHaveLength(0);
+    expect(metricNames()).toEqual(["CallsStarted"]);
+  });
+
+  it("uses channel identification for a stereo WAV (and never speaker labels with it)", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(wavHeader(2, { extensible: true })) });
+    await handler(uploadEvent({ key: "demo-tenant/calls/stereo.wav" }));
+    expect(started()[0].Settings).toEqual({ ChannelIdentification: true });
+  });
+
+  it("detects stereo FLAC and mono MP3 from their headers", async () => {
+    s3.on(GetObjectCommand, { Key: "demo-tenant/calls/a.flac" }).resolves({ Body: body(flacHeader(2)) });
+    s3.on(GetObjectCommand, { Key: "demo-tenant/calls/b.mp3" }).resolves({ Body: body(mp3Header(true, 100)) });
+    await handler(uploadEvent({ key: "demo-tenant/calls/a.flac" }, { key: "demo-tenant/calls/b.mp3" }));
+    const [flac, mp3] = started();
+    expect(flac).toMatchObject({ MediaFormat: "flac", Settings: { ChannelIdentification: true } });
+    expect(mp3).toMatchObject({ MediaFormat: "mp3", Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 3 } });
+  });
+
+  it("uses language identification for a tenant with several languages", async () => {
+    await handler(uploadEvent({ key: "multi/calls/x.m4a" }));
+    expect(started()[0]).toMatchObject({ IdentifyLanguage: true, LanguageOptions: ["en-US", "de-DE", "fr-FR"], MediaFormat: "m4a" });
+    expect(started()[0].LanguageCode).toBeUndefined();
+  });
+
+  it("rejects an upload for an unknown tenant with an error record under unassigned/", async () => {
+    const res = await handler(uploadEvent({ key: "nobody/calls/a.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expectRejected("UNKNOWN_TENANT", "unassigned/2026/03/14/a.json");
+    expect(records()[0].body).toMatchObject({ tenant: "unassigned", call_id: "a", source_key: "nobody/calls/a.wav", uploaded_at: EVENT_TIME });
+  });
+
+  it("rejects a key outside calls/ with an error record under the tenant", async () => {
+    const res = await handler(uploadEvent({ key: "demo-tenant/uploads/a.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expectRejected("KEY_OUTSIDE_CALLS", "demo-tenant/2026/03/14/a.json");
+  });
+
+  it("rejects nested folders under calls/ (exact depth only)", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/2026/a.wav" }));
+    expectRejected("KEY_OUTSIDE_CALLS", "demo-tenant/2026/03/14/a.json");
+  });
+
+  it("rejects an unsupported extension", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/notes.txt" }));
+    expectRejected("UNSUPPORTED_FORMAT", "demo-tenant/2026/03/14/notes.json");
+  });
+
+  it("rejects a zero-byte upload", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/empty.wav", size: 0 }));
+    expectRejected("EMPTY_OBJECT", "demo-tenant/2026/03/14/empty.json");
+  });
+
+  it("rejects an upload over Transcribe's 2 GB limit", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/huge.wav", size: 2 * 1024 ** 3 + 1 }));
+    expectRejected("TOO_LARGE", "demo-tenant/2026/03/14/huge.json");
+  });
+
+  it("rejects a key with malformed percent-encoding instead of crashing", async () => {
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/bad%ZZname.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(records()[0].key).toMatch(/^unassigned\/2026\/03\/14\/bad_ZZname-[0-9a-f]{8}\.json$/);
+    expect(records()[0].body.error.code).toBe("INVALID_KEY");
+  });
+
+  it("decodes keys with spaces, + and unicode before starting the job", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/my+call+%2B1+%C3%BCber.wav" }));
+    const [req] = started();
+    expect(req.Media?.MediaFileUri).toBe(`s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/my call +1 über.wav`);
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input.Key).toBe("demo-tenant/calls/my call +1 über.wav");
+    expect(req.TranscriptionJobName).toMatch(JOB_NAME_PATTERN);
+    expect(req.Tags).toEqual(expect.arrayContaining([{ Key: "call_id", Value: expect.stringMatching(/^my_call__1__ber-[0-9a-f]{8}$/) }]));
+  });
+
+  it("treats a duplicate S3 event as a no-op: same job name, ConflictException is success", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/dup.wav", versionId: "v9" }));
+    transcribe.on(StartTranscriptionJobCommand).rejects(awsError("ConflictException", 409));
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/dup.wav", versionId: "v9" }));
+    expect(res.batchItemFailures).toEqual([]);
+    const [first, second] = started();
+    expect(second.TranscriptionJobName).toBe(first.TranscriptionJobName);
+    expect(records()).toHaveLength(0);
+    expect(metricNames()).toEqual(["CallsStarted"]);
+  });
+
+  it("acknowledges a ConflictException (job already started) without a retry or error record", async () => {
+    transcribe.on(StartTranscriptionJobCommand).rejects(awsError("ConflictException", 409));
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("starts a new job for a new version of the same key", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/a.wav", versionId: "v1" }, { key: "demo-tenant/calls/a.wav", versionId: "v2" }));
+    const [a, b] = started();
+    expect(a.TranscriptionJobName).not.toBe(b.TranscriptionJobName);
+  });
+
+  it("retries only the throttled message (ThrottlingException) and still processes the others", async () => {
+    transcribe.on(StartTranscriptionJobCommand, { Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/slow.wav` } }).rejects(awsError("ThrottlingException", 400));
+    const event = uploadEvent({ key: "demo-tenant/calls/ok1.wav" }, { key: "demo-tenant/calls/slow.wav" }, { key: "demo-tenant/calls/ok2.wav" });
+    const res = await handler(event);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1].messageId }]);
+    expect(started()).toHaveLength(3);
+    expect(metricNames().filter((m) => m === "CallsStarted")).toHaveLength(2);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("retries the message on LimitExceededException (concurrency quota)", async () => {
+    transcribe.on(StartTranscriptionJobCommand).rejects(awsError("LimitExceededException", 400));
+    const event = uploadEvent({ key: "demo-tenant/calls/a.wav" });
+    const res = await handler(event);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0].messageId }]);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("retries the message on a Transcribe 5xx error", async () => {
+    transcribe.on(StartTranscriptionJobCommand).rejects(awsError("InternalFailureException", 500));
+    const event = uploadEvent({ key: "demo-tenant/calls/a.wav" });
+    expect((await handler(event)).batchItemFailures).toHaveLength(1);
+  });
+
+  it("rejects an object that is gone (NoSuchKey on the header read)", async () => {
+    s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", 404));
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/gone.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expectRejected("OBJECT_NOT_FOUND", "demo-tenant/2026/03/14/gone.json");
+  });
+
+  it("rejects an object whose header read is denied (S3 access denied)", async () => {
+    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", 403));
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/denied.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expectRejected("S3_ACCESS_DENIED", "demo-tenant/2026/03/14/denied.json");
+  });
+
+  it("retries the message when writing the error record fails", async () => {
+    s3.on(PutObjectCommand).rejects(awsError("InternalError", 500));
+    const event = uploadEvent({ key: "nobody/calls/a.wav" });
+    const res = await handler(event);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0].messageId }]);
+  });
+
+  it("retries the message when SSM is throttled (tenant lookup failed, not unknown)", async () => {
+    ssm.on(GetParameterCommand).rejects(awsError("ThrottlingException", 400));
+    const event = uploadEvent({ key: "demo-tenant/calls/a.wav" });
+    expect((await handler(event)).batchItemFailures).toHaveLength(1);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("caches tenant settings per container", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" }));
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it("acknowledges and logs the s3:TestEvent", async () => {
+    const res = await handler(sqsEvent({ Service: "Amazon S3", Event: "s3:TestEvent", Time: EVENT_TIME, Bucket: ENV.INPUT_BUCKET }));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(started()).toHaveLength(0);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("ignores a folder marker with a log line", async () => {
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/", size: 0 }));
+    expect(res.batchItemFailures).toEqual([]);
+    expect(started()).toHaveLength(0);
+    expect(records()).toHaveLength(0);
+  });
+
+  it("leaves a message that is not an S3 notification for retry and the dead-letter queue", async () => {
+    const event = sqsEvent("not json", { hello: "world" });
+    const res = await handler(event);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
+  });
+
+  it("treats a permanent Transcribe BadRequestException as a rejection", async () => {
+    transcribe.on(StartTranscriptionJobCommand).rejects(awsError("BadRequestException", 400, "The media is invalid"));
+    const res = await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }));
+    expect(res.batchItemFailures).toEqual([]);
+    expectRejected("TRANSCRIBE_BAD_REQUEST", "demo-tenant/2026/03/14/a.json", 1);
+  });
+});
