@@ -1,0 +1,327 @@
+import { awsError, body, channelTranscript, ENV, EVENT_TIME, GOOD_ANSWER, speakerTranscript } from "./fixtures";
+import { mockClient } from "aws-sdk-client-mock";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from "@aws-sdk/client-transcribe";
+import { BatchDetectSentimentCommand, ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
+import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { handler } from "../../lambda-src/handlers/analyze";
+import { metrics } from "../../lambda-src/aws/observability";
+
+const s3 = mockClient(S3Client);
+const transcribe = mockClient(TranscribeClient);
+const comprehend = mockClient(ComprehendClient);
+const bedrock = mockClient(BedrockRuntimeClient);
+let metricSpy: jest.SpyInstance;
+
+const JOB = "cci-lite-test-demo-tenant-call-001-0123456789abcdef";
+const RESULT_KEY = "demo-tenant/2026/03/14/call-001.json";
+const TRANSCRIPT_KEY = `tmp/demo-tenant/${JOB}.json`;
+
+function job(status: string, o: Partial<TranscriptionJob> = {}): TranscriptionJob {
+  return {
+    TranscriptionJobName: JOB,
+    TranscriptionJobStatus: status as any,
+    LanguageCode: "en-US",
+    CreationTime: new Date("2026-03-14T09:27:00Z"),
+    CompletionTime: new Date("2026-03-14T09:30:00Z"),
+    Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/call-001.wav` },
+    Transcript: status === "COMPLETED" ? { TranscriptFileUri: `https://s3.eu-central-1.amazonaws.com/${ENV.RESULTS_BUCKET}/${TRANSCRIPT_KEY}` } : undefined,
+    Tags: [
+      { Key: "tenant", Value: "demo-tenant" },
+      { Key: "call_id", Value: "call-001" },
+      { Key: "uploaded_at", Value: EVENT_TIME },
+      { Key: "source_version_id", Value: "v1" },
+      { Key: "source_etag", Value: "etag1" },
+      { Key: "source_size_bytes", Value: "4096" },
+    ],
+    ...o,
+  };
+}
+
+const TWO_SPEAKERS = speakerTranscript([
+  ["spk_0", 0.5, 1.0, "Hello", ","],
+  ["spk_0", 1.0, 1.5, "billing", "."],
+  ["spk_1", 2.0, 2.5, "Refund", "."],
+]);
+
+const event = (name = JOB, status = "COMPLETED") => ({
+  version: "0",
+  id: "e",
+  "detail-type": "Transcribe Job State Change" as const,
+  source: "aws.transcribe",
+  account: "111122223333",
+  time: "2026-03-14T09:30:01Z",
+  region: "eu-central-1",
+  resources: [],
+  detail: { TranscriptionJobName: name, TranscriptionJobStatus: status },
+});
+
+const SCORE = { Positive: 0.1, Negative: 0.7, Neutral: 0.15, Mixed: 0.05 };
+const converse = (text: string) => ({ output: { message: { role: "assistant" as const, content: [{ text }] } }, stopReason: "end_turn" as const, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, metrics: { latencyMs: 1 } });
+
+beforeEach(() => {
+  s3.reset();
+  transcribe.reset();
+  comprehend.reset();
+  bedrock.reset();
+  process.env.DELETE_INPUT_ON_SUCCESS = "false";
+  transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED") });
+  s3.on(HeadObjectCommand).rejects(awsError("NotFound", 404));
+  s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(TWO_SPEAKERS)) });
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(DeleteObjectCommand).resolves({});
+  comprehend.on(DetectSentimentCommand).resolves({ Sentiment: "NEGATIVE", SentimentScore: SCORE });
+  comprehend.on(BatchDetectSentimentCommand).callsFake((input: { TextList: string[] }) => ({
+    ResultList: input.TextList.map((_, Index) => ({ Index, Sentiment: "NEGATIVE", SentimentScore: SCORE })),
+    ErrorList: [],
+  }));
+  bedrock.on(ConverseCommand).resolves(converse(GOOD_ANSWER));
+  metricSpy = jest.spyOn(metrics, "addMetric");
+});
+afterEach(() => metricSpy.mockRestore());
+
+const puts = () => s3.commandCalls(PutObjectCommand).map((c) => ({ input: c.args[0].input, body: JSON.parse(String(c.args[0].input.Body)) }));
+const onlyRecord = () => {
+  const p = puts();
+  expect(p).toHaveLength(1);
+  expect(p[0].input.Key).toBe(RESULT_KEY);
+  return p[0].body;
+};
+const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
+
+describe("analyze handler", () => {
+  it("writes a COMPLETED result with summary, sentiment and speakers (happy path)", async () => {
+    const out = await handler(event());
+    expect(out).toMatchObject({ outcome: "COMPLETED", resultKey: RESULT_KEY });
+    const p = puts()[0];
+    expect(p.input).toMatchObject({
+      Bucket: ENV.RESULTS_BUCKET,
+      ContentType: "application/json",
+      ServerSideEncryption: "aws:kms",
+      SSEKMSKeyId: ENV.KMS_KEY_ARN,
+      Metadata: { status: "COMPLETED", "job-name": JOB },
+    });
+    expect(String(p.input.Body).trimEnd()).not.toContain("\n");
+    expect(p.body).toMatchObject({
+      status: "COMPLETED",
+      tenant: "demo-tenant",
+      call_id: "call-001",
+      summary: expect.stringContaining("refund"),
+      action_items: ["Send refund confirmation"],
+      risks: ["Customer threatened to cancel"],
+      sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE },
+      sentiment_source: "comprehend",
+      language_code: "en-US",
+      duration_seconds: 2.5,
+      speaker_mode: "speaker_labels",
+      error: null,
+      source_bucket: ENV.INPUT_BUCKET,
+      source_key: "demo-tenant/calls/call-001.wav",
+      source_version_id: "v1",
+      source_etag: "etag1",
+      source_size_bytes: 4096,
+      transcription_job_name: JOB,
+      model_id: ENV.BEDROCK_MODEL_ID,
+      uploaded_at: EVENT_TIME,
+      job_started_at: "2026-03-14T09:27:00.000Z",
+      job_completed_at: "2026-03-14T09:30:00.000Z",
+    });
+    expect(p.body.speakers).toEqual([
+      { label: "spk_0", talk_time_seconds: 1, word_count: 2, sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE } },
+      { label: "spk_1", talk_time_seconds: 0.5, word_count: 1, sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE } },
+    ]);
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY });
+    const conv = bedrock.commandCalls(ConverseCommand)[0].args[0].input;
+    expect(conv).toMatchObject({ modelId: ENV.BEDROCK_MODEL_ID, inferenceConfig: { maxTokens: 1024, temperature: 0 } });
+    expect(conv.system?.[0]).toMatchObject({ text: expect.stringContaining("JSON") });
+    expect((conv.messages?.[0].content?.[0] as { text: string }).text).toContain("spk_0: Hello, billing.\nspk_1: Refund.");
+    expect(metricNames()).toEqual(["CallsCompleted", "ProcessingLatency"]);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it("deletes the source audio version after a COMPLETED result when DELETE_INPUT_ON_SUCCESS is true", async () => {
+    process.env.DELETE_INPUT_ON_SUCCESS = "true";
+    await handler(event());
+    expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", VersionId: "v1" });
+  });
+
+  it("writes a FAILED error record with Transcribe's FailureReason for a FAILED job", async () => {
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("FAILED", { FailureReason: "Unsupported audio codec" }) });
+    process.env.DELETE_INPUT_ON_SUCCESS = "true";
+    const out = await handler(event(JOB, "FAILED"));
+    expect(out).toMatchObject({ outcome: "FAILED", errorCode: "TRANSCRIBE_FAILED" });
+    expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "TRANSCRIBE_FAILED", message: "Unsupported audio codec" }, summary: null });
+    expect(puts()[0].input.Metadata).toEqual({ status: "FAILED", "job-name": JOB });
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect(metricNames()).toEqual(["CallsFailed"]);
+  });
+
+  it("records an empty transcript as FAILED EMPTY_TRANSCRIPT without calling Comprehend or Bedrock", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ results: { transcripts: [{ transcript: "" }], items: [] } })) });
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "EMPTY_TRANSCRIPT" }, language_code: "en-US", speakers: [] });
+    expect(comprehend.calls()).toHaveLength(0);
+    expect(bedrock.calls()).toHaveLength(0);
+  });
+
+  it("handles a call with one speaker", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(speakerTranscript([["spk_0", 0, 2, "Just", ","], ["spk_0", 2, 3, "me", "."]]))) });
+    await handler(event());
+    const r = onlyRecord();
+    expect(r.status).toBe("COMPLETED");
+    expect(r.speakers).toEqual([{ label: "spk_0", talk_time_seconds: 3, word_count: 2, sentiment: expect.objectContaining({ Sentiment: "NEGATIVE" }) }]);
+  });
+
+  it("reports per-channel statistics for a stereo call (channel identification)", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(channelTranscript([[0, 1, "Hello"]], [[1.5, 3, "Hi"]]))) });
+    await handler(event());
+    const r = onlyRecord();
+    expect(r.speaker_mode).toBe("channel_identification");
+    expect(r.speakers.map((s: any) => [s.label, s.talk_time_seconds, s.word_count])).toEqual([["ch_0", 1, 1], ["ch_1", 1.5, 1]]);
+    expect((bedrock.commandCalls(ConverseCommand)[0].args[0].input.messages?.[0].content?.[0] as { text: string }).text).toContain("ch_0: Hello\nch_1: Hi");
+  });
+
+  it("chunks a transcript over 5,000 bytes of multi-byte text into BatchDetectSentiment calls and aggregates them", async () => {
+    const words: Array<[string, number, number, string, string?]> = [];
+    for (let i = 0; i < 2500; i++) words.push([i % 2 ? "spk_1" : "spk_0", i, i + 0.5, "Rückerstattung", i % 10 === 9 ? "。" : undefined]);
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(speakerTranscript(words, "de-DE"))) });
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { LanguageCode: "de-DE" }) });
+    comprehend.on(BatchDetectSentimentCommand).callsFake((input: { TextList: string[] }) => ({
+      ResultList: input.TextList.map((_, Index) => ({ Index, Sentiment: "NEGATIVE", SentimentScore: SCORE })).filter((r) => r.Index !== 1),
+      ErrorList: input.TextList.length > 1 ? [{ Index: 1, ErrorCode: "INTERNAL_SERVER_ERROR", ErrorMessage: "x" }] : [],
+    }));
+    await handler(event());
+    const batchCalls = comprehend.commandCalls(BatchDetectSentimentCommand);
+    expect(batchCalls.length).toBeGreaterThan(0);
+    for (const c of batchCalls) {
+      const { TextList, LanguageCode } = c.args[0].input;
+      expect(LanguageCode).toBe("de");
+      expect(TextList!.length).toBeLessThanOrEqual(25);
+      for (const t of TextList!) expect(Buffer.byteLength(t, "utf8")).toBeLessThanOrEqual(5000);
+    }
+    // whole-call text went through batches (not DetectSentiment), nothing over the limit was sent anywhere
+    for (const c of comprehend.commandCalls(DetectSentimentCommand)) expect(Buffer.byteLength(c.args[0].input.Text!, "utf8")).toBeLessThanOrEqual(5000);
+    const r = onlyRecord();
+    expect(r).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "NEGATIVE" }, sentiment_source: "comprehend", language_code: "de-DE" });
+    expect(r.sentiment.SentimentScore.Negative).toBeCloseTo(0.7);
+  });
+
+  it("falls back to the model's sentiment label for a language Comprehend lacks", async () => {
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { LanguageCode: "nl-NL" }) });
+    await handler(event());
+    expect(comprehend.calls()).toHaveLength(0);
+    const r = onlyRecord();
+    expect(r).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "MIXED", SentimentScore: null }, sentiment_source: "model", language_code: "nl-NL" });
+    expect(r.speakers.every((s: any) => s.sentiment === null)).toBe(true);
+  });
+
+  it("throws on Bedrock throttling so the event is retried (no record written)", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    await expect(handler(event())).rejects.toMatchObject({ name: "ThrottlingException" });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it("throws on Bedrock ServiceUnavailable / ModelNotReady", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ModelNotReadyException", 429));
+    await expect(handler(event())).rejects.toBeDefined();
+    bedrock.on(ConverseCommand).rejects(awsError("ServiceUnavailableException", 503));
+    await expect(handler(event())).rejects.toBeDefined();
+    expect(puts()).toHaveLength(0);
+  });
+
+  it("repairs malformed model JSON with one more request (repair succeeds)", async () => {
+    bedrock.on(ConverseCommand).resolvesOnce(converse('Sure! {"summary": "x", "action_items": "none"')).resolves(converse(`\`\`\`json\n${GOOD_ANSWER}\n\`\`\``));
+    await handler(event());
+    const calls = bedrock.commandCalls(ConverseCommand);
+    expect(calls).toHaveLength(2);
+    const repair = calls[1].args[0].input.messages!;
+    expect(repair.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect((repair[2].content?.[0] as { text: string }).text).toMatch(/invalid/);
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: expect.any(String), error: null });
+  });
+
+  it("records SUMMARY_INVALID when the repair also fails, keeping sentiment and speakers", async () => {
+    bedrock.on(ConverseCommand).resolves(converse("I am not able to produce JSON today."));
+    await handler(event());
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(2);
+    const r = onlyRecord();
+    expect(r).toMatchObject({ status: "FAILED", error: { code: "SUMMARY_INVALID" }, summary: null, sentiment: { Sentiment: "NEGATIVE" }, sentiment_source: "comprehend" });
+    expect(r.speakers).toHaveLength(2);
+    expect(metricNames()).toEqual(["CallsFailed"]);
+  });
+
+  it("records MODEL_NOT_FOUND for a retired model (ResourceNotFoundException)", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ResourceNotFoundException", 404, "This model version has reached the end of its life."));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "MODEL_NOT_FOUND", message: expect.stringContaining("end of its life") } });
+  });
+
+  it("records MODEL_ACCESS_DENIED and MODEL_REQUEST_INVALID", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("AccessDeniedException", 403));
+    await handler(event());
+    bedrock.on(ConverseCommand).rejects(awsError("ValidationException", 400));
+    await handler(event());
+    expect(puts().map((p) => p.body.error.code)).toEqual(["MODEL_ACCESS_DENIED", "MODEL_REQUEST_INVALID"]);
+  });
+
+  it("records S3_ACCESS_DENIED when the transcript cannot be read", async () => {
+    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", 403));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "S3_ACCESS_DENIED" } });
+    expect(bedrock.calls()).toHaveLength(0);
+  });
+
+  it("throws when S3 access is denied and the error record cannot be written either", async () => {
+    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", 403));
+    s3.on(PutObjectCommand).rejects(awsError("AccessDenied", 403));
+    await expect(handler(event())).rejects.toMatchObject({ name: "AccessDenied" });
+  });
+
+  it("skips a job whose COMPLETED result is already written (no Comprehend or Bedrock cost)", async () => {
+    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": JOB } });
+    const out = await handler(event());
+    expect(out).toMatchObject({ outcome: "SKIPPED" });
+    expect(puts()).toHaveLength(0);
+    expect(comprehend.calls()).toHaveLength(0);
+    expect(bedrock.calls()).toHaveLength(0);
+  });
+
+  it("reprocesses an existing result on a direct invocation with force", async () => {
+    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": JOB } });
+    const out = await handler({ jobNames: [JOB, "other-env-job"], force: true });
+    expect(out).toEqual({ results: [expect.objectContaining({ jobName: JOB, outcome: "COMPLETED" }), { jobName: "other-env-job", outcome: "NOT_OURS" }] });
+    expect(puts()).toHaveLength(1);
+  });
+
+  it("reports a per-job error on a direct invocation instead of failing the whole batch", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    const out = await handler({ jobNames: [JOB] });
+    expect(out).toEqual({ results: [{ jobName: JOB, outcome: "ERROR", error: expect.stringContaining("ThrottlingException") }] });
+  });
+
+  it("reprocesses when the existing record belongs to an older job (new upload of the same call)", async () => {
+    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": "cci-lite-test-demo-tenant-call-001-ffffffffffffffff" } });
+    expect(await handler(event())).toMatchObject({ outcome: "COMPLETED" });
+  });
+
+  it("ignores an event for another environment's job", async () => {
+    const out = await handler(event("cci-lite-prod-demo-tenant-call-001-0123456789abcdef"));
+    expect(out).toEqual({ ignored: "other environment" });
+    expect(transcribe.calls()).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it("reads the redacted transcript from a virtual-hosted URL when redaction is on", async () => {
+    transcribe.on(GetTranscriptionJobCommand).resolves({
+      TranscriptionJob: job("COMPLETED", { Transcript: { RedactedTranscriptFileUri: `https://${ENV.RESULTS_BUCKET}.s3.eu-central-1.amazonaws.com/tmp/demo-tenant/redacted-${JOB}.json` } }),
+    });
+    await handler(event());
+    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
+  });
+
+  it("logs and returns JOB_NOT_FOUND for a job Transcribe no longer knows", async () => {
+    transcribe.on(GetTranscriptionJobCommand).rejects(awsError("BadRequestException", 400, "The requested job couldn't be found. Check the job name and try your request again."));
+    expect(await handler(event())).toMatchObject({ outcome: "JOB_NOT_FOUND" });
+  });
+});
