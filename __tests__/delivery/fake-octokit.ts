@@ -1,0 +1,85 @@
+/**
+ * A hand-written fake of the few GitHub REST methods the delivery scripts use (no network, no Octokit):
+ * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate.
+ * Pages are 100 items at most (or `per_page`), like the real API, so pagination is exercised.
+ */
+import type { Issue, IssueComment, OctokitLike } from "../../scripts/delivery/github";
+
+interface FakeComment extends IssueComment {
+  issue_number: number;
+}
+
+export interface FakeState {
+  comments: FakeComment[];
+  issues: Array<Omit<Issue, "labels"> & { labels: Array<{ name: string }> }>;
+  calls: string[];
+}
+
+type Page<P> = P & { page?: number; per_page?: number };
+
+function pageOf<T>(items: T[], params: { page?: number; per_page?: number }): T[] {
+  const size = Math.min(params.per_page ?? 30, 100);
+  const page = params.page ?? 1;
+  return items.slice((page - 1) * size, page * size);
+}
+
+export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state: FakeState } {
+  const state: FakeState = { comments: [], issues: [], calls: [], ...initial };
+  let nextId = 1000 + state.comments.length + state.issues.length;
+  const url = (kind: string, n: number) => `https://github.example/o/r/${kind}/${n}`;
+  const issues = {
+    listComments: async (p: Page<{ owner: string; repo: string; issue_number: number }>) => {
+      state.calls.push(`listComments:${p.page ?? 1}`);
+      return { data: pageOf(state.comments.filter((c) => c.issue_number === p.issue_number), p) as IssueComment[] };
+    },
+    createComment: async (p: { issue_number: number; body: string }) => {
+      state.calls.push("createComment");
+      const c: FakeComment = { id: nextId++, issue_number: p.issue_number, body: p.body, user: { login: "github-actions[bot]", type: "Bot" } };
+      c.html_url = url("comment", c.id);
+      state.comments.push(c);
+      return { data: c as IssueComment };
+    },
+    updateComment: async (p: { comment_id: number; body: string }) => {
+      state.calls.push("updateComment");
+      const c = state.comments.find((x) => x.id === p.comment_id);
+      if (!c) throw Object.assign(new Error("Not Found"), { status: 404 });
+      c.body = p.body;
+      return { data: c as IssueComment };
+    },
+    listForRepo: async (p: Page<{ labels?: string; state?: "open" | "closed" | "all" }>) => {
+      state.calls.push(`listForRepo:${p.page ?? 1}`);
+      const wanted = (p.labels ?? "").split(",").filter(Boolean);
+      const st = p.state ?? "open";
+      const matching = state.issues.filter(
+        (i) => (st === "all" || i.state === st) && wanted.every((l) => i.labels.some((x) => x.name === l)),
+      );
+      return { data: pageOf(matching, p) as Issue[] };
+    },
+    create: async (p: { title: string; body: string; labels?: string[] }) => {
+      state.calls.push("create");
+      const n = nextId++;
+      const issue = { number: n, title: p.title, body: p.body, state: "open", labels: (p.labels ?? []).map((name) => ({ name })), html_url: url("issues", n) };
+      state.issues.push(issue);
+      return { data: issue as Issue };
+    },
+    update: async (p: { issue_number: number; body?: string; state?: "open" | "closed"; state_reason?: string; title?: string }) => {
+      state.calls.push(`update:${p.state ?? "body"}`);
+      const issue = state.issues.find((i) => i.number === p.issue_number);
+      if (!issue) throw Object.assign(new Error("Not Found"), { status: 404 });
+      if (p.body !== undefined) issue.body = p.body;
+      if (p.title !== undefined) issue.title = p.title;
+      if (p.state !== undefined) issue.state = p.state;
+      return { data: issue as Issue };
+    },
+  };
+  const paginate = async <P, R>(method: (params: P) => Promise<{ data: R[] }>, params: P): Promise<R[]> => {
+    const out: R[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await method({ ...params, page });
+      out.push(...data);
+      const size = Math.min((params as { per_page?: number }).per_page ?? 30, 100);
+      if (data.length < size) return out;
+    }
+  };
+  return { rest: { issues }, paginate, state } as unknown as OctokitLike & { state: FakeState };
+}
