@@ -35,12 +35,7 @@ export function parseConfig(raw: unknown, file: string): CciLiteConfig {
       }),
     );
   }
-  const cfg = result.data;
-  const base = path.basename(file, ".json");
-  if (file.endsWith(".json") && base !== cfg.environment) {
-    throw new ConfigError(file, [`environment: is "${cfg.environment}" but the file is named ${base}.json (they must match)`]);
-  }
-  return cfg;
+  return result.data;
 }
 
 /** Reads and validates one configuration file. */
@@ -57,7 +52,12 @@ export function loadConfigFile(file: string): CciLiteConfig {
   } catch (e) {
     throw new ConfigError(file, [`is not valid JSON: ${(e as Error).message}`]);
   }
-  return parseConfig(raw, file);
+  const cfg = parseConfig(raw, file);
+  const base = path.basename(file, ".json");
+  if (base !== cfg.environment) {
+    throw new ConfigError(file, [`environment: is "${cfg.environment}" but the file is named ${base}.json (they must match)`]);
+  }
+  return cfg;
 }
 
 /**

@@ -1,0 +1,145 @@
+import { RESULT_COLUMNS } from "../../lambda-src/core/result-schema";
+import { DATA_SET_COLUMNS } from "../../modules/dashboards";
+import { doc, statement, synthApp } from "../helpers/synth";
+
+const s = synthApp();
+const RESULTS = "cci-lite-prod-results-111122223333-eu-central-1";
+const TOPIC = "arn:aws:sns:eu-central-1:111122223333:cci-lite-prod-alarms";
+
+describe("analytics (guide §10)", () => {
+  const table = s.resource("aws_glue_catalog_table");
+  it("creates the Glue database", () => {
+    expect(s.resource("aws_glue_catalog_database").name).toBe("cci_lite_prod");
+  });
+  it("projects partitions over tenant and date so a result is queryable the moment it is written", () => {
+    expect(table.parameters).toMatchObject({
+      "projection.enabled": "true",
+      "projection.tenant.type": "enum",
+      "projection.tenant.values": "demo-tenant,unassigned",
+      "projection.call_date.type": "date",
+      "projection.call_date.format": "yyyy/MM/dd",
+      "projection.call_date.range": "2025/01/01,NOW",
+      "projection.call_date.interval.unit": "DAYS",
+      // Escaped for Terraform; Athena receives ${tenant}/${call_date}.
+      "storage.location.template": `s3://${RESULTS}/$\${tenant}/$\${call_date}/`,
+    });
+    expect(table.partition_keys.map((k: any) => k.name)).toEqual(["tenant", "call_date"]);
+  });
+  it("takes its columns from the result schema in lambda-src (one definition)", () => {
+    expect(table.storage_descriptor.columns.map((c: any) => [c.name, c.type])).toEqual(RESULT_COLUMNS.map((c) => [c.name, c.type]));
+    expect(table.storage_descriptor.ser_de_info.serialization_library).toBe("org.openx.data.jsonserde.JsonSerDe");
+    expect(table.storage_descriptor.columns.map((c: any) => c.name)).toEqual(expect.arrayContaining(["call_id", "summary", "sentiment", "timestamp"]));
+  });
+  it("lists every configured tenant in the projection", () => {
+    const t = synthApp({ tenants: [{ id: "acme" }, { id: "beta" }] });
+    expect(t.resource("aws_glue_catalog_table").parameters["projection.tenant.values"]).toBe("acme,beta,unassigned");
+  });
+  it("has a workgroup that enforces its settings, encrypts results with the key and caps scans", () => {
+    const wg = s.resource("aws_athena_workgroup");
+    expect(wg.configuration.enforce_workgroup_configuration).toBe(true);
+    expect(wg.configuration.bytes_scanned_cutoff_per_query).toBe(10737418240);
+    expect(wg.configuration.result_configuration.output_location).toBe(`s3://${RESULTS}/athena-results/`);
+    expect(wg.configuration.result_configuration.encryption_configuration.encryption_option).toBe("SSE_KMS");
+    expect(wg.configuration.result_configuration.encryption_configuration.kms_key_arn).toMatch(/^\$\{aws_kms_key\.key_[A-F0-9]+\.arn\}$/);
+  });
+  it("ships the guide's query, calls per day per tenant and average sentiment per day", () => {
+    const q = Object.values(s.resources("aws_athena_named_query")) as any[];
+    expect(q.map((x) => x.name).sort()).toEqual(["cci-lite-prod-average-sentiment-per-day", "cci-lite-prod-calls-per-day-per-tenant", "cci-lite-prod-latest-calls"]);
+    const latest = q.find((x) => x.name.endsWith("latest-calls")).query;
+    expect(latest).toContain('SELECT tenant, call_id, status, "timestamp" FROM "cci_lite_prod"."call_results"');
+    expect(q.find((x) => x.name.endsWith("sentiment-per-day")).query).toContain("avg(sentiment.sentimentscore.positive)");
+  });
+  it("leaves the guide's crawler off by default and builds it, scoped, when enabled", () => {
+    expect(s.resources("aws_glue_crawler")).toEqual({});
+    const t = synthApp({ glueCrawler: { enabled: true } });
+    const crawler = t.resource("aws_glue_crawler");
+    expect(crawler.table_prefix).toBe("crawled_");
+    expect(crawler.s3_target[0].exclusions).toEqual(["tmp/**", "athena-results/**"]);
+    const read = statement(t.resource("aws_iam_role_policy", "crawler").policy, "ReadResults");
+    expect(read.Resource).toEqual([`arn:aws:s3:::${RESULTS}/demo-tenant/*`]);
+    expect(statement(t.resource("aws_kms_key").policy, "AllowUseByPipelinePrincipals").Condition.ArnEquals["aws:PrincipalArn"]).toContain(
+      "arn:aws:iam::111122223333:role/cci-lite-prod-glue-crawler",
+    );
+  });
+});
+
+describe("dashboards (guide §11)", () => {
+  it("creates an Athena data source on the workgroup and a direct-query data set over the results table", () => {
+    const ds = s.resource("aws_quicksight_data_source");
+    expect(ds).toMatchObject({ type: "ATHENA", aws_account_id: "111122223333", parameters: { athena: { work_group: "cci-lite-prod" } } });
+    expect(ds.permission[0].principal).toBe("arn:aws:quicksight:eu-central-1:111122223333:user/default/cci-lite-admin");
+    const set = s.resource("aws_quicksight_data_set");
+    expect(set.import_mode).toBe("DIRECT_QUERY");
+    expect(set.physical_table_map[0].custom_sql.sql_query).toContain('FROM "cci_lite_prod"."call_results"');
+    expect(set.physical_table_map[0].custom_sql.columns.map((c: any) => c.name)).toEqual(DATA_SET_COLUMNS.map((c) => c.name));
+  });
+  it("is left out when QuickSight is disabled", () => {
+    const t = synthApp({ quicksight: { enabled: false } });
+    expect(t.resources("aws_quicksight_data_source")).toEqual({});
+    expect(JSON.stringify(t.resource("aws_kms_key").policy)).not.toContain("quicksight");
+  });
+});
+
+describe("alarms base (guide §9, §12)", () => {
+  it("encrypts the topic with the key and subscribes the configured e-mails", () => {
+    expect(s.resource("aws_sns_topic").kms_master_key_id).toMatch(/aws_kms_key\.key_[A-F0-9]+\.arn/);
+    expect(s.resource("aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
+  });
+  it("lets only this account's alarms and budgets publish, over TLS", () => {
+    const p = s.resource("aws_sns_topic_policy").policy;
+    expect(statement(p, "AllowCloudWatchAlarms").Condition.ArnLike["aws:SourceArn"]).toBe("arn:aws:cloudwatch:eu-central-1:111122223333:alarm:*");
+    expect(statement(p, "AllowBudgets").Condition.StringEquals["aws:SourceAccount"]).toBe("111122223333");
+    expect(statement(p, "DenyInsecureTransport").Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+  });
+  it("counts ERROR lines of every function's log group and alarms on them", () => {
+    const filters = Object.values(s.resources("aws_cloudwatch_log_metric_filter")) as any[];
+    expect(filters.map((f) => f.log_group_name).sort()).toEqual(["/aws/lambda/cci-lite-prod-analyze", "/aws/lambda/cci-lite-prod-reconcile", "/aws/lambda/cci-lite-prod-start"]);
+    for (const f of filters) expect(f.pattern).toBe("ERROR");
+  });
+  it("sends every alarm and its recovery to the topic", () => {
+    const alarms = Object.values(s.resources("aws_cloudwatch_metric_alarm")) as any[];
+    expect(alarms.length).toBeGreaterThanOrEqual(18);
+    for (const a of alarms) {
+      expect(a.alarm_actions).toEqual([TOPIC]);
+      expect(a.ok_actions).toEqual([TOPIC]);
+    }
+  });
+});
+
+describe("budgets (guide §14)", () => {
+  it("notifies at 50, 80 and 100 % of actual monthly cost, and at 100 % forecast", () => {
+    const b = s.resource("aws_budgets_budget");
+    expect(b).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_amount: "100.00", limit_unit: "USD", account_id: "111122223333" });
+    expect(b.notification.map((n: any) => [n.notification_type, n.threshold])).toEqual([
+      ["ACTUAL", 50],
+      ["ACTUAL", 80],
+      ["ACTUAL", 100],
+      ["FORECASTED", 100],
+    ]);
+    for (const n of b.notification) {
+      expect(n.subscriber_sns_topic_arns).toEqual([TOPIC]);
+      expect(n.subscriber_email_addresses).toEqual(["ops@example.com"]);
+    }
+  });
+  it("can be scoped to the services the guide names", () => {
+    const t = synthApp({ budget: { monthlyLimit: 250, services: ["Amazon Transcribe", "Amazon Comprehend", "Amazon Bedrock"] } });
+    expect(t.resource("aws_budgets_budget").cost_filter).toEqual([{ name: "Service", values: ["Amazon Transcribe", "Amazon Comprehend", "Amazon Bedrock"] }]);
+  });
+});
+
+describe("policy documents", () => {
+  it("are all plain JSON (no unresolved tokens), so reviewers read the real policy", () => {
+    const policies = [
+      ...Object.values(s.resources("aws_iam_role_policy")).map((p: any) => p.policy),
+      ...Object.values(s.resources("aws_iam_role")).map((r: any) => r.assume_role_policy),
+      ...Object.values(s.resources("aws_s3_bucket_policy")).map((p: any) => p.policy),
+      ...Object.values(s.resources("aws_sqs_queue_policy")).map((p: any) => p.policy),
+      s.resource("aws_sns_topic_policy").policy,
+      s.resource("aws_kms_key").policy,
+    ];
+    for (const p of policies) {
+      expect(p).not.toContain("${");
+      expect(doc(p).Statement.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import { githubSubjects } from "../../modules/bootstrap";
+import { doc, statement, synthApp, synthBootstrap } from "../helpers/synth";
+
+const ACCOUNT = "111122223333";
+
+describe("bootstrap stack", () => {
+  const b = synthBootstrap();
+  it("keeps its own state local (applied once per account by an administrator)", () => {
+    expect(b.json.terraform.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+  });
+  it("creates a versioned, KMS-encrypted, private, TLS-only state bucket", () => {
+    expect(b.resource("aws_s3_bucket").bucket).toBe("cci-lite-tfstate-111122223333-eu-central-1");
+    expect(b.resource("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(b.resource("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    const pab = b.resource("aws_s3_bucket_public_access_block");
+    expect([pab.block_public_acls, pab.block_public_policy, pab.ignore_public_acls, pab.restrict_public_buckets]).toEqual([true, true, true, true]);
+    expect(statement(b.resource("aws_s3_bucket_policy").policy, "DenyInsecureTransport").Effect).toBe("Deny");
+    expect(b.resource("aws_kms_key").enable_key_rotation).toBe(true);
+    expect(b.resource("aws_s3_bucket_lifecycle_configuration").rule.map((r: any) => r.id)).toEqual(["noncurrent-versions", "abort-incomplete-multipart-uploads"]);
+  });
+  it("creates the GitHub OIDC provider for sts.amazonaws.com", () => {
+    expect(b.resource("aws_iam_openid_connect_provider")).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+  });
+  it("trusts the plan role for pull requests and main, in both sub formats, with the audience pinned", () => {
+    const t = statement(b.resource("aws_iam_role", "plan").assume_role_policy, "AllowGithubActionsOidc");
+    expect(t.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(t.Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
+    expect(t.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:conversant/cci-lite:pull_request",
+      "repo:conversant@*/cci-lite@*:pull_request",
+      "repo:conversant/cci-lite:ref:refs/heads/main",
+      "repo:conversant@*/cci-lite@*:ref:refs/heads/main",
+    ]);
+    expect(JSON.stringify(t)).not.toContain("ForAllValues");
+  });
+  it("trusts the apply role only for the prod environment", () => {
+    const t = statement(b.resource("aws_iam_role", "apply").assume_role_policy, "AllowGithubActionsOidc");
+    expect(t.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:conversant/cci-lite:environment:prod",
+      "repo:conversant@*/cci-lite@*:environment:prod",
+    ]);
+  });
+  it("matches the id-bearing sub exactly when the ids are configured", () => {
+    expect(githubSubjects({ repository: "acme/cci", ownerId: 7, repositoryId: 42 }, "environment:prod")).toEqual([
+      "repo:acme/cci:environment:prod",
+      "repo:acme@7/cci@42:environment:prod",
+    ]);
+  });
+  it("gives the plan role read-only access plus lock objects, and never call data", () => {
+    const attachments = Object.values(b.resources("aws_iam_role_policy_attachment")) as any[];
+    expect(attachments.map((a) => a.policy_arn).sort()).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const p = b.resource("aws_iam_role_policy", "plan").policy;
+    expect(statement(p, "WriteLockObjectsOnly")).toMatchObject({ Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock" });
+    expect(statement(p, "DenyStateWritesOtherThanLocks")).toMatchObject({ Effect: "Deny", NotResource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock" });
+    expect(statement(p, "DenyReadingCallData").Resource).toEqual([
+      "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*",
+      "arn:aws:s3:::cci-lite-prod-results-111122223333-eu-central-1/*",
+    ]);
+  });
+});
+
+describe("processor", () => {
+  const s = synthApp();
+  const fns = s.resources("aws_lambda_function");
+  const role = (h: string) => s.resource("aws_iam_role_policy", `${h}-policy`).policy;
+
+  it("runs one Node.js 22 arm64 function per handler, with reserved concurrency and an encrypted environment", () => {
+    const list = Object.values(fns) as any[];
+    expect(list.map((f) => f.function_name).sort()).toEqual(["cci-lite-prod-analyze", "cci-lite-prod-reconcile", "cci-lite-prod-start"]);
+    for (const f of list) {
+      expect(f).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" });
+      expect(f.reserved_concurrent_executions).toBeGreaterThan(0);
+      expect(f.kms_key_arn).toMatch(/aws_kms_key/);
+      expect(f.source_code_hash).toMatch(/^[0-9A-F]{32,}$/i);
+      expect(f.logging_config.log_group).toMatch(/^\$\{aws_cloudwatch_log_group\.processor_[a-z]+-logs_[A-F0-9]+\.name\}$/);
+    }
+  });
+  it("passes the runtime contract's settings to the handlers", () => {
+    const analyze = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("analyze")).environment.variables;
+    expect(analyze).toMatchObject({
+      JOB_NAME_PREFIX: "cci-lite-prod-",
+      BEDROCK_MODEL_ID: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+      BEDROCK_REGION: "eu-central-1",
+      RESULTS_BUCKET: "cci-lite-prod-results-111122223333-eu-central-1",
+      POWERTOOLS_SERVICE_NAME: "cci-lite-prod",
+      DELETE_INPUT_ON_SUCCESS: "false",
+    });
+    const start = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("start")).environment.variables;
+    expect(start.TRANSCRIBE_ROLE_ARN).toBe(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`);
+  });
+  it("keeps logs 30 days, encrypted with the key", () => {
+    for (const g of Object.values(s.resources("aws_cloudwatch_log_group")) as any[]) {
+      expect(g.retention_in_days).toBe(30);
+      expect(g.kms_key_id).toMatch(/aws_kms_key/);
+    }
+  });
+  it("sends every upload event to an encrypted intake queue with a dead-letter queue", () => {
+    const n = s.resource("aws_s3_bucket_notification");
+    expect(n.queue[0].events).toEqual(["s3:ObjectCreated:*"]);
+    const intake = s.resource("aws_sqs_queue", "intake_");
+    expect(JSON.parse(intake.redrive_policy)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:eu-central-1:${ACCOUNT}:cci-lite-prod-intake-dlq`, maxReceiveCount: 5 });
+    expect(intake.message_retention_seconds).toBe(1209600);
+    for (const q of Object.values(s.resources("aws_sqs_queue")) as any[]) expect(q.kms_master_key_id).toMatch(/aws_kms_key/);
+    const qp = statement(s.resource("aws_sqs_queue_policy", "intake-policy").policy, "AllowInputBucketEvents");
+    expect(qp.Condition.ArnEquals["aws:SourceArn"]).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1");
+  });
+  it("consumes the queue in batches with partial batch failures", () => {
+    const m = s.resource("aws_lambda_event_source_mapping");
+    expect(m).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"], enabled: true, scaling_config: { maximum_concurrency: 5 } });
+  });
+  it("pauses by disabling the queue consumer and silencing the backlog-age alarm (uploads wait, nothing is lost)", () => {
+    const t = synthApp({ processing: { paused: true } });
+    expect(t.resource("aws_lambda_event_source_mapping").enabled).toBe(false);
+    expect(t.resource("aws_cloudwatch_metric_alarm", "intake-oldest-message-age").actions_enabled).toBe(false);
+    expect(t.resource("aws_s3_bucket_notification").queue).toHaveLength(1);
+  });
+  it("invokes analyze on this environment's Transcribe job state changes only", () => {
+    const rule = s.resource("aws_cloudwatch_event_rule", "job-state");
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.transcribe"],
+      "detail-type": ["Transcribe Job State Change"],
+      detail: { TranscriptionJobName: [{ prefix: "cci-lite-prod-" }], TranscriptionJobStatus: ["COMPLETED", "FAILED"] },
+    });
+    const target = s.resource("aws_cloudwatch_event_target", "analyze-target");
+    expect(target.dead_letter_config.arn).toMatch(/events-dlq/);
+  });
+  it("reconciles on a schedule", () => {
+    expect(s.resource("aws_cloudwatch_event_rule", "reconcile").schedule_expression).toBe("rate(15 minutes)");
+  });
+  it("lets start pass only the data-access role, only to Transcribe, and start jobs only into the results bucket", () => {
+    const p = role("start");
+    expect(statement(p, "PassTranscribeDataAccessRole")).toMatchObject({
+      Action: "iam:PassRole",
+      Resource: `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`,
+      Condition: { StringEquals: { "iam:PassedToService": "transcribe.amazonaws.com" } },
+    });
+    expect(statement(p, "StartJobsIntoResultsBucket")).toMatchObject({
+      Resource: `arn:aws:transcribe:eu-central-1:${ACCOUNT}:transcription-job/cci-lite-prod-*`,
+      Condition: { StringEquals: { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" } },
+    });
+    expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("bedrock:InvokeModel");
+  });
+  it("lets analyze call only the configured model and profile, and never write transcripts or query results", () => {
+    const p = role("analyze");
+    expect(statement(p, "InvokeSummaryModel").Resource[0]).toBe(`arn:aws:bedrock:eu-central-1:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`);
+    expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
+    expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
+    expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
+    expect(statement(synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "analyze-policy").policy, "DeleteProcessedAudio").Resource).toBe(
+      "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
+    );
+  });
+  it("lets only reconcile list jobs", () => {
+    expect(statement(role("reconcile"), "ListJobs").Action).toBe("transcribe:ListTranscriptionJobs");
+    expect(() => statement(role("analyze"), "ListJobs")).toThrow();
+  });
+  it("alarms on errors, throttles, duration, dead letters, queue age, failed and rejected calls and stuck jobs", () => {
+    const names = (Object.values(s.resources("aws_cloudwatch_metric_alarm")) as any[]).map((a) => a.alarm_name).sort();
+    for (const h of ["start", "analyze", "reconcile"]) {
+      expect(names).toEqual(expect.arrayContaining([`cci-lite-prod-${h}-errors`, `cci-lite-prod-${h}-throttles`, `cci-lite-prod-${h}-duration-near-timeout`, `cci-lite-prod-${h}-error-lines`]));
+    }
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "cci-lite-prod-intake-dlq-not-empty",
+        "cci-lite-prod-events-dlq-not-empty",
+        "cci-lite-prod-intake-oldest-message-age",
+        "cci-lite-prod-calls-failed",
+        "cci-lite-prod-calls-rejected",
+        "cci-lite-prod-jobs-stuck",
+      ]),
+    );
+    const failed = s.resource("aws_cloudwatch_metric_alarm", "calls-failed");
+    expect(failed).toMatchObject({ namespace: "CCI-Lite", metric_name: "CallsFailed", dimensions: { service: "cci-lite-prod" } });
+    expect(s.resource("aws_cloudwatch_metric_alarm", "analyze-duration").threshold).toBe(240000);
+  });
+});

@@ -1,0 +1,160 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
+import { bedrockResourceArns, naming } from "../../modules/config/naming";
+import { BASE_CONFIG, config } from "../helpers/synth";
+
+function problems(raw: unknown): string[] {
+  try {
+    parseConfig(raw, "config/prod.json");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toContain("config/prod.json");
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error("expected the configuration to be rejected");
+}
+
+const withTenants = (tenants: unknown[]) => ({ ...BASE_CONFIG, tenants });
+
+describe("configuration: defaults", () => {
+  it("fills every default from a minimal file (account and repository only)", () => {
+    const c = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" }, quicksight: { enabled: false } }, "dev.json");
+    expect(c.region).toBe("eu-central-1");
+    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2 }]);
+    expect(c.bedrock.modelId).toBe("eu.anthropic.claude-haiku-4-5-20251001-v1:0");
+    expect(c.retention).toEqual({ inputDays: 1, resultsDays: 30, transcriptsDays: 7, athenaResultsDays: 7, logsDays: 30 });
+    expect(c.budget.monthlyLimit).toBe(100);
+    expect(c.glueCrawler.enabled).toBe(false);
+    expect(c.cloudtrail.enabled).toBe(false);
+    expect(c.guardduty.enabled).toBe(false);
+    expect(c.processing.paused).toBe(false);
+  });
+
+  it("derives globally unique bucket names from prefix, environment, account and region", () => {
+    const n = naming(config());
+    expect(n.inputBucket).toBe("cci-lite-prod-input-111122223333-eu-central-1");
+    expect(n.resultsBucket).toBe("cci-lite-prod-results-111122223333-eu-central-1");
+    expect(naming(config({ buckets: { input: "my-input" } })).inputBucket).toBe("my-input");
+  });
+
+  it("allows the EU inference profile and the foundation model in every destination region", () => {
+    const arns = bedrockResourceArns(config());
+    expect(arns[0]).toBe("arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0");
+    expect(arns).toContain("arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
+    expect(arns.every((a) => !a.includes("claude-3"))).toBe(true);
+    expect(bedrockResourceArns(config({ bedrock: { modelId: "anthropic.claude-haiku-4-5-20251001-v1:0" } }))).toEqual([
+      "arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    ]);
+  });
+});
+
+describe("configuration: each class of mistake fails with the file and the field", () => {
+  it("missing account id", () => {
+    const { accountId: _, ...rest } = BASE_CONFIG as any;
+    expect(problems(rest)).toEqual([expect.stringMatching(/^accountId: is required/)]);
+  });
+  it("account id that is not 12 digits", () => {
+    expect(problems({ ...BASE_CONFIG, accountId: "1234" })).toEqual(["accountId: must be 12 digits"]);
+  });
+  it("unknown region", () => {
+    expect(problems({ ...BASE_CONFIG, region: "eu-middle-9" })[0]).toMatch(/^region: /);
+  });
+  it("duplicate tenant", () => {
+    expect(problems(withTenants([{ id: "acme" }, { id: "beta" }, { id: "acme" }]))).toEqual(['tenants[2].id: duplicates tenants[0].id "acme"']);
+  });
+  it.each([["Acme"], ["acme/calls"], ["-acme"], ["acme_1"], ["a".repeat(33)], [""], ["acme corp"]])("tenant id %p that is not a safe S3 prefix", (id) => {
+    expect(problems(withTenants([{ id }]))[0]).toMatch(/^tenants\[0\]\.id: must be 1-32 characters/);
+  });
+  it("tenant id that shadows a pipeline prefix", () => {
+    expect(problems(withTenants([{ id: "tmp" }]))).toEqual([expect.stringMatching(/^tenants\[0\]\.id: is reserved/)]);
+  });
+  it("no tenants at all", () => {
+    expect(problems(withTenants([]))[0]).toMatch(/^tenants: /);
+  });
+  it("unknown Transcribe language", () => {
+    expect(problems(withTenants([{ id: "acme", languages: ["xx-XX"] }]))[0]).toMatch(/^tenants\[0\]\.languages\[0\]: /);
+  });
+  it("more than five identification languages", () => {
+    expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }]))[0]).toMatch(/^tenants\[0\]\.languages: /);
+  });
+  it("PII redaction together with language identification", () => {
+    expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE"], redactPii: true }]))).toEqual([
+      "tenants[0].redactPii: cannot be combined with language identification (more than one language): Transcribe does not support both",
+    ]);
+  });
+  it("PII redaction in a language Transcribe cannot redact", () => {
+    expect(problems(withTenants([{ id: "acme", languages: ["de-DE"], redactPii: true }]))[0]).toMatch(/^tenants\[0\]\.redactPii: is not available for de-DE/);
+  });
+  it.each([
+    ["inputDays", 0],
+    ["inputDays", 8],
+    ["resultsDays", 0],
+    ["resultsDays", 5000],
+    ["logsDays", 31],
+  ])("retention.%s = %p out of range", (field, value) => {
+    expect(problems({ ...BASE_CONFIG, retention: { ...(BASE_CONFIG as any).retention, [field]: value } })[0]).toMatch(new RegExp(`^retention\\.${field}: `));
+  });
+  it("temporary transcripts kept longer than a tenant's results", () => {
+    expect(problems(withTenants([{ id: "acme", resultsRetentionDays: 3 }]))).toEqual([
+      "retention.transcriptsDays: must not exceed the shortest results retention (3 days): transcripts expire with or before results",
+    ]);
+  });
+  it("unknown field (a typo is not silently ignored)", () => {
+    expect(problems({ ...BASE_CONFIG, retension: {} })).toEqual(["retension: unknown field"]);
+    expect(problems({ ...BASE_CONFIG, budget: { monthlyLimt: 5 } })).toEqual(["budget.monthlyLimt: unknown field"]);
+  });
+  it("QuickSight on without a principal", () => {
+    expect(problems({ ...BASE_CONFIG, quicksight: { enabled: true } })).toEqual(["quicksight.principalArn: is required when quicksight.enabled is true"]);
+  });
+  it("alarm e-mail that is not an address", () => {
+    expect(problems({ ...BASE_CONFIG, alarms: { emails: ["ops"] } })).toEqual(["alarms.emails[0]: is not an e-mail address"]);
+  });
+  it("budget that is not positive", () => {
+    expect(problems({ ...BASE_CONFIG, budget: { monthlyLimit: 0 } })[0]).toMatch(/^budget\.monthlyLimit: /);
+  });
+  it("repository that is not owner/name", () => {
+    expect(problems({ ...BASE_CONFIG, github: { repository: "cci-lite" } })).toEqual(["github.repository: must be owner/name"]);
+  });
+  it("environment name with a hyphen (job-name prefixes of two environments must never overlap)", () => {
+    expect(problems({ ...BASE_CONFIG, environment: "prod-eu" })[0]).toMatch(/^environment: must be 2-16 characters/);
+  });
+  it("derived bucket name longer than S3 allows", () => {
+    expect(problems({ ...BASE_CONFIG, namePrefix: "a-very-long-name", environment: "averylongenviron" })).toContain(
+      "buckets.input: the derived name a-very-long-name-averylongenviron-input-111122223333-eu-central-1 is longer than 63 characters: shorten namePrefix or environment, or set buckets.input",
+    );
+  });
+  it("several problems are all reported at once", () => {
+    expect(problems({ ...BASE_CONFIG, accountId: "x", region: "nowhere", tenants: [{ id: "A" }] }).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("configuration files", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-config-"));
+  });
+
+  it("loads every shipped configuration", () => {
+    const envs = loadEnvironments(path.join(__dirname, "..", "..", "config"), "");
+    expect(envs.map((e) => e.environment)).toContain("prod");
+  });
+  it("rejects invalid JSON naming the file", () => {
+    fs.writeFileSync(path.join(dir, "prod.json"), "{ nope");
+    expect(() => loadConfigFile(path.join(dir, "prod.json"))).toThrow(/prod\.json:\n {2}- is not valid JSON/);
+  });
+  it("rejects a file whose name differs from its environment", () => {
+    fs.writeFileSync(path.join(dir, "staging.json"), JSON.stringify(BASE_CONFIG));
+    expect(() => loadConfigFile(path.join(dir, "staging.json"))).toThrow('environment: is "prod" but the file is named staging.json');
+  });
+  it("rejects an environment selection that names a missing file", () => {
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
+    expect(() => loadEnvironments(dir, "prod,qa")).toThrow(/qa\.json:\n {2}- does not exist/);
+  });
+  it("rejects environments that span accounts (the bootstrap stack belongs to one account)", () => {
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
+    fs.writeFileSync(path.join(dir, "dev.json"), JSON.stringify({ ...BASE_CONFIG, environment: "dev", accountId: "999999999999", quicksight: { enabled: false } }));
+    expect(() => loadEnvironments(dir, "")).toThrow(/span accounts 999999999999, 111122223333/);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The whole app through real Terraform 1.11 and AWS provider 5.100.0, offline: init from the mirror with the
+ * committed lock files, validate, plan (local backend, fake credentials). Fails, never skips, without Terraform.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadOfflinePlan, offlinePlanIndex, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
+
+let bootstrap: LoadedPlan;
+let prod: LoadedPlan;
+
+beforeAll(() => {
+  bootstrap = loadOfflinePlan("bootstrap");
+  prod = loadOfflinePlan("cci-lite-prod");
+}, PLAN_TIMEOUT_MS);
+
+const types = (p: LoadedPlan) => new Set((p.json.resource_changes as any[]).map((r) => r.type));
+
+describe("offline terraform", () => {
+  it("plans exactly the bootstrap stack and one stack per environment", () => {
+    expect(offlinePlanIndex().stacks.map((s) => s.name).sort()).toEqual(["bootstrap", "cci-lite-prod"]);
+  });
+
+  it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and both delivery roles", () => {
+    expect(bootstrap.counts).toMatchObject({ update: 0, delete: 0, replace: 0 });
+    for (const t of ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_kms_key", "aws_iam_openid_connect_provider", "aws_iam_role", "aws_iam_role_policy"]) {
+      expect(types(bootstrap)).toContain(t);
+    }
+    expect(plannedResources(bootstrap, "aws_iam_role").map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply", "cci-lite-github-plan"]);
+  });
+
+  it("application: validates and plans every construct of the foundation and the pipeline", () => {
+    expect(prod.counts.create).toBeGreaterThan(70);
+    expect(prod.counts).toMatchObject({ update: 0, delete: 0, replace: 0 });
+    for (const t of [
+      "aws_kms_key", "aws_kms_alias",
+      "aws_s3_bucket", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_notification",
+      "aws_iam_role", "aws_iam_role_policy", "aws_ssm_parameter",
+      "aws_sqs_queue", "aws_sqs_queue_policy", "aws_lambda_function", "aws_lambda_event_source_mapping", "aws_lambda_permission",
+      "aws_lambda_function_event_invoke_config", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_cloudwatch_log_group",
+      "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_policy", "aws_sns_topic_subscription",
+      "aws_glue_catalog_database", "aws_glue_catalog_table", "aws_athena_workgroup", "aws_athena_named_query",
+      "aws_quicksight_data_source", "aws_quicksight_data_set", "aws_budgets_budget",
+    ]) {
+      expect(types(prod)).toContain(t);
+    }
+  });
+
+  it("uses no data source, so a plan never needs to call AWS", () => {
+    for (const p of [bootstrap, prod]) {
+      const resources = (p.json.configuration.root_module.resources ?? []) as any[];
+      expect(resources.filter((r) => r.mode === "data")).toEqual([]);
+    }
+  });
+
+  it("plans the guide's retention as lifecycle days Terraform will apply", () => {
+    const rules = plannedResources(prod, "aws_s3_bucket_lifecycle_configuration").flatMap((r) => r.after.rule);
+    const days = Object.fromEntries(rules.filter((r: any) => r.expiration?.length).map((r: any) => [r.id, r.expiration[0].days]));
+    expect(days).toMatchObject({ "input-retention-1d": 1, "results-tenant-demo-tenant": 30, "tmp-transcripts": 7 });
+  });
+
+  it("hands Athena the literal projection template (Terraform's escape removed)", () => {
+    const [table] = plannedResources(prod, "aws_glue_catalog_table");
+    expect(table.after.parameters["storage.location.template"]).toBe("s3://cci-lite-prod-results-111122223333-eu-central-1/${tenant}/${call_date}/");
+  });
+
+  it("knows every IAM, bucket, queue, topic and key policy at plan time", () => {
+    const known: Array<[string, string]> = [
+      ["aws_iam_role_policy", "policy"],
+      ["aws_iam_role", "assume_role_policy"],
+      ["aws_s3_bucket_policy", "policy"],
+      ["aws_sqs_queue_policy", "policy"],
+      ["aws_sns_topic_policy", "policy"],
+      ["aws_kms_key", "policy"],
+    ];
+    for (const p of [bootstrap, prod]) {
+      for (const [type, attr] of known) {
+        for (const r of plannedResources(p, type)) {
+          expect({ address: r.address, unknown: Boolean(r.afterUnknown?.[attr]) }).toEqual({ address: r.address, unknown: false });
+          expect(() => JSON.parse(r.after[attr])).not.toThrow();
+        }
+      }
+    }
+  });
+
+  it("packages each function from a zip next to the stack with a stable source hash", () => {
+    for (const f of plannedResources(prod, "aws_lambda_function")) {
+      expect(fs.existsSync(path.join(prod.workDir, f.after.filename))).toBe(true);
+      expect(f.after.source_code_hash).toMatch(/^[0-9A-F]{64}$/i);
+    }
+  });
+});
