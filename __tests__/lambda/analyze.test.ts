@@ -216,6 +216,18 @@ describe("analyze handler", () => {
     expect(r.speakers.every((s: any) => s.sentiment === null)).toBe(true);
   });
 
+  it("falls back to the model's label when Comprehend rejects the language permanently", async () => {
+    comprehend.on(DetectSentimentCommand).rejects(awsError("UnsupportedLanguageException", 400));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "MIXED", SentimentScore: null }, sentiment_source: "model" });
+  });
+
+  it("throws on Comprehend throttling so the event is retried", async () => {
+    comprehend.on(DetectSentimentCommand).rejects(awsError("ThrottlingException", 400));
+    await expect(handler(event())).rejects.toMatchObject({ name: "ThrottlingException" });
+    expect(puts()).toHaveLength(0);
+  });
+
   it("throws on Bedrock throttling so the event is retried (no record written)", async () => {
     bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
     await expect(handler(event())).rejects.toMatchObject({ name: "ThrottlingException" });

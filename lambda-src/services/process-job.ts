@@ -5,7 +5,7 @@
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetTranscriptionJobCommand, type TranscriptionJob } from "@aws-sdk/client-transcribe";
 import type { AnalyzeConfig } from "../core/env";
-import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound } from "../core/errors";
+import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
 import { buildResult, latencyMs, type AnalysisFields, type RecordBase, type SourceInfo } from "../core/result";
 import { resultKey, type CallResult, type Sentiment, type SpeakerStats } from "../core/result-schema";
@@ -181,14 +181,23 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   }
 
   // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null).
-  const compLang = comprehendLanguageFor(languageCode ?? undefined);
+  let compLang = comprehendLanguageFor(languageCode ?? undefined);
   let sentiment: Sentiment | null = null;
   let speakers: SpeakerStats[] = [...(fields.speakers ?? [])];
   if (compLang) {
-    sentiment = await detectSentiment(t.text, compLang);
-    speakers = [];
-    for (const s of speakersBase) {
-      speakers.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
+    try {
+      sentiment = await detectSentiment(t.text, compLang);
+      const scored: SpeakerStats[] = [];
+      for (const s of speakersBase) {
+        scored.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
+      }
+      speakers = scored;
+    } catch (e) {
+      if (isRetryable(e)) throw e;
+      // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.
+      logger.warn("Comprehend sentiment failed permanently; using the model's label", { error: e as Error });
+      compLang = undefined;
+      sentiment = null;
     }
   } else {
     logger.info("Comprehend has no sentiment model for this language; using the model's label", { language_code: languageCode });
