@@ -10,7 +10,7 @@
  * docs/architecture.md maps all of them.
  */
 import * as path from "node:path";
-import { App, S3Backend, TerraformOutput, TerraformStack, LocalBackend } from "cdktf";
+import { App, Aspects, S3Backend, TerraformOutput, TerraformStack, LocalBackend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadEnvironments } from "./modules/config/load";
@@ -24,6 +24,7 @@ import { ConfigParameters } from "./modules/config-parameters";
 import { Dashboards } from "./modules/dashboards";
 import { CustomerKey } from "./modules/key";
 import { Processor, type ProcessorProps } from "./modules/processor";
+import { SecurityRules } from "./modules/security";
 import { Storage } from "./modules/storage";
 import { TranscribeAccess } from "./modules/transcribe-access";
 
@@ -55,6 +56,7 @@ export class CciLiteStack extends TerraformStack {
     });
     backend.addOverride("use_lockfile", true); // S3-native locking; no DynamoDB table.
     awsProvider(this, cfg, cfg.environment);
+    Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
 
     // §2 Customer-managed key (grants are added by the constructs that need it).
     this.key = new CustomerKey(this, "key", {
@@ -166,6 +168,7 @@ export class BootstrapStack extends TerraformStack {
     const first = envs[0];
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
     awsProvider(this, first, "shared");
+    Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     const state = stateNames(first.namePrefix, first.accountId, first.region);
     const remote = new RemoteState(this, "state", { accountId: first.accountId, state });
     const delivery = new DeliveryAccess(this, "delivery", {
