@@ -29,8 +29,11 @@ export const FAKE = {
   configPath: "/cci-lite/bench/config",
   jobNamePrefix: "cci-lite-bench-",
   modelId: "eu.anthropic.claude-3-haiku-20240307-v1:0",
-  /** Upload time of the seeded call (fixed, so results are reproducible). */
-  uploadedAt: new Date("2026-11-25T10:00:00.000Z"),
+  /**
+   * Upload time of the seeded call: 3 h before the process started (whole seconds), so the job is inside the
+   * reconcile look-back window, past the event grace period and not yet "stuck", whenever the bench runs.
+   */
+  uploadedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3600 * 1000),
 };
 
 /** Name of the transcription job the fake reports for the seeded call. */

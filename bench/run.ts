@@ -9,7 +9,7 @@
  * Each process is plain `node` running dist/bench/child.mjs (no TypeScript loader in the measurement), against an
  * in-process fake AWS endpoint on 127.0.0.1 (bench/fake-aws.ts). Bounded: every child is killed after 30 s.
  *
- * Options: --runs N (cold runs per variant, default 7, min 5), --warm N (default 200).
+ * Options: --runs N (cold runs per variant, default and minimum 5), --warm N (default 200).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -28,7 +28,7 @@ function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 }
-const COLD_RUNS = Math.max(5, arg("runs", 7));
+const COLD_RUNS = Math.max(5, arg("runs", 5));
 const WARM = Math.max(1, arg("warm", 200));
 
 interface ChildReport {
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     const functional = b.coldOk && b.warm.failures === 0 && b.warm.unhandled.length === 0;
     verdicts[name] = { sizeOk, coldRatio, peakRssMiB: peak, recommendedMemoryMb: mem, functional };
     lines.push(
-      `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB vs ${BUNDLE_BUDGET_BYTES / 1024} KiB); ` +
+      `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB = ${b.bytes} B vs ${BUNDLE_BUDGET_BYTES} B); ` +
         `cold start ${fmt(median(b.coldWallMs))} ms = ${fmt(coldRatio * 100)}% of unbundled ${fmt(median(u.coldWallMs))} ms ` +
         `(${fmt(median(b.coldWallMs) - floorMs)} vs ${fmt(median(u.coldWallMs) - floorMs)} ms above the floor); ` +
         `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak)${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
