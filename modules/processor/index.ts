@@ -195,7 +195,7 @@ export class Processor extends Construct {
       start: [
         { Sid: "ConsumeIntakeQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], Resource: queueArn(names.intake) },
         { Sid: "ListInput", Effect: "Allow", Action: "s3:ListBucket", Resource: n.inputBucketArn },
-        { Sid: "ReadAudioHeaders", Effect: "Allow", Action: "s3:GetObject", Resource: `${n.inputBucketArn}/*/calls/*` },
+        { Sid: "ReadAudioHeaders", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${n.inputBucketArn}/*/calls/*` },
         ...writeRecords,
         { Sid: "ReadTenantSettings", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}:${account}:parameter${n.configPath}/*` },
         {

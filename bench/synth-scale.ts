@@ -1,0 +1,55 @@
+/**
+ * Synth scale benchmark (part of `npm run bench`): synthesizes the default configuration with 1 and with 200
+ * tenants, each run in a fresh Node process, and prints time and peak memory. Not a test: numbers only.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const REPO = path.resolve(__dirname, "..");
+const RUNS = 3;
+
+function child(tenants: number): void {
+  // Imported here so the parent process stays light.
+  const { buildApp } = require("../main") as typeof import("../main");
+  const base = JSON.parse(fs.readFileSync(path.join(REPO, "config", "prod.json"), "utf8"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-scale-"));
+  base.tenants = Array.from({ length: tenants }, (_, i) => ({ id: i === 0 ? "demo-tenant" : `tenant-${String(i).padStart(3, "0")}` }));
+  fs.mkdirSync(path.join(dir, "config"));
+  fs.writeFileSync(path.join(dir, "config", "prod.json"), JSON.stringify(base));
+  // Bundle once before timing: esbuild's cost does not depend on tenants.
+  const { bundleLambdas } = require("../scripts/bundle-lambdas") as typeof import("../scripts/bundle-lambdas");
+  const bundles = bundleLambdas(path.join(dir, "bundles"));
+  const t0 = process.hrtime.bigint();
+  buildApp({ configDir: path.join(dir, "config"), outdir: path.join(dir, "out"), bundles }).synth();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const stack = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", "cci-lite-prod", "cdk.tf.json"), "utf8"));
+  const resources = Object.values<Record<string, unknown>>(stack.resource).reduce((n, r) => n + Object.keys(r).length, 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, resources, bytes: JSON.stringify(stack).length }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function parent(): void {
+  const rows: string[] = [];
+  for (const tenants of [1, 200]) {
+    const runs = Array.from({ length: RUNS }, () =>
+      JSON.parse(execFileSync(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), __filename, "--child", String(tenants)], { cwd: REPO, encoding: "utf8" })),
+    );
+    rows.push(
+      `| ${String(tenants).padStart(7)} | ${median(runs.map((r) => r.ms)).toFixed(0).padStart(14)} | ${median(runs.map((r) => r.rssMb)).toFixed(0).padStart(12)} | ${String(runs[0].resources).padStart(9)} | ${(runs[0].bytes / 1024).toFixed(0).padStart(13)} |`,
+    );
+  }
+  console.log(`\nSynth scale (application stack, median of ${RUNS} fresh processes; bundling excluded)\n`);
+  console.log("| tenants | synth time, ms | peak RSS, MB | resources | cdk.tf.json KB |");
+  console.log("|--------:|---------------:|-------------:|----------:|---------------:|");
+  for (const r of rows) console.log(r);
+}
+
+if (process.argv.includes("--child")) child(Number(process.argv[process.argv.indexOf("--child") + 1]));
+else parent();

@@ -1,0 +1,44 @@
+/**
+ * The main job (`npm start`): validate the configuration, bundle the Lambda handlers, synthesize every stack
+ * into cdktf.out/, print what each stack creates, then run the real offline Terraform plan of every stack.
+ * Needs no AWS credentials. Exits non-zero on any failure, with the reason.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildApp } from "../main";
+import { formatSummary, offlinePlan } from "./offline-plan";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+function synthSummary(outdir: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const lines: string[] = [];
+  for (const [name, s] of Object.entries<any>(manifest.stacks)) {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"));
+    const resources = Object.entries<Record<string, unknown>>(json.resource ?? {});
+    const total = resources.reduce((n, [, r]) => n + Object.keys(r).length, 0);
+    const backend = Object.keys(json.terraform?.backend ?? {})[0] ?? "local";
+    lines.push(`${name}: ${total} resources, ${backend} backend -> ${path.relative(REPO_ROOT, path.join(outdir, s.workingDirectory))}`);
+  }
+  return lines.join("\n");
+}
+
+function main(): void {
+  const started = Date.now();
+  const outdir = path.join(REPO_ROOT, "cdktf.out");
+  console.log("== synth (configuration: config/*.json) ==");
+  buildApp({ outdir }).synth();
+  console.log(synthSummary(outdir));
+  console.log(`\n== offline terraform init + validate + plan (provider mirror ${"/opt/tf-plugins"}) ==`);
+  const index = offlinePlan({ log: (l) => console.log(`  ${l}`) });
+  console.log(formatSummary(index));
+  console.log(`\nPlans: ${index.stacks.map((s) => path.relative(REPO_ROOT, s.planText)).join(", ")}`);
+  console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`\nFAILED: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
