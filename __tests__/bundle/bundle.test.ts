@@ -72,6 +72,14 @@ describe.each(HANDLER_NAMES)("%s bundle", (name) => {
     expect(infra).toEqual([]);
   });
 
+  it("applies the size measures (no default credential chain, no SSO/STS clients) and embeds no local paths", () => {
+    const inputs = Object.keys(Object.values(built[name].metafile.outputs)[0].inputs);
+    expect(inputs.filter((i) => /credential-provider-(node|ini|sso|process|web-identity)\/|nested-clients\//.test(i))).toEqual([]);
+    const text = fs.readFileSync(built[name].file, "utf8");
+    expect(text.includes(REPO_ROOT)).toBe(false);
+    expect(text.includes("node_modules")).toBe(false);
+  });
+
   it("is ESM that loads in plain node and exports a handler function", () => {
     const script = `const m = await import(${JSON.stringify(pathToFileURL(built[name].file).href)}); console.log(typeof m.handler);`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
