@@ -188,7 +188,7 @@ describe("truncateText", () => {
     expect(r.truncated).toBe(true);
     expect(r.text.length).toBeLessThanOrEqual(500);
     expect(r.text).toMatch(/\n\[\d+ cut\]\n$/);
-    expect(r.omitted).toBe(text.length - r.text.indexOf("\n[") - 1);
+    expect(r.omitted).toBe(text.length - r.text.indexOf("\n["));
   });
 
   test("never leaves half a surrogate pair", () => {
