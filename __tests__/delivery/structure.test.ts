@@ -1,0 +1,204 @@
+/** Structural rules for the delivery workflows (security baseline, apply/drift semantics, pinning). */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { allSteps, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
+
+const workflows = loadWorkflows();
+
+// Resolved from the actions' repositories (shared delivery notes).
+const PINNED: Record<string, { sha: string; version: string }> = {
+  "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+  "actions/setup-node": { sha: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
+  "actions/upload-artifact": { sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
+  "actions/download-artifact": { sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", version: "v8.0.1" },
+  "actions/github-script": { sha: "ed597411d8f924073f98dfc5c65a23a2325f34cd", version: "v8.0.0" },
+  "aws-actions/configure-aws-credentials": { sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3" },
+  "hashicorp/setup-terraform": { sha: "dfe3c3f87815947d99a8997f908cb6525fc44e9e", version: "v4.0.1" },
+};
+
+const stepsUsing = (jobOrSteps: Job, action: string): Step[] => (jobOrSteps.steps ?? []).filter((s) => s.uses?.startsWith(`${action}@`));
+const runs = (j: Job): string => (j.steps ?? []).map((s) => s.run ?? "").join("\n");
+
+describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
+  test("permissions: {} at workflow level; explicit least-privilege permissions per job", () => {
+    expect(w.doc.permissions).toEqual({});
+    const allowed = new Set(["contents:read", "id-token:write", "pull-requests:write", "issues:write"]);
+    for (const [name, job] of Object.entries(w.doc.jobs)) {
+      expect({ job: name, type: typeof job.permissions }).toEqual({ job: name, type: "object" });
+      for (const [k, v] of Object.entries(job.permissions as Record<string, string>)) expect(allowed).toContain(`${k}:${v}`);
+      const perms = job.permissions as Record<string, string>;
+      // id-token only where AWS credentials are configured, and the other way round.
+      expect({ job: name, oidc: perms["id-token"] === "write" }).toEqual({ job: name, oidc: stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0 });
+      if (perms["pull-requests"]) expect(`${w.file}:${name}`).toBe("plan.yml:plan");
+      if (perms.issues) expect(`${w.file}:${name}`).toBe("drift.yml:drift");
+    }
+    expect(w.text).not.toMatch(/write-all|read-all/);
+  });
+
+  test("every remote action pinned to a full commit SHA with its version in a comment", () => {
+    const uses = [...w.text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) {
+      if (ref!.startsWith("./")) continue;
+      const [name, sha] = ref!.split("@");
+      expect({ ref, sha: /^[0-9a-f]{40}$/.test(sha ?? "") }).toEqual({ ref, sha: true });
+      expect(PINNED[name!]).toBeDefined();
+      expect({ ref, sha, comment: rest!.trim() }).toEqual({ ref, sha: PINNED[name!]!.sha, comment: `# ${PINNED[name!]!.version}` });
+    }
+  });
+
+  test("no stored AWS keys; credentials only through OIDC role-to-assume from repository variables", () => {
+    expect(w.text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key/i);
+    expect(w.text).not.toMatch(/secrets\.AWS/i);
+    for (const { step } of allSteps(w).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+      expect(String(step.with?.["role-to-assume"])).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)? \}\}$/);
+      expect(step.with?.["aws-region"]).toBe("${{ vars.AWS_REGION }}");
+    }
+  });
+
+  test("CHECKPOINT_DISABLE=1, bash with pipefail, pinned Terraform without the wrapper, Node 22 with npm cache", () => {
+    expect(w.doc.env?.CHECKPOINT_DISABLE).toBe("1");
+    expect(w.doc.defaults?.run?.shell).toBe("bash");
+    for (const { step } of allSteps(w)) {
+      if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
+      if (step.uses?.startsWith("actions/setup-node@")) expect(step.with).toEqual({ "node-version": 22, cache: "npm" });
+      if (step.uses?.startsWith("actions/checkout@")) expect(step.with?.["persist-credentials"]).toBe(false);
+    }
+  });
+
+  test("Terraform stacks come from the manifest matrix, with the committed lock file, read-only", () => {
+    for (const [name, job] of Object.entries(w.doc.jobs)) {
+      const text = runs(job);
+      if (!/terraform -chdir="\$STACK_DIR"/.test(text)) continue;
+      expect({ job: name, matrix: job.strategy?.matrix }).toEqual({ job: name, matrix: expect.stringMatching(/^\$\{\{ fromJSON\(needs\.(prepare|collect)\.outputs\.matrix\) \}\}$/) });
+      expect(text).toMatch(/init -input=false -lockfile=readonly/);
+      const inits = text.split("\n").filter((l) => /terraform -chdir="\$STACK_DIR" init /.test(l));
+      expect(inits.length).toBeGreaterThan(0);
+      for (const l of inits) expect(l).toContain("-lockfile=readonly");
+    }
+  });
+});
+
+describe("ci.yml", () => {
+  const w = workflow("ci");
+  const job = w.doc.jobs.test!;
+  test("runs on pull requests and pushes: npm ci, type-check, npm test, synth; no AWS", () => {
+    expect(Object.keys(w.doc.on)).toEqual(expect.arrayContaining(["pull_request", "push"]));
+    const text = runs(job);
+    const order = ["npm ci", "npx tsc --noEmit -p .", "npm test", "npm run synth"].map((c) => text.indexOf(c));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(w.text).not.toMatch(/configure-aws-credentials|id-token/);
+  });
+
+  test("installs shellcheck and fills the provider mirror the offline tests use", () => {
+    const text = runs(job);
+    expect(text).toMatch(/apt-get install -y -q shellcheck/);
+    expect(text).toMatch(/providers mirror -platform=linux_amd64 \/opt\/tf-plugins/);
+    expect(readFileSync(join(REPO_ROOT, "tf", "offline.tfrc"), "utf8")).toMatch(/path\s*=\s*"\/opt\/tf-plugins"/);
+  });
+
+  test("AWS_PROVIDER_VERSION matches @cdktf/provider-aws and every committed lock file", () => {
+    const version = w.doc.env?.AWS_PROVIDER_VERSION;
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"));
+    expect(version).toBe(pkg.cdktf.provider.version);
+    const locks = readdirSync(join(REPO_ROOT, "tf", "locks")).filter((f) => f.endsWith(".terraform.lock.hcl"));
+    expect(locks.length).toBeGreaterThan(0);
+    for (const f of locks) expect(readFileSync(join(REPO_ROOT, "tf", "locks", f), "utf8")).toContain(`version     = "${version}"`);
+  });
+});
+
+describe("plan.yml", () => {
+  const w = workflow("plan");
+  test("pull requests from this repository only (forks get no credentials)", () => {
+    expect(Object.keys(w.doc.on)).toEqual(["pull_request"]);
+    expect(w.doc.on).not.toHaveProperty("pull_request_target");
+    expect(w.doc.jobs.prepare!.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(w.doc.jobs.plan!.needs).toBe("prepare");
+  });
+
+  test("copies the lock file, plans to a file, scans it with a pinned checkov, upserts one comment per stack", () => {
+    const job = w.doc.jobs.plan!;
+    const text = runs(job);
+    expect(text).toMatch(/cp "\$LOCK_FILE" "\$\{STACK_DIR\}\/\.terraform\.lock\.hcl"/);
+    expect(job.env?.LOCK_FILE).toBe("${{ matrix.lockFile }}");
+    expect(text).toMatch(/plan -input=false -lock-timeout=5m -no-color -out=plan\.tfplan/);
+    expect(text).toMatch(/show -json plan\.tfplan/);
+    expect(w.doc.env?.CHECKOV_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(text).toMatch(/"checkov==\$\{CHECKOV_VERSION\}"/);
+    expect(text).toMatch(/--framework terraform_plan/);
+    expect(text).toMatch(/scripts\/delivery\/cli\.ts render-plan --kind pr/);
+    const script = String(stepsUsing(job, "actions/github-script")[0]!.with!.script);
+    expect(script).toMatch(/delivery\.upsertComment\(/);
+    expect(script).toMatch(/marker: delivery\.planCommentMarker\(process\.env\.STACK\)/);
+  });
+});
+
+describe("apply.yml", () => {
+  const w = workflow("apply");
+  const plan = w.doc.jobs.plan!;
+  const apply = w.doc.jobs.apply!;
+
+  test("push to main only", () => {
+    expect(w.doc.on).toEqual({ push: { branches: ["main"] } });
+  });
+
+  test("the plan job saves plan file, synthesized JSON and lock file as an artifact and writes the job summary", () => {
+    const upload = stepsUsing(plan, "actions/upload-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
+    expect(upload.with).toMatchObject({ "include-hidden-files": true, "if-no-files-found": "error" });
+    expect(String(upload.with!.path)).toContain("${{ matrix.workingDirectory }}/\n!${{ matrix.workingDirectory }}/.terraform/**");
+    expect(runs(plan)).toMatch(/-out=plan\.tfplan/);
+    expect(runs(plan)).toMatch(/render-plan --kind apply .* --summary|--summary/s);
+  });
+
+  test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
+    expect(apply.environment).toBe("prod");
+    expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
+    const download = stepsUsing(apply, "actions/download-artifact")[0]!;
+    expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ matrix.workingDirectory }}" });
+    const text = runs(apply);
+    expect(text).toMatch(/terraform -chdir="\$STACK_DIR" apply -input=false -no-color -lock-timeout=10m plan\.tfplan/);
+    expect(text).not.toMatch(/terraform[^\n]* plan /);
+    expect(text).not.toMatch(/-auto-approve/);
+    expect(String(stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
+    // Only stacks whose plan has changes wait for approval.
+    expect(apply.if).toBe("needs.collect.outputs.has-changes == 'true'");
+  });
+
+  test("a stale plan fails with a clear message telling the operator to re-run", () => {
+    const text = runs(apply);
+    expect(text).toContain('grep -q "Saved plan is stale"');
+    expect(text).toMatch(/msg="The reviewed plan for \$\{STACK\} is stale:.*Nothing was applied\. Re-run this workflow with 'Re-run all jobs'/);
+    expect(text).toContain('echo "::error title=Stale plan (${STACK})::${msg}"');
+    expect(text).toMatch(/exit "\$rc"/);
+  });
+
+  test("the plan role plans, the apply role applies", () => {
+    expect(String(stepsUsing(plan, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(plan.environment).toBeUndefined();
+  });
+});
+
+describe("drift.yml", () => {
+  const w = workflow("drift");
+  const job = w.doc.jobs.drift!;
+  test("daily schedule and manual runs", () => {
+    expect(Object.keys(w.doc.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect((w.doc.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+
+  test("plan -detailed-exitcode -lock=false with the read-only role; 0/2 sync the issue, anything else fails", () => {
+    const text = runs(job);
+    expect(text).toMatch(/plan -input=false -lock=false -detailed-exitcode/);
+    expect(text).not.toMatch(/ apply /);
+    expect(String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe(
+      "${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}",
+    );
+    const sync = stepsUsing(job, "actions/github-script")[0]!;
+    expect(sync.if).toBe("steps.plan.outputs.exitcode == '0' || steps.plan.outputs.exitcode == '2'");
+    expect(String(sync.with!.script)).toMatch(/delivery\.syncDriftIssue\(/);
+    const fail = (job.steps ?? []).at(-1)!;
+    expect(fail.if).toBe("steps.plan.outputs.exitcode != '0' && steps.plan.outputs.exitcode != '2'");
+    expect(fail.run).toMatch(/exit 1/);
+  });
+});
