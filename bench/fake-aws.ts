@@ -282,6 +282,12 @@ export async function startFakeAws(): Promise<FakeAws> {
     const target = headers["x-amz-target"];
     const requestId = createHash("md5").update(`${calls.length}`).digest("hex");
     const base = { "x-amzn-requestid": requestId, "x-amz-request-id": requestId, date: new Date().toUTCString() };
+    // Every request must be SigV4-signed with the environment's credentials (proves the bundle's env-only
+    // credential provider works); the signature itself is not verified.
+    const auth = String(headers.authorization ?? "");
+    if (!auth.startsWith("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/") || !headers["x-amz-security-token"]) {
+      calls.push(`UNHANDLED unsigned request ${method} ${url}`);
+    }
     try {
       if (typeof target === "string") {
         calls.push(target.replace(/^Comprehend_20171127\./, "Comprehend.").replace(/^AmazonSSM\./, "SSM."));
