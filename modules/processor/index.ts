@@ -31,9 +31,12 @@ import type { SecureBucket } from "../storage/secure-bucket";
 /** Namespace of the pipeline's EMF metrics (their only dimension is `service`). */
 export const METRICS_NAMESPACE = "CCI-Lite";
 
-/** Per-handler runtime settings. Memory sizes are justified by `npm run bench` (docs/benchmarks.md). */
+/**
+ * Per-handler runtime settings. Memory is at least twice the peak RSS `npm run bench` measured (start 80 MiB,
+ * analyze and reconcile 119 MiB; docs/benchmarks.md), rounded up to a multiple of 64 MB.
+ */
 export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly description: string }> = {
-  start: { memoryMb: 256, timeoutSeconds: 60, description: "Validates uploads and starts Transcribe jobs (intake queue consumer)" },
+  start: { memoryMb: 192, timeoutSeconds: 60, description: "Validates uploads and starts Transcribe jobs (intake queue consumer)" },
   analyze: { memoryMb: 256, timeoutSeconds: 300, description: "Turns a finished Transcribe job into the call's result JSON" },
   reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
 };
