@@ -22,10 +22,12 @@ import { DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
 import { CostBudget } from "./modules/budgets";
 import { ConfigParameters } from "./modules/config-parameters";
 import { Dashboards } from "./modules/dashboards";
+import { AccountHardening } from "./modules/hardening";
 import { CustomerKey } from "./modules/key";
 import { Processor, type ProcessorProps } from "./modules/processor";
 import { SecurityRules } from "./modules/security";
 import { Storage } from "./modules/storage";
+import { TenantAccess } from "./modules/tenants";
 import { TranscribeAccess } from "./modules/transcribe-access";
 
 /** Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). */
@@ -139,6 +141,12 @@ export class CciLiteStack extends TerraformStack {
       });
       this.key.grantUse(`arn:aws:iam::${cfg.accountId}:role/${cfg.quicksight.serviceRoleName}`);
     }
+
+    // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
+    new TenantAccess(this, "tenants", { config: cfg, naming: names, key: this.key, input: this.storage.input, results: this.storage.results });
+
+    // §12 Account hardening toggles: CloudTrail and GuardDuty.
+    new AccountHardening(this, "hardening", { accountId: cfg.accountId, region: cfg.region, stem: names.stem, key: this.key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled });
 
     // §14 Budget.
     new CostBudget(this, "budget", {

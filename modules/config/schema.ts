@@ -58,6 +58,14 @@ export const tenantSchema = z
     maxSpeakers: z.number().int().min(2).max(30).default(2),
     /** Overrides `retention.resultsDays` for this tenant's results. */
     resultsRetentionDays: days(1, 3650).optional(),
+    /**
+     * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
+     * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
+     */
+    readerPrincipals: z
+      .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, "is not an IAM account root, role or user ARN"))
+      .min(1)
+      .optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

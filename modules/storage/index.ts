@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { UNASSIGNED_TENANT } from "../../lambda-src/core/result-schema";
 import type { CciLiteConfig } from "../config/schema";
 import type { Naming } from "../config/naming";
+import type { Statement } from "../iam/policy";
 import { SecureBucket, type ExpirationRule } from "./secure-bucket";
 
 export interface StorageProps {
@@ -20,6 +21,22 @@ export interface StorageProps {
 /** Results retention per tenant, falling back to `retention.resultsDays`. */
 export function resultsRetention(config: CciLiteConfig): Map<string, number> {
   return new Map(config.tenants.map((t) => [t.id, t.resultsRetentionDays ?? config.retention.resultsDays]));
+}
+
+/**
+ * Guide §13: lets this account's access points (the per-tenant ones of modules/tenants, whose own policies confine
+ * each to its tenant's prefix) decide access for the named actions. `s3:DataAccessPointAccount` is a fixed-value
+ * condition, so the statement is not public and Block Public Access accepts it.
+ */
+function delegateToAccessPoints(bucketArn: string, accountId: string, actions: string[]): Statement {
+  return {
+    Sid: "DelegateToThisAccountsAccessPoints",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: actions,
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { StringEquals: { "s3:DataAccessPointAccount": accountId } },
+  };
 }
 
 export class Storage extends Construct {
@@ -35,6 +52,7 @@ export class Storage extends Construct {
       bucketName: naming.inputBucket,
       kmsKeyArn: props.kmsKeyArn,
       expirations: [{ id: `input-retention-${config.retention.inputDays}d`, prefix: "", days: config.retention.inputDays }],
+      extraStatements: [delegateToAccessPoints(naming.inputBucketArn, config.accountId, ["s3:PutObject", "s3:ListBucket"])],
     });
 
     const longest = Math.max(config.retention.resultsDays, ...retention.values());
@@ -53,6 +71,7 @@ export class Storage extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       expirations: resultRules,
       extraStatements: [
+        delegateToAccessPoints(naming.resultsBucketArn, config.accountId, ["s3:GetObject", "s3:ListBucket"]),
         {
           Sid: "DenyTranscribeAccessRoleOutsideTmp",
           Effect: "Deny",

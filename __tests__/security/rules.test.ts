@@ -1,0 +1,107 @@
+/**
+ * The rule pack: every rule against a compliant and a non-compliant fixture, the real configuration with zero
+ * violations (toggles on and off, one and two tenants), and a broken app that fails a real `cdktf synth`.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Aspects, Testing } from "cdktf";
+import { BootstrapStack, CciLiteStack } from "../../main";
+import { RULES, SUPPRESSIONS, SecurityRules, errorsOf } from "../../modules/security";
+import { config, fakeBundles } from "../helpers/synth";
+import { RULE_FIXTURES, violations } from "./fixtures";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const ids = (errors: string[], id: string) => errors.filter((e) => e.startsWith(`[${id}] `));
+
+describe("rule pack definition", () => {
+  it("gives every rule a unique id, a rationale and a guide or FSBP reference", () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^CCI-[A-Z0-9]+-\d+$/);
+      expect(r.rationale.length).toBeGreaterThan(20);
+      expect(r.reference).toMatch(/Guide §|FSBP|IAM User Guide|GitHub OIDC/);
+    }
+  });
+
+  it("keeps one rule per file under modules/security/rules", () => {
+    const files = fs.readdirSync(path.join(REPO, "modules", "security", "rules")).filter((f) => !f.includes("helpers"));
+    expect(files).toHaveLength(RULES.length);
+  });
+
+  it("has a compliant and a non-compliant fixture for every rule", () => {
+    expect(Object.keys(RULE_FIXTURES).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+});
+
+describe.each(RULES.map((r) => [r.id, r] as const))("%s", (id) => {
+  const fixture = RULE_FIXTURES[id];
+
+  it("accepts the compliant fixture", () => {
+    expect(ids(violations(fixture.compliant), id)).toEqual([]);
+  });
+
+  it("reports the non-compliant fixture with the rule id and the construct path", () => {
+    const found = ids(violations(fixture.broken, { tags: fixture.brokenTags }), id);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f).toMatch(new RegExp(`^\\[${id}\\] fixture/\\S*: `));
+  });
+});
+
+describe("the CCI Lite stacks", () => {
+  const synthAll = (overrides: Parameters<typeof config>[0] = {}) => {
+    const app = Testing.app();
+    const cfg = config(overrides);
+    const stacks = [new CciLiteStack(app, cfg, { bundles: fakeBundles() }), new BootstrapStack(app, "bootstrap", [cfg])];
+    const json = stacks.map((s) => JSON.parse(Testing.synth(s)));
+    return { errors: errorsOf(app), json };
+  };
+
+  it("has zero violations in the default configuration", () => {
+    expect(synthAll().errors).toEqual([]);
+  });
+
+  it("has zero violations with CloudTrail and GuardDuty on and two tenants", () => {
+    const { errors, json } = synthAll({
+      cloudtrail: { enabled: true },
+      guardduty: { enabled: true },
+      tenants: [{ id: "acme" }, { id: "globex", readerPrincipals: ["arn:aws:iam::444455556666:root"] }],
+    });
+    expect(errors).toEqual([]);
+    expect(Object.keys(json[0].resource.aws_cloudtrail)).toHaveLength(1);
+    expect(Object.keys(json[0].resource.aws_s3_access_point)).toHaveLength(4);
+  });
+
+  it("lists each suppression with a reason and applies it only where named", () => {
+    for (const s of SUPPRESSIONS) expect(s.reason.length).toBeGreaterThan(40);
+    const app = Testing.app();
+    const stack = new BootstrapStack(app, "bootstrap", [config()]);
+    const unsuppressed = new SecurityRules({ suppressions: [] });
+    Aspects.of(stack).add(unsuppressed);
+    Testing.synth(stack);
+    // Without the suppression the apply role's AdministratorAccess is a violation; with it, nothing else is.
+    expect(errorsOf(stack)).toEqual([expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply-admin: attaches arn:aws:iam::aws:policy\/AdministratorAccess/)]);
+  });
+
+  it("fails the real `cdktf synth` of a deliberately broken app, naming every rule id", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-broken-"));
+    fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", terraformProviders: [], terraformModules: [] }));
+    let status = 0;
+    let output = "";
+    try {
+      execFileSync(path.join(REPO, "node_modules", ".bin", "cdktf"), ["synth", "--app", `${path.join(REPO, "node_modules", ".bin", "tsx")} ${path.join(__dirname, "broken-app.ts")}`], {
+        cwd: dir,
+        env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", FORCE_COLOR: "0", TF_CLI_CONFIG_FILE: path.join(REPO, "tf", "offline.tfrc") },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (e) {
+      const err = e as { status: number; stdout: string; stderr: string };
+      status = err.status;
+      output = `${err.stdout}${err.stderr}`;
+    }
+    expect(status).toBe(1);
+    for (const r of RULES) expect(output).toContain(`[${r.id}] broken/`);
+  }, 120_000);
+});

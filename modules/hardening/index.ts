@@ -1,0 +1,80 @@
+/**
+ * Guide §12, account hardening behind configuration toggles (both off by default, since an account may already
+ * have them): a multi-region CloudTrail trail with log file validation, delivered to a private bucket encrypted
+ * with the customer key (modules/storage/secure-bucket.ts), and a GuardDuty detector with S3 protection.
+ * The `ERROR` log-line alarms of the same guide section live in modules/alarms (rule CCI-LOG-2 checks them).
+ */
+import { Construct } from "constructs";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
+import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
+import type { CustomerKey } from "../key";
+import { SecureBucket } from "../storage/secure-bucket";
+
+/** Days trail logs are kept. */
+export const TRAIL_LOG_DAYS = 365;
+
+export interface AccountHardeningProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** `<prefix>-<env>`: names the trail and its bucket. */
+  readonly stem: string;
+  readonly key: CustomerKey;
+  readonly cloudtrail: boolean;
+  readonly guardduty: boolean;
+}
+
+export class AccountHardening extends Construct {
+  readonly trail?: Cloudtrail;
+  readonly trailBucket?: SecureBucket;
+  readonly detector?: GuarddutyDetector;
+
+  constructor(scope: Construct, id: string, props: AccountHardeningProps) {
+    super(scope, id);
+    const { accountId: account, region } = props;
+
+    if (props.cloudtrail) {
+      const trailName = `${props.stem}-trail`;
+      const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/${trailName}`;
+      const bucketName = `${props.stem}-trail-${account}-${region}`;
+      const bucketArn = `arn:aws:s3:::${bucketName}`;
+      const fromThisTrail = { StringEquals: { "aws:SourceArn": trailArn } };
+      this.trailBucket = new SecureBucket(this, "trail-bucket", {
+        bucketName,
+        kmsKeyArn: props.key.key.arn,
+        expirations: [{ id: `trail-logs-${TRAIL_LOG_DAYS}d`, prefix: "", days: TRAIL_LOG_DAYS }],
+        extraStatements: [
+          { Sid: "AllowCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisTrail },
+          {
+            Sid: "AllowCloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/AWSLogs/${account}/*`,
+            Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+          },
+        ],
+      });
+      props.key.grantService("cloudtrail.amazonaws.com", account, ["kms:GenerateDataKey*", "kms:DescribeKey"], {
+        StringEquals: { "aws:SourceArn": trailArn },
+        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
+      });
+      this.trail = new Cloudtrail(this, "trail", {
+        name: trailName,
+        s3BucketName: bucketName,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        enableLogging: true,
+        kmsKeyId: props.key.key.arn,
+        // The bucket policy must allow CloudTrail before the trail is created.
+        dependsOn: [this.trailBucket.policy],
+      });
+    }
+
+    if (props.guardduty) {
+      this.detector = new GuarddutyDetector(this, "detector", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
+      new GuarddutyDetectorFeature(this, "s3-protection", { detectorId: this.detector.id, name: "S3_DATA_EVENTS", status: "ENABLED" });
+    }
+  }
+}
