@@ -1,0 +1,72 @@
+/**
+ * Guide §12 toggles: CloudTrail and GuardDuty synthesized in both states, and the toggled-on stack passes a real
+ * offline `terraform validate` (the committed lock file, the provider mirror).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LOCKS_DIR, offlineStackJson, terraformEnv } from "../../scripts/offline-plan";
+import { statement, synthApp } from "../helpers/synth";
+
+const ON = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
+const TRAIL_ARN = "arn:aws:cloudtrail:eu-central-1:111122223333:trail/cci-lite-prod-trail";
+
+describe("account hardening toggles off (default)", () => {
+  const s = synthApp();
+  it("creates no trail, trail bucket or GuardDuty detector", () => {
+    expect(s.resources("aws_cloudtrail")).toEqual({});
+    expect(s.resources("aws_guardduty_detector")).toEqual({});
+    expect(Object.values(s.resources("aws_s3_bucket")).map((b: any) => b.bucket)).not.toContainEqual(expect.stringContaining("-trail-"));
+  });
+  it("grants CloudTrail nothing on the key", () => {
+    expect(s.resource("aws_kms_key").policy).not.toContain("cloudtrail.amazonaws.com");
+  });
+});
+
+describe("account hardening toggles on", () => {
+  const s = synthApp(ON);
+
+  it("records every region with log file validation, encrypted with the customer key", () => {
+    const trail = s.resource("aws_cloudtrail");
+    expect(trail).toMatchObject({ name: "cci-lite-prod-trail", is_multi_region_trail: true, enable_log_file_validation: true, include_global_service_events: true, enable_logging: true });
+    expect(trail.kms_key_id).toMatch(/^\$\{aws_kms_key\.key_/);
+    expect(trail.s3_bucket_name).toBe("cci-lite-prod-trail-111122223333-eu-central-1");
+    expect(trail.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.hardening_trail-bucket_policy/)]);
+  });
+
+  it("delivers to a private SSE-KMS bucket whose policy admits only this trail", () => {
+    const policy = s.resource("aws_s3_bucket_policy", "hardening").policy;
+    expect(statement(policy, "AllowCloudTrailWrite")).toMatchObject({
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Resource: "arn:aws:s3:::cci-lite-prod-trail-111122223333-eu-central-1/AWSLogs/111122223333/*",
+      Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN, "s3:x-amz-acl": "bucket-owner-full-control" } },
+    });
+    expect(statement(policy, "AllowCloudTrailAclCheck").Condition).toEqual({ StringEquals: { "aws:SourceArn": TRAIL_ARN } });
+    expect(statement(policy, "DenyInsecureTransport").Effect).toBe("Deny");
+    expect(s.resource("aws_s3_bucket_public_access_block", "hardening")).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+  });
+
+  it("grants cloudtrail.amazonaws.com the key only for this trail (aws:SourceArn)", () => {
+    const st = statement(s.resource("aws_kms_key").policy, "AllowServiceCloudtrail");
+    expect(st.Action).toEqual(["kms:GenerateDataKey*", "kms:DescribeKey"]);
+    expect(st.Condition.StringEquals).toEqual({ "aws:SourceArn": TRAIL_ARN, "aws:SourceAccount": "111122223333" });
+    expect(st.Condition.StringLike).toEqual({ "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*" });
+  });
+
+  it("enables a GuardDuty detector with S3 protection", () => {
+    expect(s.resource("aws_guardduty_detector")).toMatchObject({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" });
+    expect(s.resource("aws_guardduty_detector_feature")).toMatchObject({ name: "S3_DATA_EVENTS", status: "ENABLED" });
+  });
+
+  it("passes offline `terraform validate` with the committed lock file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-hardening-"));
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(offlineStackJson(s.json), null, 2));
+    fs.copyFileSync(path.join(LOCKS_DIR, "cci-lite-prod.terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    const tf = (...args: string[]) => execFileSync("terraform", args, { cwd: dir, env: terraformEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    tf("init", "-input=false", "-lockfile=readonly", "-no-color");
+    const result = JSON.parse(tf("validate", "-json", "-no-color"));
+    expect(result.diagnostics.filter((d: any) => d.severity === "error")).toEqual([]);
+    expect(result.valid).toBe(true);
+  }, 180_000);
+});
