@@ -127,3 +127,26 @@ describe("syncDriftIssue (one issue per stack, labelled drift)", () => {
     expect(gh.state.issues[0]!.state).toBe("open");
   });
 });
+
+describe("the bundle the workflows require from actions/github-script", () => {
+  test("esbuild bundles scripts/delivery/github.ts into one CommonJS file that works with an Octokit", async () => {
+    // Same command as the workflows: npx esbuild scripts/delivery/github.ts --bundle --platform=node --target=node20 --format=cjs
+    const { buildSync } = await import("esbuild");
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "delivery-bundle-"));
+    try {
+      const outfile = join(dir, "github.cjs");
+      buildSync({ entryPoints: [join(__dirname, "..", "..", "scripts", "delivery", "github.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile, logLevel: "silent" });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const delivery = require(outfile) as typeof import("../../scripts/delivery/github");
+      const gh = fakeOctokit();
+      const r = await delivery.upsertComment({ ...repo, octokit: gh, issueNumber: 3, marker: delivery.planCommentMarker("bootstrap"), body: "plan" });
+      expect(r.action).toBe("created");
+      expect(typeof delivery.syncDriftIssue).toBe("function");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
