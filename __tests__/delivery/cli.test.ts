@@ -161,6 +161,7 @@ describe("cli", () => {
     const out = join(work, "issue.md");
     main(["render-plan", "--kind", "drift", "--stack", "cci-lite-prod", "--plan-json", prod.planJson, "--plan-text", prod.planText, "--out", out], env);
     expect(readFileSync(out, "utf8")).toMatch(/^### Drift: `cci-lite-prod`/);
+    expect(readFileSync(out, "utf8")).toContain("closed by the first run without drift");
     const log = join(work, "plan.log");
     writeFileSync(log, "Initializing...\nError: Failed to get existing workspaces: AccessDenied\n");
     main(["render-failure", "--stack", "cci-lite-prod", "--log", log, "--out", out], env);

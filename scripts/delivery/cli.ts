@@ -85,7 +85,13 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       const scanPath = str(args, "scan", false);
       const scan = scanPath !== undefined ? readCheckovText(existsSync(scanPath) ? readFileSync(scanPath, "utf8") : undefined) : undefined;
       const summary = summarizePlan(plan);
-      const common = { stack, summary, planText, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, scan, title: TITLES[kind] };
+      const note =
+        kind === "drift"
+          ? "The live account differs from the code on `main`: the plan below is what Terraform would change to restore the code's state. " +
+            "Either apply the code (re-run the latest `apply` run, or ship any change) or change the code to match, through a pull request. " +
+            "This issue is updated by every drift run and closed by the first run without drift (docs/delivery.md, Drift)."
+          : undefined;
+      const common = { stack, summary, planText, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, scan, title: TITLES[kind], note };
       const body = renderPlanMarkdown({ ...common, marker: kind === "pr" ? planCommentMarker(stack) : undefined });
       const out = str(args, "out", false);
       if (out) writeFileSync(out, body);
