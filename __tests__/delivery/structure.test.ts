@@ -94,7 +94,10 @@ describe("ci.yml", () => {
   test("installs shellcheck and fills the provider mirror the offline tests use", () => {
     const text = runs(job);
     expect(text).toMatch(/apt-get install -y -q shellcheck/);
-    expect(text).toMatch(/providers mirror -platform=linux_amd64 \/opt\/tf-plugins/);
+    expect(text).toMatch(/providers mirror -platform=linux_amd64 "\$packed"/);
+    // Unpacked layout, as tf/offline.tfrc and scripts/offline-plan.ts expect it.
+    expect(text).toContain('target="/opt/tf-plugins/registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/linux_amd64"');
+    expect(text).toMatch(/unzip -o -q "\$\{packed\}\/registry\.terraform\.io\/hashicorp\/aws\/terraform-provider-aws_\$\{AWS_PROVIDER_VERSION\}_linux_amd64\.zip" -d "\$target"/);
     expect(readFileSync(join(REPO_ROOT, "tf", "offline.tfrc"), "utf8")).toMatch(/path\s*=\s*"\/opt\/tf-plugins"/);
   });
 
