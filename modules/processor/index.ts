@@ -201,14 +201,16 @@ export class Processor extends Construct {
         { Sid: "ReadAudioHeaders", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${n.inputBucketArn}/*/calls/*` },
         ...writeRecords,
         { Sid: "ReadTenantSettings", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}:${account}:parameter${n.configPath}/*` },
+        // StartTranscriptionJob and TagResource support no resource-level permissions (Service Authorization
+        // Reference): a job ARN as Resource never matches, so the output bucket condition does the scoping.
         {
           Sid: "StartJobsIntoResultsBucket",
           Effect: "Allow",
           Action: "transcribe:StartTranscriptionJob",
-          Resource: jobArn,
+          Resource: "*",
           Condition: { StringEquals: { "transcribe:OutputBucketName": n.resultsBucket } },
         },
-        { Sid: "TagJobs", Effect: "Allow", Action: "transcribe:TagResource", Resource: jobArn },
+        { Sid: "TagJobs", Effect: "Allow", Action: "transcribe:TagResource", Resource: "*" },
         {
           Sid: "PassTranscribeDataAccessRole",
           Effect: "Allow",

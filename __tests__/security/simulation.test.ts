@@ -1,0 +1,321 @@
+/**
+ * IAM simulation over the policies of the real offline plan of the default configuration (`terraform show -json`):
+ * identity, bucket, access point, key and trust policies, exactly as Terraform would send them.
+ */
+import { loadOfflinePlan, plannedResources, type LoadedPlan } from "../helpers/offline-plan";
+import { synthApp } from "../helpers/synth";
+import { ACCOUNT, simulate, simulateWebIdentity, type Policy } from "./iam";
+
+const REGION = "eu-central-1";
+const INPUT = `arn:aws:s3:::cci-lite-prod-input-${ACCOUNT}-${REGION}`;
+const RESULTS = `arn:aws:s3:::cci-lite-prod-results-${ACCOUNT}-${REGION}`;
+const STATE = `arn:aws:s3:::cci-lite-tfstate-${ACCOUNT}-${REGION}`;
+const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b5e5a0e-0000-4000-8000-000000000000`;
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const ROLES = {
+  start: role("cci-lite-prod-start-fn"),
+  analyze: role("cci-lite-prod-analyze-fn"),
+  reconcile: role("cci-lite-prod-reconcile-fn"),
+  transcribe: role("cci-lite-prod-transcribe-access"),
+  tenant: role("cci-lite-prod-demo-tenant-reader"),
+  plan: role("cci-lite-github-plan"),
+  apply: role("cci-lite-github-apply"),
+};
+const AP = (name: string) => `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${name}`;
+const RESULTS_AP = AP("cci-lite-prod-demo-tenant-results");
+const OIDC = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+const KMS_CTX = { "s3:x-amz-server-side-encryption": "aws:kms" };
+const ALIAS_CTX = { "kms:ResourceAliases": ["alias/cci-lite-prod-master-key"] };
+const JOB = `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/cci-lite-prod-demo-tenant-abc`;
+
+let app: LoadedPlan;
+let boot: LoadedPlan;
+const parse = (text: string): Policy => JSON.parse(text);
+const one = (plan: LoadedPlan, type: string, addressPart: string, attr = "policy"): Policy => {
+  const found = plannedResources(plan, type).filter((r) => r.address.includes(addressPart));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching ${addressPart}, found ${found.length}`);
+  return parse(found[0].after[attr]);
+};
+const identity = (h: string): Policy[] => [one(app, "aws_iam_role_policy", h)];
+const inputPolicy = () => one(app, "aws_s3_bucket_policy", "storage_input");
+const resultsPolicy = () => one(app, "aws_s3_bucket_policy", "storage_results");
+
+beforeAll(() => {
+  app = loadOfflinePlan("cci-lite-prod");
+  boot = loadOfflinePlan("bootstrap");
+}, 600_000);
+
+describe("plan: every IAM and resource policy is known before apply", () => {
+  const POLICY_ATTRS: Array<[string, string]> = [
+    ["aws_iam_role", "assume_role_policy"],
+    ["aws_iam_role_policy", "policy"],
+    ["aws_s3_bucket_policy", "policy"],
+    ["aws_s3_access_point", "policy"],
+    ["aws_kms_key", "policy"],
+    ["aws_sns_topic_policy", "policy"],
+    ["aws_sqs_queue_policy", "policy"],
+  ];
+  it.each(["cci-lite-prod", "bootstrap"])("%s: each policy document is known JSON in `terraform show -json`", (stack) => {
+    const plan = stack === "bootstrap" ? boot : app;
+    let seen = 0;
+    for (const [type, attr] of POLICY_ATTRS) {
+      for (const r of plannedResources(plan, type)) {
+        expect([r.address, r.afterUnknown?.[attr] === true]).toEqual([r.address, false]);
+        const doc = parse(r.after[attr]);
+        expect(doc.Statement.length).toBeGreaterThan(0);
+        expect(JSON.stringify(doc)).not.toContain("${");
+        seen++;
+      }
+    }
+    // bootstrap: 2 trusts, 1 role policy, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
+    // policies, 2 access points, 1 key, 1 topic, 3 queues.
+    expect(seen).toBe(stack === "bootstrap" ? 5 : 19);
+  });
+});
+
+describe("guide §3.3: uploads must use SSE-KMS over TLS", () => {
+  const uploader = role("cci-lite-prod-uploader");
+  const uploaderPolicy: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${INPUT}/demo-tenant/calls/*` }] };
+  const put = (context: Record<string, string>) =>
+    simulate({ principal: uploader, action: "s3:PutObject", resource: `${INPUT}/demo-tenant/calls/c1.wav`, identity: [uploaderPolicy], resourcePolicy: inputPolicy(), context });
+
+  it("denies PutObject to the input bucket without SSE-KMS", async () => {
+    expect(await put({})).toBe("ExplicitlyDenied");
+  });
+  it("denies PutObject to the input bucket with SSE-S3 (AES256)", async () => {
+    expect(await put({ "s3:x-amz-server-side-encryption": "AES256" })).toBe("ExplicitlyDenied");
+  });
+  it("denies PutObject to the input bucket over plain HTTP, even with aws:kms", async () => {
+    expect(await put({ ...KMS_CTX, "aws:SecureTransport": "false" })).toBe("ExplicitlyDenied");
+  });
+  it("allows an intended writer PutObject with aws:kms over TLS", async () => {
+    expect(await put(KMS_CTX)).toBe("Allowed");
+  });
+  it("allows the start role to write an error record to the results bucket with aws:kms over TLS, and not without", async () => {
+    const write = (ctx: Record<string, string>) =>
+      simulate({ principal: ROLES.start, action: "s3:PutObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: identity("start"), resourcePolicy: resultsPolicy(), context: ctx });
+    expect(await write(KMS_CTX)).toBe("Allowed");
+    expect(await write({})).toBe("ExplicitlyDenied");
+  });
+});
+
+describe("start role: starts jobs, nothing more", () => {
+  const as = (action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: Policy) =>
+    simulate({ principal: ROLES.start, action, resource, identity: identity("start"), resourcePolicy, context });
+
+  it("allows reading uploaded audio under <tenant>/calls/", async () => {
+    expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("Allowed");
+  });
+  it("allows starting a Transcribe job that writes to the results bucket", async () => {
+    expect(await as("transcribe:StartTranscriptionJob", "*", { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" })).toBe("Allowed");
+  });
+  it("denies starting a Transcribe job that writes to another bucket", async () => {
+    expect(await as("transcribe:StartTranscriptionJob", "*", { "transcribe:OutputBucketName": "attacker-bucket" })).toBe("ImplicitlyDenied");
+  });
+  it("allows passing the Transcribe data-access role to Transcribe", async () => {
+    expect(await as("iam:PassRole", ROLES.transcribe, { "iam:PassedToService": "transcribe.amazonaws.com" })).toBe("Allowed");
+  });
+  it("denies passing the data-access role to any other service", async () => {
+    expect(await as("iam:PassRole", ROLES.transcribe, { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ImplicitlyDenied");
+  });
+  it("denies iam:PassRole on any role but the data-access role", async () => {
+    expect(await as("iam:PassRole", ROLES.apply, { "iam:PassedToService": "transcribe.amazonaws.com" })).toBe("ImplicitlyDenied");
+  });
+  it("denies the start role s3:DeleteBucket on the input bucket", async () => {
+    expect(await as("s3:DeleteBucket", INPUT, {}, inputPolicy())).toBe("ImplicitlyDenied");
+  });
+  it("denies the start role deleting uploaded audio", async () => {
+    expect(await as("s3:DeleteObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("ImplicitlyDenied");
+  });
+  it("denies the start role reading results or transcripts", async () => {
+    expect(await as("s3:GetObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+  });
+  it("denies the start role writing under tmp/ (Transcribe's output)", async () => {
+    expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
+  });
+  it("denies the start role reading the Terraform state bucket", async () => {
+    expect(await as("s3:GetObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("analyze and reconcile roles: read transcripts, write results", () => {
+  for (const h of ["analyze", "reconcile"] as const) {
+    const as = (action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: Policy) =>
+      simulate({ principal: ROLES[h], action, resource, identity: identity(h), resourcePolicy, context });
+
+    it(`allows ${h} reading a transcript under tmp/ and writing a result under <tenant>/`, async () => {
+      expect(await as("s3:GetObject", `${RESULTS}/tmp/demo-tenant/job.json`, {}, resultsPolicy())).toBe("Allowed");
+      expect(await as("s3:PutObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, KMS_CTX, resultsPolicy())).toBe("Allowed");
+    });
+    it(`denies ${h} writing under tmp/ or athena-results/`, async () => {
+      expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
+      expect(await as("s3:PutObject", `${RESULTS}/athena-results/x.csv`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
+    });
+    it(`denies ${h} reading the input audio or writing to the input bucket`, async () => {
+      expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("ImplicitlyDenied");
+      expect(await as("s3:PutObject", `${INPUT}/demo-tenant/calls/c2.wav`, KMS_CTX, inputPolicy())).toBe("ImplicitlyDenied");
+    });
+    it(`denies ${h} s3:DeleteBucket on the results bucket and any iam:PassRole`, async () => {
+      expect(await as("s3:DeleteBucket", RESULTS, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+      expect(await as("iam:PassRole", ROLES.transcribe, { "iam:PassedToService": "transcribe.amazonaws.com" })).toBe("ImplicitlyDenied");
+    });
+    it(`allows ${h} reading only this deployment's Transcribe jobs`, async () => {
+      expect(await as("transcribe:GetTranscriptionJob", JOB)).toBe("Allowed");
+      expect(await as("transcribe:GetTranscriptionJob", `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/other-app-job`)).toBe("ImplicitlyDenied");
+    });
+    it(`allows ${h} invoking only the configured Bedrock model`, async () => {
+      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe("Allowed");
+      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0`)).toBe("ImplicitlyDenied");
+    });
+  }
+  it("denies reconcile starting Transcribe jobs", async () => {
+    expect(await simulate({ principal: ROLES.reconcile, action: "transcribe:StartTranscriptionJob", resource: "*", identity: identity("reconcile"), context: { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" } })).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("Transcribe data-access role: reads audio, writes only under tmp/", () => {
+  const as = (action: string, resource: string, context: Record<string, string> = {}, resourcePolicy?: Policy) =>
+    simulate({ principal: ROLES.transcribe, action, resource, identity: identity("transcribe-access"), resourcePolicy, context });
+  it("allows writing its transcript under tmp/ with aws:kms", async () => {
+    expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("Allowed");
+  });
+  it("denies writing anywhere outside tmp/ (bucket policy deny)", async () => {
+    expect(await as("s3:PutObject", `${RESULTS}/demo-tenant/2026/11/25/forged.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
+  });
+  it("allows reading input audio under <tenant>/calls/ only", async () => {
+    expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("Allowed");
+    expect(await as("s3:GetObject", `${INPUT}/notes.txt`, {}, inputPolicy())).toBe("ImplicitlyDenied");
+  });
+  it("denies reading results", async () => {
+    expect(await as("s3:GetObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("trust policies and the key policy", () => {
+  const trustOf = (part: string) => one(app, "aws_iam_role", part, "assume_role_policy");
+  it("lets Transcribe assume the data-access role only for this account", async () => {
+    const assume = (account: string) =>
+      simulate({ principal: "transcribe.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.transcribe, resourcePolicy: trustOf("transcribe-access"), context: { "aws:SourceAccount": account, "aws:SourceArn": `arn:aws:transcribe:${REGION}:${account}:transcription-job/x` } });
+    expect(await assume(ACCOUNT)).toBe("Allowed");
+    expect(await assume("999999999999")).toBe("ImplicitlyDenied");
+  });
+  it("lets Lambda assume a function role only on behalf of this account", async () => {
+    const assume = (account: string) => simulate({ principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.start, resourcePolicy: trustOf("start-role"), context: { "aws:SourceAccount": account } });
+    expect(await assume(ACCOUNT)).toBe("Allowed");
+    expect(await assume("999999999999")).toBe("ImplicitlyDenied");
+  });
+  it("lets only the granted principals use the customer key (key policy, aws:PrincipalArn)", async () => {
+    const keyPolicy = one(app, "aws_kms_key", "key");
+    const anyKms: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
+    expect(await simulate({ principal: ROLES.analyze, action: "kms:Decrypt", resource: KEY, identity: identity("analyze"), resourcePolicy: keyPolicy, context: ALIAS_CTX })).toBe("Allowed");
+    expect(await simulate({ principal: role("someone-else"), action: "kms:Decrypt", resource: KEY, identity: [anyKms], resourcePolicy: keyPolicy, context: ALIAS_CTX })).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("delivery roles (bootstrap stack)", () => {
+  const applyTrust = () => one(boot, "aws_iam_role", "apply-role", "assume_role_policy");
+  const planTrust = () => one(boot, "aws_iam_role", "plan-role", "assume_role_policy");
+  const claims = (sub: string, aud = "sts.amazonaws.com") => ({ "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": aud });
+
+  it("lets the apply role be assumed from the prod environment of the configured repository (name-only sub)", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod"))).toBe("Allowed");
+  });
+  it("lets the apply role be assumed from the prod environment with the id-bearing sub format", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant@1234/cci-lite@5678:environment:prod"))).toBe("Allowed");
+  });
+  it("never lets a pull request or the main branch assume the apply role", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:pull_request"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:ref:refs/heads/main"))).toBe("ImplicitlyDenied");
+  });
+  it("never lets another repository, another environment or another audience assume the apply role", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:evil/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite-fork:environment:prod"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:staging"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod", "sts.evil.example"))).toBe("ImplicitlyDenied");
+  });
+  it("lets pull requests assume the plan role, never the prod environment's identity", () => {
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims("repo:conversant/cci-lite:pull_request"))).toBe("Allowed");
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims("repo:evil/cci-lite:pull_request"))).toBe("ImplicitlyDenied");
+  });
+
+  // ReadOnlyAccess (AWS managed, not in the plan) is modelled by read actions; writes come only from the inline policy.
+  const readOnly: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*", "iam:Get*", "iam:List*", "kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" }] };
+  const plan = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    simulate({ principal: ROLES.plan, action, resource, identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")], resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"), context: { ...(action === "s3:PutObject" ? KMS_CTX : {}), ...context } });
+  it("lets the plan role write and delete only the state lock objects", async () => {
+    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
+    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
+  });
+  it("denies the plan role overwriting or deleting the state itself", async () => {
+    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
+    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
+  });
+  it("denies the plan role changing buckets, roles or the key", async () => {
+    expect(await plan("s3:DeleteBucket", STATE)).toBe("ImplicitlyDenied");
+    expect(await plan("s3:PutBucketPolicy", STATE)).toBe("ImplicitlyDenied");
+    expect(await simulate({ principal: ROLES.plan, action: "iam:CreateRole", resource: role("x"), identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")] })).toBe("ImplicitlyDenied");
+  });
+  it("denies the plan role reading call data even though ReadOnlyAccess would", async () => {
+    expect(await simulate({ principal: ROLES.plan, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")] })).toBe("ExplicitlyDenied");
+  });
+});
+
+describe("tenant isolation (guide §13)", () => {
+  const tenantIdentity = () => identity("demo-tenant_reader-policy");
+  const apPolicy = () => one(app, "aws_s3_access_point", "demo-tenant_results-access-point");
+  const viaAp = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    simulate({ principal: ROLES.tenant, action, resource, identity: tenantIdentity(), resourcePolicy: apPolicy(), context });
+
+  it("allows tenant A reading its own results through its access point", async () => {
+    expect(await viaAp("s3:GetObject", `${RESULTS_AP}/object/demo-tenant/2026/11/25/c1.json`)).toBe("Allowed");
+  });
+  it("allows tenant A listing its own prefix through its access point, and denies listing tenant B's", async () => {
+    expect(await viaAp("s3:ListBucket", RESULTS_AP, { "s3:prefix": "demo-tenant/2026/" })).toBe("Allowed");
+    expect(await viaAp("s3:ListBucket", RESULTS_AP, { "s3:prefix": "other-tenant/" })).toBe("ExplicitlyDenied");
+    expect(await viaAp("s3:ListBucket", RESULTS_AP, { "s3:prefix": "" })).toBe("ExplicitlyDenied");
+  });
+  it("denies tenant A reading tenant B's objects through its own access point", async () => {
+    expect(await viaAp("s3:GetObject", `${RESULTS_AP}/object/other-tenant/2026/11/25/c1.json`)).toBe("ExplicitlyDenied");
+  });
+  it("denies tenant A reading results from the bucket directly (outside Athena)", async () => {
+    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy() })).toBe("ImplicitlyDenied");
+  });
+  it("lets Athena read tenant A's prefix for tenant A, never tenant B's", async () => {
+    const athena = { "aws:CalledVia": ["athena.amazonaws.com"] };
+    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: athena })).toBe("Allowed");
+    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/other-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: athena })).toBe("ImplicitlyDenied");
+  });
+  it("denies tenant A any write: results, input audio, or through its access point", async () => {
+    expect(await viaAp("s3:PutObject", `${RESULTS_AP}/object/demo-tenant/2026/11/25/forged.json`, KMS_CTX)).toBe("ImplicitlyDenied");
+    expect(await simulate({ principal: ROLES.tenant, action: "s3:PutObject", resource: `${RESULTS}/demo-tenant/x.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: KMS_CTX })).toBe("ImplicitlyDenied");
+    expect(await simulate({ principal: ROLES.tenant, action: "s3:PutObject", resource: `${INPUT}/demo-tenant/calls/x.wav`, identity: tenantIdentity(), resourcePolicy: inputPolicy(), context: KMS_CTX })).toBe("ImplicitlyDenied");
+  });
+  it("lets tenant A query only its own Athena workgroup", async () => {
+    const wg = (name: string) => `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/${name}`;
+    expect(await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod-demo-tenant"), identity: tenantIdentity() })).toBe("Allowed");
+    expect(await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod"), identity: tenantIdentity() })).toBe("ImplicitlyDenied");
+  });
+
+  describe("two tenants (in-process synth of acme and globex)", () => {
+    const s = synthApp({ tenants: [{ id: "acme" }, { id: "globex" }] });
+    const rolePolicy = (t: string): Policy => parse(s.resource("aws_iam_role_policy", `tenants_${t}_reader-policy`).policy);
+    const ap = (t: string): Policy => parse(s.resource("aws_s3_access_point", `tenants_${t}_results-access-point`).policy);
+    const acme = role("cci-lite-prod-acme-reader");
+    const globexAp = AP("cci-lite-prod-globex-results");
+
+    it("denies tenant A (acme) reading tenant B's (globex) objects through B's access point", async () => {
+      expect(await simulate({ principal: acme, action: "s3:GetObject", resource: `${globexAp}/object/globex/2026/11/25/c1.json`, identity: [rolePolicy("acme")], resourcePolicy: ap("globex") })).toBe("ImplicitlyDenied");
+    });
+    it("denies tenant A listing tenant B's prefix through B's access point", async () => {
+      expect(await simulate({ principal: acme, action: "s3:ListBucket", resource: globexAp, identity: [rolePolicy("acme")], resourcePolicy: ap("globex"), context: { "s3:prefix": "globex/" } })).toBe("ImplicitlyDenied");
+    });
+    it("denies tenant A writing into tenant B's upload prefix through B's input access point", async () => {
+      const input = parse(s.resource("aws_s3_access_point", "tenants_globex_input-access-point").policy);
+      const inAp = AP("cci-lite-prod-globex-input");
+      expect(await simulate({ principal: acme, action: "s3:PutObject", resource: `${inAp}/object/globex/calls/x.wav`, identity: [rolePolicy("acme")], resourcePolicy: input, context: KMS_CTX })).toBe("ImplicitlyDenied");
+      // Even an account principal allowed s3:PutObject everywhere cannot leave the prefix of the access point.
+      const everywhere: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] };
+      expect(await simulate({ principal: role("uploader"), action: "s3:PutObject", resource: `${inAp}/object/acme/calls/x.wav`, identity: [everywhere], resourcePolicy: input, context: KMS_CTX })).toBe("ExplicitlyDenied");
+    });
+  });
+});
