@@ -105,3 +105,11 @@ describe("the CCI Lite stacks", () => {
     for (const r of RULES) expect(output).toContain(`[${r.id}] broken/`);
   }, 120_000);
 });
+
+describe("docs/security.md", () => {
+  const doc = fs.readFileSync(path.join(REPO, "docs", "security.md"), "utf8");
+  it("lists every rule id and every suppression with its construct", () => {
+    for (const r of RULES) expect(doc).toContain(`| ${r.id} |`);
+    for (const s of SUPPRESSIONS) expect(doc).toContain(`| ${s.rule} | \`bootstrap/${s.path}\``);
+  });
+});
