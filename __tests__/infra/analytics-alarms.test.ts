@@ -35,7 +35,7 @@ describe("analytics (guide §10)", () => {
     expect(t.resource("aws_glue_catalog_table").parameters["projection.tenant.values"]).toBe("acme,beta,unassigned");
   });
   it("has a workgroup that enforces its settings, encrypts results with the key and caps scans", () => {
-    const wg = s.resource("aws_athena_workgroup");
+    const wg = s.resource("aws_athena_workgroup", "analytics_workgroup");
     expect(wg.configuration.enforce_workgroup_configuration).toBe(true);
     expect(wg.configuration.bytes_scanned_cutoff_per_query).toBe(10737418240);
     expect(wg.configuration.result_configuration.output_location).toBe(`s3://${RESULTS}/athena-results/`);

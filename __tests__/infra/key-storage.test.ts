@@ -25,10 +25,11 @@ describe("key (guide §2, §4.3)", () => {
     expect(admin.Action).not.toContain("kms:Decrypt");
     expect(admin.Action).not.toContain("kms:*");
   });
-  it("lets exactly the pipeline roles, Transcribe's role and QuickSight use the key", () => {
+  it("lets exactly the pipeline roles, Transcribe's role, the tenant reader roles and QuickSight use the key", () => {
     const use = statement(key.policy, "AllowUseByPipelinePrincipals");
     expect(use.Condition.ArnEquals["aws:PrincipalArn"]).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-analyze-fn`,
+      `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-demo-tenant-reader`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-reconcile-fn`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-start-fn`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`,
