@@ -197,7 +197,7 @@ export class BootstrapStack extends TerraformStack {
 }
 
 export interface BuildOptions {
-  /** Folder of `<env>.json` files. @default `<repo>/config` */
+  /** Folder of `<env>.json` files. @default `CCI_LITE_CONFIG_DIR`, else `<repo>/config` */
   readonly configDir?: string;
   /** Environments to synthesize. @default all, or `CCI_LITE_ENVS` */
   readonly environments?: string;
@@ -209,7 +209,8 @@ export interface BuildOptions {
 
 /** Builds the app: the bootstrap stack and one stack per environment. Validates every configuration first. */
 export function buildApp(options: BuildOptions = {}): App {
-  const envs = loadEnvironments(options.configDir ?? path.join(__dirname, "config"), options.environments ?? process.env.CCI_LITE_ENVS);
+  const configDir = options.configDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "config");
+  const envs = loadEnvironments(configDir, options.environments ?? process.env.CCI_LITE_ENVS);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   new BootstrapStack(app, "bootstrap", envs);
   for (const cfg of envs) new CciLiteStack(app, cfg, { bundles: options.bundles });
