@@ -146,7 +146,7 @@ export class CciLiteStack extends TerraformStack {
     new TenantAccess(this, "tenants", { config: cfg, naming: names, key: this.key, input: this.storage.input, results: this.storage.results });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
-    new AccountHardening(this, "hardening", { accountId: cfg.accountId, region: cfg.region, stem: names.stem, key: this.key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled });
+    new AccountHardening(this, "hardening", { accountId: cfg.accountId, region: cfg.region, stem: names.stem, key: this.key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled, findingsTopic: alarms });
 
     // §14 Budget.
     new CostBudget(this, "budget", {

@@ -143,3 +143,18 @@ describe("policy documents", () => {
     }
   });
 });
+
+describe("GuardDuty findings (guide §12)", () => {
+  it("forwards high-severity findings to the alarm topic when GuardDuty is on, and lets only that rule publish", () => {
+    const t = synthApp({ guardduty: { enabled: true } });
+    const rule = t.resource("aws_cloudwatch_event_rule", "findings");
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } });
+    expect(t.resource("aws_cloudwatch_event_target", "findings").arn).toBe(TOPIC);
+    expect(statement(t.resource("aws_sns_topic_policy").policy, "AllowEventBridgeRules").Condition).toEqual({
+      ArnEquals: { "aws:SourceArn": ["arn:aws:events:eu-central-1:111122223333:rule/cci-lite-prod-guardduty-findings"] },
+    });
+  });
+  it("adds no EventBridge publisher while GuardDuty is off", () => {
+    expect(() => statement(s.resource("aws_sns_topic_policy").policy, "AllowEventBridgeRules")).toThrow();
+  });
+});

@@ -2,13 +2,14 @@
  * Guide §9 and §12: one SNS topic for every alarm and budget notification, encrypted with the customer key,
  * with e-mail subscriptions from the configuration; helpers to add metric alarms and `ERROR` log alarms.
  */
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { policy, render } from "../iam/policy";
+import { policy, render, type Statement } from "../iam/policy";
 
 export interface AlarmTopicProps {
   readonly accountId: string;
@@ -53,6 +54,7 @@ export class AlarmTopic extends Construct {
   readonly topicArn: string;
   private readonly stem: string;
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  private readonly eventRuleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
@@ -61,51 +63,70 @@ export class AlarmTopic extends Construct {
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.kmsKey });
     new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
-      policy: render(
-        policy(
-          {
-            Sid: "AllowAccountToManageTopic",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
-            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
-            Resource: this.topicArn,
-          },
-          {
-            Sid: "AllowCloudWatchAlarms",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: this.topicArn,
-            Condition: {
-              StringEquals: { "aws:SourceAccount": props.accountId },
-              ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*` },
-            },
-          },
-          {
-            Sid: "AllowBudgets",
-            Effect: "Allow",
-            Principal: { Service: "budgets.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: this.topicArn,
-            Condition: {
-              StringEquals: { "aws:SourceAccount": props.accountId },
-              ArnLike: { "aws:SourceArn": `arn:aws:budgets::${props.accountId}:*` },
-            },
-          },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sns:Publish",
-            Resource: this.topicArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ),
-      ),
+      policy: Lazy.stringValue({ produce: () => render(policy(...this.statements(props))) }),
     });
     (props.emails ?? []).forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     });
+  }
+
+  private statements(props: AlarmTopicProps): Statement[] {
+    return [
+      {
+        Sid: "AllowAccountToManageTopic",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+        Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+        Resource: this.topicArn,
+      },
+      {
+        Sid: "AllowCloudWatchAlarms",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: this.topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": props.accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*` },
+        },
+      },
+      {
+        Sid: "AllowBudgets",
+        Effect: "Allow",
+        Principal: { Service: "budgets.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: this.topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": props.accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:budgets::${props.accountId}:*` },
+        },
+      },
+      ...(this.eventRuleArns.length
+        ? [
+            {
+              Sid: "AllowEventBridgeRules",
+              Effect: "Allow" as const,
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sns:Publish",
+              Resource: this.topicArn,
+              Condition: { ArnEquals: { "aws:SourceArn": [...this.eventRuleArns] } },
+            },
+          ]
+        : []),
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: this.topicArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ];
+  }
+
+  /** Lets one EventBridge rule (by ARN) publish to the topic, e.g. GuardDuty findings. */
+  allowEventRule(ruleArn: string): void {
+    this.eventRuleArns.push(ruleArn);
   }
 
   /** Adds a metric alarm that notifies the topic when it fires and when it recovers. */

@@ -8,6 +8,9 @@ import { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { AlarmTopic } from "../alarms";
 import type { CustomerKey } from "../key";
 import { SecureBucket } from "../storage/secure-bucket";
 
@@ -22,7 +25,12 @@ export interface AccountHardeningProps {
   readonly key: CustomerKey;
   readonly cloudtrail: boolean;
   readonly guardduty: boolean;
+  /** Topic that receives GuardDuty findings of high severity (>= 7). @default findings are not forwarded */
+  readonly findingsTopic?: AlarmTopic;
 }
+
+/** Lowest GuardDuty severity forwarded to the alarm topic (7 = High). */
+export const FINDINGS_MIN_SEVERITY = 7;
 
 export class AccountHardening extends Construct {
   readonly trail?: Cloudtrail;
@@ -75,6 +83,20 @@ export class AccountHardening extends Construct {
     if (props.guardduty) {
       this.detector = new GuarddutyDetector(this, "detector", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
       new GuarddutyDetectorFeature(this, "s3-protection", { detectorId: this.detector.id, name: "S3_DATA_EVENTS", status: "ENABLED" });
+      if (props.findingsTopic) {
+        const ruleName = `${props.stem}-guardduty-findings`;
+        const rule = new CloudwatchEventRule(this, "findings-rule", {
+          name: ruleName,
+          description: `GuardDuty findings of severity ${FINDINGS_MIN_SEVERITY} or more, to the alarm topic`,
+          eventPattern: JSON.stringify({
+            source: ["aws.guardduty"],
+            "detail-type": ["GuardDuty Finding"],
+            detail: { severity: [{ numeric: [">=", FINDINGS_MIN_SEVERITY] }] },
+          }),
+        });
+        new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn });
+        props.findingsTopic.allowEventRule(`arn:aws:events:${region}:${account}:rule/${ruleName}`);
+      }
     }
   }
 }
