@@ -183,3 +183,16 @@ describe("tags (guide §1)", () => {
     });
   });
 });
+
+describe("CloudTrail bucket (guide §12, toggle on)", () => {
+  it("exempts only CloudTrail's SSE-S3 digest files from the encryption-header denies", () => {
+    const t = synthApp({ cloudtrail: { enabled: true } });
+    const pol = t.resource("aws_s3_bucket_policy", "trail").policy;
+    const bucket = "arn:aws:s3:::cci-lite-prod-trail-111122223333-eu-central-1";
+    for (const sid of ["DenyPutWithoutKmsHeader", "DenyPutWithOtherEncryption"]) {
+      expect(statement(pol, sid).NotResource).toEqual([`${bucket}/AWSLogs/111122223333/CloudTrail-Digest/*`]);
+      expect(statement(pol, sid).Resource).toBeUndefined();
+    }
+    expect(statement(s.resource("aws_s3_bucket_policy", "input").policy, "DenyPutWithoutKmsHeader").Resource).toBe(`arn:aws:s3:::${INPUT}/*`);
+  });
+});

@@ -51,6 +51,8 @@ export class AccountHardening extends Construct {
         bucketName,
         kmsKeyArn: props.key.key.arn,
         expirations: [{ id: `trail-logs-${TRAIL_LOG_DAYS}d`, prefix: "", days: TRAIL_LOG_DAYS }],
+        // CloudTrail writes digest files with SSE-S3 whatever the trail's KMS setting; log files use the key.
+        encryptionHeaderExemptPrefixes: [`AWSLogs/${account}/CloudTrail-Digest/`],
         extraStatements: [
           { Sid: "AllowCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisTrail },
           {

@@ -32,6 +32,11 @@ export interface SecureBucketProps {
   readonly abortIncompleteMultipartDays?: number;
   /** Extra bucket policy statements (after the TLS and encryption denies). @default none */
   readonly extraStatements?: readonly Statement[];
+  /**
+   * Key prefixes exempt from the encryption-header denies, for AWS services that write with another algorithm by
+   * design (CloudTrail's digest files are SSE-S3). Default encryption still applies to them. @default none
+   */
+  readonly encryptionHeaderExemptPrefixes?: readonly string[];
   /** Days before noncurrent versions expire (versioned buckets). @default no such rule */
   readonly noncurrentVersionExpirationDays?: number;
   /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
@@ -105,6 +110,10 @@ export class SecureBucket extends Construct {
       ],
     });
 
+    const exempt = props.encryptionHeaderExemptPrefixes ?? [];
+    const putTargets: Pick<Statement, "Resource" | "NotResource"> = exempt.length
+      ? { NotResource: exempt.map((p) => `${this.bucketArn}/${p}*`) }
+      : { Resource: `${this.bucketArn}/*` };
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucketRef,
       policy: render(
@@ -115,7 +124,7 @@ export class SecureBucket extends Construct {
             Effect: "Deny",
             Principal: "*",
             Action: "s3:PutObject",
-            Resource: `${this.bucketArn}/*`,
+            ...putTargets,
             Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
           },
           {
@@ -123,7 +132,7 @@ export class SecureBucket extends Construct {
             Effect: "Deny",
             Principal: "*",
             Action: "s3:PutObject",
-            Resource: `${this.bucketArn}/*`,
+            ...putTargets,
             Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
           },
           ...this.extra,
