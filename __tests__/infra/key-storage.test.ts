@@ -1,3 +1,5 @@
+import { Testing, TerraformStack } from "cdktf";
+import { CustomerKey } from "../../modules/key";
 import { doc, statement, synthApp } from "../helpers/synth";
 
 const s = synthApp();
@@ -194,5 +196,15 @@ describe("CloudTrail bucket (guide §12, toggle on)", () => {
       expect(statement(pol, sid).Resource).toBeUndefined();
     }
     expect(statement(s.resource("aws_s3_bucket_policy", "input").policy, "DenyPutWithoutKmsHeader").Resource).toBe(`arn:aws:s3:::${INPUT}/*`);
+  });
+});
+
+describe("key policy size", () => {
+  it("fails synth with a clear message when so many principals need the key that KMS would reject the policy", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    const key = new CustomerKey(stack, "key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/test" });
+    for (let i = 0; i < 600; i++) key.grantUse(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-tenant-${String(i).padStart(3, "0")}-reader`);
+    expect(() => Testing.synth(stack)).toThrow(/CustomerKey key: the key policy is \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
   });
 });

@@ -32,6 +32,8 @@ const ADMIN_ACTIONS = [
   "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
   "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
 ];
+/** KMS's maximum key policy size. */
+export const KEY_POLICY_MAX_BYTES = 32_768;
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /** The customer-managed key and its alias. Grants are added with {@link grantUse} and {@link grantService}. */
@@ -41,6 +43,7 @@ export class CustomerKey extends Construct {
   /** The alias name (`alias/...`), usable wherever AWS accepts an alias. */
   readonly aliasName: string;
   readonly aliasArn: string;
+  private readonly root: string;
   private readonly users = new Set<string>();
   private readonly services = new Map<string, Statement>();
 
@@ -53,7 +56,7 @@ export class CustomerKey extends Construct {
     if (!Number.isInteger(window) || window < 7 || window > 30) {
       throw new Error(`CustomerKey ${id}: deletionWindowDays must be 7-30, got ${window}`);
     }
-    const root = `arn:aws:iam::${props.accountId}:root`;
+    this.root = `arn:aws:iam::${props.accountId}:root`;
     this.aliasName = props.alias;
     this.aliasArn = `arn:aws:kms:${props.region}:${props.accountId}:${props.alias}`;
 
@@ -78,34 +81,38 @@ export class CustomerKey extends Construct {
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       policy: Lazy.stringValue({
-        produce: () =>
-          render(
-            policy(
-              {
-                Sid: "AllowAccountAdministration",
-                Effect: "Allow",
-                Principal: { AWS: root },
-                Action: ADMIN_ACTIONS,
-                Resource: "*",
-              },
-              ...(this.users.size
-                ? [
-                    {
-                      Sid: "AllowUseByPipelinePrincipals",
-                      Effect: "Allow" as const,
-                      Principal: { AWS: root },
-                      Action: USE_ACTIONS,
-                      Resource: "*",
-                      Condition: { ArnEquals: { "aws:PrincipalArn": [...this.users].sort() } },
-                    },
-                  ]
-                : []),
-              ...[...this.services.values()],
-            ),
-          ),
+        produce: () => this.checkedPolicy(id),
       }),
     });
     this.alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId });
+  }
+
+  /** The rendered key policy; KMS rejects documents over 32 KB, so a too-long one fails synth here. */
+  private checkedPolicy(id: string): string {
+    const rendered = this.renderPolicy();
+    if (Buffer.byteLength(rendered) > KEY_POLICY_MAX_BYTES) {
+      throw new Error(
+        `CustomerKey ${id}: the key policy is ${Buffer.byteLength(rendered)} bytes, over KMS's ${KEY_POLICY_MAX_BYTES}-byte limit (${this.users.size} principals): reduce tenants or split environments`,
+      );
+    }
+    return rendered;
+  }
+
+  private renderPolicy(): string {
+    const admin: Statement = { Sid: "AllowAccountAdministration", Effect: "Allow", Principal: { AWS: this.root }, Action: ADMIN_ACTIONS, Resource: "*" };
+    const use: Statement[] = this.users.size
+      ? [
+          {
+            Sid: "AllowUseByPipelinePrincipals",
+            Effect: "Allow",
+            Principal: { AWS: this.root },
+            Action: USE_ACTIONS,
+            Resource: "*",
+            Condition: { ArnEquals: { "aws:PrincipalArn": [...this.users].sort() } },
+          },
+        ]
+      : [];
+    return render(policy(admin, ...use, ...this.services.values()));
   }
 
   /**
