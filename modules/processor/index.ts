@@ -339,8 +339,9 @@ export class Processor extends Construct {
         action: "lambda:InvokeFunction",
         functionName: functions[h].functionName,
         principal: "events.amazonaws.com",
+        // Source ARN only (it names this account): EventBridge's troubleshooting guide warns that a SourceAccount
+        // condition on the permission keeps rules from invoking the function.
         sourceArn: ruleArn(ruleName),
-        sourceAccount: account,
       });
       new LambdaFunctionEventInvokeConfig(this, `${h}-async`, {
         functionName: functions[h].functionName,
