@@ -95,8 +95,8 @@ export class CciLiteStack extends TerraformStack {
       kmsKey: keyArn,
       emails: cfg.alarms.emails,
     });
-    this.key.grantService("cloudwatch.amazonaws.com", cfg.accountId);
-    this.key.grantService("budgets.amazonaws.com", cfg.accountId);
+    this.key.grantServiceForResources("cloudwatch.amazonaws.com", { snsTopicArns: [alarms.topicArn] });
+    this.key.grantServiceForResources("budgets.amazonaws.com", { snsTopicArns: [alarms.topicArn] });
 
     // §6-§8 (replaced) Event-driven processing: intake queue, start / analyze / reconcile functions.
     this.processor = new Processor(this, "processor", {

@@ -153,6 +153,9 @@ describe("GuardDuty findings (guide §12)", () => {
     expect(statement(t.resource("aws_sns_topic_policy").policy, "AllowEventBridgeRules").Condition).toEqual({
       ArnEquals: { "aws:SourceArn": ["arn:aws:events:eu-central-1:111122223333:rule/cci-lite-prod-guardduty-findings"] },
     });
+    expect(statement(t.resource("aws_kms_key").policy, "AllowServiceEventsForTopics").Condition).toEqual({
+      StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [TOPIC] },
+    });
   });
   it("adds no EventBridge publisher while GuardDuty is off", () => {
     expect(() => statement(s.resource("aws_sns_topic_policy").policy, "AllowEventBridgeRules")).toThrow();

@@ -44,17 +44,18 @@ describe("key (guide §2, §4.3)", () => {
     expect(logs.Principal).toEqual({ Service: "logs.eu-central-1.amazonaws.com" });
     expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:/aws/lambda/cci-lite-prod-*`);
   });
-  it("lets the services that deliver to encrypted topics and queues use it, for this account only", () => {
-    for (const [sid, service] of [
-      ["AllowServiceCloudwatch", "cloudwatch.amazonaws.com"],
-      ["AllowServiceBudgets", "budgets.amazonaws.com"],
-      ["AllowServiceS3", "s3.amazonaws.com"],
-      ["AllowServiceEvents", "events.amazonaws.com"],
+  it("lets the services that deliver to encrypted topics and queues use it only for this stack's topic and queues", () => {
+    const topic = "arn:aws:sns:eu-central-1:111122223333:cci-lite-prod-alarms";
+    for (const [sid, service, context, arn] of [
+      ["AllowServiceCloudwatchForTopics", "cloudwatch.amazonaws.com", "kms:EncryptionContext:aws:sns:topicArn", topic],
+      ["AllowServiceBudgetsForTopics", "budgets.amazonaws.com", "kms:EncryptionContext:aws:sns:topicArn", topic],
+      ["AllowServiceS3ForQueues", "s3.amazonaws.com", "kms:EncryptionContext:aws:sqs:arn", "arn:aws:sqs:eu-central-1:111122223333:cci-lite-prod-intake"],
+      ["AllowServiceEventsForQueues", "events.amazonaws.com", "kms:EncryptionContext:aws:sqs:arn", "arn:aws:sqs:eu-central-1:111122223333:cci-lite-prod-events-dlq"],
     ]) {
       const st = statement(key.policy, sid);
       expect(st.Principal).toEqual({ Service: service });
       expect(st.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-      expect(st.Condition.StringEquals["aws:SourceAccount"]).toBe(ACCOUNT);
+      expect(st.Condition).toEqual({ StringEquals: { [context]: [arn] } });
     }
     expect(p.Statement).toHaveLength(7);
   });

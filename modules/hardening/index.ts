@@ -98,6 +98,7 @@ export class AccountHardening extends Construct {
         });
         new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn });
         props.findingsTopic.allowEventRule(`arn:aws:events:${region}:${account}:rule/${ruleName}`);
+        props.key.grantServiceForResources("events.amazonaws.com", { snsTopicArns: [props.findingsTopic.topicArn] });
       }
     }
   }

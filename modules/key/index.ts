@@ -124,6 +124,33 @@ export class CustomerKey extends Construct {
   }
 
   /**
+   * Lets an AWS service that delivers into encrypted queues or topics of this stack use the key, scoped by the
+   * encryption context SQS and SNS always send (`aws:sqs:arn`, `aws:sns:topicArn`): the service can use the key
+   * only for these queues and topics. (Whether an upstream service such as S3 or CloudWatch passes
+   * `aws:SourceAccount` through to KMS is not documented; the encryption context is.)
+   */
+  grantServiceForResources(service: string, resources: { readonly sqsQueueArns?: readonly string[]; readonly snsTopicArns?: readonly string[] }): void {
+    const name = service.split(".")[0].replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase());
+    const kinds: Array<[string, string, readonly string[] | undefined]> = [
+      ["Queues", "kms:EncryptionContext:aws:sqs:arn", resources.sqsQueueArns],
+      ["Topics", "kms:EncryptionContext:aws:sns:topicArn", resources.snsTopicArns],
+    ];
+    for (const [kind, contextKey, arns] of kinds) {
+      if (!arns || arns.length === 0) continue;
+      const id = `${service}|${contextKey}`;
+      const previous = (this.services.get(id)?.Condition?.StringEquals?.[contextKey] as readonly string[] | undefined) ?? [];
+      this.services.set(id, {
+        Sid: `AllowService${name}For${kind}`,
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { [contextKey]: [...new Set([...previous, ...arns])].sort() } },
+      });
+    }
+  }
+
+  /**
    * Lets an AWS service use the key on behalf of this account (e.g. `s3.amazonaws.com` delivering events to an
    * encrypted queue, `cloudwatch.amazonaws.com` publishing alarms to an encrypted topic).
    */

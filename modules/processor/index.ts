@@ -154,8 +154,8 @@ export class Processor extends Construct {
       queueUrl: this.intakeDeadLetterQueue.url,
       policy: render(policy(denyInsecure(queueArn(names.intakeDlq)))),
     });
-    key.grantService("s3.amazonaws.com", account);
-    key.grantService("events.amazonaws.com", account);
+    key.grantServiceForResources("s3.amazonaws.com", { sqsQueueArns: [queueArn(names.intake)] });
+    key.grantServiceForResources("events.amazonaws.com", { sqsQueueArns: [queueArn(names.eventsDlq)] });
 
     // Every object created in the input bucket is an event: `start` decides (and records) what is rejected.
     new S3BucketNotification(this, "input-notification", {
