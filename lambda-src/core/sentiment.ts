@@ -18,26 +18,10 @@ function sentences(text: string): string[] {
   return text.split(/(?<=[.!?\u3002\uff01\uff1f]+\s*)/u).filter((s) => s.length > 0);
 }
 
-/** Splits a string at code-point boundaries into pieces of at most maxBytes (never splits a character). */
-function splitCodePoints(s: string, maxBytes: number): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let curBytes = 0;
-  for (const ch of s) {
-    const b = utf8Bytes(ch);
-    if (curBytes + b > maxBytes && cur) {
-      out.push(cur);
-      cur = "";
-      curBytes = 0;
-    }
-    cur += ch;
-    curBytes += b;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
-
-/** Greedily packs pieces (each <= maxBytes) into chunks of at most maxBytes. */
+/**
+ * Greedily packs pieces (each <= maxBytes) into chunks of at most maxBytes. Packing the code points of a string
+ * (`[...s]`) splits it at character boundaries, never inside a multi-byte character.
+ */
 function pack(pieces: readonly string[], maxBytes: number): string[] {
   const out: string[] = [];
   let cur = "";
@@ -72,7 +56,7 @@ export function chunkText(text: string, maxBytes = COMPREHEND_MAX_BYTES): string
     }
     for (const word of sentence.split(/(?<=\s)/u)) {
       if (utf8Bytes(word) <= maxBytes) pieces.push(word);
-      else pieces.push(...splitCodePoints(word, maxBytes));
+      else pieces.push(...pack([...word], maxBytes));
     }
   }
   return pack(pieces, maxBytes);
