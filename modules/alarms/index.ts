@@ -9,7 +9,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { policy, render, type Statement } from "../iam/policy";
+import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 
 export interface AlarmTopicProps {
   readonly accountId: string;
@@ -113,14 +113,7 @@ export class AlarmTopic extends Construct {
             },
           ]
         : []),
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sns:Publish",
-        Resource: this.topicArn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport("sns:Publish", this.topicArn),
     ];
   }
 

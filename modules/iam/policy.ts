@@ -50,14 +50,14 @@ export function serviceTrust(service: string, accountId: string, sourceArnLike?:
   });
 }
 
-/** Denies every S3 request that does not use TLS. */
-export function denyInsecureTransport(bucketArn: string): Statement {
+/** Denies `action` on `resource` to every request that does not use TLS (S3, SQS, SNS resource policies). */
+export function denyInsecureTransport(action: string, resource: string | readonly string[]): Statement {
   return {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
     Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
+    Action: action,
+    Resource: resource,
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
 }

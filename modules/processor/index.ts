@@ -24,7 +24,7 @@ import type { AlarmTopic } from "../alarms";
 import type { ConfigParameters } from "../config-parameters";
 import { bedrockRegion, bedrockResourceArns, type Naming } from "../config/naming";
 import type { CciLiteConfig } from "../config/schema";
-import { keyByAlias, policy, render, serviceTrust, type Statement } from "../iam/policy";
+import { denyInsecureTransport, keyByAlias, policy, render, serviceTrust, type Statement } from "../iam/policy";
 import type { CustomerKey } from "../key";
 import type { SecureBucket } from "../storage/secure-bucket";
 
@@ -108,14 +108,7 @@ export class Processor extends Construct {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: retention,
     });
-    const denyInsecure = (arn: string): Statement => ({
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "sqs:*",
-      Resource: arn,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    });
+    const denyInsecure = (arn: string): Statement => denyInsecureTransport("sqs:*", arn);
     const intakePolicy = new SqsQueuePolicy(this, "intake-policy", {
       queueUrl: this.intakeQueue.url,
       policy: render(

@@ -118,7 +118,7 @@ export class SecureBucket extends Construct {
       bucket: bucketRef,
       policy: render(
         policy(
-          denyInsecureTransport(this.bucketArn),
+          denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]),
           {
             Sid: "DenyPutWithoutKmsHeader",
             Effect: "Deny",

@@ -14,7 +14,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3AccessPoint } from "@cdktf/provider-aws/lib/s3-access-point";
 import type { CciLiteConfig } from "../config/schema";
 import type { Naming } from "../config/naming";
-import { keyByAlias, policy, render, type Statement } from "../iam/policy";
+import { denyInsecureTransport, keyByAlias, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "../key";
 import type { SecureBucket } from "../storage/secure-bucket";
 
@@ -77,7 +77,7 @@ function confinement(apArn: string, prefix: string): Statement[] {
   return [
     { Sid: "DenyObjectsOutsideTenantPrefix", Effect: "Deny", Principal: "*", Action: OBJECT_ACTIONS, NotResource: `${apArn}/object/${prefix}*` },
     { Sid: "DenyListingOutsideTenantPrefix", Effect: "Deny", Principal: "*", Action: "s3:ListBucket", Resource: apArn, Condition: { StringNotLike: { "s3:prefix": `${prefix}*` } } },
-    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [apArn, `${apArn}/object/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    denyInsecureTransport("s3:*", [apArn, `${apArn}/object/*`]),
   ];
 }
 
