@@ -79,28 +79,8 @@ export class AlarmTopic extends Construct {
         Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
         Resource: this.topicArn,
       },
-      {
-        Sid: "AllowCloudWatchAlarms",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: this.topicArn,
-        Condition: {
-          StringEquals: { "aws:SourceAccount": props.accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*` },
-        },
-      },
-      {
-        Sid: "AllowBudgets",
-        Effect: "Allow",
-        Principal: { Service: "budgets.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: this.topicArn,
-        Condition: {
-          StringEquals: { "aws:SourceAccount": props.accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:budgets::${props.accountId}:*` },
-        },
-      },
+      this.allowServicePublish(props, "AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*`),
+      this.allowServicePublish(props, "AllowBudgets", "budgets.amazonaws.com", `arn:aws:budgets::${props.accountId}:*`),
       ...(this.eventRuleArns.length
         ? [
             {
@@ -115,6 +95,18 @@ export class AlarmTopic extends Construct {
         : []),
       denyInsecureTransport("sns:Publish", this.topicArn),
     ];
+  }
+
+  /** A service may publish on behalf of this account's resources only (confused-deputy protection). */
+  private allowServicePublish(props: AlarmTopicProps, sid: string, service: string, sourceArnLike: string): Statement {
+    return {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sns:Publish",
+      Resource: this.topicArn,
+      Condition: { StringEquals: { "aws:SourceAccount": props.accountId }, ArnLike: { "aws:SourceArn": sourceArnLike } },
+    };
   }
 
   /** Lets one EventBridge rule (by ARN) publish to the topic, e.g. GuardDuty findings. */
