@@ -1,5 +1,5 @@
-import { TerraformResource } from "cdktf";
 import type { Rule } from "../rule";
+import { customerKeyFindings } from "./encryption-helpers";
 
 /** CCI-SNS-1: SNS topics are encrypted with a customer-managed key. */
 export const snsEncryption: Rule = {
@@ -7,8 +7,6 @@ export const snsEncryption: Rule = {
   rationale: "Alarm and budget messages name resources and tenants: encrypted at rest with the customer key",
   reference: "AWS FSBP SNS.1",
   check(node, ctx) {
-    if (!(node instanceof TerraformResource) || node.terraformResourceType !== "aws_sns_topic") return [];
-    const key = ctx.attrs(node).kms_master_key_id;
-    return key && !String(key).includes("alias/aws/") ? [] : ["SNS topic is not encrypted with a customer-managed key (kms_master_key_id)"];
+    return customerKeyFindings(node, ctx, "aws_sns_topic", "SNS topic");
   },
 };
