@@ -40,8 +40,9 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export const HANDLER_NAMES = ["start", "analyze", "reconcile"] as const;
-export type HandlerName = (typeof HANDLER_NAMES)[number];
+import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
+
+export { HANDLER_NAMES, type HandlerName };
 
 export interface LambdaBundle {
   /** Folder holding `index.mjs` (the Lambda asset directory). */

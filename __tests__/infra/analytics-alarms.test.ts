@@ -1,4 +1,4 @@
-import { RESULT_COLUMNS } from "../../lambda-src/core/result-schema";
+import { RESULT_COLUMNS } from "../../lambda-src/contracts/result-schema";
 import { DATA_SET_COLUMNS } from "../../modules/dashboards";
 import { doc, statement, synthApp } from "../helpers/synth";
 

@@ -74,7 +74,7 @@ describe("configuration: each class of mistake fails with the file and the field
     expect(problems(withTenants([]))[0]).toMatch(/^tenants: /);
   });
   it("unknown Transcribe language", () => {
-    expect(problems(withTenants([{ id: "acme", languages: ["xx-XX"] }]))[0]).toMatch(/^tenants\[0\]\.languages\[0\]: /);
+    expect(problems(withTenants([{ id: "acme", languages: ["xx-XX"] }]))[0]).toMatch(/^tenants\[0\]\.languages: has codes Transcribe batch does not accept: xx-XX/);
   });
   it("more than five identification languages", () => {
     expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }]))[0]).toMatch(/^tenants\[0\]\.languages: /);

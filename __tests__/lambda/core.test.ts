@@ -5,13 +5,14 @@ import { detectAudioHeader, parseFlacHeader, parseMp3Header, parseWavHeader } fr
 import { aggregateSentiment, batches, chunkText, utf8Bytes } from "../../lambda-src/core/sentiment";
 import { buildRepairPrompt, buildSummaryPrompt, parseSummaryAnswer, PROMPT_TRANSCRIPT_CHAR_BUDGET, truncateTranscript } from "../../lambda-src/core/summary";
 import { buildResult, latencyMs, serializeResult } from "../../lambda-src/core/result";
-import { RESULT_COLUMNS, resultKey, type CallResult } from "../../lambda-src/core/result-schema";
+import { RESULT_COLUMNS, type CallResult } from "../../lambda-src/contracts/result-schema";
+import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import { analyzeTranscript, parseS3Uri } from "../../lambda-src/core/transcript";
 import { buildStartJobRequest, tagsToRecord } from "../../lambda-src/core/transcribe-request";
 import { checkUpload, preCheckUpload } from "../../lambda-src/core/upload";
-import { readAnalyzeConfig, readReconcileConfig, readStartConfig } from "../../lambda-src/core/env";
+import { readConfig } from "../../lambda-src/contracts/environment";
 import { isRetryable } from "../../lambda-src/core/errors";
-import { parseTenantSettings } from "../../lambda-src/core/tenant-settings";
+import { parseTenantSettings } from "../../lambda-src/contracts/tenant-settings";
 
 describe("S3 key decoding", () => {
   it("decodes + as a space before percent-decoding", () => {
@@ -355,11 +356,11 @@ describe("results", () => {
 
 describe("configuration and errors", () => {
   it("reads the handler environment", () => {
-    expect(readStartConfig(ENV)).toMatchObject({ jobNamePrefix: "cci-lite-test-", transcribeRoleArn: ENV.TRANSCRIBE_ROLE_ARN });
-    expect(readAnalyzeConfig({ ...ENV, DELETE_INPUT_ON_SUCCESS: "TRUE" })).toMatchObject({ bedrockMaxTokens: 1024, deleteInputOnSuccess: true });
-    expect(readReconcileConfig({ ...ENV, RECONCILE_LOOKBACK_HOURS: undefined })).toMatchObject({ reconcileLookbackHours: 48, stuckJobHours: 6 });
-    expect(() => readStartConfig({ ...ENV, TRANSCRIBE_ROLE_ARN: "" })).toThrow(/TRANSCRIBE_ROLE_ARN/);
-    expect(() => readAnalyzeConfig({ ...ENV, BEDROCK_MAX_TOKENS: "lots" })).toThrow(/BEDROCK_MAX_TOKENS/);
+    expect(readConfig("start", ENV)).toMatchObject({ jobNamePrefix: "cci-lite-test-", transcribeRoleArn: ENV.TRANSCRIBE_ROLE_ARN });
+    expect(readConfig("analyze", { ...ENV, DELETE_INPUT_ON_SUCCESS: "TRUE" })).toMatchObject({ bedrockMaxTokens: 1024, deleteInputOnSuccess: true });
+    expect(readConfig("reconcile", { ...ENV, RECONCILE_LOOKBACK_HOURS: undefined })).toMatchObject({ reconcileLookbackHours: 48, stuckJobHours: 6 });
+    expect(() => readConfig("start", { ...ENV, TRANSCRIBE_ROLE_ARN: "" })).toThrow(/TRANSCRIBE_ROLE_ARN/);
+    expect(() => readConfig("analyze", { ...ENV, BEDROCK_MAX_TOKENS: "lots" })).toThrow(/BEDROCK_MAX_TOKENS/);
   });
   it("classifies retryable AWS errors", () => {
     expect(isRetryable({ name: "ThrottlingException" })).toBe(true);

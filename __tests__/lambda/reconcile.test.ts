@@ -5,7 +5,7 @@ import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, TranscribeCli
 import { ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { handler, MAX_PROCESSED_PER_RUN, reconcile } from "../../lambda-src/handlers/reconcile";
-import { readReconcileConfig } from "../../lambda-src/core/env";
+import { readConfig } from "../../lambda-src/contracts/environment";
 import { metrics } from "../../lambda-src/aws/observability";
 
 const s3 = mockClient(S3Client);
@@ -46,7 +46,7 @@ function setJobs(jobs: TranscriptionJob[]) {
   for (const j of jobs) transcribe.on(GetTranscriptionJobCommand, { TranscriptionJobName: j.TranscriptionJobName }).resolves({ TranscriptionJob: j });
 }
 
-const cfg = () => readReconcileConfig(process.env);
+const cfg = () => readConfig("reconcile", process.env);
 const puts = () => s3.commandCalls(PutObjectCommand).map((c) => ({ key: c.args[0].input.Key, body: JSON.parse(String(c.args[0].input.Body)) }));
 const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
 

@@ -5,20 +5,11 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { METRIC, type MetricName } from "../contracts/metrics";
 
 export const logger = new Logger();
 export const metrics = new Metrics();
 
-export const METRIC = {
-  CallsStarted: "CallsStarted",
-  CallsCompleted: "CallsCompleted",
-  CallsFailed: "CallsFailed",
-  CallsRejected: "CallsRejected",
-  JobsStuck: "JobsStuck",
-  CallsReconciled: "CallsReconciled",
-  ProcessingLatency: "ProcessingLatency",
-} as const;
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 export function count(name: Exclude<MetricName, "ProcessingLatency">, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);

@@ -2,7 +2,7 @@
  * Reading and writing result / error records in the results bucket.
  */
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { CallResult } from "../core/result-schema";
+import type { CallResult } from "../contracts/result-schema";
 import { resultMetadata, serializeResult } from "../core/result";
 import { isNotFound } from "../core/errors";
 import { s3Client } from "./clients";

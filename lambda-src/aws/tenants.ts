@@ -4,7 +4,7 @@
  * within that time).
  */
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
-import { parseTenantSettings, type TenantSettings } from "../core/tenant-settings";
+import { parseTenantSettings, tenantParameterName, type TenantSettings } from "../contracts/tenant-settings";
 import { errorName } from "../core/errors";
 import { ssmClient } from "./clients";
 
@@ -21,7 +21,7 @@ export async function getTenantSettings(configPath: string, tenantId: string, no
   if (hit && hit.expires > now) return hit.value;
   let value: TenantSettings | null;
   try {
-    const out = await ssmClient().send(new GetParameterCommand({ Name: `${configPath}/tenants/${tenantId}` }));
+    const out = await ssmClient().send(new GetParameterCommand({ Name: tenantParameterName(configPath, tenantId) }));
     const json = out.Parameter?.Value;
     value = json ? parseTenantSettings(tenantId, json) : null;
   } catch (e) {

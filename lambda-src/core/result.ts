@@ -1,7 +1,7 @@
 /**
  * Building and serialising {@link CallResult} records (results and error records share the schema).
  */
-import { RESULT_SCHEMA_VERSION, type CallResult, type CallStatus, type Sentiment, type SpeakerStats } from "./result-schema";
+import { RESULT_SCHEMA_VERSION, type CallResult, type CallStatus, type Sentiment, type SpeakerStats } from "../contracts/result-schema";
 
 export interface SourceInfo {
   readonly bucket: string;

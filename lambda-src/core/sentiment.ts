@@ -2,7 +2,7 @@
  * Comprehend sentiment limits and helpers: UTF-8 byte chunking (DetectSentiment takes at most 5,000 bytes,
  * BatchDetectSentiment at most 25 such documents) and byte-weighted aggregation of chunk results.
  */
-import type { Sentiment, SentimentLabel } from "./result-schema";
+import type { Sentiment, SentimentLabel } from "../contracts/result-schema";
 
 export const COMPREHEND_MAX_BYTES = 5000;
 export const COMPREHEND_BATCH_SIZE = 25;

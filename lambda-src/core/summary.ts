@@ -1,7 +1,7 @@
 /**
  * The summary prompt for the Bedrock Converse API and validation of the model's answer.
  */
-import type { SentimentLabel } from "./result-schema";
+import type { SentimentLabel } from "../contracts/result-schema";
 import { toSentimentLabel } from "./sentiment";
 
 /**

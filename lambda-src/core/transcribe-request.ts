@@ -3,8 +3,9 @@
  * to the analyze handler. Pure: only SDK *types* are imported.
  */
 import type { StartTranscriptionJobCommandInput, Tag } from "@aws-sdk/client-transcribe";
-import type { TenantSettings } from "./tenant-settings";
+import type { TenantSettings } from "../contracts/tenant-settings";
 import type { MediaFormatName } from "./s3-key";
+import { transcribeOutputKey } from "../contracts/storage-layout";
 
 /** Job tag keys (tag values: up to 256 characters). */
 export const TAG = {
@@ -40,10 +41,6 @@ export interface StartJobParams {
   readonly resultsBucket: string;
   readonly kmsKeyArn: string;
   readonly dataAccessRoleArn: string;
-}
-
-export function transcribeOutputKey(tenant: string, jobName: string): string {
-  return `tmp/${tenant}/${jobName}.json`;
 }
 
 /** Tag values may only use letters, digits, spaces and `_.:/=+-@`; anything else becomes `_`. */

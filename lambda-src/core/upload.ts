@@ -3,7 +3,7 @@
  * accept. I/O (tenant lookup, header read, StartTranscriptionJob) stays in the handler.
  */
 import { ERROR_CODES, type ErrorCode } from "./errors";
-import { UNASSIGNED_TENANT } from "./result-schema";
+import { UNASSIGNED_TENANT } from "../contracts/storage-layout";
 import { callIdFromFileName, decodeS3Key, isFolderMarker, MAX_MEDIA_BYTES, MEDIA_FORMATS, parseUploadKey, type MediaFormatName, type UploadKeyParse } from "./s3-key";
 
 export interface Rejection {

@@ -4,7 +4,7 @@
  * Transient errors are thrown from the EventBridge path (Lambda async retries, then reconcile picks it up).
  */
 import type { EventBridgeEvent } from "aws-lambda";
-import { readAnalyzeConfig } from "../core/env";
+import { readConfig } from "../contracts/environment";
 import { errorMessage, errorName } from "../core/errors";
 import { clearRecordKeys, logger, publishMetrics } from "../aws/observability";
 import { processJob, type ProcessResult } from "../services/process-job";
@@ -30,7 +30,7 @@ function isReprocess(e: unknown): e is ReprocessRequest {
 }
 
 export const handler = async (event: TranscribeJobStateEvent | ReprocessRequest): Promise<ProcessResult | ReprocessResponse | { readonly ignored: string }> => {
-  const cfg = readAnalyzeConfig(process.env);
+  const cfg = readConfig("analyze", process.env);
   try {
     if (isReprocess(event)) {
       const results: ReprocessResponse["results"][number][] = [];

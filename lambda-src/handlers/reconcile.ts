@@ -8,11 +8,12 @@
  */
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { ListTranscriptionJobsCommand, type TranscriptionJobStatus, type TranscriptionJobSummary } from "@aws-sdk/client-transcribe";
-import { readReconcileConfig, type ReconcileConfig } from "../core/env";
+import { readConfig, type ReconcileConfig } from "../contracts/environment";
 import { ERROR_CODES } from "../core/errors";
 import { buildResult } from "../core/result";
 import { transcribeClient } from "../aws/clients";
-import { clearRecordKeys, count, logger, METRIC, publishMetrics, setRecordKeys } from "../aws/observability";
+import { clearRecordKeys, count, logger, publishMetrics, setRecordKeys } from "../aws/observability";
+import { METRIC } from "../contracts/metrics";
 import { headRecord, writeRecord } from "../aws/records";
 import { loadJob, processLoadedJob } from "../services/process-job";
 
@@ -138,7 +139,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
 }
 
 export const handler = async (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> => {
-  const cfg = readReconcileConfig(process.env);
+  const cfg = readConfig("reconcile", process.env);
   try {
     return await reconcile(cfg, new Date(), () => (context?.getRemainingTimeInMillis ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY));
   } finally {

@@ -6,16 +6,17 @@
 import type { S3Event, S3EventRecord, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { StartTranscriptionJobCommand } from "@aws-sdk/client-transcribe";
-import { readStartConfig, type StartConfig } from "../core/env";
+import { readConfig, type StartConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound } from "../core/errors";
 import { buildJobName, sourceObjectHash } from "../core/job-name";
 import { buildResult } from "../core/result";
-import { resultKey } from "../core/result-schema";
+import { resultKey } from "../contracts/storage-layout";
 import { checkUpload, eventDate, preCheckUpload, type Rejection } from "../core/upload";
 import { detectAudioHeader, HEADER_BYTES } from "../core/audio-header";
 import { buildStartJobRequest } from "../core/transcribe-request";
 import { s3Client, transcribeClient } from "../aws/clients";
-import { clearRecordKeys, count, logger, METRIC, publishMetrics, setRecordKeys } from "../aws/observability";
+import { clearRecordKeys, count, logger, publishMetrics, setRecordKeys } from "../aws/observability";
+import { METRIC } from "../contracts/metrics";
 import { getTenantSettings } from "../aws/tenants";
 import { writeRecord } from "../aws/records";
 
@@ -170,7 +171,7 @@ export async function processMessage(cfg: StartConfig, msg: SQSRecord, now = new
 }
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const cfg = readStartConfig(process.env);
+  const cfg = readConfig("start", process.env);
   const batchItemFailures: SQSBatchItemFailure[] = [];
   try {
     for (const msg of event.Records ?? []) {

@@ -4,15 +4,17 @@
  */
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetTranscriptionJobCommand, type TranscriptionJob } from "@aws-sdk/client-transcribe";
-import type { AnalyzeConfig } from "../core/env";
+import type { AnalyzeConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
 import { buildResult, latencyMs, type AnalysisFields, type RecordBase, type SourceInfo } from "../core/result";
-import { resultKey, type CallResult, type Sentiment, type SpeakerStats } from "../core/result-schema";
+import { type CallResult, type Sentiment, type SpeakerStats } from "../contracts/result-schema";
+import { resultKey } from "../contracts/storage-layout";
 import { TAG, tagsToRecord } from "../core/transcribe-request";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
 import { s3Client, transcribeClient } from "../aws/clients";
-import { count, latency, logger, METRIC, setRecordKeys } from "../aws/observability";
+import { count, latency, logger, setRecordKeys } from "../aws/observability";
+import { METRIC } from "../contracts/metrics";
 import { headRecord, writeRecord } from "../aws/records";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";

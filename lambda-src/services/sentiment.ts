@@ -3,7 +3,7 @@
  * chunks through BatchDetectSentiment (<= 25 per call), per-item errors excluded, scores weighted by bytes.
  */
 import { BatchDetectSentimentCommand, DetectSentimentCommand, type LanguageCode } from "@aws-sdk/client-comprehend";
-import type { Sentiment } from "../core/result-schema";
+import type { Sentiment } from "../contracts/result-schema";
 import type { ComprehendLanguage } from "../core/languages";
 import { aggregateSentiment, batches, chunkText, COMPREHEND_MAX_BYTES, toSentimentLabel, utf8Bytes, type WeightedSentiment } from "../core/sentiment";
 import { comprehendClient } from "../aws/clients";

@@ -14,7 +14,8 @@ import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { RESULT_COLUMNS, RESULT_PARTITION_KEYS, UNASSIGNED_TENANT } from "../../lambda-src/core/result-schema";
+import { RESULT_COLUMNS, RESULT_PARTITION_KEYS } from "../../lambda-src/contracts/result-schema";
+import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import { keyByAlias, policy, render, serviceTrust } from "../iam/policy";
 
 export interface AnalyticsProps {

@@ -4,7 +4,7 @@
  */
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { modelsParameterName, tenantParameterName, type ModelSettings, type TenantSettings } from "../../lambda-src/core/tenant-settings";
+import { configParameterPath, modelsParameterName, tenantParameterName, type ModelSettings, type TenantSettings } from "../../lambda-src/contracts/tenant-settings";
 import type { CciLiteConfig } from "../config/schema";
 import { bedrockRegion } from "../config/naming";
 import { resultsRetention } from "../storage";
@@ -26,7 +26,7 @@ export class ConfigParameters extends Construct {
       max_tokens: config.bedrock.maxTokens,
     };
     this.models = new SsmParameter(this, "models", {
-      name: modelsParameterName(config.environment),
+      name: modelsParameterName(configParameterPath(config.environment)),
       type: "String",
       tier: "Standard",
       description: "CCI Lite model settings (guide §5)",
@@ -45,7 +45,7 @@ export class ConfigParameters extends Construct {
       tenants.set(
         t.id,
         new SsmParameter(this, `tenant-${t.id}`, {
-          name: tenantParameterName(config.environment, t.id),
+          name: tenantParameterName(configParameterPath(config.environment), t.id),
           type: "String",
           tier: "Standard",
           description: `CCI Lite tenant ${t.id}`,

@@ -3,7 +3,8 @@
  * resource attributes) so that every policy is fully known in an offline plan.
  */
 import { jobNamePrefix } from "../../lambda-src/core/job-name";
-import { configParameterPath } from "../../lambda-src/core/tenant-settings";
+import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import { configParameterPath } from "../../lambda-src/contracts/tenant-settings";
 import { INFERENCE_PROFILE_DESTINATIONS, type CciLiteConfig } from "./schema";
 
 export interface Naming {
@@ -59,9 +60,9 @@ export function naming(cfg: CciLiteConfig): Naming {
     alarmTopic: `${stem}-alarms`,
     configPath: configParameterPath(cfg.environment),
     jobNamePrefix: jobNamePrefix(cfg.namePrefix, cfg.environment),
-    tmpPrefix: "tmp/",
-    athenaPrefix: "athena-results/",
-    unassignedPrefix: "unassigned/",
+    tmpPrefix: TMP_PREFIX,
+    athenaPrefix: ATHENA_RESULTS_PREFIX,
+    unassignedPrefix: `${UNASSIGNED_TENANT}/`,
     roleName,
     roleArn,
     functionName,

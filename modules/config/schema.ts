@@ -3,7 +3,9 @@
  * construct is created. Every field is documented in docs/configuration.md (kept in step by a test).
  */
 import { z } from "zod";
-import { REDACTION_LANGUAGES, TRANSCRIBE_LANGUAGES } from "../../lambda-src/core/languages";
+import type { TranscribeLanguage } from "../../lambda-src/core/languages";
+import { RESERVED_PREFIXES } from "../../lambda-src/contracts/storage-layout";
+import { SPEAKERS_MIN, tenantSettingsProblems } from "../../lambda-src/contracts/tenant-settings";
 
 /** Commercial AWS regions where the stack may be deployed. */
 export const AWS_REGIONS = [
@@ -16,9 +18,6 @@ export const AWS_REGIONS = [
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-/** Prefixes of the results bucket the pipeline itself uses; a tenant id may not shadow them. */
-export const RESERVED_PREFIXES = ["tmp", "athena-results", "unassigned", "aws", "cci-lite"] as const;
 
 /**
  * The destination regions of Bedrock's geographic cross-region inference profiles, by profile prefix.
@@ -46,16 +45,11 @@ export const tenantSchema = z
         message: `is reserved (${RESERVED_PREFIXES.join(", ")})`,
       }),
     /** One language code (fixed language) or 2-5 (language identification over these options). */
-    languages: z
-      .array(z.enum(TRANSCRIBE_LANGUAGES))
-      .min(1)
-      .max(5)
-      .default(["en-US"])
-      .refine((l) => new Set(l).size === l.length, { message: "lists a language twice" }),
+    languages: z.array(z.custom<TranscribeLanguage>((v) => typeof v === "string", "must be a language code")).default(["en-US"]),
     /** Transcribe PII redaction. Requires exactly one redaction-capable language. */
     redactPii: z.boolean().default(false),
     /** Maximum speaker labels for mono recordings (2-30). */
-    maxSpeakers: z.number().int().min(2).max(30).default(2),
+    maxSpeakers: z.number().default(SPEAKERS_MIN),
     /** Overrides `retention.resultsDays` for this tenant's results. */
     resultsRetentionDays: days(1, 3650).optional(),
     /**
@@ -69,20 +63,8 @@ export const tenantSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.redactPii && t.languages.length > 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["redactPii"],
-        message: "cannot be combined with language identification (more than one language): Transcribe does not support both",
-      });
-    }
-    if (t.redactPii && t.languages.length === 1 && !REDACTION_LANGUAGES.includes(t.languages[0])) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["redactPii"],
-        message: `is not available for ${t.languages[0]} (supported: ${REDACTION_LANGUAGES.join(", ")})`,
-      });
-    }
+    // The rules the runtime applies to the SSM document too (lambda-src/contracts/tenant-settings.ts): one home.
+    for (const p of tenantSettingsProblems(t)) ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
   });
 
 export const configSchema = z

@@ -5,7 +5,7 @@
  * and the guide's empty prefix objects would expire with the 1-day rule anyway.
  */
 import { Construct } from "constructs";
-import { UNASSIGNED_TENANT } from "../../lambda-src/core/result-schema";
+import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import type { CciLiteConfig } from "../config/schema";
 import type { Naming } from "../config/naming";
 import type { Statement } from "../iam/policy";

@@ -115,14 +115,3 @@ export const RESULT_PARTITION_KEYS: readonly ResultColumn[] = [
   { name: "tenant", type: "string", comment: "Tenant id (first key segment)" },
   { name: "call_date", type: "string", comment: "yyyy/MM/dd of the call (key segments 2-4)" },
 ];
-
-/** The tenant value and results prefix for uploads that name no configured tenant. */
-export const UNASSIGNED_TENANT = "unassigned";
-
-/** `<tenant>/YYYY/MM/DD/<call_id>.json` for a UTC date. */
-export function resultKey(tenant: string, date: Date, callId: string): string {
-  const y = date.getUTCFullYear();
-  const m = String(date.getUTCMonth() + 1).padStart(2, "0");
-  const d = String(date.getUTCDate()).padStart(2, "0");
-  return `${tenant}/${y}/${m}/${d}/${callId}.json`;
-}

@@ -1,0 +1,16 @@
+/**
+ * The pipeline's custom metrics (EMF, written by the handlers through Powertools Metrics) and the namespace the
+ * infrastructure's alarms read them from. The only dimension is `service` (= POWERTOOLS_SERVICE_NAME).
+ */
+export const METRICS_NAMESPACE = "CCI-Lite";
+
+export const METRIC = {
+  CallsStarted: "CallsStarted",
+  CallsCompleted: "CallsCompleted",
+  CallsFailed: "CallsFailed",
+  CallsRejected: "CallsRejected",
+  JobsStuck: "JobsStuck",
+  CallsReconciled: "CallsReconciled",
+  ProcessingLatency: "ProcessingLatency",
+} as const;
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
