@@ -13,18 +13,24 @@ import * as path from "node:path";
 import { App, Aspects, S3Backend, TerraformOutput, TerraformStack, LocalBackend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { loadEnvironments } from "./modules/config/load";
-import { bedrockRegion, naming } from "./modules/config/naming";
-import type { CciLiteConfig } from "./modules/config/schema";
-import { AlarmTopic } from "./modules/alarms";
+import type { HandlerName } from "./lambda-src/contracts/handlers";
+import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { Analytics } from "./modules/analytics";
 import { DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
 import { CostBudget } from "./modules/budgets";
+import { isUserError } from "./modules/config/errors";
+import { loadEnvironments } from "./modules/config/load";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, tenantResultsDays, tenantSettings } from "./modules/config/naming";
+import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
+import { AlarmTopic } from "./modules/constructs/alarm-topic";
+import type { LambdaBundle } from "./modules/constructs/bundling";
+import { CustomerKey } from "./modules/constructs/customer-key";
 import { Dashboards } from "./modules/dashboards";
 import { AccountHardening } from "./modules/hardening";
-import { CustomerKey } from "./modules/key";
-import { Processor, type ProcessorProps } from "./modules/processor";
+import { PipelineFunctions } from "./modules/processor/functions";
+import { Intake } from "./modules/processor/intake";
+import { JobEvents } from "./modules/processor/job-events";
 import { SecurityRules } from "./modules/security";
 import { Storage } from "./modules/storage";
 import { TenantAccess } from "./modules/tenants";
@@ -43,119 +49,150 @@ function awsProvider(scope: Construct, cfg: Pick<CciLiteConfig, "accountId" | "r
 export class CciLiteStack extends TerraformStack {
   readonly key: CustomerKey;
   readonly storage: Storage;
-  readonly processor: Processor;
+  readonly functions: PipelineFunctions;
+  readonly intake: Intake;
 
-  constructor(scope: Construct, cfg: CciLiteConfig, options: { readonly bundles?: ProcessorProps["bundles"] } = {}) {
+  constructor(scope: Construct, cfg: CciLiteConfig, options: { readonly bundles?: Record<HandlerName, LambdaBundle> } = {}) {
     const names = naming(cfg);
     super(scope, names.stackName);
-    const state = stateNames(cfg.namePrefix, cfg.accountId, cfg.region);
+    const { accountId, region } = cfg;
+    const state = stateNames(cfg.namePrefix, accountId, region);
     const backend = new S3Backend(this, {
       bucket: state.bucket,
       key: `cci-lite/${cfg.environment}/terraform.tfstate`,
       region: state.region,
       encrypt: true,
-      kmsKeyId: `arn:aws:kms:${state.region}:${cfg.accountId}:${state.keyAlias}`,
+      kmsKeyId: `arn:aws:kms:${state.region}:${accountId}:${state.keyAlias}`,
     });
     backend.addOverride("use_lockfile", true); // S3-native locking; no DynamoDB table.
     awsProvider(this, cfg, cfg.environment);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
 
-    // §2 Customer-managed key (grants are added by the constructs that need it).
-    this.key = new CustomerKey(this, "key", {
-      accountId: cfg.accountId,
-      region: cfg.region,
-      alias: names.keyAlias,
-      logGroupNamePrefix: `/aws/lambda/${names.stem}-`,
-    });
-    const keyArn = this.key.key.arn;
+    // §2 Customer-managed key; every grant below adds its key use too.
+    const key = new CustomerKey(this, "key", { accountId, region, alias: names.keyAlias, logGroupNamePrefix: `/aws/lambda/${names.stem}-` });
+    this.key = key;
 
-    // §3 Buckets, lifecycle and bucket policies.
-    this.storage = new Storage(this, "storage", { config: cfg, naming: names, kmsKeyArn: keyArn });
+    // §3 Buckets, lifecycle and bucket policies (§3.3).
+    const storage = new Storage(this, "storage", {
+      inputBucketName: names.inputBucket,
+      resultsBucketName: names.resultsBucket,
+      key,
+      inputDays: cfg.retention.inputDays,
+      resultsDays: cfg.retention.resultsDays,
+      tenantResultsDays: tenantResultsDays(cfg),
+      transcriptsDays: cfg.retention.transcriptsDays,
+      athenaResultsDays: cfg.retention.athenaResultsDays,
+    });
+    this.storage = storage;
+    const { input, results } = storage;
 
     // §4.2 Transcribe's data-access role.
-    const transcribe = new TranscribeAccess(this, "transcribe-access", {
-      accountId: cfg.accountId,
-      region: cfg.region,
-      roleName: names.transcribeRoleName,
-      inputBucketArn: names.inputBucketArn,
-      resultsBucketArn: names.resultsBucketArn,
-      outputPrefix: names.tmpPrefix,
-      keyAlias: names.keyAlias,
-    });
-    this.key.grantUse(transcribe.roleArn);
+    const transcribe = new TranscribeAccess(this, "transcribe-access", { accountId, region, roleName: names.transcribeRoleName, input, results, outputPrefix: TMP_PREFIX, key });
 
     // §5 Parameter Store.
-    const parameters = new ConfigParameters(this, "config-parameters", { config: cfg });
+    new ConfigParameters(this, "config-parameters", { configPath: names.configPath, models: modelSettings(cfg), tenants: tenantSettings(cfg) });
 
     // §9, §12 Alarm topic (budgets and every alarm notify it).
-    const alarms = new AlarmTopic(this, "alarms", {
-      accountId: cfg.accountId,
-      region: cfg.region,
-      topicName: names.alarmTopic,
-      kmsKey: keyArn,
-      emails: cfg.alarms.emails,
-    });
-    this.key.grantServiceForResources("cloudwatch.amazonaws.com", { snsTopicArns: [alarms.topicArn] });
-    this.key.grantServiceForResources("budgets.amazonaws.com", { snsTopicArns: [alarms.topicArn] });
+    const alarms = new AlarmTopic(this, "alarms", { accountId, region, topicName: names.alarmTopic, key, emails: cfg.alarms.emails });
 
-    // §6-§8 (replaced) Event-driven processing: intake queue, start / analyze / reconcile functions.
-    this.processor = new Processor(this, "processor", {
-      config: cfg,
-      naming: names,
-      key: this.key,
-      input: this.storage.input,
-      results: this.storage.results,
-      transcribeRoleArn: transcribe.roleArn,
-      parameters,
+    // §6-§8 (replaced) start / analyze / reconcile functions, the intake queue in front of start, job events behind.
+    const p = cfg.processing;
+    this.functions = new PipelineFunctions(this, "functions", {
+      accountId,
+      region,
+      stem: names.stem,
+      key,
+      input,
+      results,
+      transcribeRole: transcribe.role,
+      configPathArn: `arn:aws:ssm:${region}:${accountId}:parameter${names.configPath}`,
+      bedrockResourceArns: bedrockResourceArns(cfg),
+      settings: {
+        environment: cfg.environment,
+        inputBucket: names.inputBucket,
+        resultsBucket: names.resultsBucket,
+        kmsKeyArn: key.key.arn,
+        jobNamePrefix: names.jobNamePrefix,
+        configPath: names.configPath,
+        bedrockModelId: cfg.bedrock.modelId,
+        bedrockRegion: bedrockRegion(cfg),
+        bedrockMaxTokens: cfg.bedrock.maxTokens,
+        deleteInputOnSuccess: p.deleteInputOnSuccess,
+        stuckJobHours: p.stuckJobHours,
+        reconcileLookbackHours: 48,
+      },
+      reservedConcurrency: p.reservedConcurrency,
+      logRetentionDays: cfg.retention.logsDays,
       alarms,
       bundles: options.bundles,
+    });
+    this.intake = new Intake(this, "intake", {
+      accountId,
+      region,
+      stem: names.stem,
+      key,
+      input,
+      consumer: this.functions.start,
+      maxReceiveCount: p.maxReceiveCount,
+      maxConcurrency: p.reservedConcurrency.start,
+      paused: p.paused,
+      alarms,
+    });
+    new JobEvents(this, "job-events", {
+      accountId,
+      region,
+      stem: names.stem,
+      key,
+      jobNamePrefix: names.jobNamePrefix,
+      analyze: this.functions.analyze,
+      reconcile: this.functions.reconcile,
+      reconcileEveryMinutes: p.reconcileEveryMinutes,
+      alarms,
     });
 
     // §10 Glue + Athena.
     const analytics = new Analytics(this, "analytics", {
-      accountId: cfg.accountId,
-      region: cfg.region,
+      accountId,
+      region,
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       workgroupName: names.workgroup,
-      resultsBucket: names.resultsBucket,
-      queryResultsPrefix: names.athenaPrefix,
-      tmpPrefix: names.tmpPrefix,
+      results,
+      queryResultsPrefix: ATHENA_RESULTS_PREFIX,
+      tmpPrefix: TMP_PREFIX,
       tenantIds: cfg.tenants.map((t) => t.id),
-      kmsKeyArn: keyArn,
-      keyAlias: names.keyAlias,
+      key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
     });
-    if (analytics.crawlerRoleArn) this.key.grantUse(analytics.crawlerRoleArn);
 
     // §11 QuickSight.
     if (cfg.quicksight.enabled) {
       new Dashboards(this, "dashboards", {
-        accountId: cfg.accountId,
+        accountId,
         idStem: names.stem,
-        workgroupName: names.workgroup,
+        workgroupName: analytics.workgroup.name,
         databaseName: names.glueDatabase,
         tableName: names.resultsTable,
         principalArn: cfg.quicksight.principalArn!,
       });
-      this.key.grantUse(`arn:aws:iam::${cfg.accountId}:role/${cfg.quicksight.serviceRoleName}`);
+      key.grantUse(`arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`);
     }
 
     // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
-    new TenantAccess(this, "tenants", { config: cfg, naming: names, key: this.key, input: this.storage.input, results: this.storage.results });
+    new TenantAccess(this, "tenants", { config: cfg, naming: names, key, input, results });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
-    new AccountHardening(this, "hardening", { accountId: cfg.accountId, region: cfg.region, stem: names.stem, key: this.key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled, findingsTopic: alarms });
+    new AccountHardening(this, "hardening", { accountId, region, stem: names.stem, key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled, findingsTopic: alarms });
 
     // §14 Budget.
     new CostBudget(this, "budget", {
-      accountId: cfg.accountId,
+      accountId,
       name: `${names.stem}-monthly`,
       monthlyLimit: cfg.budget.monthlyLimit,
       currency: cfg.budget.currency,
       services: cfg.budget.services,
-      topicArn: alarms.topicArn,
+      topic: alarms,
       emails: cfg.alarms.emails,
     });
 
@@ -204,7 +241,7 @@ export interface BuildOptions {
   /** Output folder. @default `cdktf.out` */
   readonly outdir?: string;
   /** Pre-built Lambda bundles (tests). @default built with esbuild during synth */
-  readonly bundles?: ProcessorProps["bundles"];
+  readonly bundles?: Record<HandlerName, LambdaBundle>;
 }
 
 /** Builds the app: the bootstrap stack and one stack per environment. Validates every configuration first. */
@@ -222,7 +259,7 @@ if (require.main === module) {
     buildApp().synth();
   } catch (e) {
     // Configuration errors name the file and field; print them without a stack trace.
-    console.error(e instanceof Error && e.name === "ConfigError" ? e.message : e);
+    console.error(isUserError(e) ? e.message : e);
     process.exit(1);
   }
 }

@@ -17,7 +17,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as zlib from "node:zlib";
 import { buildSync } from "esbuild";
-import { BUNDLE_BUDGET_BYTES, bundleHandlers, HANDLER_NAMES, REPO_ROOT, type HandlerName } from "../scripts/bundle-lambdas";
+import { BUNDLE_BUDGET_BYTES, bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
+import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
 import { contractEnv } from "./events";
 
 const OUT = path.join(REPO_ROOT, "dist", "bench");

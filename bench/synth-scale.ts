@@ -19,7 +19,7 @@ function child(tenants: number): void {
   fs.mkdirSync(path.join(dir, "config"));
   fs.writeFileSync(path.join(dir, "config", "prod.json"), JSON.stringify(base));
   // Bundle once before timing: esbuild's cost does not depend on tenants.
-  const { bundleLambdas } = require("../scripts/bundle-lambdas") as typeof import("../scripts/bundle-lambdas");
+  const { bundleLambdas } = require("../modules/constructs/bundling") as typeof import("../modules/constructs/bundling");
   const bundles = bundleLambdas(path.join(dir, "bundles"));
   const t0 = process.hrtime.bigint();
   buildApp({ configDir: path.join(dir, "config"), outdir: path.join(dir, "out"), bundles }).synth();

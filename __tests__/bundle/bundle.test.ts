@@ -9,17 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { builtinModules } from "node:module";
 import { pathToFileURL } from "node:url";
-import {
-  BUNDLE_BUDGET_BYTES,
-  bundleHandlers,
-  bundleLambdas,
-  HANDLER_NAMES,
-  inlineComputedStringKeys,
-  NO_MEASURES,
-  REPO_ROOT,
-  type BundleResult,
-  type HandlerName,
-} from "../../scripts/bundle-lambdas";
+import { BUNDLE_BUDGET_BYTES, bundleHandlers, bundleLambdas, inlineComputedStringKeys, NO_MEASURES, REPO_ROOT, type BundleResult } from "../../modules/constructs/bundling";
+import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 
 /** The deployed handlers; until one exists, its benchmark stand-in (bench/fixtures) keeps the checks running. */
 const entries = {} as Record<HandlerName, string>;

@@ -6,7 +6,8 @@ import { Testing } from "cdktf";
 import { BootstrapStack, CciLiteStack } from "../../main";
 import { parseConfig } from "../../modules/config/load";
 import type { CciLiteConfig, CciLiteConfigInput } from "../../modules/config/schema";
-import type { HandlerName, LambdaBundle } from "../../scripts/bundle-lambdas";
+import type { LambdaBundle } from "../../modules/constructs/bundling";
+import type { HandlerName } from "../../lambda-src/contracts/handlers";
 
 export const BASE_CONFIG: CciLiteConfigInput = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "config", "prod.json"), "utf8"));
 

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { CciLiteStack } from "../../main";
-import { bundleLambdas } from "../../scripts/bundle-lambdas";
+import { bundleLambdas } from "../../modules/constructs/bundling";
 import { config } from "../helpers/synth";
 
 function hashes(outDir: string): Record<string, string> {

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
+import { ConfigError } from "../../modules/config/errors";
+import { loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
 import { bedrockResourceArns, naming } from "../../modules/config/naming";
 import { BASE_CONFIG, config } from "../helpers/synth";
 

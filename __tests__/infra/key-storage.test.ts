@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from "cdktf";
-import { CustomerKey } from "../../modules/key";
+import { CustomerKey } from "../../modules/constructs/customer-key";
 import { doc, statement, synthApp } from "../helpers/synth";
 
 const s = synthApp();
@@ -206,6 +206,6 @@ describe("key policy size", () => {
     const stack = new TerraformStack(app, "s");
     const key = new CustomerKey(stack, "key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/test" });
     for (let i = 0; i < 600; i++) key.grantUse(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-tenant-${String(i).padStart(3, "0")}-reader`);
-    expect(() => Testing.synth(stack)).toThrow(/CustomerKey key: the key policy is \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
+    expect(() => Testing.synth(stack)).toThrow(/Invalid [^\n]*key:\n  - policy: \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
   });
 });

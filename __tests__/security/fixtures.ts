@@ -23,7 +23,8 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SecurityRules, errorsOf } from "../../modules/security";
-import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { CustomerKey } from "../../modules/constructs/customer-key";
+import { SecureBucket } from "../../modules/constructs/secure-bucket";
 
 export const ACCOUNT = "111122223333";
 export const KEY_ARN = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -94,7 +95,12 @@ export interface RuleFixture {
   readonly brokenTags?: Record<string, string> | false;
 }
 
-const secureBucket = (scope: Construct) => new SecureBucket(scope, "ok-bucket", { bucketName: "ok-bucket-111122223333", kmsKeyArn: KEY_ARN, expirations: [{ id: "all", prefix: "", days: 1 }] });
+const secureBucket = (scope: Construct) =>
+  new SecureBucket(scope, "ok-bucket", {
+    bucketName: "ok-bucket-111122223333",
+    key: new CustomerKey(scope, "ok-bucket-key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/ok-bucket" }),
+    expirations: [{ id: "all", prefix: "", days: 1 }],
+  });
 const bareBucket = (scope: Construct) => new S3Bucket(scope, "bare-bucket", { bucket: "bare-bucket-111122223333" });
 const oidcTrust = (condition: object) =>
   policyJson({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });

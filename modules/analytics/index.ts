@@ -11,12 +11,14 @@ import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { RESULT_COLUMNS, RESULT_PARTITION_KEYS } from "../../lambda-src/contracts/result-schema";
 import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
-import { keyByAlias, policy, render, serviceTrust } from "../iam/policy";
+import { ValidationError } from "../config/errors";
+import type { CustomerKey } from "../constructs/customer-key";
+import { Role } from "../constructs/role";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import { serviceTrust } from "../iam/policy";
 
 export interface AnalyticsProps {
   readonly accountId: string;
@@ -24,14 +26,15 @@ export interface AnalyticsProps {
   readonly databaseName: string;
   readonly tableName: string;
   readonly workgroupName: string;
-  readonly resultsBucket: string;
+  /** The results bucket (table location; the crawler reads it). */
+  readonly results: SecureBucket;
   /** Prefix of the results bucket for Athena query results, e.g. `athena-results/`. */
   readonly queryResultsPrefix: string;
   /** Prefix of Transcribe's temporary output, excluded from the crawler. */
   readonly tmpPrefix: string;
   readonly tenantIds: readonly string[];
-  readonly kmsKeyArn: string;
-  readonly keyAlias: string;
+  /** Encrypts query results. */
+  readonly key: CustomerKey;
   readonly bytesScannedCutoffPerQuery: number;
   /** First day the date projection covers (yyyy/MM/dd). @default "2025/01/01" */
   readonly projectionStart?: string;
@@ -44,15 +47,15 @@ export class Analytics extends Construct {
   readonly table: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly namedQueries: AthenaNamedQuery[];
-  readonly crawlerRoleArn?: string;
+  readonly crawlerRole?: Role;
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
     super(scope, id);
-    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) throw new Error(`Analytics ${id}: databaseName "${props.databaseName}" must be lower-case letters, digits and '_'`);
-    if (!props.queryResultsPrefix.endsWith("/")) throw new Error(`Analytics ${id}: queryResultsPrefix must end with "/"`);
-    if (props.tenantIds.length === 0) throw new Error(`Analytics ${id}: tenantIds must not be empty`);
+    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) throw new ValidationError(this.node.path, "databaseName", `"${props.databaseName}" must be lower-case letters, digits and '_'`);
+    if (!props.queryResultsPrefix.endsWith("/")) throw new ValidationError(this.node.path, "queryResultsPrefix", `must end with "/", got "${props.queryResultsPrefix}"`);
+    if (props.tenantIds.length === 0) throw new ValidationError(this.node.path, "tenantIds", "must not be empty");
     const start = props.projectionStart ?? "2025/01/01";
-    const location = `s3://${props.resultsBucket}/`;
+    const location = `s3://${props.results.bucketName}/`;
 
     this.database = new GlueCatalogDatabase(this, "database", {
       name: props.databaseName,
@@ -107,7 +110,7 @@ export class Analytics extends Construct {
         resultConfiguration: {
           outputLocation: `${location}${props.queryResultsPrefix}`,
           expectedBucketOwner: props.accountId,
-          encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: props.kmsKeyArn },
+          encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: props.key.key.arn },
         },
       },
     });
@@ -143,31 +146,24 @@ export class Analytics extends Construct {
     );
 
     if (props.crawler) {
-      const roleArn = `arn:aws:iam::${props.accountId}:role/${props.crawler.roleName}`;
-      this.crawlerRoleArn = roleArn;
-      const role = new IamRole(this, "crawler-role", {
-        name: props.crawler.roleName,
+      const role = new Role(this, "crawler-role", {
+        accountId: props.accountId,
+        roleName: props.crawler.roleName,
         description: "Guide §10 optional Glue crawler over CCI Lite results",
-        assumeRolePolicy: render(serviceTrust("glue.amazonaws.com", props.accountId)),
+        assumeRolePolicy: serviceTrust("glue.amazonaws.com", props.accountId),
+        policyName: "read-results",
       });
+      this.crawlerRole = role;
       new IamRolePolicyAttachment(this, "crawler-service-policy", {
-        role: role.name,
+        role: role.role.name,
         policyArn: "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole",
       });
-      new IamRolePolicy(this, "crawler-read-results", {
-        role: role.name,
-        name: "read-results",
-        policy: render(
-          policy(
-            { Sid: "ListResults", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${props.resultsBucket}` },
-            { Sid: "ReadResults", Effect: "Allow", Action: "s3:GetObject", Resource: props.tenantIds.map((t) => `arn:aws:s3:::${props.resultsBucket}/${t}/*`) },
-            { Sid: "DecryptResults", Effect: "Allow", Action: "kms:Decrypt", ...keyByAlias(props.accountId, props.region, props.keyAlias) },
-          ),
-        ),
-      });
+      props.results.grantList(role, "ListResults");
+      role.addToPrincipalPolicy({ Sid: "ReadResults", Effect: "Allow", Action: "s3:GetObject", Resource: props.tenantIds.map((t) => props.results.objectsArn(`${t}/*`)) });
+      props.key.grantDecrypt(role);
       new GlueCrawler(this, "crawler", {
         name: `${props.workgroupName}-results-crawler`,
-        role: role.arn,
+        role: role.role.arn,
         databaseName: this.database.name,
         tablePrefix: "crawled_",
         description: "Guide §10 crawler (optional; the projected table needs no crawl)",

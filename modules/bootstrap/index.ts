@@ -10,8 +10,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { keyByAlias, policy, render } from "../iam/policy";
-import { CustomerKey } from "../key";
-import { SecureBucket } from "../storage/secure-bucket";
+import { CustomerKey } from "../constructs/customer-key";
+import { SecureBucket } from "../constructs/secure-bucket";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
@@ -71,7 +71,7 @@ export class RemoteState extends Construct {
     });
     this.bucket = new SecureBucket(this, "bucket", {
       bucketName: props.state.bucket,
-      kmsKeyArn: this.key.key.arn,
+      key: this.key,
       // Current state never expires; old versions do, after a generous window for rollback.
       expirations: [],
       noncurrentVersionExpirationDays: props.noncurrentVersionDays ?? 90,

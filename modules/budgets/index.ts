@@ -4,6 +4,8 @@
  */
 import { Construct } from "constructs";
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import { ValidationError } from "../config/errors";
+import type { AlarmTopic } from "../constructs/alarm-topic";
 
 export interface CostBudgetProps {
   readonly accountId: string;
@@ -14,7 +16,8 @@ export interface CostBudgetProps {
   readonly currency?: string;
   /** Cost Explorer service names; empty means the whole account. @default [] */
   readonly services?: readonly string[];
-  readonly topicArn: string;
+  /** Receives every notification; its policy lets Budgets publish (created first). */
+  readonly topic: AlarmTopic;
   /** @default none */
   readonly emails?: readonly string[];
   /** Percentages of actual spend that notify. @default [50, 80, 100] */
@@ -26,10 +29,10 @@ export class CostBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    if (!(props.monthlyLimit > 0)) throw new Error(`CostBudget ${id}: monthlyLimit must be positive, got ${props.monthlyLimit}`);
+    if (!(props.monthlyLimit > 0)) throw new ValidationError(this.node.path, "monthlyLimit", `must be positive, got ${props.monthlyLimit}`);
     const thresholds = props.actualThresholds ?? [50, 80, 100];
     const subscribers = {
-      subscriberSnsTopicArns: [props.topicArn],
+      subscriberSnsTopicArns: [props.topic.topic.arn],
       ...(props.emails && props.emails.length ? { subscriberEmailAddresses: [...props.emails] } : {}),
     };
     this.budget = new BudgetsBudget(this, "budget", {
@@ -44,6 +47,8 @@ export class CostBudget extends Construct {
         ...thresholds.map((t) => ({ comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", ...subscribers })),
         { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", ...subscribers },
       ],
+      // Budgets must be allowed to publish before the notification names the topic.
+      dependsOn: [props.topic.policy],
     });
   }
 }

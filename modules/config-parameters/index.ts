@@ -4,13 +4,13 @@
  */
 import { Construct } from "constructs";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { configParameterPath, modelsParameterName, tenantParameterName, type ModelSettings, type TenantSettings } from "../../lambda-src/contracts/tenant-settings";
-import type { CciLiteConfig } from "../config/schema";
-import { bedrockRegion } from "../config/naming";
-import { resultsRetention } from "../storage";
+import { type ModelSettings, modelsParameterName, type TenantSettings, tenantParameterName } from "../../lambda-src/contracts/tenant-settings";
 
 export interface ConfigParametersProps {
-  readonly config: CciLiteConfig;
+  /** SSM path of the environment's documents, e.g. `/cci-lite/prod/config`. */
+  readonly configPath: string;
+  readonly models: ModelSettings;
+  readonly tenants: readonly TenantSettings[];
 }
 
 export class ConfigParameters extends Construct {
@@ -19,40 +19,11 @@ export class ConfigParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigParametersProps) {
     super(scope, id);
-    const { config } = props;
-    const models: ModelSettings = {
-      bedrock_model_summary: config.bedrock.modelId,
-      bedrock_region: bedrockRegion(config),
-      max_tokens: config.bedrock.maxTokens,
-    };
-    this.models = new SsmParameter(this, "models", {
-      name: modelsParameterName(configParameterPath(config.environment)),
-      type: "String",
-      tier: "Standard",
-      description: "CCI Lite model settings (guide §5)",
-      value: JSON.stringify(models),
-    });
-    const retention = resultsRetention(config);
-    const tenants = new Map<string, SsmParameter>();
-    for (const t of config.tenants) {
-      const settings: TenantSettings = {
-        tenant_id: t.id,
-        languages: t.languages,
-        redact_pii: t.redactPii,
-        max_speakers: t.maxSpeakers,
-        results_retention_days: retention.get(t.id)!,
-      };
-      tenants.set(
-        t.id,
-        new SsmParameter(this, `tenant-${t.id}`, {
-          name: tenantParameterName(configParameterPath(config.environment), t.id),
-          type: "String",
-          tier: "Standard",
-          description: `CCI Lite tenant ${t.id}`,
-          value: JSON.stringify(settings),
-        }),
-      );
-    }
-    this.tenants = tenants;
+    const parameter = (pid: string, name: string, description: string, value: unknown) =>
+      new SsmParameter(this, pid, { name, type: "String", tier: "Standard", description, value: JSON.stringify(value) });
+    this.models = parameter("models", modelsParameterName(props.configPath), "CCI Lite model settings (guide §5)", props.models);
+    this.tenants = new Map(
+      props.tenants.map((t) => [t.tenant_id, parameter(`tenant-${t.tenant_id}`, tenantParameterName(props.configPath, t.tenant_id), `CCI Lite tenant ${t.tenant_id}`, t)]),
+    );
   }
 }

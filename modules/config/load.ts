@@ -4,17 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ConfigError } from "./errors";
 import { configSchema, type CciLiteConfig } from "./schema";
-
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`Invalid configuration ${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
 
 function fieldPath(p: readonly PropertyKey[]): string {
   return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");

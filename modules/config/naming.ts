@@ -4,7 +4,7 @@
  */
 import { jobNamePrefix } from "../../lambda-src/core/job-name";
 import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
-import { configParameterPath } from "../../lambda-src/contracts/tenant-settings";
+import { configParameterPath, type ModelSettings, type TenantSettings } from "../../lambda-src/contracts/tenant-settings";
 import { INFERENCE_PROFILE_DESTINATIONS, type CciLiteConfig } from "./schema";
 
 export interface Naming {
@@ -91,4 +91,26 @@ export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
     `arn:aws:bedrock:${region}:${cfg.accountId}:inference-profile/${model}`,
     ...destinations.map((r) => `arn:aws:bedrock:${r}::foundation-model/${foundation}`),
   ];
+}
+
+/** Results retention per tenant id, falling back to `retention.resultsDays`. */
+export function tenantResultsDays(cfg: CciLiteConfig): Map<string, number> {
+  return new Map(cfg.tenants.map((t) => [t.id, t.resultsRetentionDays ?? cfg.retention.resultsDays]));
+}
+
+/** The SSM document of each tenant (what `start` reads), from the configuration. */
+export function tenantSettings(cfg: CciLiteConfig): TenantSettings[] {
+  const days = tenantResultsDays(cfg);
+  return cfg.tenants.map((t) => ({
+    tenant_id: t.id,
+    languages: t.languages,
+    redact_pii: t.redactPii,
+    max_speakers: t.maxSpeakers,
+    results_retention_days: days.get(t.id)!,
+  }));
+}
+
+/** The SSM models document (guide §5). */
+export function modelSettings(cfg: CciLiteConfig): ModelSettings {
+  return { bedrock_model_summary: cfg.bedrock.modelId, bedrock_region: bedrockRegion(cfg), max_tokens: cfg.bedrock.maxTokens };
 }

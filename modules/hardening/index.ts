@@ -1,8 +1,8 @@
 /**
  * Guide §12, account hardening behind configuration toggles (both off by default, since an account may already
  * have them): a multi-region CloudTrail trail with log file validation, delivered to a private bucket encrypted
- * with the customer key (modules/storage/secure-bucket.ts), and a GuardDuty detector with S3 protection.
- * The `ERROR` log-line alarms of the same guide section live in modules/alarms (rule CCI-LOG-2 checks them).
+ * with the customer key (modules/constructs/secure-bucket.ts), and a GuardDuty detector with S3 protection.
+ * The `ERROR` log-line alarms of the same guide section come with each function (modules/constructs/pipeline-function.ts; rule CCI-LOG-2 checks them).
  */
 import { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
@@ -10,9 +10,10 @@ import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import type { AlarmTopic } from "../alarms";
-import type { CustomerKey } from "../key";
-import { SecureBucket } from "../storage/secure-bucket";
+import type { AlarmTopic } from "../constructs/alarm-topic";
+import type { CustomerKey } from "../constructs/customer-key";
+import { SecureBucket } from "../constructs/secure-bucket";
+import type { Statement } from "../iam/policy";
 
 /** Days trail logs are kept. */
 export const TRAIL_LOG_DAYS = 365;
@@ -49,11 +50,12 @@ export class AccountHardening extends Construct {
       const fromThisTrail = { StringEquals: { "aws:SourceArn": trailArn } };
       this.trailBucket = new SecureBucket(this, "trail-bucket", {
         bucketName,
-        kmsKeyArn: props.key.key.arn,
+        key: props.key,
         expirations: [{ id: `trail-logs-${TRAIL_LOG_DAYS}d`, prefix: "", days: TRAIL_LOG_DAYS }],
         // CloudTrail writes digest files with SSE-S3 whatever the trail's KMS setting; log files use the key.
         encryptionHeaderExemptPrefixes: [`AWSLogs/${account}/CloudTrail-Digest/`],
-        extraStatements: [
+      });
+      for (const st of [
           { Sid: "AllowCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisTrail },
           {
             Sid: "AllowCloudTrailWrite",
@@ -63,8 +65,7 @@ export class AccountHardening extends Construct {
             Resource: `${bucketArn}/AWSLogs/${account}/*`,
             Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
           },
-        ],
-      });
+      ] satisfies Statement[]) this.trailBucket.addToResourcePolicy(st);
       props.key.grantService("cloudtrail.amazonaws.com", account, ["kms:GenerateDataKey*", "kms:DescribeKey"], {
         StringEquals: { "aws:SourceArn": trailArn },
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
@@ -98,7 +99,6 @@ export class AccountHardening extends Construct {
         });
         new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn });
         props.findingsTopic.allowEventRule(`arn:aws:events:${region}:${account}:rule/${ruleName}`);
-        props.key.grantServiceForResources("events.amazonaws.com", { snsTopicArns: [props.findingsTopic.topicArn] });
       }
     }
   }

@@ -69,3 +69,43 @@ export function keyByAlias(accountId: string, region: string, alias: string): Pi
     Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } },
   };
 }
+
+/**
+ * Anything an identity policy can be attached to: a role of this stack. Grants (`bucket.grantRead(role)`,
+ * `key.grant(role, ...)`) add statements here; the ARN is built from the name so policies are known at plan.
+ */
+export interface Grantee {
+  /** The principal's ARN (also used in key and resource policies). */
+  readonly principalArn: string;
+  /** Adds an identity statement; a statement whose Sid exists already is merged (actions united). */
+  addToPrincipalPolicy(statement: Statement): void;
+}
+
+/** Statements collected from several grants, merged by Sid: same Sid → one statement with the union of actions. */
+export class StatementList {
+  private readonly bySid = new Map<string, Statement>();
+
+  add(s: Statement): void {
+    const existing = this.bySid.get(s.Sid);
+    if (!existing) {
+      this.bySid.set(s.Sid, s);
+      return;
+    }
+    const { Action: a, ...restA } = existing;
+    const { Action: b, ...restB } = s;
+    if (JSON.stringify(restA) !== JSON.stringify(restB)) throw new Error(`policy: two different statements with Sid "${s.Sid}"`);
+    const actions = [...new Set([...(typeof a === "string" ? [a] : a), ...(typeof b === "string" ? [b] : b)])];
+    this.bySid.set(s.Sid, { ...existing, Action: sortActions(actions) });
+  }
+
+  get statements(): Statement[] {
+    return [...this.bySid.values()];
+  }
+}
+
+/** KMS actions in the order the key policy lists them; other actions keep their order after these. */
+const ACTION_ORDER = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey", "kms:GenerateDataKey*", "kms:DescribeKey"];
+function sortActions(actions: string[]): string[] {
+  const rank = (a: string) => (ACTION_ORDER.includes(a) ? ACTION_ORDER.indexOf(a) : ACTION_ORDER.length);
+  return actions.map((a, i) => [a, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([a]) => a);
+}

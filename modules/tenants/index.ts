@@ -9,14 +9,14 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3AccessPoint } from "@cdktf/provider-aws/lib/s3-access-point";
-import type { CciLiteConfig } from "../config/schema";
+import { resultsPrefix, tenantQueryResultsPrefix, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
 import type { Naming } from "../config/naming";
+import type { CciLiteConfig } from "../config/schema";
+import type { CustomerKey } from "../constructs/customer-key";
+import { Role } from "../constructs/role";
+import type { SecureBucket } from "../constructs/secure-bucket";
 import { denyInsecureTransport, keyByAlias, policy, render, type Statement } from "../iam/policy";
-import type { CustomerKey } from "../key";
-import type { SecureBucket } from "../storage/secure-bucket";
 
 /** A name of at most `max` characters: `<stem>-<part>-<suffix>`, the part replaced by a hash when too long. */
 export function fitName(stem: string, part: string, suffix: string, max: number): string {
@@ -56,9 +56,9 @@ export function tenantNames(cfg: CciLiteConfig, n: Naming, tenant: string): Tena
     roleName,
     roleArn: `arn:aws:iam::${cfg.accountId}:role/${roleName}`,
     workgroup: `${n.workgroup}-${tenant}`,
-    uploadPrefix: `${tenant}/calls/`,
-    resultsPrefix: `${tenant}/`,
-    queryResultsPrefix: `${n.athenaPrefix}${tenant}/`,
+    uploadPrefix: uploadPrefix(tenant),
+    resultsPrefix: resultsPrefix(tenant),
+    queryResultsPrefix: tenantQueryResultsPrefix(tenant),
   };
 }
 
@@ -81,6 +81,22 @@ function confinement(apArn: string, prefix: string): Statement[] {
   ];
 }
 
+/**
+ * Guide §13: lets this account's access points (the per-tenant ones below, whose own policies confine each to its
+ * tenant's prefix) decide access for the named actions. `s3:DataAccessPointAccount` is a fixed-value condition,
+ * so the statement is not public and Block Public Access accepts it.
+ */
+function delegateToAccessPoints(bucket: SecureBucket, accountId: string, actions: string[]): Statement {
+  return {
+    Sid: "DelegateToThisAccountsAccessPoints",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: actions,
+    Resource: [bucket.bucketArn, bucket.objectsArn()],
+    Condition: { StringEquals: { "s3:DataAccessPointAccount": accountId } },
+  };
+}
+
 export class TenantAccess extends Construct {
   readonly tenants: ReadonlyMap<string, TenantNames>;
 
@@ -91,73 +107,69 @@ export class TenantAccess extends Construct {
     const region = cfg.region;
     const root = `arn:aws:iam::${account}:root`;
     const tenants = new Map<string, TenantNames>();
+    props.input.addToResourcePolicy(delegateToAccessPoints(props.input, account, ["s3:PutObject", "s3:ListBucket"]));
+    props.results.addToResourcePolicy(delegateToAccessPoints(props.results, account, ["s3:GetObject", "s3:ListBucket"]));
 
     for (const t of cfg.tenants) {
       const tn = tenantNames(cfg, n, t.id);
       tenants.set(t.id, tn);
       const scopeT = new Construct(this, t.id);
 
-      const role = new IamRole(scopeT, "reader-role", {
-        name: tn.roleName,
+      const role = new Role(scopeT, "reader", {
+        accountId: account,
+        roleName: tn.roleName,
         description: `CCI Lite tenant ${t.id}: read-only access to its results (access point and Athena workgroup)`,
-        maxSessionDuration: 3600,
-        assumeRolePolicy: render(
-          policy({ Sid: "AllowTenantConsumers", Effect: "Allow", Principal: { AWS: t.readerPrincipals ?? [root] }, Action: "sts:AssumeRole" }),
-        ),
+        assumeRolePolicy: policy({ Sid: "AllowTenantConsumers", Effect: "Allow", Principal: { AWS: t.readerPrincipals ?? [root] }, Action: "sts:AssumeRole" }),
+        policyName: "tenant-read-only",
       });
       key.grantUse(tn.roleArn);
 
       const calledViaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } };
       const kb = keyByAlias(account, region, n.keyAlias);
-      new IamRolePolicy(scopeT, "reader-policy", {
-        role: role.name,
-        name: "tenant-read-only",
-        policy: render(
-          policy(
-            { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
-            { Sid: "ListOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:ListBucket", Resource: tn.resultsAccessPointArn, Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } } },
-            {
-              Sid: "QueryOwnWorkgroup",
-              Effect: "Allow",
-              Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
-              Resource: `arn:aws:athena:${region}:${account}:workgroup/${tn.workgroup}`,
-            },
-            {
-              Sid: "ReadResultsTableDefinition",
-              Effect: "Allow",
-              Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-              Resource: [
-                `arn:aws:glue:${region}:${account}:catalog`,
-                `arn:aws:glue:${region}:${account}:database/${n.glueDatabase}`,
-                `arn:aws:glue:${region}:${account}:table/${n.glueDatabase}/${n.resultsTable}`,
-              ],
-            },
-            { Sid: "AthenaReadsOwnResults", Effect: "Allow", Action: "s3:GetObject", Resource: `${n.resultsBucketArn}/${tn.resultsPrefix}*`, Condition: calledViaAthena },
-            {
-              Sid: "AthenaListsOwnPrefixes",
-              Effect: "Allow",
-              Action: "s3:ListBucket",
-              Resource: n.resultsBucketArn,
-              Condition: { ...calledViaAthena, StringLike: { "s3:prefix": [`${tn.resultsPrefix}*`, `${tn.queryResultsPrefix}*`] } },
-            },
-            { Sid: "AthenaLocatesBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: n.resultsBucketArn, Condition: calledViaAthena },
-            {
-              Sid: "AthenaWritesOwnQueryResults",
-              Effect: "Allow",
-              Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-              Resource: `${n.resultsBucketArn}/${tn.queryResultsPrefix}*`,
-              Condition: calledViaAthena,
-            },
-            {
-              Sid: "UseCustomerKeyThroughS3",
-              Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-              Resource: kb.Resource,
-              Condition: { ...kb.Condition, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
-            },
-          ),
-        ),
-      });
+      const statements: Statement[] = [
+        { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
+        { Sid: "ListOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:ListBucket", Resource: tn.resultsAccessPointArn, Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } } },
+        {
+          Sid: "QueryOwnWorkgroup",
+          Effect: "Allow",
+          Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
+          Resource: `arn:aws:athena:${region}:${account}:workgroup/${tn.workgroup}`,
+        },
+        {
+          Sid: "ReadResultsTableDefinition",
+          Effect: "Allow",
+          Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
+          Resource: [
+            `arn:aws:glue:${region}:${account}:catalog`,
+            `arn:aws:glue:${region}:${account}:database/${n.glueDatabase}`,
+            `arn:aws:glue:${region}:${account}:table/${n.glueDatabase}/${n.resultsTable}`,
+          ],
+        },
+        { Sid: "AthenaReadsOwnResults", Effect: "Allow", Action: "s3:GetObject", Resource: `${n.resultsBucketArn}/${tn.resultsPrefix}*`, Condition: calledViaAthena },
+        {
+          Sid: "AthenaListsOwnPrefixes",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: n.resultsBucketArn,
+          Condition: { ...calledViaAthena, StringLike: { "s3:prefix": [`${tn.resultsPrefix}*`, `${tn.queryResultsPrefix}*`] } },
+        },
+        { Sid: "AthenaLocatesBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: n.resultsBucketArn, Condition: calledViaAthena },
+        {
+          Sid: "AthenaWritesOwnQueryResults",
+          Effect: "Allow",
+          Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: `${n.resultsBucketArn}/${tn.queryResultsPrefix}*`,
+          Condition: calledViaAthena,
+        },
+        {
+          Sid: "UseCustomerKeyThroughS3",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+          Resource: kb.Resource,
+          Condition: { ...kb.Condition, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+        },
+      ];
+      for (const st of statements) role.addToPrincipalPolicy(st);
 
       new S3AccessPoint(scopeT, "input-access-point", {
         name: tn.inputAccessPoint,
@@ -195,7 +207,7 @@ export class TenantAccess extends Construct {
           ),
         ),
         // The policy names the role: IAM rejects a principal that does not exist yet.
-        dependsOn: [role, props.results.policy],
+        dependsOn: [role.role, props.results.policy],
       });
 
       new AthenaWorkgroup(scopeT, "workgroup", {

@@ -1,54 +1,52 @@
 /**
  * Guide §4.2: the role Amazon Transcribe assumes to read input audio and write its temporary transcript under
- * `tmp/` of the results bucket, encrypted with the customer key. Nothing else.
+ * `tmp/` of the results bucket, encrypted with the customer key. Nothing else: the results bucket policy denies
+ * it every write outside `tmp/`.
  */
 import { Construct } from "constructs";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { keyByAlias, policy, render, serviceTrust } from "../iam/policy";
+import { ALL_UPLOADS_GLOB } from "../../lambda-src/contracts/storage-layout";
+import { ValidationError } from "../config/errors";
+import type { CustomerKey } from "../constructs/customer-key";
+import { Role } from "../constructs/role";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import { serviceTrust } from "../iam/policy";
 
 export interface TranscribeAccessProps {
   readonly accountId: string;
   readonly region: string;
   /** Role name; its ARN is derived from it. */
   readonly roleName: string;
-  readonly inputBucketArn: string;
-  readonly resultsBucketArn: string;
+  readonly input: SecureBucket;
+  readonly results: SecureBucket;
   /** Prefix of the results bucket Transcribe may write (e.g. `tmp/`). */
   readonly outputPrefix: string;
-  /** Alias of the customer key. */
-  readonly keyAlias: string;
+  readonly key: CustomerKey;
 }
 
 export class TranscribeAccess extends Construct {
-  readonly role: IamRole;
-  readonly roleArn: string;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: TranscribeAccessProps) {
     super(scope, id);
-    if (!props.outputPrefix.endsWith("/")) throw new Error(`TranscribeAccess ${id}: outputPrefix must end with "/", got "${props.outputPrefix}"`);
-    this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
-    this.role = new IamRole(this, "role", {
-      name: props.roleName,
+    if (!props.outputPrefix.endsWith("/")) throw new ValidationError(this.node.path, "outputPrefix", `must end with "/", got "${props.outputPrefix}"`);
+    const role = new Role(this, "role", {
+      accountId: props.accountId,
+      roleName: props.roleName,
       description: "Assumed by Amazon Transcribe: reads CCI Lite input audio, writes transcripts under tmp/",
-      assumeRolePolicy: render(serviceTrust("transcribe.amazonaws.com", props.accountId, `arn:aws:transcribe:${props.region}:${props.accountId}:*`)),
-      maxSessionDuration: 3600,
+      assumeRolePolicy: serviceTrust("transcribe.amazonaws.com", props.accountId, `arn:aws:transcribe:${props.region}:${props.accountId}:*`),
+      policyName: "transcribe-data-access",
     });
-    new IamRolePolicy(this, "policy", {
-      role: this.role.name,
-      name: "transcribe-data-access",
-      policy: render(
-        policy(
-          { Sid: "ReadInputAudio", Effect: "Allow", Action: "s3:GetObject", Resource: `${props.inputBucketArn}/*/calls/*` },
-          { Sid: "WriteTranscriptsUnderTmp", Effect: "Allow", Action: "s3:PutObject", Resource: `${props.resultsBucketArn}/${props.outputPrefix}*` },
-          {
-            Sid: "UseCustomerKey",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            ...keyByAlias(props.accountId, props.region, props.keyAlias),
-          },
-        ),
-      ),
+    this.role = role;
+    props.input.grantRead(role, "ReadInputAudio", ALL_UPLOADS_GLOB);
+    props.results.grantPut(role, "WriteTranscriptsUnderTmp", `${props.outputPrefix}*`);
+    props.key.grant(role, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"]);
+    props.results.addToResourcePolicy({
+      Sid: "DenyTranscribeAccessRoleOutsideTmp",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      NotResource: props.results.objectsArn(`${props.outputPrefix}*`),
+      Condition: { ArnEquals: { "aws:PrincipalArn": role.principalArn } },
     });
   }
 }

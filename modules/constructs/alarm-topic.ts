@@ -9,14 +9,17 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
+import type { CustomerKey } from "./customer-key";
 
 export interface AlarmTopicProps {
   readonly accountId: string;
   readonly region: string;
   readonly topicName: string;
-  /** Customer key (ARN or alias) that encrypts the topic. */
-  readonly kmsKey: string;
+  /** Customer key that encrypts the topic; the services that publish get its use for this topic only. */
+  readonly key: CustomerKey;
   /** E-mail subscribers. @default none */
   readonly emails?: readonly string[];
 }
@@ -50,18 +53,23 @@ export const LOG_ERRORS_NAMESPACE = "CCI-Lite/Logs";
 
 export class AlarmTopic extends Construct {
   readonly topic: SnsTopic;
+  readonly policy: SnsTopicPolicy;
   /** Built from the name: known at plan time. */
   readonly topicArn: string;
   private readonly stem: string;
   readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly eventRuleArns: string[] = [];
+  private readonly key: CustomerKey;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     this.topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
     this.stem = props.topicName.replace(/-alarms$/, "");
-    this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.kmsKey });
-    new SnsTopicPolicy(this, "policy", {
+    this.key = props.key;
+    this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.key.key.arn });
+    // CloudWatch alarms and Budgets publish here (statements below) and must encrypt for this topic.
+    for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) props.key.grantServiceForResources(service, { snsTopicArns: [this.topicArn] });
+    this.policy = new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
       policy: Lazy.stringValue({ produce: () => render(policy(...this.statements(props))) }),
     });
@@ -109,14 +117,15 @@ export class AlarmTopic extends Construct {
     };
   }
 
-  /** Lets one EventBridge rule (by ARN) publish to the topic, e.g. GuardDuty findings. */
+  /** Lets one EventBridge rule (by ARN) publish to the topic, e.g. GuardDuty findings, with the key for it. */
   allowEventRule(ruleArn: string): void {
     this.eventRuleArns.push(ruleArn);
+    this.key.grantServiceForResources("events.amazonaws.com", { snsTopicArns: [this.topicArn] });
   }
 
   /** Adds a metric alarm that notifies the topic when it fires and when it recovers. */
   addAlarm(props: MetricAlarmProps): CloudwatchMetricAlarm {
-    if (!/^[a-z0-9-]+$/.test(props.name)) throw new Error(`AlarmTopic.addAlarm: name "${props.name}" must be lower-case letters, digits and '-'`);
+    if (!/^[a-z0-9-]+$/.test(props.name)) throw new ValidationError(this.node.path, "addAlarm.name", `"${props.name}" must be lower-case letters, digits and '-'`);
     const evaluationPeriods = props.evaluationPeriods ?? 1;
     const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
       alarmName: `${this.stem}-${props.name}`,
@@ -143,11 +152,12 @@ export class AlarmTopic extends Construct {
    * Guide §12: a metric filter counting `ERROR` lines of a log group (Powertools' `"level":"ERROR"` and the
    * runtime's own `ERROR` lines) and an alarm on any such line in five minutes.
    */
-  addErrorLogAlarm(name: string, logGroupName: string): CloudwatchMetricAlarm {
+  addErrorLogAlarm(name: string, logGroup: CloudwatchLogGroup, logGroupName: string): CloudwatchMetricAlarm {
     const metricName = `ErrorLines-${name}`;
     new CloudwatchLogMetricFilter(this, `error-filter-${name}`, {
       name: `${this.stem}-${name}-error-lines`,
-      logGroupName,
+      // A reference, not the name string: PutMetricFilter fails when the group does not exist yet.
+      logGroupName: logGroup.name,
       pattern: "ERROR",
       metricTransformation: { name: metricName, namespace: LOG_ERRORS_NAMESPACE, value: "1", defaultValue: "0", unit: "Count" },
     });

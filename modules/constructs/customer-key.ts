@@ -7,7 +7,8 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { policy, render, type Statement } from "../iam/policy";
+import { ValidationError } from "../config/errors";
+import { type Grantee, keyByAlias, policy, render, type Statement } from "../iam/policy";
 
 export interface CustomerKeyProps {
   /** Account that owns and administers the key. */
@@ -44,19 +45,23 @@ export class CustomerKey extends Construct {
   readonly aliasName: string;
   readonly aliasArn: string;
   private readonly root: string;
+  private readonly accountId: string;
+  private readonly region: string;
   private readonly users = new Set<string>();
   private readonly services = new Map<string, Statement>();
 
   constructor(scope: Construct, id: string, props: CustomerKeyProps) {
     super(scope, id);
     if (!props.alias.startsWith("alias/") || props.alias.startsWith("alias/aws/")) {
-      throw new Error(`CustomerKey ${id}: alias "${props.alias}" must start with "alias/" and not "alias/aws/"`);
+      throw new ValidationError(this.node.path, "alias", `"${props.alias}" must start with "alias/" and not "alias/aws/"`);
     }
     const window = props.deletionWindowDays ?? 30;
     if (!Number.isInteger(window) || window < 7 || window > 30) {
-      throw new Error(`CustomerKey ${id}: deletionWindowDays must be 7-30, got ${window}`);
+      throw new ValidationError(this.node.path, "deletionWindowDays", `must be a whole number 7-30, got ${window}`);
     }
     this.root = `arn:aws:iam::${props.accountId}:root`;
+    this.accountId = props.accountId;
+    this.region = props.region;
     this.aliasName = props.alias;
     this.aliasArn = `arn:aws:kms:${props.region}:${props.accountId}:${props.alias}`;
 
@@ -81,18 +86,20 @@ export class CustomerKey extends Construct {
       keyUsage: "ENCRYPT_DECRYPT",
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       policy: Lazy.stringValue({
-        produce: () => this.checkedPolicy(id),
+        produce: () => this.checkedPolicy(),
       }),
     });
     this.alias = new KmsAlias(this, "alias", { name: props.alias, targetKeyId: this.key.keyId });
   }
 
   /** The rendered key policy; KMS rejects documents over 32 KB, so a too-long one fails synth here. */
-  private checkedPolicy(id: string): string {
+  private checkedPolicy(): string {
     const rendered = this.renderPolicy();
     if (Buffer.byteLength(rendered) > KEY_POLICY_MAX_BYTES) {
-      throw new Error(
-        `CustomerKey ${id}: the key policy is ${Buffer.byteLength(rendered)} bytes, over KMS's ${KEY_POLICY_MAX_BYTES}-byte limit (${this.users.size} principals): reduce tenants or split environments`,
+      throw new ValidationError(
+        this.node.path,
+        "policy",
+        `${Buffer.byteLength(rendered)} bytes, over KMS's ${KEY_POLICY_MAX_BYTES}-byte limit (${this.users.size} principals): reduce tenants or split environments`,
       );
     }
     return rendered;
@@ -113,6 +120,31 @@ export class CustomerKey extends Construct {
         ]
       : [];
     return render(policy(admin, ...use, ...this.services.values()));
+  }
+
+  /**
+   * Lets a role of this stack use the key for `actions` (plus `kms:DescribeKey`): the key policy names the role
+   * (through `aws:PrincipalArn`) and the role's own policy gets the matching statement, matched by alias since the
+   * key ARN is unknown until apply. One call, both halves.
+   */
+  grant(grantee: Grantee, actions: readonly string[]): void {
+    this.users.add(grantee.principalArn);
+    grantee.addToPrincipalPolicy({
+      Sid: "UseCustomerKey",
+      Effect: "Allow",
+      Action: [...new Set([...actions, "kms:DescribeKey"])],
+      ...keyByAlias(this.accountId, this.region, this.aliasName),
+    });
+  }
+
+  /** {@link grant} for reading data encrypted with the key. */
+  grantDecrypt(grantee: Grantee): void {
+    this.grant(grantee, ["kms:Decrypt"]);
+  }
+
+  /** {@link grant} for writing data encrypted with the key (S3 SSE-KMS puts, SQS sends). */
+  grantEncrypt(grantee: Grantee): void {
+    this.grant(grantee, ["kms:GenerateDataKey*"]);
   }
 
   /**

@@ -3,6 +3,7 @@
  * object ownership enforced (no ACLs), lifecycle rules, and a policy that denies non-TLS access and uploads
  * without `aws:kms` encryption (guide §3.3's validation).
  */
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -10,7 +11,9 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
+import { ValidationError } from "../config/errors";
+import { denyInsecureTransport, type Grantee, policy, render, type Statement } from "../iam/policy";
+import type { CustomerKey } from "./customer-key";
 
 export interface ExpirationRule {
   /** Rule id (unique within the bucket). */
@@ -24,14 +27,12 @@ export interface ExpirationRule {
 export interface SecureBucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
-  /** ARN of the KMS key for default encryption. */
-  readonly kmsKeyArn: string;
+  /** The key for default encryption; grants on the bucket grant its use too. */
+  readonly key: CustomerKey;
   /** Expiration rules; S3 applies the shortest of overlapping rules. */
   readonly expirations: readonly ExpirationRule[];
   /** Days before incomplete multipart uploads are aborted. @default 1 */
   readonly abortIncompleteMultipartDays?: number;
-  /** Extra bucket policy statements (after the TLS and encryption denies). @default none */
-  readonly extraStatements?: readonly Statement[];
   /**
    * Key prefixes exempt from the encryption-header denies, for AWS services that write with another algorithm by
    * design (CloudTrail's digest files are SSE-S3). Default encryption still applies to them. @default none
@@ -49,30 +50,31 @@ export class SecureBucket extends Construct {
   /** Built from the name, so it is known at plan time. */
   readonly bucketArn: string;
   readonly policy: S3BucketPolicy;
-  private readonly extra: Statement[];
+  private readonly key: CustomerKey;
+  private readonly extra: Statement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     if (props.expirations.length === 0 && props.noncurrentVersionExpirationDays === undefined) {
-      throw new Error(`SecureBucket ${id}: expirations must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)`);
+      throw new ValidationError(this.node.path, "expirations", "must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)");
     }
     const ids = new Set<string>();
     for (const r of props.expirations) {
-      if (ids.has(r.id)) throw new Error(`SecureBucket ${id}: expirations has the rule id "${r.id}" twice`);
+      if (ids.has(r.id)) throw new ValidationError(this.node.path, "expirations", `has the rule id "${r.id}" twice`);
       ids.add(r.id);
-      if (!Number.isInteger(r.days) || r.days < 1) throw new Error(`SecureBucket ${id}: expirations["${r.id}"].days must be a whole number >= 1, got ${r.days}`);
+      if (!Number.isInteger(r.days) || r.days < 1) throw new ValidationError(this.node.path, `expirations["${r.id}"].days`, `must be a whole number >= 1, got ${r.days}`);
     }
-    if (props.expirations.length > 999) throw new Error(`SecureBucket ${id}: expirations has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
+    if (props.expirations.length > 999) throw new ValidationError(this.node.path, "expirations", `has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
     this.bucketName = props.bucketName;
     this.bucketArn = `arn:aws:s3:::${props.bucketName}`;
-    this.extra = [...(props.extraStatements ?? [])];
+    this.key = props.key;
 
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
     const bucketRef = this.bucket.id;
 
     new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket: bucketRef,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.key.arn }, bucketKeyEnabled: true }],
     });
     const pab = new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket: bucketRef,
@@ -116,8 +118,10 @@ export class SecureBucket extends Construct {
       : { Resource: `${this.bucketArn}/*` };
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucketRef,
-      policy: render(
-        policy(
+      policy: Lazy.stringValue({
+        produce: () =>
+          render(
+            policy(
           denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]),
           {
             Sid: "DenyPutWithoutKmsHeader",
@@ -136,10 +140,44 @@ export class SecureBucket extends Construct {
             Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
           },
           ...this.extra,
-        ),
-      ),
+            ),
+          ),
+      }),
       // The public access block must exist first, or a policy could briefly be evaluated without it.
       dependsOn: [pab],
     });
+  }
+
+  /** Adds a statement to the bucket policy (after the TLS and encryption denies). */
+  addToResourcePolicy(statement: Statement): void {
+    this.extra.push(statement);
+  }
+
+  /** Objects under `pattern` (e.g. `* /calls/*` without the space, `tmp/*`), as an ARN. */
+  objectsArn(pattern = "*"): string {
+    return `${this.bucketArn}/${pattern}`;
+  }
+
+  /** Read objects under `pattern` (optionally their versions) and decrypt them. */
+  grantRead(grantee: Grantee, sid: string, pattern = "*", options: { readonly versions?: boolean } = {}): void {
+    const actions = options.versions ? ["s3:GetObject", "s3:GetObjectVersion"] : "s3:GetObject";
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: "Allow", Action: actions, Resource: this.objectsArn(pattern) });
+    this.key.grantDecrypt(grantee);
+  }
+
+  /** Write objects under `pattern`, encrypted with the bucket's key. */
+  grantPut(grantee: Grantee, sid: string, pattern = "*"): void {
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: "Allow", Action: "s3:PutObject", Resource: this.objectsArn(pattern) });
+    this.key.grantEncrypt(grantee);
+  }
+
+  /** List the bucket (so that a missing object reads as 404, not 403). */
+  grantList(grantee: Grantee, sid: string): void {
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: "Allow", Action: "s3:ListBucket", Resource: this.bucketArn });
+  }
+
+  /** Delete objects (and their versions) under `pattern`. */
+  grantDelete(grantee: Grantee, sid: string, pattern = "*"): void {
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: "Allow", Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: this.objectsArn(pattern) });
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * One Lambda function of the pipeline, with everything that belongs to it: its own role (least privilege, filled
+ * by grants), its log group (encrypted with the key, created before the function), its code (bundled from
+ * `lambda-src/handlers/<handler>.ts` with esbuild, or a given bundle), and its alarms (errors, throttles,
+ * duration near the timeout, `ERROR` log lines; guide §9 and §12).
+ */
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { HANDLER_ENTRY, type HandlerName } from "../../lambda-src/contracts/handlers";
+import { ValidationError } from "../config/errors";
+import { type Grantee, serviceTrust, type Statement } from "../iam/policy";
+import type { AlarmTopic } from "./alarm-topic";
+import { bundleHandler, type LambdaBundle } from "./bundling";
+import type { CustomerKey } from "./customer-key";
+import { Role } from "./role";
+
+/** Lambda's limits for the settings below. */
+const MEMORY_MB = { min: 128, max: 10_240 };
+const TIMEOUT_SECONDS = { min: 1, max: 900 };
+
+export interface PipelineFunctionProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** Which handler of lambda-src/handlers runs. */
+  readonly handler: HandlerName;
+  readonly functionName: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency. @default none (the function shares the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /** Environment variables (no secrets: they are readable by anyone who may read the function's configuration). */
+  readonly environment: Record<string, string>;
+  /** Encrypts the log group. */
+  readonly key: CustomerKey;
+  readonly logRetentionDays: number;
+  /** Receives the function's alarms. */
+  readonly alarms: AlarmTopic;
+  /** A prebuilt bundle (tests). @default built from the handler's source with esbuild during synth */
+  readonly bundle?: LambdaBundle;
+}
+
+export class PipelineFunction extends Construct implements Grantee {
+  readonly fn: LambdaFunction;
+  readonly role: Role;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly functionName: string;
+  /** Built from the name: known at plan time. */
+  readonly functionArn: string;
+  readonly principalArn: string;
+  readonly timeoutSeconds: number;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { memoryMb, timeoutSeconds, reservedConcurrency } = props;
+    if (!Number.isInteger(memoryMb) || memoryMb < MEMORY_MB.min || memoryMb > MEMORY_MB.max) {
+      throw new ValidationError(this.node.path, "memoryMb", `must be ${MEMORY_MB.min}-${MEMORY_MB.max}, got ${memoryMb}`);
+    }
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < TIMEOUT_SECONDS.min || timeoutSeconds > TIMEOUT_SECONDS.max) {
+      throw new ValidationError(this.node.path, "timeoutSeconds", `must be ${TIMEOUT_SECONDS.min}-${TIMEOUT_SECONDS.max}, got ${timeoutSeconds}`);
+    }
+    if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1)) {
+      throw new ValidationError(this.node.path, "reservedConcurrency", `must be a whole number >= 1 when set, got ${reservedConcurrency}`);
+    }
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    this.functionName = props.functionName;
+    this.timeoutSeconds = timeoutSeconds;
+    this.functionArn = `arn:aws:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
+
+    this.role = new Role(this, "role", {
+      accountId: props.accountId,
+      roleName: props.roleName,
+      description: `CCI Lite ${props.handler} function`,
+      assumeRolePolicy: serviceTrust("lambda.amazonaws.com", props.accountId),
+      policyName: `${props.handler}-least-privilege`,
+    });
+    this.principalArn = this.role.principalArn;
+    this.role.addToPrincipalPolicy({
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}:*`,
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });
+
+    const bundle = props.bundle ?? bundleHandler(props.handler);
+    const asset = new TerraformAsset(this, "code", { path: bundle.dir, type: AssetType.ARCHIVE });
+    this.fn = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: HANDLER_ENTRY,
+      filename: asset.path,
+      sourceCodeHash: asset.assetHash,
+      memorySize: memoryMb,
+      timeout: timeoutSeconds,
+      reservedConcurrentExecutions: reservedConcurrency,
+      // No kms_key_arn: the variables hold names, not secrets, and Lambda encrypts them at rest with its own key.
+      // A customer key here would need kms:CreateGrant/Encrypt for every deployer and kms:Decrypt for every reader
+      // of the function (docs/security.md, "Lambda environment").
+      environment: { variables: props.environment },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      // The role's policy must exist before the function runs; the log group before its first line.
+      dependsOn: [this.logGroup, this.role.policy],
+    });
+
+    const alarms = props.alarms;
+    const h = props.handler;
+    alarms.addErrorLogAlarm(h, this.logGroup, logGroupName);
+    const dims = { FunctionName: props.functionName };
+    alarms.addAlarm({ name: `${h}-errors`, description: `${h} function errors (guide §9 LambdaErrorsHigh)`, namespace: "AWS/Lambda", metricName: "Errors", dimensions: dims, evaluationPeriods: 2, threshold: 0 });
+    alarms.addAlarm({ name: `${h}-throttles`, description: `${h} function throttled (concurrency reached)`, namespace: "AWS/Lambda", metricName: "Throttles", dimensions: dims, threshold: 0 });
+    alarms.addAlarm({
+      name: `${h}-duration-near-timeout`,
+      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh)`,
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: dims,
+      statistic: "Maximum",
+      threshold: timeoutSeconds * 1000 * 0.8,
+    });
+  }
+
+  addToPrincipalPolicy(statement: Statement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+}

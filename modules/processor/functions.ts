@@ -1,0 +1,142 @@
+/**
+ * Guide §6-§8, redesigned: the three functions of the pipeline and what each may do. `start` validates uploads
+ * and starts Transcribe jobs; `analyze` turns a finished job into the result JSON (Comprehend, Bedrock);
+ * `reconcile` finds finished jobs without a result and stuck jobs. Each has its own least-privilege role,
+ * written here as grants on the buckets, the key and the Transcribe role.
+ */
+import { Construct } from "constructs";
+import { environmentVariables, POWERTOOLS, type ReconcileConfig, type StartConfig } from "../../lambda-src/contracts/environment";
+import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
+import { METRIC, METRICS_NAMESPACE } from "../../lambda-src/contracts/metrics";
+import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
+import type { AlarmTopic } from "../constructs/alarm-topic";
+import type { LambdaBundle } from "../constructs/bundling";
+import type { CustomerKey } from "../constructs/customer-key";
+import { PipelineFunction } from "../constructs/pipeline-function";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import type { Grantee } from "../iam/policy";
+
+/**
+ * Per-handler runtime settings. Memory is at least twice the peak RSS `npm run bench` measured (start 80 MiB,
+ * analyze and reconcile 119 MiB; docs/benchmarks.md), rounded up to a multiple of 64 MB.
+ */
+export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly description: string }> = {
+  start: { memoryMb: 192, timeoutSeconds: 60, description: "Validates uploads and starts Transcribe jobs (intake queue consumer)" },
+  analyze: { memoryMb: 256, timeoutSeconds: 300, description: "Turns a finished Transcribe job into the call's result JSON" },
+  reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
+};
+
+export interface PipelineFunctionsProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** `<prefix>-<env>`: function names are `<stem>-<handler>`, role names `<stem>-<handler>-fn`. */
+  readonly stem: string;
+  readonly key: CustomerKey;
+  readonly input: SecureBucket;
+  readonly results: SecureBucket;
+  /** Transcribe's data-access role: the only role `start` may pass (its ARN goes into start's environment). */
+  readonly transcribeRole: Grantee;
+  /** ARN of the SSM parameter path holding the tenant settings (`…:parameter/cci-lite/<env>/config`). */
+  readonly configPathArn: string;
+  /** ARNs `bedrock:InvokeModel` must allow (the profile and its foundation models). */
+  readonly bedrockResourceArns: readonly string[];
+  /** Every handler's environment settings (each handler gets the variables of its contract). */
+  readonly settings: ReconcileConfig;
+  /** Reserved concurrency per function. @default none */
+  readonly reservedConcurrency?: Partial<Record<HandlerName, number>>;
+  readonly logRetentionDays: number;
+  readonly alarms: AlarmTopic;
+  /** Prebuilt bundles (tests). @default bundled during synth */
+  readonly bundles?: Record<HandlerName, LambdaBundle>;
+}
+
+export class PipelineFunctions extends Construct {
+  readonly start: PipelineFunction;
+  readonly analyze: PipelineFunction;
+  readonly reconcile: PipelineFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const { accountId: account, region, key, input, results, stem } = props;
+    const settings: ReconcileConfig & StartConfig = { ...props.settings, transcribeRoleArn: props.transcribeRole.principalArn };
+    const powertools = { [POWERTOOLS.serviceName]: stem, [POWERTOOLS.metricsNamespace]: METRICS_NAMESPACE, [POWERTOOLS.logLevel]: "INFO" };
+    const fns = {} as Record<HandlerName, PipelineFunction>;
+    for (const h of HANDLER_NAMES) {
+      fns[h] = new PipelineFunction(this, h, {
+        accountId: account,
+        region,
+        handler: h,
+        functionName: `${stem}-${h}`,
+        roleName: `${stem}-${h}-fn`,
+        ...FUNCTION_SETTINGS[h],
+        reservedConcurrency: props.reservedConcurrency?.[h],
+        environment: { ...environmentVariables(h, settings), ...powertools },
+        key,
+        logRetentionDays: props.logRetentionDays,
+        alarms: props.alarms,
+        bundle: props.bundles?.[h],
+      });
+    }
+    this.start = fns.start;
+    this.analyze = fns.analyze;
+    this.reconcile = fns.reconcile;
+
+    const jobArn = `arn:aws:transcribe:${region}:${account}:transcription-job/${settings.jobNamePrefix}*`;
+    const writeRecords = (f: PipelineFunction) => {
+      results.grantPut(f, "WriteResultsAndErrorRecords");
+      f.addToPrincipalPolicy({
+        Sid: "NeverWriteTranscriptsOrQueryResults",
+        Effect: "Deny",
+        Action: "s3:PutObject",
+        Resource: [results.objectsArn(`${TMP_PREFIX}*`), results.objectsArn(`${ATHENA_RESULTS_PREFIX}*`)],
+      });
+    };
+
+    // start: reads the upload's first bytes and the tenant's settings, starts the job, or writes a REJECTED record.
+    const start = this.start;
+    input.grantList(start, "ListInput");
+    input.grantRead(start, "ReadAudioHeaders", ALL_UPLOADS_GLOB, { versions: true });
+    writeRecords(start);
+    start.addToPrincipalPolicy({ Sid: "ReadTenantSettings", Effect: "Allow", Action: "ssm:GetParameter", Resource: `${props.configPathArn}/*` });
+    // StartTranscriptionJob and TagResource support no resource-level permissions (Service Authorization
+    // Reference): a job ARN as Resource never matches, so the output bucket condition does the scoping.
+    start.addToPrincipalPolicy({
+      Sid: "StartJobsIntoResultsBucket",
+      Effect: "Allow",
+      Action: "transcribe:StartTranscriptionJob",
+      Resource: "*",
+      Condition: { StringEquals: { "transcribe:OutputBucketName": results.bucketName } },
+    });
+    start.addToPrincipalPolicy({ Sid: "TagJobs", Effect: "Allow", Action: "transcribe:TagResource", Resource: "*" });
+    start.addToPrincipalPolicy({
+      Sid: "PassTranscribeDataAccessRole",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: props.transcribeRole.principalArn,
+      Condition: { StringEquals: { "iam:PassedToService": "transcribe.amazonaws.com" } },
+    });
+    // The caller of StartTranscriptionJob with OutputEncryptionKMSKeyId needs the key too (Transcribe docs).
+    key.grant(start, ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]);
+
+    // analyze, and reconcile (which runs the same processing for missed events): job, transcript, models, result.
+    this.reconcile.addToPrincipalPolicy({ Sid: "ListJobs", Effect: "Allow", Action: "transcribe:ListTranscriptionJobs", Resource: "*" });
+    for (const f of [this.analyze, this.reconcile]) {
+      f.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
+      results.grantList(f, "ListResults");
+      results.grantRead(f, "ReadTranscriptsAndResults");
+      writeRecords(f);
+      f.addToPrincipalPolicy({ Sid: "DetectSentiment", Effect: "Allow", Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"], Resource: "*" });
+      f.addToPrincipalPolicy({ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...props.bedrockResourceArns] });
+      if (settings.deleteInputOnSuccess) input.grantDelete(f, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
+    }
+
+    // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
+    for (const [metric, name, description] of [
+      [METRIC.CallsFailed, "calls-failed", "Calls that ended in a FAILED record"],
+      [METRIC.CallsRejected, "calls-rejected", "Uploads rejected (error record written)"],
+      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h`],
+    ] as const) {
+      props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
+    }
+  }
+}

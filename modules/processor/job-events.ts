@@ -1,0 +1,98 @@
+/**
+ * Guide §7-§8 (replaced): Transcribe's completion event (EventBridge) invokes `analyze`; a schedule invokes
+ * `reconcile`, which picks up missed events and stuck jobs. Failed deliveries and failed asynchronous invocations
+ * go to the events dead-letter queue.
+ */
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { AlarmTopic } from "../constructs/alarm-topic";
+import type { CustomerKey } from "../constructs/customer-key";
+import { EncryptedQueue } from "../constructs/encrypted-queue";
+import type { PipelineFunction } from "../constructs/pipeline-function";
+
+export interface JobEventsProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** `<prefix>-<env>`: rules are `<stem>-transcribe-job-state` and `<stem>-reconcile-schedule`. */
+  readonly stem: string;
+  readonly key: CustomerKey;
+  /** Only jobs whose name starts with this prefix are this deployment's. */
+  readonly jobNamePrefix: string;
+  readonly analyze: PipelineFunction;
+  readonly reconcile: PipelineFunction;
+  readonly reconcileEveryMinutes: number;
+  readonly alarms: AlarmTopic;
+}
+
+export class JobEvents extends Construct {
+  readonly deadLetterQueue: EncryptedQueue;
+
+  constructor(scope: Construct, id: string, props: JobEventsProps) {
+    super(scope, id);
+    const { accountId, region, key, stem } = props;
+    const ruleArn = (name: string) => `arn:aws:events:${region}:${accountId}:rule/${name}`;
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: `${stem}-events-dlq` });
+
+    const analyzeRuleName = `${stem}-transcribe-job-state`;
+    const reconcileRuleName = `${stem}-reconcile-schedule`;
+    const analyzeRule = new CloudwatchEventRule(this, "job-state-rule", {
+      name: analyzeRuleName,
+      description: `Transcribe jobs of ${stem} finished`,
+      eventPattern: JSON.stringify({
+        source: ["aws.transcribe"],
+        "detail-type": ["Transcribe Job State Change"],
+        detail: { TranscriptionJobName: [{ prefix: props.jobNamePrefix }], TranscriptionJobStatus: ["COMPLETED", "FAILED"] },
+      }),
+    });
+    const reconcileRule = new CloudwatchEventRule(this, "reconcile-rule", {
+      name: reconcileRuleName,
+      description: `Reconcile ${stem} jobs and results`,
+      scheduleExpression: `rate(${props.reconcileEveryMinutes} minutes)`,
+    });
+    this.deadLetterQueue.allowServiceSend("AllowEventBridgeDeadLetters", "events.amazonaws.com", [ruleArn(analyzeRuleName), ruleArn(reconcileRuleName)]);
+
+    for (const [h, fn, rule] of [
+      ["analyze", props.analyze, analyzeRule],
+      ["reconcile", props.reconcile, reconcileRule],
+    ] as const) {
+      new CloudwatchEventTarget(this, `${h}-target`, {
+        rule: rule.name,
+        arn: fn.fn.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+        deadLetterConfig: { arn: this.deadLetterQueue.queue.arn },
+        dependsOn: [this.deadLetterQueue.policy],
+      });
+      new LambdaPermission(this, `${h}-invoke-permission`, {
+        statementId: "AllowEventBridge",
+        action: "lambda:InvokeFunction",
+        functionName: fn.fn.functionName,
+        principal: "events.amazonaws.com",
+        // Source ARN only (it names this account): EventBridge's troubleshooting guide warns that a SourceAccount
+        // condition on the permission keeps rules from invoking the function.
+        sourceArn: rule.arn,
+      });
+      // Failed asynchronous invocations: Lambda sends them with the function's own role.
+      this.deadLetterQueue.grantSend(fn, "SendFailedEventsToDeadLetterQueue");
+      new LambdaFunctionEventInvokeConfig(this, `${h}-async`, {
+        functionName: fn.fn.functionName,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: this.deadLetterQueue.queue.arn } },
+        dependsOn: [fn.role.policy],
+      });
+    }
+
+    props.alarms.addAlarm({
+      name: "events-dlq-not-empty",
+      description: "Job events analyze/reconcile could not process",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.deadLetterQueue.queueName },
+      statistic: "Maximum",
+      threshold: 0,
+    });
+  }
+}
