@@ -62,17 +62,18 @@ describe("bootstrap stack", () => {
 describe("processor", () => {
   const s = synthApp();
   const fns = s.resources("aws_lambda_function");
-  const role = (h: string) => s.resource("aws_iam_role_policy", `${h}-policy`).policy;
+  const role = (h: string) => s.resource("aws_iam_role_policy", `functions_${h}_role_policy`).policy;
 
-  it("runs one Node.js 22 arm64 function per handler, with reserved concurrency and an encrypted environment", () => {
+  it("runs one Node.js 22 arm64 function per handler, with reserved concurrency and no customer key on the environment", () => {
     const list = Object.values(fns) as any[];
     expect(list.map((f) => f.function_name).sort()).toEqual(["cci-lite-prod-analyze", "cci-lite-prod-reconcile", "cci-lite-prod-start"]);
     for (const f of list) {
       expect(f).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" });
       expect(f.reserved_concurrent_executions).toBeGreaterThan(0);
-      expect(f.kms_key_arn).toMatch(/aws_kms_key/);
+      // The variables hold names, not secrets: a customer key would need kms:CreateGrant for every deployer (#12).
+      expect(f.kms_key_arn).toBeUndefined();
       expect(f.source_code_hash).toMatch(/^[0-9A-F]{32,}$/i);
-      expect(f.logging_config.log_group).toMatch(/^\$\{aws_cloudwatch_log_group\.processor_[a-z]+-logs_[A-F0-9]+\.name\}$/);
+      expect(f.logging_config.log_group).toMatch(/^\$\{aws_cloudwatch_log_group\.functions_[a-z]+_logs_[A-F0-9]+\.name\}$/);
     }
   });
   it("passes the runtime contract's settings to the handlers", () => {
@@ -97,11 +98,11 @@ describe("processor", () => {
   it("sends every upload event to an encrypted intake queue with a dead-letter queue", () => {
     const n = s.resource("aws_s3_bucket_notification");
     expect(n.queue[0].events).toEqual(["s3:ObjectCreated:*"]);
-    const intake = s.resource("aws_sqs_queue", "intake_");
+    const intake = s.resource("aws_sqs_queue", "intake_queue_");
     expect(JSON.parse(intake.redrive_policy)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:eu-central-1:${ACCOUNT}:cci-lite-prod-intake-dlq`, maxReceiveCount: 5 });
     expect(intake.message_retention_seconds).toBe(1209600);
     for (const q of Object.values(s.resources("aws_sqs_queue")) as any[]) expect(q.kms_master_key_id).toMatch(/aws_kms_key/);
-    const qp = statement(s.resource("aws_sqs_queue_policy", "intake-policy").policy, "AllowInputBucketEvents");
+    const qp = statement(s.resource("aws_sqs_queue_policy", "intake_queue_policy").policy, "AllowInputBucketEvents");
     expect(qp.Condition.ArnEquals["aws:SourceArn"]).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1");
   });
   it("consumes the queue in batches with partial batch failures", () => {
@@ -122,7 +123,7 @@ describe("processor", () => {
       detail: { TranscriptionJobName: [{ prefix: "cci-lite-prod-" }], TranscriptionJobStatus: ["COMPLETED", "FAILED"] },
     });
     const target = s.resource("aws_cloudwatch_event_target", "analyze-target");
-    expect(target.dead_letter_config.arn).toMatch(/events-dlq/);
+    expect(target.dead_letter_config.arn).toMatch(/job-events_dlq_queue/);
   });
   it("reconciles on a schedule", () => {
     expect(s.resource("aws_cloudwatch_event_rule", "reconcile").schedule_expression).toBe("rate(15 minutes)");
@@ -147,7 +148,7 @@ describe("processor", () => {
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
     expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
-    expect(statement(synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "analyze-policy").policy, "DeleteProcessedAudio").Resource).toBe(
+    expect(statement(synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy, "DeleteProcessedAudio").Resource).toBe(
       "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
     );
   });

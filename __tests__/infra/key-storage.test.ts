@@ -145,11 +145,14 @@ describe("transcribe access (guide §4.2)", () => {
     });
   });
   it("reads only uploaded audio, writes only under tmp/, and uses the key by alias", () => {
-    expect(doc(pol).Statement.map((x: any) => [x.Sid, x.Action, x.Resource])).toEqual([
-      ["ReadInputAudio", "s3:GetObject", `arn:aws:s3:::${INPUT}/*/calls/*`],
-      ["WriteTranscriptsUnderTmp", "s3:PutObject", `arn:aws:s3:::${RESULTS}/tmp/*`],
-      ["UseCustomerKey", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], `arn:aws:kms:eu-central-1:${ACCOUNT}:key/*`],
-    ]);
+    const bySid = (a: any, b: any) => a[0].localeCompare(b[0]);
+    expect(doc(pol).Statement.map((x: any) => [x.Sid, x.Action, x.Resource]).sort(bySid)).toEqual(
+      [
+        ["ReadInputAudio", "s3:GetObject", `arn:aws:s3:::${INPUT}/*/calls/*`],
+        ["WriteTranscriptsUnderTmp", "s3:PutObject", `arn:aws:s3:::${RESULTS}/tmp/*`],
+        ["UseCustomerKey", ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], `arn:aws:kms:eu-central-1:${ACCOUNT}:key/*`],
+      ].sort(bySid),
+    );
     expect(statement(pol, "UseCustomerKey").Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/cci-lite-prod-master-key"] } });
   });
 });

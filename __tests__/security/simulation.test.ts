@@ -200,7 +200,7 @@ describe("trust policies and the key policy", () => {
     expect(await assume("999999999999")).toBe("ImplicitlyDenied");
   });
   it("lets Lambda assume a function role only on behalf of this account", async () => {
-    const assume = (account: string) => simulate({ principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.start, resourcePolicy: trustOf("start-role"), context: { "aws:SourceAccount": account } });
+    const assume = (account: string) => simulate({ principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.start, resourcePolicy: trustOf("functions_start_role"), context: { "aws:SourceAccount": account } });
     expect(await assume(ACCOUNT)).toBe("Allowed");
     expect(await assume("999999999999")).toBe("ImplicitlyDenied");
   });
@@ -261,7 +261,7 @@ describe("delivery roles (bootstrap stack)", () => {
 });
 
 describe("tenant isolation (guide §13)", () => {
-  const tenantIdentity = () => identity("demo-tenant_reader-policy");
+  const tenantIdentity = () => identity("demo-tenant_reader_policy");
   const apPolicy = () => one(app, "aws_s3_access_point", "demo-tenant_results-access-point");
   const viaAp = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
     simulate({ principal: ROLES.tenant, action, resource, identity: tenantIdentity(), resourcePolicy: apPolicy(), context });
@@ -298,7 +298,7 @@ describe("tenant isolation (guide §13)", () => {
 
   describe("two tenants (in-process synth of acme and globex)", () => {
     const s = synthApp({ tenants: [{ id: "acme" }, { id: "globex" }] });
-    const rolePolicy = (t: string): Policy => parse(s.resource("aws_iam_role_policy", `tenants_${t}_reader-policy`).policy);
+    const rolePolicy = (t: string): Policy => parse(s.resource("aws_iam_role_policy", `tenants_${t}_reader_policy`).policy);
     const ap = (t: string): Policy => parse(s.resource("aws_s3_access_point", `tenants_${t}_results-access-point`).policy);
     const acme = role("cci-lite-prod-acme-reader");
     const globexAp = AP("cci-lite-prod-globex-results");
