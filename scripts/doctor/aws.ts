@@ -259,8 +259,11 @@ export async function serviceFacts(clients: DoctorClients, cfg: CciLiteConfig): 
   return { transcribe, comprehend };
 }
 
-/** HeadBucket with this account as the expected owner: 404 free, 200 ours, 403 someone else's. */
-export async function bucketProbe(clients: DoctorClients, cfg: CciLiteConfig, name: string): Promise<Fact<BucketProbe>> {
+/**
+ * HeadBucket with this account as the expected owner: 404 free, 200 ours, 403 someone else's. For an existing
+ * bucket of ours, its tags (GetBucketTagging) tell whether this environment's stack created it.
+ */
+export async function bucketProbe(clients: DoctorClients, cfg: CciLiteConfig, name: string, readTags = true): Promise<Fact<BucketProbe>> {
   let region: string | undefined;
   try {
     const r = await clients.s3.send(new HeadBucketCommand({ Bucket: name, ExpectedBucketOwner: cfg.accountId }));
@@ -271,6 +274,7 @@ export async function bucketProbe(clients: DoctorClients, cfg: CciLiteConfig, na
     if (status === 403) return fact({ state: "forbidden" });
     return failed(classifyError(e, "s3:ListBucket", cfg.region));
   }
+  if (!readTags) return fact({ state: "ours", region });
   try {
     const t = await clients.s3.send(new GetBucketTaggingCommand({ Bucket: name, ExpectedBucketOwner: cfg.accountId }));
     return fact({ state: "ours", region, tags: Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? "", x.Value ?? ""])) });
@@ -287,7 +291,7 @@ export async function bucketFacts(clients: DoctorClients, cfg: CciLiteConfig): P
     ["results", n.resultsBucket],
     ["state", stateNames(cfg.namePrefix, cfg.accountId, cfg.region).bucket],
   ];
-  return Promise.all(wanted.map(async ([kind, name]) => ({ kind, name, probe: await bucketProbe(clients, cfg, name) })));
+  return Promise.all(wanted.map(async ([kind, name]) => ({ kind, name, probe: await bucketProbe(clients, cfg, name, kind !== "state") })));
 }
 
 /** Everything the checks need except the caller (see `callerIdentity`), gathered in parallel. */
