@@ -1,0 +1,25 @@
+/** docs/doctor.md stays in step with the code: every check is described, every IAM action is in the policy. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runChecks } from "../../scripts/doctor/checks";
+import { ctx, healthyFacts } from "./fixtures";
+
+const REPO = path.join(__dirname, "..", "..");
+const doc = fs.readFileSync(path.join(REPO, "docs", "doctor.md"), "utf8");
+const policyBlock = /```json\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf("## Permissions")))?.[1] ?? "";
+
+describe("docs/doctor.md", () => {
+  it("has a section for every check id", () => {
+    for (const { id } of runChecks(healthyFacts(), ctx())) expect(doc).toContain(`### ${id.split("/")[0]}`);
+  });
+
+  it("its read-only policy is valid JSON and allows every IAM action the SDK wiring names (sts:GetCallerIdentity needs none)", () => {
+    const policy = JSON.parse(policyBlock) as { Statement: { Effect: string; Action: string[] }[] };
+    const allowed = new Set(policy.Statement.flatMap((s) => (s.Effect === "Allow" ? s.Action : [])));
+    const source = fs.readFileSync(path.join(REPO, "scripts", "doctor", "aws.ts"), "utf8");
+    const used = new Set([...source.matchAll(/"([a-z0-9-]+:[A-Z][A-Za-z]+)"/g)].map((m) => m[1]).filter((a) => a !== "sts:GetCallerIdentity"));
+    expect(used.size).toBeGreaterThanOrEqual(13);
+    expect([...used].filter((a) => !allowed.has(a))).toEqual([]);
+    expect([...allowed].every((a) => /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]+$/.test(a))).toBe(true);
+  });
+});

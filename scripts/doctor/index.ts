@@ -1,0 +1,178 @@
+/**
+ * `npm run doctor [-- --env <name>] [--config-dir <dir>] [--json]`: a read-only preflight of the target AWS account
+ * before the first apply (docs/doctor.md). Uses the default AWS credential chain and the configuration's region.
+ *
+ * Exit codes: 0 every check ok or skipped; 1 at least one problem; 2 usage, configuration or credentials error.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadEnvironments } from "../../modules/config/load";
+import type { CciLiteConfig } from "../../modules/config/schema";
+import { callerIdentity, createClients, gatherFacts, type DoctorClients } from "./aws";
+import { credentialErrors, runChecks, type CheckResult } from "./checks";
+
+export const USAGE = "usage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]";
+
+export interface DoctorIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+const consoleIo: DoctorIo = {
+  stdout: (l) => process.stdout.write(`${l}\n`),
+  stderr: (l) => process.stderr.write(`${l}\n`),
+};
+
+export interface DoctorOptions {
+  readonly env: string;
+  readonly configDir: string;
+  readonly json: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[], defaults: { configDir: string }): DoctorOptions | "help" {
+  let env = "prod";
+  let configDir = defaults.configDir;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--env":
+        env = value();
+        break;
+      case "--config-dir":
+        configDir = value();
+        break;
+      case "--json":
+        if (inline !== undefined) throw new UsageError("--json takes no value");
+        json = true;
+        break;
+      case "-h":
+      case "--help":
+        return "help";
+      default:
+        throw new UsageError(`unknown argument ${argv[i]}`);
+    }
+  }
+  return { env, configDir, json };
+}
+
+/** `config/prod.json` when under the working directory, else the absolute path. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+/** `ok      lambda-concurrency    message` / `PROBLEM bucket-names/input  message  fix: ...` */
+export function formatResults(results: readonly CheckResult[]): string[] {
+  const width = Math.max(...results.map((r) => r.id.length));
+  return results.map((r) => {
+    const status = r.status === "problem" ? "PROBLEM" : r.status;
+    return `${status.padEnd(8)}${r.id.padEnd(width + 2)}${r.message}${r.status === "problem" && r.fix ? `  fix: ${r.fix}` : ""}`;
+  });
+}
+
+export interface MainDeps {
+  readonly io?: DoctorIo;
+  /** Defaults to real SDK clients (tests mock them with aws-sdk-client-mock). */
+  readonly clients?: (cfg: CciLiteConfig) => DoctorClients;
+  /** @default `CCI_LITE_CONFIG_DIR`, else `<repo>/config` */
+  readonly defaultConfigDir?: string;
+}
+
+/** Runs the doctor; returns the exit code. Never throws for expected failures. */
+export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
+  const io = deps.io ?? consoleIo;
+  const defaultConfigDir = deps.defaultConfigDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "..", "..", "config");
+  let options: DoctorOptions;
+  try {
+    const parsed = parseArgs(argv, { configDir: defaultConfigDir });
+    if (parsed === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    options = parsed;
+  } catch (e) {
+    io.stderr(`doctor: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  let cfg: CciLiteConfig;
+  const configFile = displayPath(path.join(options.configDir, `${options.env}.json`));
+  if (!fs.existsSync(path.join(options.configDir, `${options.env}.json`))) {
+    const available = fs.existsSync(options.configDir)
+      ? fs.readdirSync(options.configDir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json"))
+      : [];
+    io.stderr(`doctor: ${configFile} does not exist (--env ${options.env}; available: ${available.join(", ") || "none"})`);
+    return 2;
+  }
+  try {
+    [cfg] = loadEnvironments(options.configDir, options.env);
+  } catch (e) {
+    const err = e as Error;
+    io.stderr(err.name === "ConfigError" ? err.message : `doctor: cannot read the configuration in ${options.configDir}: ${err.message}`);
+    return 2;
+  }
+
+  const clients = (deps.clients ?? createClients)(cfg);
+  const caller = await callerIdentity(clients, cfg.region);
+  if (!caller.ok) {
+    const e = caller.error;
+    io.stderr(
+      e.kind === "credentials"
+        ? `doctor: no usable AWS credentials (${e.message}); sign in to account ${cfg.accountId} (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run it again`
+        : `doctor: cannot ask AWS STS who the caller is in ${cfg.region} (${e.message}); check the network and the credentials`,
+    );
+    return 2;
+  }
+
+  const facts = await gatherFacts(clients, cfg, caller.value);
+  const [expired] = credentialErrors(facts);
+  if (expired) {
+    io.stderr(`doctor: the AWS credentials stopped working during the checks (${expired.action}: ${expired.message}); refresh them and run it again`);
+    return 2;
+  }
+
+  const results = runChecks(facts, { cfg, configFile });
+  const problems = results.filter((r) => r.status === "problem").length;
+  if (options.json) {
+    io.stdout(
+      JSON.stringify(
+        { environment: cfg.environment, configFile, account: caller.value.account, caller: caller.value.arn, region: cfg.region, problems, results },
+        null,
+        2,
+      ),
+    );
+  } else {
+    io.stdout(`doctor: ${configFile}, account ${caller.value.account}, region ${cfg.region} (read-only)`);
+    for (const line of formatResults(results)) io.stdout(line);
+    const count = (s: CheckResult["status"]) => results.filter((r) => r.status === s).length;
+    io.stdout(
+      problems === 0
+        ? `doctor: no problems (${count("ok")} ok, ${count("skipped")} skipped)`
+        : `doctor: ${problems} problem${problems === 1 ? "" : "s"} (${count("ok")} ok, ${count("skipped")} skipped); fix them before the first apply (docs/doctor.md)`,
+    );
+  }
+  return problems === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  // The SDK's Node.js support notice (multi-line, about SDK releases after January 2027) is not about this account;
+  // AWS's own switch silences it unless the caller set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      // Unexpected: still one line, no stack trace (set DEBUG_DOCTOR=1 for it).
+      console.error(`doctor: ${(e as Error)?.message ?? String(e)}`);
+      if (process.env.DEBUG_DOCTOR) console.error(e);
+      process.exit(2);
+    },
+  );
+}
