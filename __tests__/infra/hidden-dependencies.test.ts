@@ -166,6 +166,13 @@ describe("analyzer (hand-written stacks)", () => {
     }
     for (const t of [...Object.keys(IDENTITY_RULES), ...Object.keys(DELIVERY_FIELDS), ...Object.keys(POLICY_ATTACHMENTS)]) expect(t).toMatch(/^aws_[a-z0-9_]+$/);
   });
+
+  it("docs/security.md lists every allowed use", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "security.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Proof: no hidden creation order"));
+    expect(section.length).toBeGreaterThan(100);
+    for (const a of ALLOWED_USES) expect(section).toContain(`| ${a.id} |`);
+  });
 });
 
 describe("planted fixture app", () => {
