@@ -109,8 +109,13 @@ function summarize(planJson: any): Pick<StackPlan, "counts" | "resourcesByType">
   return { counts, resourcesByType };
 }
 
-/** Writes `tf/locks/<stack>.terraform.lock.hcl` from the mirror (linux_amd64, the CI runners' platform). */
+/**
+ * Writes `tf/locks/<stack>.terraform.lock.hcl` from the mirror (linux_amd64, the CI runners' platform). Starts from
+ * the committed lock file, so the other platforms' `h1:`/`zh:` hashes are kept (`providers lock` only adds).
+ */
 function updateLock(stack: string, workDir: string): void {
+  const committed = path.join(LOCKS_DIR, `${stack}.terraform.lock.hcl`);
+  if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(workDir, ".terraform.lock.hcl"));
   terraform(["providers", "lock", `-fs-mirror=${PROVIDER_MIRROR}`, "-platform=linux_amd64"], workDir);
   fs.mkdirSync(LOCKS_DIR, { recursive: true });
   fs.copyFileSync(path.join(workDir, ".terraform.lock.hcl"), path.join(LOCKS_DIR, `${stack}.terraform.lock.hcl`));
