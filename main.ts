@@ -36,6 +36,12 @@ import { Storage } from "./modules/storage";
 import { TenantAccess } from "./modules/tenants";
 import { TranscribeAccess } from "./modules/transcribe-access";
 
+/**
+ * Terraform 1.10 is the floor: the S3 backend's native locking (`use_lockfile`, no DynamoDB table) arrived in 1.10.
+ * Older versions reject the backend block instead of applying without a lock.
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
+
 /** Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). */
 function awsProvider(scope: Construct, cfg: Pick<CciLiteConfig, "accountId" | "region" | "owner">, env: string): AwsProvider {
   return new AwsProvider(scope, "aws", {
@@ -65,6 +71,7 @@ export class CciLiteStack extends TerraformStack {
       kmsKeyId: `arn:aws:kms:${state.region}:${accountId}:${state.keyAlias}`,
     });
     backend.addOverride("use_lockfile", true); // S3-native locking; no DynamoDB table.
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     awsProvider(this, cfg, cfg.environment);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
 
@@ -183,7 +190,15 @@ export class CciLiteStack extends TerraformStack {
     new TenantAccess(this, "tenants", { config: cfg, naming: names, key, input, results });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
-    new AccountHardening(this, "hardening", { accountId, region, stem: names.stem, key, cloudtrail: cfg.cloudtrail.enabled, guardduty: cfg.guardduty.enabled, findingsTopic: alarms });
+    new AccountHardening(this, "hardening", {
+      accountId,
+      region,
+      stem: names.stem,
+      key,
+      cloudtrail: cfg.cloudtrail.enabled,
+      guardduty: cfg.guardduty.enabled ? { createDetector: cfg.guardduty.createDetector } : false,
+      findingsTopic: alarms,
+    });
 
     // §14 Budget.
     new CostBudget(this, "budget", {
@@ -212,6 +227,7 @@ export class BootstrapStack extends TerraformStack {
     super(scope, id);
     const first = envs[0];
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     awsProvider(this, first, "shared");
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     const state = stateNames(first.namePrefix, first.accountId, first.region);
@@ -223,6 +239,7 @@ export class BootstrapStack extends TerraformStack {
       github: first.github,
       mainBranch: first.github.mainBranch,
       deployEnvironment: first.github.deployEnvironment,
+      useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });
     remote.key.grantUse(delivery.planRoleArn);

@@ -65,6 +65,8 @@ export class Analytics extends Construct {
 
     this.table = new GlueCatalogTable(this, "results-table", {
       name: props.tableName,
+      // Its location is the bucket (by name, so the plan shows it): created after the bucket.
+      dependsOn: [props.results.bucket],
       databaseName: this.database.name,
       catalogId: props.accountId,
       tableType: "EXTERNAL_TABLE",
@@ -102,6 +104,7 @@ export class Analytics extends Construct {
       description: "CCI Lite queries: enforced settings, KMS-encrypted results, scan cap",
       state: "ENABLED",
       forceDestroy: false,
+      dependsOn: [props.results.bucket],
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -166,6 +169,7 @@ export class Analytics extends Construct {
         role: role.role.arn,
         databaseName: this.database.name,
         tablePrefix: "crawled_",
+        dependsOn: [props.results.bucket],
         description: "Guide §10 crawler (optional; the projected table needs no crawl)",
         s3Target: [{ path: location, exclusions: [`${props.tmpPrefix}**`, `${props.queryResultsPrefix}**`] }],
         schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },

@@ -53,6 +53,8 @@ export interface DeliveryAccessProps {
   readonly mainBranch?: string;
   /** GitHub environment whose jobs may apply. @default "prod" */
   readonly deployEnvironment?: string;
+  /** Trust the account's existing GitHub OIDC provider instead of creating it. @default false */
+  readonly useExistingOidcProvider?: boolean;
   /** Data buckets whose objects the plan role must never read (defence in depth beyond KMS). */
   readonly dataBucketArns: readonly string[];
 }
@@ -90,11 +92,16 @@ export class DeliveryAccess extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryAccessProps) {
     super(scope, id);
     this.oidcProviderArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
-    new IamOpenidConnectProvider(this, "github-oidc", {
-      url: `https://${GITHUB_OIDC_HOST}`,
-      clientIdList: ["sts.amazonaws.com"],
-      thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
-    });
+    // IAM rejects a trust policy whose Federated principal does not exist yet: the roles wait for the provider.
+    const provider = props.useExistingOidcProvider
+      ? []
+      : [
+          new IamOpenidConnectProvider(this, "github-oidc", {
+            url: `https://${GITHUB_OIDC_HOST}`,
+            clientIdList: ["sts.amazonaws.com"],
+            thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
+          }),
+        ];
     const trust = (contexts: string[]) =>
       render(
         policy({
@@ -119,6 +126,7 @@ export class DeliveryAccess extends Construct {
       description: "GitHub Actions: read-only plan and drift detection for CCI Lite",
       assumeRolePolicy: trust(["pull_request", `ref:refs/heads/${props.mainBranch ?? "main"}`]),
       maxSessionDuration: 3600,
+      dependsOn: provider,
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
     new IamRolePolicy(this, "plan-state-access", {
@@ -143,6 +151,7 @@ export class DeliveryAccess extends Construct {
       description: `GitHub Actions: applies reviewed CCI Lite plans from the ${props.deployEnvironment ?? "prod"} environment only`,
       assumeRolePolicy: trust([`environment:${props.deployEnvironment ?? "prod"}`]),
       maxSessionDuration: 3600,
+      dependsOn: provider,
     });
     new IamRolePolicyAttachment(this, "apply-admin", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
   }

@@ -148,15 +148,18 @@ export const configSchema = z
       .default({ bytesScannedCutoffPerQuery: 10_737_418_240 }),
     quicksight: z
       .object({
-        /** Deploy the QuickSight data source and data set (guide §11). */
-        enabled: z.boolean().default(true),
+        /**
+         * Deploy the QuickSight data source and data set (guide §11). Off by default: creating them fails in an
+         * account without a QuickSight subscription (`npm run doctor` checks it).
+         */
+        enabled: z.boolean().default(false),
         /** QuickSight user or group ARN that owns the data source and data set. */
         principalArn: z.string().regex(/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_./@+=-]+$/, "is not a QuickSight user or group ARN").optional(),
         /** IAM role QuickSight uses to read Athena and S3; granted use of the key. */
         serviceRoleName: z.string().default("service-role/aws-quicksight-service-role-v0"),
       })
       .strict()
-      .default({ enabled: true, serviceRoleName: "service-role/aws-quicksight-service-role-v0" }),
+      .default({ enabled: false, serviceRoleName: "service-role/aws-quicksight-service-role-v0" }),
     glueCrawler: z
       .object({
         /** The guide's Glue crawler; off because partition projection makes results queryable at once. */
@@ -165,7 +168,15 @@ export const configSchema = z
       .strict()
       .default({ enabled: false }),
     cloudtrail: z.object({ /** Account trail (guide §12). */ enabled: z.boolean().default(false) }).strict().default({ enabled: false }),
-    guardduty: z.object({ /** GuardDuty detector (guide §12). */ enabled: z.boolean().default(false) }).strict().default({ enabled: false }),
+    guardduty: z
+      .object({
+        /** GuardDuty (guide §12): S3 protection and high-severity findings to the alarm topic. */
+        enabled: z.boolean().default(false),
+        /** Create the region's detector; false when the account already has one (one per region): only findings are forwarded. */
+        createDetector: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: false, createDetector: true }),
     github: z
       .object({
         /** `owner/name` of the repository whose workflows may plan and apply. */
@@ -177,6 +188,11 @@ export const configSchema = z
         mainBranch: z.string().min(1).default("main"),
         /** GitHub environment whose jobs may assume the apply role. */
         deployEnvironment: z.string().min(1).default("prod"),
+        /**
+         * The account already has the GitHub OIDC provider (`token.actions.githubusercontent.com`; one per account):
+         * the bootstrap stack trusts it instead of creating it (creating a second fails with EntityAlreadyExists).
+         */
+        useExistingOidcProvider: z.boolean().default(false),
       })
       .strict(),
     processing: z

@@ -143,6 +143,8 @@ export class AlarmTopic extends Construct {
       actionsEnabled: props.actionsEnabled ?? true,
       alarmActions: [this.topicArn],
       okActions: [this.topicArn],
+      // CloudWatch must be allowed to publish before the alarm can notify.
+      dependsOn: [this.policy],
     });
     this.alarms.push(alarm);
     return alarm;

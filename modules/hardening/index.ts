@@ -25,7 +25,8 @@ export interface AccountHardeningProps {
   readonly stem: string;
   readonly key: CustomerKey;
   readonly cloudtrail: boolean;
-  readonly guardduty: boolean;
+  /** GuardDuty: create the detector (with S3 protection), or use the region's existing one; findings are forwarded either way. */
+  readonly guardduty: { readonly createDetector: boolean } | false;
   /** Topic that receives GuardDuty findings of high severity (>= 7). @default findings are not forwarded */
   readonly findingsTopic?: AlarmTopic;
 }
@@ -84,8 +85,10 @@ export class AccountHardening extends Construct {
     }
 
     if (props.guardduty) {
-      this.detector = new GuarddutyDetector(this, "detector", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
-      new GuarddutyDetectorFeature(this, "s3-protection", { detectorId: this.detector.id, name: "S3_DATA_EVENTS", status: "ENABLED" });
+      if (props.guardduty.createDetector) {
+        this.detector = new GuarddutyDetector(this, "detector", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
+        new GuarddutyDetectorFeature(this, "s3-protection", { detectorId: this.detector.id, name: "S3_DATA_EVENTS", status: "ENABLED" });
+      }
       if (props.findingsTopic) {
         const ruleName = `${props.stem}-guardduty-findings`;
         const rule = new CloudwatchEventRule(this, "findings-rule", {
@@ -97,7 +100,7 @@ export class AccountHardening extends Construct {
             detail: { severity: [{ numeric: [">=", FINDINGS_MIN_SEVERITY] }] },
           }),
         });
-        new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn });
+        new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn, dependsOn: [props.findingsTopic.policy] });
         props.findingsTopic.allowEventRule(`arn:aws:events:${region}:${account}:rule/${ruleName}`);
       }
     }

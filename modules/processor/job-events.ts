@@ -58,14 +58,7 @@ export class JobEvents extends Construct {
       ["analyze", props.analyze, analyzeRule],
       ["reconcile", props.reconcile, reconcileRule],
     ] as const) {
-      new CloudwatchEventTarget(this, `${h}-target`, {
-        rule: rule.name,
-        arn: fn.fn.arn,
-        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
-        deadLetterConfig: { arn: this.deadLetterQueue.queue.arn },
-        dependsOn: [this.deadLetterQueue.policy],
-      });
-      new LambdaPermission(this, `${h}-invoke-permission`, {
+      const permission = new LambdaPermission(this, `${h}-invoke-permission`, {
         statementId: "AllowEventBridge",
         action: "lambda:InvokeFunction",
         functionName: fn.fn.functionName,
@@ -73,6 +66,14 @@ export class JobEvents extends Construct {
         // Source ARN only (it names this account): EventBridge's troubleshooting guide warns that a SourceAccount
         // condition on the permission keeps rules from invoking the function.
         sourceArn: rule.arn,
+      });
+      new CloudwatchEventTarget(this, `${h}-target`, {
+        rule: rule.name,
+        arn: fn.fn.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+        deadLetterConfig: { arn: this.deadLetterQueue.queue.arn },
+        // The first events need the invoke permission and the dead-letter queue's policy in place.
+        dependsOn: [permission, this.deadLetterQueue.policy],
       });
       // Failed asynchronous invocations: Lambda sends them with the function's own role.
       this.deadLetterQueue.grantSend(fn, "SendFailedEventsToDeadLetterQueue");

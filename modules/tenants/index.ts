@@ -215,6 +215,7 @@ export class TenantAccess extends Construct {
         description: `CCI Lite tenant ${t.id}: enforced settings, KMS-encrypted results under ${tn.queryResultsPrefix}`,
         state: "ENABLED",
         forceDestroy: false,
+        dependsOn: [props.results.bucket],
         configuration: {
           enforceWorkgroupConfiguration: true,
           publishCloudwatchMetricsEnabled: true,
