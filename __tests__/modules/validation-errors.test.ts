@@ -1,0 +1,173 @@
+/**
+ * Every construct validation in modules/ throws a ValidationError that names the construct path and the field,
+ * printed like a configuration problem (main.ts prints `message` alone). One case per throw.
+ */
+import { App, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
+import { Analytics } from "../../modules/analytics";
+import { CostBudget } from "../../modules/budgets";
+import { isUserError, ValidationError } from "../../modules/config/errors";
+import { AlarmTopic } from "../../modules/constructs/alarm-topic";
+import { CustomerKey } from "../../modules/constructs/customer-key";
+import { EncryptedQueue } from "../../modules/constructs/encrypted-queue";
+import { PipelineFunction } from "../../modules/constructs/pipeline-function";
+import { Role } from "../../modules/constructs/role";
+import { SecureBucket } from "../../modules/constructs/secure-bucket";
+import { policy } from "../../modules/iam/policy";
+import { Intake } from "../../modules/processor/intake";
+import { TranscribeAccess } from "../../modules/transcribe-access";
+import { fakeBundles } from "../helpers/synth";
+
+const ACCOUNT = "111122223333";
+const REGION = "eu-central-1";
+
+function stack(): TerraformStack {
+  return new TerraformStack(Testing.app(), "s");
+}
+const key = (s: Construct, alias = "alias/k") => new CustomerKey(s, `key-${alias.slice(6)}`, { accountId: ACCOUNT, region: REGION, alias });
+const bucket = (s: Construct, id = "b") => new SecureBucket(s, id, { bucketName: `${id}-bucket-111122223333`, key: key(s, `alias/${id}`), expirations: [{ id: "all", prefix: "", days: 1 }] });
+const topic = (s: Construct) => new AlarmTopic(s, "alarms", { accountId: ACCOUNT, region: REGION, topicName: "t-alarms", key: key(s, "alias/t") });
+const fn = (s: Construct, over: Partial<ConstructorParameters<typeof PipelineFunction>[2]> = {}) =>
+  new PipelineFunction(s, "fn", {
+    accountId: ACCOUNT,
+    region: REGION,
+    handler: "start",
+    functionName: "f",
+    roleName: "f-role",
+    description: "d",
+    memoryMb: 192,
+    timeoutSeconds: 60,
+    environment: {},
+    key: key(s, "alias/f"),
+    logRetentionDays: 30,
+    alarms: topic(s),
+    bundle: fakeBundles().start,
+    ...over,
+  });
+
+const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
+  ["CustomerKey", "alias", (s) => key(s, "alias/aws/s3")],
+  ["CustomerKey", "deletionWindowDays", (s) => new CustomerKey(s, "k", { accountId: ACCOUNT, region: REGION, alias: "alias/x", deletionWindowDays: 3 })],
+  [
+    "CustomerKey",
+    "policy",
+    (s) => {
+      const k = key(s);
+      for (let i = 0; i < 600; i++) k.grantUse(`arn:aws:iam::${ACCOUNT}:role/a-rather-long-role-name-for-tenant-number-${i}`);
+      Testing.synth(s);
+    },
+  ],
+  ["SecureBucket", "expirations", (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [] })],
+  [
+    "SecureBucket",
+    "expirations",
+    (s) =>
+      new SecureBucket(s, "b", {
+        bucketName: "b-111122223333",
+        key: key(s),
+        expirations: [
+          { id: "x", prefix: "", days: 1 },
+          { id: "x", prefix: "a/", days: 1 },
+        ],
+      }),
+  ],
+  ['SecureBucket', 'expirations["x"].days', (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [{ id: "x", prefix: "", days: 0 }] })],
+  [
+    "SecureBucket",
+    "expirations",
+    (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, prefix: `${i}/`, days: 1 })) }),
+  ],
+  ["Role", "roleName", (s) => new Role(s, "r", { accountId: ACCOUNT, roleName: "bad name", description: "d", assumeRolePolicy: policy(), policyName: "p" })],
+  [
+    "Role",
+    "policy",
+    (s) => {
+      new Role(s, "r", { accountId: ACCOUNT, roleName: "r", description: "d", assumeRolePolicy: policy(), policyName: "p" });
+      Testing.synth(s);
+    },
+  ],
+  ["EncryptedQueue", "retentionSeconds", (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), retentionSeconds: 30 })],
+  ["EncryptedQueue", "visibilityTimeoutSeconds", (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), visibilityTimeoutSeconds: 50_000 })],
+  [
+    "EncryptedQueue",
+    "deadLetter.maxReceiveCount",
+    (s) => {
+      const k = key(s);
+      const dlq = new EncryptedQueue(s, "dlq", { accountId: ACCOUNT, region: REGION, queueName: "dlq", key: k });
+      new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: k, deadLetter: { queue: dlq, maxReceiveCount: 0 } });
+    },
+  ],
+  ["PipelineFunction", "memoryMb", (s) => fn(s, { memoryMb: 64 })],
+  ["PipelineFunction", "timeoutSeconds", (s) => fn(s, { timeoutSeconds: 901 })],
+  ["PipelineFunction", "reservedConcurrency", (s) => fn(s, { reservedConcurrency: 0 })],
+  [
+    "Intake",
+    "maxConcurrency",
+    (s) => {
+      const consumer = fn(s);
+      new Intake(s, "intake", { accountId: ACCOUNT, region: REGION, stem: "x", key: key(s, "alias/i"), input: bucket(s), consumer, maxReceiveCount: 5, maxConcurrency: 1, paused: false, alarms: topic(s.node.tryFindChild("fn") ? new TerraformStack(Testing.app(), "other") : s) });
+    },
+  ],
+  ["AlarmTopic", "addAlarm.name", (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", namespace: "n", metricName: "m", threshold: 0 })],
+  [
+    "TranscribeAccess",
+    "outputPrefix",
+    (s) => new TranscribeAccess(s, "t", { accountId: ACCOUNT, region: REGION, roleName: "t", input: bucket(s, "in"), results: bucket(s, "out"), outputPrefix: "tmp", key: key(s) }),
+  ],
+  ...(["databaseName", "queryResultsPrefix", "tenantIds"] as const).map(
+    (field): [string, string, (s: TerraformStack) => unknown] => [
+      "Analytics",
+      field,
+      (s) =>
+        new Analytics(s, "a", {
+          accountId: ACCOUNT,
+          region: REGION,
+          databaseName: field === "databaseName" ? "Bad-Name" : "db",
+          tableName: "t",
+          workgroupName: "w",
+          results: bucket(s),
+          queryResultsPrefix: field === "queryResultsPrefix" ? "athena" : "athena/",
+          tmpPrefix: "tmp/",
+          tenantIds: field === "tenantIds" ? [] : ["a"],
+          key: key(s, "alias/a"),
+          bytesScannedCutoffPerQuery: 10_485_760,
+        }),
+    ],
+  ),
+  ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { accountId: ACCOUNT, name: "b", monthlyLimit: 0, topic: topic(s) })],
+];
+
+describe.each(cases)("%s rejects a bad %s", (construct, field, build) => {
+  it("with a ValidationError naming the construct path and the field", () => {
+    let error: unknown;
+    try {
+      build(stack());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const v = error as ValidationError;
+    expect(v.field).toBe(field);
+    expect(v.message).toMatch(new RegExp(`^(Resolution error: )?Invalid s/[^\\n]+:\\n  - ${field.replace(/[[\]".]/g, "\\$&")}: \\S`));
+    expect(isUserError(v)).toBe(true);
+    expect(construct.length).toBeGreaterThan(0);
+  });
+});
+
+it("covers every throw in modules/ outside the rule pack", () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const root = path.join(__dirname, "..", "..", "modules");
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && e.name !== "security") walk(p);
+      else if (e.name.endsWith(".ts")) files.push(p);
+    }
+  };
+  walk(root);
+  const validations = files.flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/throw new ValidationError\(/g)]).length;
+  expect(validations).toBe(cases.length);
+  expect(App).toBeDefined();
+});
