@@ -1,21 +1,21 @@
 /**
- * reconcile (scheduled): finds finished jobs whose completion event was missed and jobs that are stuck.
+ * reconcile (scheduled, handlers/reconcile.ts): finds finished jobs whose completion event was missed and jobs
+ * that are stuck.
  * - COMPLETED / FAILED jobs of this deployment created within RECONCILE_LOOKBACK_HOURS (and finished more than
  *   {@link EVENT_GRACE_MINUTES} ago, so the normal event path gets its chance) without any record -> processJob.
  * - IN_PROGRESS / QUEUED jobs created more than STUCK_JOB_HOURS ago without a record -> FAILED record JOB_STUCK.
  * Bounded per run: at most {@link MAX_PROCESSED_PER_RUN} jobs processed and {@link MAX_CHECKED_PER_RUN} checked;
  * the rest is found again by the next run.
  */
-import type { Context, ScheduledEvent } from "aws-lambda";
 import { ListTranscriptionJobsCommand, type TranscriptionJobStatus, type TranscriptionJobSummary } from "@aws-sdk/client-transcribe";
-import { readConfig, type ReconcileConfig } from "../contracts/environment";
+import type { ReconcileConfig } from "../contracts/environment";
 import { ERROR_CODES } from "../core/errors";
-import { buildResult } from "../core/result";
+import { buildJobResult } from "../core/result";
 import { transcribeClient } from "../aws/clients";
-import { clearRecordKeys, count, logger, publishMetrics, setRecordKeys } from "../aws/observability";
+import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
 import { METRIC } from "../contracts/metrics";
 import { headRecord, writeRecord } from "../aws/records";
-import { loadJob, processLoadedJob } from "../services/process-job";
+import { loadJob, processLoadedJob } from "./process-job";
 
 export const MAX_PROCESSED_PER_RUN = 50;
 export const MAX_CHECKED_PER_RUN = 1000;
@@ -96,22 +96,10 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
           continue;
         }
         const hours = ((now.getTime() - (j.s.CreationTime?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
-        const record = buildResult(
-          "FAILED",
-          {
-            tenant: ctx.tenant,
-            callId: ctx.callId,
-            source: ctx.source,
-            jobName: name,
-            modelId: cfg.bedrockModelId,
-            uploadedAt: ctx.uploadedAt,
-            jobStartedAt: ctx.job.CreationTime?.toISOString() ?? null,
-            jobCompletedAt: null,
-            now,
-          },
-          { languageCode: ctx.job.LanguageCode ?? null },
-          { code: ERROR_CODES.JOB_STUCK, message: `Job ${j.s.TranscriptionJobStatus} for ${hours} h (limit ${cfg.stuckJobHours} h)` },
-        );
+        const record = buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, { languageCode: ctx.job.LanguageCode ?? null }, {
+          code: ERROR_CODES.JOB_STUCK,
+          message: `Job ${j.s.TranscriptionJobStatus} for ${hours} h (limit ${cfg.stuckJobHours} h)`,
+        });
         await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record);
         count(METRIC.JobsStuck);
         logger.warn("Stuck job recorded", { result_key: ctx.resultKey, job_status: j.s.TranscriptionJobStatus });
@@ -137,13 +125,3 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
   logger.info("Reconcile run finished", { ...report, finished_candidates: finished.length, running_candidates: running.length });
   return report;
 }
-
-export const handler = async (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> => {
-  const cfg = readConfig("reconcile", process.env);
-  try {
-    return await reconcile(cfg, new Date(), () => (context?.getRemainingTimeInMillis ? context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY));
-  } finally {
-    clearRecordKeys();
-    publishMetrics();
-  }
-};
