@@ -85,13 +85,24 @@ describe("upload checks", () => {
   it("ignores folder markers", () => {
     expect(preCheckUpload("demo-tenant/calls/", 0)).toMatchObject({ kind: "ignore" });
   });
-  it("orders the checks: tenant, layout, extension, size", () => {
-    expect(checkUpload(candidate("nobody/calls/a.wav"), false, 10)).toMatchObject({ code: "UNKNOWN_TENANT", tenant: "unassigned" });
-    expect(checkUpload(candidate("demo-tenant/x/a.wav"), true, 10)).toMatchObject({ code: "KEY_OUTSIDE_CALLS", tenant: "demo-tenant" });
-    expect(checkUpload(candidate("demo-tenant/calls/a.txt"), true, 10)).toMatchObject({ code: "UNSUPPORTED_FORMAT" });
-    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), true, 0)).toMatchObject({ code: "EMPTY_OBJECT" });
-    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), true, MAX_MEDIA_BYTES + 1)).toMatchObject({ code: "TOO_LARGE" });
-    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), true, MAX_MEDIA_BYTES)).toMatchObject({ kind: "accept", mediaFormat: "wav", callId: "a" });
+  const settings = { tenant_id: "demo-tenant", languages: ["en-US" as const], redact_pii: false, max_speakers: 2, results_retention_days: 30 };
+  const known = { kind: "known" as const, settings };
+  const invalid = { kind: "invalid" as const, problem: "SSM parameter /x is unusable: languages must list 1-5" };
+  it("orders the checks: tenant, layout, extension, size, tenant settings", () => {
+    expect(checkUpload(candidate("nobody/calls/a.wav"), { kind: "unknown" }, 10)).toMatchObject({ code: "UNKNOWN_TENANT", tenant: "unassigned" });
+    expect(checkUpload(candidate("demo-tenant/x/a.wav"), known, 10)).toMatchObject({ code: "KEY_OUTSIDE_CALLS", tenant: "demo-tenant" });
+    expect(checkUpload(candidate("demo-tenant/calls/a.txt"), known, 10)).toMatchObject({ code: "UNSUPPORTED_FORMAT" });
+    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), known, 0)).toMatchObject({ code: "EMPTY_OBJECT" });
+    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), known, MAX_MEDIA_BYTES + 1)).toMatchObject({ code: "TOO_LARGE" });
+    expect(checkUpload(candidate("demo-tenant/calls/a.txt"), invalid, 10)).toMatchObject({ code: "UNSUPPORTED_FORMAT" });
+    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), invalid, 10)).toEqual({
+      kind: "reject",
+      tenant: "demo-tenant",
+      callId: "a",
+      code: "INVALID_TENANT_SETTINGS",
+      message: invalid.problem,
+    });
+    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), known, MAX_MEDIA_BYTES)).toMatchObject({ kind: "accept", mediaFormat: "wav", callId: "a", settings });
   });
 });
 

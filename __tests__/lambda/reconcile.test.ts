@@ -4,7 +4,9 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, TranscribeClient, type TranscriptionJob } from "@aws-sdk/client-transcribe";
 import { ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { handler, MAX_PROCESSED_PER_RUN, reconcile } from "../../lambda-src/handlers/reconcile";
+import { handler } from "../../lambda-src/handlers/reconcile";
+import { MAX_PROCESSED_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
+import { buildJobResult } from "../../lambda-src/core/result";
 import { readConfig } from "../../lambda-src/contracts/environment";
 import { metrics } from "../../lambda-src/aws/observability";
 
@@ -117,6 +119,42 @@ describe("reconcile handler", () => {
     expect(p.map((x) => x.key).sort()).toEqual(["demo-tenant/2026/03/13/queued.json", "demo-tenant/2026/03/14/stuck.json"]);
     expect(p[0].body).toMatchObject({ status: "FAILED", error: { code: "JOB_STUCK" }, job_completed_at: null });
     expect(metricNames().filter((m) => m === "JobsStuck")).toHaveLength(2);
+  });
+
+  it("builds the JOB_STUCK record with the shared job record builder (same fields as analyze's records)", async () => {
+    const stuck = job("stuck", "IN_PROGRESS", hoursAgo(8));
+    setJobs([stuck]);
+    await reconcile(cfg(), NOW);
+    const expected = buildJobResult(
+      "FAILED",
+      {
+        jobName: name("stuck"),
+        tenant: "demo-tenant",
+        callId: "stuck",
+        source: { bucket: ENV.INPUT_BUCKET, key: "demo-tenant/calls/stuck.wav", versionId: null, etag: null, size: null },
+        uploadedAt: EVENT_TIME,
+        job: stuck,
+      },
+      ENV.BEDROCK_MODEL_ID,
+      NOW,
+      { languageCode: "en-US" },
+      { code: "JOB_STUCK", message: "Job IN_PROGRESS for 8.0 h (limit 6 h)" },
+    );
+    expect(puts()).toEqual([{ key: "demo-tenant/2026/03/14/stuck.json", body: JSON.parse(JSON.stringify(expected)) }]);
+    expect(expected).toMatchObject({
+      status: "FAILED",
+      tenant: "demo-tenant",
+      call_id: "stuck",
+      transcription_job_name: name("stuck"),
+      model_id: ENV.BEDROCK_MODEL_ID,
+      uploaded_at: EVENT_TIME,
+      job_started_at: hoursAgo(8).toISOString(),
+      job_completed_at: null,
+      language_code: "en-US",
+      source_bucket: ENV.INPUT_BUCKET,
+      source_key: "demo-tenant/calls/stuck.wav",
+      timestamp: NOW.toISOString(),
+    });
   });
 
   it("does not record a stuck job twice", async () => {

@@ -242,6 +242,36 @@ describe("start handler", () => {
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
   });
 
+  describe("tenant settings edited by hand in SSM so that they break a rule", () => {
+    const broken: Array<[string, object | string, RegExp]> = [
+      ["six languages", { ...TENANT, languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }, /languages must list 1-5 .* got 6/],
+      ["redaction with two languages", { ...TENANT, languages: ["en-US", "de-DE"], redact_pii: true }, /redactPii cannot be combined with language/],
+      ["50 speakers", { ...TENANT, max_speakers: 50 }, /maxSpeakers must be a whole number 2-30, got 50/],
+      ["a document that is not JSON", "{languages: en-US", /is unusable/],
+    ];
+    it.each(broken)("%s: a visible INVALID_TENANT_SETTINGS record, no job, no retry", async (_, doc, reason) => {
+      const Value = typeof doc === "string" ? doc : JSON.stringify(doc);
+      ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value } });
+      const res = await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }));
+      expect(res.batchItemFailures).toEqual([]);
+      expectRejected("INVALID_TENANT_SETTINGS", "demo-tenant/2026/03/14/a.json");
+      expect(records()[0].body.error.message).toMatch(reason);
+      expect(records()[0].body.error.message).toContain(`${ENV.CONFIG_PATH}/tenants/demo-tenant`);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+    it("keeps the rejection for the cache period (one SSM read), then sees the repaired document", async () => {
+      ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value: JSON.stringify({ ...TENANT, max_speakers: 50 }) } });
+      await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" }));
+      expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+      expect(records().map((r) => r.body.error.code)).toEqual(["INVALID_TENANT_SETTINGS", "INVALID_TENANT_SETTINGS"]);
+      clearTenantCache();
+      ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value: JSON.stringify(TENANT) } });
+      await handler(uploadEvent({ key: "demo-tenant/calls/c.wav" }));
+      expect(started()).toHaveLength(1);
+      expect(started()[0].Settings).toEqual({ ShowSpeakerLabels: true, MaxSpeakerLabels: 3 });
+    });
+  });
+
   it("treats a permanent Transcribe BadRequestException as a rejection", async () => {
     transcribe.on(StartTranscriptionJobCommand).rejects(awsError("BadRequestException", 400, "The media is invalid"));
     const res = await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }));

@@ -1,15 +1,16 @@
 /**
  * Powertools Logger and Metrics, one instance each per container. Service name, namespace and log level come
  * from POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL. The only metric
- * dimension is the default `service`.
+ * dimension is the default `service`. {@link invocation} frames every handler call: the Lambda context on every
+ * log line, per-record keys cleared and metrics flushed at the end.
  */
+import type { Context } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { METRIC, type MetricName } from "../contracts/metrics";
 
 export const logger = new Logger();
 export const metrics = new Metrics();
-
 
 export function count(name: Exclude<MetricName, "ProcessingLatency">, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
@@ -37,5 +38,19 @@ export function publishMetrics(): void {
     metrics.publishStoredMetrics();
   } catch (e) {
     logger.warn("Publishing metrics failed", { error: e as Error });
+  }
+}
+
+/**
+ * Runs one invocation: `function_request_id`, `cold_start`, `function_name`, ... on every log line (Lambda always
+ * passes a context; direct calls in tests may not), then clears the per-record keys and flushes the metrics.
+ */
+export async function invocation<T>(context: Context | undefined, work: () => Promise<T>): Promise<T> {
+  if (context) logger.addContext(context);
+  try {
+    return await work();
+  } finally {
+    clearRecordKeys();
+    publishMetrics();
   }
 }

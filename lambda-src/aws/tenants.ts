@@ -1,32 +1,44 @@
 /**
  * Tenant settings from SSM `${CONFIG_PATH}/tenants/<id>`, cached per container for {@link TENANT_CACHE_MS}
- * (unknown tenants too, so a flood of bad uploads does not hammer SSM; a newly onboarded tenant is seen
- * within that time).
+ * (unknown tenants and unusable documents too, so a flood of bad uploads does not hammer SSM; a newly onboarded
+ * or repaired tenant is seen within that time).
  */
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
-import { parseTenantSettings, tenantParameterName, type TenantSettings } from "../contracts/tenant-settings";
-import { errorName } from "../core/errors";
+import { parseTenantSettings, tenantParameterName } from "../contracts/tenant-settings";
+import { errorMessage, errorName } from "../core/errors";
+import type { TenantLookup } from "../core/upload";
 import { ssmClient } from "./clients";
+import { logger } from "./observability";
 
 export const TENANT_CACHE_MS = 5 * 60 * 1000;
-const cache = new Map<string, { value: TenantSettings | null; expires: number }>();
+const cache = new Map<string, { value: TenantLookup; expires: number }>();
 
 export function clearTenantCache(): void {
   cache.clear();
 }
 
-/** The tenant's settings, or null when the parameter does not exist (unknown tenant). Other errors throw. */
-export async function getTenantSettings(configPath: string, tenantId: string, now = Date.now()): Promise<TenantSettings | null> {
+/**
+ * The tenant's settings; `unknown` when the parameter does not exist; `invalid` when the document breaks a rule
+ * of `parseTenantSettings` (e.g. edited by hand), never guessed or repaired. Other SSM errors throw (retry).
+ */
+export async function getTenantSettings(configPath: string, tenantId: string, now = Date.now()): Promise<TenantLookup> {
   const hit = cache.get(tenantId);
   if (hit && hit.expires > now) return hit.value;
-  let value: TenantSettings | null;
+  const name = tenantParameterName(configPath, tenantId);
+  let json: string | undefined;
   try {
-    const out = await ssmClient().send(new GetParameterCommand({ Name: tenantParameterName(configPath, tenantId) }));
-    const json = out.Parameter?.Value;
-    value = json ? parseTenantSettings(tenantId, json) : null;
+    json = (await ssmClient().send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (e) {
     if (errorName(e) !== "ParameterNotFound") throw e;
-    value = null;
+  }
+  let value: TenantLookup = { kind: "unknown" };
+  if (json) {
+    try {
+      value = { kind: "known", settings: parseTenantSettings(tenantId, json) };
+    } catch (e) {
+      value = { kind: "invalid", problem: `SSM parameter ${name} is unusable: ${errorMessage(e)}` };
+      logger.error("Tenant settings in SSM are invalid; uploads are rejected until they are fixed", { parameter: name, problem: errorMessage(e) });
+    }
   }
   cache.set(tenantId, { value, expires: now + TENANT_CACHE_MS });
   return value;

@@ -70,6 +70,44 @@ export function buildResult(
   };
 }
 
+/** What a record of a transcription job needs from the job (a structural subset of services' `JobContext`). */
+export interface JobFacts {
+  readonly jobName: string;
+  readonly tenant: string;
+  readonly callId: string;
+  readonly source: SourceInfo;
+  readonly uploadedAt: string | null;
+  readonly job: { readonly CreationTime?: Date; readonly StartTime?: Date; readonly CompletionTime?: Date };
+}
+
+const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
+
+/**
+ * The record of a transcription job: results, analyze's FAILED records and reconcile's JOB_STUCK records all come
+ * from here, so their identity and time fields are filled the same way.
+ */
+export function buildJobResult(
+  status: CallStatus,
+  j: JobFacts,
+  modelId: string,
+  now: Date,
+  analysis: AnalysisFields = {},
+  error: { code: string; message: string } | null = null,
+): CallResult {
+  const base: RecordBase = {
+    tenant: j.tenant,
+    callId: j.callId,
+    source: j.source,
+    jobName: j.jobName,
+    modelId,
+    uploadedAt: j.uploadedAt,
+    jobStartedAt: iso(j.job.CreationTime ?? j.job.StartTime),
+    jobCompletedAt: iso(j.job.CompletionTime),
+    now,
+  };
+  return buildResult(status, base, analysis, error);
+}
+
 /** One line of JSON (the Athena JSON SerDe reads one record per line), newline-terminated. */
 export function serializeResult(r: CallResult): string {
   return `${JSON.stringify(r)}\n`;

@@ -67,12 +67,14 @@ export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, s
   return out;
 }
 
+/**
+ * The request, exactly as the tenant is configured. The settings are not checked again here: the only way to
+ * {@link TenantSettings} at run time is `parseTenantSettings` (contracts), which enforces every rule (1-5
+ * languages, redaction with one redaction language only, 2-30 speakers) and rejects the upload otherwise.
+ */
 export function buildStartJobRequest(p: StartJobParams): StartTranscriptionJobCommandInput {
   const langs = p.tenant.languages;
-  if (langs.length < 1 || langs.length > 5) throw new Error(`Tenant ${p.tenant.tenant_id} must have 1-5 languages`);
   const stereo = p.channels === 2;
-  const redact = p.tenant.redact_pii === true && langs.length === 1;
-  const maxSpeakers = Math.min(30, Math.max(2, Math.floor(p.tenant.max_speakers || 2)));
   return {
     TranscriptionJobName: p.jobName,
     Media: { MediaFileUri: `s3://${p.upload.bucket}/${p.upload.key}` },
@@ -85,8 +87,8 @@ export function buildStartJobRequest(p: StartJobParams): StartTranscriptionJobCo
       : { IdentifyLanguage: true, LanguageOptions: [...langs] }),
     Settings: stereo
       ? { ChannelIdentification: true }
-      : { ShowSpeakerLabels: true, MaxSpeakerLabels: maxSpeakers },
-    ...(redact ? { ContentRedaction: { RedactionType: "PII", RedactionOutput: "redacted" } } : {}),
+      : { ShowSpeakerLabels: true, MaxSpeakerLabels: p.tenant.max_speakers },
+    ...(p.tenant.redact_pii ? { ContentRedaction: { RedactionType: "PII", RedactionOutput: "redacted" } } : {}),
     JobExecutionSettings: { DataAccessRoleArn: p.dataAccessRoleArn, AllowDeferredExecution: true },
     Tags: jobTags(p.upload),
   };

@@ -1,8 +1,9 @@
 /**
  * The start handler's decisions for one S3 object, as pure functions: ignore, reject (with an error code) or
- * accept. I/O (tenant lookup, header read, StartTranscriptionJob) stays in the handler.
+ * accept. I/O (tenant lookup, header read, StartTranscriptionJob) is in services/start-upload.ts.
  */
 import { ERROR_CODES, type ErrorCode } from "./errors";
+import type { TenantSettings } from "../contracts/tenant-settings";
 import { UNASSIGNED_TENANT } from "../contracts/storage-layout";
 import { callIdFromFileName, decodeS3Key, isFolderMarker, MAX_MEDIA_BYTES, MEDIA_FORMATS, parseUploadKey, type MediaFormatName, type UploadKeyParse } from "./s3-key";
 
@@ -30,7 +31,14 @@ export interface Accept {
   readonly tenant: string;
   readonly callId: string;
   readonly mediaFormat: MediaFormatName;
+  readonly settings: TenantSettings;
 }
+
+/** What the tenant lookup found: no such tenant, a document that breaks a settings rule, or usable settings. */
+export type TenantLookup =
+  | { readonly kind: "unknown" }
+  | { readonly kind: "invalid"; readonly problem: string }
+  | { readonly kind: "known"; readonly settings: TenantSettings };
 
 /** Step 1 (before any I/O): decode the key, ignore folder markers. */
 export function preCheckUpload(rawKey: string, size: number | undefined): Rejection | Ignore | Candidate {
@@ -52,11 +60,15 @@ export function preCheckUpload(rawKey: string, size: number | undefined): Reject
 
 const SUPPORTED = Object.keys(MEDIA_FORMATS).join(", ");
 
-/** Step 2 (after the tenant lookup): layout, extension and size rules. */
-export function checkUpload(c: Candidate, tenantKnown: boolean, size: number | undefined): Rejection | Accept {
+/**
+ * Step 2 (after the tenant lookup): layout, extension and size rules, then the tenant's settings. An otherwise
+ * acceptable upload of a tenant whose settings are unusable is rejected (`INVALID_TENANT_SETTINGS`): it is never
+ * transcribed with other settings than configured, and retrying would not help.
+ */
+export function checkUpload(c: Candidate, found: TenantLookup, size: number | undefined): Rejection | Accept {
   const p = c.parsed;
   const callId = p.ok ? p.value.callId : p.callId;
-  if (!tenantKnown || !c.tenantToLookUp) {
+  if (found.kind === "unknown" || !c.tenantToLookUp) {
     return {
       kind: "reject",
       tenant: UNASSIGNED_TENANT,
@@ -84,7 +96,8 @@ export function checkUpload(c: Candidate, tenantKnown: boolean, size: number | u
   if (size > MAX_MEDIA_BYTES) {
     return { kind: "reject", tenant, callId, code: ERROR_CODES.TOO_LARGE, message: `The object has ${size} bytes; Transcribe accepts at most ${MAX_MEDIA_BYTES}` };
   }
-  return { kind: "accept", key: c.key, tenant, callId, mediaFormat: p.value.mediaFormat };
+  if (found.kind === "invalid") return { kind: "reject", tenant, callId, code: ERROR_CODES.INVALID_TENANT_SETTINGS, message: found.problem };
+  return { kind: "accept", key: c.key, tenant, callId, mediaFormat: p.value.mediaFormat, settings: found.settings };
 }
 
 /** UTC date of the S3 event (falls back to `now` when missing / unparsable). */

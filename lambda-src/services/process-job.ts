@@ -7,7 +7,7 @@ import { GetTranscriptionJobCommand, type TranscriptionJob } from "@aws-sdk/clie
 import type { AnalyzeConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
-import { buildResult, latencyMs, type AnalysisFields, type RecordBase, type SourceInfo } from "../core/result";
+import { buildJobResult, latencyMs, type AnalysisFields, type JobFacts, type SourceInfo } from "../core/result";
 import { type CallResult, type Sentiment, type SpeakerStats } from "../contracts/result-schema";
 import { resultKey } from "../contracts/storage-layout";
 import { TAG, tagsToRecord } from "../core/transcribe-request";
@@ -19,7 +19,7 @@ import { headRecord, writeRecord } from "../aws/records";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
 
-export interface JobContext {
+export interface JobContext extends JobFacts {
   readonly jobName: string;
   readonly job: TranscriptionJob;
   readonly tenant: string;
@@ -50,8 +50,6 @@ export interface ProcessOptions {
   readonly skipIfAnyRecord?: boolean;
   readonly now?: Date;
 }
-
-const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
 
 /** GetTranscriptionJob and the record context from its tags. */
 export async function loadJob(jobName: string): Promise<LoadedJob> {
@@ -93,20 +91,6 @@ export async function loadJob(jobName: string): Promise<LoadedJob> {
   };
 }
 
-function baseOf(cfg: AnalyzeConfig, ctx: JobContext, now: Date): RecordBase {
-  return {
-    tenant: ctx.tenant,
-    callId: ctx.callId,
-    source: ctx.source,
-    jobName: ctx.jobName,
-    modelId: cfg.bedrockModelId,
-    uploadedAt: ctx.uploadedAt,
-    jobStartedAt: iso(ctx.job.CreationTime ?? ctx.job.StartTime),
-    jobCompletedAt: iso(ctx.job.CompletionTime),
-    now,
-  };
-}
-
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date): Promise<ProcessResult> {
   await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record);
   if (record.status === "COMPLETED") {
@@ -122,7 +106,7 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
 }
 
 async function failed(cfg: AnalyzeConfig, ctx: JobContext, now: Date, code: string, message: string, analysis: AnalysisFields = {}): Promise<ProcessResult> {
-  return write(cfg, ctx, buildResult("FAILED", baseOf(cfg, ctx, now), analysis, { code, message }), now);
+  return write(cfg, ctx, buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, analysis, { code, message }), now);
 }
 
 async function readTranscript(uri: string): Promise<{ doc?: TranscribeOutput; error?: { code: string; message: string } }> {
@@ -214,7 +198,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   };
   if (!summary.ok) return failed(cfg, ctx, now, summary.code, summary.message, withSentiment);
 
-  const record = buildResult("COMPLETED", baseOf(cfg, ctx, now), {
+  const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
     ...withSentiment,
     summary: summary.value.summary,
     actionItems: summary.value.action_items,
