@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import type { RuleContext } from "../rule";
+import type { RuleContext } from "../../rule";
 
 export function isFunction(node: unknown): node is TerraformResource {
   return node instanceof TerraformResource && node.terraformResourceType === "aws_lambda_function";

@@ -1,5 +1,5 @@
-import { asArray, type Rule } from "../rule";
-import { identityPolicies, isType } from "./iam-helpers";
+import { asArray, type Rule } from "../../rule";
+import { identityPolicies, isType } from "./helpers";
 
 /** AWS managed policies that grant every action on every resource. */
 const FULL_ACCESS = ["arn:aws:iam::aws:policy/AdministratorAccess"];

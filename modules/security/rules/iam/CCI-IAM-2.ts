@@ -1,5 +1,5 @@
-import { parsePolicy, type Rule } from "../rule";
-import { conditionKeys, DEPUTY_KEYS, isType, services } from "./iam-helpers";
+import { parsePolicy, type Rule } from "../../rule";
+import { conditionKeys, DEPUTY_KEYS, isType, services } from "./helpers";
 
 /** CCI-IAM-2: a role trusted by an AWS service is assumable only on behalf of this account (aws:SourceAccount / aws:SourceArn). */
 export const iamServiceTrust: Rule = {

@@ -1,5 +1,5 @@
-import { asArray, type Rule } from "../rule";
-import { companions, isBucket } from "./s3-helpers";
+import { asArray, type Rule } from "../../rule";
+import { companions, isBucket } from "./helpers";
 
 /** CCI-S3-5: object ownership BucketOwnerEnforced (ACLs disabled). */
 export const s3Ownership: Rule = {

@@ -1,5 +1,5 @@
-import { asArray, type Rule } from "../rule";
-import { companions, isBucket } from "./s3-helpers";
+import { asArray, type Rule } from "../../rule";
+import { companions, isBucket } from "./helpers";
 
 /** CCI-S3-1: default encryption SSE-KMS with the customer-managed key (never SSE-S3 or the AWS-managed aws/s3 key). */
 export const s3Encryption: Rule = {

@@ -1,5 +1,5 @@
 import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
-import type { Rule } from "../rule";
+import type { Rule } from "../../rule";
 
 /** The guide's standard tags (§1), set once as the AWS provider's default_tags. */
 export const REQUIRED_TAGS = ["Project", "Env", "Owner", "Data"] as const;

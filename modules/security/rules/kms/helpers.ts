@@ -1,6 +1,6 @@
 /** Shared check of the SNS and SQS rules: a resource's `kms_master_key_id` names a customer-managed key. */
 import { TerraformResource } from "cdktf";
-import type { RuleContext } from "../rule";
+import type { RuleContext } from "../../rule";
 
 export function customerKeyFindings(node: unknown, ctx: RuleContext, type: string, what: string): string[] {
   if (!(node instanceof TerraformResource) || node.terraformResourceType !== type) return [];

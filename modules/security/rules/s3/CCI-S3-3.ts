@@ -1,6 +1,6 @@
-import type { Rule } from "../rule";
-import { isBucket } from "./s3-helpers";
-import { actions, bucketStatements, everyone, hasCondition } from "./s3-policy-helpers";
+import type { Rule } from "../../rule";
+import { isBucket } from "./helpers";
+import { actions, bucketStatements, everyone, hasCondition } from "./policy-helpers";
 
 /** CCI-S3-3: the bucket policy denies every request without TLS. */
 export const s3TlsOnly: Rule = {

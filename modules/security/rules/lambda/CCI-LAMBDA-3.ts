@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { isFunction } from "./lambda-helpers";
+import type { Rule } from "../../rule";
+import { isFunction } from "./helpers";
 
 const SECRET_NAME = /(^|_)(SECRETS?|PASSWORD|PASSWD|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)(_|$)/i;
 const SECRET_VALUE = [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bgh[pousr]_[A-Za-z0-9]{30,}\b/, /\bxox[abprs]-[A-Za-z0-9-]{10,}/];

@@ -1,5 +1,5 @@
-import { asArray, type Rule } from "../rule";
-import { companions, isBucket } from "./s3-helpers";
+import { asArray, type Rule } from "../../rule";
+import { companions, isBucket } from "./helpers";
 
 /** CCI-S3-6: a lifecycle configuration with at least one enabled rule. */
 export const s3Lifecycle: Rule = {

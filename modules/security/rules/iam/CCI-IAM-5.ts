@@ -1,5 +1,5 @@
-import { asArray, parsePolicy, type Rule } from "../rule";
-import { conditionKeys, DEPUTY_KEYS, isType, services } from "./iam-helpers";
+import { asArray, parsePolicy, type Rule } from "../../rule";
+import { conditionKeys, DEPUTY_KEYS, isType, services } from "./helpers";
 
 const POLICY_ATTR: Record<string, string> = {
   aws_s3_bucket_policy: "policy",

@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { customerKeyFindings } from "./encryption-helpers";
+import type { Rule } from "../../rule";
+import { customerKeyFindings } from "../kms/helpers";
 
 /** CCI-SNS-1: SNS topics are encrypted with a customer-managed key. */
 export const snsEncryption: Rule = {

@@ -1,6 +1,6 @@
 /** Helpers shared by the S3 rules: a bucket's companion resources, found by reference or by bucket name. */
 import type { TerraformResource } from "cdktf";
-import type { RuleContext } from "../rule";
+import type { RuleContext } from "../../rule";
 
 export const BUCKET = "aws_s3_bucket";
 

@@ -1,5 +1,5 @@
-import { asArray, type Rule } from "../rule";
-import { isFunction } from "./lambda-helpers";
+import { asArray, type Rule } from "../../rule";
+import { isFunction } from "./helpers";
 
 /**
  * CCI-LAMBDA-1: a failed invocation is never lost: the function has a dead-letter queue or an on-failure

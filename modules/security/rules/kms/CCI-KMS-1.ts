@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import type { Rule } from "../rule";
+import type { Rule } from "../../rule";
 
 /** CCI-KMS-1: every customer-managed symmetric key rotates. */
 export const kmsRotation: Rule = {

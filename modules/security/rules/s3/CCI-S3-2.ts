@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { companions, isBucket } from "./s3-helpers";
+import type { Rule } from "../../rule";
+import { companions, isBucket } from "./helpers";
 
 const FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 

@@ -1,6 +1,6 @@
 import type { TerraformResource } from "cdktf";
-import { asArray, type Rule } from "../rule";
-import { functionLogGroups, isFunction } from "./lambda-helpers";
+import { asArray, type Rule } from "../../rule";
+import { functionLogGroups, isFunction } from "../lambda/helpers";
 
 /** CCI-LOG-2: every Lambda log group has an `ERROR` metric filter and an alarm with an action on its metric. */
 export const lambdaErrorAlarm: Rule = {

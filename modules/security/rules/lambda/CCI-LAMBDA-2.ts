@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { isFunction } from "./lambda-helpers";
+import type { Rule } from "../../rule";
+import { isFunction } from "./helpers";
 
 /** CCI-LAMBDA-2: reserved concurrency is set (caps spend and protects the account's pool). */
 export const lambdaConcurrency: Rule = {

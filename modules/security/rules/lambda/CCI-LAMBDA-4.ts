@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { functionLogGroupName, functionLogGroups, isFunction } from "./lambda-helpers";
+import type { Rule } from "../../rule";
+import { functionLogGroupName, functionLogGroups, isFunction } from "./helpers";
 
 /** CCI-LAMBDA-4: the function's log group is a managed resource of the stack (so CCI-LOG-1 governs it). */
 export const lambdaLogGroup: Rule = {

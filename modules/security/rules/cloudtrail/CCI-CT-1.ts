@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { isType } from "./iam-helpers";
+import type { Rule } from "../../rule";
+import { isType } from "../iam/helpers";
 
 /** CCI-CT-1: a trail records every region, validates its log files and encrypts them with a customer key. */
 export const cloudtrail: Rule = {

@@ -1,5 +1,5 @@
-import { asArray, parsePolicy, type Rule } from "../rule";
-import { isType } from "./iam-helpers";
+import { asArray, parsePolicy, type Rule } from "../../rule";
+import { isType } from "./helpers";
 
 /** CCI-IAM-4: a web-identity (OIDC) trust pins both the audience and the subject, never with ForAllValues. */
 export const iamOidcTrust: Rule = {

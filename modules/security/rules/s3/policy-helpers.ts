@@ -1,7 +1,7 @@
 /** Reads a bucket's policy statements (from aws_s3_bucket_policy resources attached to it). */
 import type { TerraformResource } from "cdktf";
-import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../rule";
-import { companions } from "./s3-helpers";
+import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../../rule";
+import { companions } from "./helpers";
 
 export function bucketStatements(ctx: RuleContext, bucket: TerraformResource): PolicyStatement[] {
   const inline = parsePolicy(ctx.attrs(bucket).policy) ?? [];

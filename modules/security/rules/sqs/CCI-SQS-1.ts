@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { customerKeyFindings } from "./encryption-helpers";
+import type { Rule } from "../../rule";
+import { customerKeyFindings } from "../kms/helpers";
 
 /** CCI-SQS-1: SQS queues are encrypted with a customer-managed key. */
 export const sqsEncryption: Rule = {

@@ -1,5 +1,5 @@
-import type { Rule } from "../rule";
-import { isType } from "./iam-helpers";
+import type { Rule } from "../../rule";
+import { isType } from "./helpers";
 
 /** CCI-IAM-3: no policies on IAM users (inline or attached); people and pipelines use roles. */
 export const iamNoUserPolicies: Rule = {

@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../rule";
+import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../../rule";
 
 export const isType = (node: unknown, ...types: string[]): node is TerraformResource => node instanceof TerraformResource && types.includes(node.terraformResourceType);
 

@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import type { Rule } from "../rule";
+import type { Rule } from "../../rule";
 
 /** CCI-LOG-1: every log group has a retention and is encrypted with a customer-managed key. */
 export const logGroup: Rule = {
