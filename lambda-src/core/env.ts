@@ -1,5 +1,5 @@
 /**
- * Typed runtime configuration read from the environment (see docs/TEAM-CONTRACTS.md, "Runtime contract").
+ * Typed runtime configuration read from the environment (the variables are listed in docs/pipeline.md, "Environment variables").
  * Pure: callers pass `process.env`, tests pass a plain object.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
