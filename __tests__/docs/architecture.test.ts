@@ -17,9 +17,15 @@ const ROOTS = new Set([
   ...["main.ts", "modules", "lambda-src", "scripts", "bench", "__tests__", "docs", "config", "tf", ".github", ".ci"],
 ]);
 
-const MARKDOWN = ["README.md", ...fs.readdirSync(path.join(REPO, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const MARKDOWN = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(REPO, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
-export interface Reference {
+interface Reference {
   /** As written (after trimming punctuation), for the failure message. */
   readonly text: string;
   /** Repository-relative path (or glob prefix) to check. */
@@ -43,7 +49,10 @@ function repoPaths(raw: string): string[] {
   if (text.startsWith("../")) return [text];
   // Placeholders (`config/<env>.json`, `rules/<service>/helpers.ts`, `…`) name no single file.
   if (/[<>…$=]|\.\.\./.test(text)) return [];
-  text = text.replace(/#.*$/, "").replace(/:\d+(:\d+)?$/, "").replace(/^\.\//, "");
+  text = text
+    .replace(/#.*$/, "")
+    .replace(/:\d+(:\d+)?$/, "")
+    .replace(/^\.\//, "");
   const first = text.split("/")[0];
   if (!ROOTS.has(first) || GENERATED.has(first)) return [];
   return expandBraces(text).map((p) => {
@@ -54,7 +63,7 @@ function repoPaths(raw: string): string[] {
 }
 
 /** Every repository path a Markdown file names. `file` is repository-relative (links resolve against its folder). */
-export function references(markdown: string, file: string): Reference[] {
+function references(markdown: string, file: string): Reference[] {
   const refs: Reference[] = [];
   const dir = path.posix.dirname(file);
   const parts = markdown.split(/^```.*$/m);
@@ -80,7 +89,7 @@ export function references(markdown: string, file: string): Reference[] {
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
-export function anchorsOf(markdown: string): Set<string> {
+function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const m of markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
     anchors.add(
@@ -100,7 +109,12 @@ const exists = (target: string): boolean => fs.existsSync(path.join(REPO, target
 function sectionRows(markdown: string): Map<string, string[][]> {
   const rows = new Map<string, string[][]>();
   for (const line of markdown.split("\n")) {
-    const cells = line.startsWith("|") ? line.split("|").slice(1, -1).map((c) => c.trim()) : [];
+    const cells = line.startsWith("|")
+      ? line
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim())
+      : [];
     if (!/^§\d+(\.[0-9A-Z]+)?$/.test(cells[0] ?? "")) continue;
     rows.set(cells[0], [...(rows.get(cells[0]) ?? []), cells]);
   }

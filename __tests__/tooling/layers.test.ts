@@ -124,7 +124,8 @@ const COMPLIANT: Files = {
     'import { go } from "../services/process";',
     "export const handler = [Logger, go];",
   ].join("\n"),
-  "scripts/bundle.ts": 'import { buildSync } from "esbuild";\nimport { handler } from "../lambda-src/handlers/start";\nexport const b = [buildSync, handler];\n',
+  "scripts/bundle.ts":
+    'import { buildSync } from "esbuild";\nimport { handler } from "../lambda-src/handlers/start";\nexport const b = [buildSync, handler];\n',
   "bench/run.ts": 'import { b } from "../scripts/bundle";\nexport const r = b;\n',
   "__tests__/app.test.ts": 'import { app } from "../main";\nimport { r } from "../bench/run";\nexport const t = [app, r];\n',
 };
@@ -203,7 +204,12 @@ describe("dependency rules (.dependency-cruiser.cjs)", () => {
   test.each(RULES)("rule %s fires on its planted violation", (rule) => {
     const expected = PLANTED.expected.filter((v) => v.rule === rule).map(key);
     expect(expected.length).toBeGreaterThan(0);
-    expect(planted.violations.filter((v) => v.rule === rule).map(key).sort()).toEqual(expected.sort());
+    expect(
+      planted.violations
+        .filter((v) => v.rule === rule)
+        .map(key)
+        .sort(),
+    ).toEqual(expected.sort());
   });
 
   test("nothing else fires (the planted files violate only what they were planted for)", () => {
