@@ -87,7 +87,7 @@ export function eventFor(name: BenchHandler): unknown {
   return name === "start" ? startEvent() : name === "analyze" ? analyzeEvent() : reconcileEvent();
 }
 
-/** The contract's environment variables (docs/TEAM-CONTRACTS.md) for the benchmark deployment "bench". */
+/** The runtime environment variables (docs/pipeline.md, "Environment variables") for the benchmark deployment "bench". */
 export function contractEnv(name: BenchHandler): Record<string, string> {
   const env: Record<string, string> = {
     ENVIRONMENT: "bench",

@@ -25,9 +25,16 @@ describe("rule pack definition", () => {
     }
   });
 
-  it("keeps one rule per file under modules/security/rules", () => {
-    const files = fs.readdirSync(path.join(REPO, "modules", "security", "rules")).filter((f) => !f.includes("helpers"));
-    expect(files).toHaveLength(RULES.length);
+  it("keeps one rule per file, modules/security/rules/<service>/<RULE-ID>.ts, beside its service's helpers", () => {
+    const dir = path.join(REPO, "modules", "security", "rules");
+    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const ruleFiles = files.filter((f) => !/(^|\/)[a-z-]*helpers\.ts$/.test(f));
+    expect(ruleFiles.map((f) => path.basename(f, ".ts")).sort()).toEqual(RULES.map((r) => r.id).sort());
+    for (const f of ruleFiles) {
+      expect(f).toMatch(/^[a-z0-9]+\/CCI-[A-Z0-9]+-\d+\.ts$/);
+      expect(fs.readFileSync(path.join(dir, f), "utf8")).toContain(`id: "${path.basename(f, ".ts")}"`);
+    }
+    for (const f of files.filter((x) => !ruleFiles.includes(x))) expect(f).toMatch(/^[a-z0-9]+\/([a-z-]+-)?helpers\.ts$/);
   });
 
   it("has a compliant and a non-compliant fixture for every rule", () => {

@@ -1,33 +1,35 @@
 /**
- * The CCI Lite security rule pack (guide §12, §16): one rule per file under rules/, applied to every construct of
- * a stack by a cdktf Aspect. A violation is an error annotation naming the rule id and the construct path, which
- * fails `cdktf synth` (and `App.synth()`); a suppression (suppressions.ts) names the rule and the reason.
+ * The CCI Lite security rule pack (guide §12, §16): one rule per file, `rules/<service>/<RULE-ID>.ts`, checks shared
+ * within a service in `rules/<service>/helpers.ts` (services: cloudtrail, iam, kms, lambda, logs, s3, sns, sqs, tags),
+ * applied to every construct of a stack by a cdktf Aspect. A violation is an error annotation naming the rule id and
+ * the construct path, which fails `cdktf synth` (and `App.synth()`); a suppression (suppressions.ts) names the rule
+ * and the reason.
  */
 import { Annotations, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { RuleContext, type Rule } from "./rule";
-import { cloudtrail } from "./rules/cloudtrail";
-import { iamNoUserPolicies } from "./rules/iam-no-user-policies";
-import { iamNoWildcard } from "./rules/iam-no-wildcard";
-import { iamOidcTrust } from "./rules/iam-oidc-trust";
-import { iamServiceTrust } from "./rules/iam-service-trust";
-import { kmsRotation } from "./rules/kms-rotation";
-import { lambdaConcurrency } from "./rules/lambda-concurrency";
-import { lambdaEnvSecrets } from "./rules/lambda-env-secrets";
-import { lambdaErrorAlarm } from "./rules/lambda-error-alarm";
-import { lambdaFailurePath } from "./rules/lambda-failure-path";
-import { lambdaLogGroup } from "./rules/lambda-log-group";
-import { logGroup } from "./rules/log-group";
-import { resourcePolicyDeputy } from "./rules/resource-policy-deputy";
-import { s3Encryption } from "./rules/s3-encryption";
-import { s3EncryptionRequired } from "./rules/s3-encryption-required";
-import { s3Lifecycle } from "./rules/s3-lifecycle";
-import { s3Ownership } from "./rules/s3-ownership";
-import { s3PublicAccess } from "./rules/s3-public-access";
-import { s3TlsOnly } from "./rules/s3-tls-only";
-import { snsEncryption } from "./rules/sns-encryption";
-import { sqsEncryption } from "./rules/sqs-encryption";
-import { tags } from "./rules/tags";
+import { cloudtrail } from "./rules/cloudtrail/CCI-CT-1";
+import { iamNoUserPolicies } from "./rules/iam/CCI-IAM-3";
+import { iamNoWildcard } from "./rules/iam/CCI-IAM-1";
+import { iamOidcTrust } from "./rules/iam/CCI-IAM-4";
+import { iamServiceTrust } from "./rules/iam/CCI-IAM-2";
+import { kmsRotation } from "./rules/kms/CCI-KMS-1";
+import { lambdaConcurrency } from "./rules/lambda/CCI-LAMBDA-2";
+import { lambdaEnvSecrets } from "./rules/lambda/CCI-LAMBDA-3";
+import { lambdaErrorAlarm } from "./rules/logs/CCI-LOG-2";
+import { lambdaFailurePath } from "./rules/lambda/CCI-LAMBDA-1";
+import { lambdaLogGroup } from "./rules/lambda/CCI-LAMBDA-4";
+import { logGroup } from "./rules/logs/CCI-LOG-1";
+import { resourcePolicyDeputy } from "./rules/iam/CCI-IAM-5";
+import { s3Encryption } from "./rules/s3/CCI-S3-1";
+import { s3EncryptionRequired } from "./rules/s3/CCI-S3-4";
+import { s3Lifecycle } from "./rules/s3/CCI-S3-6";
+import { s3Ownership } from "./rules/s3/CCI-S3-5";
+import { s3PublicAccess } from "./rules/s3/CCI-S3-2";
+import { s3TlsOnly } from "./rules/s3/CCI-S3-3";
+import { snsEncryption } from "./rules/sns/CCI-SNS-1";
+import { sqsEncryption } from "./rules/sqs/CCI-SQS-1";
+import { tags } from "./rules/tags/CCI-TAG-1";
 import { SUPPRESSIONS, type Suppression } from "./suppressions";
 
 export type { Rule } from "./rule";

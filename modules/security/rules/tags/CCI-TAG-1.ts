@@ -1,0 +1,35 @@
+import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
+import type { Rule } from "../../rule";
+
+/** The guide's standard tags (§1), set once as the AWS provider's default_tags. */
+export const REQUIRED_TAGS = ["Project", "Env", "Owner", "Data"] as const;
+
+const isAwsProvider = (node: unknown): node is TerraformProvider => node instanceof TerraformProvider && node.terraformResourceType === "aws";
+
+/**
+ * CCI-TAG-1: every AWS provider has default tags Project, Env, Owner and Data (so every taggable resource gets
+ * them), every stack with AWS resources has such a provider, and no resource overrides those keys.
+ */
+export const tags: Rule = {
+  id: "CCI-TAG-1",
+  rationale: "Cost, ownership and data classification are visible on every resource",
+  reference: "Guide §1/§16 (all resources tagged); AWS FSBP tagging controls",
+  check(node, ctx) {
+    if (node instanceof TerraformStack) {
+      const hasAws = ctx.resources.some((r) => r.terraformGeneratorMetadata?.providerName === "aws");
+      const providers = node.node.findAll().filter(isAwsProvider);
+      return hasAws && providers.length === 0 ? ["stack has AWS resources but no AWS provider with default tags"] : [];
+    }
+    if (isAwsProvider(node)) {
+      const defaults = (ctx.providerAttrs(node).default_tags ?? [])[0]?.tags ?? {};
+      const missing = REQUIRED_TAGS.filter((t) => typeof defaults[t] !== "string" || defaults[t].trim() === "");
+      return missing.length ? [`AWS provider default_tags lacks ${missing.join(", ")}`] : [];
+    }
+    if (node instanceof TerraformResource) {
+      const a = ctx.attrs(node);
+      const overridden = REQUIRED_TAGS.filter((t) => (a.tags && t in a.tags) || (a.tags_all && t in a.tags_all));
+      return overridden.length ? [`resource tags override the default tag(s) ${overridden.join(", ")}`] : [];
+    }
+    return [];
+  },
+};
