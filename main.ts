@@ -11,7 +11,7 @@
  */
 import * as path from "node:path";
 import { App, Aspects, S3Backend, TerraformOutput, TerraformStack, LocalBackend } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
@@ -94,7 +94,15 @@ export class CciLiteStack extends TerraformStack {
     const { input, results } = storage;
 
     // §4.2 Transcribe's data-access role.
-    const transcribe = new TranscribeAccess(this, "transcribe-access", { accountId, region, roleName: names.transcribeRoleName, input, results, outputPrefix: TMP_PREFIX, key });
+    const transcribe = new TranscribeAccess(this, "transcribe-access", {
+      accountId,
+      region,
+      roleName: names.transcribeRoleName,
+      input,
+      results,
+      outputPrefix: TMP_PREFIX,
+      key,
+    });
 
     // §5 Parameter Store.
     new ConfigParameters(this, "config-parameters", { configPath: names.configPath, models: modelSettings(cfg), tenants: tenantSettings(cfg) });

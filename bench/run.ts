@@ -87,8 +87,7 @@ function runChild(childJs: string, modulePath: string, name: HandlerName, warm: 
     });
     (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
       buf += d.toString("utf8");
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         const rep = JSON.parse(line) as ChildReport;
@@ -132,7 +131,17 @@ interface VariantResult {
   coldResult: unknown;
   coldCalls: string[];
   coldMaxRssMiB: number;
-  warm: { invocations: number; failures: number; lastError: unknown; cpuUsPerEvent: number; fakeUsPerEvent: number; wallMsPerEvent: number; callsPerEvent: number; unhandled: string[]; maxRssMiB: number };
+  warm: {
+    invocations: number;
+    failures: number;
+    lastError: unknown;
+    cpuUsPerEvent: number;
+    fakeUsPerEvent: number;
+    wallMsPerEvent: number;
+    callsPerEvent: number;
+    unhandled: string[];
+    maxRssMiB: number;
+  };
   emfLines: number;
   stderrHead: string;
 }
@@ -145,7 +154,13 @@ async function measureVariant(childJs: string, modulePath: string, name: Handler
   const fatal = all.flatMap((r) => r.reports).find((r) => r.kind === "fatal");
   if (fatal) throw new Error(`${name} (${modulePath}): ${String(fatal.error)}`);
   const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold"));
-  if (colds.some((c) => !c)) throw new Error(`${name}: a cold run reported nothing (stderr: ${cold.map((c) => c.stderr).join("").slice(0, 2000)})`);
+  if (colds.some((c) => !c))
+    throw new Error(
+      `${name}: a cold run reported nothing (stderr: ${cold
+        .map((c) => c.stderr)
+        .join("")
+        .slice(0, 2000)})`,
+    );
   const c0 = colds[0]!;
   const w = warmRun.reports.find((x) => x.kind === "warm") as unknown as VariantResult["warm"] & { maxRssKiB: number };
   return {

@@ -39,10 +39,19 @@ function parent(): void {
   const rows: string[] = [];
   for (const tenants of [1, 200]) {
     const runs = Array.from({ length: RUNS }, () =>
-      JSON.parse(execFileSync(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), __filename, "--child", String(tenants)], { cwd: REPO, encoding: "utf8" })),
+      JSON.parse(
+        execFileSync(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), __filename, "--child", String(tenants)], {
+          cwd: REPO,
+          encoding: "utf8",
+        }),
+      ),
     );
     rows.push(
-      `| ${String(tenants).padStart(7)} | ${median(runs.map((r) => r.ms)).toFixed(0).padStart(14)} | ${median(runs.map((r) => r.rssMb)).toFixed(0).padStart(12)} | ${String(runs[0].resources).padStart(9)} | ${(runs[0].bytes / 1024).toFixed(0).padStart(13)} |`,
+      `| ${String(tenants).padStart(7)} | ${median(runs.map((r) => r.ms))
+        .toFixed(0)
+        .padStart(14)} | ${median(runs.map((r) => r.rssMb))
+        .toFixed(0)
+        .padStart(12)} | ${String(runs[0].resources).padStart(9)} | ${(runs[0].bytes / 1024).toFixed(0).padStart(13)} |`,
     );
   }
   console.log(`\nSynth scale (application stack, median of ${RUNS} fresh processes; bundling excluded)\n`);

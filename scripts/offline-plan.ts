@@ -53,11 +53,20 @@ export function terraformEnv(): NodeJS.ProcessEnv {
 
 function terraform(args: string[], cwd: string, options: ExecFileSyncOptions = {}): string {
   try {
-    return execFileSync("terraform", args, { cwd, env: terraformEnv(), encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"], ...options }) as string;
+    return execFileSync("terraform", args, {
+      cwd,
+      env: terraformEnv(),
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...options,
+    }) as string;
   } catch (e) {
     const err = e as { code?: string; stdout?: string; stderr?: string; message: string };
     if (err.code === "ENOENT") {
-      throw new Error("terraform is not on PATH: the offline plan needs Terraform 1.11.x and the provider mirror at /opt/tf-plugins (see README, Prerequisites)");
+      throw new Error(
+        "terraform is not on PATH: the offline plan needs Terraform 1.11.x and the provider mirror at /opt/tf-plugins (see README, Prerequisites)",
+      );
     }
     throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${err.stderr || ""}${err.stdout || ""}`);
   }
@@ -153,7 +162,8 @@ export function offlinePlan(options: OfflinePlanOptions = {}): PlanIndex {
     fs.writeFileSync(path.join(workDir, "cdk.tf.json"), JSON.stringify(offlineStackJson(stackJson), null, 2));
     const lock = path.join(LOCKS_DIR, `${name}.terraform.lock.hcl`);
     if (options.updateLocks) updateLock(name, workDir);
-    else if (!fs.existsSync(lock)) throw new Error(`${path.relative(REPO_ROOT, lock)} is missing: run \`npx tsx scripts/offline-plan.ts --update-locks\` and commit it`);
+    else if (!fs.existsSync(lock))
+      throw new Error(`${path.relative(REPO_ROOT, lock)} is missing: run \`npx tsx scripts/offline-plan.ts --update-locks\` and commit it`);
     fs.copyFileSync(lock, path.join(workDir, ".terraform.lock.hcl"));
     log(`${name}: terraform init`);
     terraform(["init", "-input=false", "-lockfile=readonly", "-no-color"], workDir);

@@ -9,7 +9,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { builtinModules } from "node:module";
 import { pathToFileURL } from "node:url";
-import { BUNDLE_BUDGET_BYTES, bundleHandlers, bundleLambdas, inlineComputedStringKeys, NO_MEASURES, REPO_ROOT, type BundleResult } from "../../modules/constructs/bundling";
+import {
+  BUNDLE_BUDGET_BYTES,
+  bundleHandlers,
+  bundleLambdas,
+  inlineComputedStringKeys,
+  NO_MEASURES,
+  REPO_ROOT,
+  type BundleResult,
+} from "../../modules/constructs/bundling";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 
 /** The deployed handlers; until one exists, its benchmark stand-in (bench/fixtures) keeps the checks running. */
@@ -103,9 +111,9 @@ it("the size measures make the bundles smaller", () => {
 
 describe("inlineComputedStringKeys", () => {
   it("replaces computed keys naming module-level string constants, nothing else", () => {
-    const src = ['const _h = "http";', 'const n0 = "com.amazonaws.s3";', "export var A$ = [9, n0, { [_h]: [\"GET\", \"/\", 200], [other]: 1 }];"].join("\n");
+    const src = ['const _h = "http";', 'const n0 = "com.amazonaws.s3";', 'export var A$ = [9, n0, { [_h]: ["GET", "/", 200], [other]: 1 }];'].join("\n");
     expect(inlineComputedStringKeys(src)).toBe(
-      ['const _h = "http";', 'const n0 = "com.amazonaws.s3";', "export var A$ = [9, n0, { \"http\": [\"GET\", \"/\", 200], [other]: 1 }];"].join("\n"),
+      ['const _h = "http";', 'const n0 = "com.amazonaws.s3";', 'export var A$ = [9, n0, { "http": ["GET", "/", 200], [other]: 1 }];'].join("\n"),
     );
   });
 });

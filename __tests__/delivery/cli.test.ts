@@ -71,7 +71,12 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
     const copy = JSON.parse(readFileSync(join(out, "stacks", "cci-lite-prod", "cdk.tf.json"), "utf8"));
     cpSync(join(out, "stacks", "cci-lite-prod"), join(out, "stacks", "cci-lite-dev"), { recursive: true });
     writeFileSync(join(out, "stacks", "cci-lite-dev", "cdk.tf.json"), JSON.stringify(copy));
-    manifest.stacks["cci-lite-dev"] = { ...manifest.stacks["cci-lite-prod"], name: "cci-lite-dev", workingDirectory: "stacks/cci-lite-dev", synthesizedStackPath: "stacks/cci-lite-dev/cdk.tf.json" };
+    manifest.stacks["cci-lite-dev"] = {
+      ...manifest.stacks["cci-lite-prod"],
+      name: "cci-lite-dev",
+      workingDirectory: "stacks/cci-lite-dev",
+      synthesizedStackPath: "stacks/cci-lite-dev/cdk.tf.json",
+    };
     writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
     expect(buildStackMatrix(out).matrix.include.map((e) => e.stack)).toEqual(["cci-lite-dev", "cci-lite-prod"]);
   });
@@ -101,10 +106,26 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
 });
 
 describe("checkov report", () => {
-  const failed = { check_id: "CKV_AWS_145", check_name: "Ensure S3 bucket is encrypted with KMS", resource: "aws_s3_bucket.x", severity: "HIGH", guideline: "https://docs.example/145" };
+  const failed = {
+    check_id: "CKV_AWS_145",
+    check_name: "Ensure S3 bucket is encrypted with KMS",
+    resource: "aws_s3_bucket.x",
+    severity: "HIGH",
+    guideline: "https://docs.example/145",
+  };
   test("one framework (object), several (array), nothing scanned (bare summary)", () => {
-    const one = parseCheckovReport({ check_type: "terraform_plan", results: { failed_checks: [failed] }, summary: { passed: 10, failed: 1, skipped: 2, parsing_errors: 0, checkov_version: "3.3.30" } });
-    expect(one).toMatchObject({ version: "3.3.30", passed: 10, failed: 1, skipped: 2, findings: [{ id: "CKV_AWS_145", resource: "aws_s3_bucket.x", severity: "HIGH" }] });
+    const one = parseCheckovReport({
+      check_type: "terraform_plan",
+      results: { failed_checks: [failed] },
+      summary: { passed: 10, failed: 1, skipped: 2, parsing_errors: 0, checkov_version: "3.3.30" },
+    });
+    expect(one).toMatchObject({
+      version: "3.3.30",
+      passed: 10,
+      failed: 1,
+      skipped: 2,
+      findings: [{ id: "CKV_AWS_145", resource: "aws_s3_bucket.x", severity: "HIGH" }],
+    });
     const many = parseCheckovReport([
       { check_type: "terraform_plan", results: { failed_checks: [failed] }, summary: { passed: 1, failed: 1 } },
       { check_type: "secrets", results: { failed_checks: [] }, summary: { passed: 2, failed: 0 } },
@@ -142,8 +163,31 @@ describe("cli", () => {
     const out = join(work, "comment.md");
     const meta = join(work, "meta.json");
     const scan = join(work, "checkov.json");
-    writeFileSync(scan, JSON.stringify({ check_type: "terraform_plan", results: { failed_checks: [] }, summary: { passed: 5, failed: 0, checkov_version: "3.3.30" } }));
-    main(["render-plan", "--kind", "pr", "--stack", "cci-lite-prod", "--plan-json", prod.planJson, "--plan-text", prod.planText, "--scan", scan, "--out", out, "--meta", meta, "--summary"], env);
+    writeFileSync(
+      scan,
+      JSON.stringify({ check_type: "terraform_plan", results: { failed_checks: [] }, summary: { passed: 5, failed: 0, checkov_version: "3.3.30" } }),
+    );
+    main(
+      [
+        "render-plan",
+        "--kind",
+        "pr",
+        "--stack",
+        "cci-lite-prod",
+        "--plan-json",
+        prod.planJson,
+        "--plan-text",
+        prod.planText,
+        "--scan",
+        scan,
+        "--out",
+        out,
+        "--meta",
+        meta,
+        "--summary",
+      ],
+      env,
+    );
     const body = readFileSync(out, "utf8");
     expect(body.startsWith(planCommentMarker("cci-lite-prod"))).toBe(true);
     expect(body.length).toBeLessThanOrEqual(65_536);

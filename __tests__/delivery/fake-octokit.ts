@@ -30,7 +30,12 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
   const issues = {
     listComments: async (p: Page<{ owner: string; repo: string; issue_number: number }>) => {
       state.calls.push(`listComments:${p.page ?? 1}`);
-      return { data: pageOf(state.comments.filter((c) => c.issue_number === p.issue_number), p) as IssueComment[] };
+      return {
+        data: pageOf(
+          state.comments.filter((c) => c.issue_number === p.issue_number),
+          p,
+        ) as IssueComment[],
+      };
     },
     createComment: async (p: { issue_number: number; body: string }) => {
       state.calls.push("createComment");
@@ -50,9 +55,7 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
       state.calls.push(`listForRepo:${p.page ?? 1}`);
       const wanted = (p.labels ?? "").split(",").filter(Boolean);
       const st = p.state ?? "open";
-      const matching = state.issues.filter(
-        (i) => (st === "all" || i.state === st) && wanted.every((l) => i.labels.some((x) => x.name === l)),
-      );
+      const matching = state.issues.filter((i) => (st === "all" || i.state === st) && wanted.every((l) => i.labels.some((x) => x.name === l)));
       return { data: pageOf(matching, p) as Issue[] };
     },
     create: async (p: { title: string; body: string; labels?: string[] }) => {

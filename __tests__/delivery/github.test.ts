@@ -138,7 +138,15 @@ describe("the bundle the workflows require from actions/github-script", () => {
     const dir = mkdtempSync(join(tmpdir(), "delivery-bundle-"));
     try {
       const outfile = join(dir, "github.cjs");
-      buildSync({ entryPoints: [join(__dirname, "..", "..", "scripts", "delivery", "github.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile, logLevel: "silent" });
+      buildSync({
+        entryPoints: [join(__dirname, "..", "..", "scripts", "delivery", "github.ts")],
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        outfile,
+        logLevel: "silent",
+      });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const delivery = require(outfile) as typeof import("../../scripts/delivery/github");
       const gh = fakeOctokit();

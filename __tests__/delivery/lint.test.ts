@@ -83,9 +83,24 @@ describe("shellcheck on every run: block", () => {
   const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
   // Variables the runner sets for every step (https://docs.github.com/actions/reference/variables-reference).
   const RUNNER_VARS = [
-    "CI", "GITHUB_ACTIONS", "GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE",
-    "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_SERVER_URL", "GITHUB_SHA", "GITHUB_REF",
-    "RUNNER_TEMP", "RUNNER_OS", "HOME", "PATH", "USER",
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITHUB_ENV",
+    "GITHUB_OUTPUT",
+    "GITHUB_PATH",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_WORKSPACE",
+    "GITHUB_REPOSITORY",
+    "GITHUB_RUN_ID",
+    "GITHUB_RUN_ATTEMPT",
+    "GITHUB_SERVER_URL",
+    "GITHUB_SHA",
+    "GITHUB_REF",
+    "RUNNER_TEMP",
+    "RUNNER_OS",
+    "HOME",
+    "PATH",
+    "USER",
   ];
   const blocks = workflows.flatMap((w) =>
     Object.entries(w.doc.jobs).flatMap(([job, j]) =>

@@ -107,7 +107,14 @@ describe("summarizePlan on the real offline plans", () => {
 describe("renderPlanMarkdown", () => {
   test("bootstrap (fits): marker first, counts up front, every resource listed, full plan collapsed", () => {
     const s = summarizePlan(bootstrap.json);
-    const md = renderPlanMarkdown({ stack: "bootstrap", summary: s, planText: bootstrap.text, runUrl: RUN_URL, commitSha: "0123456789abcdef0123", marker: planCommentMarker("bootstrap") });
+    const md = renderPlanMarkdown({
+      stack: "bootstrap",
+      summary: s,
+      planText: bootstrap.text,
+      runUrl: RUN_URL,
+      commitSha: "0123456789abcdef0123",
+      marker: planCommentMarker("bootstrap"),
+    });
     const lines = md.split("\n");
     expect(lines[0]).toBe("<!-- cci-lite:terraform-plan stack=bootstrap -->");
     expect(lines[1]).toMatch(/^### Terraform plan: `bootstrap`/);
@@ -161,7 +168,17 @@ describe("renderPlanMarkdown", () => {
   test("scan findings are shown with the plan", () => {
     const scan = parseCheckovReport({
       check_type: "terraform_plan",
-      results: { failed_checks: [{ check_id: "CKV_AWS_18", check_name: "Ensure the S3 bucket has access logging enabled", resource: "aws_s3_bucket.storage_input", severity: "LOW", guideline: "https://docs.example/ckv_aws_18" }] },
+      results: {
+        failed_checks: [
+          {
+            check_id: "CKV_AWS_18",
+            check_name: "Ensure the S3 bucket has access logging enabled",
+            resource: "aws_s3_bucket.storage_input",
+            severity: "LOW",
+            guideline: "https://docs.example/ckv_aws_18",
+          },
+        ],
+      },
       summary: { passed: 120, failed: 1, skipped: 0, parsing_errors: 0, checkov_version: "3.3.30" },
     });
     const md = renderPlanMarkdown({ stack: "bootstrap", summary: summarizePlan(bootstrap.json), planText: bootstrap.text, scan });

@@ -28,7 +28,10 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
       for (const [k, v] of Object.entries(job.permissions as Record<string, string>)) expect(allowed).toContain(`${k}:${v}`);
       const perms = job.permissions as Record<string, string>;
       // id-token only where AWS credentials are configured, and the other way round.
-      expect({ job: name, oidc: perms["id-token"] === "write" }).toEqual({ job: name, oidc: stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0 });
+      expect({ job: name, oidc: perms["id-token"] === "write" }).toEqual({
+        job: name,
+        oidc: stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0,
+      });
       if (perms["pull-requests"]) expect(`${w.file}:${name}`).toBe("plan.yml:plan");
       if (perms.issues) expect(`${w.file}:${name}`).toBe("drift.yml:drift");
     }
@@ -70,7 +73,10 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     for (const [name, job] of Object.entries(w.doc.jobs)) {
       const text = runs(job);
       if (!/terraform -chdir="\$STACK_DIR"/.test(text)) continue;
-      expect({ job: name, matrix: job.strategy?.matrix }).toEqual({ job: name, matrix: expect.stringMatching(/^\$\{\{ fromJSON\(needs\.(prepare|collect)\.outputs\.matrix\) \}\}$/) });
+      expect({ job: name, matrix: job.strategy?.matrix }).toEqual({
+        job: name,
+        matrix: expect.stringMatching(/^\$\{\{ fromJSON\(needs\.(prepare|collect)\.outputs\.matrix\) \}\}$/),
+      });
       expect(text).toMatch(/init -input=false -lockfile=readonly/);
       const inits = text.split("\n").filter((l) => /terraform -chdir="\$STACK_DIR" init /.test(l));
       expect(inits.length).toBeGreaterThan(0);
@@ -97,7 +103,9 @@ describe("ci.yml", () => {
     expect(text).toMatch(/providers mirror -platform=linux_amd64 "\$packed"/);
     // Unpacked layout, as tf/offline.tfrc and scripts/offline-plan.ts expect it.
     expect(text).toContain('target="/opt/tf-plugins/registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/linux_amd64"');
-    expect(text).toMatch(/unzip -o -q "\$\{packed\}\/registry\.terraform\.io\/hashicorp\/aws\/terraform-provider-aws_\$\{AWS_PROVIDER_VERSION\}_linux_amd64\.zip" -d "\$target"/);
+    expect(text).toMatch(
+      /unzip -o -q "\$\{packed\}\/registry\.terraform\.io\/hashicorp\/aws\/terraform-provider-aws_\$\{AWS_PROVIDER_VERSION\}_linux_amd64\.zip" -d "\$target"/,
+    );
     expect(readFileSync(join(REPO_ROOT, "tf", "offline.tfrc"), "utf8")).toMatch(/path\s*=\s*"\/opt\/tf-plugins"/);
   });
 

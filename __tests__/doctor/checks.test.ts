@@ -79,9 +79,7 @@ describe("lambda-concurrency", () => {
     expect(r.status).toBe("problem");
     expect(r.message).toContain("You can reserve up to the Unreserved account concurrency value minus 100");
     expect(r.message).toContain("https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html");
-    expect(r.fix).toBe(
-      "remove processing.reservedConcurrency (or lower it) in config/prod.json, or request a Lambda concurrency quota increase",
-    );
+    expect(r.fix).toBe("remove processing.reservedConcurrency (or lower it) in config/prod.json, or request a Lambda concurrency quota increase");
   });
 
   it("the boundary: exactly unreserved − 100 fits, one more does not", () => {
@@ -212,7 +210,13 @@ describe("bedrock-model-access", () => {
   it("problem naming every missing part, with the console fix in the region", () => {
     const b = {
       ...base(),
-      availability: fact({ exists: true, authorizationStatus: "NOT_AUTHORIZED", entitlementAvailability: "AVAILABLE", agreementStatus: "NOT_AVAILABLE", regionAvailability: "AVAILABLE" }),
+      availability: fact({
+        exists: true,
+        authorizationStatus: "NOT_AUTHORIZED",
+        entitlementAvailability: "AVAILABLE",
+        agreementStatus: "NOT_AVAILABLE",
+        regionAvailability: "AVAILABLE",
+      }),
     };
     const r = checkBedrock(b, ctx());
     expect(r.status).toBe("problem");
@@ -230,7 +234,13 @@ describe("bedrock-model-access", () => {
   it("problem when the model is not offered in the region: change the region", () => {
     const b = {
       ...base(),
-      availability: fact({ exists: true, authorizationStatus: "AUTHORIZED", entitlementAvailability: "AVAILABLE", agreementStatus: "AVAILABLE", regionAvailability: "NOT_AVAILABLE" }),
+      availability: fact({
+        exists: true,
+        authorizationStatus: "AUTHORIZED",
+        entitlementAvailability: "AVAILABLE",
+        agreementStatus: "AVAILABLE",
+        regionAvailability: "NOT_AVAILABLE",
+      }),
     };
     expect(checkBedrock(b, ctx())).toMatchObject({ status: "problem", fix: expect.stringContaining("bedrock.region") });
   });

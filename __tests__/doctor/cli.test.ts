@@ -58,8 +58,12 @@ beforeEach(() => {
   lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
   lambda.on(GetFunctionConcurrencyCommand).rejects(awsError("ResourceNotFoundException", "Function not found", 404));
   iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com` }] });
-  quicksight.on(DescribeAccountSubscriptionCommand).resolves({ AccountInfo: { AccountSubscriptionStatus: "ACCOUNT_CREATED", Edition: "ENTERPRISE" }, Status: 200 });
-  bedrock.on(GetInferenceProfileCommand).resolves({ inferenceProfileId: MODEL, status: "ACTIVE", models: [], inferenceProfileArn: "x", inferenceProfileName: "x", type: "SYSTEM_DEFINED" });
+  quicksight
+    .on(DescribeAccountSubscriptionCommand)
+    .resolves({ AccountInfo: { AccountSubscriptionStatus: "ACCOUNT_CREATED", Edition: "ENTERPRISE" }, Status: 200 });
+  bedrock
+    .on(GetInferenceProfileCommand)
+    .resolves({ inferenceProfileId: MODEL, status: "ACTIVE", models: [], inferenceProfileArn: "x", inferenceProfileName: "x", type: "SYSTEM_DEFINED" });
   bedrock.on(GetFoundationModelAvailabilityCommand).resolves({
     modelId: FOUNDATION,
     authorizationStatus: "AUTHORIZED",
@@ -85,11 +89,12 @@ describe("npm run doctor", () => {
     expect(line(out, "lambda-concurrency")).toMatch(/^ok {6}lambda-concurrency +reservations start 5 \+ analyze 10 \+ reconcile 1 = 16 fit/);
     expect(out[out.length - 1]).toBe("doctor: no problems (10 ok, 0 skipped)");
 
-    expect(lambda.commandCalls(GetFunctionConcurrencyCommand).map((c) => c.args[0].input.FunctionName).sort()).toEqual([
-      "cci-lite-prod-analyze",
-      "cci-lite-prod-reconcile",
-      "cci-lite-prod-start",
-    ]);
+    expect(
+      lambda
+        .commandCalls(GetFunctionConcurrencyCommand)
+        .map((c) => c.args[0].input.FunctionName)
+        .sort(),
+    ).toEqual(["cci-lite-prod-analyze", "cci-lite-prod-reconcile", "cci-lite-prod-start"]);
     expect(quicksight.commandCalls(DescribeAccountSubscriptionCommand)[0].args[0].input).toEqual({ AwsAccountId: ACCOUNT });
     expect(bedrock.commandCalls(GetInferenceProfileCommand)[0].args[0].input).toEqual({ inferenceProfileIdentifier: MODEL });
     expect(bedrock.commandCalls(GetFoundationModelAvailabilityCommand)[0].args[0].input).toEqual({ modelId: FOUNDATION });
@@ -120,7 +125,9 @@ describe("npm run doctor", () => {
     expect(code).toBe(1);
     const fixFile = path.resolve(dir, "prod.json");
     expect(line(out, "lambda-concurrency")).toMatch(
-      new RegExp(`^PROBLEM lambda-concurrency .*minus 100.*  fix: remove processing\\.reservedConcurrency \\(or lower it\\) in ${fixFile.replace(/[.]/g, "\\.")}, or request a Lambda concurrency quota increase$`),
+      new RegExp(
+        `^PROBLEM lambda-concurrency .*minus 100.*  fix: remove processing\\.reservedConcurrency \\(or lower it\\) in ${fixFile.replace(/[.]/g, "\\.")}, or request a Lambda concurrency quota increase$`,
+      ),
     );
     expect(out[out.length - 1]).toBe("doctor: 1 problem (9 ok, 0 skipped); fix them before the first apply (docs/doctor.md)");
   });
@@ -131,7 +138,9 @@ describe("npm run doctor", () => {
       .rejects(awsError("AccessDeniedException", `User: arn:aws:iam::${ACCOUNT}:user/x is not authorized to perform: lambda:GetAccountSettings`, 403));
     const { code, out } = await run();
     expect(code).toBe(1);
-    expect(line(out, "lambda-concurrency")).toMatch(/^PROBLEM lambda-concurrency .*access denied to lambda:GetAccountSettings.*fix: allow lambda:GetAccountSettings/);
+    expect(line(out, "lambda-concurrency")).toMatch(
+      /^PROBLEM lambda-concurrency .*access denied to lambda:GetAccountSettings.*fix: allow lambda:GetAccountSettings/,
+    );
     expect(out.filter((l) => l.startsWith("ok "))).toHaveLength(9);
   });
 
@@ -140,10 +149,17 @@ describe("npm run doctor", () => {
     iam.on(GetOpenIDConnectProviderCommand).resolves({ Tags: [] });
     let r = await run();
     expect(r.code).toBe(1);
-    expect(line(r.out, "github-oidc-provider")).toMatch(/^PROBLEM github-oidc-provider .*EntityAlreadyExists.*fix: set github\.useExistingOidcProvider: true in /);
+    expect(line(r.out, "github-oidc-provider")).toMatch(
+      /^PROBLEM github-oidc-provider .*EntityAlreadyExists.*fix: set github\.useExistingOidcProvider: true in /,
+    );
     expect(iam.commandCalls(GetOpenIDConnectProviderCommand)[0].args[0].input).toEqual({ OpenIDConnectProviderArn: OIDC_ARN });
 
-    iam.on(GetOpenIDConnectProviderCommand).resolves({ Tags: [{ Key: "Project", Value: "CCI-Lite" }, { Key: "Env", Value: "shared" }] });
+    iam.on(GetOpenIDConnectProviderCommand).resolves({
+      Tags: [
+        { Key: "Project", Value: "CCI-Lite" },
+        { Key: "Env", Value: "shared" },
+      ],
+    });
     r = await run();
     expect(r.code).toBe(0);
     expect(line(r.out, "github-oidc-provider")).toMatch(/^ok {6}github-oidc-provider .*bootstrap stack/);
@@ -162,7 +178,11 @@ describe("npm run doctor", () => {
     quicksight
       .on(DescribeAccountSubscriptionCommand)
       .rejectsOnce(
-        awsError("AccessDeniedException", `Operation is being called from endpoint ${REGION}, but your identity region is us-east-1. Please use the us-east-1 endpoint.`, 401),
+        awsError(
+          "AccessDeniedException",
+          `Operation is being called from endpoint ${REGION}, but your identity region is us-east-1. Please use the us-east-1 endpoint.`,
+          401,
+        ),
       )
       .resolves({ AccountInfo: { AccountSubscriptionStatus: "ACCOUNT_CREATED", Edition: "ENTERPRISE" } });
     const { code, out } = await run();
@@ -229,7 +249,9 @@ describe("npm run doctor", () => {
   it("service-availability: AccessDenied names the action", async () => {
     comprehend.on(ListSentimentDetectionJobsCommand).rejects(awsError("AccessDeniedException", "not authorized", 400));
     const { out } = await run();
-    expect(line(out, "service-availability")).toMatch(/^PROBLEM service-availability .*comprehend:ListSentimentDetectionJobs.*fix: allow comprehend:ListSentimentDetectionJobs/);
+    expect(line(out, "service-availability")).toMatch(
+      /^PROBLEM service-availability .*comprehend:ListSentimentDetectionJobs.*fix: allow comprehend:ListSentimentDetectionJobs/,
+    );
   });
 
   it("bucket-names: 403 is taken, 200 untagged is an existing data bucket, the state bucket existing is ok", async () => {

@@ -51,12 +51,16 @@ export function offlinePlanIndex(): PlanIndex {
     if (locked) {
       try {
         if (!fresh()) {
-          execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "scripts", "offline-plan.ts"), "--out", PLAN_DIR], {
-            cwd: REPO_ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-          });
+          execFileSync(
+            process.execPath,
+            [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "scripts", "offline-plan.ts"), "--out", PLAN_DIR],
+            {
+              cwd: REPO_ROOT,
+              stdio: ["ignore", "pipe", "pipe"],
+              encoding: "utf8",
+              maxBuffer: 64 * 1024 * 1024,
+            },
+          );
           fs.writeFileSync(RUN_FILE, currentRun());
         }
       } catch (e) {

@@ -49,7 +49,8 @@ function wrap(text: string): Synthesized {
     resources,
     resource(type, idPart) {
       const matches = Object.entries(resources(type)).filter(([id]) => !idPart || id.includes(idPart));
-      if (matches.length !== 1) throw new Error(`expected one ${type}${idPart ? ` matching "${idPart}"` : ""}, found ${matches.length}: ${matches.map(([id]) => id).join(", ")}`);
+      if (matches.length !== 1)
+        throw new Error(`expected one ${type}${idPart ? ` matching "${idPart}"` : ""}, found ${matches.length}: ${matches.map(([id]) => id).join(", ")}`);
       return matches[0][1];
     },
   };

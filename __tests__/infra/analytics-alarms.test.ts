@@ -44,7 +44,11 @@ describe("analytics (guide §10)", () => {
   });
   it("ships the guide's query, calls per day per tenant and average sentiment per day", () => {
     const q = Object.values(s.resources("aws_athena_named_query")) as any[];
-    expect(q.map((x) => x.name).sort()).toEqual(["cci-lite-prod-average-sentiment-per-day", "cci-lite-prod-calls-per-day-per-tenant", "cci-lite-prod-latest-calls"]);
+    expect(q.map((x) => x.name).sort()).toEqual([
+      "cci-lite-prod-average-sentiment-per-day",
+      "cci-lite-prod-calls-per-day-per-tenant",
+      "cci-lite-prod-latest-calls",
+    ]);
     const latest = q.find((x) => x.name.endsWith("latest-calls")).query;
     expect(latest).toContain('SELECT tenant, call_id, status, "timestamp" FROM "cci_lite_prod"."call_results"');
     expect(q.find((x) => x.name.endsWith("sentiment-per-day")).query).toContain("avg(sentiment.sentimentscore.positive)");
@@ -66,7 +70,11 @@ describe("analytics (guide §10)", () => {
 describe("dashboards (guide §11)", () => {
   it("creates an Athena data source on the workgroup and a direct-query data set over the results table", () => {
     const ds = s.resource("aws_quicksight_data_source");
-    expect(ds).toMatchObject({ type: "ATHENA", aws_account_id: "111122223333", parameters: { athena: { work_group: expect.stringMatching(/^\$\{aws_athena_workgroup\.analytics_workgroup_\w+\.name\}$/) } } });
+    expect(ds).toMatchObject({
+      type: "ATHENA",
+      aws_account_id: "111122223333",
+      parameters: { athena: { work_group: expect.stringMatching(/^\$\{aws_athena_workgroup\.analytics_workgroup_\w+\.name\}$/) } },
+    });
     expect(ds.permission[0].principal).toBe("arn:aws:quicksight:eu-central-1:111122223333:user/default/cci-lite-admin");
     const set = s.resource("aws_quicksight_data_set");
     expect(set.import_mode).toBe("DIRECT_QUERY");
@@ -94,7 +102,9 @@ describe("alarms base (guide §9, §12)", () => {
   it("counts ERROR lines of every function's log group and alarms on them", () => {
     const filters = Object.values(s.resources("aws_cloudwatch_log_metric_filter")) as any[];
     // References (not name strings): a filter is created only after its group exists (PutMetricFilter does not wait).
-    expect(filters.map((f) => f.log_group_name).sort()).toEqual(["analyze", "reconcile", "start"].map((h) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.functions_${h}_logs_\\w+\\.name\\}$`))));
+    expect(filters.map((f) => f.log_group_name).sort()).toEqual(
+      ["analyze", "reconcile", "start"].map((h) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_log_group\\.functions_${h}_logs_\\w+\\.name\\}$`))),
+    );
     for (const f of filters) expect(f.pattern).toBe("ERROR");
   });
   it("sends every alarm and its recovery to the topic", () => {
@@ -149,7 +159,11 @@ describe("GuardDuty findings (guide §12)", () => {
   it("forwards high-severity findings to the alarm topic when GuardDuty is on, and lets only that rule publish", () => {
     const t = synthApp({ guardduty: { enabled: true } });
     const rule = t.resource("aws_cloudwatch_event_rule", "findings");
-    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } });
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.guardduty"],
+      "detail-type": ["GuardDuty Finding"],
+      detail: { severity: [{ numeric: [">=", 7] }] },
+    });
     expect(t.resource("aws_cloudwatch_event_target", "findings").arn).toBe(TOPIC);
     expect(statement(t.resource("aws_sns_topic_policy").policy, "AllowEventBridgeRules").Condition).toEqual({
       ArnEquals: { "aws:SourceArn": ["arn:aws:events:eu-central-1:111122223333:rule/cci-lite-prod-guardduty-findings"] },

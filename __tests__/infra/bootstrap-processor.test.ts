@@ -16,10 +16,16 @@ describe("bootstrap stack", () => {
     expect([pab.block_public_acls, pab.block_public_policy, pab.ignore_public_acls, pab.restrict_public_buckets]).toEqual([true, true, true, true]);
     expect(statement(b.resource("aws_s3_bucket_policy").policy, "DenyInsecureTransport").Effect).toBe("Deny");
     expect(b.resource("aws_kms_key").enable_key_rotation).toBe(true);
-    expect(b.resource("aws_s3_bucket_lifecycle_configuration").rule.map((r: any) => r.id)).toEqual(["noncurrent-versions", "abort-incomplete-multipart-uploads"]);
+    expect(b.resource("aws_s3_bucket_lifecycle_configuration").rule.map((r: any) => r.id)).toEqual([
+      "noncurrent-versions",
+      "abort-incomplete-multipart-uploads",
+    ]);
   });
   it("creates the GitHub OIDC provider for sts.amazonaws.com", () => {
-    expect(b.resource("aws_iam_openid_connect_provider")).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+    expect(b.resource("aws_iam_openid_connect_provider")).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
   });
   it("trusts the plan role for pull requests and main, in both sub formats, with the audience pinned", () => {
     const t = statement(b.resource("aws_iam_role", "plan").assume_role_policy, "AllowGithubActionsOidc");
@@ -50,8 +56,14 @@ describe("bootstrap stack", () => {
     const attachments = Object.values(b.resources("aws_iam_role_policy_attachment")) as any[];
     expect(attachments.map((a) => a.policy_arn).sort()).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const p = b.resource("aws_iam_role_policy", "plan").policy;
-    expect(statement(p, "WriteLockObjectsOnly")).toMatchObject({ Action: ["s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock" });
-    expect(statement(p, "DenyStateWritesOtherThanLocks")).toMatchObject({ Effect: "Deny", NotResource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock" });
+    expect(statement(p, "WriteLockObjectsOnly")).toMatchObject({
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Resource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock",
+    });
+    expect(statement(p, "DenyStateWritesOtherThanLocks")).toMatchObject({
+      Effect: "Deny",
+      NotResource: "arn:aws:s3:::cci-lite-tfstate-111122223333-eu-central-1/*.tflock",
+    });
     expect(statement(p, "DenyReadingCallData").Resource).toEqual([
       "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*",
       "arn:aws:s3:::cci-lite-prod-results-111122223333-eu-central-1/*",
@@ -99,7 +111,10 @@ describe("processor", () => {
     const n = s.resource("aws_s3_bucket_notification");
     expect(n.queue[0].events).toEqual(["s3:ObjectCreated:*"]);
     const intake = s.resource("aws_sqs_queue", "intake_queue_");
-    expect(JSON.parse(intake.redrive_policy)).toEqual({ deadLetterTargetArn: `arn:aws:sqs:eu-central-1:${ACCOUNT}:cci-lite-prod-intake-dlq`, maxReceiveCount: 5 });
+    expect(JSON.parse(intake.redrive_policy)).toEqual({
+      deadLetterTargetArn: `arn:aws:sqs:eu-central-1:${ACCOUNT}:cci-lite-prod-intake-dlq`,
+      maxReceiveCount: 5,
+    });
     expect(intake.message_retention_seconds).toBe(1209600);
     for (const q of Object.values(s.resources("aws_sqs_queue")) as any[]) expect(q.kms_master_key_id).toMatch(/aws_kms_key/);
     const qp = statement(s.resource("aws_sqs_queue_policy", "intake_queue_policy").policy, "AllowInputBucketEvents");
@@ -107,7 +122,12 @@ describe("processor", () => {
   });
   it("consumes the queue in batches with partial batch failures", () => {
     const m = s.resource("aws_lambda_event_source_mapping");
-    expect(m).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"], enabled: true, scaling_config: { maximum_concurrency: 5 } });
+    expect(m).toMatchObject({
+      batch_size: 10,
+      function_response_types: ["ReportBatchItemFailures"],
+      enabled: true,
+      scaling_config: { maximum_concurrency: 5 },
+    });
   });
   it("pauses by disabling the queue consumer and silencing the backlog-age alarm (uploads wait, nothing is lost)", () => {
     const t = synthApp({ processing: { paused: true } });
@@ -144,13 +164,18 @@ describe("processor", () => {
   });
   it("lets analyze call only the configured model and profile, and never write transcripts or query results", () => {
     const p = role("analyze");
-    expect(statement(p, "InvokeSummaryModel").Resource[0]).toBe(`arn:aws:bedrock:eu-central-1:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`);
+    expect(statement(p, "InvokeSummaryModel").Resource[0]).toBe(
+      `arn:aws:bedrock:eu-central-1:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`,
+    );
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
     expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
-    expect(statement(synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy, "DeleteProcessedAudio").Resource).toBe(
-      "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
-    );
+    expect(
+      statement(
+        synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy,
+        "DeleteProcessedAudio",
+      ).Resource,
+    ).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
   });
   it("lets only reconcile list jobs", () => {
     expect(statement(role("reconcile"), "ListJobs").Action).toBe("transcribe:ListTranscriptionJobs");
@@ -159,7 +184,14 @@ describe("processor", () => {
   it("alarms on errors, throttles, duration, dead letters, queue age, failed and rejected calls and stuck jobs", () => {
     const names = (Object.values(s.resources("aws_cloudwatch_metric_alarm")) as any[]).map((a) => a.alarm_name).sort();
     for (const h of ["start", "analyze", "reconcile"]) {
-      expect(names).toEqual(expect.arrayContaining([`cci-lite-prod-${h}-errors`, `cci-lite-prod-${h}-throttles`, `cci-lite-prod-${h}-duration-near-timeout`, `cci-lite-prod-${h}-error-lines`]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          `cci-lite-prod-${h}-errors`,
+          `cci-lite-prod-${h}-throttles`,
+          `cci-lite-prod-${h}-duration-near-timeout`,
+          `cci-lite-prod-${h}-error-lines`,
+        ]),
+      );
     }
     expect(names).toEqual(
       expect.arrayContaining([

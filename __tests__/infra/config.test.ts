@@ -75,7 +75,9 @@ describe("configuration: each class of mistake fails with the file and the field
     expect(problems(withTenants([]))[0]).toMatch(/^tenants: /);
   });
   it("unknown Transcribe language", () => {
-    expect(problems(withTenants([{ id: "acme", languages: ["xx-XX"] }]))[0]).toMatch(/^tenants\[0\]\.languages: has codes Transcribe batch does not accept: xx-XX/);
+    expect(problems(withTenants([{ id: "acme", languages: ["xx-XX"] }]))[0]).toMatch(
+      /^tenants\[0\]\.languages: has codes Transcribe batch does not accept: xx-XX/,
+    );
   });
   it("more than five identification languages", () => {
     expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }]))[0]).toMatch(/^tenants\[0\]\.languages: /);
@@ -155,7 +157,10 @@ describe("configuration files", () => {
   });
   it("rejects environments that span accounts (the bootstrap stack belongs to one account)", () => {
     fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
-    fs.writeFileSync(path.join(dir, "dev.json"), JSON.stringify({ ...BASE_CONFIG, environment: "dev", accountId: "999999999999", quicksight: { enabled: false } }));
+    fs.writeFileSync(
+      path.join(dir, "dev.json"),
+      JSON.stringify({ ...BASE_CONFIG, environment: "dev", accountId: "999999999999", quicksight: { enabled: false } }),
+    );
     expect(() => loadEnvironments(dir, "")).toThrow(/span accounts 999999999999, 111122223333/);
   });
 });

@@ -7,7 +7,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
-import { ALLOWED_USES, analyze, analyzeStack, DELIVERY_FIELDS, formatFindings, IDENTITY_RULES, POLICY_ATTACHMENTS, verifySynthOutput, type StackDocument } from "../../scripts/verify/hidden-dependencies";
+import {
+  ALLOWED_USES,
+  analyze,
+  analyzeStack,
+  DELIVERY_FIELDS,
+  formatFindings,
+  IDENTITY_RULES,
+  POLICY_ATTACHMENTS,
+  verifySynthOutput,
+  type StackDocument,
+} from "../../scripts/verify/hidden-dependencies";
 import { FIXTURE_STACK, hiddenDependencyStack } from "../fixtures/hidden-dependency-app";
 import { BASE_CONFIG, synthApp, synthBootstrap } from "../helpers/synth";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
@@ -26,16 +36,31 @@ describe("analyzer (hand-written stacks)", () => {
   const logGroup = { lg: { name: "/app/logs" } };
 
   it("reports a literal name without a dependency path, with both addresses, the literal and where it is", () => {
-    const findings = analyzeStack(stack({ aws_cloudwatch_log_group: logGroup, aws_cloudwatch_log_metric_filter: { mf: { name: "errors", log_group_name: "/app/logs" } } }));
-    expect(findings).toEqual([{ from: "aws_cloudwatch_log_metric_filter.mf", to: "aws_cloudwatch_log_group.lg", literal: "/app/logs", path: "log_group_name", rule: "names-target" }]);
+    const findings = analyzeStack(
+      stack({ aws_cloudwatch_log_group: logGroup, aws_cloudwatch_log_metric_filter: { mf: { name: "errors", log_group_name: "/app/logs" } } }),
+    );
+    expect(findings).toEqual([
+      { from: "aws_cloudwatch_log_metric_filter.mf", to: "aws_cloudwatch_log_group.lg", literal: "/app/logs", path: "log_group_name", rule: "names-target" },
+    ]);
   });
 
   it("a reference is a dependency: no finding", () => {
-    expect(analyzeStack(stack({ aws_cloudwatch_log_group: logGroup, aws_cloudwatch_log_metric_filter: { mf: { log_group_name: "${aws_cloudwatch_log_group.lg.name}" } } }))).toEqual([]);
+    expect(
+      analyzeStack(
+        stack({ aws_cloudwatch_log_group: logGroup, aws_cloudwatch_log_metric_filter: { mf: { log_group_name: "${aws_cloudwatch_log_group.lg.name}" } } }),
+      ),
+    ).toEqual([]);
   });
 
   it("depends_on is a dependency: no finding", () => {
-    expect(analyzeStack(stack({ aws_cloudwatch_log_group: logGroup, aws_cloudwatch_log_metric_filter: { mf: { log_group_name: "/app/logs", depends_on: ["aws_cloudwatch_log_group.lg"] } } }))).toEqual([]);
+    expect(
+      analyzeStack(
+        stack({
+          aws_cloudwatch_log_group: logGroup,
+          aws_cloudwatch_log_metric_filter: { mf: { log_group_name: "/app/logs", depends_on: ["aws_cloudwatch_log_group.lg"] } },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("a transitive path (depends_on, then a reference) is a dependency: no finding", () => {
@@ -50,8 +75,15 @@ describe("analyzer (hand-written stacks)", () => {
   it("an ARN in an identity policy's Resource is allowed (IAM does not resolve it)", () => {
     const doc = stack({
       aws_s3_bucket: { b: { bucket: "my-bucket" } },
-      aws_iam_role: { r: { name: "app", assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]) } },
-      aws_iam_role_policy: { p: { role: "${aws_iam_role.r.name}", policy: policy([{ Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::my-bucket"] }]) } },
+      aws_iam_role: {
+        r: { name: "app", assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
+      },
+      aws_iam_role_policy: {
+        p: {
+          role: "${aws_iam_role.r.name}",
+          policy: policy([{ Effect: "Allow", Action: "s3:GetObject", Resource: ["arn:aws:s3:::my-bucket/*", "arn:aws:s3:::my-bucket"] }]),
+        },
+      },
     });
     const { findings, allowed } = analyze(doc);
     expect(findings).toEqual([]);
@@ -68,19 +100,39 @@ describe("analyzer (hand-written stacks)", () => {
       aws_s3_bucket_policy: {
         bp: {
           bucket: "${aws_s3_bucket.b.id}",
-          policy: policy([{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:role/reader"] }, Action: "s3:GetObject", Resource: "arn:aws:s3:::my-bucket/*" }]),
+          policy: policy([
+            { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:role/reader"] }, Action: "s3:GetObject", Resource: "arn:aws:s3:::my-bucket/*" },
+          ]),
         },
       },
     });
     expect(analyzeStack(doc)).toEqual([
-      { from: "aws_s3_bucket_policy.bp", to: "aws_iam_role.reader", literal: "arn:aws:iam::111122223333:role/reader", path: "policy#Statement[0].Principal.AWS[0]", rule: "names-target" },
+      {
+        from: "aws_s3_bucket_policy.bp",
+        to: "aws_iam_role.reader",
+        literal: "arn:aws:iam::111122223333:role/reader",
+        path: "policy#Statement[0].Principal.AWS[0]",
+        rule: "names-target",
+      },
     ]);
   });
 
   it("the same principal in a condition (aws:PrincipalArn) is allowed", () => {
     const doc = stack({
       aws_iam_role: { reader: { name: "reader" } },
-      aws_kms_key: { k: { policy: policy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:Decrypt", Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/reader" } } }]) } },
+      aws_kms_key: {
+        k: {
+          policy: policy([
+            {
+              Effect: "Allow",
+              Principal: { AWS: "arn:aws:iam::111122223333:root" },
+              Action: "kms:Decrypt",
+              Resource: "*",
+              Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/reader" } },
+            },
+          ]),
+        },
+      },
     });
     const { findings, allowed } = analyze(doc);
     expect(findings).toEqual([]);
@@ -90,13 +142,34 @@ describe("analyzer (hand-written stacks)", () => {
   it("an OIDC provider ARN as Federated principal of a trust policy is a finding", () => {
     const doc = stack({
       aws_iam_openid_connect_provider: { gh: { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] } },
-      aws_iam_role: { ci: { name: "ci", assume_role_policy: policy([{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }]) } },
+      aws_iam_role: {
+        ci: {
+          name: "ci",
+          assume_role_policy: policy([
+            {
+              Effect: "Allow",
+              Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+            },
+          ]),
+        },
+      },
     });
-    expect(analyzeStack(doc).map((f) => [f.from, f.to, f.path])).toEqual([["aws_iam_role.ci", "aws_iam_openid_connect_provider.gh", "assume_role_policy#Statement[0].Principal.Federated"]]);
+    expect(analyzeStack(doc).map((f) => [f.from, f.to, f.path])).toEqual([
+      ["aws_iam_role.ci", "aws_iam_openid_connect_provider.gh", "assume_role_policy#Statement[0].Principal.Federated"],
+    ]);
   });
 
   it("a resource naming itself is fine; ARN forms with /, : or * suffixes count, other suffixes do not", () => {
-    const self = stack({ aws_s3_access_point: { ap: { name: "ap", bucket: "b", policy: policy([{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:eu-central-1:111122223333:accesspoint/ap/object/*" }]) } } });
+    const self = stack({
+      aws_s3_access_point: {
+        ap: {
+          name: "ap",
+          bucket: "b",
+          policy: policy([{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:eu-central-1:111122223333:accesspoint/ap/object/*" }]),
+        },
+      },
+    });
     expect(analyzeStack(self)).toEqual([]);
     const doc = stack({
       aws_cloudwatch_log_group: logGroup,
@@ -117,7 +190,9 @@ describe("analyzer (hand-written stacks)", () => {
         hidden: { name: "t2", parameters: { "storage.location.template": "s3://data/$${tenant}/" } },
       },
     });
-    expect(analyzeStack(doc).map((f) => [f.from, f.to, f.path])).toEqual([["aws_glue_catalog_table.hidden", "aws_s3_bucket.b", "parameters.storage.location.template"]]);
+    expect(analyzeStack(doc).map((f) => [f.from, f.to, f.path])).toEqual([
+      ["aws_glue_catalog_table.hidden", "aws_s3_bucket.b", "parameters.storage.location.template"],
+    ]);
   });
 
   it("follows references when building identities (a table's ARN from its database's name)", () => {
@@ -135,7 +210,11 @@ describe("analyzer (hand-written stacks)", () => {
       aws_lambda_function: { fn: { function_name: "worker", environment: { variables: { QUEUE: "jobs" } } } },
       aws_cloudwatch_metric_alarm: { a: { alarm_name: "backlog", dimensions: { QueueName: "jobs" } } },
     });
-    expect(analyze(doc).allowed.map((a) => a.allowedBy).sort()).toEqual(["lambda-environment", "metric-dimensions"]);
+    expect(
+      analyze(doc)
+        .allowed.map((a) => a.allowedBy)
+        .sort(),
+    ).toEqual(["lambda-environment", "metric-dimensions"]);
     expect(analyzeStack(doc)).toEqual([]);
   });
 
@@ -144,17 +223,35 @@ describe("analyzer (hand-written stacks)", () => {
       stack({
         aws_sns_topic: { t: { name: "alerts" } },
         aws_sns_topic_policy: { tp: { arn: "${aws_sns_topic.t.arn}", policy: "{}" } },
-        aws_budgets_budget: { b: { name: "monthly", notification: [{ subscriber_sns_topic_arns: ["${aws_sns_topic.t.arn}"] }], ...(budgetDependsOn ? { depends_on: budgetDependsOn } : {}) } },
+        aws_budgets_budget: {
+          b: {
+            name: "monthly",
+            notification: [{ subscriber_sns_topic_arns: ["${aws_sns_topic.t.arn}"] }],
+            ...(budgetDependsOn ? { depends_on: budgetDependsOn } : {}),
+          },
+        },
       });
     expect(analyzeStack(resources())).toEqual([
-      { from: "aws_budgets_budget.b", to: "aws_sns_topic_policy.tp", literal: "${aws_sns_topic.t.arn}", path: "notification[0].subscriber_sns_topic_arns[0]", rule: "delivery-needs-policy", via: "aws_sns_topic.t" },
+      {
+        from: "aws_budgets_budget.b",
+        to: "aws_sns_topic_policy.tp",
+        literal: "${aws_sns_topic.t.arn}",
+        path: "notification[0].subscriber_sns_topic_arns[0]",
+        rule: "delivery-needs-policy",
+        via: "aws_sns_topic.t",
+      },
     ]);
     expect(analyzeStack(resources(["aws_sns_topic_policy.tp"]))).toEqual([]);
   });
 
   it("takes account and region from the provider block, or fails naming what is missing", () => {
     expect(() => analyzeStack({ resource: {} })).toThrow(/allowed_account_ids/);
-    expect(analyzeStack({ resource: { aws_sqs_queue: { q: { name: "q" } }, aws_sns_topic: { t: { name: "t", x: "arn:aws:sqs:us-east-1:444455556666:q" } } } }, { account: "444455556666", region: "us-east-1" })).toHaveLength(1);
+    expect(
+      analyzeStack(
+        { resource: { aws_sqs_queue: { q: { name: "q" } }, aws_sns_topic: { t: { name: "t", x: "arn:aws:sqs:us-east-1:444455556666:q" } } } },
+        { account: "444455556666", region: "us-east-1" },
+      ),
+    ).toHaveLength(1);
   });
 
   it("documents every allowed use with a reason and an AWS documentation link; the tables are per resource type", () => {
@@ -164,7 +261,8 @@ describe("analyzer (hand-written stacks)", () => {
       expect(a.reason.length).toBeGreaterThan(30);
       expect(a.doc).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     }
-    for (const t of [...Object.keys(IDENTITY_RULES), ...Object.keys(DELIVERY_FIELDS), ...Object.keys(POLICY_ATTACHMENTS)]) expect(t).toMatch(/^aws_[a-z0-9_]+$/);
+    for (const t of [...Object.keys(IDENTITY_RULES), ...Object.keys(DELIVERY_FIELDS), ...Object.keys(POLICY_ATTACHMENTS)])
+      expect(t).toMatch(/^aws_[a-z0-9_]+$/);
   });
 
   it("docs/security.md lists every allowed use", () => {
@@ -241,7 +339,8 @@ describe("real app: no hidden creation order", () => {
 
   it("the every-toggle synth really contains the toggled resources", () => {
     const r = synthApp(ALL_TOGGLES).json.resource;
-    for (const t of ["aws_cloudtrail", "aws_glue_crawler", "aws_quicksight_data_source", "aws_athena_workgroup"]) expect(Object.keys(r[t] ?? {}).length).toBeGreaterThan(0);
+    for (const t of ["aws_cloudtrail", "aws_glue_crawler", "aws_quicksight_data_source", "aws_athena_workgroup"])
+      expect(Object.keys(r[t] ?? {}).length).toBeGreaterThan(0);
     expect(Object.keys(r.aws_iam_role).filter((id) => id.includes("reader")).length).toBe(3);
   });
 });

@@ -50,7 +50,12 @@ describe("key (guide §2, §4.3)", () => {
       ["AllowServiceCloudwatchForTopics", "cloudwatch.amazonaws.com", "kms:EncryptionContext:aws:sns:topicArn", topic],
       ["AllowServiceBudgetsForTopics", "budgets.amazonaws.com", "kms:EncryptionContext:aws:sns:topicArn", topic],
       ["AllowServiceS3ForQueues", "s3.amazonaws.com", "kms:EncryptionContext:aws:sqs:arn", "arn:aws:sqs:eu-central-1:111122223333:cci-lite-prod-intake"],
-      ["AllowServiceEventsForQueues", "events.amazonaws.com", "kms:EncryptionContext:aws:sqs:arn", "arn:aws:sqs:eu-central-1:111122223333:cci-lite-prod-events-dlq"],
+      [
+        "AllowServiceEventsForQueues",
+        "events.amazonaws.com",
+        "kms:EncryptionContext:aws:sqs:arn",
+        "arn:aws:sqs:eu-central-1:111122223333:cci-lite-prod-events-dlq",
+      ],
     ]) {
       const st = statement(key.policy, sid);
       expect(st.Principal).toEqual({ Service: service });
@@ -64,7 +69,11 @@ describe("key (guide §2, §4.3)", () => {
 describe("storage (guide §3)", () => {
   const buckets = s.resources("aws_s3_bucket");
   it("creates the input and results buckets with derived names and no force destroy", () => {
-    expect(Object.values(buckets).map((b: any) => b.bucket).sort()).toEqual([INPUT, RESULTS]);
+    expect(
+      Object.values(buckets)
+        .map((b: any) => b.bucket)
+        .sort(),
+    ).toEqual([INPUT, RESULTS]);
     for (const b of Object.values(buckets)) expect((b as any).force_destroy).toBe(false);
   });
   it("encrypts both with the customer key by default, with bucket keys", () => {
@@ -99,11 +108,16 @@ describe("storage (guide §3)", () => {
   });
   it("keeps a tenant's longer retention override (the catch-all rule uses the longest)", () => {
     const t = synthApp({ tenants: [{ id: "acme", resultsRetentionDays: 90 }, { id: "beta" }] });
-    const rules = Object.fromEntries((t.resource("aws_s3_bucket_lifecycle_configuration", "results").rule as any[]).map((r) => [r.id, r.expiration?.[0]?.days]));
+    const rules = Object.fromEntries(
+      (t.resource("aws_s3_bucket_lifecycle_configuration", "results").rule as any[]).map((r) => [r.id, r.expiration?.[0]?.days]),
+    );
     expect(rules).toMatchObject({ "results-tenant-acme": 90, "results-tenant-beta": 30, "results-default": 90 });
   });
 
-  for (const [name, bucket] of [["input", INPUT], ["results", RESULTS]]) {
+  for (const [name, bucket] of [
+    ["input", INPUT],
+    ["results", RESULTS],
+  ]) {
     describe(`${name} bucket policy`, () => {
       const pol = s.resource("aws_s3_bucket_policy", name).policy;
       it("denies every request without TLS", () => {
@@ -146,7 +160,11 @@ describe("transcribe access (guide §4.2)", () => {
   });
   it("reads only uploaded audio, writes only under tmp/, and uses the key by alias", () => {
     const bySid = (a: any, b: any) => a[0].localeCompare(b[0]);
-    expect(doc(pol).Statement.map((x: any) => [x.Sid, x.Action, x.Resource]).sort(bySid)).toEqual(
+    expect(
+      doc(pol)
+        .Statement.map((x: any) => [x.Sid, x.Action, x.Resource])
+        .sort(bySid),
+    ).toEqual(
       [
         ["ReadInputAudio", "s3:GetObject", `arn:aws:s3:::${INPUT}/*/calls/*`],
         ["WriteTranscriptsUnderTmp", "s3:PutObject", `arn:aws:s3:::${RESULTS}/tmp/*`],
@@ -161,13 +179,28 @@ describe("config parameters (guide §5)", () => {
   it("writes the models parameter with the current model, not the retired Claude 3 Haiku", () => {
     const m = s.resource("aws_ssm_parameter", "models");
     expect(m.name).toBe("/cci-lite/prod/config/models");
-    expect(JSON.parse(m.value)).toEqual({ bedrock_model_summary: "eu.anthropic.claude-haiku-4-5-20251001-v1:0", bedrock_region: "eu-central-1", max_tokens: 1024 });
+    expect(JSON.parse(m.value)).toEqual({
+      bedrock_model_summary: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+      bedrock_region: "eu-central-1",
+      max_tokens: 1024,
+    });
   });
   it("writes one parameter per tenant with its options", () => {
-    const t = synthApp({ tenants: [{ id: "acme", languages: ["en-US", "de-DE"] }, { id: "beta", languages: ["en-GB"], redactPii: true }] });
+    const t = synthApp({
+      tenants: [
+        { id: "acme", languages: ["en-US", "de-DE"] },
+        { id: "beta", languages: ["en-GB"], redactPii: true },
+      ],
+    });
     const params = Object.values(t.resources("aws_ssm_parameter")) as any[];
     const acme = params.find((p) => p.name === "/cci-lite/prod/config/tenants/acme");
-    expect(JSON.parse(acme.value)).toEqual({ tenant_id: "acme", languages: ["en-US", "de-DE"], redact_pii: false, max_speakers: 2, results_retention_days: 30 });
+    expect(JSON.parse(acme.value)).toEqual({
+      tenant_id: "acme",
+      languages: ["en-US", "de-DE"],
+      redact_pii: false,
+      max_speakers: 2,
+      results_retention_days: 30,
+    });
     expect(JSON.parse(params.find((p) => p.name.endsWith("/beta")).value).redact_pii).toBe(true);
   });
 });
@@ -209,6 +242,6 @@ describe("key policy size", () => {
     const stack = new TerraformStack(app, "s");
     const key = new CustomerKey(stack, "key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/test" });
     for (let i = 0; i < 600; i++) key.grantUse(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-tenant-${String(i).padStart(3, "0")}-reader`);
-    expect(() => Testing.synth(stack)).toThrow(/Invalid [^\n]*key:\n  - policy: \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
+    expect(() => Testing.synth(stack)).toThrow(/Invalid [^\n]*key:\n {2}- policy: \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
   });
 });

@@ -20,7 +20,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const LOCKS = join(__dirname, "..", "..", "tf", "locks");
-const PROVIDER_VERSION = JSON.parse(readFileSync(join(__dirname, "..", "..", "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")).cdktf.provider.version as string;
+const PROVIDER_VERSION = JSON.parse(readFileSync(join(__dirname, "..", "..", "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")).cdktf.provider
+  .version as string;
 
 /** h1 of the unpacked linux_amd64 package in /opt/tf-plugins (what the offline mirror installs). */
 const LINUX_AMD64_H1 = "h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0=";
@@ -50,7 +51,9 @@ function parseLock(text: string): LockBlock[] {
   return blocks;
 }
 
-const files = readdirSync(LOCKS).filter((f) => f.endsWith(".terraform.lock.hcl")).sort();
+const files = readdirSync(LOCKS)
+  .filter((f) => f.endsWith(".terraform.lock.hcl"))
+  .sort();
 
 describe("provider lock files", () => {
   it("exist for the bootstrap stack and at least one application stack", () => {

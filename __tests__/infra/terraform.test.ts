@@ -18,7 +18,11 @@ const types = (p: LoadedPlan) => new Set((p.json.resource_changes as any[]).map(
 
 describe("offline terraform", () => {
   it("plans exactly the bootstrap stack and one stack per environment", () => {
-    expect(offlinePlanIndex().stacks.map((s) => s.name).sort()).toEqual(["bootstrap", "cci-lite-prod"]);
+    expect(
+      offlinePlanIndex()
+        .stacks.map((s) => s.name)
+        .sort(),
+    ).toEqual(["bootstrap", "cci-lite-prod"]);
   });
 
   it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and both delivery roles", () => {
@@ -26,22 +30,50 @@ describe("offline terraform", () => {
     for (const t of ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_kms_key", "aws_iam_openid_connect_provider", "aws_iam_role", "aws_iam_role_policy"]) {
       expect(types(bootstrap)).toContain(t);
     }
-    expect(plannedResources(bootstrap, "aws_iam_role").map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply", "cci-lite-github-plan"]);
+    expect(
+      plannedResources(bootstrap, "aws_iam_role")
+        .map((r) => r.after.name)
+        .sort(),
+    ).toEqual(["cci-lite-github-apply", "cci-lite-github-plan"]);
   });
 
   it("application: validates and plans every construct of the foundation and the pipeline", () => {
     expect(prod.counts.create).toBeGreaterThan(70);
     expect(prod.counts).toMatchObject({ update: 0, delete: 0, replace: 0 });
     for (const t of [
-      "aws_kms_key", "aws_kms_alias",
-      "aws_s3_bucket", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_lifecycle_configuration",
-      "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_notification",
-      "aws_iam_role", "aws_iam_role_policy", "aws_ssm_parameter",
-      "aws_sqs_queue", "aws_sqs_queue_policy", "aws_lambda_function", "aws_lambda_event_source_mapping", "aws_lambda_permission",
-      "aws_lambda_function_event_invoke_config", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_cloudwatch_log_group",
-      "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_policy", "aws_sns_topic_subscription",
-      "aws_glue_catalog_database", "aws_glue_catalog_table", "aws_athena_workgroup", "aws_athena_named_query",
-      "aws_quicksight_data_source", "aws_quicksight_data_set", "aws_budgets_budget",
+      "aws_kms_key",
+      "aws_kms_alias",
+      "aws_s3_bucket",
+      "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_ownership_controls",
+      "aws_s3_bucket_notification",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+      "aws_ssm_parameter",
+      "aws_sqs_queue",
+      "aws_sqs_queue_policy",
+      "aws_lambda_function",
+      "aws_lambda_event_source_mapping",
+      "aws_lambda_permission",
+      "aws_lambda_function_event_invoke_config",
+      "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_event_target",
+      "aws_cloudwatch_log_group",
+      "aws_cloudwatch_log_metric_filter",
+      "aws_cloudwatch_metric_alarm",
+      "aws_sns_topic",
+      "aws_sns_topic_policy",
+      "aws_sns_topic_subscription",
+      "aws_glue_catalog_database",
+      "aws_glue_catalog_table",
+      "aws_athena_workgroup",
+      "aws_athena_named_query",
+      "aws_quicksight_data_source",
+      "aws_quicksight_data_set",
+      "aws_budgets_budget",
     ]) {
       expect(types(prod)).toContain(t);
     }

@@ -57,7 +57,12 @@ const event = (name = JOB, status = "COMPLETED") => ({
 });
 
 const SCORE = { Positive: 0.1, Negative: 0.7, Neutral: 0.15, Mixed: 0.05 };
-const converse = (text: string) => ({ output: { message: { role: "assistant" as const, content: [{ text }] } }, stopReason: "end_turn" as const, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, metrics: { latencyMs: 1 } });
+const converse = (text: string) => ({
+  output: { message: { role: "assistant" as const, content: [{ text }] } },
+  stopReason: "end_turn" as const,
+  usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+  metrics: { latencyMs: 1 },
+});
 
 beforeEach(() => {
   s3.reset();
@@ -134,7 +139,7 @@ describe("analyze handler", () => {
     const conv = bedrock.commandCalls(ConverseCommand)[0].args[0].input;
     expect(conv).toMatchObject({ modelId: ENV.BEDROCK_MODEL_ID, inferenceConfig: { maxTokens: 1024, temperature: 0 } });
     expect(conv.system?.[0]).toMatchObject({ text: expect.stringContaining("JSON") });
-    expect((conv.messages?.[0].content?.[0] as { text: string }).text).toContain("spk_0: Hello, billing.\nspk_1: Refund.");
+    expect((conv.messages![0].content![0] as { text: string }).text).toContain("spk_0: Hello, billing.\nspk_1: Refund.");
     expect(metricNames()).toEqual(["CallsCompleted", "ProcessingLatency"]);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
@@ -166,7 +171,16 @@ describe("analyze handler", () => {
   });
 
   it("handles a call with one speaker", async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(speakerTranscript([["spk_0", 0, 2, "Just", ","], ["spk_0", 2, 3, "me", "."]]))) });
+    s3.on(GetObjectCommand).resolves({
+      Body: body(
+        JSON.stringify(
+          speakerTranscript([
+            ["spk_0", 0, 2, "Just", ","],
+            ["spk_0", 2, 3, "me", "."],
+          ]),
+        ),
+      ),
+    });
     await handler(event());
     const r = onlyRecord();
     expect(r.status).toBe("COMPLETED");
@@ -178,8 +192,11 @@ describe("analyze handler", () => {
     await handler(event());
     const r = onlyRecord();
     expect(r.speaker_mode).toBe("channel_identification");
-    expect(r.speakers.map((s: any) => [s.label, s.talk_time_seconds, s.word_count])).toEqual([["ch_0", 1, 1], ["ch_1", 1.5, 1]]);
-    expect((bedrock.commandCalls(ConverseCommand)[0].args[0].input.messages?.[0].content?.[0] as { text: string }).text).toContain("ch_0: Hello\nch_1: Hi");
+    expect(r.speakers.map((s: any) => [s.label, s.talk_time_seconds, s.word_count])).toEqual([
+      ["ch_0", 1, 1],
+      ["ch_1", 1.5, 1],
+    ]);
+    expect((bedrock.commandCalls(ConverseCommand)[0].args[0].input.messages![0].content![0] as { text: string }).text).toContain("ch_0: Hello\nch_1: Hi");
   });
 
   it("chunks a transcript over 5,000 bytes of multi-byte text into BatchDetectSentiment calls and aggregates them", async () => {
@@ -212,7 +229,12 @@ describe("analyze handler", () => {
     await handler(event());
     expect(comprehend.calls()).toHaveLength(0);
     const r = onlyRecord();
-    expect(r).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "MIXED", SentimentScore: null }, sentiment_source: "model", language_code: "nl-NL" });
+    expect(r).toMatchObject({
+      status: "COMPLETED",
+      sentiment: { Sentiment: "MIXED", SentimentScore: null },
+      sentiment_source: "model",
+      language_code: "nl-NL",
+    });
     expect(r.speakers.every((s: any) => s.sentiment === null)).toBe(true);
   });
 
@@ -243,13 +265,16 @@ describe("analyze handler", () => {
   });
 
   it("repairs malformed model JSON with one more request (repair succeeds)", async () => {
-    bedrock.on(ConverseCommand).resolvesOnce(converse('Sure! {"summary": "x", "action_items": "none"')).resolves(converse(`\`\`\`json\n${GOOD_ANSWER}\n\`\`\``));
+    bedrock
+      .on(ConverseCommand)
+      .resolvesOnce(converse('Sure! {"summary": "x", "action_items": "none"'))
+      .resolves(converse(`\`\`\`json\n${GOOD_ANSWER}\n\`\`\``));
     await handler(event());
     const calls = bedrock.commandCalls(ConverseCommand);
     expect(calls).toHaveLength(2);
     const repair = calls[1].args[0].input.messages!;
     expect(repair.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
-    expect((repair[2].content?.[0] as { text: string }).text).toMatch(/invalid/);
+    expect((repair[2].content![0] as { text: string }).text).toMatch(/invalid/);
     expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: expect.any(String), error: null });
   });
 
@@ -258,7 +283,13 @@ describe("analyze handler", () => {
     await handler(event());
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(2);
     const r = onlyRecord();
-    expect(r).toMatchObject({ status: "FAILED", error: { code: "SUMMARY_INVALID" }, summary: null, sentiment: { Sentiment: "NEGATIVE" }, sentiment_source: "comprehend" });
+    expect(r).toMatchObject({
+      status: "FAILED",
+      error: { code: "SUMMARY_INVALID" },
+      summary: null,
+      sentiment: { Sentiment: "NEGATIVE" },
+      sentiment_source: "comprehend",
+    });
     expect(r.speakers).toHaveLength(2);
     expect(metricNames()).toEqual(["CallsFailed"]);
   });
@@ -326,14 +357,18 @@ describe("analyze handler", () => {
 
   it("reads the redacted transcript from a virtual-hosted URL when redaction is on", async () => {
     transcribe.on(GetTranscriptionJobCommand).resolves({
-      TranscriptionJob: job("COMPLETED", { Transcript: { RedactedTranscriptFileUri: `https://${ENV.RESULTS_BUCKET}.s3.eu-central-1.amazonaws.com/tmp/demo-tenant/redacted-${JOB}.json` } }),
+      TranscriptionJob: job("COMPLETED", {
+        Transcript: { RedactedTranscriptFileUri: `https://${ENV.RESULTS_BUCKET}.s3.eu-central-1.amazonaws.com/tmp/demo-tenant/redacted-${JOB}.json` },
+      }),
     });
     await handler(event());
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
   });
 
   it("logs and returns JOB_NOT_FOUND for a job Transcribe no longer knows", async () => {
-    transcribe.on(GetTranscriptionJobCommand).rejects(awsError("BadRequestException", 400, "The requested job couldn't be found. Check the job name and try your request again."));
+    transcribe
+      .on(GetTranscriptionJobCommand)
+      .rejects(awsError("BadRequestException", 400, "The requested job couldn't be found. Check the job name and try your request again."));
     expect(await handler(event())).toMatchObject({ outcome: "JOB_NOT_FOUND" });
   });
 });

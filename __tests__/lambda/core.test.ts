@@ -102,7 +102,12 @@ describe("upload checks", () => {
       code: "INVALID_TENANT_SETTINGS",
       message: invalid.problem,
     });
-    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), known, MAX_MEDIA_BYTES)).toMatchObject({ kind: "accept", mediaFormat: "wav", callId: "a", settings });
+    expect(checkUpload(candidate("demo-tenant/calls/a.wav"), known, MAX_MEDIA_BYTES)).toMatchObject({
+      kind: "accept",
+      mediaFormat: "wav",
+      callId: "a",
+      settings,
+    });
   });
 });
 
@@ -181,16 +186,16 @@ describe("Comprehend chunking", () => {
     const noPunct = "wörter ".repeat(2000); // one "sentence" of 16,000 bytes
     const chunks = chunkText(noPunct);
     expect(chunks.join("")).toBe(noPunct);
-    chunks.forEach((c) => expect(utf8Bytes(c)).toBeLessThanOrEqual(5000));
+    for (const c of chunks) expect(utf8Bytes(c)).toBeLessThanOrEqual(5000);
     const oneWord = "語".repeat(4000); // 12,000 bytes, no whitespace
     const cp = chunkText(oneWord);
     expect(cp.join("")).toBe(oneWord);
-    cp.forEach((c) => expect(utf8Bytes(c)).toBeLessThanOrEqual(5000));
+    for (const c of cp) expect(utf8Bytes(c)).toBeLessThanOrEqual(5000);
     expect(cp.every((c) => utf8Bytes(c) % 3 === 0)).toBe(true);
     const emoji = "😀".repeat(3000);
     const e = chunkText(emoji, 5000);
     expect(e.join("")).toBe(emoji);
-    e.forEach((c) => expect(utf8Bytes(c) % 4).toBe(0));
+    for (const c of e) expect(utf8Bytes(c) % 4).toBe(0);
   });
   it("batches at most 25 documents", () => {
     const b = batches(Array.from({ length: 60 }, (_, i) => i));
@@ -199,7 +204,10 @@ describe("Comprehend chunking", () => {
 });
 
 describe("sentiment aggregation", () => {
-  const s = (label: any, Positive: number, Negative: number, Neutral: number, Mixed: number) => ({ Sentiment: label, SentimentScore: { Positive, Negative, Neutral, Mixed } });
+  const s = (label: any, Positive: number, Negative: number, Neutral: number, Mixed: number) => ({
+    Sentiment: label,
+    SentimentScore: { Positive, Negative, Neutral, Mixed },
+  });
   it("weights chunk scores by byte length and takes the argmax label", () => {
     const agg = aggregateSentiment([
       { bytes: 3000, sentiment: s("NEGATIVE", 0.1, 0.8, 0.1, 0) },
@@ -253,8 +261,14 @@ describe("summary prompt and answer parsing", () => {
   });
   it("rejects malformed or invalid answers with a useful error", () => {
     expect(parseSummaryAnswer("I cannot help with that.")).toEqual({ ok: false, error: "no JSON object found in the answer" });
-    expect(parseSummaryAnswer('{"summary": "x", "action_items": [1], "risks": [], "sentiment": "MIXED"}')).toMatchObject({ ok: false, error: expect.stringMatching(/action_items/) });
-    expect(parseSummaryAnswer('{"summary": "x", "action_items": [], "risks": [], "sentiment": "ANGRY"}')).toMatchObject({ ok: false, error: expect.stringMatching(/sentiment/) });
+    expect(parseSummaryAnswer('{"summary": "x", "action_items": [1], "risks": [], "sentiment": "MIXED"}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/action_items/),
+    });
+    expect(parseSummaryAnswer('{"summary": "x", "action_items": [], "risks": [], "sentiment": "ANGRY"}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/sentiment/),
+    });
     expect(parseSummaryAnswer('{"summary": "", "action_items": [], "risks": [], "sentiment": "MIXED"}')).toMatchObject({ ok: false });
     expect(parseSummaryAnswer('{"summary": "x", "action_items": [')).toMatchObject({ ok: false });
     expect(parseSummaryAnswer("{'summary': 'x'}")).toMatchObject({ ok: false, error: expect.stringMatching(/does not parse/) });
@@ -281,9 +295,20 @@ describe("transcript analysis", () => {
     expect(t.languageCode).toBe("en-US");
   });
   it("computes per-channel statistics for channel identification", () => {
-    const t = analyzeTranscript(channelTranscript([[0, 1, "Hello"], [4, 5, "Sure"]], [[2, 3.5, "Hi"]]));
+    const t = analyzeTranscript(
+      channelTranscript(
+        [
+          [0, 1, "Hello"],
+          [4, 5, "Sure"],
+        ],
+        [[2, 3.5, "Hi"]],
+      ),
+    );
     expect(t.speakerMode).toBe("channel_identification");
-    expect(t.speakers.map((s) => [s.label, s.talkTimeSeconds, s.wordCount])).toEqual([["ch_0", 2, 2], ["ch_1", 1.5, 1]]);
+    expect(t.speakers.map((s) => [s.label, s.talkTimeSeconds, s.wordCount])).toEqual([
+      ["ch_0", 2, 2],
+      ["ch_1", 1.5, 1],
+    ]);
     expect(t.labelledText).toBe("ch_0: Hello\nch_1: Hi\nch_0: Sure");
     expect(t.durationSeconds).toBe(5);
   });
@@ -291,7 +316,12 @@ describe("transcript analysis", () => {
     const doc = {
       results: {
         transcripts: [{ transcript: "a b" }],
-        speaker_labels: { segments: [{ speaker_label: "spk_0", start_time: "0", end_time: "1", items: [{ start_time: "0.0", speaker_label: "spk_0" }] }, { speaker_label: "spk_1", start_time: "1", end_time: "3", items: [{ start_time: "1.0", speaker_label: "spk_1" }] }] },
+        speaker_labels: {
+          segments: [
+            { speaker_label: "spk_0", start_time: "0", end_time: "1", items: [{ start_time: "0.0", speaker_label: "spk_0" }] },
+            { speaker_label: "spk_1", start_time: "1", end_time: "3", items: [{ start_time: "1.0", speaker_label: "spk_1" }] },
+          ],
+        },
         items: [
           { start_time: "0.0", end_time: "1.0", type: "pronunciation", alternatives: [{ content: "a" }] },
           { start_time: "1.0", end_time: "3.0", type: "pronunciation", alternatives: [{ content: "b" }] },
@@ -299,7 +329,10 @@ describe("transcript analysis", () => {
       },
     };
     const t = analyzeTranscript(doc);
-    expect(t.speakers.map((s) => [s.label, s.talkTimeSeconds, s.wordCount])).toEqual([["spk_0", 1, 1], ["spk_1", 2, 1]]);
+    expect(t.speakers.map((s) => [s.label, s.talkTimeSeconds, s.wordCount])).toEqual([
+      ["spk_0", 1, 1],
+      ["spk_1", 2, 1],
+    ]);
   });
   it("handles an empty transcript", () => {
     const t = analyzeTranscript({ results: { transcripts: [{ transcript: "" }], items: [] } });
@@ -317,9 +350,28 @@ describe("transcript analysis", () => {
 });
 
 describe("StartTranscriptionJob request", () => {
-  const upload = { tenant: "demo-tenant", callId: "a", bucket: "in", key: "demo-tenant/calls/a.wav", versionId: "v1", etag: '"e"', size: 10, uploadedAt: "2026-03-14T09:26:53.000Z", sourceKeyHash: "abc" };
+  const upload = {
+    tenant: "demo-tenant",
+    callId: "a",
+    bucket: "in",
+    key: "demo-tenant/calls/a.wav",
+    versionId: "v1",
+    etag: '"e"',
+    size: 10,
+    uploadedAt: "2026-03-14T09:26:53.000Z",
+    sourceKeyHash: "abc",
+  };
   const tenant = { tenant_id: "demo-tenant", languages: ["en-US"] as any, redact_pii: true, max_speakers: 4, results_retention_days: 30 };
-  const base = { jobName: "cci-lite-test-x", upload, mediaFormat: "wav" as const, tenant, channels: undefined, resultsBucket: "res", kmsKeyArn: "kms", dataAccessRoleArn: "role" };
+  const base = {
+    jobName: "cci-lite-test-x",
+    upload,
+    mediaFormat: "wav" as const,
+    tenant,
+    channels: undefined,
+    resultsBucket: "res",
+    kmsKeyArn: "kms",
+    dataAccessRoleArn: "role",
+  };
   it("uses LanguageCode, speaker labels and redaction for a one-language mono tenant", () => {
     const r = buildStartJobRequest(base);
     expect(r).toMatchObject({
@@ -350,10 +402,21 @@ describe("results", () => {
     for (const c of columns) expect(Object.keys(r)).toContain(c);
   });
   it("serialises a record as one line of JSON", () => {
-    const r = buildResult("FAILED", { tenant: "t", callId: "c", source: { bucket: "b", key: "k", etag: '"abc"' }, now: new Date("2026-01-02T03:04:05Z") }, { summary: "line1\nline2" }, { code: "X", message: "m" });
+    const r = buildResult(
+      "FAILED",
+      { tenant: "t", callId: "c", source: { bucket: "b", key: "k", etag: '"abc"' }, now: new Date("2026-01-02T03:04:05Z") },
+      { summary: "line1\nline2" },
+      { code: "X", message: "m" },
+    );
     const s = serializeResult(r);
     expect(s.trimEnd().split("\n")).toHaveLength(1);
-    expect(JSON.parse(s)).toMatchObject({ status: "FAILED", error: { code: "X" }, source_etag: "abc", timestamp: "2026-01-02T03:04:05.000Z", summary: "line1\nline2" });
+    expect(JSON.parse(s)).toMatchObject({
+      status: "FAILED",
+      error: { code: "X" },
+      source_etag: "abc",
+      timestamp: "2026-01-02T03:04:05.000Z",
+      summary: "line1\nline2",
+    });
   });
   it("builds result keys from the UTC date", () => {
     expect(resultKey("t", new Date("2026-03-01T00:30:00+02:00"), "c")).toBe("t/2026/02/28/c.json");
@@ -380,7 +443,13 @@ describe("configuration and errors", () => {
     expect(isRetryable({ name: "BadRequestException", $metadata: { httpStatusCode: 400 } })).toBe(false);
   });
   it("parses tenant settings with defaults and rejects unusable documents", () => {
-    expect(parseTenantSettings("t", '{"languages":["en-US"]}')).toEqual({ tenant_id: "t", languages: ["en-US"], redact_pii: false, max_speakers: 2, results_retention_days: 30 });
+    expect(parseTenantSettings("t", '{"languages":["en-US"]}')).toEqual({
+      tenant_id: "t",
+      languages: ["en-US"],
+      redact_pii: false,
+      max_speakers: 2,
+      results_retention_days: 30,
+    });
     expect(() => parseTenantSettings("t", '{"languages":[]}')).toThrow();
     expect(() => parseTenantSettings("t", "nope")).toThrow();
   });

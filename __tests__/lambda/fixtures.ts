@@ -167,7 +167,13 @@ type Word = [label: string, start: number, end: number, word: string, punct?: st
 export function speakerTranscript(words: Word[], language = "en-US") {
   const items: any[] = [];
   for (const [label, s, e, w, p] of words) {
-    items.push({ start_time: s.toFixed(2), end_time: e.toFixed(2), type: "pronunciation", speaker_label: label, alternatives: [{ confidence: "0.99", content: w }] });
+    items.push({
+      start_time: s.toFixed(2),
+      end_time: e.toFixed(2),
+      type: "pronunciation",
+      speaker_label: label,
+      alternatives: [{ confidence: "0.99", content: w }],
+    });
     if (p) items.push({ type: "punctuation", alternatives: [{ confidence: "0.0", content: p }] });
   }
   const segments: any[] = [];
@@ -193,7 +199,13 @@ export function speakerTranscript(words: Word[], language = "en-US") {
 /** A Transcribe output document with channel identification. */
 export function channelTranscript(ch0: Array<[number, number, string]>, ch1: Array<[number, number, string]>) {
   const mk = (ws: Array<[number, number, string]>, label: string) =>
-    ws.map(([s, e, w]) => ({ start_time: s.toFixed(2), end_time: e.toFixed(2), type: "pronunciation", channel_label: label, alternatives: [{ confidence: "0.9", content: w }] }));
+    ws.map(([s, e, w]) => ({
+      start_time: s.toFixed(2),
+      end_time: e.toFixed(2),
+      type: "pronunciation",
+      channel_label: label,
+      alternatives: [{ confidence: "0.9", content: w }],
+    }));
   const all = [...mk(ch0, "ch_0"), ...mk(ch1, "ch_1")].sort((a, b) => Number(a.start_time) - Number(b.start_time));
   return {
     results: {

@@ -42,7 +42,12 @@ function setJobs(jobs: TranscriptionJob[]) {
   for (const status of ["COMPLETED", "FAILED", "IN_PROGRESS", "QUEUED"]) {
     const list = jobs.filter((j) => j.TranscriptionJobStatus === status).sort((a, b) => b.CreationTime!.getTime() - a.CreationTime!.getTime());
     transcribe.on(ListTranscriptionJobsCommand, { Status: status as any }).resolves({
-      TranscriptionJobSummaries: list.map((j) => ({ TranscriptionJobName: j.TranscriptionJobName, CreationTime: j.CreationTime, CompletionTime: j.CompletionTime, TranscriptionJobStatus: j.TranscriptionJobStatus })),
+      TranscriptionJobSummaries: list.map((j) => ({
+        TranscriptionJobName: j.TranscriptionJobName,
+        CreationTime: j.CreationTime,
+        CompletionTime: j.CompletionTime,
+        TranscriptionJobStatus: j.TranscriptionJobStatus,
+      })),
     });
   }
   for (const j of jobs) transcribe.on(GetTranscriptionJobCommand, { TranscriptionJobName: j.TranscriptionJobName }).resolves({ TranscriptionJob: j });
@@ -59,7 +64,16 @@ beforeEach(() => {
   bedrock.reset();
   transcribe.on(ListTranscriptionJobsCommand).resolves({ TranscriptionJobSummaries: [] });
   s3.on(HeadObjectCommand).rejects(awsError("NotFound", 404));
-  s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(speakerTranscript([["spk_0", 0, 1, "Hello", "."], ["spk_1", 1, 2, "Hi", "."]]))) });
+  s3.on(GetObjectCommand).resolves({
+    Body: body(
+      JSON.stringify(
+        speakerTranscript([
+          ["spk_0", 0, 1, "Hello", "."],
+          ["spk_1", 1, 2, "Hi", "."],
+        ]),
+      ),
+    ),
+  });
   s3.on(PutObjectCommand).resolves({});
   comprehend.on(DetectSentimentCommand).resolves({ Sentiment: "POSITIVE", SentimentScore: { Positive: 0.9, Negative: 0, Neutral: 0.1, Mixed: 0 } });
   bedrock.on(ConverseCommand).resolves({ output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as any);
@@ -72,7 +86,9 @@ describe("reconcile handler", () => {
     setJobs([job("missed", "COMPLETED", hoursAgo(3))]);
     const report = await reconcile(cfg(), NOW);
     expect(report).toMatchObject({ reconciled: 1, stuck: 0, errors: 0 });
-    expect(puts()).toEqual([{ key: "demo-tenant/2026/03/14/missed.json", body: expect.objectContaining({ status: "COMPLETED", transcription_job_name: name("missed") }) }]);
+    expect(puts()).toEqual([
+      { key: "demo-tenant/2026/03/14/missed.json", body: expect.objectContaining({ status: "COMPLETED", transcription_job_name: name("missed") }) },
+    ]);
     expect(metricNames()).toEqual(expect.arrayContaining(["CallsCompleted", "CallsReconciled"]));
     const list = transcribe.commandCalls(ListTranscriptionJobsCommand).map((c) => c.args[0].input);
     expect(list.every((i) => i.JobNameContains === ENV.JOB_NAME_PREFIX)).toBe(true);
@@ -191,7 +207,10 @@ describe("reconcile handler", () => {
 
   it("keeps going after one job fails and reports it", async () => {
     setJobs([job("bad", "COMPLETED", hoursAgo(2)), job("good", "COMPLETED", hoursAgo(3))]);
-    bedrock.on(ConverseCommand).rejectsOnce(awsError("ThrottlingException", 429)).resolves({ output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as any);
+    bedrock
+      .on(ConverseCommand)
+      .rejectsOnce(awsError("ThrottlingException", 429))
+      .resolves({ output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as any);
     const report = await reconcile(cfg(), NOW);
     expect(report).toMatchObject({ reconciled: 1, errors: 1 });
   });

@@ -42,7 +42,12 @@ function expectRejected(code: string, key: string, startAttempts = 0) {
   expect(r).toHaveLength(1);
   expect(r[0].key).toBe(key);
   expect(r[0].body).toMatchObject({ status: "REJECTED", error: { code } });
-  expect(r[0].input).toMatchObject({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: ENV.KMS_KEY_ARN, ContentType: "application/json", Metadata: { status: "REJECTED" } });
+  expect(r[0].input).toMatchObject({
+    ServerSideEncryption: "aws:kms",
+    SSEKMSKeyId: ENV.KMS_KEY_ARN,
+    ContentType: "application/json",
+    Metadata: { status: "REJECTED" },
+  });
   expect(started()).toHaveLength(startAttempts);
   expect(metricNames()).toContain("CallsRejected");
 }
@@ -64,7 +69,13 @@ describe("start handler", () => {
       Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: 3 },
       JobExecutionSettings: { DataAccessRoleArn: ENV.TRANSCRIBE_ROLE_ARN, AllowDeferredExecution: true },
     });
-    expect(req.Tags).toEqual(expect.arrayContaining([{ Key: "tenant", Value: "demo-tenant" }, { Key: "call_id", Value: "call-001" }, { Key: "uploaded_at", Value: EVENT_TIME }]));
+    expect(req.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: "tenant", Value: "demo-tenant" },
+        { Key: "call_id", Value: "call-001" },
+        { Key: "uploaded_at", Value: EVENT_TIME },
+      ]),
+    );
     const get = s3.commandCalls(GetObjectCommand)[0].args[0].input;
     expect(get).toMatchObject({ Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", Range: "bytes=0-65535", VersionId: "v1" });
     expect(records()).toHaveLength(0);
@@ -166,7 +177,9 @@ describe("start handler", () => {
   });
 
   it("retries only the throttled message (ThrottlingException) and still processes the others", async () => {
-    transcribe.on(StartTranscriptionJobCommand, { Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/slow.wav` } }).rejects(awsError("ThrottlingException", 400));
+    transcribe
+      .on(StartTranscriptionJobCommand, { Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/slow.wav` } })
+      .rejects(awsError("ThrottlingException", 400));
     const event = uploadEvent({ key: "demo-tenant/calls/ok1.wav" }, { key: "demo-tenant/calls/slow.wav" }, { key: "demo-tenant/calls/ok2.wav" });
     const res = await handler(event);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1].messageId }]);
@@ -260,7 +273,9 @@ describe("start handler", () => {
       expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     });
     it("keeps the rejection for the cache period (one SSM read), then sees the repaired document", async () => {
-      ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value: JSON.stringify({ ...TENANT, max_speakers: 50 }) } });
+      ssm
+        .on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` })
+        .resolves({ Parameter: { Value: JSON.stringify({ ...TENANT, max_speakers: 50 }) } });
       await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" }));
       expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
       expect(records().map((r) => r.body.error.code)).toEqual(["INVALID_TENANT_SETTINGS", "INVALID_TENANT_SETTINGS"]);

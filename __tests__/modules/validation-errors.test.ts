@@ -25,7 +25,8 @@ function stack(): TerraformStack {
   return new TerraformStack(Testing.app(), "s");
 }
 const key = (s: Construct, alias = "alias/k") => new CustomerKey(s, `key-${alias.slice(6)}`, { accountId: ACCOUNT, region: REGION, alias });
-const bucket = (s: Construct, id = "b") => new SecureBucket(s, id, { bucketName: `${id}-bucket-111122223333`, key: key(s, `alias/${id}`), expirations: [{ id: "all", prefix: "", days: 1 }] });
+const bucket = (s: Construct, id = "b") =>
+  new SecureBucket(s, id, { bucketName: `${id}-bucket-111122223333`, key: key(s, `alias/${id}`), expirations: [{ id: "all", prefix: "", days: 1 }] });
 const topic = (s: Construct) => new AlarmTopic(s, "alarms", { accountId: ACCOUNT, region: REGION, topicName: "t-alarms", key: key(s, "alias/t") });
 const fn = (s: Construct, over: Partial<ConstructorParameters<typeof PipelineFunction>[2]> = {}) =>
   new PipelineFunction(s, "fn", {
@@ -71,11 +72,20 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         ],
       }),
   ],
-  ['SecureBucket', 'expirations["x"].days', (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [{ id: "x", prefix: "", days: 0 }] })],
+  [
+    "SecureBucket",
+    'expirations["x"].days',
+    (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [{ id: "x", prefix: "", days: 0 }] }),
+  ],
   [
     "SecureBucket",
     "expirations",
-    (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, prefix: `${i}/`, days: 1 })) }),
+    (s) =>
+      new SecureBucket(s, "b", {
+        bucketName: "b-111122223333",
+        key: key(s),
+        expirations: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, prefix: `${i}/`, days: 1 })),
+      }),
   ],
   ["Role", "roleName", (s) => new Role(s, "r", { accountId: ACCOUNT, roleName: "bad name", description: "d", assumeRolePolicy: policy(), policyName: "p" })],
   [
@@ -86,8 +96,16 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
       Testing.synth(s);
     },
   ],
-  ["EncryptedQueue", "retentionSeconds", (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), retentionSeconds: 30 })],
-  ["EncryptedQueue", "visibilityTimeoutSeconds", (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), visibilityTimeoutSeconds: 50_000 })],
+  [
+    "EncryptedQueue",
+    "retentionSeconds",
+    (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), retentionSeconds: 30 }),
+  ],
+  [
+    "EncryptedQueue",
+    "visibilityTimeoutSeconds",
+    (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), visibilityTimeoutSeconds: 50_000 }),
+  ],
   [
     "EncryptedQueue",
     "deadLetter.maxReceiveCount",
@@ -105,35 +123,53 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
     "maxConcurrency",
     (s) => {
       const consumer = fn(s);
-      new Intake(s, "intake", { accountId: ACCOUNT, region: REGION, stem: "x", key: key(s, "alias/i"), input: bucket(s), consumer, maxReceiveCount: 5, maxConcurrency: 1, paused: false, alarms: topic(s.node.tryFindChild("fn") ? new TerraformStack(Testing.app(), "other") : s) });
+      new Intake(s, "intake", {
+        accountId: ACCOUNT,
+        region: REGION,
+        stem: "x",
+        key: key(s, "alias/i"),
+        input: bucket(s),
+        consumer,
+        maxReceiveCount: 5,
+        maxConcurrency: 1,
+        paused: false,
+        alarms: topic(s.node.tryFindChild("fn") ? new TerraformStack(Testing.app(), "other") : s),
+      });
     },
   ],
   ["AlarmTopic", "addAlarm.name", (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", namespace: "n", metricName: "m", threshold: 0 })],
   [
     "TranscribeAccess",
     "outputPrefix",
-    (s) => new TranscribeAccess(s, "t", { accountId: ACCOUNT, region: REGION, roleName: "t", input: bucket(s, "in"), results: bucket(s, "out"), outputPrefix: "tmp", key: key(s) }),
+    (s) =>
+      new TranscribeAccess(s, "t", {
+        accountId: ACCOUNT,
+        region: REGION,
+        roleName: "t",
+        input: bucket(s, "in"),
+        results: bucket(s, "out"),
+        outputPrefix: "tmp",
+        key: key(s),
+      }),
   ],
-  ...(["databaseName", "queryResultsPrefix", "tenantIds"] as const).map(
-    (field): [string, string, (s: TerraformStack) => unknown] => [
-      "Analytics",
-      field,
-      (s) =>
-        new Analytics(s, "a", {
-          accountId: ACCOUNT,
-          region: REGION,
-          databaseName: field === "databaseName" ? "Bad-Name" : "db",
-          tableName: "t",
-          workgroupName: "w",
-          results: bucket(s),
-          queryResultsPrefix: field === "queryResultsPrefix" ? "athena" : "athena/",
-          tmpPrefix: "tmp/",
-          tenantIds: field === "tenantIds" ? [] : ["a"],
-          key: key(s, "alias/a"),
-          bytesScannedCutoffPerQuery: 10_485_760,
-        }),
-    ],
-  ),
+  ...(["databaseName", "queryResultsPrefix", "tenantIds"] as const).map((field): [string, string, (s: TerraformStack) => unknown] => [
+    "Analytics",
+    field,
+    (s) =>
+      new Analytics(s, "a", {
+        accountId: ACCOUNT,
+        region: REGION,
+        databaseName: field === "databaseName" ? "Bad-Name" : "db",
+        tableName: "t",
+        workgroupName: "w",
+        results: bucket(s),
+        queryResultsPrefix: field === "queryResultsPrefix" ? "athena" : "athena/",
+        tmpPrefix: "tmp/",
+        tenantIds: field === "tenantIds" ? [] : ["a"],
+        key: key(s, "alias/a"),
+        bytesScannedCutoffPerQuery: 10_485_760,
+      }),
+  ]),
   ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { accountId: ACCOUNT, name: "b", monthlyLimit: 0, topic: topic(s) })],
 ];
 

@@ -49,7 +49,12 @@ export function violations(build: (scope: Construct) => void, opts: { tags?: Rec
 
 const policyJson = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 const lambdaTrust = (condition = true) =>
-  policyJson({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole", ...(condition ? { Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } } : {}) });
+  policyJson({
+    Effect: "Allow",
+    Principal: { Service: "lambda.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    ...(condition ? { Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } } : {}),
+  });
 
 /** A Lambda function with everything the rules ask for; `broken` strips it all and adds a secret. */
 export function lambdaFixture(scope: Construct, id: string, broken: boolean): void {
@@ -103,7 +108,12 @@ const secureBucket = (scope: Construct) =>
   });
 const bareBucket = (scope: Construct) => new S3Bucket(scope, "bare-bucket", { bucket: "bare-bucket-111122223333" });
 const oidcTrust = (condition: object) =>
-  policyJson({ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+  policyJson({
+    Effect: "Allow",
+    Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: condition,
+  });
 
 /** One compliant and one non-compliant fixture per rule id. */
 export const RULE_FIXTURES: Record<string, RuleFixture> = {
@@ -132,7 +142,14 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
     // A managed log group but no ERROR filter or alarm.
     broken: (s) => {
       const g = new CloudwatchLogGroup(s, "logs", { name: "/aws/lambda/quiet-fn", retentionInDays: 30, kmsKeyId: KEY_ARN });
-      new LambdaFunction(s, "fn", { functionName: "quiet-fn", role: "arn:aws:iam::111122223333:role/x", runtime: "nodejs22.x", handler: "index.handler", filename: "fixture.zip", loggingConfig: { logFormat: "Text", logGroup: g.name } });
+      new LambdaFunction(s, "fn", {
+        functionName: "quiet-fn",
+        role: "arn:aws:iam::111122223333:role/x",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        filename: "fixture.zip",
+        loggingConfig: { logFormat: "Text", logGroup: g.name },
+      });
     },
   },
   "CCI-SNS-1": {
@@ -173,22 +190,43 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
     compliant: (s) =>
       new IamRole(s, "role", {
         name: "gh",
-        assumeRolePolicy: oidcTrust({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod" } }),
+        assumeRolePolicy: oidcTrust({
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+          StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod" },
+        }),
       }),
-    broken: (s) => new IamRole(s, "role", { name: "gh", assumeRolePolicy: oidcTrust({ "ForAllValues:StringLike": { "token.actions.githubusercontent.com:sub": "repo:*" } }) }),
+    broken: (s) =>
+      new IamRole(s, "role", {
+        name: "gh",
+        assumeRolePolicy: oidcTrust({ "ForAllValues:StringLike": { "token.actions.githubusercontent.com:sub": "repo:*" } }),
+      }),
   },
   "CCI-IAM-5": {
     compliant: (s) => {
       const q = new SqsQueue(s, "queue", { name: "q", kmsMasterKeyId: KEY_ARN });
       new SqsQueuePolicy(s, "qp", {
         queueUrl: q.url,
-        policy: policyJson({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::b" } } }),
+        policy: policyJson({
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:s3:::b" } },
+        }),
       });
-      new LambdaPermission(s, "perm", { action: "lambda:InvokeFunction", functionName: "f", principal: "events.amazonaws.com", sourceArn: `arn:aws:events:eu-central-1:${ACCOUNT}:rule/r` });
+      new LambdaPermission(s, "perm", {
+        action: "lambda:InvokeFunction",
+        functionName: "f",
+        principal: "events.amazonaws.com",
+        sourceArn: `arn:aws:events:eu-central-1:${ACCOUNT}:rule/r`,
+      });
     },
     broken: (s) => {
       const q = new SqsQueue(s, "queue", { name: "q", kmsMasterKeyId: KEY_ARN });
-      new SqsQueuePolicy(s, "qp", { queueUrl: q.url, policy: policyJson({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }) });
+      new SqsQueuePolicy(s, "qp", {
+        queueUrl: q.url,
+        policy: policyJson({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }),
+      });
       new LambdaPermission(s, "perm", { action: "lambda:InvokeFunction", functionName: "f", principal: "s3.amazonaws.com" });
     },
   },

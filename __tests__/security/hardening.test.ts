@@ -29,7 +29,13 @@ describe("account hardening toggles on", () => {
 
   it("records every region with log file validation, encrypted with the customer key", () => {
     const trail = s.resource("aws_cloudtrail");
-    expect(trail).toMatchObject({ name: "cci-lite-prod-trail", is_multi_region_trail: true, enable_log_file_validation: true, include_global_service_events: true, enable_logging: true });
+    expect(trail).toMatchObject({
+      name: "cci-lite-prod-trail",
+      is_multi_region_trail: true,
+      enable_log_file_validation: true,
+      include_global_service_events: true,
+      enable_logging: true,
+    });
     expect(trail.kms_key_id).toMatch(/^\$\{aws_kms_key\.key_/);
     expect(trail.s3_bucket_name).toBe("cci-lite-prod-trail-111122223333-eu-central-1");
     expect(trail.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.hardening_trail-bucket_policy/)]);

@@ -21,11 +21,20 @@ export interface Request {
 }
 
 /** Context every request over TLS carries; callers override. */
-const BASE_CONTEXT = (principal: string): Record<string, string | string[]> => ({ "aws:SecureTransport": "true", "aws:PrincipalArn": principal, "aws:PrincipalAccount": ACCOUNT });
+const BASE_CONTEXT = (principal: string): Record<string, string | string[]> => ({
+  "aws:SecureTransport": "true",
+  "aws:PrincipalArn": principal,
+  "aws:PrincipalAccount": ACCOUNT,
+});
 
 export async function simulate(r: Request): Promise<Decision> {
   const simulation: Simulation = {
-    request: { principal: r.principal, action: r.action, resource: { resource: r.resource, accountId: ACCOUNT }, contextVariables: { ...BASE_CONTEXT(r.principal), ...(r.context ?? {}) } },
+    request: {
+      principal: r.principal,
+      action: r.action,
+      resource: { resource: r.resource, accountId: ACCOUNT },
+      contextVariables: { ...BASE_CONTEXT(r.principal), ...(r.context ?? {}) },
+    },
     identityPolicies: (r.identity ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],

@@ -88,7 +88,9 @@ describe("the CCI Lite stacks", () => {
     Aspects.of(stack).add(unsuppressed);
     Testing.synth(stack);
     // Without the suppression the apply role's AdministratorAccess is a violation; with it, nothing else is.
-    expect(errorsOf(stack)).toEqual([expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply-admin: attaches arn:aws:iam::aws:policy\/AdministratorAccess/)]);
+    expect(errorsOf(stack)).toEqual([
+      expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply-admin: attaches arn:aws:iam::aws:policy\/AdministratorAccess/),
+    ]);
   });
 
   it("fails the real `cdktf synth` of a deliberately broken app, naming every rule id", () => {
@@ -97,12 +99,16 @@ describe("the CCI Lite stacks", () => {
     let status = 0;
     let output = "";
     try {
-      execFileSync(path.join(REPO, "node_modules", ".bin", "cdktf"), ["synth", "--app", `${path.join(REPO, "node_modules", ".bin", "tsx")} ${path.join(__dirname, "broken-app.ts")}`], {
-        cwd: dir,
-        env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", FORCE_COLOR: "0", TF_CLI_CONFIG_FILE: path.join(REPO, "tf", "offline.tfrc") },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      execFileSync(
+        path.join(REPO, "node_modules", ".bin", "cdktf"),
+        ["synth", "--app", `${path.join(REPO, "node_modules", ".bin", "tsx")} ${path.join(__dirname, "broken-app.ts")}`],
+        {
+          cwd: dir,
+          env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", FORCE_COLOR: "0", TF_CLI_CONFIG_FILE: path.join(REPO, "tf", "offline.tfrc") },
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
     } catch (e) {
       const err = e as { status: number; stdout: string; stderr: string };
       status = err.status;

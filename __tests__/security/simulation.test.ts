@@ -77,7 +77,14 @@ describe("guide §3.3: uploads must use SSE-KMS over TLS", () => {
   const uploader = role("cci-lite-prod-uploader");
   const uploaderPolicy: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${INPUT}/demo-tenant/calls/*` }] };
   const put = (context: Record<string, string>) =>
-    simulate({ principal: uploader, action: "s3:PutObject", resource: `${INPUT}/demo-tenant/calls/c1.wav`, identity: [uploaderPolicy], resourcePolicy: inputPolicy(), context });
+    simulate({
+      principal: uploader,
+      action: "s3:PutObject",
+      resource: `${INPUT}/demo-tenant/calls/c1.wav`,
+      identity: [uploaderPolicy],
+      resourcePolicy: inputPolicy(),
+      context,
+    });
 
   it("denies PutObject to the input bucket without SSE-KMS", async () => {
     expect(await put({})).toBe("ExplicitlyDenied");
@@ -93,7 +100,14 @@ describe("guide §3.3: uploads must use SSE-KMS over TLS", () => {
   });
   it("allows the start role to write an error record to the results bucket with aws:kms over TLS, and not without", async () => {
     const write = (ctx: Record<string, string>) =>
-      simulate({ principal: ROLES.start, action: "s3:PutObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: identity("start"), resourcePolicy: resultsPolicy(), context: ctx });
+      simulate({
+        principal: ROLES.start,
+        action: "s3:PutObject",
+        resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
+        identity: identity("start"),
+        resourcePolicy: resultsPolicy(),
+        context: ctx,
+      });
     expect(await write(KMS_CTX)).toBe("Allowed");
     expect(await write({})).toBe("ExplicitlyDenied");
   });
@@ -107,7 +121,9 @@ describe("start role: starts jobs, nothing more", () => {
     expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("Allowed");
   });
   it("allows starting a Transcribe job that writes to the results bucket", async () => {
-    expect(await as("transcribe:StartTranscriptionJob", "*", { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" })).toBe("Allowed");
+    expect(await as("transcribe:StartTranscriptionJob", "*", { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" })).toBe(
+      "Allowed",
+    );
   });
   it("denies starting a Transcribe job that writes to another bucket", async () => {
     expect(await as("transcribe:StartTranscriptionJob", "*", { "transcribe:OutputBucketName": "attacker-bucket" })).toBe("ImplicitlyDenied");
@@ -164,12 +180,22 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("transcribe:GetTranscriptionJob", `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/other-app-job`)).toBe("ImplicitlyDenied");
     });
     it(`allows ${h} invoking only the configured Bedrock model`, async () => {
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe("Allowed");
+      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
+        "Allowed",
+      );
       expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0`)).toBe("ImplicitlyDenied");
     });
   }
   it("denies reconcile starting Transcribe jobs", async () => {
-    expect(await simulate({ principal: ROLES.reconcile, action: "transcribe:StartTranscriptionJob", resource: "*", identity: identity("reconcile"), context: { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" } })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.reconcile,
+        action: "transcribe:StartTranscriptionJob",
+        resource: "*",
+        identity: identity("reconcile"),
+        context: { "transcribe:OutputBucketName": "cci-lite-prod-results-111122223333-eu-central-1" },
+      }),
+    ).toBe("ImplicitlyDenied");
   });
 });
 
@@ -195,27 +221,61 @@ describe("trust policies and the key policy", () => {
   const trustOf = (part: string) => one(app, "aws_iam_role", part, "assume_role_policy");
   it("lets Transcribe assume the data-access role only for this account", async () => {
     const assume = (account: string) =>
-      simulate({ principal: "transcribe.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.transcribe, resourcePolicy: trustOf("transcribe-access"), context: { "aws:SourceAccount": account, "aws:SourceArn": `arn:aws:transcribe:${REGION}:${account}:transcription-job/x` } });
+      simulate({
+        principal: "transcribe.amazonaws.com",
+        action: "sts:AssumeRole",
+        resource: ROLES.transcribe,
+        resourcePolicy: trustOf("transcribe-access"),
+        context: { "aws:SourceAccount": account, "aws:SourceArn": `arn:aws:transcribe:${REGION}:${account}:transcription-job/x` },
+      });
     expect(await assume(ACCOUNT)).toBe("Allowed");
     expect(await assume("999999999999")).toBe("ImplicitlyDenied");
   });
   it("lets Lambda assume a function role only on behalf of this account", async () => {
-    const assume = (account: string) => simulate({ principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: ROLES.start, resourcePolicy: trustOf("functions_start_role"), context: { "aws:SourceAccount": account } });
+    const assume = (account: string) =>
+      simulate({
+        principal: "lambda.amazonaws.com",
+        action: "sts:AssumeRole",
+        resource: ROLES.start,
+        resourcePolicy: trustOf("functions_start_role"),
+        context: { "aws:SourceAccount": account },
+      });
     expect(await assume(ACCOUNT)).toBe("Allowed");
     expect(await assume("999999999999")).toBe("ImplicitlyDenied");
   });
   it("lets only the granted principals use the customer key (key policy, aws:PrincipalArn)", async () => {
     const keyPolicy = one(app, "aws_kms_key", "key");
     const anyKms: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
-    expect(await simulate({ principal: ROLES.analyze, action: "kms:Decrypt", resource: KEY, identity: identity("analyze"), resourcePolicy: keyPolicy, context: ALIAS_CTX })).toBe("Allowed");
-    expect(await simulate({ principal: role("someone-else"), action: "kms:Decrypt", resource: KEY, identity: [anyKms], resourcePolicy: keyPolicy, context: ALIAS_CTX })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.analyze,
+        action: "kms:Decrypt",
+        resource: KEY,
+        identity: identity("analyze"),
+        resourcePolicy: keyPolicy,
+        context: ALIAS_CTX,
+      }),
+    ).toBe("Allowed");
+    expect(
+      await simulate({
+        principal: role("someone-else"),
+        action: "kms:Decrypt",
+        resource: KEY,
+        identity: [anyKms],
+        resourcePolicy: keyPolicy,
+        context: ALIAS_CTX,
+      }),
+    ).toBe("ImplicitlyDenied");
   });
 });
 
 describe("delivery roles (bootstrap stack)", () => {
   const applyTrust = () => one(boot, "aws_iam_role", "apply-role", "assume_role_policy");
   const planTrust = () => one(boot, "aws_iam_role", "plan-role", "assume_role_policy");
-  const claims = (sub: string, aud = "sts.amazonaws.com") => ({ "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": aud });
+  const claims = (sub: string, aud = "sts.amazonaws.com") => ({
+    "token.actions.githubusercontent.com:sub": sub,
+    "token.actions.githubusercontent.com:aud": aud,
+  });
 
   it("lets the apply role be assumed from the prod environment of the configured repository (name-only sub)", () => {
     expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod"))).toBe("Allowed");
@@ -231,7 +291,9 @@ describe("delivery roles (bootstrap stack)", () => {
     expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:evil/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
     expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite-fork:environment:prod"))).toBe("ImplicitlyDenied");
     expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:staging"))).toBe("ImplicitlyDenied");
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod", "sts.evil.example"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod", "sts.evil.example"))).toBe(
+      "ImplicitlyDenied",
+    );
   });
   it("lets pull requests assume the plan role, never the prod environment's identity", () => {
     expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims("repo:conversant/cci-lite:pull_request"))).toBe("Allowed");
@@ -239,9 +301,19 @@ describe("delivery roles (bootstrap stack)", () => {
   });
 
   // ReadOnlyAccess (AWS managed, not in the plan) is modelled by read actions; writes come only from the inline policy.
-  const readOnly: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*", "iam:Get*", "iam:List*", "kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" }] };
+  const readOnly: Policy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*", "iam:Get*", "iam:List*", "kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" }],
+  };
   const plan = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
-    simulate({ principal: ROLES.plan, action, resource, identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")], resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"), context: { ...(action === "s3:PutObject" ? KMS_CTX : {}), ...context } });
+    simulate({
+      principal: ROLES.plan,
+      action,
+      resource,
+      identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+      resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"),
+      context: { ...(action === "s3:PutObject" ? KMS_CTX : {}), ...context },
+    });
   it("lets the plan role write and delete only the state lock objects", async () => {
     expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
     expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
@@ -253,10 +325,24 @@ describe("delivery roles (bootstrap stack)", () => {
   it("denies the plan role changing buckets, roles or the key", async () => {
     expect(await plan("s3:DeleteBucket", STATE)).toBe("ImplicitlyDenied");
     expect(await plan("s3:PutBucketPolicy", STATE)).toBe("ImplicitlyDenied");
-    expect(await simulate({ principal: ROLES.plan, action: "iam:CreateRole", resource: role("x"), identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")] })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.plan,
+        action: "iam:CreateRole",
+        resource: role("x"),
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+      }),
+    ).toBe("ImplicitlyDenied");
   });
   it("denies the plan role reading call data even though ReadOnlyAccess would", async () => {
-    expect(await simulate({ principal: ROLES.plan, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")] })).toBe("ExplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.plan,
+        action: "s3:GetObject",
+        resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+      }),
+    ).toBe("ExplicitlyDenied");
   });
 });
 
@@ -278,22 +364,70 @@ describe("tenant isolation (guide §13)", () => {
     expect(await viaAp("s3:GetObject", `${RESULTS_AP}/object/other-tenant/2026/11/25/c1.json`)).toBe("ExplicitlyDenied");
   });
   it("denies tenant A reading results from the bucket directly (outside Athena)", async () => {
-    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy() })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.tenant,
+        action: "s3:GetObject",
+        resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
+        identity: tenantIdentity(),
+        resourcePolicy: resultsPolicy(),
+      }),
+    ).toBe("ImplicitlyDenied");
   });
   it("lets Athena read tenant A's prefix for tenant A, never tenant B's", async () => {
     const athena = { "aws:CalledVia": ["athena.amazonaws.com"] };
-    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: athena })).toBe("Allowed");
-    expect(await simulate({ principal: ROLES.tenant, action: "s3:GetObject", resource: `${RESULTS}/other-tenant/2026/11/25/c1.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: athena })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.tenant,
+        action: "s3:GetObject",
+        resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
+        identity: tenantIdentity(),
+        resourcePolicy: resultsPolicy(),
+        context: athena,
+      }),
+    ).toBe("Allowed");
+    expect(
+      await simulate({
+        principal: ROLES.tenant,
+        action: "s3:GetObject",
+        resource: `${RESULTS}/other-tenant/2026/11/25/c1.json`,
+        identity: tenantIdentity(),
+        resourcePolicy: resultsPolicy(),
+        context: athena,
+      }),
+    ).toBe("ImplicitlyDenied");
   });
   it("denies tenant A any write: results, input audio, or through its access point", async () => {
     expect(await viaAp("s3:PutObject", `${RESULTS_AP}/object/demo-tenant/2026/11/25/forged.json`, KMS_CTX)).toBe("ImplicitlyDenied");
-    expect(await simulate({ principal: ROLES.tenant, action: "s3:PutObject", resource: `${RESULTS}/demo-tenant/x.json`, identity: tenantIdentity(), resourcePolicy: resultsPolicy(), context: KMS_CTX })).toBe("ImplicitlyDenied");
-    expect(await simulate({ principal: ROLES.tenant, action: "s3:PutObject", resource: `${INPUT}/demo-tenant/calls/x.wav`, identity: tenantIdentity(), resourcePolicy: inputPolicy(), context: KMS_CTX })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.tenant,
+        action: "s3:PutObject",
+        resource: `${RESULTS}/demo-tenant/x.json`,
+        identity: tenantIdentity(),
+        resourcePolicy: resultsPolicy(),
+        context: KMS_CTX,
+      }),
+    ).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({
+        principal: ROLES.tenant,
+        action: "s3:PutObject",
+        resource: `${INPUT}/demo-tenant/calls/x.wav`,
+        identity: tenantIdentity(),
+        resourcePolicy: inputPolicy(),
+        context: KMS_CTX,
+      }),
+    ).toBe("ImplicitlyDenied");
   });
   it("lets tenant A query only its own Athena workgroup", async () => {
     const wg = (name: string) => `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/${name}`;
-    expect(await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod-demo-tenant"), identity: tenantIdentity() })).toBe("Allowed");
-    expect(await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod"), identity: tenantIdentity() })).toBe("ImplicitlyDenied");
+    expect(
+      await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod-demo-tenant"), identity: tenantIdentity() }),
+    ).toBe("Allowed");
+    expect(await simulate({ principal: ROLES.tenant, action: "athena:StartQueryExecution", resource: wg("cci-lite-prod"), identity: tenantIdentity() })).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   describe("two tenants (in-process synth of acme and globex)", () => {
@@ -304,18 +438,53 @@ describe("tenant isolation (guide §13)", () => {
     const globexAp = AP("cci-lite-prod-globex-results");
 
     it("denies tenant A (acme) reading tenant B's (globex) objects through B's access point", async () => {
-      expect(await simulate({ principal: acme, action: "s3:GetObject", resource: `${globexAp}/object/globex/2026/11/25/c1.json`, identity: [rolePolicy("acme")], resourcePolicy: ap("globex") })).toBe("ImplicitlyDenied");
+      expect(
+        await simulate({
+          principal: acme,
+          action: "s3:GetObject",
+          resource: `${globexAp}/object/globex/2026/11/25/c1.json`,
+          identity: [rolePolicy("acme")],
+          resourcePolicy: ap("globex"),
+        }),
+      ).toBe("ImplicitlyDenied");
     });
     it("denies tenant A listing tenant B's prefix through B's access point", async () => {
-      expect(await simulate({ principal: acme, action: "s3:ListBucket", resource: globexAp, identity: [rolePolicy("acme")], resourcePolicy: ap("globex"), context: { "s3:prefix": "globex/" } })).toBe("ImplicitlyDenied");
+      expect(
+        await simulate({
+          principal: acme,
+          action: "s3:ListBucket",
+          resource: globexAp,
+          identity: [rolePolicy("acme")],
+          resourcePolicy: ap("globex"),
+          context: { "s3:prefix": "globex/" },
+        }),
+      ).toBe("ImplicitlyDenied");
     });
     it("denies tenant A writing into tenant B's upload prefix through B's input access point", async () => {
       const input = parse(s.resource("aws_s3_access_point", "tenants_globex_input-access-point").policy);
       const inAp = AP("cci-lite-prod-globex-input");
-      expect(await simulate({ principal: acme, action: "s3:PutObject", resource: `${inAp}/object/globex/calls/x.wav`, identity: [rolePolicy("acme")], resourcePolicy: input, context: KMS_CTX })).toBe("ImplicitlyDenied");
+      expect(
+        await simulate({
+          principal: acme,
+          action: "s3:PutObject",
+          resource: `${inAp}/object/globex/calls/x.wav`,
+          identity: [rolePolicy("acme")],
+          resourcePolicy: input,
+          context: KMS_CTX,
+        }),
+      ).toBe("ImplicitlyDenied");
       // Even an account principal allowed s3:PutObject everywhere cannot leave the prefix of the access point.
       const everywhere: Policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] };
-      expect(await simulate({ principal: role("uploader"), action: "s3:PutObject", resource: `${inAp}/object/acme/calls/x.wav`, identity: [everywhere], resourcePolicy: input, context: KMS_CTX })).toBe("ExplicitlyDenied");
+      expect(
+        await simulate({
+          principal: role("uploader"),
+          action: "s3:PutObject",
+          resource: `${inAp}/object/acme/calls/x.wav`,
+          identity: [everywhere],
+          resourcePolicy: input,
+          context: KMS_CTX,
+        }),
+      ).toBe("ExplicitlyDenied");
     });
   });
 });

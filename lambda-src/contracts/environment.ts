@@ -50,7 +50,11 @@ export type AnalyzeConfig = HandlerConfig<"analyze">;
 export type ReconcileConfig = HandlerConfig<"reconcile">;
 
 /** Powertools reads these itself (service name, metrics namespace, log level). */
-export const POWERTOOLS = { serviceName: "POWERTOOLS_SERVICE_NAME", metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE", logLevel: "POWERTOOLS_LOG_LEVEL" } as const;
+export const POWERTOOLS = {
+  serviceName: "POWERTOOLS_SERVICE_NAME",
+  metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  logLevel: "POWERTOOLS_LOG_LEVEL",
+} as const;
 
 function parse(v: Variable, env: Env): string | number | boolean {
   const raw = env[v.name]?.trim();

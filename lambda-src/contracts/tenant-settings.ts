@@ -58,7 +58,11 @@ export interface SettingsProblem {
  * Used by the configuration schema (errors name `tenants[i].<field>`) and by the runtime parser (a hand-edited
  * SSM document that breaks a rule is rejected visibly, never transcribed differently than configured).
  */
-export function tenantSettingsProblems(s: { readonly languages: readonly string[]; readonly redactPii: boolean; readonly maxSpeakers: number }): SettingsProblem[] {
+export function tenantSettingsProblems(s: {
+  readonly languages: readonly string[];
+  readonly redactPii: boolean;
+  readonly maxSpeakers: number;
+}): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const langs = s.languages;
   if (langs.length < LANGUAGES_MIN || langs.length > LANGUAGES_MAX) {
@@ -68,7 +72,10 @@ export function tenantSettingsProblems(s: { readonly languages: readonly string[
   if (unknown.length) problems.push({ field: "languages", message: `has codes Transcribe batch does not accept: ${unknown.join(", ")}` });
   if (new Set(langs).size !== langs.length) problems.push({ field: "languages", message: "lists a language twice" });
   if (s.redactPii && langs.length > 1) {
-    problems.push({ field: "redactPii", message: "cannot be combined with language identification (more than one language): Transcribe does not support both" });
+    problems.push({
+      field: "redactPii",
+      message: "cannot be combined with language identification (more than one language): Transcribe does not support both",
+    });
   }
   if (s.redactPii && langs.length === 1 && !(REDACTION_LANGUAGES as readonly string[]).includes(langs[0])) {
     problems.push({ field: "redactPii", message: `is not available for ${langs[0]} (supported: ${REDACTION_LANGUAGES.join(", ")})` });

@@ -53,13 +53,28 @@ export function httpStatus(err: unknown): number | undefined {
 }
 
 const THROTTLE = new Set([
-  "ThrottlingException", "Throttling", "TooManyRequestsException", "SlowDown", "RequestLimitExceeded",
-  "ThrottledException", "ProvisionedThroughputExceededException", "LimitExceededException",
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "SlowDown",
+  "RequestLimitExceeded",
+  "ThrottledException",
+  "ProvisionedThroughputExceededException",
+  "LimitExceededException",
 ]);
 const SERVER = new Set([
-  "InternalServerException", "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable",
-  "ServiceUnavailableException", "ServiceUnavailableError", "ModelNotReadyException", "ModelTimeoutException",
-  "TimeoutError", "RequestTimeout", "RequestTimeoutException",
+  "InternalServerException",
+  "InternalFailure",
+  "InternalError",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "ServiceUnavailableError",
+  "ModelNotReadyException",
+  "ModelTimeoutException",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
 ]);
 
 /** Throttling, quota (Transcribe `LimitExceededException`), 5xx and timeouts: retry later. */

@@ -74,9 +74,7 @@ export function parseUploadKey(key: string): UploadKeyParse {
   }
   const dot = fileName.lastIndexOf(".");
   const extension = dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
-  const mediaFormat = Object.prototype.hasOwnProperty.call(MEDIA_FORMATS, extension)
-    ? MEDIA_FORMATS[extension as keyof typeof MEDIA_FORMATS]
-    : undefined;
+  const mediaFormat = Object.hasOwn(MEDIA_FORMATS, extension) ? MEDIA_FORMATS[extension as keyof typeof MEDIA_FORMATS] : undefined;
   return { ok: true, value: { tenant, fileName, extension, mediaFormat, callId } };
 }
 

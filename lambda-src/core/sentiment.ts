@@ -12,7 +12,8 @@ export function utf8Bytes(s: string): number {
 }
 
 function sentences(text: string): string[] {
-  const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: { granularity: string }) => { segment(s: string): Iterable<{ segment: string }> } }).Segmenter;
+  const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: { granularity: string }) => { segment(s: string): Iterable<{ segment: string }> } })
+    .Segmenter;
   if (Seg) return Array.from(new Seg(undefined, { granularity: "sentence" }).segment(text), (s) => s.segment);
   // Fallback: split after . ! ? and CJK full stops, keeping the separator and following whitespace.
   return text.split(/(?<=[.!?\u3002\uff01\uff1f]+\s*)/u).filter((s) => s.length > 0);

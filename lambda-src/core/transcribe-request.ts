@@ -82,12 +82,8 @@ export function buildStartJobRequest(p: StartJobParams): StartTranscriptionJobCo
     OutputBucketName: p.resultsBucket,
     OutputKey: transcribeOutputKey(p.upload.tenant, p.jobName),
     OutputEncryptionKMSKeyId: p.kmsKeyArn,
-    ...(langs.length === 1
-      ? { LanguageCode: langs[0] }
-      : { IdentifyLanguage: true, LanguageOptions: [...langs] }),
-    Settings: stereo
-      ? { ChannelIdentification: true }
-      : { ShowSpeakerLabels: true, MaxSpeakerLabels: p.tenant.max_speakers },
+    ...(langs.length === 1 ? { LanguageCode: langs[0] } : { IdentifyLanguage: true, LanguageOptions: [...langs] }),
+    Settings: stereo ? { ChannelIdentification: true } : { ShowSpeakerLabels: true, MaxSpeakerLabels: p.tenant.max_speakers },
     ...(p.tenant.redact_pii ? { ContentRedaction: { RedactionType: "PII", RedactionOutput: "redacted" } } : {}),
     JobExecutionSettings: { DataAccessRoleArn: p.dataAccessRoleArn, AllowDeferredExecution: true },
     Tags: jobTags(p.upload),

@@ -143,7 +143,8 @@ function join(tokens: readonly Token[]): string {
 
 function sortLabels(labels: Iterable<string>): string[] {
   return [...labels].sort((a, b) => {
-    const na = Number(a.replace(/^\D+/, "")), nb = Number(b.replace(/^\D+/, ""));
+    const na = Number(a.replace(/^\D+/, "")),
+      nb = Number(b.replace(/^\D+/, ""));
     return Number.isFinite(na) && Number.isFinite(nb) && na !== nb ? na - nb : a.localeCompare(b);
   });
 }
@@ -151,7 +152,10 @@ function sortLabels(labels: Iterable<string>): string[] {
 /** Analyses a Transcribe output document (channel identification wins over speaker labels when both exist). */
 export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
   const r = doc.results ?? {};
-  const text = (r.transcripts ?? []).map((t) => t.transcript ?? "").join(" ").trim();
+  const text = (r.transcripts ?? [])
+    .map((t) => t.transcript ?? "")
+    .join(" ")
+    .trim();
   const items = r.items ?? [];
 
   let mode: SpeakerMode | null = null;
@@ -168,7 +172,10 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
         merged.push({ ...t, label: ch.channel_label, order: lastStart });
       }
     }
-    tokens = merged.map((t, i) => ({ t, i })).sort((a, b) => a.t.order - b.t.order || a.i - b.i).map(({ t }) => t);
+    tokens = merged
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => a.t.order - b.t.order || a.i - b.i)
+      .map(({ t }) => t);
   } else {
     const segs = r.speaker_labels?.segments ?? [];
     const byStart = new Map<string, string>();
@@ -197,8 +204,7 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
       labels.add(l);
       talk.set(l, (talk.get(l) ?? 0) + (e - s));
     };
-    const segLabel = (s: { speaker_label?: string; channel_label?: string }) =>
-      mode === "channel_identification" ? s.channel_label : s.speaker_label;
+    const segLabel = (s: { speaker_label?: string; channel_label?: string }) => (mode === "channel_identification" ? s.channel_label : s.speaker_label);
     const audioSegs = (r.audio_segments ?? []).filter((s) => segLabel(s));
     if (audioSegs.length > 0) for (const s of audioSegs) add(segLabel(s), num(s.start_time), num(s.end_time));
     else if (mode === "speaker_labels" && (r.speaker_labels?.segments ?? []).length > 0)

@@ -5,7 +5,16 @@
 import { ERROR_CODES, type ErrorCode } from "./errors";
 import type { TenantSettings } from "../contracts/tenant-settings";
 import { UNASSIGNED_TENANT } from "../contracts/storage-layout";
-import { callIdFromFileName, decodeS3Key, isFolderMarker, MAX_MEDIA_BYTES, MEDIA_FORMATS, parseUploadKey, type MediaFormatName, type UploadKeyParse } from "./s3-key";
+import {
+  callIdFromFileName,
+  decodeS3Key,
+  isFolderMarker,
+  MAX_MEDIA_BYTES,
+  MEDIA_FORMATS,
+  parseUploadKey,
+  type MediaFormatName,
+  type UploadKeyParse,
+} from "./s3-key";
 
 export interface Rejection {
   readonly kind: "reject";
@@ -74,9 +83,7 @@ export function checkUpload(c: Candidate, found: TenantLookup, size: number | un
       tenant: UNASSIGNED_TENANT,
       callId,
       code: ERROR_CODES.UNKNOWN_TENANT,
-      message: c.tenantToLookUp
-        ? `No configured tenant "${c.tenantToLookUp}" for key ${c.key}`
-        : `The key ${c.key} does not start with a tenant id`,
+      message: c.tenantToLookUp ? `No configured tenant "${c.tenantToLookUp}" for key ${c.key}` : `The key ${c.key} does not start with a tenant id`,
     };
   }
   const tenant = c.tenantToLookUp;
@@ -94,7 +101,13 @@ export function checkUpload(c: Candidate, found: TenantLookup, size: number | un
   }
   if (!size || size <= 0) return { kind: "reject", tenant, callId, code: ERROR_CODES.EMPTY_OBJECT, message: "The uploaded object is empty (0 bytes)" };
   if (size > MAX_MEDIA_BYTES) {
-    return { kind: "reject", tenant, callId, code: ERROR_CODES.TOO_LARGE, message: `The object has ${size} bytes; Transcribe accepts at most ${MAX_MEDIA_BYTES}` };
+    return {
+      kind: "reject",
+      tenant,
+      callId,
+      code: ERROR_CODES.TOO_LARGE,
+      message: `The object has ${size} bytes; Transcribe accepts at most ${MAX_MEDIA_BYTES}`,
+    };
   }
   if (found.kind === "invalid") return { kind: "reject", tenant, callId, code: ERROR_CODES.INVALID_TENANT_SETTINGS, message: found.problem };
   return { kind: "accept", key: c.key, tenant, callId, mediaFormat: p.value.mediaFormat, settings: found.settings };

@@ -8,7 +8,7 @@ import type { AnalyzeConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
 import { buildJobResult, latencyMs, type AnalysisFields, type JobFacts, type SourceInfo } from "../core/result";
-import { type CallResult, type Sentiment, type SpeakerStats } from "../contracts/result-schema";
+import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import { resultKey } from "../contracts/storage-layout";
 import { TAG, tagsToRecord } from "../core/transcribe-request";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
@@ -117,7 +117,8 @@ async function readTranscript(uri: string): Promise<{ doc?: TranscribeOutput; er
     const out = await s3Client().send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
     body = out.Body ? await out.Body.transformToString("utf-8") : "";
   } catch (e) {
-    if (isAccessDenied(e)) return { error: { code: ERROR_CODES.S3_ACCESS_DENIED, message: `Access denied reading s3://${loc.bucket}/${loc.key}: ${errorMessage(e)}` } };
+    if (isAccessDenied(e))
+      return { error: { code: ERROR_CODES.S3_ACCESS_DENIED, message: `Access denied reading s3://${loc.bucket}/${loc.key}: ${errorMessage(e)}` } };
     if (isNotFound(e)) return { error: { code: ERROR_CODES.TRANSCRIPT_NOT_FOUND, message: `Transcript s3://${loc.bucket}/${loc.key} not found` } };
     throw e;
   }

@@ -39,9 +39,7 @@ export async function listJobs(prefix: string, status: TranscriptionJobStatus, n
   const out: TranscriptionJobSummary[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await transcribeClient().send(
-      new ListTranscriptionJobsCommand({ Status: status, JobNameContains: prefix, MaxResults: 100, NextToken }),
-    );
+    const page = await transcribeClient().send(new ListTranscriptionJobsCommand({ Status: status, JobNameContains: prefix, MaxResults: 100, NextToken }));
     let older = false;
     for (const j of page.TranscriptionJobSummaries ?? []) {
       if (!j.TranscriptionJobName?.startsWith(prefix)) continue;
@@ -68,7 +66,12 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     (j) => j.CreationTime && j.CreationTime < stuckBefore,
   );
 
-  let checked = 0, reconciled = 0, stuck = 0, skipped = 0, errors = 0, processed = 0;
+  let checked = 0,
+    reconciled = 0,
+    stuck = 0,
+    skipped = 0,
+    errors = 0,
+    processed = 0;
   let truncated = false;
   const budgetLeft = () => checked < MAX_CHECKED_PER_RUN && processed < MAX_PROCESSED_PER_RUN && remainingMs() > TIME_RESERVE_MS;
 
@@ -96,10 +99,17 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
           continue;
         }
         const hours = ((now.getTime() - (j.s.CreationTime?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
-        const record = buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, { languageCode: ctx.job.LanguageCode ?? null }, {
-          code: ERROR_CODES.JOB_STUCK,
-          message: `Job ${j.s.TranscriptionJobStatus} for ${hours} h (limit ${cfg.stuckJobHours} h)`,
-        });
+        const record = buildJobResult(
+          "FAILED",
+          ctx,
+          cfg.bedrockModelId,
+          now,
+          { languageCode: ctx.job.LanguageCode ?? null },
+          {
+            code: ERROR_CODES.JOB_STUCK,
+            message: `Job ${j.s.TranscriptionJobStatus} for ${hours} h (limit ${cfg.stuckJobHours} h)`,
+          },
+        );
         await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record);
         count(METRIC.JobsStuck);
         logger.warn("Stuck job recorded", { result_key: ctx.resultKey, job_status: j.s.TranscriptionJobStatus });

@@ -16,9 +16,7 @@ function toSentiment(label: string | undefined, score: ComprehendScore): Sentime
   if (!l) return undefined;
   return {
     Sentiment: l,
-    SentimentScore: score
-      ? { Positive: score.Positive ?? 0, Negative: score.Negative ?? 0, Neutral: score.Neutral ?? 0, Mixed: score.Mixed ?? 0 }
-      : null,
+    SentimentScore: score ? { Positive: score.Positive ?? 0, Negative: score.Negative ?? 0, Neutral: score.Neutral ?? 0, Mixed: score.Mixed ?? 0 } : null,
   };
 }
 
@@ -39,7 +37,11 @@ export async function detectSentiment(text: string, language: ComprehendLanguage
       if (s && r.Index !== undefined && batch[r.Index] !== undefined) parts.push({ bytes: utf8Bytes(batch[r.Index]), sentiment: s });
     }
     for (const err of out.ErrorList ?? []) {
-      logger.warn("Comprehend could not score one chunk; it is left out of the aggregate", { index: err.Index, code: err.ErrorCode, message: err.ErrorMessage });
+      logger.warn("Comprehend could not score one chunk; it is left out of the aggregate", {
+        index: err.Index,
+        code: err.ErrorCode,
+        message: err.ErrorMessage,
+      });
     }
   }
   return aggregateSentiment(parts);

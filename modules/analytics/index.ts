@@ -51,8 +51,10 @@ export class Analytics extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
     super(scope, id);
-    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) throw new ValidationError(this.node.path, "databaseName", `"${props.databaseName}" must be lower-case letters, digits and '_'`);
-    if (!props.queryResultsPrefix.endsWith("/")) throw new ValidationError(this.node.path, "queryResultsPrefix", `must end with "/", got "${props.queryResultsPrefix}"`);
+    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName))
+      throw new ValidationError(this.node.path, "databaseName", `"${props.databaseName}" must be lower-case letters, digits and '_'`);
+    if (!props.queryResultsPrefix.endsWith("/"))
+      throw new ValidationError(this.node.path, "queryResultsPrefix", `must end with "/", got "${props.queryResultsPrefix}"`);
     if (props.tenantIds.length === 0) throw new ValidationError(this.node.path, "tenantIds", "must not be empty");
     const start = props.projectionStart ?? "2025/01/01";
     const location = `s3://${props.results.bucketName}/`;
@@ -162,7 +164,12 @@ export class Analytics extends Construct {
         policyArn: "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole",
       });
       props.results.grantList(role, "ListResults");
-      role.addToPrincipalPolicy({ Sid: "ReadResults", Effect: "Allow", Action: "s3:GetObject", Resource: props.tenantIds.map((t) => props.results.objectsArn(`${t}/*`)) });
+      role.addToPrincipalPolicy({
+        Sid: "ReadResults",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: props.tenantIds.map((t) => props.results.objectsArn(`${t}/*`)),
+      });
       props.key.grantDecrypt(role);
       new GlueCrawler(this, "crawler", {
         name: `${props.workgroupName}-results-crawler`,

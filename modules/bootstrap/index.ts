@@ -137,10 +137,22 @@ export class DeliveryAccess extends Construct {
           { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
           { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
           { Sid: "WriteLockObjectsOnly", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${stateArn}/*.tflock` },
-          { Sid: "UseStateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias) },
+          {
+            Sid: "UseStateKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias),
+          },
           { Sid: "DenyStateWritesOtherThanLocks", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject"], NotResource: `${stateArn}/*.tflock` },
           ...(props.dataBucketArns.length
-            ? [{ Sid: "DenyReadingCallData", Effect: "Deny" as const, Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: props.dataBucketArns.map((a) => `${a}/*`) }]
+            ? [
+                {
+                  Sid: "DenyReadingCallData",
+                  Effect: "Deny" as const,
+                  Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                  Resource: props.dataBucketArns.map((a) => `${a}/*`),
+                },
+              ]
             : []),
         ),
       ),

@@ -44,7 +44,13 @@ export class CostBudget extends Construct {
       timeUnit: "MONTHLY",
       costFilter: props.services && props.services.length ? [{ name: "Service", values: [...props.services] }] : undefined,
       notification: [
-        ...thresholds.map((t) => ({ comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", notificationType: "ACTUAL", ...subscribers })),
+        ...thresholds.map((t) => ({
+          comparisonOperator: "GREATER_THAN",
+          threshold: t,
+          thresholdType: "PERCENTAGE",
+          notificationType: "ACTUAL",
+          ...subscribers,
+        })),
         { comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", notificationType: "FORECASTED", ...subscribers },
       ],
       // Budgets must be allowed to publish before the notification names the topic.

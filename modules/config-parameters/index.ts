@@ -23,7 +23,10 @@ export class ConfigParameters extends Construct {
       new SsmParameter(this, pid, { name, type: "String", tier: "Standard", description, value: JSON.stringify(value) });
     this.models = parameter("models", modelsParameterName(props.configPath), "CCI Lite model settings (guide §5)", props.models);
     this.tenants = new Map(
-      props.tenants.map((t) => [t.tenant_id, parameter(`tenant-${t.tenant_id}`, tenantParameterName(props.configPath, t.tenant_id), `CCI Lite tenant ${t.tenant_id}`, t)]),
+      props.tenants.map((t) => [
+        t.tenant_id,
+        parameter(`tenant-${t.tenant_id}`, tenantParameterName(props.configPath, t.tenant_id), `CCI Lite tenant ${t.tenant_id}`, t),
+      ]),
     );
   }
 }

@@ -61,7 +61,12 @@ export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_
     .filter((f) => f.endsWith(".json"))
     .map((f) => path.basename(f, ".json"))
     .sort();
-  const wanted = only ? only.split(",").map((s) => s.trim()).filter(Boolean) : available;
+  const wanted = only
+    ? only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : available;
   for (const w of wanted) {
     if (!available.includes(w)) {
       throw new ConfigError(path.join(configDir, `${w}.json`), [`does not exist (CCI_LITE_ENVS names it; available: ${available.join(", ") || "none"})`]);
@@ -71,9 +76,7 @@ export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_
   const configs = wanted.map((w) => loadConfigFile(path.join(configDir, `${w}.json`)));
   const accounts = [...new Set(configs.map((c) => c.accountId))];
   if (accounts.length > 1) {
-    throw new ConfigError(configDir, [
-      `accountId: environments span accounts ${accounts.join(", ")}; synthesize one account at a time with CCI_LITE_ENVS`,
-    ]);
+    throw new ConfigError(configDir, [`accountId: environments span accounts ${accounts.join(", ")}; synthesize one account at a time with CCI_LITE_ENVS`]);
   }
   const repos = [...new Set(configs.map((c) => c.github.repository))];
   if (repos.length > 1) {

@@ -9,10 +9,33 @@ import { SPEAKERS_MIN, tenantSettingsProblems } from "../../lambda-src/contracts
 
 /** Commercial AWS regions where the stack may be deployed. */
 export const AWS_REGIONS = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-  "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2",
-  "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-  "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-east-1", "me-central-1", "me-south-1", "il-central-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "sa-east-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-east-1",
+  "me-central-1",
+  "me-south-1",
+  "il-central-1",
   "af-south-1",
 ] as const;
 
@@ -57,7 +80,7 @@ export const tenantSchema = z
      * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
      */
     readerPrincipals: z
-      .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, "is not an IAM account root, role or user ARN"))
+      .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, "is not an IAM account root, role or user ARN"))
       .min(1)
       .optional(),
   })
@@ -76,7 +99,10 @@ export const configSchema = z
     /** Deployment region. */
     region: z.enum(AWS_REGIONS).default("eu-central-1"),
     /** Prefix of every resource name. */
-    namePrefix: z.string().regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, "must be 2-16 characters of a-z, 0-9 and inner '-'").default("cci-lite"),
+    namePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, "must be 2-16 characters of a-z, 0-9 and inner '-'")
+      .default("cci-lite"),
     /** Value of the `Owner` tag. */
     owner: z.string().min(1).max(128).default("Conversant"),
     /** Bucket names; derived from prefix, environment, account and region when omitted. */
@@ -88,11 +114,17 @@ export const configSchema = z
       .strict()
       .default({}),
     /** Tenants; each one is an S3 prefix, an Athena partition and an SSM parameter. */
-    tenants: z.array(tenantSchema).min(1).default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2 }]),
+    tenants: z
+      .array(tenantSchema)
+      .min(1)
+      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2 }]),
     bedrock: z
       .object({
         /** Model id or inference profile id for summaries. */
-        modelId: z.string().regex(/^[a-z0-9.:-]{3,128}$/, "is not a Bedrock model or inference profile id").default("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        modelId: z
+          .string()
+          .regex(/^[a-z0-9.:-]{3,128}$/, "is not a Bedrock model or inference profile id")
+          .default("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
         /** Region the runtime is called in; defaults to the deployment region. */
         region: z.enum(AWS_REGIONS).optional(),
         /** Destination regions of a cross-region profile; defaults from the profile's prefix (eu, us, apac). */
@@ -154,7 +186,10 @@ export const configSchema = z
          */
         enabled: z.boolean().default(false),
         /** QuickSight user or group ARN that owns the data source and data set. */
-        principalArn: z.string().regex(/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_./@+=-]+$/, "is not a QuickSight user or group ARN").optional(),
+        principalArn: z
+          .string()
+          .regex(/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_./@+=-]+$/, "is not a QuickSight user or group ARN")
+          .optional(),
         /** IAM role QuickSight uses to read Athena and S3; granted use of the key. */
         serviceRoleName: z.string().default("service-role/aws-quicksight-service-role-v0"),
       })
@@ -167,7 +202,10 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: false }),
-    cloudtrail: z.object({ /** Account trail (guide §12). */ enabled: z.boolean().default(false) }).strict().default({ enabled: false }),
+    cloudtrail: z
+      .object({ /** Account trail (guide §12). */ enabled: z.boolean().default(false) })
+      .strict()
+      .default({ enabled: false }),
     guardduty: z
       .object({
         /** GuardDuty (guide §12): S3 protection and high-severity findings to the alarm topic. */

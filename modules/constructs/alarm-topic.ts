@@ -125,7 +125,8 @@ export class AlarmTopic extends Construct {
 
   /** Adds a metric alarm that notifies the topic when it fires and when it recovers. */
   addAlarm(props: MetricAlarmProps): CloudwatchMetricAlarm {
-    if (!/^[a-z0-9-]+$/.test(props.name)) throw new ValidationError(this.node.path, "addAlarm.name", `"${props.name}" must be lower-case letters, digits and '-'`);
+    if (!/^[a-z0-9-]+$/.test(props.name))
+      throw new ValidationError(this.node.path, "addAlarm.name", `"${props.name}" must be lower-case letters, digits and '-'`);
     const evaluationPeriods = props.evaluationPeriods ?? 1;
     const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
       alarmName: `${this.stem}-${props.name}`,

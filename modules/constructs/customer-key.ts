@@ -29,9 +29,21 @@ export interface CustomerKeyProps {
 }
 
 const ADMIN_ACTIONS = [
-  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
 ];
 /** KMS's maximum key policy size. */
 export const KEY_POLICY_MAX_BYTES = 32_768;
@@ -162,7 +174,10 @@ export class CustomerKey extends Construct {
    * `aws:SourceAccount` through to KMS is not documented; the encryption context is.)
    */
   grantServiceForResources(service: string, resources: { readonly sqsQueueArns?: readonly string[]; readonly snsTopicArns?: readonly string[] }): void {
-    const name = service.split(".")[0].replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase());
+    const name = service
+      .split(".")[0]
+      .replace(/[^A-Za-z0-9]/g, "")
+      .replace(/^./, (c) => c.toUpperCase());
     const kinds: Array<[string, string, readonly string[] | undefined]> = [
       ["Queues", "kms:EncryptionContext:aws:sqs:arn", resources.sqsQueueArns],
       ["Topics", "kms:EncryptionContext:aws:sns:topicArn", resources.snsTopicArns],
@@ -193,7 +208,10 @@ export class CustomerKey extends Construct {
     /** Extra conditions (e.g. `aws:SourceArn`, an encryption context), merged with `aws:SourceAccount`. */
     conditions: Record<string, Record<string, string | readonly string[]>> = {},
   ): void {
-    const sid = `AllowService${service.split(".")[0].replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase())}`;
+    const sid = `AllowService${service
+      .split(".")[0]
+      .replace(/[^A-Za-z0-9]/g, "")
+      .replace(/^./, (c) => c.toUpperCase())}`;
     this.services.set(service, {
       Sid: sid,
       Effect: "Allow",

@@ -113,8 +113,23 @@ export class PipelineFunction extends Construct implements Grantee {
     const h = props.handler;
     alarms.addErrorLogAlarm(h, this.logGroup, logGroupName);
     const dims = { FunctionName: props.functionName };
-    alarms.addAlarm({ name: `${h}-errors`, description: `${h} function errors (guide §9 LambdaErrorsHigh)`, namespace: "AWS/Lambda", metricName: "Errors", dimensions: dims, evaluationPeriods: 2, threshold: 0 });
-    alarms.addAlarm({ name: `${h}-throttles`, description: `${h} function throttled (concurrency reached)`, namespace: "AWS/Lambda", metricName: "Throttles", dimensions: dims, threshold: 0 });
+    alarms.addAlarm({
+      name: `${h}-errors`,
+      description: `${h} function errors (guide §9 LambdaErrorsHigh)`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: dims,
+      evaluationPeriods: 2,
+      threshold: 0,
+    });
+    alarms.addAlarm({
+      name: `${h}-throttles`,
+      description: `${h} function throttled (concurrency reached)`,
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: dims,
+      threshold: 0,
+    });
     alarms.addAlarm({
       name: `${h}-duration-near-timeout`,
       description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh)`,

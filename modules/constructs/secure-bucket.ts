@@ -56,15 +56,21 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     if (props.expirations.length === 0 && props.noncurrentVersionExpirationDays === undefined) {
-      throw new ValidationError(this.node.path, "expirations", "must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)");
+      throw new ValidationError(
+        this.node.path,
+        "expirations",
+        "must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)",
+      );
     }
     const ids = new Set<string>();
     for (const r of props.expirations) {
       if (ids.has(r.id)) throw new ValidationError(this.node.path, "expirations", `has the rule id "${r.id}" twice`);
       ids.add(r.id);
-      if (!Number.isInteger(r.days) || r.days < 1) throw new ValidationError(this.node.path, `expirations["${r.id}"].days`, `must be a whole number >= 1, got ${r.days}`);
+      if (!Number.isInteger(r.days) || r.days < 1)
+        throw new ValidationError(this.node.path, `expirations["${r.id}"].days`, `must be a whole number >= 1, got ${r.days}`);
     }
-    if (props.expirations.length > 999) throw new ValidationError(this.node.path, "expirations", `has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
+    if (props.expirations.length > 999)
+      throw new ValidationError(this.node.path, "expirations", `has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
     this.bucketName = props.bucketName;
     this.bucketArn = `arn:aws:s3:::${props.bucketName}`;
     this.key = props.key;
@@ -122,24 +128,24 @@ export class SecureBucket extends Construct {
         produce: () =>
           render(
             policy(
-          denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]),
-          {
-            Sid: "DenyPutWithoutKmsHeader",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:PutObject",
-            ...putTargets,
-            Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
-          },
-          {
-            Sid: "DenyPutWithOtherEncryption",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:PutObject",
-            ...putTargets,
-            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-          },
-          ...this.extra,
+              denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]),
+              {
+                Sid: "DenyPutWithoutKmsHeader",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:PutObject",
+                ...putTargets,
+                Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+              },
+              {
+                Sid: "DenyPutWithOtherEncryption",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:PutObject",
+                ...putTargets,
+                Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+              },
+              ...this.extra,
             ),
           ),
       }),

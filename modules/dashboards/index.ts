@@ -19,13 +19,24 @@ export interface DashboardsProps {
 }
 
 const DATA_SOURCE_ACTIONS = [
-  "quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource",
-  "quicksight:UpdateDataSource", "quicksight:DeleteDataSource", "quicksight:UpdateDataSourcePermissions",
+  "quicksight:DescribeDataSource",
+  "quicksight:DescribeDataSourcePermissions",
+  "quicksight:PassDataSource",
+  "quicksight:UpdateDataSource",
+  "quicksight:DeleteDataSource",
+  "quicksight:UpdateDataSourcePermissions",
 ];
 const DATA_SET_ACTIONS = [
-  "quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet",
-  "quicksight:DescribeIngestion", "quicksight:ListIngestions", "quicksight:UpdateDataSet", "quicksight:DeleteDataSet",
-  "quicksight:CreateIngestion", "quicksight:CancelIngestion", "quicksight:UpdateDataSetPermissions",
+  "quicksight:DescribeDataSet",
+  "quicksight:DescribeDataSetPermissions",
+  "quicksight:PassDataSet",
+  "quicksight:DescribeIngestion",
+  "quicksight:ListIngestions",
+  "quicksight:UpdateDataSet",
+  "quicksight:DeleteDataSet",
+  "quicksight:CreateIngestion",
+  "quicksight:CancelIngestion",
+  "quicksight:UpdateDataSetPermissions",
 ];
 
 /** Columns of the data set and their QuickSight types. */

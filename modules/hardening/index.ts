@@ -57,16 +57,24 @@ export class AccountHardening extends Construct {
         encryptionHeaderExemptPrefixes: [`AWSLogs/${account}/CloudTrail-Digest/`],
       });
       for (const st of [
-          { Sid: "AllowCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisTrail },
-          {
-            Sid: "AllowCloudTrailWrite",
-            Effect: "Allow",
-            Principal: { Service: "cloudtrail.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/AWSLogs/${account}/*`,
-            Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
-          },
-      ] satisfies Statement[]) this.trailBucket.addToResourcePolicy(st);
+        {
+          Sid: "AllowCloudTrailAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: bucketArn,
+          Condition: fromThisTrail,
+        },
+        {
+          Sid: "AllowCloudTrailWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${bucketArn}/AWSLogs/${account}/*`,
+          Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+      ] satisfies Statement[])
+        this.trailBucket.addToResourcePolicy(st);
       props.key.grantService("cloudtrail.amazonaws.com", account, ["kms:GenerateDataKey*", "kms:DescribeKey"], {
         StringEquals: { "aws:SourceArn": trailArn },
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },

@@ -125,7 +125,12 @@ export class PipelineFunctions extends Construct {
       results.grantList(f, "ListResults");
       results.grantRead(f, "ReadTranscriptsAndResults");
       writeRecords(f);
-      f.addToPrincipalPolicy({ Sid: "DetectSentiment", Effect: "Allow", Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"], Resource: "*" });
+      f.addToPrincipalPolicy({
+        Sid: "DetectSentiment",
+        Effect: "Allow",
+        Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"],
+        Resource: "*",
+      });
       f.addToPrincipalPolicy({ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...props.bedrockResourceArns] });
       if (settings.deleteInputOnSuccess) input.grantDelete(f, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
     }

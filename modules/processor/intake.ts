@@ -75,9 +75,31 @@ export class Intake extends Construct {
     });
 
     const queueAlarm = (name: string, queue: string, description: string, metricName: string, threshold: number, actionsEnabled = true) =>
-      props.alarms.addAlarm({ name, description, namespace: "AWS/SQS", metricName, dimensions: { QueueName: queue }, statistic: "Maximum", threshold, actionsEnabled });
-    queueAlarm("intake-dlq-not-empty", this.deadLetterQueue.queueName, "Uploads that failed start repeatedly (redrive after fixing, see README)", "ApproximateNumberOfMessagesVisible", 0);
+      props.alarms.addAlarm({
+        name,
+        description,
+        namespace: "AWS/SQS",
+        metricName,
+        dimensions: { QueueName: queue },
+        statistic: "Maximum",
+        threshold,
+        actionsEnabled,
+      });
+    queueAlarm(
+      "intake-dlq-not-empty",
+      this.deadLetterQueue.queueName,
+      "Uploads that failed start repeatedly (redrive after fixing, see README)",
+      "ApproximateNumberOfMessagesVisible",
+      0,
+    );
     // While paused the backlog ages on purpose: the alarm stays but does not notify.
-    queueAlarm("intake-oldest-message-age", this.queue.queueName, "Oldest upload waiting over 15 minutes (silenced while processing.paused)", "ApproximateAgeOfOldestMessage", 900, !props.paused);
+    queueAlarm(
+      "intake-oldest-message-age",
+      this.queue.queueName,
+      "Oldest upload waiting over 15 minutes (silenced while processing.paused)",
+      "ApproximateAgeOfOldestMessage",
+      900,
+      !props.paused,
+    );
   }
 }

@@ -37,11 +37,28 @@ export { SUPPRESSIONS, type Suppression } from "./suppressions";
 
 /** Every rule, in id order. */
 export const RULES: readonly Rule[] = [
-  s3Encryption, s3PublicAccess, s3TlsOnly, s3EncryptionRequired, s3Ownership, s3Lifecycle,
-  kmsRotation, logGroup, lambdaErrorAlarm, snsEncryption, sqsEncryption,
-  lambdaFailurePath, lambdaConcurrency, lambdaEnvSecrets, lambdaLogGroup,
-  iamNoWildcard, iamServiceTrust, iamNoUserPolicies, iamOidcTrust, resourcePolicyDeputy,
-  tags, cloudtrail,
+  s3Encryption,
+  s3PublicAccess,
+  s3TlsOnly,
+  s3EncryptionRequired,
+  s3Ownership,
+  s3Lifecycle,
+  kmsRotation,
+  logGroup,
+  lambdaErrorAlarm,
+  snsEncryption,
+  sqsEncryption,
+  lambdaFailurePath,
+  lambdaConcurrency,
+  lambdaEnvSecrets,
+  lambdaLogGroup,
+  iamNoWildcard,
+  iamServiceTrust,
+  iamNoUserPolicies,
+  iamOidcTrust,
+  resourcePolicyDeputy,
+  tags,
+  cloudtrail,
 ];
 
 /** Prefix of every violation message: `[CCI-S3-1] <construct path>: <finding>`. */
@@ -78,7 +95,9 @@ export class SecurityRules implements IAspect {
     for (const rule of this.rules) {
       const findings = rule.check(node, ctx);
       if (findings.length === 0) continue;
-      const suppression = this.suppressions.find((s) => s.rule === rule.id && node.node.scopes.some((c) => c.node.path === s.path || c.node.path.endsWith(`/${s.path}`)));
+      const suppression = this.suppressions.find(
+        (s) => s.rule === rule.id && node.node.scopes.some((c) => c.node.path === s.path || c.node.path.endsWith(`/${s.path}`)),
+      );
       if (suppression) {
         if (!this.suppressed.some((s) => s.rule === rule.id && s.path === path)) this.suppressed.push({ rule: rule.id, path, reason: suppression.reason });
         continue;
@@ -90,7 +109,5 @@ export class SecurityRules implements IAspect {
 
 /** Error annotations (rule violations and others) below a construct, e.g. after `Testing.synth`. */
 export function errorsOf(scope: IConstruct): string[] {
-  return scope.node
-    .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data)));
+  return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data)));
 }

@@ -3,7 +3,7 @@
  * stack) in the context of its stack and returns the violations it finds. Rules read the synthesized attributes
  * (snake_case, tokens resolved through the stack), so they see exactly what Terraform will receive.
  */
-import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
+import { type TerraformProvider, TerraformResource, type TerraformStack } from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import type { IConstruct } from "constructs";
 

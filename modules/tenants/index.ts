@@ -70,13 +70,28 @@ export interface TenantAccessProps {
   readonly results: SecureBucket;
 }
 
-const OBJECT_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:RestoreObject"];
+const OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:GetObjectAttributes",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:RestoreObject",
+];
 
 /** Statements every tenant access point carries: confinement to `prefix`, and TLS only. */
 function confinement(apArn: string, prefix: string): Statement[] {
   return [
     { Sid: "DenyObjectsOutsideTenantPrefix", Effect: "Deny", Principal: "*", Action: OBJECT_ACTIONS, NotResource: `${apArn}/object/${prefix}*` },
-    { Sid: "DenyListingOutsideTenantPrefix", Effect: "Deny", Principal: "*", Action: "s3:ListBucket", Resource: apArn, Condition: { StringNotLike: { "s3:prefix": `${prefix}*` } } },
+    {
+      Sid: "DenyListingOutsideTenantPrefix",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:ListBucket",
+      Resource: apArn,
+      Condition: { StringNotLike: { "s3:prefix": `${prefix}*` } },
+    },
     denyInsecureTransport("s3:*", [apArn, `${apArn}/object/*`]),
   ];
 }
@@ -128,11 +143,24 @@ export class TenantAccess extends Construct {
       const kb = keyByAlias(account, region, n.keyAlias);
       const statements: Statement[] = [
         { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
-        { Sid: "ListOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:ListBucket", Resource: tn.resultsAccessPointArn, Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } } },
+        {
+          Sid: "ListOwnResultsViaAccessPoint",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: tn.resultsAccessPointArn,
+          Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } },
+        },
         {
           Sid: "QueryOwnWorkgroup",
           Effect: "Allow",
-          Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
+          Action: [
+            "athena:StartQueryExecution",
+            "athena:StopQueryExecution",
+            "athena:GetQueryExecution",
+            "athena:GetQueryResults",
+            "athena:GetWorkGroup",
+            "athena:ListQueryExecutions",
+          ],
           Resource: `arn:aws:athena:${region}:${account}:workgroup/${tn.workgroup}`,
         },
         {
@@ -145,7 +173,13 @@ export class TenantAccess extends Construct {
             `arn:aws:glue:${region}:${account}:table/${n.glueDatabase}/${n.resultsTable}`,
           ],
         },
-        { Sid: "AthenaReadsOwnResults", Effect: "Allow", Action: "s3:GetObject", Resource: `${n.resultsBucketArn}/${tn.resultsPrefix}*`, Condition: calledViaAthena },
+        {
+          Sid: "AthenaReadsOwnResults",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: `${n.resultsBucketArn}/${tn.resultsPrefix}*`,
+          Condition: calledViaAthena,
+        },
         {
           Sid: "AthenaListsOwnPrefixes",
           Effect: "Allow",
@@ -179,7 +213,13 @@ export class TenantAccess extends Construct {
         policy: render(
           policy(
             // Delegates to this account's identity policies, confined below to the tenant's upload prefix.
-            { Sid: "AllowAccountUploadsToTenantPrefix", Effect: "Allow", Principal: { AWS: root }, Action: "s3:PutObject", Resource: `${tn.inputAccessPointArn}/object/${tn.uploadPrefix}*` },
+            {
+              Sid: "AllowAccountUploadsToTenantPrefix",
+              Effect: "Allow",
+              Principal: { AWS: root },
+              Action: "s3:PutObject",
+              Resource: `${tn.inputAccessPointArn}/object/${tn.uploadPrefix}*`,
+            },
             {
               Sid: "DenyUploadsWithoutKms",
               Effect: "Deny",
@@ -201,8 +241,21 @@ export class TenantAccess extends Construct {
         publicAccessBlockConfiguration: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         policy: render(
           policy(
-            { Sid: "AllowTenantReaderList", Effect: "Allow", Principal: { AWS: tn.roleArn }, Action: "s3:ListBucket", Resource: tn.resultsAccessPointArn, Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } } },
-            { Sid: "AllowTenantReaderGet", Effect: "Allow", Principal: { AWS: tn.roleArn }, Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
+            {
+              Sid: "AllowTenantReaderList",
+              Effect: "Allow",
+              Principal: { AWS: tn.roleArn },
+              Action: "s3:ListBucket",
+              Resource: tn.resultsAccessPointArn,
+              Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } },
+            },
+            {
+              Sid: "AllowTenantReaderGet",
+              Effect: "Allow",
+              Principal: { AWS: tn.roleArn },
+              Action: "s3:GetObject",
+              Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*`,
+            },
             ...confinement(tn.resultsAccessPointArn, tn.resultsPrefix),
           ),
         ),

@@ -42,7 +42,13 @@ export interface OctokitLike {
       listForRepo: Api<RepoParams & { labels?: string; state?: "open" | "closed" | "all"; per_page?: number }, Issue[]>;
       create: Api<RepoParams & { title: string; body: string; labels?: string[] }, Issue>;
       update: Api<
-        RepoParams & { issue_number: number; title?: string; body?: string; state?: "open" | "closed"; state_reason?: "completed" | "not_planned" | "reopened" },
+        RepoParams & {
+          issue_number: number;
+          title?: string;
+          body?: string;
+          state?: "open" | "closed";
+          state_reason?: "completed" | "not_planned" | "reopened";
+        },
         Issue
       >;
     };

@@ -177,7 +177,10 @@ const ACTION_LABEL: Record<ResourceAction, string> = {
 /** Destructive actions first, then the rest in plan order. */
 function ordered(resources: ResourceSummary[]): ResourceSummary[] {
   const rank = (r: ResourceSummary) => (r.action === "delete" ? 0 : r.action === "replace" ? 1 : 2);
-  return resources.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
+  return resources
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map((x) => x.r);
 }
 
 export function renderResourceTable(resources: ResourceSummary[], maxRows = 200): string {
@@ -220,7 +223,7 @@ export function planCommentMarker(stack: string): string {
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC (\u001b)
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
@@ -250,7 +253,8 @@ export function renderPlanMarkdown(o: RenderOptions): string {
   const scanText = o.scan ? renderFindings(o.scan) + "\n" : "";
   const planText = stripAnsi(o.planText);
   const where = o.runUrl ? `the [workflow run](${o.runUrl}) (job log and job summary)` : "the workflow run's job log";
-  const truncNote = (n: number) => `\n> [!NOTE]\n> The plan output above was truncated (${n} characters left out) to fit GitHub's comment limit; the full plan is in ${where}.\n`;
+  const truncNote = (n: number) =>
+    `\n> [!NOTE]\n> The plan output above was truncated (${n} characters left out) to fit GitHub's comment limit; the full plan is in ${where}.\n`;
   const tail = (rows: number, plan: string, omitted: number) =>
     `${renderResourceTable(s.resources, rows)}\n${scanText}<details><summary>Full plan output</summary>\n\n${codeBlock(plan, "text")}${omitted ? truncNote(omitted) : ""}</details>\n`;
 
@@ -269,7 +273,15 @@ export function renderPlanMarkdown(o: RenderOptions): string {
 }
 
 /** Markdown when `terraform init` or `plan` failed: the tail of the log, which holds the error. */
-export function renderPlanFailure(o: { stack: string; log: string; runUrl?: string; commitSha?: string; marker?: string; title?: string; maxLength?: number }): string {
+export function renderPlanFailure(o: {
+  stack: string;
+  log: string;
+  runUrl?: string;
+  commitSha?: string;
+  marker?: string;
+  title?: string;
+  maxLength?: number;
+}): string {
   const max = o.maxLength ?? DEFAULT_BODY_BUDGET;
   const head = [
     ...(o.marker ? [o.marker] : []),

@@ -87,7 +87,8 @@ export function renderFindings(r: ScanReport, maxRows = 50): string {
   const counts = `${r.failed} failed, ${r.passed} passed, ${r.skipped} skipped${r.parsingErrors ? `, ${r.parsingErrors} parsing error(s)` : ""}`;
   if (r.findings.length === 0) return `**Security scan (${tool}):** ✅ no findings (${counts}).\n`;
   const sorted = [...r.findings].sort(
-    (a, b) => (SEVERITY_RANK[a.severity ?? ""] ?? 5) - (SEVERITY_RANK[b.severity ?? ""] ?? 5) || a.resource.localeCompare(b.resource) || a.id.localeCompare(b.id),
+    (a, b) =>
+      (SEVERITY_RANK[a.severity ?? ""] ?? 5) - (SEVERITY_RANK[b.severity ?? ""] ?? 5) || a.resource.localeCompare(b.resource) || a.id.localeCompare(b.id),
   );
   const lines = [
     `<details><summary><b>Security scan (${tool}):</b> ⚠️ ${r.findings.length} finding(s) (${counts})</summary>`,

@@ -165,9 +165,7 @@ export async function lambdaFacts(clients: DoctorClients, cfg: CciLiteConfig): P
 export async function oidcFacts(clients: DoctorClients): Promise<Fact<OidcFacts>> {
   const list = await attempt("iam:ListOpenIDConnectProviders", "global", () => clients.iam.send(new ListOpenIDConnectProvidersCommand({})));
   if (!list.ok) return list;
-  const providerArn = (list.value.OpenIDConnectProviderList ?? [])
-    .map((p) => p.Arn ?? "")
-    .find((arn) => arn.endsWith(`:oidc-provider/${GITHUB_OIDC_HOST}`));
+  const providerArn = (list.value.OpenIDConnectProviderList ?? []).map((p) => p.Arn ?? "").find((arn) => arn.endsWith(`:oidc-provider/${GITHUB_OIDC_HOST}`));
   if (!providerArn) return fact({});
   const detail = await attempt("iam:GetOpenIDConnectProvider", "global", () =>
     clients.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn })),

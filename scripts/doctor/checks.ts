@@ -141,7 +141,12 @@ export function unavailableResult(id: string, error: FactError): CheckResult {
         fix: "check the region in the configuration and this machine's network access to AWS",
       };
     default:
-      return { id, status: "problem", message: `cannot check: ${error.action} failed (${error.message})`, fix: "run the doctor again; if it persists, resolve the AWS error shown" };
+      return {
+        id,
+        status: "problem",
+        message: `cannot check: ${error.action} failed (${error.message})`,
+        fix: "run the doctor again; if it persists, resolve the AWS error shown",
+      };
   }
 }
 
@@ -191,7 +196,9 @@ export function checkLambdaConcurrency(f: Fact<LambdaFacts>, ctx: CheckContext):
   const reservable = pool - MIN_UNRESERVED;
   const ownNote = own > 0 ? `, of which ${own} already reserved by this environment's functions` : "";
   const lowNote =
-    limit < LOW_ACCOUNT_LIMIT ? `; warning: the account limit is low (new accounts start low), expect throttling under load; request a Lambda concurrency quota increase` : "";
+    limit < LOW_ACCOUNT_LIMIT
+      ? `; warning: the account limit is low (new accounts start low), expect throttling under load; request a Lambda concurrency quota increase`
+      : "";
   if (total === 0) {
     return { id, status: "ok", message: `no reserved concurrency configured; account limit ${limit}, unreserved ${unreserved}${lowNote}` };
   }
@@ -230,7 +237,11 @@ export function checkGithubOidcProvider(f: Fact<OidcFacts>, ctx: CheckContext): 
   const { providerArn, tags } = f.value;
   if (providerArn && !useExisting) {
     if (taggedByProject(tags)) {
-      return { id, status: "ok", message: `${providerArn} exists and is tagged ${PROJECT_TAG.key}=${PROJECT_TAG.value}: created by this project's bootstrap stack` };
+      return {
+        id,
+        status: "ok",
+        message: `${providerArn} exists and is tagged ${PROJECT_TAG.key}=${PROJECT_TAG.value}: created by this project's bootstrap stack`,
+      };
     }
     return {
       id,
@@ -263,11 +274,18 @@ export function checkQuickSight(f: Fact<QuickSightFacts> | undefined, ctx: Check
   if (!f.ok) {
     const r = unavailableResult(id, f.error);
     // QuickSight answers AccessDeniedException also for an account that may not use it (API reference).
-    return f.error.kind === "access-denied" ? { ...r, message: `${r.message}; QuickSight also answers so for an account without a subscription`, fix: `${r.fix}; or ${noSubscriptionFix}` } : r;
+    return f.error.kind === "access-denied"
+      ? { ...r, message: `${r.message}; QuickSight also answers so for an account without a subscription`, fix: `${r.fix}; or ${noSubscriptionFix}` }
+      : r;
   }
   const q = f.value;
   if (!q.subscribed) {
-    return { id, status: "problem", message: "the account has no QuickSight subscription (DescribeAccountSubscription: ResourceNotFoundException)", fix: noSubscriptionFix };
+    return {
+      id,
+      status: "problem",
+      message: "the account has no QuickSight subscription (DescribeAccountSubscription: ResourceNotFoundException)",
+      fix: noSubscriptionFix,
+    };
   }
   const where = q.identityRegion ? ` (identity region ${q.identityRegion})` : "";
   if (q.status !== "ACCOUNT_CREATED") {
@@ -329,7 +347,8 @@ export function checkBedrock(b: BedrockFacts, ctx: CheckContext): CheckResult {
   if (a.regionAvailability !== "AVAILABLE") missing.push(`regionAvailability ${a.regionAvailability ?? "unknown"} (the model is not offered in ${b.region})`);
   if (a.authorizationStatus !== "AUTHORIZED") missing.push(`authorizationStatus ${a.authorizationStatus ?? "unknown"}`);
   if (a.entitlementAvailability !== "AVAILABLE") missing.push(`entitlementAvailability ${a.entitlementAvailability ?? "unknown"}`);
-  if (a.agreementStatus !== "AVAILABLE") missing.push(`agreementAvailability.status ${a.agreementStatus ?? "unknown"}${a.agreementError ? ` (${a.agreementError})` : ""}`);
+  if (a.agreementStatus !== "AVAILABLE")
+    missing.push(`agreementAvailability.status ${a.agreementStatus ?? "unknown"}${a.agreementError ? ` (${a.agreementError})` : ""}`);
   const what = b.isProfile ? `${b.modelId} → ${b.foundationModelId}` : b.foundationModelId;
   if (missing.length > 0) {
     const regionOnly = missing.length === 1 && a.regionAvailability !== "AVAILABLE";

@@ -36,7 +36,10 @@ export function parseArgs(argv: readonly string[], defaults: { configDir: string
   let configDir = defaults.configDir;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith("--") && argv[i].includes("=")
+        ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
+        : [argv[i], undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
@@ -107,7 +110,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const configFile = displayPath(path.join(options.configDir, `${options.env}.json`));
   if (!fs.existsSync(path.join(options.configDir, `${options.env}.json`))) {
     const available = fs.existsSync(options.configDir)
-      ? fs.readdirSync(options.configDir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json"))
+      ? fs
+          .readdirSync(options.configDir)
+          .filter((f) => f.endsWith(".json"))
+          .map((f) => path.basename(f, ".json"))
       : [];
     io.stderr(`doctor: ${configFile} does not exist (--env ${options.env}; available: ${available.join(", ") || "none"})`);
     return 2;

@@ -88,12 +88,31 @@ const url = (v?: string | false): Identity | undefined => (v ? { value: v, kind:
 const iamPath = (p?: string) => (p && p !== "" ? p : "/");
 
 export const IDENTITY_RULES: Readonly<Record<string, IdentityRule>> = {
-  aws_s3_bucket: { own: ["bucket"], ids: (g, c) => [name(g("bucket")), arn(g("bucket") && `arn:${c.partition}:s3:::${g("bucket")}`), url(g("bucket") && `s3://${g("bucket")}`)] },
-  aws_s3_access_point: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:s3:${c.region}:${g("account_id") ?? c.account}:accesspoint/${g("name")}`)] },
-  aws_sqs_queue: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:sqs:${c.region}:${c.account}:${g("name")}`), url(g("name") && `https://sqs.${c.region}.amazonaws.com/${c.account}/${g("name")}`)] },
+  aws_s3_bucket: {
+    own: ["bucket"],
+    ids: (g, c) => [name(g("bucket")), arn(g("bucket") && `arn:${c.partition}:s3:::${g("bucket")}`), url(g("bucket") && `s3://${g("bucket")}`)],
+  },
+  aws_s3_access_point: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:s3:${c.region}:${g("account_id") ?? c.account}:accesspoint/${g("name")}`)],
+  },
+  aws_sqs_queue: {
+    own: ["name"],
+    ids: (g, c) => [
+      name(g("name")),
+      arn(g("name") && `arn:${c.partition}:sqs:${c.region}:${c.account}:${g("name")}`),
+      url(g("name") && `https://sqs.${c.region}.amazonaws.com/${c.account}/${g("name")}`),
+    ],
+  },
   aws_sns_topic: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:sns:${c.region}:${c.account}:${g("name")}`)] },
-  aws_cloudwatch_log_group: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${g("name")}`)] },
-  aws_lambda_function: { own: ["function_name"], ids: (g, c) => [name(g("function_name")), arn(g("function_name") && `arn:${c.partition}:lambda:${c.region}:${c.account}:function:${g("function_name")}`)] },
+  aws_cloudwatch_log_group: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${g("name")}`)],
+  },
+  aws_lambda_function: {
+    own: ["function_name"],
+    ids: (g, c) => [name(g("function_name")), arn(g("function_name") && `arn:${c.partition}:lambda:${c.region}:${c.account}:function:${g("function_name")}`)],
+  },
   aws_cloudwatch_event_rule: {
     own: ["name"],
     ids: (g, c) => {
@@ -102,24 +121,72 @@ export const IDENTITY_RULES: Readonly<Record<string, IdentityRule>> = {
       return [name(g("name")), arn(g("name") && `arn:${c.partition}:events:${c.region}:${c.account}:rule/${rulePath}`)];
     },
   },
-  aws_cloudwatch_metric_alarm: { own: ["alarm_name"], ids: (g, c) => [arn(g("alarm_name") && `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${g("alarm_name")}`)] },
-  aws_iam_role: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:role${iamPath(g("path"))}${g("name")}`)] },
-  aws_iam_user: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:user${iamPath(g("path"))}${g("name")}`)] },
+  aws_cloudwatch_metric_alarm: {
+    own: ["alarm_name"],
+    ids: (g, c) => [arn(g("alarm_name") && `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${g("alarm_name")}`)],
+  },
+  aws_iam_role: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:role${iamPath(g("path"))}${g("name")}`)],
+  },
+  aws_iam_user: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:user${iamPath(g("path"))}${g("name")}`)],
+  },
   aws_iam_group: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:group${iamPath(g("path"))}${g("name")}`)] },
   aws_iam_policy: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:policy${iamPath(g("path"))}${g("name")}`)] },
-  aws_iam_openid_connect_provider: { own: ["url"], ids: (g, c) => [arn(g("url") && `arn:${c.partition}:iam::${c.account}:oidc-provider/${g("url")!.replace(/^https:\/\//, "")}`)] },
+  aws_iam_openid_connect_provider: {
+    own: ["url"],
+    ids: (g, c) => [arn(g("url") && `arn:${c.partition}:iam::${c.account}:oidc-provider/${g("url")!.replace(/^https:\/\//, "")}`)],
+  },
   aws_iam_saml_provider: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:saml-provider/${g("name")}`)] },
   aws_kms_alias: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:kms:${c.region}:${c.account}:${g("name")}`)] },
-  aws_athena_workgroup: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:athena:${c.region}:${c.account}:workgroup/${g("name")}`)] },
-  aws_glue_catalog_database: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:database/${g("name")}`)] },
-  aws_glue_catalog_table: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && g("database_name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:table/${g("database_name")}/${g("name")}`)] },
-  aws_glue_crawler: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${c.account}:crawler/${g("name")}`)] },
-  aws_ssm_parameter: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${g("name")!.replace(/^\//, "")}`)] },
-  aws_quicksight_data_source: { own: ["data_source_id"], ids: (g, c) => [name(g("data_source_id")), arn(g("data_source_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:datasource/${g("data_source_id")}`)] },
-  aws_quicksight_data_set: { own: ["data_set_id"], ids: (g, c) => [arn(g("data_set_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:dataset/${g("data_set_id")}`)] },
-  aws_cloudtrail: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:cloudtrail:${c.region}:${c.account}:trail/${g("name")}`)] },
-  aws_dynamodb_table: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:dynamodb:${c.region}:${c.account}:table/${g("name")}`)] },
-  aws_sfn_state_machine: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${g("name")}`)] },
+  aws_athena_workgroup: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:athena:${c.region}:${c.account}:workgroup/${g("name")}`)],
+  },
+  aws_glue_catalog_database: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:database/${g("name")}`)],
+  },
+  aws_glue_catalog_table: {
+    own: ["name"],
+    ids: (g, c) => [
+      name(g("name")),
+      arn(g("name") && g("database_name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:table/${g("database_name")}/${g("name")}`),
+    ],
+  },
+  aws_glue_crawler: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${c.account}:crawler/${g("name")}`)],
+  },
+  aws_ssm_parameter: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${g("name")!.replace(/^\//, "")}`)],
+  },
+  aws_quicksight_data_source: {
+    own: ["data_source_id"],
+    ids: (g, c) => [
+      name(g("data_source_id")),
+      arn(g("data_source_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:datasource/${g("data_source_id")}`),
+    ],
+  },
+  aws_quicksight_data_set: {
+    own: ["data_set_id"],
+    ids: (g, c) => [arn(g("data_set_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:dataset/${g("data_set_id")}`)],
+  },
+  aws_cloudtrail: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:cloudtrail:${c.region}:${c.account}:trail/${g("name")}`)],
+  },
+  aws_dynamodb_table: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:dynamodb:${c.region}:${c.account}:table/${g("name")}`)],
+  },
+  aws_sfn_state_machine: {
+    own: ["name"],
+    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${g("name")}`)],
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -167,10 +234,13 @@ function statementElement(jsonPath?: readonly (string | number)[]): string | und
 export const ALLOWED_USES: readonly AllowedUse[] = [
   {
     id: "identity-policy-resource",
-    where: "Statement[].Resource / NotResource of an identity policy (aws_iam_role_policy, aws_iam_policy, aws_iam_user_policy, aws_iam_group_policy, aws_iam_role inline_policy)",
-    reason: "IAM stores an identity policy without resolving its resource ARNs (they are patterns matched per request); the permission simply applies once the resource exists",
+    where:
+      "Statement[].Resource / NotResource of an identity policy (aws_iam_role_policy, aws_iam_policy, aws_iam_user_policy, aws_iam_group_policy, aws_iam_role inline_policy)",
+    reason:
+      "IAM stores an identity policy without resolving its resource ARNs (they are patterns matched per request); the permission simply applies once the resource exists",
     doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
-    matches: (u) => IDENTITY_POLICY_ATTRIBUTES[u.fromType] === fieldName(u.configPath) && ["Resource", "NotResource"].includes(statementElement(u.jsonPath) ?? ""),
+    matches: (u) =>
+      IDENTITY_POLICY_ATTRIBUTES[u.fromType] === fieldName(u.configPath) && ["Resource", "NotResource"].includes(statementElement(u.jsonPath) ?? ""),
   },
   {
     id: "policy-condition-value",
@@ -196,7 +266,8 @@ export const ALLOWED_USES: readonly AllowedUse[] = [
   {
     id: "metric-dimensions",
     where: "aws_cloudwatch_metric_alarm dimensions (and metric_query[].metric.dimensions)",
-    reason: "a metric is identified by namespace, name and dimensions, not by a resource; an alarm on a metric with no data yet is created in INSUFFICIENT_DATA",
+    reason:
+      "a metric is identified by namespace, name and dimensions, not by a resource; an alarm on a metric with no data yet is created in INSUFFICIENT_DATA",
     doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
     matches: (u) => u.fromType === "aws_cloudwatch_metric_alarm" && /^(dimensions|metric_query\.metric\.dimensions)\./.test(fieldName(u.configPath)),
   },
@@ -289,7 +360,10 @@ function stringLeaves(value: unknown, configPath: (string | number)[], jsonPath:
     }
     out.push({ value, configPath, jsonPath });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => (jsonPath ? stringLeaves(v, configPath, [...jsonPath, i], out) : stringLeaves(v, [...configPath, i], undefined, out)));
+    value.forEach((v, i) => {
+      if (jsonPath) stringLeaves(v, configPath, [...jsonPath, i], out);
+      else stringLeaves(v, [...configPath, i], undefined, out);
+    });
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       if (!jsonPath && configPath.length === 0 && META_KEYS.has(k)) continue;
@@ -495,7 +569,10 @@ export function formatFindings(findings: readonly Finding[]): string {
       const f = fs[0];
       const what = f.rule === "names-target" ? `names ${f.to} without a dependency on it` : `delivers to ${f.via} before its policy ${f.to} exists`;
       const literals = new Set(fs.map((x) => x.literal));
-      const where = literals.size === 1 ? `${fs.map((x) => x.path).join(", ")} = ${JSON.stringify(f.literal)}` : fs.map((x) => `${x.path} = ${JSON.stringify(x.literal)}`).join(", ");
+      const where =
+        literals.size === 1
+          ? `${fs.map((x) => x.path).join(", ")} = ${JSON.stringify(f.literal)}`
+          : fs.map((x) => `${x.path} = ${JSON.stringify(x.literal)}`).join(", ");
       return `${f.from} ${what}: ${where}`;
     })
     .join("\n");

@@ -15,9 +15,14 @@ export const iamOidcTrust: Rule = {
       const ops = Object.entries(s.Condition ?? {});
       const keys = (re: RegExp) => ops.filter(([op]) => re.test(op)).flatMap(([, b]) => Object.keys(b));
       if (ops.some(([op]) => op.startsWith("ForAllValues:"))) out.push(`trust statement ${s.Sid ?? ""} uses ForAllValues (passes when the claim is missing)`);
-      if (!keys(/^StringEquals$/).some((k) => k.endsWith(":aud"))) out.push(`trust statement ${s.Sid ?? ""} does not pin the audience (:aud) with StringEquals`);
+      if (!keys(/^StringEquals$/).some((k) => k.endsWith(":aud")))
+        out.push(`trust statement ${s.Sid ?? ""} does not pin the audience (:aud) with StringEquals`);
       if (!keys(/^String(Equals|Like)$/).some((k) => k.endsWith(":sub"))) out.push(`trust statement ${s.Sid ?? ""} does not pin the subject (:sub)`);
-      const subs = ops.flatMap(([, b]) => Object.entries(b).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => asArray(v as any)));
+      const subs = ops.flatMap(([, b]) =>
+        Object.entries(b)
+          .filter(([k]) => k.endsWith(":sub"))
+          .flatMap(([, v]) => asArray(v as any)),
+      );
       if (subs.some((v) => /^repo:\*|^\*$/.test(String(v)))) out.push(`trust statement ${s.Sid ?? ""} accepts any repository`);
     }
     return out;

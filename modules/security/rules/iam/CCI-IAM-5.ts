@@ -21,7 +21,9 @@ export const resourcePolicyDeputy: Rule = {
   check(node, ctx) {
     if (isType(node, "aws_lambda_permission")) {
       const a = ctx.attrs(node);
-      return String(a.principal ?? "").endsWith(".amazonaws.com") && !a.source_arn && !a.source_account ? [`lets ${a.principal} invoke without source_arn or source_account`] : [];
+      return String(a.principal ?? "").endsWith(".amazonaws.com") && !a.source_arn && !a.source_account
+        ? [`lets ${a.principal} invoke without source_arn or source_account`]
+        : [];
     }
     if (!isType(node, ...Object.keys(POLICY_ATTR))) return [];
     const statements = parsePolicy(ctx.attrs(node)[POLICY_ATTR[node.terraformResourceType]]) ?? [];

@@ -1,7 +1,8 @@
 import { TerraformResource } from "cdktf";
 import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../../rule";
 
-export const isType = (node: unknown, ...types: string[]): node is TerraformResource => node instanceof TerraformResource && types.includes(node.terraformResourceType);
+export const isType = (node: unknown, ...types: string[]): node is TerraformResource =>
+  node instanceof TerraformResource && types.includes(node.terraformResourceType);
 
 /** Identity policy documents carried by a resource (inline role/user/group policies, managed policies, role inline_policy). */
 export function identityPolicies(node: TerraformResource, ctx: RuleContext): PolicyStatement[][] {

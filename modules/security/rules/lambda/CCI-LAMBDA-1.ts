@@ -15,13 +15,17 @@ export const lambdaFailurePath: Rule = {
     const literals = [a.function_name];
     if (asArray(a.dead_letter_config).some((d: any) => d?.target_arn)) return [];
     const destinations = ctx.attachedTo("aws_lambda_function_event_invoke_config", "function_name", node, literals);
-    const hasDestination = destinations.some((d) => asArray(ctx.attrs(d).destination_config).some((c: any) => asArray(c.on_failure).some((f: any) => f?.destination)));
+    const hasDestination = destinations.some((d) =>
+      asArray(ctx.attrs(d).destination_config).some((c: any) => asArray(c.on_failure).some((f: any) => f?.destination)),
+    );
     const queueSources = ctx
       .attachedTo("aws_lambda_event_source_mapping", "function_name", node, literals)
       .filter((m) => String(ctx.attrs(m).event_source_arn ?? "").includes("sqs"));
     const queueWithRedrive = queueSources.some((m) => {
       const src = ctx.attrs(m).event_source_arn;
-      return ctx.ofType("aws_sqs_queue").some((q) => (ctx.refersTo(src, q) || (typeof src === "string" && src.endsWith(`:${ctx.attrs(q).name}`))) && ctx.attrs(q).redrive_policy);
+      return ctx
+        .ofType("aws_sqs_queue")
+        .some((q) => (ctx.refersTo(src, q) || (typeof src === "string" && src.endsWith(`:${ctx.attrs(q).name}`))) && ctx.attrs(q).redrive_policy);
     });
     return hasDestination || queueWithRedrive ? [] : ["function has no dead-letter queue, on-failure destination or SQS source with a redrive policy"];
   },

@@ -13,7 +13,11 @@ export const s3Encryption: Rule = {
     const rules = [...configs.flatMap((c) => asArray(c.rule)), ...inline.flatMap((c: any) => asArray(c.rule))];
     const byDefault = rules.flatMap((r: any) => asArray(r.apply_server_side_encryption_by_default));
     const ok = byDefault.some(
-      (d: any) => (d.sse_algorithm === "aws:kms" || d.sse_algorithm === "aws:kms:dsse") && typeof d.kms_master_key_id === "string" && d.kms_master_key_id !== "" && !d.kms_master_key_id.includes("alias/aws/"),
+      (d: any) =>
+        (d.sse_algorithm === "aws:kms" || d.sse_algorithm === "aws:kms:dsse") &&
+        typeof d.kms_master_key_id === "string" &&
+        d.kms_master_key_id !== "" &&
+        !d.kms_master_key_id.includes("alias/aws/"),
     );
     return ok ? [] : ["bucket has no default SSE-KMS encryption with a customer-managed key"];
   },

@@ -10,7 +10,11 @@ export const s3TlsOnly: Rule = {
   check(node, ctx) {
     if (!isBucket(node)) return [];
     const ok = bucketStatements(ctx, node).some(
-      (s) => s.Effect === "Deny" && everyone(s) && actions(s).some((a) => a === "s3:*" || a === "*") && hasCondition(s, /^Bool(IfExists)?$/, "aws:SecureTransport", "false"),
+      (s) =>
+        s.Effect === "Deny" &&
+        everyone(s) &&
+        actions(s).some((a) => a === "s3:*" || a === "*") &&
+        hasCondition(s, /^Bool(IfExists)?$/, "aws:SecureTransport", "false"),
     );
     return ok ? [] : ["bucket policy does not deny s3:* when aws:SecureTransport is false"];
   },

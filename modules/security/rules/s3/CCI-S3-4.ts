@@ -9,9 +9,13 @@ export const s3EncryptionRequired: Rule = {
   reference: "Guide §3.3",
   check(node, ctx) {
     if (!isBucket(node)) return [];
-    const denies = bucketStatements(ctx, node).filter((s) => s.Effect === "Deny" && everyone(s) && actions(s).some((a) => a === "s3:PutObject" || a === "s3:*"));
+    const denies = bucketStatements(ctx, node).filter(
+      (s) => s.Effect === "Deny" && everyone(s) && actions(s).some((a) => a === "s3:PutObject" || a === "s3:*"),
+    );
     const missingHeader = denies.some((s) => hasCondition(s, /^Null$/, "s3:x-amz-server-side-encryption", "true"));
     const otherValue = denies.some((s) => hasCondition(s, /^StringNotEquals(IfExists)?$/, "s3:x-amz-server-side-encryption", "aws:kms"));
-    return missingHeader && otherValue ? [] : ["bucket policy does not deny s3:PutObject without (or with another) s3:x-amz-server-side-encryption than aws:kms"];
+    return missingHeader && otherValue
+      ? []
+      : ["bucket policy does not deny s3:PutObject without (or with another) s3:x-amz-server-side-encryption than aws:kms"];
   },
 };

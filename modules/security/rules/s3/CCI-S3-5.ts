@@ -8,7 +8,9 @@ export const s3Ownership: Rule = {
   reference: "AWS FSBP S3.12",
   check(node, ctx) {
     if (!isBucket(node)) return [];
-    const ok = companions(ctx, node, "aws_s3_bucket_ownership_controls").some((c) => asArray(c.rule).some((r: any) => r.object_ownership === "BucketOwnerEnforced"));
+    const ok = companions(ctx, node, "aws_s3_bucket_ownership_controls").some((c) =>
+      asArray(c.rule).some((r: any) => r.object_ownership === "BucketOwnerEnforced"),
+    );
     return ok ? [] : ["bucket has no ownership controls with BucketOwnerEnforced"];
   },
 };

@@ -14,6 +14,15 @@ export const everyone = (s: PolicyStatement): boolean => s.Principal === "*" || 
 /** Whether a condition block tests `key` with the operator family `op` and value `value`. */
 export function hasCondition(s: PolicyStatement, op: RegExp, key: string, value?: string): boolean {
   return Object.entries(s.Condition ?? {}).some(
-    ([o, block]) => op.test(o) && Object.entries(block).some(([k, v]) => k.toLowerCase() === key.toLowerCase() && (value === undefined || asArray(v as any).map(String).includes(value))),
+    ([o, block]) =>
+      op.test(o) &&
+      Object.entries(block).some(
+        ([k, v]) =>
+          k.toLowerCase() === key.toLowerCase() &&
+          (value === undefined ||
+            asArray(v as any)
+              .map(String)
+              .includes(value)),
+      ),
   );
 }
