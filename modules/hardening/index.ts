@@ -67,8 +67,12 @@ export class AccountHardening extends Construct {
             Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
           },
       ] satisfies Statement[]) this.trailBucket.addToResourcePolicy(st);
-      props.key.grantService("cloudtrail.amazonaws.com", account, ["kms:GenerateDataKey*", "kms:DescribeKey"], {
-        StringEquals: { "aws:SourceArn": trailArn },
+      // Two statements, as CloudTrail's key-policy page gives them: DescribeKey carries no encryption context, so a
+      // condition on one would deny it (and CloudTrail could not deliver); the data keys are bound to this account's
+      // trails by the `aws:cloudtrail:arn` context. Both only for this trail (`aws:SourceArn`).
+      props.key.grantServiceStatement("AllowCloudTrailDescribeKey", "cloudtrail.amazonaws.com", ["kms:DescribeKey"], fromThisTrail);
+      props.key.grantServiceStatement("AllowCloudTrailEncryptLogs", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"], {
+        ...fromThisTrail,
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
       });
       this.trail = new Cloudtrail(this, "trail", {
