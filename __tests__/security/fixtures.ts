@@ -244,6 +244,6 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
 /** A stack breaking every rule at once (used by the real `cdktf synth` test). */
 export function brokenStack(app: App): TerraformStack {
   const stack = fixtureStack(app, "broken", { tags: { Project: "CCI-Lite" } });
-  Object.entries(RULE_FIXTURES).forEach(([id, f]) => f.broken(new Construct(stack, id.toLowerCase())));
+  for (const [id, f] of Object.entries(RULE_FIXTURES)) f.broken(new Construct(stack, id.toLowerCase()));
   return stack;
 }

@@ -53,11 +53,20 @@ describe("account hardening toggles on", () => {
     expect(s.resource("aws_s3_bucket_public_access_block", "hardening")).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
   });
 
-  it("grants cloudtrail.amazonaws.com the key only for this trail (aws:SourceArn)", () => {
-    const st = statement(s.resource("aws_kms_key").policy, "AllowServiceCloudtrail");
-    expect(st.Action).toEqual(["kms:GenerateDataKey*", "kms:DescribeKey"]);
-    expect(st.Condition.StringEquals).toEqual({ "aws:SourceArn": TRAIL_ARN, "aws:SourceAccount": "111122223333" });
-    expect(st.Condition.StringLike).toEqual({ "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*" });
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+  it("grants cloudtrail.amazonaws.com DescribeKey in its own statement, conditioned only on this trail (aws:SourceArn)", () => {
+    const st = statement(s.resource("aws_kms_key").policy, "AllowCloudTrailDescribeKey");
+    expect(st).toMatchObject({ Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey" });
+    expect(st.Condition).toEqual({ StringEquals: { "aws:SourceArn": TRAIL_ARN } });
+  });
+  it("grants cloudtrail.amazonaws.com data keys only for this trail and the aws:cloudtrail:arn encryption context", () => {
+    const st = statement(s.resource("aws_kms_key").policy, "AllowCloudTrailEncryptLogs");
+    expect(st).toMatchObject({ Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:GenerateDataKey*" });
+    expect(st.Condition).toEqual({
+      StringEquals: { "aws:SourceArn": TRAIL_ARN },
+      StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*" },
+    });
+    expect(s.resource("aws_kms_key").policy).not.toContain("AllowServiceCloudtrail");
   });
 
   it("enables a GuardDuty detector with S3 protection", () => {

@@ -198,6 +198,27 @@ export class CustomerKey extends Construct {
   }
 
   /**
+   * Adds one key-policy statement for an AWS service exactly as its documentation gives it (its own Sid, actions and
+   * conditions, nothing merged in): for services whose requests differ per action, such as CloudTrail, whose
+   * `kms:DescribeKey` carries no encryption context while its `kms:GenerateDataKey*` does.
+   */
+  grantServiceStatement(
+    sid: string,
+    service: string,
+    actions: readonly string[],
+    conditions: Record<string, Record<string, string | readonly string[]>>,
+  ): void {
+    this.services.set(`statement|${sid}`, {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: actions.length === 1 ? actions[0] : [...actions],
+      Resource: "*",
+      Condition: conditions,
+    });
+  }
+
+  /**
    * Lets an AWS service use the key on behalf of this account (e.g. `s3.amazonaws.com` delivering events to an
    * encrypted queue, `cloudwatch.amazonaws.com` publishing alarms to an encrypted topic).
    */
