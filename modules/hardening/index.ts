@@ -57,7 +57,6 @@ export class AccountHardening extends Construct {
         encryptionHeaderExemptPrefixes: [`AWSLogs/${account}/CloudTrail-Digest/`],
       });
       for (const st of [
-<<<<<<< HEAD
         {
           Sid: "AllowCloudTrailAclCheck",
           Effect: "Allow",
@@ -76,26 +75,12 @@ export class AccountHardening extends Construct {
         },
       ] satisfies Statement[])
         this.trailBucket.addToResourcePolicy(st);
-      props.key.grantService("cloudtrail.amazonaws.com", account, ["kms:GenerateDataKey*", "kms:DescribeKey"], {
-        StringEquals: { "aws:SourceArn": trailArn },
-=======
-          { Sid: "AllowCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: bucketArn, Condition: fromThisTrail },
-          {
-            Sid: "AllowCloudTrailWrite",
-            Effect: "Allow",
-            Principal: { Service: "cloudtrail.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/AWSLogs/${account}/*`,
-            Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
-          },
-      ] satisfies Statement[]) this.trailBucket.addToResourcePolicy(st);
       // Two statements, as CloudTrail's key-policy page gives them: DescribeKey carries no encryption context, so a
       // condition on one would deny it (and CloudTrail could not deliver); the data keys are bound to this account's
       // trails by the `aws:cloudtrail:arn` context. Both only for this trail (`aws:SourceArn`).
       props.key.grantServiceStatement("AllowCloudTrailDescribeKey", "cloudtrail.amazonaws.com", ["kms:DescribeKey"], fromThisTrail);
       props.key.grantServiceStatement("AllowCloudTrailEncryptLogs", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"], {
         ...fromThisTrail,
->>>>>>> b6e0487
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
       });
       this.trail = new Cloudtrail(this, "trail", {
