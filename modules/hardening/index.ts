@@ -5,8 +5,8 @@
  * The `ERROR` log-line alarms of the same guide section come with each function (modules/constructs/pipeline-function.ts; rule CCI-LOG-2 checks them).
  */
 import { Construct } from "constructs";
-import type { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
-import type { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
