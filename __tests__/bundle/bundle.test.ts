@@ -58,7 +58,7 @@ describe.each(HANDLER_NAMES)("%s bundle", (name) => {
   it("bundles the AWS SDK and imports nothing but Node built-ins", () => {
     const output = Object.values(built[name].metafile.outputs)[0];
     const inputs = Object.keys(output.inputs);
-    expect(inputs.some((i) => /@aws-sdk\/(client-s3|client-transcribe)/.test(i) || /cci-lite-bundle\/client-(s3|transcribe)-/.test(i))).toBe(true);
+    expect(inputs.some((i) => /@aws-sdk\/(client-s3|client-transcribe)/.test(i) || /sdk-patched\/client-(s3|transcribe)-/.test(i))).toBe(true);
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     const externals = output.imports.filter((i) => i.external).map((i) => i.path);
     expect(externals.filter((p) => !builtins.has(p))).toEqual([]);
