@@ -130,9 +130,17 @@ describe("storage (guide §3)", () => {
           Condition: { Bool: { "aws:SecureTransport": "false" } },
         });
       });
-      it("denies uploads without the aws:kms encryption header (guide §3.3)", () => {
-        expect(statement(pol, "DenyPutWithoutKmsHeader").Condition).toEqual({ Null: { "s3:x-amz-server-side-encryption": "true" } });
-        expect(statement(pol, "DenyPutWithOtherEncryption").Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+      it("denies uploads asking for another encryption or another key, never an upload without headers (guide §3.3)", () => {
+        const sse = "s3:x-amz-server-side-encryption";
+        const keyId = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+        const keyArn = expect.stringMatching(/^\$\{aws_kms_key\.key_[A-Za-z0-9_]+\.arn\}$/);
+        expect(statement(pol, "DenyPutWithOtherEncryption").Condition).toEqual({ StringNotEquals: { [sse]: "aws:kms" }, Null: { [sse]: "false" } });
+        expect(statement(pol, "DenyKmsWithoutKeyId").Condition).toEqual({ StringEquals: { [sse]: "aws:kms" }, Null: { [keyId]: "true" } });
+        expect(statement(pol, "DenyPutWithOtherKey").Condition).toEqual({
+          StringNotEquals: { [keyId]: [keyArn, `arn:aws:kms:eu-central-1:${ACCOUNT}:alias/cci-lite-prod-master-key`] },
+          Null: { [keyId]: "false" },
+        });
+        expect(pol).not.toContain("DenyPutWithoutKmsHeader");
       });
     });
   }
@@ -228,11 +236,11 @@ describe("CloudTrail bucket (guide §12, toggle on)", () => {
     const t = synthApp({ cloudtrail: { enabled: true } });
     const pol = t.resource("aws_s3_bucket_policy", "trail").policy;
     const bucket = "arn:aws:s3:::cci-lite-prod-trail-111122223333-eu-central-1";
-    for (const sid of ["DenyPutWithoutKmsHeader", "DenyPutWithOtherEncryption"]) {
+    for (const sid of ["DenyPutWithOtherEncryption", "DenyKmsWithoutKeyId", "DenyPutWithOtherKey"]) {
       expect(statement(pol, sid).NotResource).toEqual([`${bucket}/AWSLogs/111122223333/CloudTrail-Digest/*`]);
       expect(statement(pol, sid).Resource).toBeUndefined();
     }
-    expect(statement(s.resource("aws_s3_bucket_policy", "input").policy, "DenyPutWithoutKmsHeader").Resource).toBe(`arn:aws:s3:::${INPUT}/*`);
+    expect(statement(s.resource("aws_s3_bucket_policy", "input").policy, "DenyPutWithOtherEncryption").Resource).toBe(`arn:aws:s3:::${INPUT}/*`);
   });
 });
 

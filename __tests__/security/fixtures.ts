@@ -18,6 +18,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -126,7 +127,34 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
   },
   "CCI-S3-2": { compliant: secureBucket, broken: bareBucket },
   "CCI-S3-3": { compliant: secureBucket, broken: bareBucket },
-  "CCI-S3-4": { compliant: secureBucket, broken: bareBucket },
+  "CCI-S3-4": {
+    compliant: secureBucket,
+    // The design before issue 12: a header-presence deny (breaks multipart uploads) and aws:kms without a key id.
+    broken: (s) => {
+      const b = bareBucket(s);
+      new S3BucketPolicy(s, "legacy-policy", {
+        bucket: b.id,
+        policy: policyJson(
+          {
+            Sid: "DenyPutWithoutKmsHeader",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::bare-bucket-111122223333/*",
+            Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
+          },
+          {
+            Sid: "DenyPutWithOtherEncryption",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::bare-bucket-111122223333/*",
+            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+          },
+        ),
+      });
+    },
+  },
   "CCI-S3-5": { compliant: secureBucket, broken: bareBucket },
   "CCI-S3-6": { compliant: secureBucket, broken: bareBucket },
   "CCI-KMS-1": {

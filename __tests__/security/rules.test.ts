@@ -126,3 +126,12 @@ describe("docs/security.md", () => {
     for (const s of SUPPRESSIONS) expect(doc).toContain(`| ${s.rule} | \`bootstrap/${s.path}\``);
   });
 });
+
+describe("CCI-S3-4 upload encryption denies (issue 12)", () => {
+  it("reports each gap of the header-presence design: no key-id denies, and a deny that breaks multipart uploads", () => {
+    const found = ids(violations(RULE_FIXTURES["CCI-S3-4"].broken), "CCI-S3-4").join("\n");
+    expect(found).toContain("aws:kms and no s3:x-amz-server-side-encryption-aws-kms-key-id");
+    expect(found).toContain("names another key");
+    expect(found).toContain("multipart UploadPart requests cannot carry it");
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * A private, KMS-encrypted S3 bucket: SSE-KMS default with a bucket key, all four public access blocks,
- * object ownership enforced (no ACLs), lifecycle rules, and a policy that denies non-TLS access and uploads
- * without `aws:kms` encryption (guide §3.3's validation).
+ * object ownership enforced (no ACLs), lifecycle rules, and a policy that denies non-TLS access and every upload
+ * that asks for an encryption other than this bucket's key (guide §3.3's validation; see
+ * {@link uploadEncryptionDenies} and docs/security.md "Uploads and the customer key").
  */
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
@@ -14,6 +15,46 @@ import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncrypt
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, type Grantee, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
+
+/** The SSE request headers as S3 condition keys. */
+export const SSE_HEADER = "s3:x-amz-server-side-encryption";
+export const SSE_KEY_ID_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+
+/**
+ * Guide §3.3, redesigned: the upload denies of a bucket (and of an access point in front of it) whose default
+ * encryption is SSE-KMS with `key`. Each statement denies only a request that carries an encryption header asking
+ * for something else, so it holds however S3 fills the condition keys of a request:
+ *
+ * - `DenyPutWithOtherEncryption`: an `x-amz-server-side-encryption` other than `aws:kms` (AES256, aws:kms:dsse).
+ *   `Null: false` is in the same statement because IAM's negated operators are true when the key is missing:
+ *   without it, a request without the header would be denied.
+ * - `DenyKmsWithoutKeyId`: `aws:kms` without `x-amz-server-side-encryption-aws-kms-key-id` (S3 would use the
+ *   AWS managed key `aws/s3`, not ours).
+ * - `DenyPutWithOtherKey`: a key-id header naming anything but this key, by its ARN (the only form S3 documents
+ *   for the condition) or by its alias ARN (what Terraform's S3 backend sends: `kms_key_id` is the alias ARN,
+ *   because the key ARN is unknown before the bootstrap apply). Whether S3 resolves the alias before comparing is
+ *   not documented; accepting both values is right either way.
+ *
+ * A request without encryption headers is not denied: it gets the bucket's default, this key. That covers
+ * `UploadPart` and `CompleteMultipartUpload` (authorised as `s3:PutObject`, never carrying the header) whether
+ * S3 presents them without the header keys or with the values of their `CreateMultipartUpload`.
+ */
+export function uploadEncryptionDenies(key: CustomerKey, targets: Pick<Statement, "Resource" | "NotResource">): Statement[] {
+  const ours = [key.key.arn, key.aliasArn];
+  const deny = (Sid: string, Condition: Statement["Condition"]): Statement => ({
+    Sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    ...targets,
+    Condition,
+  });
+  return [
+    deny("DenyPutWithOtherEncryption", { StringNotEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_HEADER]: "false" } }),
+    deny("DenyKmsWithoutKeyId", { StringEquals: { [SSE_HEADER]: "aws:kms" }, Null: { [SSE_KEY_ID_HEADER]: "true" } }),
+    deny("DenyPutWithOtherKey", { StringNotEquals: { [SSE_KEY_ID_HEADER]: ours }, Null: { [SSE_KEY_ID_HEADER]: "false" } }),
+  ];
+}
 
 export interface ExpirationRule {
   /** Rule id (unique within the bucket). */
@@ -127,26 +168,7 @@ export class SecureBucket extends Construct {
       policy: Lazy.stringValue({
         produce: () =>
           render(
-            policy(
-              denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]),
-              {
-                Sid: "DenyPutWithoutKmsHeader",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:PutObject",
-                ...putTargets,
-                Condition: { Null: { "s3:x-amz-server-side-encryption": "true" } },
-              },
-              {
-                Sid: "DenyPutWithOtherEncryption",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:PutObject",
-                ...putTargets,
-                Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-              },
-              ...this.extra,
-            ),
+            policy(denyInsecureTransport("s3:*", [this.bucketArn, `${this.bucketArn}/*`]), ...uploadEncryptionDenies(props.key, putTargets), ...this.extra),
           ),
       }),
       // The public access block must exist first, or a policy could briefly be evaluated without it.

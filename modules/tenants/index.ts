@@ -15,7 +15,7 @@ import type { Naming } from "../config/naming";
 import type { CciLiteConfig } from "../config/schema";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
-import type { SecureBucket } from "../constructs/secure-bucket";
+import { type SecureBucket, uploadEncryptionDenies } from "../constructs/secure-bucket";
 import { denyInsecureTransport, keyByAlias, policy, render, type Statement } from "../iam/policy";
 
 /** A name of at most `max` characters: `<stem>-<part>-<suffix>`, the part replaced by a hash when too long. */
@@ -220,14 +220,8 @@ export class TenantAccess extends Construct {
               Action: "s3:PutObject",
               Resource: `${tn.inputAccessPointArn}/object/${tn.uploadPrefix}*`,
             },
-            {
-              Sid: "DenyUploadsWithoutKms",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:PutObject",
-              Resource: `${tn.inputAccessPointArn}/object/*`,
-              Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-            },
+            // The bucket's upload encryption denies, repeated here: no encryption header but this key's, or none.
+            ...uploadEncryptionDenies(key, { Resource: `${tn.inputAccessPointArn}/object/*` }),
             ...confinement(tn.inputAccessPointArn, tn.uploadPrefix),
           ),
         ),

@@ -1,0 +1,89 @@
+/**
+ * The policy documents of the real offline plan (`terraform show -json` of the default configuration), for the IAM
+ * simulation suites. Names, ARNs and the simulated key ARNs are shared here.
+ *
+ * A policy that names the customer key by its ARN (the bucket and input access point upload denies) is unknown in
+ * a first plan, because the key does not exist yet; for those the synthesized template Terraform planned from is
+ * read instead, with the key's ARN reference replaced by the simulated key ARN of its stack. Any other unknown part
+ * fails the lookup.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { plannedResources, type LoadedPlan } from "../helpers/offline-plan";
+import { ACCOUNT, type Policy } from "./iam";
+
+export const REGION = "eu-central-1";
+export const INPUT = `arn:aws:s3:::cci-lite-prod-input-${ACCOUNT}-${REGION}`;
+export const RESULTS = `arn:aws:s3:::cci-lite-prod-results-${ACCOUNT}-${REGION}`;
+export const STATE = `arn:aws:s3:::cci-lite-tfstate-${ACCOUNT}-${REGION}`;
+/** The application key as AWS will name it after apply (any key id: the plan cannot know it). */
+export const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b5e5a0e-0000-4000-8000-000000000000`;
+export const KEY_ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-prod-master-key`;
+/** The Terraform state key (bootstrap stack). */
+export const STATE_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/57a7e000-0000-4000-8000-000000000000`;
+export const STATE_KEY_ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-tfstate`;
+/** Another key of the account: the AWS managed `aws/s3` key, as S3 reports it. */
+export const AWS_S3_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/a1b2c3d4-aws3-4000-8000-000000000000`;
+export const role = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+export const AP = (name: string): string => `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${name}`;
+
+/** Encryption headers of an upload as condition keys. */
+export const SSE = (keyId?: string): Record<string, string> => ({
+  "s3:x-amz-server-side-encryption": "aws:kms",
+  ...(keyId ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyId } : {}),
+});
+/** What the pipeline's functions, Transcribe and Athena send: aws:kms with the key ARN. */
+export const KMS_CTX = SSE(KEY);
+/** What Terraform's S3 backend sends for state and lock objects: aws:kms with `kms_key_id`, the state alias ARN. */
+export const STATE_KMS_CTX = SSE(STATE_KEY_ALIAS_ARN);
+
+const KEY_ARN_REF = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}/g;
+
+/** The stack's simulated key ARN for its one `aws_kms_key`. */
+function keyArnOf(plan: LoadedPlan): string {
+  return plan.name === "bootstrap" ? STATE_KEY : KEY;
+}
+
+/** A policy attribute of a planned resource as Terraform will send it (see the file comment for unknown ones). */
+export function plannedPolicy(plan: LoadedPlan, address: string, attr = "policy"): Policy {
+  const rc = plannedResources(plan, address.split(".")[0]).find((r) => r.address === address);
+  if (!rc) throw new Error(`no planned resource ${address}`);
+  if (rc.afterUnknown?.[attr] !== true) return JSON.parse(rc.after[attr]);
+  const [type, name] = address.split(".");
+  const synthesized = JSON.parse(fs.readFileSync(path.join(plan.workDir, "cdk.tf.json"), "utf8"));
+  const template: string = synthesized.resource[type][name][attr];
+  const keys = plannedResources(plan, "aws_kms_key");
+  if (keys.length !== 1) throw new Error(`expected one aws_kms_key in ${plan.name}, found ${keys.length}`);
+  const keyName = keys[0].address.split(".")[1];
+  const resolved = template.replace(KEY_ARN_REF, (ref, n) => {
+    if (n !== keyName) throw new Error(`${address}.${attr} names another key: ${ref}`);
+    return keyArnOf(plan);
+  });
+  if (resolved.includes("${")) throw new Error(`${address}.${attr} is unknown at plan for another reason than the key ARN: ${template}`);
+  return JSON.parse(resolved);
+}
+
+/** Whether the attribute is unknown at plan only because it names the stack's key ARN. */
+export function unknownOnlyByKeyArn(plan: LoadedPlan, address: string, attr = "policy"): boolean {
+  const [type, name] = address.split(".");
+  const synthesized = JSON.parse(fs.readFileSync(path.join(plan.workDir, "cdk.tf.json"), "utf8"));
+  const template: string = synthesized.resource[type][name][attr];
+  return new RegExp(KEY_ARN_REF.source).test(template) && !template.replace(KEY_ARN_REF, "").includes("${");
+}
+
+/** The one planned resource of `type` whose address contains `addressPart`, as a policy document. */
+export function one(plan: LoadedPlan, type: string, addressPart: string, attr = "policy"): Policy {
+  const found = plannedResources(plan, type).filter((r) => r.address.includes(addressPart));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching ${addressPart}, found ${found.length}`);
+  return plannedPolicy(plan, found[0].address, attr);
+}
+
+/**
+ * A policy string of a synthesized (in-process) stack with the key's ARN reference replaced by {@link KEY}: for
+ * configurations the offline plan does not cover (toggles on, QuickSight explicitly on).
+ */
+export function synthesizedPolicy(policyJson: string): Policy {
+  const resolved = policyJson.replace(KEY_ARN_REF, KEY);
+  if (resolved.includes("${")) throw new Error(`synthesized policy has unresolved references: ${policyJson}`);
+  return JSON.parse(resolved);
+}
