@@ -149,7 +149,7 @@ export class CciLiteStack extends TerraformStack {
       input,
       consumer: this.functions.start,
       maxReceiveCount: p.maxReceiveCount,
-      maxConcurrency: p.reservedConcurrency.start,
+      maxConcurrency: p.intakeMaxConcurrency,
       paused: p.paused,
       alarms,
     });

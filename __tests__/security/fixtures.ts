@@ -14,6 +14,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -91,6 +92,17 @@ export function lambdaFixture(scope: Construct, id: string, broken: boolean): vo
     threshold: 0,
     comparisonOperator: "GreaterThanThreshold",
     alarmActions: [`arn:aws:sns:eu-central-1:${ACCOUNT}:alarms`],
+  });
+}
+
+/** A function consuming an SQS queue, its mapping capped at `maxConcurrency` (or not). */
+function queueConsumer(scope: Construct, maxConcurrency: number | undefined): void {
+  lambdaFixture(scope, "consumer", false);
+  const queue = new SqsQueue(scope, "uploads", { name: "uploads", kmsMasterKeyId: KEY_ARN });
+  new LambdaEventSourceMapping(scope, "mapping", {
+    functionName: "consumer-fn",
+    eventSourceArn: queue.arn,
+    ...(maxConcurrency ? { scalingConfig: { maximumConcurrency: maxConcurrency } } : {}),
   });
 }
 
@@ -189,7 +201,7 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
     broken: (s) => new SqsQueue(s, "queue", { name: "plain", sqsManagedSseEnabled: true }),
   },
   "CCI-LAMBDA-1": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
-  "CCI-LAMBDA-2": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
+  "CCI-LAMBDA-2": { compliant: (s) => queueConsumer(s, 5), broken: (s) => queueConsumer(s, undefined) },
   "CCI-LAMBDA-3": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
   "CCI-LAMBDA-4": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
   "CCI-IAM-1": {

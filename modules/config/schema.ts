@@ -237,15 +237,24 @@ export const configSchema = z
       .object({
         /** Stop starting transcriptions; uploads wait in the intake queue (up to 14 days). */
         paused: z.boolean().default(false),
-        /** Reserved concurrency of each function (guide §14 cost cap). */
+        /**
+         * Most concurrent `start` invocations the intake queue drives (the event source mapping's maximum
+         * concurrency): the cost cap of guide §14, since every other function follows from the jobs start starts.
+         */
+        intakeMaxConcurrency: z.number().int().min(2).max(1000).default(5),
+        /**
+         * Reserved concurrency per function. Optional: a reservation guarantees the pipeline its share of the account's
+         * pool but fails the first apply where the account limit is low (AWS keeps 100 unreserved; new accounts may
+         * have 10). Absent = no reservation. `npm run doctor` checks what the account can reserve.
+         */
         reservedConcurrency: z
           .object({
-            start: z.number().int().min(1).max(1000).default(5),
-            analyze: z.number().int().min(1).max(1000).default(10),
-            reconcile: z.number().int().min(1).max(10).default(1),
+            start: z.number().int().min(1).max(1000).optional(),
+            analyze: z.number().int().min(1).max(1000).optional(),
+            reconcile: z.number().int().min(1).max(10).optional(),
           })
           .strict()
-          .default({ start: 5, analyze: 10, reconcile: 1 }),
+          .optional(),
         /** Delete the audio as soon as its result is written (the lifecycle deletes it after inputDays anyway). */
         deleteInputOnSuccess: z.boolean().default(false),
         /** Receives before an intake message goes to the dead-letter queue. */
@@ -258,7 +267,7 @@ export const configSchema = z
       .strict()
       .default({
         paused: false,
-        reservedConcurrency: { start: 5, analyze: 10, reconcile: 1 },
+        intakeMaxConcurrency: 5,
         deleteInputOnSuccess: false,
         maxReceiveCount: 5,
         stuckJobHours: 6,
