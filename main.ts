@@ -15,6 +15,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
+import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
 import { DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
 import { CostBudget } from "./modules/budgets";
@@ -153,7 +154,7 @@ export class CciLiteStack extends TerraformStack {
       paused: p.paused,
       alarms,
     });
-    new JobEvents(this, "job-events", {
+    const jobEvents = new JobEvents(this, "job-events", {
       accountId,
       region,
       stem: names.stem,
@@ -191,7 +192,8 @@ export class CciLiteStack extends TerraformStack {
         tableName: names.resultsTable,
         principalArn: cfg.quicksight.principalArn!,
       });
-      key.grantUse(`arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`);
+      // QuickSight reads results (Decrypt) and Athena writes its query results (GenerateDataKey) as this role.
+      key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, ["kms:Decrypt", "kms:GenerateDataKey"]);
     }
 
     // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
@@ -206,6 +208,27 @@ export class CciLiteStack extends TerraformStack {
       cloudtrail: cfg.cloudtrail.enabled,
       guardduty: cfg.guardduty.enabled ? { createDetector: cfg.guardduty.createDetector } : false,
       findingsTopic: alarms,
+    });
+
+    // §4.3, §13 People and systems outside the pipeline: uploaders, operators, analysts (docs/security.md).
+    new PeopleAccess(this, "people", {
+      accountId,
+      region,
+      stem: names.stem,
+      key,
+      input,
+      results,
+      uploaders: cfg.access.uploaders,
+      tenantUploaders: new Map(cfg.tenants.map((t) => [t.id, t.uploaderPrincipals])),
+      operators: cfg.access.operators,
+      analysts: cfg.access.analysts,
+      intakeQueue: this.intake.queue,
+      deadLetterQueues: [this.intake.deadLetterQueue, jobEvents.deadLetterQueue],
+      functions: [this.functions.start, this.functions.analyze, this.functions.reconcile],
+      reprocess: this.functions.analyze,
+      workgroupName: names.workgroup,
+      glueDatabase: names.glueDatabase,
+      resultsTable: names.resultsTable,
     });
 
     // §14 Budget.
@@ -252,6 +275,8 @@ export class BootstrapStack extends TerraformStack {
     });
     remote.key.grantUse(delivery.planRoleArn);
     remote.key.grantUse(delivery.applyRoleArn);
+    // Hand deploys and break-glass: administrators use the state key (their own IAM policies must allow KMS too).
+    for (const admin of new Set(envs.flatMap((c) => c.access.administrators))) remote.key.grantUse(admin);
     new TerraformOutput(this, "state_bucket", { value: state.bucket });
     new TerraformOutput(this, "plan_role_arn", { value: delivery.planRoleArn });
     new TerraformOutput(this, "apply_role_arn", { value: delivery.applyRoleArn });

@@ -2,8 +2,7 @@
  * Proof 2 (issue 12): the requests AWS services and people make against our policies on their own, each with the
  * principal, action, resource and context keys the cited AWS page documents, simulated over the real offline plan
  * (or, for toggles the default configuration leaves off, the synthesized stack). Every case asserts what AWS would
- * decide; where that is not what the pipeline needs, the case asserts what it needs and is `test.failing`, with the
- * fix named beside it.
+ * decide, and every decision is what the pipeline needs.
  *
  * Context keys, as AWS documents them for these requests:
  * - a service calling with its own service principal: `aws:SourceArn` / `aws:SourceAccount` of the resource it
@@ -61,29 +60,10 @@ const DOCS = {
 } as const;
 
 /** Registers a named Proof 2 case with the page it follows (checked below: every case cites one). */
-const cases: Array<{ name: string; cite: string; gap?: string }> = [];
+const cases: Array<{ name: string; cite: string }> = [];
 function proof2(name: string, cite: string, fn: () => Promise<void>): void {
   cases.push({ name, cite });
   test(name, fn);
-}
-
-/**
- * A case whose AWS decision today is not what the pipeline needs: it asserts what the pipeline needs (Allowed) and
- * is `test.failing` until `fix` lands, when it fails loudly and `gap` must become `proof2`. A simulation error is not
- * the gap: it makes the case complete normally, which `test.failing` reports as a failure.
- */
-function gap(name: string, cite: string, fix: string, decide: () => Promise<Decision>): void {
-  cases.push({ name, cite, gap: fix });
-  test.failing(`${name} (gap: ${fix})`, async () => {
-    let decision: Decision;
-    try {
-      decision = await decide();
-    } catch (e) {
-      console.error(`${name}: the simulation itself failed, which is not the gap this case tracks`, e);
-      return;
-    }
-    expect(decision).toBe("Allowed");
-  });
 }
 
 const S3_VIA = `s3.${REGION}.amazonaws.com`;
@@ -364,23 +344,14 @@ describe("Proof 2: QuickSight's service role", () => {
       }),
     ).toBe("Allowed");
   });
-  // Fails today: the key policy names the role only through aws:PrincipalArn under the account root principal, which
-  // delegates to IAM, and nothing gives the role's identity policy kms permissions. Fix (integrator): a key-policy
-  // statement whose Principal is the QuickSight service role ARN itself (kms:Decrypt, kms:GenerateDataKey via S3).
-  gap(
-    "QuickSight: S3 decrypts results for its service role (key policy)",
-    DOCS.quicksight,
-    "key-policy statement with the QuickSight service role ARN as Principal",
-    () =>
-      simulate({
-        principal: QUICKSIGHT_ROLE,
-        action: "kms:Decrypt",
-        resource: KEY,
-        identity: qsIdentity,
-        resourcePolicy: qsKeyPolicy(),
-        context: { ...athena, ...viaS3(RESULTS) },
-      }),
-  );
+  // The key policy names the service role itself (it is QuickSight's, outside the stack: no identity statement of ours
+  // could give it KMS permissions, so the aws:PrincipalArn route under the account root would not be enough).
+  proof2("QuickSight: S3 decrypts results for its service role, named in the key policy itself", DOCS.quicksight, async () => {
+    const decrypt = (principal: string) =>
+      simulate({ principal, action: "kms:Decrypt", resource: KEY, identity: qsIdentity, resourcePolicy: qsKeyPolicy(), context: { ...athena, ...viaS3(RESULTS) } });
+    expect(await decrypt(QUICKSIGHT_ROLE)).toBe("Allowed");
+    expect(await decrypt(role("some-other-role"))).toBe("ImplicitlyDenied");
+  });
 });
 
 describe("Proof 2: CloudTrail (toggle on)", () => {
@@ -538,23 +509,40 @@ describe("Proof 2: an uploader's single and multipart uploads", () => {
     });
   }
 
-  // Fails today: no uploader principal is configured, so the key policy does not name it and S3 cannot generate a
-  // data key with its credentials. Fix (integrator, issue item 3): uploader principals in the configuration, granted
-  // the key (CustomerKey.grantUse) and s3:PutObject; then name one here instead of this placeholder and drop `failing`.
-  gap(
-    "Uploader: S3 generates the object's data key with the uploader's credentials (key policy)",
-    DOCS.s3KmsKeyCondition,
-    "uploader principals configured and granted the key (item 3)",
-    () =>
-      simulate({
-        principal: UPLOADER,
-        action: "kms:GenerateDataKey",
-        resource: KEY,
-        identity: uploader(`${INPUT}/demo-tenant/calls/*`),
-        resourcePolicy: keyPolicy(),
-        context: viaS3(INPUT),
-      }),
-  );
+  // The configured uploaders (access.uploaders for every tenant, tenants[].uploaderPrincipals for one) get a managed
+  // policy from the stack and a place in the key policy: S3 can then generate and decrypt the data key with their
+  // credentials (CreateMultipartUpload, UploadPart, CompleteMultipartUpload).
+  const TENANT_UPLOADER = role("demo-tenant-recorder");
+  const withUploaders = synthApp({
+    access: { uploaders: [UPLOADER], operators: [], analysts: [], administrators: [] },
+    tenants: [{ id: "demo-tenant", languages: ["en-US"], uploaderPrincipals: [TENANT_UPLOADER] }],
+  });
+  const managedPolicy = (part: string): Policy[] => [synthesizedPolicy(withUploaders.resource("aws_iam_policy", part).policy)];
+  const uploaderKey = () => synthesizedPolicy(withUploaders.resource("aws_kms_key").policy);
+  const uploaderBucket = () => synthesizedPolicy(withUploaders.resource("aws_s3_bucket_policy", "storage_input").policy);
+
+  proof2("Uploader (configured): S3 generates and decrypts the object's data key with the uploader's credentials", DOCS.s3KmsKeyCondition, async () => {
+    for (const [principal, part] of [
+      [UPLOADER, "people_uploaders_policy"],
+      [TENANT_UPLOADER, "people_uploaders-demo-tenant_policy"],
+    ] as const) {
+      for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+        expect(await simulate({ principal, action, resource: KEY, identity: managedPolicy(part), resourcePolicy: uploaderKey(), context: viaS3(INPUT) })).toBe("Allowed");
+      }
+    }
+    // Not configured: no place in the key policy.
+    expect(await simulate({ principal: role("stranger"), action: "kms:GenerateDataKey", resource: KEY, identity: managedPolicy("people_uploaders_policy"), resourcePolicy: uploaderKey(), context: viaS3(INPUT) })).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+  proof2("Uploader (configured): a tenant's uploader writes only under its tenant's calls/ prefix", DOCS.s3Put, async () => {
+    const put = (principal: string, part: string, key: string) =>
+      simulate({ principal, action: "s3:PutObject", resource: `${INPUT}/${key}`, identity: managedPolicy(part), resourcePolicy: uploaderBucket(), context: KMS_CTX });
+    expect(await put(TENANT_UPLOADER, "people_uploaders-demo-tenant_policy", "demo-tenant/calls/c1.wav")).toBe("Allowed");
+    expect(await put(TENANT_UPLOADER, "people_uploaders-demo-tenant_policy", "other/calls/c1.wav")).toBe("ImplicitlyDenied");
+    expect(await put(UPLOADER, "people_uploaders_policy", "other/calls/c1.wav")).toBe("Allowed");
+    expect(await put(UPLOADER, "people_uploaders_policy", "other/results.json")).toBe("ImplicitlyDenied");
+  });
 });
 
 describe("Proof 2: Terraform state lock writes", () => {
@@ -610,24 +598,15 @@ describe("Proof 2: Terraform state lock writes", () => {
       }),
     ).toBe("ExplicitlyDenied");
   });
-  // Fails today: the state key policy lets the account administer the key (no cryptographic actions) and lets only the
-  // GitHub plan and apply roles use it, so an administrator's session cannot get a data key for the lock object.
-  // Fix (integrator, issue item 3): the configured administrator / break-glass principals in the state key policy
-  // (a statement naming them, or their use through S3 only); then name the configured principal here.
-  gap(
-    "Administrator (README hand deploy): S3 generates the lock object's data key under the state key",
-    DOCS.terraformS3Backend,
-    "administrator / break-glass principals in the state key policy (item 3)",
-    () =>
-      simulate({
-        principal: ADMIN,
-        action: "kms:GenerateDataKey",
-        resource: STATE_KEY,
-        identity: [ADMINISTRATOR_ACCESS],
-        resourcePolicy: stateKey(),
-        context: viaS3(STATE, STATE_ALIAS_CTX),
-      }),
-  );
+  // access.administrators are named in the state key policy (bootstrap stack): hand deploys and break-glass.
+  proof2("Administrator (README hand deploy): S3 generates the lock object's data key under the state key", DOCS.terraformS3Backend, async () => {
+    const withAdmins = synthBootstrap({ access: { uploaders: [], operators: [], analysts: [], administrators: [ADMIN] } });
+    const key = () => synthesizedPolicy(withAdmins.resource("aws_kms_key", "state").policy);
+    const dataKey = (principal: string) =>
+      simulate({ principal, action: "kms:GenerateDataKey", resource: STATE_KEY, identity: [ADMINISTRATOR_ACCESS], resourcePolicy: key(), context: viaS3(STATE, STATE_ALIAS_CTX) });
+    expect(await dataKey(ADMIN)).toBe("Allowed");
+    expect(await dataKey(role("NotConfigured"))).toBe("ImplicitlyDenied");
+  });
 });
 
 describe("who may use the customer key (key policy inventory)", () => {
@@ -654,10 +633,11 @@ describe("who may use the customer key (key policy inventory)", () => {
       const arns = Object.values<Record<string, unknown>>(st.Condition ?? {}).flatMap((block) => [block["aws:PrincipalArn"] ?? []].flat() as string[]);
       out.principalArns.push(...arns);
       // The account root is named twice: administration (no cryptographic action at all) and use (only for the
-      // principals its aws:PrincipalArn condition lists). An AWS principal statement that could encrypt or decrypt
-      // without that list would let any IAM principal with an identity policy use the key.
+      // principals its aws:PrincipalArn condition lists). A root statement that could encrypt or decrypt without that
+      // list would let any IAM principal with an identity policy use the key. A named role (QuickSight's service role)
+      // is itself the whole list.
       const crypto = [st.Action].flat().filter((a: string) => CRYPTO.test(a) || a === "kms:*" || a === "*");
-      if (aws.length && crypto.length) expect([st.Sid, arns.length > 0]).toEqual([st.Sid, true]);
+      if (aws.some((a) => a.endsWith(":root")) && crypto.length) expect([st.Sid, arns.length > 0]).toEqual([st.Sid, true]);
     }
     return { aws: [...new Set(out.aws)].sort(), principalArns: [...new Set(out.principalArns)].sort(), services: out.services.sort() };
   }
@@ -671,8 +651,11 @@ describe("who may use the customer key (key policy inventory)", () => {
       ...["start", "analyze", "reconcile"].map((h) => role(`${stem}-${h}-fn`)),
       role(n.transcribeRoleName),
       ...cfg.tenants.map((t) => tenantNames(cfg, n, t.id).roleArn),
-      ...(cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : []),
       ...(cfg.glueCrawler.enabled ? [role(n.roleName("glue-crawler"))] : []),
+      ...cfg.access.uploaders,
+      ...cfg.access.operators,
+      ...cfg.access.analysts,
+      ...cfg.tenants.flatMap((t) => t.uploaderPrincipals),
     ];
     const topic = `arn:aws:sns:${cfg.region}:${cfg.accountId}:${n.alarmTopic}`;
     const trail = `arn:aws:cloudtrail:${cfg.region}:${cfg.accountId}:trail/${stem}-trail`;
@@ -690,7 +673,8 @@ describe("who may use the customer key (key policy inventory)", () => {
           ]
         : []),
     ];
-    return { aws: [`arn:aws:iam::${cfg.accountId}:root`], principalArns: principalArns.sort(), services: services.sort() };
+    const aws = [`arn:aws:iam::${cfg.accountId}:root`, ...(cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : [])];
+    return { aws: aws.sort(), principalArns: [...new Set(principalArns)].sort(), services: services.sort() };
   }
 
   it("application key, default configuration (offline plan): only the documented principals", () => {
@@ -698,7 +682,8 @@ describe("who may use the customer key (key policy inventory)", () => {
   });
   it("application key, every toggle on and two tenants: only the documented principals", () => {
     const overrides = {
-      tenants: [{ id: "acme" }, { id: "globex" }],
+      tenants: [{ id: "acme", uploaderPrincipals: [role("acme-recorder")] }, { id: "globex" }],
+      access: { uploaders: [role("recordings-export")], operators: [role("ops")], analysts: [role("analyst")], administrators: [] },
       cloudtrail: { enabled: true },
       guardduty: { enabled: true },
       glueCrawler: { enabled: true },

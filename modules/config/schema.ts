@@ -57,6 +57,9 @@ const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const days = (min: number, max: number) => z.number().int().min(min).max(max);
+/** Role or user ARNs (never an account root: these principals get a policy attached and a place in the key policy). */
+const principals = () =>
+  z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "is not an IAM role or user ARN")).default([]);
 
 export const tenantSchema = z
   .object({
@@ -83,6 +86,8 @@ export const tenantSchema = z
       .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, "is not an IAM account root, role or user ARN"))
       .min(1)
       .optional(),
+    /** Roles or users that upload this tenant's audio: `s3:PutObject` under `<tenant>/calls/` only, with the key. */
+    uploaderPrincipals: principals(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -117,7 +122,7 @@ export const configSchema = z
     tenants: z
       .array(tenantSchema)
       .min(1)
-      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2 }]),
+      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [] }]),
     bedrock: z
       .object({
         /** Model id or inference profile id for summaries. */
@@ -233,6 +238,19 @@ export const configSchema = z
         useExistingOidcProvider: z.boolean().default(false),
       })
       .strict(),
+    access: z
+      .object({
+        /** Roles or users that upload audio for every tenant (e.g. the contact centre's recording export). */
+        uploaders: principals(),
+        /** Roles or users that operate the pipeline: redrive dead-letter queues, reprocess calls, read results and logs. */
+        operators: principals(),
+        /** Roles or users that query every tenant's results through the environment's Athena workgroup. */
+        analysts: principals(),
+        /** Roles or users that deploy by hand or break glass: use of the Terraform state key (bootstrap stack). */
+        administrators: principals(),
+      })
+      .strict()
+      .default({ uploaders: [], operators: [], analysts: [], administrators: [] }),
     processing: z
       .object({
         /** Stop starting transcriptions; uploads wait in the intake queue (up to 14 days). */

@@ -140,7 +140,7 @@ export class CustomerKey extends Construct {
    * key ARN is unknown until apply. One call, both halves.
    */
   grant(grantee: Grantee, actions: readonly string[]): void {
-    this.users.add(grantee.principalArn);
+    for (const p of grantee.keyPolicyPrincipals) this.users.add(p);
     grantee.addToPrincipalPolicy({
       Sid: "UseCustomerKey",
       Effect: "Allow",
@@ -157,6 +157,16 @@ export class CustomerKey extends Construct {
   /** {@link grant} for writing data encrypted with the key (S3 SSE-KMS puts, SQS sends). */
   grantEncrypt(grantee: Grantee): void {
     this.grant(grantee, ["kms:GenerateDataKey*"]);
+  }
+
+  /**
+   * Lets a role that an AWS service created outside this stack (QuickSight's service role) use the key, named as the
+   * key policy's Principal itself: such a role has no identity statement of ours, so the `aws:PrincipalArn` route of
+   * {@link grantUse} (which needs both halves) would leave it without access. The role must exist when the key policy
+   * is written (IAM checks principals): `npm run doctor` checks the QuickSight subscription that creates it.
+   */
+  grantExternalRole(sid: string, roleArn: string, actions: readonly string[]): void {
+    this.services.set(`external|${sid}`, { Sid: sid, Effect: "Allow", Principal: { AWS: roleArn }, Action: [...actions], Resource: "*" });
   }
 
   /**

@@ -51,6 +51,7 @@ export class PipelineFunction extends Construct implements Grantee {
   /** Built from the name: known at plan time. */
   readonly functionArn: string;
   readonly principalArn: string;
+  readonly keyPolicyPrincipals: readonly string[];
   readonly timeoutSeconds: number;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
@@ -78,6 +79,7 @@ export class PipelineFunction extends Construct implements Grantee {
       policyName: `${props.handler}-least-privilege`,
     });
     this.principalArn = this.role.principalArn;
+    this.keyPolicyPrincipals = [this.principalArn];
     this.role.addToPrincipalPolicy({
       Sid: "WriteOwnLogs",
       Effect: "Allow",

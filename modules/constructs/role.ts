@@ -27,6 +27,7 @@ export class Role extends Construct implements Grantee {
   readonly role: IamRole;
   readonly roleName: string;
   readonly principalArn: string;
+  readonly keyPolicyPrincipals: readonly string[];
   /** The inline policy (depend on it when something must not run before the role may act). */
   readonly policy: IamRolePolicy;
   private readonly statements = new StatementList();
@@ -38,6 +39,7 @@ export class Role extends Construct implements Grantee {
     }
     this.roleName = props.roleName;
     this.principalArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
+    this.keyPolicyPrincipals = [this.principalArn];
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: props.description,

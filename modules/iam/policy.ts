@@ -71,12 +71,13 @@ export function keyByAlias(accountId: string, region: string, alias: string): Pi
 }
 
 /**
- * Anything an identity policy can be attached to: a role of this stack. Grants (`bucket.grantRead(role)`,
- * `key.grant(role, ...)`) add statements here; the ARN is built from the name so policies are known at plan.
+ * Anything that holds identity statements: a role of this stack, or a managed policy attached to principals outside
+ * it. Grants (`bucket.grantRead(role)`, `key.grant(role, ...)`) add statements here; ARNs are built from names so
+ * policies are known at plan.
  */
 export interface Grantee {
-  /** The principal's ARN (also used in key and resource policies). */
-  readonly principalArn: string;
+  /** Principals the key policy must name (through `aws:PrincipalArn`) for key statements granted here to work. */
+  readonly keyPolicyPrincipals: readonly string[];
   /** Adds an identity statement; a statement whose Sid exists already is merged (actions united). */
   addToPrincipalPolicy(statement: Statement): void;
 }

@@ -14,7 +14,7 @@ import type { LambdaBundle } from "../constructs/bundling";
 import type { CustomerKey } from "../constructs/customer-key";
 import { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
-import type { Grantee } from "../iam/policy";
+import type { Role } from "../constructs/role";
 
 /**
  * Per-handler runtime settings. Memory is at least twice the peak RSS `npm run bench` measured (start 80 MiB,
@@ -35,7 +35,7 @@ export interface PipelineFunctionsProps {
   readonly input: SecureBucket;
   readonly results: SecureBucket;
   /** Transcribe's data-access role: the only role `start` may pass (its ARN goes into start's environment). */
-  readonly transcribeRole: Grantee;
+  readonly transcribeRole: Role;
   /** ARN of the SSM parameter path holding the tenant settings (`…:parameter/cci-lite/<env>/config`). */
   readonly configPathArn: string;
   /** ARNs `bedrock:InvokeModel` must allow (the profile and its foundation models). */

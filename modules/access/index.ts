@@ -1,0 +1,118 @@
+/**
+ * Guide §4.3 and §13, for the people and systems outside the pipeline: uploaders (all tenants, or one tenant's
+ * prefix), operators (dead-letter redrive, reprocessing, results and logs) and analysts (every tenant through the
+ * environment's Athena workgroup). Each group is one managed policy, filled by grants on the buckets, queues and key
+ * and attached to the configured roles and users; the key policy names exactly those principals. A group with no
+ * principals creates nothing.
+ */
+import { Construct } from "constructs";
+import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, TMP_PREFIX, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
+import type { CustomerKey } from "../constructs/customer-key";
+import type { EncryptedQueue } from "../constructs/encrypted-queue";
+import { ManagedPolicy } from "../constructs/managed-policy";
+import type { PipelineFunction } from "../constructs/pipeline-function";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import type { Grantee } from "../iam/policy";
+
+export interface PeopleAccessProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** `<prefix>-<env>`: policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst`. */
+  readonly stem: string;
+  readonly key: CustomerKey;
+  readonly input: SecureBucket;
+  readonly results: SecureBucket;
+  /** Principals uploading for every tenant. */
+  readonly uploaders: readonly string[];
+  /** Principals uploading for one tenant, by tenant id. */
+  readonly tenantUploaders: ReadonlyMap<string, readonly string[]>;
+  readonly operators: readonly string[];
+  readonly analysts: readonly string[];
+  /** The queue uploads wait in, and the dead-letter queues operators redrive. */
+  readonly intakeQueue: EncryptedQueue;
+  readonly deadLetterQueues: readonly EncryptedQueue[];
+  /** Functions whose logs operators read; `reprocess` is the one they invoke to reprocess a call. */
+  readonly functions: readonly PipelineFunction[];
+  readonly reprocess: PipelineFunction;
+  /** The environment's Athena workgroup and the results table analysts query. */
+  readonly workgroupName: string;
+  readonly glueDatabase: string;
+  readonly resultsTable: string;
+}
+
+export class PeopleAccess extends Construct {
+  constructor(scope: Construct, id: string, props: PeopleAccessProps) {
+    super(scope, id);
+    const { accountId, region, stem, input, results } = props;
+    const managed = (pid: string, policyName: string, description: string, principals: readonly string[]) =>
+      principals.length ? new ManagedPolicy(this, pid, { accountId, policyName, description, principals }) : undefined;
+
+    // Uploads: put (single or multipart) under the upload prefix; the key for S3 to encrypt and to assemble parts.
+    const upload = (p: Grantee, pattern: string) => {
+      input.grantPut(p, "UploadAudio", pattern);
+      p.addToPrincipalPolicy({ Sid: "ManageMultipartUploads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: input.objectsArn(pattern) });
+      props.key.grantDecrypt(p); // UploadPart and CompleteMultipartUpload decrypt the upload's data key
+    };
+    const all = managed("uploaders", `${stem}-uploader`, "CCI Lite: upload call audio for every tenant", props.uploaders);
+    if (all) upload(all, ALL_UPLOADS_GLOB);
+    for (const [tenant, principals] of props.tenantUploaders) {
+      const p = managed(`uploaders-${tenant}`, `${stem}-${tenant}-uploader`, `CCI Lite: upload call audio for tenant ${tenant}`, principals);
+      if (p) upload(p, `${uploadPrefix(tenant)}*`);
+    }
+
+    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
+    if (operators) {
+      props.deadLetterQueues.forEach((dlq, i) => {
+        dlq.grantConsume(operators, `ReadDeadLetters${i + 1}`);
+      });
+      operators.addToPrincipalPolicy({
+        Sid: "RedriveDeadLetters",
+        Effect: "Allow",
+        Action: ["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask", "sqs:ListDeadLetterSourceQueues"],
+        Resource: props.deadLetterQueues.map((q) => q.queueArn),
+      });
+      props.intakeQueue.grantSend(operators, "RedriveIntoIntakeQueue");
+      results.grantList(operators, "ListResults");
+      results.grantRead(operators, "ReadResults");
+      operators.addToPrincipalPolicy({ Sid: "ReprocessCalls", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: props.reprocess.functionArn });
+      operators.addToPrincipalPolicy({
+        Sid: "ReadFunctionLogs",
+        Effect: "Allow",
+        Action: ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams", "logs:StartQuery"],
+        Resource: props.functions.map((f) => `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${f.functionName}:*`),
+      });
+    }
+
+    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
+    if (analysts) {
+      const viaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } };
+      analysts.addToPrincipalPolicy({
+        Sid: "QueryEnvironmentWorkgroup",
+        Effect: "Allow",
+        Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
+        Resource: `arn:aws:athena:${region}:${accountId}:workgroup/${props.workgroupName}`,
+      });
+      analysts.addToPrincipalPolicy({
+        Sid: "ReadResultsTableDefinition",
+        Effect: "Allow",
+        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
+        Resource: [
+          `arn:aws:glue:${region}:${accountId}:catalog`,
+          `arn:aws:glue:${region}:${accountId}:database/${props.glueDatabase}`,
+          `arn:aws:glue:${region}:${accountId}:table/${props.glueDatabase}/${props.resultsTable}`,
+        ],
+      });
+      analysts.addToPrincipalPolicy({ Sid: "AthenaListsResults", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: results.bucketArn, Condition: viaAthena });
+      analysts.addToPrincipalPolicy({ Sid: "AthenaReadsResults", Effect: "Allow", Action: "s3:GetObject", Resource: results.objectsArn(), Condition: viaAthena });
+      analysts.addToPrincipalPolicy({
+        Sid: "AthenaWritesQueryResults",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: results.objectsArn(`${ATHENA_RESULTS_PREFIX}*`),
+        Condition: viaAthena,
+      });
+      analysts.addToPrincipalPolicy({ Sid: "NeverReadTranscripts", Effect: "Deny", Action: "s3:GetObject", Resource: results.objectsArn(`${TMP_PREFIX}*`) });
+      props.key.grant(analysts, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    }
+  }
+}
