@@ -9,15 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { builtinModules } from "node:module";
 import { pathToFileURL } from "node:url";
-import {
-  BUNDLE_BUDGET_BYTES,
-  bundleHandlers,
-  bundleLambdas,
-  inlineComputedStringKeys,
-  NO_MEASURES,
-  REPO_ROOT,
-  type BundleResult,
-} from "../../modules/constructs/bundling";
+import { inlineComputedStringKeys, NO_MEASURES } from "../../modules/constructs/bundle-size-measures";
+import { BUNDLE_BUDGET_BYTES, bundleHandlers, bundleLambdas, REPO_ROOT, type BundleResult } from "../../modules/constructs/bundling";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 
 /** The deployed handlers; until one exists, its benchmark stand-in (bench/fixtures) keeps the checks running. */
