@@ -193,7 +193,10 @@ export class CciLiteStack extends TerraformStack {
         principalArn: cfg.quicksight.principalArn!,
       });
       // QuickSight reads results (Decrypt) and Athena writes its query results (GenerateDataKey) as this role.
-      key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, ["kms:Decrypt", "kms:GenerateDataKey"]);
+      key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+      ]);
     }
 
     // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.

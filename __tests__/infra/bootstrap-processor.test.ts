@@ -123,7 +123,9 @@ describe("processor", () => {
   });
   it("reserves concurrency only where the configuration asks, and caps the queue consumer either way", () => {
     const t = synthApp({ processing: { reservedConcurrency: { start: 6, analyze: 10 }, intakeMaxConcurrency: 6 } });
-    const byName = Object.fromEntries((Object.values(t.resources("aws_lambda_function")) as any[]).map((f) => [f.function_name, f.reserved_concurrent_executions]));
+    const byName = Object.fromEntries(
+      (Object.values(t.resources("aws_lambda_function")) as any[]).map((f) => [f.function_name, f.reserved_concurrent_executions]),
+    );
     expect(byName).toEqual({ "cci-lite-prod-start": 6, "cci-lite-prod-analyze": 10, "cci-lite-prod-reconcile": undefined });
     expect(t.resource("aws_lambda_event_source_mapping").scaling_config).toEqual({ maximum_concurrency: 6 });
   });

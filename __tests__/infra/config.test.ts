@@ -23,7 +23,7 @@ describe("configuration: defaults", () => {
   it("fills every default from a minimal file (account and repository only)", () => {
     const c = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" }, quicksight: { enabled: false } }, "dev.json");
     expect(c.region).toBe("eu-central-1");
-    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2 }]);
+    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [] }]);
     expect(c.bedrock.modelId).toBe("eu.anthropic.claude-haiku-4-5-20251001-v1:0");
     expect(c.retention).toEqual({ inputDays: 1, resultsDays: 30, transcriptsDays: 7, athenaResultsDays: 7, logsDays: 30 });
     expect(c.budget.monthlyLimit).toBe(100);
@@ -31,6 +31,14 @@ describe("configuration: defaults", () => {
     expect(c.cloudtrail.enabled).toBe(false);
     expect(c.guardduty.enabled).toBe(false);
     expect(c.processing.paused).toBe(false);
+    // First-apply safe defaults (#12 item 5): nothing that fails in an ordinary or new account.
+    expect(c.processing.reservedConcurrency).toBeUndefined();
+    expect(c.processing.intakeMaxConcurrency).toBe(5);
+    expect(c.guardduty.createDetector).toBe(true);
+    expect(c.github.useExistingOidcProvider).toBe(false);
+    expect(c.access).toEqual({ uploaders: [], operators: [], analysts: [], administrators: [] });
+    const noQuickSight = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" } }, "dev.json");
+    expect(noQuickSight.quicksight.enabled).toBe(false);
   });
 
   it("derives globally unique bucket names from prefix, environment, account and region", () => {

@@ -10,6 +10,7 @@ import { isUserError, ValidationError } from "../../modules/config/errors";
 import { AlarmTopic } from "../../modules/constructs/alarm-topic";
 import { CustomerKey } from "../../modules/constructs/customer-key";
 import { EncryptedQueue } from "../../modules/constructs/encrypted-queue";
+import { ManagedPolicy } from "../../modules/constructs/managed-policy";
 import { PipelineFunction } from "../../modules/constructs/pipeline-function";
 import { Role } from "../../modules/constructs/role";
 import { SecureBucket } from "../../modules/constructs/secure-bucket";
@@ -170,6 +171,12 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         bytesScannedCutoffPerQuery: 10_485_760,
       }),
   ]),
+  ["ManagedPolicy", "principals", (s) => new ManagedPolicy(s, "m", { accountId: ACCOUNT, policyName: "m", description: "d", principals: [] })],
+  [
+    "ManagedPolicy",
+    "principals[0]",
+    (s) => new ManagedPolicy(s, "m", { accountId: ACCOUNT, policyName: "m", description: "d", principals: ["arn:aws:iam::999999999999:role/x"] }),
+  ],
   ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { accountId: ACCOUNT, name: "b", monthlyLimit: 0, topic: topic(s) })],
 ];
 

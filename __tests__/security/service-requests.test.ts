@@ -348,7 +348,14 @@ describe("Proof 2: QuickSight's service role", () => {
   // could give it KMS permissions, so the aws:PrincipalArn route under the account root would not be enough).
   proof2("QuickSight: S3 decrypts results for its service role, named in the key policy itself", DOCS.quicksight, async () => {
     const decrypt = (principal: string) =>
-      simulate({ principal, action: "kms:Decrypt", resource: KEY, identity: qsIdentity, resourcePolicy: qsKeyPolicy(), context: { ...athena, ...viaS3(RESULTS) } });
+      simulate({
+        principal,
+        action: "kms:Decrypt",
+        resource: KEY,
+        identity: qsIdentity,
+        resourcePolicy: qsKeyPolicy(),
+        context: { ...athena, ...viaS3(RESULTS) },
+      });
     expect(await decrypt(QUICKSIGHT_ROLE)).toBe("Allowed");
     expect(await decrypt(role("some-other-role"))).toBe("ImplicitlyDenied");
   });
@@ -527,17 +534,33 @@ describe("Proof 2: an uploader's single and multipart uploads", () => {
       [TENANT_UPLOADER, "people_uploaders-demo-tenant_policy"],
     ] as const) {
       for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
-        expect(await simulate({ principal, action, resource: KEY, identity: managedPolicy(part), resourcePolicy: uploaderKey(), context: viaS3(INPUT) })).toBe("Allowed");
+        expect(await simulate({ principal, action, resource: KEY, identity: managedPolicy(part), resourcePolicy: uploaderKey(), context: viaS3(INPUT) })).toBe(
+          "Allowed",
+        );
       }
     }
     // Not configured: no place in the key policy.
-    expect(await simulate({ principal: role("stranger"), action: "kms:GenerateDataKey", resource: KEY, identity: managedPolicy("people_uploaders_policy"), resourcePolicy: uploaderKey(), context: viaS3(INPUT) })).toBe(
-      "ImplicitlyDenied",
-    );
+    expect(
+      await simulate({
+        principal: role("stranger"),
+        action: "kms:GenerateDataKey",
+        resource: KEY,
+        identity: managedPolicy("people_uploaders_policy"),
+        resourcePolicy: uploaderKey(),
+        context: viaS3(INPUT),
+      }),
+    ).toBe("ImplicitlyDenied");
   });
   proof2("Uploader (configured): a tenant's uploader writes only under its tenant's calls/ prefix", DOCS.s3Put, async () => {
     const put = (principal: string, part: string, key: string) =>
-      simulate({ principal, action: "s3:PutObject", resource: `${INPUT}/${key}`, identity: managedPolicy(part), resourcePolicy: uploaderBucket(), context: KMS_CTX });
+      simulate({
+        principal,
+        action: "s3:PutObject",
+        resource: `${INPUT}/${key}`,
+        identity: managedPolicy(part),
+        resourcePolicy: uploaderBucket(),
+        context: KMS_CTX,
+      });
     expect(await put(TENANT_UPLOADER, "people_uploaders-demo-tenant_policy", "demo-tenant/calls/c1.wav")).toBe("Allowed");
     expect(await put(TENANT_UPLOADER, "people_uploaders-demo-tenant_policy", "other/calls/c1.wav")).toBe("ImplicitlyDenied");
     expect(await put(UPLOADER, "people_uploaders_policy", "other/calls/c1.wav")).toBe("Allowed");
@@ -603,7 +626,14 @@ describe("Proof 2: Terraform state lock writes", () => {
     const withAdmins = synthBootstrap({ access: { uploaders: [], operators: [], analysts: [], administrators: [ADMIN] } });
     const key = () => synthesizedPolicy(withAdmins.resource("aws_kms_key", "state").policy);
     const dataKey = (principal: string) =>
-      simulate({ principal, action: "kms:GenerateDataKey", resource: STATE_KEY, identity: [ADMINISTRATOR_ACCESS], resourcePolicy: key(), context: viaS3(STATE, STATE_ALIAS_CTX) });
+      simulate({
+        principal,
+        action: "kms:GenerateDataKey",
+        resource: STATE_KEY,
+        identity: [ADMINISTRATOR_ACCESS],
+        resourcePolicy: key(),
+        context: viaS3(STATE, STATE_ALIAS_CTX),
+      });
     expect(await dataKey(ADMIN)).toBe("Allowed");
     expect(await dataKey(role("NotConfigured"))).toBe("ImplicitlyDenied");
   });

@@ -50,7 +50,12 @@ export class PeopleAccess extends Construct {
     // Uploads: put (single or multipart) under the upload prefix; the key for S3 to encrypt and to assemble parts.
     const upload = (p: Grantee, pattern: string) => {
       input.grantPut(p, "UploadAudio", pattern);
-      p.addToPrincipalPolicy({ Sid: "ManageMultipartUploads", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: input.objectsArn(pattern) });
+      p.addToPrincipalPolicy({
+        Sid: "ManageMultipartUploads",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: input.objectsArn(pattern),
+      });
       props.key.grantDecrypt(p); // UploadPart and CompleteMultipartUpload decrypt the upload's data key
     };
     const all = managed("uploaders", `${stem}-uploader`, "CCI Lite: upload call audio for every tenant", props.uploaders);
@@ -89,7 +94,14 @@ export class PeopleAccess extends Construct {
       analysts.addToPrincipalPolicy({
         Sid: "QueryEnvironmentWorkgroup",
         Effect: "Allow",
-        Action: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:ListQueryExecutions"],
+        Action: [
+          "athena:StartQueryExecution",
+          "athena:StopQueryExecution",
+          "athena:GetQueryExecution",
+          "athena:GetQueryResults",
+          "athena:GetWorkGroup",
+          "athena:ListQueryExecutions",
+        ],
         Resource: `arn:aws:athena:${region}:${accountId}:workgroup/${props.workgroupName}`,
       });
       analysts.addToPrincipalPolicy({
@@ -102,8 +114,20 @@ export class PeopleAccess extends Construct {
           `arn:aws:glue:${region}:${accountId}:table/${props.glueDatabase}/${props.resultsTable}`,
         ],
       });
-      analysts.addToPrincipalPolicy({ Sid: "AthenaListsResults", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: results.bucketArn, Condition: viaAthena });
-      analysts.addToPrincipalPolicy({ Sid: "AthenaReadsResults", Effect: "Allow", Action: "s3:GetObject", Resource: results.objectsArn(), Condition: viaAthena });
+      analysts.addToPrincipalPolicy({
+        Sid: "AthenaListsResults",
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Resource: results.bucketArn,
+        Condition: viaAthena,
+      });
+      analysts.addToPrincipalPolicy({
+        Sid: "AthenaReadsResults",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: results.objectsArn(),
+        Condition: viaAthena,
+      });
       analysts.addToPrincipalPolicy({
         Sid: "AthenaWritesQueryResults",
         Effect: "Allow",
