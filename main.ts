@@ -21,7 +21,7 @@ import { DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
-import { bedrockRegion, bedrockResourceArns, modelSettings, naming, tenantResultsDays, tenantSettings } from "./modules/config/naming";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, tenantResultsDays } from "./modules/config/naming";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
 import { AlarmTopic } from "./modules/constructs/alarm-topic";
@@ -106,7 +106,12 @@ export class CciLiteStack extends TerraformStack {
     });
 
     // §5 Parameter Store.
-    new ConfigParameters(this, "config-parameters", { configPath: names.configPath, models: modelSettings(cfg), tenants: tenantSettings(cfg) });
+    new ConfigParameters(this, "config-parameters", {
+      configPath: names.configPath,
+      models: modelSettings(cfg),
+      tenants: cfg.tenants,
+      defaultResultsDays: cfg.retention.resultsDays,
+    });
 
     // §9, §12 Alarm topic (budgets and every alarm notify it).
     const alarms = new AlarmTopic(this, "alarms", { accountId, region, topicName: names.alarmTopic, key, emails: cfg.alarms.emails });

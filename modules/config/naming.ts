@@ -4,8 +4,9 @@
  */
 import { jobNamePrefix } from "../../lambda-src/core/job-name";
 import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
-import { configParameterPath, type ModelSettings, type TenantSettings } from "../../lambda-src/contracts/tenant-settings";
-import { INFERENCE_PROFILE_DESTINATIONS, type CciLiteConfig } from "./schema";
+import { configParameterPath, type ModelSettings } from "../../lambda-src/contracts/tenant-settings";
+import { INFERENCE_PROFILE_DESTINATIONS } from "./aws-facts";
+import type { CciLiteConfig } from "./schema";
 
 export interface Naming {
   /** `<prefix>-<env>`: the stem of most resource names. */
@@ -96,18 +97,6 @@ export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
 /** Results retention per tenant id, falling back to `retention.resultsDays`. */
 export function tenantResultsDays(cfg: CciLiteConfig): Map<string, number> {
   return new Map(cfg.tenants.map((t) => [t.id, t.resultsRetentionDays ?? cfg.retention.resultsDays]));
-}
-
-/** The SSM document of each tenant (what `start` reads), from the configuration. */
-export function tenantSettings(cfg: CciLiteConfig): TenantSettings[] {
-  const days = tenantResultsDays(cfg);
-  return cfg.tenants.map((t) => ({
-    tenant_id: t.id,
-    languages: t.languages,
-    redact_pii: t.redactPii,
-    max_speakers: t.maxSpeakers,
-    results_retention_days: days.get(t.id)!,
-  }));
 }
 
 /** The SSM models document (guide §5). */

@@ -3,97 +3,10 @@
  * construct is created. Every field is documented in docs/configuration.md (kept in step by a test).
  */
 import { z } from "zod";
-import type { TranscribeLanguage } from "../../lambda-src/core/languages";
-import { RESERVED_PREFIXES } from "../../lambda-src/contracts/storage-layout";
-import { SPEAKERS_MIN, tenantSettingsProblems } from "../../lambda-src/contracts/tenant-settings";
-
-/** Commercial AWS regions where the stack may be deployed. */
-export const AWS_REGIONS = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-  "ca-central-1",
-  "sa-east-1",
-  "eu-central-1",
-  "eu-central-2",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "eu-north-1",
-  "eu-south-1",
-  "eu-south-2",
-  "ap-south-1",
-  "ap-south-2",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-southeast-3",
-  "ap-southeast-4",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-east-1",
-  "me-central-1",
-  "me-south-1",
-  "il-central-1",
-  "af-south-1",
-] as const;
-
-/** Retention values CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-/**
- * The destination regions of Bedrock's geographic cross-region inference profiles, by profile prefix.
- * IAM must allow the foundation model in every one of them.
- */
-export const INFERENCE_PROFILE_DESTINATIONS: Record<string, readonly string[]> = {
-  eu: ["eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-3"],
-  us: ["us-east-1", "us-east-2", "us-west-2"],
-  apac: ["ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"],
-};
-
-const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
-const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-const days = (min: number, max: number) => z.number().int().min(min).max(max);
-/** Role or user ARNs (never an account root: these principals get a policy attached and a place in the key policy). */
-const principals = () =>
-  z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "is not an IAM role or user ARN")).default([]);
-
-export const tenantSchema = z
-  .object({
-    /** Tenant id: lower-case letters, digits and inner hyphens, 1-32 characters; it is the tenant's S3 prefix. */
-    id: z
-      .string()
-      .regex(TENANT_ID, "must be 1-32 characters of a-z, 0-9 and inner '-' (it becomes an S3 prefix and an Athena partition value)")
-      .refine((v) => !(RESERVED_PREFIXES as readonly string[]).includes(v), {
-        message: `is reserved (${RESERVED_PREFIXES.join(", ")})`,
-      }),
-    /** One language code (fixed language) or 2-5 (language identification over these options). */
-    languages: z.array(z.custom<TranscribeLanguage>((v) => typeof v === "string", "must be a language code")).default(["en-US"]),
-    /** Transcribe PII redaction. Requires exactly one redaction-capable language. */
-    redactPii: z.boolean().default(false),
-    /** Maximum speaker labels for mono recordings (2-30). */
-    maxSpeakers: z.number().default(SPEAKERS_MIN),
-    /** Overrides `retention.resultsDays` for this tenant's results. */
-    resultsRetentionDays: days(1, 3650).optional(),
-    /**
-     * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
-     * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
-     */
-    readerPrincipals: z
-      .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, "is not an IAM account root, role or user ARN"))
-      .min(1)
-      .optional(),
-    /** Roles or users that upload this tenant's audio: `s3:PutObject` under `<tenant>/calls/` only, with the key. */
-    uploaderPrincipals: principals(),
-  })
-  .strict()
-  .superRefine((t, ctx) => {
-    // The rules the runtime applies to the SSM document too (lambda-src/contracts/tenant-settings.ts): one home.
-    for (const p of tenantSettingsProblems(t)) ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
-  });
+import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
+import { BUCKET_NAME, days, EMAIL } from "./fields";
+import { accessSection, githubSection, processingSection } from "./sections";
+import { tenantSchema } from "./tenant-schema";
 
 export const configSchema = z
   .object({
@@ -220,77 +133,9 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: false, createDetector: true }),
-    github: z
-      .object({
-        /** `owner/name` of the repository whose workflows may plan and apply. */
-        repository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "must be owner/name"),
-        /** Numeric owner and repository ids; when set, the id-bearing `sub` claim is matched exactly. */
-        ownerId: z.number().int().positive().optional(),
-        repositoryId: z.number().int().positive().optional(),
-        /** Branch whose pushes may plan (and, through the protected environment, apply). */
-        mainBranch: z.string().min(1).default("main"),
-        /** GitHub environment whose jobs may assume the apply role. */
-        deployEnvironment: z.string().min(1).default("prod"),
-        /**
-         * The account already has the GitHub OIDC provider (`token.actions.githubusercontent.com`; one per account):
-         * the bootstrap stack trusts it instead of creating it (creating a second fails with EntityAlreadyExists).
-         */
-        useExistingOidcProvider: z.boolean().default(false),
-      })
-      .strict(),
-    access: z
-      .object({
-        /** Roles or users that upload audio for every tenant (e.g. the contact centre's recording export). */
-        uploaders: principals(),
-        /** Roles or users that operate the pipeline: redrive dead-letter queues, reprocess calls, read results and logs. */
-        operators: principals(),
-        /** Roles or users that query every tenant's results through the environment's Athena workgroup. */
-        analysts: principals(),
-        /** Roles or users that deploy by hand or break glass: use of the Terraform state key (bootstrap stack). */
-        administrators: principals(),
-      })
-      .strict()
-      .default({ uploaders: [], operators: [], analysts: [], administrators: [] }),
-    processing: z
-      .object({
-        /** Stop starting transcriptions; uploads wait in the intake queue (up to 14 days). */
-        paused: z.boolean().default(false),
-        /**
-         * Most concurrent `start` invocations the intake queue drives (the event source mapping's maximum
-         * concurrency): the cost cap of guide §14, since every other function follows from the jobs start starts.
-         */
-        intakeMaxConcurrency: z.number().int().min(2).max(1000).default(5),
-        /**
-         * Reserved concurrency per function. Optional: a reservation guarantees the pipeline its share of the account's
-         * pool but fails the first apply where the account limit is low (AWS keeps 100 unreserved; new accounts may
-         * have 10). Absent = no reservation. `npm run doctor` checks what the account can reserve.
-         */
-        reservedConcurrency: z
-          .object({
-            start: z.number().int().min(1).max(1000).optional(),
-            analyze: z.number().int().min(1).max(1000).optional(),
-            reconcile: z.number().int().min(1).max(10).optional(),
-          })
-          .strict()
-          .optional(),
-        /** Delete the audio as soon as its result is written (the lifecycle deletes it after inputDays anyway). */
-        deleteInputOnSuccess: z.boolean().default(false),
-        /** Receives before an intake message goes to the dead-letter queue. */
-        maxReceiveCount: z.number().int().min(2).max(50).default(5),
-        /** Hours after which an unfinished job becomes an error record. */
-        stuckJobHours: z.number().int().min(5).max(72).default(6),
-        /** Minutes between reconcile runs. */
-        reconcileEveryMinutes: z.number().int().min(10).max(15).default(15),
-      })
-      .strict()
-      .default({
-        paused: false,
-        intakeMaxConcurrency: 5,
-        deleteInputOnSuccess: false,
-        maxReceiveCount: 5,
-        stuckJobHours: 6,
-        reconcileEveryMinutes: 15,
-      }),
+    github: githubSection,
+    access: accessSection,
+    processing: processingSection,
   })
   .strict()
   .superRefine((c, ctx) => {

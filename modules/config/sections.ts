@@ -1,0 +1,77 @@
+/** Sections of the configuration schema that hold access and delivery settings: `github`, `access`, `processing`. */
+import { z } from "zod";
+import { principals } from "./fields";
+
+export const githubSection = z
+  .object({
+    /** `owner/name` of the repository whose workflows may plan and apply. */
+    repository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "must be owner/name"),
+    /** Numeric owner and repository ids; when set, the id-bearing `sub` claim is matched exactly. */
+    ownerId: z.number().int().positive().optional(),
+    repositoryId: z.number().int().positive().optional(),
+    /** Branch whose pushes may plan (and, through the protected environment, apply). */
+    mainBranch: z.string().min(1).default("main"),
+    /** GitHub environment whose jobs may assume the apply role. */
+    deployEnvironment: z.string().min(1).default("prod"),
+    /**
+     * The account already has the GitHub OIDC provider (`token.actions.githubusercontent.com`; one per account):
+     * the bootstrap stack trusts it instead of creating it (creating a second fails with EntityAlreadyExists).
+     */
+    useExistingOidcProvider: z.boolean().default(false),
+  })
+  .strict();
+
+export const accessSection = z
+  .object({
+    /** Roles or users that upload audio for every tenant (e.g. the contact centre's recording export). */
+    uploaders: principals(),
+    /** Roles or users that operate the pipeline: redrive dead-letter queues, reprocess calls, read results and logs. */
+    operators: principals(),
+    /** Roles or users that query every tenant's results through the environment's Athena workgroup. */
+    analysts: principals(),
+    /** Roles or users that deploy by hand or break glass: use of the Terraform state key (bootstrap stack). */
+    administrators: principals(),
+  })
+  .strict()
+  .default({ uploaders: [], operators: [], analysts: [], administrators: [] });
+
+export const processingSection = z
+  .object({
+    /** Stop starting transcriptions; uploads wait in the intake queue (up to 14 days). */
+    paused: z.boolean().default(false),
+    /**
+     * Most concurrent `start` invocations the intake queue drives (the event source mapping's maximum
+     * concurrency): the cost cap of guide §14, since every other function follows from the jobs start starts.
+     */
+    intakeMaxConcurrency: z.number().int().min(2).max(1000).default(5),
+    /**
+     * Reserved concurrency per function. Optional: a reservation guarantees the pipeline its share of the account's
+     * pool but fails the first apply where the account limit is low (AWS keeps 100 unreserved; new accounts may
+     * have 10). Absent = no reservation. `npm run doctor` checks what the account can reserve.
+     */
+    reservedConcurrency: z
+      .object({
+        start: z.number().int().min(1).max(1000).optional(),
+        analyze: z.number().int().min(1).max(1000).optional(),
+        reconcile: z.number().int().min(1).max(10).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Delete the audio as soon as its result is written (the lifecycle deletes it after inputDays anyway). */
+    deleteInputOnSuccess: z.boolean().default(false),
+    /** Receives before an intake message goes to the dead-letter queue. */
+    maxReceiveCount: z.number().int().min(2).max(50).default(5),
+    /** Hours after which an unfinished job becomes an error record. */
+    stuckJobHours: z.number().int().min(5).max(72).default(6),
+    /** Minutes between reconcile runs. */
+    reconcileEveryMinutes: z.number().int().min(10).max(15).default(15),
+  })
+  .strict()
+  .default({
+    paused: false,
+    intakeMaxConcurrency: 5,
+    deleteInputOnSuccess: false,
+    maxReceiveCount: 5,
+    stuckJobHours: 6,
+    reconcileEveryMinutes: 15,
+  });
