@@ -148,8 +148,11 @@ describe("policy documents", () => {
       s.resource("aws_sns_topic_policy").policy,
       s.resource("aws_kms_key").policy,
     ];
+    // One exception: bucket policies name the key's own ARN (uploads under another key are denied), which exists only
+    // after the key is created; every other value is literal.
+    const keyArn = /\$\{aws_kms_key\.key_[A-F0-9]+\.arn\}/g;
     for (const p of policies) {
-      expect(p).not.toContain("${");
+      expect(p.replace(keyArn, "KEY_ARN")).not.toContain("${");
       expect(doc(p).Statement.length).toBeGreaterThan(0);
     }
   });

@@ -27,7 +27,7 @@ describe("key (guide §2, §4.3)", () => {
     expect(admin.Action).not.toContain("kms:Decrypt");
     expect(admin.Action).not.toContain("kms:*");
   });
-  it("lets exactly the pipeline roles, Transcribe's role, the tenant reader roles and QuickSight use the key", () => {
+  it("lets exactly the pipeline roles, Transcribe's role and the tenant reader roles use the key, and QuickSight's role by name", () => {
     const use = statement(key.policy, "AllowUseByPipelinePrincipals");
     expect(use.Condition.ArnEquals["aws:PrincipalArn"]).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-analyze-fn`,
@@ -35,8 +35,11 @@ describe("key (guide §2, §4.3)", () => {
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-reconcile-fn`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-start-fn`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`,
-      `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0`,
     ]);
+    // QuickSight's service role is QuickSight's, so no identity statement of ours can complete an aws:PrincipalArn
+    // grant: the key policy names the role itself (config/prod.json enables QuickSight).
+    const qs = statement(key.policy, "AllowQuickSightServiceRole");
+    expect(qs).toMatchObject({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0` }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
     expect(use.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
   });
   it("lets CloudWatch Logs encrypt only this deployment's Lambda log groups", () => {
@@ -62,7 +65,7 @@ describe("key (guide §2, §4.3)", () => {
       expect(st.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
       expect(st.Condition).toEqual({ StringEquals: { [context]: [arn] } });
     }
-    expect(p.Statement).toHaveLength(7);
+    expect(p.Statement).toHaveLength(8);
   });
 });
 
