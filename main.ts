@@ -195,7 +195,19 @@ export class CciLiteStack extends TerraformStack {
     }
 
     // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
-    new TenantAccess(this, "tenants", { config: cfg, naming: names, key, input, results });
+    new TenantAccess(this, "tenants", {
+      accountId,
+      region,
+      stem: names.stem,
+      workgroupStem: names.workgroup,
+      tenants: cfg.tenants,
+      key,
+      input,
+      results,
+      bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
+      glueDatabase: names.glueDatabase,
+      tableName: () => names.resultsTable,
+    });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
     new AccountHardening(this, "hardening", {
