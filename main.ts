@@ -176,6 +176,7 @@ export class CciLiteStack extends TerraformStack {
       queryResultsPrefix: ATHENA_RESULTS_PREFIX,
       tmpPrefix: TMP_PREFIX,
       tenantIds: cfg.tenants.map((t) => t.id),
+      tenantTableName: names.tenantResultsTable,
       key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
@@ -194,7 +195,7 @@ export class CciLiteStack extends TerraformStack {
       key.grantUse(`arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`);
     }
 
-    // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
+    // §13 Tenant isolation: per-tenant access points, read-only role (its own Glue table, above) and Athena workgroup.
     new TenantAccess(this, "tenants", {
       accountId,
       region,
@@ -206,7 +207,7 @@ export class CciLiteStack extends TerraformStack {
       results,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       glueDatabase: names.glueDatabase,
-      tableName: () => names.resultsTable,
+      tenantTableName: names.tenantResultsTable,
     });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.

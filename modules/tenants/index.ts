@@ -38,8 +38,8 @@ export interface TenantAccessProps {
   readonly bytesScannedCutoffPerQuery: number;
   /** The Glue database of the results tables. */
   readonly glueDatabase: string;
-  /** The Glue table a tenant's reader may read. */
-  readonly tableName: (tenant: string) => string;
+  /** The tenant's own Glue table (created by Analytics), the only table its reader may read. */
+  readonly tenantTableName: (tenant: string) => string;
 }
 
 export class TenantAccess extends Construct {
@@ -64,7 +64,7 @@ export class TenantAccess extends Construct {
         key,
         results,
         glueDatabase: props.glueDatabase,
-        glueTable: props.tableName(t.id),
+        glueTable: props.tenantTableName(t.id),
       });
       inputAccessPoint(scopeT, tn, accountId, input, key);
       resultsAccessPoint(scopeT, tn, accountId, results, role);
