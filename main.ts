@@ -182,6 +182,7 @@ export class CciLiteStack extends TerraformStack {
       queryResultsPrefix: ATHENA_RESULTS_PREFIX,
       tmpPrefix: TMP_PREFIX,
       tenantIds: cfg.tenants.map((t) => t.id),
+      tenantTableName: names.tenantResultsTable,
       key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
@@ -204,8 +205,20 @@ export class CciLiteStack extends TerraformStack {
       ]);
     }
 
-    // §13 Tenant isolation: per-tenant access points, read-only role and Athena workgroup.
-    new TenantAccess(this, "tenants", { config: cfg, naming: names, key, input, results });
+    // §13 Tenant isolation: per-tenant access points, read-only role (its own Glue table, above) and Athena workgroup.
+    new TenantAccess(this, "tenants", {
+      accountId,
+      region,
+      stem: names.stem,
+      workgroupStem: names.workgroup,
+      tenants: cfg.tenants,
+      key,
+      input,
+      results,
+      bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
+      glueDatabase: names.glueDatabase,
+      tenantTableName: names.tenantResultsTable,
+    });
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
     new AccountHardening(this, "hardening", {

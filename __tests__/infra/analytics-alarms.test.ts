@@ -7,7 +7,7 @@ const RESULTS = "cci-lite-prod-results-111122223333-eu-central-1";
 const TOPIC = "arn:aws:sns:eu-central-1:111122223333:cci-lite-prod-alarms";
 
 describe("analytics (guide §10)", () => {
-  const table = s.resource("aws_glue_catalog_table");
+  const table = s.resource("aws_glue_catalog_table", "results-table");
   it("creates the Glue database", () => {
     expect(s.resource("aws_glue_catalog_database").name).toBe("cci_lite_prod");
   });
@@ -32,7 +32,30 @@ describe("analytics (guide §10)", () => {
   });
   it("lists every configured tenant in the projection", () => {
     const t = synthApp({ tenants: [{ id: "acme" }, { id: "beta" }] });
-    expect(t.resource("aws_glue_catalog_table").parameters["projection.tenant.values"]).toBe("acme,beta,unassigned");
+    expect(t.resource("aws_glue_catalog_table", "results-table").parameters["projection.tenant.values"]).toBe("acme,beta,unassigned");
+  });
+  it("gives each tenant its own table: the shared definition over the tenant's prefix, projecting that tenant only (guide §13)", () => {
+    const t = synthApp({ tenants: [{ id: "acme" }, { id: "beta-co" }] });
+    const shared = t.resource("aws_glue_catalog_table", "results-table");
+    const tables = t.resources("aws_glue_catalog_table");
+    expect(
+      Object.values(tables)
+        .map((x: any) => x.name)
+        .sort(),
+    ).toEqual(["call_results", "call_results_acme", "call_results_beta_co"]);
+    for (const [tenant, name] of [
+      ["acme", "call_results_acme"],
+      ["beta-co", "call_results_beta_co"],
+    ]) {
+      const own = t.resource("aws_glue_catalog_table", `tenant-table-${tenant}_`);
+      expect(own.name).toBe(name);
+      expect(own.database_name).toBe(shared.database_name);
+      // One definition: columns, SerDe, formats, partition keys and projection are the shared table's.
+      expect(own.storage_descriptor).toEqual({ ...shared.storage_descriptor, location: `s3://${RESULTS}/${tenant}/` });
+      expect(own.partition_keys).toEqual(shared.partition_keys);
+      expect(own.parameters).toEqual({ ...shared.parameters, "projection.tenant.values": tenant });
+      expect(own.depends_on).toEqual(shared.depends_on);
+    }
   });
   it("has a workgroup that enforces its settings, encrypts results with the key and caps scans", () => {
     const wg = s.resource("aws_athena_workgroup", "analytics_workgroup");

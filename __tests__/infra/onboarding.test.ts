@@ -1,4 +1,6 @@
-/** README "Onboarding a tenant": one configuration entry adds 6 resources and updates 3, replacing nothing. */
+/** README "Onboarding a tenant": one configuration entry adds 7 resources and updates 3, replacing nothing. */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { synthApp } from "../helpers/synth";
 
 function diff(before: any, after: any) {
@@ -17,13 +19,28 @@ function diff(before: any, after: any) {
 }
 
 describe("tenant onboarding", () => {
-  it("adds the tenant's parameter, two access points, reader role and policy and workgroup; updates lifecycle, projection and key policy", () => {
-    const before = synthApp().json;
-    const after = synthApp({ tenants: [{ id: "demo-tenant" }, { id: "acme", languages: ["en-GB", "de-DE"] }] }).json;
-    expect(diff(before, after)).toEqual({
-      added: ["aws_athena_workgroup", "aws_iam_role", "aws_iam_role_policy", "aws_s3_access_point", "aws_s3_access_point", "aws_ssm_parameter"],
+  const onboarded = diff(synthApp().json, synthApp({ tenants: [{ id: "demo-tenant" }, { id: "acme", languages: ["en-GB", "de-DE"] }] }).json);
+  it("adds the tenant's parameter, two access points, reader role and policy, Glue table and workgroup; updates lifecycle, projection and key policy", () => {
+    expect(onboarded).toEqual({
+      added: [
+        "aws_athena_workgroup",
+        "aws_glue_catalog_table",
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_s3_access_point",
+        "aws_s3_access_point",
+        "aws_ssm_parameter",
+      ],
       changed: ["aws_glue_catalog_table", "aws_kms_key", "aws_s3_bucket_lifecycle_configuration"],
       removed: [],
     });
+  });
+  it("is what README's onboarding section and docs/security.md say it is", () => {
+    const read = (...p: string[]) => fs.readFileSync(path.join(__dirname, "..", "..", ...p), "utf8");
+    const readme = read("README.md");
+    expect(readme).toContain(`**${onboarded.added.length} resources**`);
+    expect(readme).toContain(`**${onboarded.changed.length} in-place updates**`);
+    const perTenant = /What the plan adds per tenant\*\*[\s\S]*?: (\d+) resources:/.exec(read("docs", "security.md"));
+    expect(Number(perTenant?.[1])).toBe(onboarded.added.length);
   });
 });

@@ -93,8 +93,10 @@ describe("offline terraform", () => {
   });
 
   it("hands Athena the literal projection template (Terraform's escape removed)", () => {
-    const [table] = plannedResources(prod, "aws_glue_catalog_table");
-    expect(table.after.parameters["storage.location.template"]).toBe("s3://cci-lite-prod-results-111122223333-eu-central-1/${tenant}/${call_date}/");
+    const tables = plannedResources(prod, "aws_glue_catalog_table");
+    expect(tables.map((t) => t.after.name).sort()).toEqual(["call_results", "call_results_demo_tenant"]);
+    for (const table of tables)
+      expect(table.after.parameters["storage.location.template"]).toBe("s3://cci-lite-prod-results-111122223333-eu-central-1/${tenant}/${call_date}/");
   });
 
   // Every IAM and resource policy being known JSON in the plan is proven in __tests__/security/simulation.test.ts.

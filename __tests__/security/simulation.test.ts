@@ -402,6 +402,53 @@ describe("tenant isolation (guide §13)", () => {
       "ImplicitlyDenied",
     );
   });
+  describe("tenant tables (issue 12 item 7): a reader queries its own table without a tenant filter", () => {
+    const glue = (resource: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:${resource}`;
+    const read = (action: string, resource: string) => simulate({ principal: ROLES.tenant, action, resource, identity: tenantIdentity() });
+    const table = (name: string) => plannedResources(app, "aws_glue_catalog_table").find((r) => r.after.name === name)?.after;
+    /** The S3 prefix of every partition Athena projects for `t` on one day: what a query without a filter lists. */
+    const projectedPrefixes = (t: any): string[] =>
+      t.parameters["projection.tenant.values"].split(",").map((v: string) =>
+        t.parameters["storage.location.template"]
+          .replace("${tenant}", v)
+          .replace("${call_date}", "2026/11/25")
+          .replace(`s3://${RESULTS.split(":::")[1]}/`, ""),
+      );
+    const athenaLists = (prefix: string) =>
+      simulate({
+        principal: ROLES.tenant,
+        action: "s3:ListBucket",
+        resource: RESULTS,
+        identity: tenantIdentity(),
+        resourcePolicy: resultsPolicy(),
+        context: { "aws:CalledVia": ["athena.amazonaws.com"], "s3:prefix": prefix },
+      });
+
+    it("lets tenant A read its own table's definition and partitions (catalog, database, table)", async () => {
+      for (const action of ["glue:GetTable", "glue:GetPartitions"]) {
+        expect(await read(action, glue("table/cci_lite_prod/call_results_demo_tenant"))).toBe("Allowed");
+        expect(await read(action, glue("database/cci_lite_prod"))).toBe("Allowed");
+        expect(await read(action, glue("catalog"))).toBe("Allowed");
+      }
+    });
+    it("denies tenant A the shared table (it projects every tenant) and any other table", async () => {
+      for (const action of ["glue:GetTable", "glue:GetPartitions"]) {
+        expect(await read(action, glue("table/cci_lite_prod/call_results"))).toBe("ImplicitlyDenied");
+        expect(await read(action, glue("table/cci_lite_prod/call_results_other_tenant"))).toBe("ImplicitlyDenied");
+        expect(await read(action, glue("table/cci_lite_prod/crawled_results"))).toBe("ImplicitlyDenied");
+      }
+    });
+    it("plans tenant A's table over its prefix only, so every partition a query without a filter lists is allowed", async () => {
+      const own = table("call_results_demo_tenant");
+      expect(own.storage_descriptor[0].location).toBe(`s3://${RESULTS.split(":::")[1]}/demo-tenant/`);
+      expect(projectedPrefixes(own)).toEqual(["demo-tenant/2026/11/25/"]);
+      for (const prefix of projectedPrefixes(own)) expect(await athenaLists(prefix)).toBe("Allowed");
+      // The shared table projects every tenant and `unassigned/`: the same query over it is denied for tenant A.
+      const denied = [];
+      for (const prefix of projectedPrefixes(table("call_results"))) if ((await athenaLists(prefix)) !== "Allowed") denied.push(prefix);
+      expect(denied).toEqual(["unassigned/2026/11/25/"]);
+    });
+  });
 
   describe("two tenants (in-process synth of acme and globex)", () => {
     const s = synthApp({ tenants: [{ id: "acme" }, { id: "globex" }] });
@@ -432,6 +479,14 @@ describe("tenant isolation (guide §13)", () => {
           context: { "s3:prefix": "globex/" },
         }),
       ).toBe("ImplicitlyDenied");
+    });
+    it("lets tenant A (acme) read its own table, never tenant B's (globex)", async () => {
+      const table = (name: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:table/cci_lite_prod/${name}`;
+      const getTable = (name: string) => simulate({ principal: acme, action: "glue:GetTable", resource: table(name), identity: [rolePolicy("acme")] });
+      expect(s.resource("aws_glue_catalog_table", "tenant-table-globex").name).toBe("call_results_globex");
+      expect(await getTable("call_results_acme")).toBe("Allowed");
+      expect(await getTable("call_results_globex")).toBe("ImplicitlyDenied");
+      expect(await getTable("call_results")).toBe("ImplicitlyDenied");
     });
     it("denies tenant A writing into tenant B's upload prefix through B's input access point", async () => {
       const input = synthesizedPolicy(s.resource("aws_s3_access_point", "tenants_globex_input-access-point").policy);

@@ -9,16 +9,16 @@ import { Construct } from "constructs";
 import { AthenaNamedQuery } from "@cdktf/provider-aws/lib/athena-named-query";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
-import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
+import type { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { RESULT_COLUMNS, RESULT_PARTITION_KEYS } from "../../lambda-src/contracts/result-schema";
-import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import { resultsPrefix, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import { ValidationError } from "../config/errors";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { serviceTrust } from "../iam/policy";
+import { resultsTable } from "./results-table";
 
 export interface AnalyticsProps {
   readonly accountId: string;
@@ -33,6 +33,11 @@ export interface AnalyticsProps {
   /** Prefix of Transcribe's temporary output, excluded from the crawler. */
   readonly tmpPrefix: string;
   readonly tenantIds: readonly string[];
+  /**
+   * Name of each tenant's own table (guide §13): the shared table's definition over the tenant's prefix only,
+   * projecting only that tenant. @default no tenant tables
+   */
+  readonly tenantTableName?: (tenant: string) => string;
   /** Encrypts query results. */
   readonly key: CustomerKey;
   readonly bytesScannedCutoffPerQuery: number;
@@ -45,6 +50,8 @@ export interface AnalyticsProps {
 export class Analytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly table: GlueCatalogTable;
+  /** Each tenant's own table, by tenant id (when `tenantTableName` is given). */
+  readonly tenantTables: ReadonlyMap<string, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly namedQueries: AthenaNamedQuery[];
   readonly crawlerRole?: Role;
@@ -65,41 +72,37 @@ export class Analytics extends Construct {
       description: "CCI Lite call results (guide §10)",
     });
 
-    this.table = new GlueCatalogTable(this, "results-table", {
+    this.table = resultsTable(this, "results-table", {
       name: props.tableName,
-      // Its location is the bucket (by name, so the plan shows it): created after the bucket.
-      dependsOn: [props.results.bucket],
+      description: "One row per call: results and error records, partitioned by tenant and call date",
       databaseName: this.database.name,
       catalogId: props.accountId,
-      tableType: "EXTERNAL_TABLE",
-      description: "One row per call: results and error records, partitioned by tenant and call date",
-      parameters: {
-        classification: "json",
-        has_encrypted_data: "true",
-        "projection.enabled": "true",
-        "projection.tenant.type": "enum",
-        "projection.tenant.values": [...props.tenantIds, UNASSIGNED_TENANT].join(","),
-        "projection.call_date.type": "date",
-        "projection.call_date.format": "yyyy/MM/dd",
-        "projection.call_date.range": `${start},NOW`,
-        "projection.call_date.interval": "1",
-        "projection.call_date.interval.unit": "DAYS",
-        // `$${...}` is a literal `${...}` for Athena, escaped from Terraform interpolation.
-        "storage.location.template": `${location}$\${tenant}/$\${call_date}/`,
-      },
-      partitionKeys: RESULT_PARTITION_KEYS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-      storageDescriptor: {
-        location,
-        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        serDeInfo: {
-          name: "json",
-          serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
-          parameters: { "case.insensitive": "true" },
-        },
-        columns: RESULT_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
-      },
+      bucketLocation: location,
+      tenants: [...props.tenantIds, UNASSIGNED_TENANT],
+      projectionStart: start,
+      bucket: props.results.bucket,
     });
+
+    // Guide §13: per tenant, the same table over the tenant's prefix only, so that its reader role (allowed this
+    // table and its prefix, nothing else) can query it without a tenant filter.
+    const tenantTables = new Map<string, GlueCatalogTable>();
+    if (props.tenantTableName) {
+      for (const tenant of props.tenantIds) {
+        const table = resultsTable(this, `tenant-table-${tenant}`, {
+          name: props.tenantTableName(tenant),
+          description: `One row per call of tenant ${tenant} only (what its reader role queries), partitioned by tenant (this one) and call date`,
+          databaseName: this.database.name,
+          catalogId: props.accountId,
+          bucketLocation: location,
+          prefix: resultsPrefix(tenant),
+          tenants: [tenant],
+          projectionStart: start,
+          bucket: props.results.bucket,
+        });
+        tenantTables.set(tenant, table);
+      }
+    }
+    this.tenantTables = tenantTables;
 
     this.workgroup = new AthenaWorkgroup(this, "workgroup", {
       name: props.workgroupName,

@@ -21,6 +21,8 @@ export interface Naming {
   readonly transcribeRoleArn: string;
   readonly glueDatabase: string;
   readonly resultsTable: string;
+  /** A tenant's own Glue table, `call_results_<tenant with - as _>` (guide §13: what its reader role queries). */
+  tenantResultsTable(tenant: string): string;
   readonly workgroup: string;
   readonly alarmTopic: string;
   readonly configPath: string;
@@ -45,6 +47,7 @@ export function naming(cfg: CciLiteConfig): Naming {
   const roleName = (purpose: string) => `${stem}-${purpose}`;
   const roleArn = (purpose: string) => `arn:aws:iam::${cfg.accountId}:role/${roleName(purpose)}`;
   const functionName = (handler: string) => `${stem}-${handler}`;
+  const resultsTable = "call_results";
   return {
     stem,
     stackName: `cci-lite-${cfg.environment}`,
@@ -56,7 +59,8 @@ export function naming(cfg: CciLiteConfig): Naming {
     transcribeRoleName: roleName("transcribe-access"),
     transcribeRoleArn: roleArn("transcribe-access"),
     glueDatabase: stem.replace(/-/g, "_"),
-    resultsTable: "call_results",
+    resultsTable,
+    tenantResultsTable: (tenant: string) => `${resultsTable}_${tenant.replace(/-/g, "_")}`,
     workgroup: stem,
     alarmTopic: `${stem}-alarms`,
     configPath: configParameterPath(cfg.environment),

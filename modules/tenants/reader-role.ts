@@ -1,0 +1,107 @@
+/**
+ * Guide §13: a tenant's read-only role. It reads its results through its access point and queries them in its own
+ * Athena workgroup; S3 reads of the bucket path are allowed only when Athena makes them (`aws:CalledVia`) and only
+ * under the tenant's prefixes; the customer key only through S3.
+ */
+import type { Construct } from "constructs";
+import type { CustomerKey } from "../constructs/customer-key";
+import { Role } from "../constructs/role";
+import type { SecureBucket } from "../constructs/secure-bucket";
+import { keyByAlias, policy, type Statement } from "../iam/policy";
+import type { TenantNames } from "./tenant-names";
+
+export interface ReaderRoleProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** Who may assume the role. @default this account's root */
+  readonly readerPrincipals?: readonly string[];
+  readonly key: CustomerKey;
+  readonly results: SecureBucket;
+  /** The Glue database, and the table of it the reader may read. */
+  readonly glueDatabase: string;
+  readonly glueTable: string;
+}
+
+export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleProps): Role {
+  const { accountId: account, region, key, results } = props;
+  const role = new Role(scope, "reader", {
+    accountId: account,
+    roleName: tn.roleName,
+    description: `CCI Lite tenant ${tn.tenant}: read-only access to its results (access point and Athena workgroup)`,
+    assumeRolePolicy: policy({
+      Sid: "AllowTenantConsumers",
+      Effect: "Allow",
+      Principal: { AWS: props.readerPrincipals ? [...props.readerPrincipals] : [`arn:aws:iam::${account}:root`] },
+      Action: "sts:AssumeRole",
+    }),
+    policyName: "tenant-read-only",
+  });
+  key.grantUse(tn.roleArn);
+
+  const calledViaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } };
+  const kb = keyByAlias(account, region, key.aliasName);
+  const statements: Statement[] = [
+    { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
+    {
+      Sid: "ListOwnResultsViaAccessPoint",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: tn.resultsAccessPointArn,
+      Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } },
+    },
+    {
+      Sid: "QueryOwnWorkgroup",
+      Effect: "Allow",
+      Action: [
+        "athena:StartQueryExecution",
+        "athena:StopQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:GetWorkGroup",
+        "athena:ListQueryExecutions",
+      ],
+      Resource: `arn:aws:athena:${region}:${account}:workgroup/${tn.workgroup}`,
+    },
+    {
+      Sid: "ReadResultsTableDefinition",
+      Effect: "Allow",
+      Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
+      Resource: [
+        `arn:aws:glue:${region}:${account}:catalog`,
+        `arn:aws:glue:${region}:${account}:database/${props.glueDatabase}`,
+        `arn:aws:glue:${region}:${account}:table/${props.glueDatabase}/${props.glueTable}`,
+      ],
+    },
+    {
+      Sid: "AthenaReadsOwnResults",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: results.objectsArn(`${tn.resultsPrefix}*`),
+      Condition: calledViaAthena,
+    },
+    {
+      Sid: "AthenaListsOwnPrefixes",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: results.bucketArn,
+      Condition: { ...calledViaAthena, StringLike: { "s3:prefix": [`${tn.resultsPrefix}*`, `${tn.queryResultsPrefix}*`] } },
+    },
+    { Sid: "AthenaLocatesBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: results.bucketArn, Condition: calledViaAthena },
+    {
+      Sid: "AthenaWritesOwnQueryResults",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: results.objectsArn(`${tn.queryResultsPrefix}*`),
+      Condition: calledViaAthena,
+    },
+    {
+      Sid: "UseCustomerKeyThroughS3",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: kb.Resource,
+      Condition: { ...kb.Condition, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+    },
+  ];
+  for (const st of statements) role.addToPrincipalPolicy(st);
+  return role;
+}
