@@ -39,7 +39,10 @@ describe("key (guide §2, §4.3)", () => {
     // QuickSight's service role is QuickSight's, so no identity statement of ours can complete an aws:PrincipalArn
     // grant: the key policy names the role itself (config/prod.json enables QuickSight).
     const qs = statement(key.policy, "AllowQuickSightServiceRole");
-    expect(qs).toMatchObject({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0` }, Action: ["kms:Decrypt", "kms:GenerateDataKey"] });
+    expect(qs).toMatchObject({
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0` },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    });
     expect(use.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
   });
   it("lets CloudWatch Logs encrypt only this deployment's Lambda log groups", () => {
