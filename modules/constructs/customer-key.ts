@@ -227,29 +227,4 @@ export class CustomerKey extends Construct {
       Condition: conditions,
     });
   }
-
-  /**
-   * Lets an AWS service use the key on behalf of this account (e.g. `s3.amazonaws.com` delivering events to an
-   * encrypted queue, `cloudwatch.amazonaws.com` publishing alarms to an encrypted topic).
-   */
-  grantService(
-    service: string,
-    accountId: string,
-    actions: readonly string[] = ["kms:GenerateDataKey*", "kms:Decrypt"],
-    /** Extra conditions (e.g. `aws:SourceArn`, an encryption context), merged with `aws:SourceAccount`. */
-    conditions: Record<string, Record<string, string | readonly string[]>> = {},
-  ): void {
-    const sid = `AllowService${service
-      .split(".")[0]
-      .replace(/[^A-Za-z0-9]/g, "")
-      .replace(/^./, (c) => c.toUpperCase())}`;
-    this.services.set(service, {
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { Service: service },
-      Action: [...actions],
-      Resource: "*",
-      Condition: { ...conditions, StringEquals: { ...(conditions.StringEquals ?? {}), "aws:SourceAccount": accountId } },
-    });
-  }
 }
