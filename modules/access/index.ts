@@ -12,6 +12,7 @@ import type { EncryptedQueue } from "../constructs/encrypted-queue";
 import { ManagedPolicy } from "../constructs/managed-policy";
 import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
 
 export interface PeopleAccessProps {
@@ -90,30 +91,9 @@ export class PeopleAccess extends Construct {
 
     const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
     if (analysts) {
-      const viaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } };
-      analysts.addToPrincipalPolicy({
-        Sid: "QueryEnvironmentWorkgroup",
-        Effect: "Allow",
-        Action: [
-          "athena:StartQueryExecution",
-          "athena:StopQueryExecution",
-          "athena:GetQueryExecution",
-          "athena:GetQueryResults",
-          "athena:GetWorkGroup",
-          "athena:ListQueryExecutions",
-        ],
-        Resource: `arn:aws:athena:${region}:${accountId}:workgroup/${props.workgroupName}`,
-      });
-      analysts.addToPrincipalPolicy({
-        Sid: "ReadResultsTableDefinition",
-        Effect: "Allow",
-        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-        Resource: [
-          `arn:aws:glue:${region}:${accountId}:catalog`,
-          `arn:aws:glue:${region}:${accountId}:database/${props.glueDatabase}`,
-          `arn:aws:glue:${region}:${accountId}:table/${props.glueDatabase}/${props.resultsTable}`,
-        ],
-      });
+      const viaAthena = CALLED_VIA_ATHENA;
+      analysts.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", region, accountId, props.workgroupName));
+      analysts.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", region, accountId, props.glueDatabase, [props.resultsTable]));
       analysts.addToPrincipalPolicy({
         Sid: "AthenaListsResults",
         Effect: "Allow",

@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import { keyByAlias, policy, type Statement } from "../iam/policy";
 import type { TenantNames } from "./tenant-names";
 
@@ -38,7 +39,7 @@ export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleP
   });
   key.grantUse(tn.roleArn);
 
-  const calledViaAthena = { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } };
+  const calledViaAthena = CALLED_VIA_ATHENA;
   const kb = keyByAlias(account, region, key.aliasName);
   const statements: Statement[] = [
     { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
@@ -49,29 +50,8 @@ export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleP
       Resource: tn.resultsAccessPointArn,
       Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } },
     },
-    {
-      Sid: "QueryOwnWorkgroup",
-      Effect: "Allow",
-      Action: [
-        "athena:StartQueryExecution",
-        "athena:StopQueryExecution",
-        "athena:GetQueryExecution",
-        "athena:GetQueryResults",
-        "athena:GetWorkGroup",
-        "athena:ListQueryExecutions",
-      ],
-      Resource: `arn:aws:athena:${region}:${account}:workgroup/${tn.workgroup}`,
-    },
-    {
-      Sid: "ReadResultsTableDefinition",
-      Effect: "Allow",
-      Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-      Resource: [
-        `arn:aws:glue:${region}:${account}:catalog`,
-        `arn:aws:glue:${region}:${account}:database/${props.glueDatabase}`,
-        `arn:aws:glue:${region}:${account}:table/${props.glueDatabase}/${props.glueTable}`,
-      ],
-    },
+    queryWorkgroup("QueryOwnWorkgroup", region, account, tn.workgroup),
+    readTableDefinitions("ReadResultsTableDefinition", region, account, props.glueDatabase, [props.glueTable]),
     {
       Sid: "AthenaReadsOwnResults",
       Effect: "Allow",
