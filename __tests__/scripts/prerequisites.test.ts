@@ -1,0 +1,40 @@
+/** The prerequisite check `npm test` runs first: one finding per tool, and a clear line for each missing one. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { checkPrerequisites } from "../../scripts/prerequisites";
+
+const REPO = path.join(__dirname, "..", "..");
+
+describe("prerequisites", () => {
+  it("finds terraform, the provider mirror and shellcheck on this machine", () => {
+    expect(checkPrerequisites().map((f) => [f.tool, f.ok])).toEqual([
+      ["terraform", true],
+      ["provider mirror", true],
+      ["shellcheck", true],
+    ]);
+  });
+
+  it("names every missing tool on its own line with how to get it, and exits 1", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "cci-no-tools-"));
+    // PATH holds node only: no terraform, no shellcheck.
+    fs.symlinkSync(process.execPath, path.join(empty, "node"));
+    const tsx = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
+    const r = spawnSync(process.execPath, [tsx, path.join(REPO, "scripts", "prerequisites.ts")], { encoding: "utf8", env: { PATH: empty, HOME: os.tmpdir() } });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^missing prerequisite: terraform: not on PATH: install Terraform 1\.10 or later/),
+        expect.stringMatching(/^missing prerequisite: shellcheck: not on PATH: `apt-get install shellcheck`/),
+      ]),
+    );
+    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(2);
+  });
+
+  it("reports a missing provider mirror", () => {
+    const f = checkPrerequisites(process.env, "/nonexistent-mirror").find((x) => x.tool === "provider mirror");
+    expect(f).toMatchObject({ ok: false, detail: expect.stringContaining("/nonexistent-mirror") });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * `npm test` runs this first: every tool the tests need outside node_modules, checked at once, so a newcomer sees
+ * one line per missing tool and how to install it instead of dozens of `spawnSync … ENOENT` failures.
+ * Exit 0 when all are present, 1 otherwise. `--json` prints the findings.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { PROVIDER_MIRROR } from "./offline-plan";
+
+export interface Finding {
+  readonly tool: string;
+  readonly ok: boolean;
+  /** What was found, or how to get it. */
+  readonly detail: string;
+}
+
+/** Terraform's minimum: S3-native state locking arrived in 1.10 (main.ts, TERRAFORM_REQUIRED_VERSION). */
+const TERRAFORM_MIN: readonly [number, number] = [1, 10];
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { encoding: "utf8", env });
+  return { ok: r.status === 0 && !r.error, out: r.stdout ?? "" };
+}
+
+export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror = PROVIDER_MIRROR): Finding[] {
+  const findings: Finding[] = [];
+  const tf = run("terraform", ["version", "-json"], env);
+  if (!tf.ok) {
+    findings.push({ tool: "terraform", ok: false, detail: "not on PATH: install Terraform 1.10 or later (https://developer.hashicorp.com/terraform/install)" });
+  } else {
+    const version = String(JSON.parse(tf.out).terraform_version ?? "0.0.0");
+    const [major, minor] = version.split(".").map(Number);
+    const ok = major > TERRAFORM_MIN[0] || (major === TERRAFORM_MIN[0] && minor >= TERRAFORM_MIN[1]);
+    findings.push({
+      tool: "terraform",
+      ok,
+      detail: ok ? version : `${version} is older than ${TERRAFORM_MIN.join(".")}: S3-native state locking needs 1.10 or later`,
+    });
+  }
+  const mirrorOk = fs.existsSync(`${mirror}/registry.terraform.io/hashicorp/aws/5.100.0`);
+  findings.push({
+    tool: "provider mirror",
+    ok: mirrorOk,
+    detail: mirrorOk
+      ? `${mirror} (hashicorp/aws 5.100.0)`
+      : `no hashicorp/aws 5.100.0 under ${mirror}: the offline Terraform tests need it (README, Prerequisites)`,
+  });
+  const sc = run("shellcheck", ["--version"], env);
+  findings.push({
+    tool: "shellcheck",
+    ok: sc.ok,
+    detail: sc.ok
+      ? (/version: (\S+)/.exec(sc.out)?.[1] ?? "present")
+      : "not on PATH: `apt-get install shellcheck` (Debian/Ubuntu) or `brew install shellcheck`",
+  });
+  return findings;
+}
+
+if (require.main === module) {
+  const findings = checkPrerequisites();
+  if (process.argv.includes("--json")) console.log(JSON.stringify(findings, null, 2));
+  const missing = findings.filter((f) => !f.ok);
+  for (const f of missing) console.error(`missing prerequisite: ${f.tool}: ${f.detail}`);
+  process.exit(missing.length ? 1 : 0);
+}
