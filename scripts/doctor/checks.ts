@@ -1,9 +1,6 @@
 /**
  * `npm run doctor`: the checks. Pure functions from plain facts about the account (gathered by ./aws.ts) and the
  * configuration to one result each; no SDK, no I/O. docs/doctor.md describes every check, its calls and its fixes.
- *
- * Configuration fields that other work adds (`github.useExistingOidcProvider`, `guardduty.createDetector`, an
- * optional `processing.reservedConcurrency`) are read defensively, so the checks work before and after they exist.
  */
 import type { CciLiteConfig } from "../../modules/config/schema";
 
@@ -174,7 +171,7 @@ export function checkAccount(caller: AccountFacts["caller"], ctx: CheckContext):
 // ---------------------------------------------------------------------------------------------------------------
 // 1. lambda-concurrency
 
-/** Configured reservations by function, read defensively: absent (or not an object/number) means none. */
+/** Configured reservations by function (`processing.reservedConcurrency`); absent fields mean none. */
 export function configuredReservations(cfg: CciLiteConfig): Record<string, number> {
   const raw: unknown = (cfg.processing as { reservedConcurrency?: unknown } | undefined)?.reservedConcurrency;
   if (typeof raw === "number") return raw > 0 ? { all: raw } : {};
@@ -227,7 +224,7 @@ export function checkLambdaConcurrency(f: Fact<LambdaFacts>, ctx: CheckContext):
 // 2. github-oidc-provider
 
 export function useExistingOidcProvider(cfg: CciLiteConfig): boolean {
-  return (cfg.github as { useExistingOidcProvider?: unknown }).useExistingOidcProvider === true;
+  return cfg.github.useExistingOidcProvider === true;
 }
 
 export function checkGithubOidcProvider(f: Fact<OidcFacts>, ctx: CheckContext): CheckResult {
@@ -366,7 +363,7 @@ export function checkBedrock(b: BedrockFacts, ctx: CheckContext): CheckResult {
 // 5. guardduty-detector
 
 export function createsDetector(cfg: CciLiteConfig): boolean {
-  return (cfg.guardduty as { createDetector?: unknown }).createDetector !== false;
+  return cfg.guardduty.createDetector !== false;
 }
 
 export function checkGuardDuty(f: Fact<GuardDutyFacts> | undefined, ctx: CheckContext): CheckResult {
