@@ -524,6 +524,19 @@ describe("StartTranscriptionJob request", () => {
     expect(r.Settings?.ShowSpeakerLabels).toBeUndefined();
     expect(r.ContentRedaction).toBeUndefined();
   });
+  it("never drops ContentRedaction for a tenant with redact_pii: settings that make redaction impossible throw", () => {
+    for (const languages of [["en-GB"], ["es-US"]]) {
+      expect(buildStartJobRequest({ ...base, tenant: { ...tenant, languages: languages as any }, channels: 2 }).ContentRedaction).toEqual({
+        RedactionType: "PII",
+        RedactionOutput: "redacted",
+      });
+    }
+    for (const languages of [["en-US", "de-DE"], ["de-DE"], []]) {
+      expect(() => buildStartJobRequest({ ...base, tenant: { ...tenant, languages: languages as any } })).toThrow(
+        /requires PII redaction.*not starting an unredacted job/,
+      );
+    }
+  });
 });
 
 describe("results", () => {
