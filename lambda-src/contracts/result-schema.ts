@@ -5,7 +5,8 @@
  * {@link RESULT_COLUMNS} and a test checks that every key of {@link CallResult} has a column.
  */
 
-export const RESULT_SCHEMA_VERSION = "1.0";
+/** 1.1: `summary_error`; a call whose summary failed is COMPLETED (1.0: FAILED with the code in `error`). */
+export const RESULT_SCHEMA_VERSION = "1.1";
 
 export type CallStatus = "COMPLETED" | "FAILED" | "REJECTED";
 export type SentimentLabel = "POSITIVE" | "NEGATIVE" | "NEUTRAL" | "MIXED";
