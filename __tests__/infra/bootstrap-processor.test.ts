@@ -173,9 +173,27 @@ describe("processor", () => {
   });
   it("lets analyze call only the configured model and profile, and never write transcripts or query results", () => {
     const p = role("analyze");
-    expect(statement(p, "InvokeSummaryModel").Resource[0]).toBe(
-      `arn:aws:bedrock:eu-central-1:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`,
-    );
+    const profile = `arn:aws:bedrock:eu-central-1:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`;
+    expect(statement(p, "InvokeSummaryModel")).toMatchObject({ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [profile] });
+    // The foundation model in any region the profile routes to (AWS adds regions), only through this profile.
+    expect(statement(p, "InvokeFoundationModelThroughProfile")).toMatchObject({
+      Effect: "Allow",
+      Action: "bedrock:InvokeModel",
+      Resource: ["arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"],
+      Condition: { ArnEquals: { "bedrock:InferenceProfileArn": profile } },
+    });
+    // A plain foundation model id: one statement, that model in the Bedrock region, no condition.
+    const plain = synthApp({ bedrock: { modelId: "anthropic.claude-haiku-4-5-20251001-v1:0" } }).resource(
+      "aws_iam_role_policy",
+      "functions_analyze_role_policy",
+    ).policy;
+    expect(statement(plain, "InvokeSummaryModel")).toEqual({
+      Sid: "InvokeSummaryModel",
+      Effect: "Allow",
+      Action: "bedrock:InvokeModel",
+      Resource: ["arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"],
+    });
+    expect(() => statement(plain, "InvokeFoundationModelThroughProfile")).toThrow();
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
     expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
@@ -210,10 +228,12 @@ describe("processor", () => {
         "cci-lite-prod-calls-failed",
         "cci-lite-prod-calls-rejected",
         "cci-lite-prod-jobs-stuck",
+        "cci-lite-prod-summaries-failed",
       ]),
     );
     const failed = s.resource("aws_cloudwatch_metric_alarm", "calls-failed");
     expect(failed).toMatchObject({ namespace: "CCI-Lite", metric_name: "CallsFailed", dimensions: { service: "cci-lite-prod" } });
+    expect(s.resource("aws_cloudwatch_metric_alarm", "summaries-failed")).toMatchObject({ metric_name: "SummariesFailed", threshold: 0 });
     expect(s.resource("aws_cloudwatch_metric_alarm", "analyze-duration").threshold).toBe(240000);
   });
 });

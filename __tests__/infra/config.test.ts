@@ -48,11 +48,15 @@ describe("configuration: defaults", () => {
     expect(naming(config({ buckets: { input: "my-input" } })).inputBucket).toBe("my-input");
   });
 
-  it("allows the EU inference profile and the foundation model in every destination region", () => {
-    const arns = bedrockResourceArns(config());
-    expect(arns[0]).toBe("arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0");
-    expect(arns).toContain("arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
-    expect(arns.every((a) => !a.includes("claude-3"))).toBe(true);
+  it("allows the EU inference profile and the foundation model in any region (the policy requires the profile), or the named regions", () => {
+    expect(bedrockResourceArns(config())).toEqual([
+      "arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+      "arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    ]);
+    expect(bedrockResourceArns(config({ bedrock: { destinationRegions: ["eu-west-1", "eu-north-1"] } })).slice(1)).toEqual([
+      "arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+      "arn:aws:bedrock:eu-north-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    ]);
     expect(bedrockResourceArns(config({ bedrock: { modelId: "anthropic.claude-haiku-4-5-20251001-v1:0" } }))).toEqual([
       "arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
     ]);

@@ -57,9 +57,9 @@ const event = (name = JOB, status = "COMPLETED") => ({
 });
 
 const SCORE = { Positive: 0.1, Negative: 0.7, Neutral: 0.15, Mixed: 0.05 };
-const converse = (text: string) => ({
+const converse = (text: string, stopReason: "end_turn" | "max_tokens" = "end_turn") => ({
   output: { message: { role: "assistant" as const, content: [{ text }] } },
-  stopReason: "end_turn" as const,
+  stopReason,
   usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
   metrics: { latencyMs: 1 },
 });
@@ -250,18 +250,114 @@ describe("analyze handler", () => {
     expect(puts()).toHaveLength(0);
   });
 
-  it("throws on Bedrock throttling so the event is retried (no record written)", async () => {
+  /** A job that finished a minute ago: model errors that may pass are still inside the retry window. */
+  const finishedJustNow = () =>
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { CompletionTime: new Date(Date.now() - 60_000) }) });
+
+  it("throws on Bedrock throttling within the retry window so the event is retried (no record written)", async () => {
+    finishedJustNow();
     bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
-    await expect(handler(event())).rejects.toMatchObject({ name: "ThrottlingException" });
+    await expect(handler(event())).rejects.toMatchObject({
+      name: "RetryableError",
+      code: "MODEL_UNAVAILABLE",
+      message: expect.stringContaining("ThrottlingException"),
+    });
     expect(puts()).toHaveLength(0);
   });
 
-  it("throws on Bedrock ServiceUnavailable / ModelNotReady", async () => {
+  it("throws on Bedrock ServiceUnavailable / ModelNotReady / AccessDenied within the retry window", async () => {
+    finishedJustNow();
     bedrock.on(ConverseCommand).rejects(awsError("ModelNotReadyException", 429));
-    await expect(handler(event())).rejects.toBeDefined();
+    await expect(handler(event())).rejects.toMatchObject({ name: "RetryableError", retryable: true });
     bedrock.on(ConverseCommand).rejects(awsError("ServiceUnavailableException", 503));
-    await expect(handler(event())).rejects.toBeDefined();
+    await expect(handler(event())).rejects.toMatchObject({ name: "RetryableError", code: "MODEL_UNAVAILABLE" });
+    // A cross-region profile routing to a region the grant or model access does not reach yet: passes in a rollout.
+    bedrock.on(ConverseCommand).rejects(awsError("AccessDeniedException", 403));
+    await expect(handler(event())).rejects.toMatchObject({ name: "RetryableError", code: "MODEL_ACCESS_DENIED" });
     expect(puts()).toHaveLength(0);
+  });
+
+  it("records the call without a summary once the retry window has passed (6 h after the job finished)", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({
+      status: "COMPLETED",
+      error: null,
+      summary: null,
+      summary_error: { code: "MODEL_UNAVAILABLE", message: expect.stringContaining("after the retry window") },
+      sentiment: { Sentiment: "NEGATIVE" },
+    });
+    expect(metricNames()).toEqual(expect.arrayContaining(["CallsCompleted", "SummariesFailed"]));
+  });
+
+  it("a model answer missing its optional keys yields a result with the summary", async () => {
+    const answer = { Summary: "The customer asked about a refund; the agent confirmed it.", notes: "extra key", Sentiment: "negative" };
+    bedrock.on(ConverseCommand).resolves(converse(`Here you go:\n\`\`\`json\n${JSON.stringify(answer)}\n\`\`\``));
+    await handler(event());
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1); // usable: no repair request
+    expect(onlyRecord()).toMatchObject({
+      status: "COMPLETED",
+      error: null,
+      summary: answer.Summary,
+      action_items: [],
+      risks: [],
+      summary_error: { code: "SUMMARY_INCOMPLETE", message: "The model's answer lacked: action_items, risks" },
+      sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE },
+    });
+    expect(metricNames()).not.toContain("SummariesFailed");
+  });
+
+  it("takes action items and risks given as objects, and the model's label in any case where Comprehend has no language", async () => {
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { LanguageCode: "nl-NL" }) });
+    const answer = {
+      summary: "Klant vraagt terugbetaling.",
+      action_items: [{ description: "Terugbetaling bevestigen", owner: "agent" }],
+      risks: [{ text: "Opzegging", severity: "high" }],
+      sentiment: "Mixed",
+    };
+    bedrock.on(ConverseCommand).resolves(converse(JSON.stringify(answer)));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({
+      status: "COMPLETED",
+      action_items: ["Terugbetaling bevestigen"],
+      risks: ["Opzegging"],
+      sentiment: { Sentiment: "MIXED", SentimentScore: null },
+      sentiment_source: "model",
+      summary_error: null,
+    });
+  });
+
+  it("marks a missing model sentiment only where it is used (no Comprehend for the language)", async () => {
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { LanguageCode: "nl-NL" }) });
+    bedrock.on(ConverseCommand).resolves(converse(JSON.stringify({ summary: "Kort gesprek.", action_items: [], risks: [] })));
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({
+      status: "COMPLETED",
+      summary: "Kort gesprek.",
+      sentiment: null,
+      sentiment_source: null,
+      summary_error: { code: "SUMMARY_INCOMPLETE", message: expect.stringContaining("sentiment") },
+    });
+  });
+
+  it("a `max_tokens` answer is retried with a larger budget", async () => {
+    bedrock
+      .on(ConverseCommand)
+      .resolvesOnce(converse('{"summary": "The customer reported a billing error and the agent', "max_tokens"))
+      .resolves(converse(GOOD_ANSWER));
+    await handler(event());
+    const calls = bedrock.commandCalls(ConverseCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.inferenceConfig?.maxTokens)).toEqual([1024, 2048]);
+    // The same question with room to finish, not a repair conversation.
+    expect(calls[1].messages).toEqual(calls[0].messages);
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: expect.stringContaining("refund"), summary_error: null });
+  });
+
+  it("records SUMMARY_TRUNCATED when the answer is still cut at the larger budget (no repair with the same budget)", async () => {
+    bedrock.on(ConverseCommand).resolves(converse('{"summary": "An endless', "max_tokens"));
+    await handler(event());
+    expect(bedrock.commandCalls(ConverseCommand).map((c) => c.args[0].input.inferenceConfig?.maxTokens)).toEqual([1024, 2048]);
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: null, summary_error: { code: "SUMMARY_TRUNCATED" } });
   });
 
   it("repairs malformed model JSON with one more request (repair succeeds)", async () => {
@@ -278,34 +374,45 @@ describe("analyze handler", () => {
     expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: expect.any(String), error: null });
   });
 
-  it("records SUMMARY_INVALID when the repair also fails, keeping sentiment and speakers", async () => {
+  it("records a COMPLETED call with summary_error SUMMARY_INVALID when the repair also fails, keeping sentiment and speakers", async () => {
     bedrock.on(ConverseCommand).resolves(converse("I am not able to produce JSON today."));
     await handler(event());
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(2);
     const r = onlyRecord();
     expect(r).toMatchObject({
-      status: "FAILED",
-      error: { code: "SUMMARY_INVALID" },
+      status: "COMPLETED",
+      error: null,
+      summary_error: { code: "SUMMARY_INVALID" },
       summary: null,
+      action_items: [],
+      risks: [],
+      duration_seconds: 2.5,
       sentiment: { Sentiment: "NEGATIVE" },
       sentiment_source: "comprehend",
     });
     expect(r.speakers).toHaveLength(2);
-    expect(metricNames()).toEqual(["CallsFailed"]);
+    expect(metricNames()).toEqual(["CallsCompleted", "ProcessingLatency", "SummariesFailed"]);
   });
 
   it("records MODEL_NOT_FOUND for a retired model (ResourceNotFoundException)", async () => {
     bedrock.on(ConverseCommand).rejects(awsError("ResourceNotFoundException", 404, "This model version has reached the end of its life."));
     await handler(event());
-    expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "MODEL_NOT_FOUND", message: expect.stringContaining("end of its life") } });
+    expect(onlyRecord()).toMatchObject({
+      status: "COMPLETED",
+      summary: null,
+      summary_error: { code: "MODEL_NOT_FOUND", message: expect.stringContaining("end of its life") },
+    });
   });
 
-  it("records MODEL_ACCESS_DENIED and MODEL_REQUEST_INVALID", async () => {
+  it("records MODEL_ACCESS_DENIED (after the retry window) and MODEL_REQUEST_INVALID in summary_error", async () => {
     bedrock.on(ConverseCommand).rejects(awsError("AccessDeniedException", 403));
     await handler(event());
     bedrock.on(ConverseCommand).rejects(awsError("ValidationException", 400));
     await handler(event());
-    expect(puts().map((p) => p.body.error.code)).toEqual(["MODEL_ACCESS_DENIED", "MODEL_REQUEST_INVALID"]);
+    expect(puts().map((p) => [p.body.status, p.body.summary_error.code])).toEqual([
+      ["COMPLETED", "MODEL_ACCESS_DENIED"],
+      ["COMPLETED", "MODEL_REQUEST_INVALID"],
+    ]);
   });
 
   it("records S3_ACCESS_DENIED when the transcript cannot be read", async () => {
@@ -338,6 +445,7 @@ describe("analyze handler", () => {
   });
 
   it("reports a per-job error on a direct invocation instead of failing the whole batch", async () => {
+    finishedJustNow();
     bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
     const out = await handler({ jobNames: [JOB] });
     expect(out).toEqual({ results: [{ jobName: JOB, outcome: "ERROR", error: expect.stringContaining("ThrottlingException") }] });

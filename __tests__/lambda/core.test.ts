@@ -3,7 +3,16 @@ import { callIdFromFileName, decodeS3Key, isFolderMarker, parseUploadKey, CALL_I
 import { buildJobName, JOB_NAME_MAX, JOB_NAME_PATTERN, jobNamePrefix, sourceObjectHash } from "../../lambda-src/core/job-name";
 import { detectAudioHeader, parseFlacHeader, parseMp3Header, parseWavHeader } from "../../lambda-src/core/audio-header";
 import { aggregateSentiment, batches, chunkText, utf8Bytes } from "../../lambda-src/core/sentiment";
-import { buildRepairPrompt, buildSummaryPrompt, parseSummaryAnswer, PROMPT_TRANSCRIPT_CHAR_BUDGET, truncateTranscript } from "../../lambda-src/core/summary";
+import {
+  buildRepairPrompt,
+  buildSummaryPrompt,
+  largerTokenBudget,
+  modelRetryDeadline,
+  parseSummaryAnswer,
+  PROMPT_TRANSCRIPT_CHAR_BUDGET,
+  summaryFields,
+  truncateTranscript,
+} from "../../lambda-src/core/summary";
 import { buildResult, latencyMs, serializeResult } from "../../lambda-src/core/result";
 import { RESULT_COLUMNS, type CallResult } from "../../lambda-src/contracts/result-schema";
 import { resultKey } from "../../lambda-src/contracts/storage-layout";
@@ -259,19 +268,142 @@ describe("summary prompt and answer parsing", () => {
     const a = JSON.stringify({ summary: "Used {curly} braces", action_items: [], risks: [], sentiment: "negative" });
     expect(parseSummaryAnswer(a)).toMatchObject({ ok: true, value: { summary: "Used {curly} braces", sentiment: "NEGATIVE" } });
   });
-  it("rejects malformed or invalid answers with a useful error", () => {
+  it("rejects answers without a usable summary with a useful error", () => {
     expect(parseSummaryAnswer("I cannot help with that.")).toEqual({ ok: false, error: "no JSON object found in the answer" });
-    expect(parseSummaryAnswer('{"summary": "x", "action_items": [1], "risks": [], "sentiment": "MIXED"}')).toMatchObject({
+    expect(parseSummaryAnswer('{"summary": "", "action_items": [], "risks": [], "sentiment": "MIXED"}')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/action_items/),
+      error: expect.stringMatching(/summary/),
     });
-    expect(parseSummaryAnswer('{"summary": "x", "action_items": [], "risks": [], "sentiment": "ANGRY"}')).toMatchObject({
+    expect(parseSummaryAnswer('{"summary": 42, "action_items": []}')).toMatchObject({ ok: false, error: expect.stringMatching(/summary/) });
+    expect(parseSummaryAnswer('{"action_items": ["a"], "risks": [], "sentiment": "MIXED"}')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/sentiment/),
+      error: expect.stringMatching(/summary/),
     });
-    expect(parseSummaryAnswer('{"summary": "", "action_items": [], "risks": [], "sentiment": "MIXED"}')).toMatchObject({ ok: false });
     expect(parseSummaryAnswer('{"summary": "x", "action_items": [')).toMatchObject({ ok: false });
     expect(parseSummaryAnswer("{'summary': 'x'}")).toMatchObject({ ok: false, error: expect.stringMatching(/does not parse/) });
+  });
+});
+
+describe("tolerant reading of the model's answer (only truly missing parts are marked)", () => {
+  const ok = (answer: string) => {
+    const r = parseSummaryAnswer(answer);
+    if (!r.ok) throw new Error(`expected a usable answer, got: ${r.error}`);
+    return r;
+  };
+  const json = (o: unknown) => JSON.stringify(o);
+  it("a complete answer has nothing missing", () => {
+    expect(ok(GOOD_ANSWER).missing).toEqual([]);
+  });
+  it("missing optional keys: the summary stays, each absent part is listed", () => {
+    expect(ok(json({ summary: "S." }))).toEqual({
+      ok: true,
+      value: { summary: "S.", action_items: [], risks: [], sentiment: null },
+      missing: ["action_items", "risks", "sentiment"],
+    });
+    expect(ok(json({ summary: "S.", action_items: ["a"], sentiment: "POSITIVE" })).missing).toEqual(["risks"]);
+    expect(ok(json({ summary: "S.", action_items: null, risks: [], sentiment: "NEUTRAL" })).missing).toEqual(["action_items"]);
+  });
+  it("extra keys are ignored", () => {
+    const r = ok(json({ summary: "S.", action_items: [], risks: [], sentiment: "MIXED", confidence: 0.9, topics: ["billing"] }));
+    expect(r).toMatchObject({ value: { summary: "S.", sentiment: "MIXED" }, missing: [] });
+  });
+  it("key case and spelling: Summary, actionItems, Action Items, Risks", () => {
+    expect(ok(json({ Summary: "S.", actionItems: ["a"], Risks: ["r"], Sentiment: "Negative" }))).toMatchObject({
+      value: { summary: "S.", action_items: ["a"], risks: ["r"], sentiment: "NEGATIVE" },
+      missing: [],
+    });
+    expect(ok(json({ SUMMARY: "S.", "Action Items": ["a"], risk: [], customer_sentiment: "neutral" }))).toMatchObject({
+      value: { action_items: ["a"], risks: [], sentiment: "NEUTRAL" },
+      missing: [],
+    });
+  });
+  it("the sentiment label in any case, with punctuation or as an object; an unknown label is missing, not fatal", () => {
+    expect(ok(json({ summary: "S.", action_items: [], risks: [], sentiment: "positive" })).value.sentiment).toBe("POSITIVE");
+    expect(ok(json({ summary: "S.", action_items: [], risks: [], sentiment: " Mixed. " })).value.sentiment).toBe("MIXED");
+    expect(ok(json({ summary: "S.", action_items: [], risks: [], sentiment: { label: "negative", score: 0.8 } })).value.sentiment).toBe("NEGATIVE");
+    expect(ok(json({ summary: "S.", action_items: [], risks: [], sentiment: "ANGRY" }))).toMatchObject({
+      value: { summary: "S.", sentiment: null },
+      missing: ["sentiment"],
+    });
+  });
+  it("JSON wrapped in prose, in a ```json fence, or in a wrapper object", () => {
+    expect(ok(`Sure! Here is the analysis:\n${GOOD_ANSWER}\nHope this helps.`).missing).toEqual([]);
+    expect(ok(`\`\`\`json\n${GOOD_ANSWER}\n\`\`\``).missing).toEqual([]);
+    expect(ok(`\`\`\`\n${GOOD_ANSWER}\n\`\`\``).missing).toEqual([]);
+    expect(ok(json({ analysis: JSON.parse(GOOD_ANSWER) })).value.summary).toContain("billing error");
+  });
+  it("action items and risks as objects: their text/description field is taken", () => {
+    const r = ok(
+      json({
+        summary: "S.",
+        action_items: [{ description: "Send the refund", owner: "agent", due: "today" }, { text: "Call back" }, "Plain one"],
+        risks: [{ risk: "Churn", severity: "high" }, { title: "Escalation" }],
+        sentiment: "NEGATIVE",
+      }),
+    );
+    expect(r).toMatchObject({ value: { action_items: ["Send the refund", "Call back", "Plain one"], risks: ["Churn", "Escalation"] }, missing: [] });
+  });
+  it("a single string instead of a list, and 'none' meaning an empty list", () => {
+    expect(ok(json({ summary: "S.", action_items: "Send the refund", risks: "none", sentiment: "NEUTRAL" }))).toMatchObject({
+      value: { action_items: ["Send the refund"], risks: [] },
+      missing: [],
+    });
+    expect(ok(json({ summary: "S.", action_items: ["N/A"], risks: [""], sentiment: "NEUTRAL" }))).toMatchObject({
+      value: { action_items: [], risks: [] },
+      missing: [],
+    });
+  });
+  it("list entries with no text are dropped; a list with nothing usable is missing", () => {
+    expect(ok(json({ summary: "S.", action_items: ["a", 1, { owner: "x" }], risks: [], sentiment: "NEUTRAL" }))).toMatchObject({
+      value: { action_items: ["a"] },
+      missing: [],
+    });
+    expect(ok(json({ summary: "S.", action_items: [1, 2], risks: 7, sentiment: "NEUTRAL" }))).toMatchObject({
+      value: { action_items: [], risks: [] },
+      missing: ["action_items", "risks"],
+    });
+  });
+  it("trailing commas are forgiven; braces inside strings do not confuse the object search", () => {
+    expect(ok('{"summary": "S {x}.", "action_items": ["a",], "risks": [], "sentiment": "MIXED",}')).toMatchObject({
+      value: { summary: "S {x}.", action_items: ["a"] },
+      missing: [],
+    });
+  });
+  it("of several objects, the one with a summary and the fewest missing parts wins", () => {
+    const answer = `First draft: {"summary": "Draft."}\nFinal: ${GOOD_ANSWER}`;
+    expect(ok(answer)).toMatchObject({ value: { summary: expect.stringContaining("billing") }, missing: [] });
+  });
+});
+
+describe("summary outcome -> record fields", () => {
+  const value = { summary: "S.", action_items: ["a"], risks: [], sentiment: null };
+  it("a complete answer has no summary_error", () => {
+    expect(summaryFields({ ok: true, value, missing: [], repaired: false }, true)).toMatchObject({ summary: "S.", summaryError: null, failed: false });
+  });
+  it("marks missing parts as SUMMARY_INCOMPLETE; a missing model sentiment only when it is used", () => {
+    expect(summaryFields({ ok: true, value, missing: ["risks", "sentiment"], repaired: false }, false).summaryError).toEqual({
+      code: "SUMMARY_INCOMPLETE",
+      message: "The model's answer lacked: risks",
+    });
+    expect(summaryFields({ ok: true, value, missing: ["sentiment"], repaired: false }, false).summaryError).toBeNull();
+    expect(summaryFields({ ok: true, value, missing: ["sentiment"], repaired: false }, true).summaryError?.message).toMatch(/sentiment/);
+  });
+  it("no summary: summary_error carries the code and message, counted as failed", () => {
+    expect(summaryFields({ ok: false, code: "SUMMARY_INVALID", message: "m" }, false)).toEqual({
+      summary: null,
+      actionItems: [],
+      risks: [],
+      modelSentiment: null,
+      summaryError: { code: "SUMMARY_INVALID", message: "m" },
+      failed: true,
+    });
+  });
+  it("doubles a truncated answer's budget up to 8192, and bounds the retry window at 6 h after the job finished", () => {
+    expect(largerTokenBudget(1024)).toBe(2048);
+    expect(largerTokenBudget(5000)).toBe(8192);
+    expect(largerTokenBudget(8192)).toBeUndefined();
+    expect(modelRetryDeadline(new Date("2026-03-14T09:30:00Z"))?.toISOString()).toBe("2026-03-14T15:30:00.000Z");
+    expect(modelRetryDeadline(undefined)).toBeUndefined();
   });
 });
 
@@ -391,6 +523,19 @@ describe("StartTranscriptionJob request", () => {
     expect(r.LanguageCode).toBeUndefined();
     expect(r.Settings?.ShowSpeakerLabels).toBeUndefined();
     expect(r.ContentRedaction).toBeUndefined();
+  });
+  it("never drops ContentRedaction for a tenant with redact_pii: settings that make redaction impossible throw", () => {
+    for (const languages of [["en-GB"], ["es-US"]]) {
+      expect(buildStartJobRequest({ ...base, tenant: { ...tenant, languages: languages as any }, channels: 2 }).ContentRedaction).toEqual({
+        RedactionType: "PII",
+        RedactionOutput: "redacted",
+      });
+    }
+    for (const languages of [["en-US", "de-DE"], ["de-DE"], []]) {
+      expect(() => buildStartJobRequest({ ...base, tenant: { ...tenant, languages: languages as any } })).toThrow(
+        /requires PII redaction.*not starting an unredacted job/,
+      );
+    }
   });
 });
 

@@ -259,6 +259,7 @@ describe("start handler", () => {
     const broken: Array<[string, object | string, RegExp]> = [
       ["six languages", { ...TENANT, languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }, /languages must list 1-5 .* got 6/],
       ["redaction with two languages", { ...TENANT, languages: ["en-US", "de-DE"], redact_pii: true }, /redactPii cannot be combined with language/],
+      ["redaction for a language Transcribe cannot redact", { ...TENANT, languages: ["de-DE"], redact_pii: true }, /not available for de-DE/],
       ["50 speakers", { ...TENANT, max_speakers: 50 }, /maxSpeakers must be a whole number 2-30, got 50/],
       ["a document that is not JSON", "{languages: en-US", /is unusable/],
     ];

@@ -152,11 +152,22 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("transcribe:GetTranscriptionJob", JOB)).toBe("Allowed");
       expect(await as("transcribe:GetTranscriptionJob", `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/other-app-job`)).toBe("ImplicitlyDenied");
     });
-    it(`allows ${h} invoking only the configured Bedrock model`, async () => {
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
-        "Allowed",
+    it(`allows ${h} invoking only the configured Bedrock model, in any destination region only through the profile`, async () => {
+      const profile = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`;
+      const model = (region: string, id = "anthropic.claude-haiku-4-5-20251001-v1:0") => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+      const through = (arn: string) => ({ "bedrock:InferenceProfileArn": arn });
+      expect(await as("bedrock:InvokeModel", profile)).toBe("Allowed");
+      // The profile routes to its destination regions, including ones AWS adds later.
+      for (const region of ["eu-west-1", "eu-north-1", "eu-west-2"]) expect(await as("bedrock:InvokeModel", model(region), through(profile))).toBe("Allowed");
+      // The foundation model directly (no profile) or through another profile: denied.
+      expect(await as("bedrock:InvokeModel", model("eu-west-1"))).toBe("ImplicitlyDenied");
+      expect(await as("bedrock:InvokeModel", model("us-east-1"), through(profile.replace("inference-profile/eu.", "inference-profile/us.")))).toBe(
+        "ImplicitlyDenied",
       );
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0`)).toBe("ImplicitlyDenied");
+      expect(await as("bedrock:InvokeModel", model(REGION, "anthropic.claude-opus-4-1-20250805-v1:0"), through(profile))).toBe("ImplicitlyDenied");
+      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-opus-4-1-20250805-v1:0`)).toBe(
+        "ImplicitlyDenied",
+      );
     });
   }
   it("denies reconcile starting Transcribe jobs", async () => {

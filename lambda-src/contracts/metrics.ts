@@ -12,5 +12,7 @@ export const METRIC = {
   JobsStuck: "JobsStuck",
   CallsReconciled: "CallsReconciled",
   ProcessingLatency: "ProcessingLatency",
+  /** A COMPLETED record without a summary (`summary_error`; SUMMARY_INCOMPLETE is not counted). */
+  SummariesFailed: "SummariesFailed",
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

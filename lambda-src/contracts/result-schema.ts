@@ -5,7 +5,8 @@
  * {@link RESULT_COLUMNS} and a test checks that every key of {@link CallResult} has a column.
  */
 
-export const RESULT_SCHEMA_VERSION = "1.0";
+/** 1.1: `summary_error`; a call whose summary failed is COMPLETED (1.0: FAILED with the code in `error`). */
+export const RESULT_SCHEMA_VERSION = "1.1";
 
 export type CallStatus = "COMPLETED" | "FAILED" | "REJECTED";
 export type SentimentLabel = "POSITIVE" | "NEGATIVE" | "NEUTRAL" | "MIXED";
@@ -48,8 +49,13 @@ export interface CallResult {
   /** `speaker_labels`, `channel_identification` or null. */
   readonly speaker_mode: "speaker_labels" | "channel_identification" | null;
   readonly speakers: readonly SpeakerStats[];
-  /** Set when status is not COMPLETED (and for partial failures such as an invalid summary). */
+  /** Set when status is not COMPLETED. */
   readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * Set on a COMPLETED record whose summary step fell short: no summary (SUMMARY_INVALID, SUMMARY_TRUNCATED,
+   * MODEL_*; summary null, action_items and risks empty) or parts of the answer missing (SUMMARY_INCOMPLETE).
+   */
+  readonly summary_error: { readonly code: string; readonly message: string } | null;
   readonly source_bucket: string;
   readonly source_key: string;
   readonly source_version_id: string | null;
@@ -99,6 +105,7 @@ export const RESULT_COLUMNS: readonly ResultColumn[] = /* @__PURE__ */ (() => [
     comment: "Per speaker or channel talk time and sentiment",
   },
   { name: "error", type: "struct<code:string,message:string>", comment: "Error code and message when not COMPLETED" },
+  { name: "summary_error", type: "struct<code:string,message:string>", comment: "Why a COMPLETED call has no summary or lacks parts of it" },
   { name: "source_bucket", type: "string", comment: "Input bucket" },
   { name: "source_key", type: "string", comment: "Uploaded object key" },
   { name: "source_version_id", type: "string", comment: "Uploaded object version" },

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   MODEL_ACCESS_DENIED: "MODEL_ACCESS_DENIED",
   MODEL_REQUEST_INVALID: "MODEL_REQUEST_INVALID",
   JOB_STUCK: "JOB_STUCK",
+  // summary_error of a COMPLETED record, like SUMMARY_INVALID and MODEL_* above
+  SUMMARY_INCOMPLETE: "SUMMARY_INCOMPLETE",
+  SUMMARY_TRUNCATED: "SUMMARY_TRUNCATED",
+  MODEL_UNAVAILABLE: "MODEL_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -77,11 +81,33 @@ const SERVER = new Set([
   "RequestTimeoutException",
 ]);
 
+/**
+ * A failure that should be retried later (the invocation throws; Lambda's asynchronous retries and reconcile
+ * run), with the error code it is recorded under once retrying stops. `isRetryable` is true for it.
+ */
+export class RetryableError extends Error {
+  readonly retryable = true;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = "RetryableError";
+  }
+}
+
 /** Throttling, quota (Transcribe `LimitExceededException`), 5xx and timeouts: retry later. */
 export function isRetryable(err: unknown): boolean {
   const n = errorName(err);
   const s = httpStatus(err);
-  return THROTTLE.has(n) || SERVER.has(n) || (s !== undefined && (s >= 500 || s === 429)) || ((err ?? {}) as AwsLikeError).$fault === "server";
+  return (
+    (err as { retryable?: unknown } | null)?.retryable === true ||
+    THROTTLE.has(n) ||
+    SERVER.has(n) ||
+    (s !== undefined && (s >= 500 || s === 429)) ||
+    ((err ?? {}) as AwsLikeError).$fault === "server"
+  );
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -33,6 +33,7 @@ export interface AnalysisFields {
   readonly durationSeconds?: number | null;
   readonly speakerMode?: CallResult["speaker_mode"];
   readonly speakers?: readonly SpeakerStats[];
+  readonly summaryError?: { readonly code: string; readonly message: string } | null;
 }
 
 export function buildResult(
@@ -56,6 +57,7 @@ export function buildResult(
     speaker_mode: analysis.speakerMode ?? null,
     speakers: [...(analysis.speakers ?? [])],
     error: error ? { code: error.code, message: error.message.slice(0, 2000) } : null,
+    summary_error: analysis.summaryError ? { code: analysis.summaryError.code, message: analysis.summaryError.message.slice(0, 2000) } : null,
     source_bucket: base.source.bucket,
     source_key: base.source.key,
     source_version_id: base.source.versionId ?? null,

@@ -4,6 +4,7 @@
  */
 import type { StartTranscriptionJobCommandInput, Tag } from "@aws-sdk/client-transcribe";
 import type { TenantSettings } from "../contracts/tenant-settings";
+import { REDACTION_LANGUAGES } from "./languages";
 import type { MediaFormatName } from "./s3-key";
 import { transcribeOutputKey } from "../contracts/storage-layout";
 
@@ -68,12 +69,20 @@ export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, s
 }
 
 /**
- * The request, exactly as the tenant is configured. The settings are not checked again here: the only way to
- * {@link TenantSettings} at run time is `parseTenantSettings` (contracts), which enforces every rule (1-5
- * languages, redaction with one redaction language only, 2-30 speakers) and rejects the upload otherwise.
+ * The request, exactly as the tenant is configured. The only way to {@link TenantSettings} at run time is
+ * `parseTenantSettings` (contracts), which enforces every rule (1-5 languages, redaction with one redaction
+ * language only, 2-30 speakers) and rejects the upload with INVALID_TENANT_SETTINGS otherwise. Redaction is
+ * checked once more here, because its failure mode is the worst: a tenant with `redact_pii` whose request could
+ * not carry `ContentRedaction` (several languages, or one without PII redaction) throws instead of ever starting
+ * an unredacted job (the message is retried, then lands in the intake dead-letter queue, which alarms).
  */
 export function buildStartJobRequest(p: StartJobParams): StartTranscriptionJobCommandInput {
   const langs = p.tenant.languages;
+  if (p.tenant.redact_pii && (langs.length !== 1 || !(REDACTION_LANGUAGES as readonly string[]).includes(langs[0]))) {
+    throw new Error(
+      `Tenant ${p.upload.tenant} requires PII redaction, which Transcribe cannot apply with languages ${langs.join(", ")}; not starting an unredacted job`,
+    );
+  }
   const stereo = p.channels === 2;
   return {
     TranscriptionJobName: p.jobName,

@@ -16,6 +16,7 @@ import { s3Client, transcribeClient } from "../aws/clients";
 import { count, latency, logger, setRecordKeys } from "../aws/observability";
 import { METRIC } from "../contracts/metrics";
 import { headRecord, writeRecord } from "../aws/records";
+import { modelRetryDeadline, summaryFields } from "../core/summary";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
 
@@ -190,22 +191,24 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     logger.info("Comprehend has no sentiment model for this language; using the model's label", { language_code: languageCode });
   }
 
-  const summary = await summarize({ modelId: cfg.bedrockModelId, region: cfg.bedrockRegion, maxTokens: cfg.bedrockMaxTokens }, t.labelledText, languageCode);
-  const withSentiment: AnalysisFields = {
+  // A summary that cannot be produced does not fail the call: the record stays COMPLETED with summary_error.
+  const outcome = await summarize({ modelId: cfg.bedrockModelId, region: cfg.bedrockRegion, maxTokens: cfg.bedrockMaxTokens }, t.labelledText, languageCode, {
+    retryUntil: modelRetryDeadline(ctx.job.CompletionTime ?? ctx.job.CreationTime),
+    now,
+  });
+  const summary = summaryFields(outcome, !compLang);
+  const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
     ...fields,
     speakers,
-    sentiment: compLang ? sentiment : summary.ok ? { Sentiment: summary.value.sentiment, SentimentScore: null } : null,
-    sentimentSource: compLang ? (sentiment ? "comprehend" : null) : summary.ok ? "model" : null,
-  };
-  if (!summary.ok) return failed(cfg, ctx, now, summary.code, summary.message, withSentiment);
-
-  const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
-    ...withSentiment,
-    summary: summary.value.summary,
-    actionItems: summary.value.action_items,
-    risks: summary.value.risks,
+    sentiment: compLang ? sentiment : summary.modelSentiment ? { Sentiment: summary.modelSentiment, SentimentScore: null } : null,
+    sentimentSource: compLang ? (sentiment ? "comprehend" : null) : summary.modelSentiment ? "model" : null,
+    summary: summary.summary,
+    actionItems: summary.actionItems,
+    risks: summary.risks,
+    summaryError: summary.summaryError,
   });
   const result = await write(cfg, ctx, record, now);
+  if (summary.failed) count(METRIC.SummariesFailed);
 
   if (cfg.deleteInputOnSuccess && ctx.source.bucket && ctx.source.key) {
     try {

@@ -81,8 +81,11 @@ export function bedrockRegion(cfg: CciLiteConfig): string {
 }
 
 /**
- * ARNs `bedrock:InvokeModel` must allow for the configured model: the inference profile in its source region
- * and the foundation model in every destination region, or the foundation model alone.
+ * ARNs `bedrock:InvokeModel` must allow for the configured model: for a cross-region inference profile, the
+ * profile in its source region first, then the foundation model in every region the profile may route to — any
+ * region (`*`), since AWS adds destination regions to a profile over time, unless `bedrock.destinationRegions`
+ * names them; the functions' policy allows those foundation-model ARNs only through this profile
+ * (`bedrock:InferenceProfileArn`, modules/processor/functions.ts). Otherwise the foundation model alone.
  */
 export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
   const model = cfg.bedrock.modelId;
@@ -91,10 +94,9 @@ export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
   const isProfile = m !== null && (m[1] === "global" || m[1] in INFERENCE_PROFILE_DESTINATIONS || cfg.bedrock.destinationRegions !== undefined);
   if (!isProfile || !m) return [`arn:aws:bedrock:${region}::foundation-model/${model}`];
   const foundation = m[2];
-  const destinations = cfg.bedrock.destinationRegions ?? (m[1] === "global" ? ["*"] : INFERENCE_PROFILE_DESTINATIONS[m[1]]);
   return [
     `arn:aws:bedrock:${region}:${cfg.accountId}:inference-profile/${model}`,
-    ...destinations.map((r) => `arn:aws:bedrock:${r}::foundation-model/${foundation}`),
+    ...(cfg.bedrock.destinationRegions ?? ["*"]).map((r) => `arn:aws:bedrock:${r}::foundation-model/${foundation}`),
   ];
 }
 

@@ -9,6 +9,7 @@ import { environmentVariables, POWERTOOLS, type ReconcileConfig, type StartConfi
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { METRIC, METRICS_NAMESPACE } from "../../lambda-src/contracts/metrics";
 import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
+import type { Statement } from "../iam/policy";
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { LambdaBundle } from "../constructs/bundling";
 import type { CustomerKey } from "../constructs/customer-key";
@@ -25,6 +26,31 @@ export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number;
   analyze: { memoryMb: 256, timeoutSeconds: 300, description: "Turns a finished Transcribe job into the call's result JSON" },
   reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
 };
+
+/**
+ * The summary model grant (Converse is authorised as `bedrock:InvokeModel`). A cross-region inference profile
+ * (an `inference-profile/` ARN first, then `foundation-model/` ARNs) gets two statements: the profile itself, and
+ * the foundation model in the regions the profile routes to, only when the request goes through this profile.
+ * `bedrock:InferenceProfileArn` is the condition key Bedrock sets on the foundation-model authorisation of a
+ * profile request (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Bedrock",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html; used the same way
+ * in https://repost.aws/knowledge-center/bedrock-access-denied-exception). A plain foundation model: one statement.
+ */
+export function bedrockStatements(arns: readonly string[]): Statement[] {
+  const profiles = arns.filter((a) => a.includes(":inference-profile/"));
+  const models = arns.filter((a) => !a.includes(":inference-profile/"));
+  if (profiles.length === 0) return [{ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...models] }];
+  return [
+    { Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: profiles },
+    {
+      Sid: "InvokeFoundationModelThroughProfile",
+      Effect: "Allow",
+      Action: "bedrock:InvokeModel",
+      Resource: models,
+      Condition: { ArnEquals: { "bedrock:InferenceProfileArn": profiles.length === 1 ? profiles[0] : profiles } },
+    },
+  ];
+}
 
 export interface PipelineFunctionsProps {
   readonly accountId: string;
@@ -131,7 +157,7 @@ export class PipelineFunctions extends Construct {
         Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"],
         Resource: "*",
       });
-      f.addToPrincipalPolicy({ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...props.bedrockResourceArns] });
+      for (const statement of bedrockStatements(props.bedrockResourceArns)) f.addToPrincipalPolicy(statement);
       if (settings.deleteInputOnSuccess) input.grantDelete(f, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
     }
 
@@ -140,6 +166,7 @@ export class PipelineFunctions extends Construct {
       [METRIC.CallsFailed, "calls-failed", "Calls that ended in a FAILED record"],
       [METRIC.CallsRejected, "calls-rejected", "Uploads rejected (error record written)"],
       [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h`],
+      [METRIC.SummariesFailed, "summaries-failed", "COMPLETED calls recorded without a model summary (summary_error)"],
     ] as const) {
       props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
     }
