@@ -45,7 +45,7 @@ export const configSchema = z
           .default("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
         /** Region the runtime is called in; defaults to the deployment region. */
         region: z.enum(AWS_REGIONS).optional(),
-        /** Destination regions of a cross-region profile; defaults from the profile's prefix (eu, us, apac). */
+        /** Regions where IAM allows the profile's foundation model (always only through the profile); default any region. */
         destinationRegions: z.array(z.enum(AWS_REGIONS)).min(1).optional(),
         /** Maximum tokens of the summary answer. */
         maxTokens: z.number().int().min(256).max(8192).default(1024),
