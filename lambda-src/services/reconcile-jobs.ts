@@ -49,6 +49,11 @@ export interface ReconcileState {
   readonly watermark?: string;
   /** Hand-outs so far of jobs not settled yet. */
   readonly attempts: Readonly<Record<string, number>>;
+  /**
+   * Stuck jobs (name -> creation time) as of the last run. They do not hold the watermark, so one that has left
+   * IN_PROGRESS since is checked by name: a lost completion event still ends in its result.
+   */
+  readonly stuck?: Readonly<Record<string, string>>;
 }
 
 export interface ReconcileReport {
@@ -93,7 +98,7 @@ export async function readState(cfg: ReconcileConfig): Promise<ReconcileState> {
   try {
     const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: RECONCILE_STATE_KEY }));
     const doc = JSON.parse(out.Body ? await out.Body.transformToString("utf-8") : "{}") as Partial<ReconcileState>;
-    return { watermark: typeof doc.watermark === "string" ? doc.watermark : undefined, attempts: { ...(doc.attempts ?? {}) } };
+    return { watermark: typeof doc.watermark === "string" ? doc.watermark : undefined, attempts: { ...(doc.attempts ?? {}) }, stuck: { ...(doc.stuck ?? {}) } };
   } catch (e) {
     if (isNotFound(e) || e instanceof SyntaxError) return { attempts: {} };
     throw e;
@@ -202,14 +207,23 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
   // Stuck jobs do not hold the watermark (they would stretch every window back to them); their JOB_STUCK
   // record is replaced when their completion event arrives.
   for (const s of unfinished) if (!isStuck(s)) keep(s);
+  const stuckNow = unfinished.filter(isStuck);
 
   const past = finished.filter((j) => {
     const done = j.CompletionTime ? j.CompletionTime.getTime() <= graceCut : true;
     if (!done) keep(j);
     return done;
   });
+  // Stuck at the last run, unfinished no longer, and created before this window: checked by name.
+  const names = new Set([...unfinished, ...finished].map((j) => j.TranscriptionJobName));
+  for (const [name, created] of Object.entries(state.stuck ?? {})) {
+    const t = Date.parse(created);
+    if (!names.has(name) && Number.isFinite(t) && t >= floor) past.push({ TranscriptionJobName: name, CreationTime: new Date(t) });
+  }
   const settled = await settledJobs(cfg, past);
-  const unsettled = past.filter((j) => !settled.has(j.TranscriptionJobName!)).reverse(); // oldest first
+  const unsettled = past
+    .filter((j) => !settled.has(j.TranscriptionJobName!))
+    .sort((a, b) => (a.CreationTime?.getTime() ?? 0) - (b.CreationTime?.getTime() ?? 0)); // oldest first
 
   const attempts: Record<string, number> = {};
   let handedOut = 0,
@@ -250,7 +264,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     }
   }
 
-  for (const s of unfinished.filter(isStuck)) {
+  for (const s of stuckNow) {
     setRecordKeys({ job_name: s.TranscriptionJobName });
     try {
       if (await recordStuck(cfg, s, now)) stuck++;
@@ -263,7 +277,16 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
   }
 
   const next = new Date(watermark).toISOString();
-  await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, RECONCILE_STATE_KEY, JSON.stringify({ watermark: next, attempts } satisfies ReconcileState));
+  await putSmallObject(
+    cfg.resultsBucket,
+    cfg.kmsKeyArn,
+    RECONCILE_STATE_KEY,
+    JSON.stringify({
+      watermark: next,
+      attempts,
+      stuck: Object.fromEntries(stuckNow.map((j) => [j.TranscriptionJobName!, j.CreationTime!.toISOString()])),
+    } satisfies ReconcileState),
+  );
   const report: ReconcileReport = {
     from: from.toISOString(),
     listed: finished.length,
