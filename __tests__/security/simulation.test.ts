@@ -152,13 +152,31 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("transcribe:GetTranscriptionJob", JOB)).toBe("Allowed");
       expect(await as("transcribe:GetTranscriptionJob", `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/other-app-job`)).toBe("ImplicitlyDenied");
     });
-    it(`allows ${h} invoking only the configured Bedrock model`, async () => {
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
+    it(`allows ${h} writing the "job settled" markers under cci-lite/`, async () => {
+      expect(await as("s3:PutObject", `${RESULTS}/cci-lite/reconcile/done/2026-11-25T09/cci-lite-prod-demo-tenant-abc`, KMS_CTX, resultsPolicy())).toBe(
         "Allowed",
       );
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0`)).toBe("ImplicitlyDenied");
     });
   }
+  it("allows analyze invoking only the configured Bedrock model", async () => {
+    const as = (action: string, resource: string) => simulate({ principal: ROLES.analyze, action, resource, identity: identity("analyze") });
+    expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
+      "Allowed",
+    );
+    expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-1-20250805-v1:0`)).toBe("ImplicitlyDenied");
+  });
+  it("reconcile only detects: it may invoke the analyze function and nothing else; no models, no deletes", async () => {
+    const as = (action: string, resource: string) => simulate({ principal: ROLES.reconcile, action, resource, identity: identity("reconcile") });
+    const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-analyze"))).toBe("Allowed");
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-start"))).toBe("ImplicitlyDenied");
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-reconcile"))).toBe("ImplicitlyDenied");
+    expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await as("comprehend:DetectSentiment", "*")).toBe("ImplicitlyDenied");
+    expect(await as("s3:DeleteObject", `${INPUT}/demo-tenant/calls/c1.wav`)).toBe("ImplicitlyDenied");
+  });
   it("denies reconcile starting Transcribe jobs", async () => {
     expect(
       await simulate({
