@@ -246,6 +246,7 @@ describe("result identity (one true result per upload)", () => {
       job_completed_at: null,
     });
     expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ stuck: 0 }); // recorded once
+    expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(1); // and looked at once
     expect(metricNames().filter((m) => m === "JobsStuck")).toHaveLength(1);
 
     finish(j, at(T0, 20));
@@ -279,7 +280,16 @@ describe("reconcile: detection separate from processing", () => {
     ]);
     expect(metricNames().filter((m) => m === "CallsReconciled")).toHaveLength(2);
     const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
-    expect(state).toEqual({ watermark: j.CreationTime!.toISOString(), attempts: { [j.TranscriptionJobName!]: 1, [f.TranscriptionJobName!]: 1 }, stuck: {} });
+    const first = { n: 1, at: T0.toISOString() };
+    expect(state).toEqual({
+      watermark: j.CreationTime!.toISOString(),
+      attempts: { [j.TranscriptionJobName!]: first, [f.TranscriptionJobName!]: first },
+      stuck: {},
+    });
+    // Not handed out again while analyze (with Lambda's retries) may still be at work; then again, as attempt 2.
+    expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ unsettled: 2, handedOut: 0 });
+    expect(await reconcile(cfg(), at(T0, 30))).toMatchObject({ unsettled: 2, handedOut: 2 });
+    expect(handedOut.slice(2).map((h) => h.attempt)).toEqual([2, 2]);
     expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(0);
     const list = transcribe.commandCalls(ListTranscriptionJobsCommand).map((c) => c.args[0].input);
     expect(list.every((i) => i.JobNameContains === PREFIX)).toBe(true);
@@ -359,18 +369,18 @@ describe("reconcile: detection separate from processing", () => {
     for (const j of [a, c]) expect(bucket.record(resultKey(j.Tags![1].Value!))).toMatchObject({ status: "COMPLETED" });
     expect(bucket.record(resultKey("bad"))).toBeUndefined();
 
-    for (let run = 1; run < MAX_HANDOUTS; run++) await reconcile(cfg(), at(T0, run * 15));
+    for (let run = 1; run < MAX_HANDOUTS; run++) await reconcile(cfg(), at(T0, run * 30));
     expect(bucket.record(resultKey("d"))).toMatchObject({ status: "COMPLETED" });
     expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName).map((h) => h.attempt)).toEqual([1, 2, 3]);
 
-    const giveUp = await reconcile(cfg(), at(T0, MAX_HANDOUTS * 15));
+    const giveUp = await reconcile(cfg(), at(T0, MAX_HANDOUTS * 30));
     expect(giveUp).toMatchObject({ gaveUp: 1, handedOut: 0 });
     expect(bucket.record(resultKey("bad"))).toMatchObject({
       status: "FAILED",
       error: { code: "PROCESSING_ERROR" },
       transcription_job_name: bad.TranscriptionJobName,
     });
-    expect(await reconcile(cfg(), at(T0, (MAX_HANDOUTS + 1) * 15))).toMatchObject({ unsettled: 0, handedOut: 0, gaveUp: 0 });
+    expect(await reconcile(cfg(), at(T0, (MAX_HANDOUTS + 1) * 30))).toMatchObject({ unsettled: 0, handedOut: 0, gaveUp: 0 });
     expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName)).toHaveLength(MAX_HANDOUTS);
     const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
     expect(state.attempts).toEqual({});

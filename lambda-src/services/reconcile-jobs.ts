@@ -12,10 +12,11 @@
  * 3. Settled jobs: one ListObjectsV2 per creation hour of the window over the markers analyze writes
  *    (`cci-lite/reconcile/done/<hour>/<job>`), not one request per job.
  * 4. Each unsettled job finished more than {@link EVENT_GRACE_MINUTES} ago -> `lambda:Invoke` (Event) of analyze
- *    with `{ reconcile: { jobName, attempt } }`; after {@link MAX_HANDOUTS} hand-outs without a marker, reconcile
- *    writes the FAILED `PROCESSING_ERROR` record itself.
- * 5. IN_PROGRESS jobs started more than STUCK_JOB_HOURS ago -> FAILED `JOB_STUCK` record (QUEUED jobs are waiting
- *    in Transcribe's queue, not stuck).
+ *    with `{ reconcile: { jobName, attempt } }`, again at most every {@link HANDOUT_RETRY_MINUTES}; after
+ *    {@link MAX_HANDOUTS} hand-outs without a marker, reconcile writes the FAILED `PROCESSING_ERROR` record itself.
+ * 5. IN_PROGRESS jobs started more than STUCK_JOB_HOURS ago -> FAILED `JOB_STUCK` record, once (QUEUED jobs are
+ *    waiting in Transcribe's queue, not stuck). Stuck jobs do not hold the watermark; the state names them, so one
+ *    that finishes later is checked by name.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -35,6 +36,11 @@ import { commitJobRecord, loadJob, markSettled } from "./job-record";
 export const MAX_HANDOUTS = 3;
 /** Hand-outs per run; the rest stays behind the watermark for the next run. */
 export const MAX_HANDOUTS_PER_RUN = 1000;
+/**
+ * A job is handed out again only this long after its last hand-out: analyze's own attempts (3 x its 300 s timeout
+ * plus Lambda's back-off) are over by then, so a slow success is not counted as a failure.
+ */
+export const HANDOUT_RETRY_MINUTES = 30;
 /** A job finished less than this ago is left to its completion event. */
 export const EVENT_GRACE_MINUTES = 15;
 /** The window starts this long before the stored watermark (clock skew, list consistency). */
@@ -44,11 +50,16 @@ const TIME_RESERVE_MS = 60_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
+export interface HandOuts {
+  readonly n: number;
+  readonly at: string;
+}
+
 export interface ReconcileState {
   /** ISO time: the next window starts here (minus the overlap). */
   readonly watermark?: string;
-  /** Hand-outs so far of jobs not settled yet. */
-  readonly attempts: Readonly<Record<string, number>>;
+  /** Hand-outs so far of jobs not settled yet: how many, and when the last one was (ISO). */
+  readonly attempts: Readonly<Record<string, HandOuts>>;
   /**
    * Stuck jobs (name -> creation time) as of the last run. They do not hold the watermark, so one that has left
    * IN_PROGRESS since is checked by name: a lost completion event still ends in its result.
@@ -225,7 +236,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     .filter((j) => !settled.has(j.TranscriptionJobName!))
     .sort((a, b) => (a.CreationTime?.getTime() ?? 0) - (b.CreationTime?.getTime() ?? 0)); // oldest first
 
-  const attempts: Record<string, number> = {};
+  const attempts: Record<string, HandOuts> = {};
   let handedOut = 0,
     gaveUp = 0,
     stuck = 0,
@@ -233,11 +244,18 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     deferred = 0;
   for (const s of unsettled) {
     const name = s.TranscriptionJobName!;
-    const attempt = (state.attempts[name] ?? 0) + 1;
+    const before = state.attempts[name];
+    const attempt = (before?.n ?? 0) + 1;
+    if (before && now.getTime() - Date.parse(before.at) < HANDOUT_RETRY_MINUTES * MINUTE) {
+      // Handed out recently: analyze (or Lambda's retries of it) may still be at work.
+      attempts[name] = before;
+      keep(s);
+      continue;
+    }
     if (handedOut >= MAX_HANDOUTS_PER_RUN || remainingMs() < TIME_RESERVE_MS) {
       deferred++;
       keep(s);
-      if (state.attempts[name]) attempts[name] = state.attempts[name];
+      if (before) attempts[name] = before;
       continue;
     }
     setRecordKeys({ job_name: name });
@@ -248,7 +266,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
         continue;
       }
       await handOut(cfg, name, attempt);
-      attempts[name] = attempt;
+      attempts[name] = { n: attempt, at: now.toISOString() };
       keep(s);
       handedOut++;
       count(METRIC.CallsReconciled);
@@ -257,17 +275,26 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
       // This job only: the others are still handed out; the next run tries it again.
       errors++;
       keep(s);
-      if (state.attempts[name]) attempts[name] = state.attempts[name];
+      if (before) attempts[name] = before;
       logger.error("Handing a job out failed; the next run tries again", { error: e as Error });
     } finally {
       clearRecordKeys();
     }
   }
 
+  // Each stuck job is looked at once (recorded, or left alone under its own or a newer upload's record).
+  const stuckSeen: Record<string, string> = {};
   for (const s of stuckNow) {
-    setRecordKeys({ job_name: s.TranscriptionJobName });
+    const name = s.TranscriptionJobName!;
+    const created = s.CreationTime!.toISOString();
+    if (state.stuck?.[name]) {
+      stuckSeen[name] = created;
+      continue;
+    }
+    setRecordKeys({ job_name: name });
     try {
       if (await recordStuck(cfg, s, now)) stuck++;
+      stuckSeen[name] = created;
     } catch (e) {
       errors++;
       logger.error("Recording a stuck job failed; the next run tries again", { error: e as Error });
@@ -284,7 +311,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     JSON.stringify({
       watermark: next,
       attempts,
-      stuck: Object.fromEntries(stuckNow.map((j) => [j.TranscriptionJobName!, j.CreationTime!.toISOString()])),
+      stuck: stuckSeen,
     } satisfies ReconcileState),
   );
   const report: ReconcileReport = {
