@@ -101,6 +101,11 @@ describe("processor", () => {
     });
     const start = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("start")).environment.variables;
     expect(start.TRANSCRIBE_ROLE_ARN).toBe(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`);
+    // reconcile hands unsettled jobs to analyze: the function name through the environment contract.
+    const reconcile = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("reconcile")).environment.variables;
+    expect(reconcile.ANALYZE_FUNCTION_NAME).toBe("cci-lite-prod-analyze");
+    expect(start.ANALYZE_FUNCTION_NAME).toBeUndefined();
+    expect(analyze.ANALYZE_FUNCTION_NAME).toBeUndefined();
   });
   it("keeps logs 30 days, encrypted with the key", () => {
     for (const g of Object.values(s.resources("aws_cloudwatch_log_group")) as any[]) {
