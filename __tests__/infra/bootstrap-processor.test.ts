@@ -184,12 +184,20 @@ describe("processor", () => {
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
     expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
-    expect(
+    expect(() => statement(p, "ReadAudioForConditionalDelete")).toThrow();
+    const deleting = synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy;
+    expect(statement(deleting, "DeleteProcessedAudio").Resource).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
+    // A conditional delete (If-Match the processed ETag) needs s3:GetObject too.
+    expect(statement(deleting, "ReadAudioForConditionalDelete")).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
+    });
+    expect(() =>
       statement(
-        synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy,
+        synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_reconcile_role_policy").policy,
         "DeleteProcessedAudio",
-      ).Resource,
-    ).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
+      ),
+    ).toThrow();
   });
   it("lets only reconcile list jobs", () => {
     expect(statement(role("reconcile"), "ListJobs").Action).toBe("transcribe:ListTranscriptionJobs");

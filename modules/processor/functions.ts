@@ -136,7 +136,12 @@ export class PipelineFunctions extends Construct {
       Resource: "*",
     });
     analyze.addToPrincipalPolicy({ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...props.bedrockResourceArns] });
-    if (settings.deleteInputOnSuccess) input.grantDelete(analyze, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
+    if (settings.deleteInputOnSuccess) {
+      input.grantDelete(analyze, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
+      // The delete names the processed ETag (`If-Match`) so a newer upload of the key is kept; S3 requires
+      // s3:GetObject besides s3:DeleteObject for a conditional delete with an ETag (S3 User Guide, conditional deletes).
+      input.grantRead(analyze, "ReadAudioForConditionalDelete", ALL_UPLOADS_GLOB);
+    }
 
     // reconcile: detection only (docs/pipeline.md "Reconcile"). Lists jobs and the settled markers, reads its
     // state, hands unsettled jobs to analyze (asynchronous invoke of that one function), writes JOB_STUCK and
