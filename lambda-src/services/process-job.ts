@@ -60,14 +60,13 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
 async function deleteProcessedSource(ctx: JobContext): Promise<void> {
   const { bucket, key, versionId, etag } = ctx.source;
   if (!bucket || !key) return;
-  if (!versionId && !etag) {
+  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${etag.replace(/"/g, "")}"` } : undefined;
+  if (!exact) {
     logger.warn("The upload's version and ETag are unknown; the audio is kept (the lifecycle rule removes it)", { key });
     return;
   }
   try {
-    await s3Client().send(
-      new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : { IfMatch: `"${etag!.replace(/"/g, "")}"` }) }),
-    );
+    await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...exact }));
     logger.info("Source audio deleted", { key, version_id: versionId, etag });
   } catch (e) {
     if (isWriteConflict(e)) {

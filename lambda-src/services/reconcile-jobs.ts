@@ -85,20 +85,25 @@ export interface ReconcileReport {
   readonly watermark: string;
 }
 
+/** A listed job: name and creation time are always there. */
+export type ListedJob = TranscriptionJobSummary & { readonly TranscriptionJobName: string; readonly CreationTime: Date };
+
 /** Lists this deployment's jobs with one status, newest first, stopping at jobs created before `notBefore`. */
-export async function listJobs(prefix: string, status: TranscriptionJobStatus, notBefore: Date): Promise<TranscriptionJobSummary[]> {
-  const out: TranscriptionJobSummary[] = [];
+export async function listJobs(prefix: string, status: TranscriptionJobStatus, notBefore: Date): Promise<ListedJob[]> {
+  const out: ListedJob[] = [];
   let NextToken: string | undefined;
   do {
     const page = await transcribeClient().send(new ListTranscriptionJobsCommand({ Status: status, JobNameContains: prefix, MaxResults: 100, NextToken }));
     let older = false;
     for (const j of page.TranscriptionJobSummaries ?? []) {
-      if (!j.TranscriptionJobName?.startsWith(prefix)) continue;
-      if (j.CreationTime && j.CreationTime < notBefore) {
+      const name = j.TranscriptionJobName;
+      const created = j.CreationTime;
+      if (!name?.startsWith(prefix) || !(created instanceof Date)) continue;
+      if (created < notBefore) {
         older = true;
         continue;
       }
-      out.push(j);
+      out.push({ ...j, TranscriptionJobName: name, CreationTime: created });
     }
     NextToken = older ? undefined : page.NextToken; // newest first by creation time (API reference, `Status`)
   } while (NextToken);
@@ -117,8 +122,8 @@ export async function readState(cfg: ReconcileConfig): Promise<ReconcileState> {
 }
 
 /** Names of the settled jobs among `jobs`: one paginated ListObjectsV2 per creation hour. */
-export async function settledJobs(cfg: ReconcileConfig, jobs: readonly TranscriptionJobSummary[]): Promise<Set<string>> {
-  const prefixes = new Set(jobs.filter((j) => j.CreationTime).map((j) => doneMarkerPrefix(j.CreationTime!)));
+export async function settledJobs(cfg: ReconcileConfig, jobs: readonly ListedJob[]): Promise<Set<string>> {
+  const prefixes = new Set(jobs.map((j) => doneMarkerPrefix(j.CreationTime)));
   const settled = new Set<string>();
   for (const Prefix of prefixes) {
     let ContinuationToken: string | undefined;
@@ -139,8 +144,8 @@ async function handOut(cfg: ReconcileConfig, jobName: string, attempt: number): 
 }
 
 /** After {@link MAX_HANDOUTS}: the FAILED PROCESSING_ERROR record (never over a newer upload's) and the marker. */
-async function giveUp(cfg: ReconcileConfig, s: TranscriptionJobSummary, attempts: number, now: Date): Promise<void> {
-  const loaded = await loadJob(s.TranscriptionJobName!);
+async function giveUp(cfg: ReconcileConfig, s: ListedJob, attempts: number, now: Date): Promise<void> {
+  const loaded = await loadJob(s.TranscriptionJobName);
   if (loaded.kind !== "ok") {
     logger.error("Cannot write a record for a job analyze never settled", { reason: loaded.kind });
   } else {
@@ -162,11 +167,11 @@ async function giveUp(cfg: ReconcileConfig, s: TranscriptionJobSummary, attempts
       logger.error("Job given up: PROCESSING_ERROR record written", { result_key: ctx.resultKey, attempts });
     }
   }
-  await markSettled(cfg, s.TranscriptionJobName!, s.CreationTime);
+  await markSettled(cfg, s.TranscriptionJobName, s.CreationTime);
 }
 
-async function recordStuck(cfg: ReconcileConfig, s: TranscriptionJobSummary, now: Date): Promise<boolean> {
-  const loaded = await loadJob(s.TranscriptionJobName!);
+async function recordStuck(cfg: ReconcileConfig, s: ListedJob, now: Date): Promise<boolean> {
+  const loaded = await loadJob(s.TranscriptionJobName);
   if (loaded.kind !== "ok") {
     logger.error("Cannot record a stuck job", { reason: loaded.kind });
     return false;
@@ -210,11 +215,10 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
   const finished = [...(await listJobs(cfg.jobNamePrefix, "COMPLETED", from)), ...(await listJobs(cfg.jobNamePrefix, "FAILED", from))];
 
   let watermark = now.getTime();
-  const keep = (s: TranscriptionJobSummary) => {
-    const t = s.CreationTime?.getTime();
-    if (t !== undefined && t < watermark) watermark = t;
+  const keep = (s: ListedJob) => {
+    watermark = Math.min(watermark, s.CreationTime.getTime());
   };
-  const isStuck = (s: TranscriptionJobSummary) => s.TranscriptionJobStatus === "IN_PROGRESS" && (s.StartTime ?? s.CreationTime)!.getTime() < stuckCut;
+  const isStuck = (s: ListedJob) => s.TranscriptionJobStatus === "IN_PROGRESS" && (s.StartTime ?? s.CreationTime).getTime() < stuckCut;
   // Stuck jobs do not hold the watermark (they would stretch every window back to them); their JOB_STUCK
   // record is replaced when their completion event arrives.
   for (const s of unfinished) if (!isStuck(s)) keep(s);
@@ -232,9 +236,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     if (!names.has(name) && Number.isFinite(t) && t >= floor) past.push({ TranscriptionJobName: name, CreationTime: new Date(t) });
   }
   const settled = await settledJobs(cfg, past);
-  const unsettled = past
-    .filter((j) => !settled.has(j.TranscriptionJobName!))
-    .sort((a, b) => (a.CreationTime?.getTime() ?? 0) - (b.CreationTime?.getTime() ?? 0)); // oldest first
+  const unsettled = past.filter((j) => !settled.has(j.TranscriptionJobName)).sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime()); // oldest first
 
   const attempts: Record<string, HandOuts> = {};
   let handedOut = 0,
@@ -243,7 +245,7 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
     errors = 0,
     deferred = 0;
   for (const s of unsettled) {
-    const name = s.TranscriptionJobName!;
+    const name = s.TranscriptionJobName;
     const before = state.attempts[name];
     const attempt = (before?.n ?? 0) + 1;
     if (before && now.getTime() - Date.parse(before.at) < HANDOUT_RETRY_MINUTES * MINUTE) {
@@ -285,8 +287,8 @@ export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainin
   // Each stuck job is looked at once (recorded, or left alone under its own or a newer upload's record).
   const stuckSeen: Record<string, string> = {};
   for (const s of stuckNow) {
-    const name = s.TranscriptionJobName!;
-    const created = s.CreationTime!.toISOString();
+    const name = s.TranscriptionJobName;
+    const created = s.CreationTime.toISOString();
     if (state.stuck?.[name]) {
       stuckSeen[name] = created;
       continue;
