@@ -81,7 +81,7 @@ describe("analytics (guide §10)", () => {
     const t = synthApp({ glueCrawler: { enabled: true } });
     const crawler = t.resource("aws_glue_crawler");
     expect(crawler.table_prefix).toBe("crawled_");
-    expect(crawler.s3_target[0].exclusions).toEqual(["tmp/**", "athena-results/**"]);
+    expect(crawler.s3_target[0].exclusions).toEqual(["tmp/**", "athena-results/**", "cci-lite/**"]);
     const read = statement(t.resource("aws_iam_role_policy", "crawler").policy, "ReadResults");
     expect(read.Resource).toEqual([`arn:aws:s3:::${RESULTS}/demo-tenant/*`]);
     expect(statement(t.resource("aws_kms_key").policy, "AllowUseByPipelinePrincipals").Condition.ArnEquals["aws:PrincipalArn"]).toContain(

@@ -101,6 +101,11 @@ describe("processor", () => {
     });
     const start = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("start")).environment.variables;
     expect(start.TRANSCRIBE_ROLE_ARN).toBe(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`);
+    // reconcile hands unsettled jobs to analyze: the function name through the environment contract.
+    const reconcile = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("reconcile")).environment.variables;
+    expect(reconcile.ANALYZE_FUNCTION_NAME).toBe("cci-lite-prod-analyze");
+    expect(start.ANALYZE_FUNCTION_NAME).toBeUndefined();
+    expect(analyze.ANALYZE_FUNCTION_NAME).toBeUndefined();
   });
   it("keeps logs 30 days, encrypted with the key", () => {
     for (const g of Object.values(s.resources("aws_cloudwatch_log_group")) as any[]) {
@@ -197,12 +202,20 @@ describe("processor", () => {
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
     expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
-    expect(
+    expect(() => statement(p, "ReadAudioForConditionalDelete")).toThrow();
+    const deleting = synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy;
+    expect(statement(deleting, "DeleteProcessedAudio").Resource).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
+    // A conditional delete (If-Match the processed ETag) needs s3:GetObject too.
+    expect(statement(deleting, "ReadAudioForConditionalDelete")).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
+    });
+    expect(() =>
       statement(
-        synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy,
+        synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_reconcile_role_policy").policy,
         "DeleteProcessedAudio",
-      ).Resource,
-    ).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
+      ),
+    ).toThrow();
   });
   it("lets only reconcile list jobs", () => {
     expect(statement(role("reconcile"), "ListJobs").Action).toBe("transcribe:ListTranscriptionJobs");

@@ -104,13 +104,14 @@ describe("storage (guide §3)", () => {
     expect(rules[0]).toMatchObject({ id: "input-retention-1d", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 1 }] });
     expect(rules[1]).toMatchObject({ id: "abort-incomplete-multipart-uploads", abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] });
   });
-  it("expires results after 30 days per tenant, temporary transcripts after 7, Athena results after 7", () => {
+  it("expires results after 30 days per tenant, temporary transcripts after 7, Athena results after 7, reconcile's markers after 7", () => {
     const rules = s.resource("aws_s3_bucket_lifecycle_configuration", "results").rule as any[];
     const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
     expect(byId["results-tenant-demo-tenant"]).toMatchObject({ filter: [{ prefix: "demo-tenant/" }], expiration: [{ days: 30 }] });
     expect(byId["tmp-transcripts"]).toMatchObject({ filter: [{ prefix: "tmp/" }], expiration: [{ days: 7 }] });
     expect(byId["athena-query-results"]).toMatchObject({ filter: [{ prefix: "athena-results/" }], expiration: [{ days: 7 }] });
     expect(byId["results-default"].expiration[0].days).toBe(30);
+    expect(byId["reconcile-markers"]).toMatchObject({ filter: [{ prefix: "cci-lite/reconcile/done/" }], expiration: [{ days: 7 }] });
   });
   it("keeps a tenant's longer retention override (the catch-all rule uses the longest)", () => {
     const t = synthApp({ tenants: [{ id: "acme", resultsRetentionDays: 90 }, { id: "beta" }] });

@@ -73,6 +73,7 @@ beforeEach(() => {
   transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED") });
   s3.on(HeadObjectCommand).rejects(awsError("NotFound", 404));
   s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(TWO_SPEAKERS)) });
+  s3.on(GetObjectCommand, { Key: RESULT_KEY }).rejects(awsError("NoSuchKey", 404));
   s3.on(PutObjectCommand).resolves({});
   s3.on(DeleteObjectCommand).resolves({});
   comprehend.on(DetectSentimentCommand).resolves({ Sentiment: "NEGATIVE", SentimentScore: SCORE });
@@ -85,13 +86,21 @@ beforeEach(() => {
 });
 afterEach(() => metricSpy.mockRestore());
 
-const puts = () => s3.commandCalls(PutObjectCommand).map((c) => ({ input: c.args[0].input, body: JSON.parse(String(c.args[0].input.Body)) }));
+/** Record writes (the "settled" markers under cci-lite/ are checked on their own). */
+const puts = () =>
+  s3
+    .commandCalls(PutObjectCommand)
+    .filter((c) => !String(c.args[0].input.Key).startsWith("cci-lite/"))
+    .map((c) => ({ input: c.args[0].input, body: JSON.parse(String(c.args[0].input.Body)) }));
 const onlyRecord = () => {
   const p = puts();
   expect(p).toHaveLength(1);
   expect(p[0].input.Key).toBe(RESULT_KEY);
   return p[0].body;
 };
+/** The record already at the result key. */
+const existing = (record: Record<string, unknown>) =>
+  s3.on(GetObjectCommand, { Key: RESULT_KEY }).resolves({ ETag: '"record-etag"', Body: body(JSON.stringify(record)) });
 const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
 
 describe("analyze handler", () => {
@@ -135,7 +144,13 @@ describe("analyze handler", () => {
       { label: "spk_0", talk_time_seconds: 1, word_count: 2, sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE } },
       { label: "spk_1", talk_time_seconds: 0.5, word_count: 1, sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE } },
     ]);
-    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
+      { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // the identity check before any model call
+      { Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY },
+      { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // read again for the conditional write
+    ]);
+    expect(p.input.IfNoneMatch).toBe("*");
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([RESULT_KEY, `cci-lite/reconcile/done/2026-03-14T09/${JOB}`]);
     const conv = bedrock.commandCalls(ConverseCommand)[0].args[0].input;
     expect(conv).toMatchObject({ modelId: ENV.BEDROCK_MODEL_ID, inferenceConfig: { maxTokens: 1024, temperature: 0 } });
     expect(conv.system?.[0]).toMatchObject({ text: expect.stringContaining("JSON") });
@@ -416,7 +431,7 @@ describe("analyze handler", () => {
   });
 
   it("records S3_ACCESS_DENIED when the transcript cannot be read", async () => {
-    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", 403));
+    s3.on(GetObjectCommand, { Key: TRANSCRIPT_KEY }).rejects(awsError("AccessDenied", 403));
     await handler(event());
     expect(onlyRecord()).toMatchObject({ status: "FAILED", error: { code: "S3_ACCESS_DENIED" } });
     expect(bedrock.calls()).toHaveLength(0);
@@ -429,7 +444,7 @@ describe("analyze handler", () => {
   });
 
   it("skips a job whose COMPLETED result is already written (no Comprehend or Bedrock cost)", async () => {
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": JOB } });
+    existing({ status: "COMPLETED", transcription_job_name: JOB, uploaded_at: EVENT_TIME });
     const out = await handler(event());
     expect(out).toMatchObject({ outcome: "SKIPPED" });
     expect(puts()).toHaveLength(0);
@@ -438,10 +453,11 @@ describe("analyze handler", () => {
   });
 
   it("reprocesses an existing result on a direct invocation with force", async () => {
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": JOB } });
+    existing({ status: "COMPLETED", transcription_job_name: JOB, uploaded_at: EVENT_TIME });
     const out = await handler({ jobNames: [JOB, "other-env-job"], force: true });
     expect(out).toEqual({ results: [expect.objectContaining({ jobName: JOB, outcome: "COMPLETED" }), { jobName: "other-env-job", outcome: "NOT_OURS" }] });
     expect(puts()).toHaveLength(1);
+    expect(puts()[0].input.IfMatch).toBe('"record-etag"');
   });
 
   it("reports a per-job error on a direct invocation instead of failing the whole batch", async () => {
@@ -451,9 +467,62 @@ describe("analyze handler", () => {
     expect(out).toEqual({ results: [{ jobName: JOB, outcome: "ERROR", error: expect.stringContaining("ThrottlingException") }] });
   });
 
-  it("reprocesses when the existing record belongs to an older job (new upload of the same call)", async () => {
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": "cci-lite-test-demo-tenant-call-001-ffffffffffffffff" } });
+  it("replaces the record of an older upload of the same call", async () => {
+    existing({ status: "COMPLETED", transcription_job_name: "cci-lite-test-demo-tenant-call-001-ffffffffffffffff", uploaded_at: "2026-03-14T09:00:00.000Z" });
     expect(await handler(event())).toMatchObject({ outcome: "COMPLETED" });
+  });
+
+  it("never replaces the record of a newer upload of the same call, and spends nothing on models", async () => {
+    existing({ status: "COMPLETED", transcription_job_name: "cci-lite-test-demo-tenant-call-001-ffffffffffffffff", uploaded_at: "2026-03-14T10:00:00.000Z" });
+    expect(await handler(event())).toMatchObject({ outcome: "SKIPPED", skipReason: "superseded" });
+    expect(puts()).toHaveLength(0);
+    expect(bedrock.calls()).toHaveLength(0);
+    expect(comprehend.calls()).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`cci-lite/reconcile/done/2026-03-14T09/${JOB}`]);
+  });
+
+  it("replaces its own JOB_STUCK record when the job finishes after all", async () => {
+    existing({ status: "FAILED", transcription_job_name: JOB, uploaded_at: EVENT_TIME, error: { code: "JOB_STUCK", message: "x" } });
+    expect(await handler(event())).toMatchObject({ outcome: "COMPLETED" });
+    expect(puts()[0].input.IfMatch).toBe('"record-etag"');
+  });
+
+  it("re-reads and decides again when a concurrent write wins the race (412), never overwriting a newer upload", async () => {
+    const newer = {
+      status: "COMPLETED",
+      transcription_job_name: "cci-lite-test-demo-tenant-call-001-ffffffffffffffff",
+      uploaded_at: "2026-03-14T10:00:00.000Z",
+    };
+    let reads = 0;
+    s3.on(GetObjectCommand, { Key: RESULT_KEY }).callsFake(() => {
+      reads++;
+      if (reads === 1) throw awsError("NoSuchKey", 404);
+      return { ETag: '"newer"', Body: body(JSON.stringify(newer)) };
+    });
+    s3.on(PutObjectCommand, { Key: RESULT_KEY }).rejects(awsError("PreconditionFailed", 412));
+    expect(await handler(event())).toMatchObject({ outcome: "SKIPPED", skipReason: "superseded" });
+    expect(s3.commandCalls(PutObjectCommand, { Key: RESULT_KEY })).toHaveLength(0);
+  });
+
+  it("with DELETE_INPUT_ON_SUCCESS and no version id, deletes the source only while it has the processed ETag", async () => {
+    process.env.DELETE_INPUT_ON_SUCCESS = "true";
+    transcribe.on(GetTranscriptionJobCommand).resolves({
+      TranscriptionJob: job("COMPLETED", { Tags: job("COMPLETED").Tags!.filter((t) => t.Key !== "source_version_id") }),
+    });
+    s3.on(DeleteObjectCommand).rejects(awsError("PreconditionFailed", 412)); // a newer upload replaced the key
+    expect(await handler(event())).toMatchObject({ outcome: "COMPLETED" });
+    expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({
+      Bucket: ENV.INPUT_BUCKET,
+      Key: "demo-tenant/calls/call-001.wav",
+      IfMatch: '"etag1"',
+    });
+  });
+
+  it("processes a hand-out from reconcile and throws its errors (Lambda's async retries and the dead-letter queue apply)", async () => {
+    expect(await handler({ reconcile: { jobName: JOB, attempt: 2 } })).toMatchObject({ outcome: "COMPLETED" });
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    s3.on(GetObjectCommand, { Key: RESULT_KEY }).rejects(awsError("NoSuchKey", 404));
+    await expect(handler({ reconcile: { jobName: JOB, attempt: 3 } })).rejects.toMatchObject({ name: "ThrottlingException" });
   });
 
   it("ignores an event for another environment's job", async () => {
@@ -470,7 +539,7 @@ describe("analyze handler", () => {
       }),
     });
     await handler(event());
-    expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
+    expect(s3.commandCalls(GetObjectCommand)[1].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
   });
 
   it("logs and returns JOB_NOT_FOUND for a job Transcribe no longer knows", async () => {

@@ -25,6 +25,7 @@ export const ENV: Record<string, string> = {
   DELETE_INPUT_ON_SUCCESS: "false",
   STUCK_JOB_HOURS: "6",
   RECONCILE_LOOKBACK_HOURS: "48",
+  ANALYZE_FUNCTION_NAME: "cci-lite-test-analyze",
 };
 Object.assign(process.env, ENV);
 
@@ -231,4 +232,47 @@ export const GOOD_ANSWER = JSON.stringify({
 
 export function awsError(name: string, status = 400, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: status >= 500 ? "server" : "client" });
+}
+
+/**
+ * An in-memory S3 bucket behind an aws-sdk-client-mock S3 mock: GetObject, PutObject (with `IfMatch` /
+ * `IfNoneMatch` answered 412 like S3), DeleteObject and ListObjectsV2 (sorted keys, 1,000 per page).
+ */
+export class FakeBucket {
+  readonly objects = new Map<string, { body: string; etag: string }>();
+  private n = 0;
+
+  put(key: string, bodyText: string): string {
+    const etag = `"e${++this.n}"`;
+    this.objects.set(key, { body: bodyText, etag });
+    return etag;
+  }
+
+  get(input: { Key?: string }) {
+    const o = this.objects.get(String(input.Key));
+    if (!o) throw awsError("NoSuchKey", 404);
+    return { ETag: o.etag, Body: body(o.body) };
+  }
+
+  conditionalPut(input: { Key?: string; Body?: unknown; IfMatch?: string; IfNoneMatch?: string }) {
+    const key = String(input.Key);
+    const cur = this.objects.get(key);
+    if (input.IfNoneMatch === "*" && cur) throw awsError("PreconditionFailed", 412);
+    if (input.IfMatch !== undefined && cur?.etag !== input.IfMatch) throw awsError("PreconditionFailed", 412);
+    return { ETag: this.put(key, String(input.Body ?? "")) };
+  }
+
+  list(input: { Prefix?: string; ContinuationToken?: string; MaxKeys?: number }) {
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(input.Prefix ?? "")).sort();
+    const start = Number(input.ContinuationToken ?? 0);
+    const size = input.MaxKeys ?? 1000;
+    const page = keys.slice(start, start + size);
+    const more = start + size < keys.length;
+    return { Contents: page.map((Key) => ({ Key })), IsTruncated: more, NextContinuationToken: more ? String(start + size) : undefined };
+  }
+
+  record(key: string): any {
+    const o = this.objects.get(key);
+    return o ? JSON.parse(o.body) : undefined;
+  }
 }

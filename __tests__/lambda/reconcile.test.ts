@@ -1,224 +1,406 @@
-import { awsError, body, ENV, EVENT_TIME, GOOD_ANSWER, speakerTranscript } from "./fixtures";
+import { awsError, ENV, FakeBucket, GOOD_ANSWER, speakerTranscript } from "./fixtures";
 import { mockClient } from "aws-sdk-client-mock";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, TranscribeClient, type TranscriptionJob } from "@aws-sdk/client-transcribe";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetTranscriptionJobCommand,
+  ListTranscriptionJobsCommand,
+  TranscribeClient,
+  type TranscriptionJob,
+  type TranscriptionJobSummary,
+} from "@aws-sdk/client-transcribe";
 import { ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { handler } from "../../lambda-src/handlers/reconcile";
-import { MAX_PROCESSED_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
-import { buildJobResult } from "../../lambda-src/core/result";
+import { handler as analyze } from "../../lambda-src/handlers/analyze";
+import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
 import { readConfig } from "../../lambda-src/contracts/environment";
+import { doneMarkerKey, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
 import { metrics } from "../../lambda-src/aws/observability";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
 const comprehend = mockClient(ComprehendClient);
 const bedrock = mockClient(BedrockRuntimeClient);
+const lambda = mockClient(LambdaClient);
 let metricSpy: jest.SpyInstance;
 
-const NOW = new Date("2026-03-14T12:00:00Z");
-const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
-const name = (id: string) => `cci-lite-test-demo-tenant-${id}-0123456789abcdef`;
+const T0 = new Date("2026-03-14T12:00:00Z");
+const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
+const hoursAgo = (h: number) => at(T0, -h * 60);
+const PREFIX = ENV.JOB_NAME_PREFIX;
 
-function job(id: string, status: string, created: Date, o: Partial<TranscriptionJob> = {}): TranscriptionJob {
-  return {
-    TranscriptionJobName: name(id),
-    TranscriptionJobStatus: status as any,
+let bucket: FakeBucket;
+let jobs: Map<string, TranscriptionJob>;
+let sorted: Map<string, TranscriptionJob[]> | undefined;
+/** Invocations of analyze reconcile made: job name and attempt. */
+let handedOut: Array<{ jobName: string; attempt: number }>;
+/** When true, a hand-out runs the analyze handler (as Lambda would, asynchronously: its errors never reach reconcile). */
+let runAnalyze: boolean;
+/** Job names whose analyze invocation crashes (an unhandled error, e.g. a bug or a timeout). */
+let crashing: Set<string>;
+
+interface JobSpec {
+  readonly id: string;
+  readonly callId?: string;
+  readonly status: string;
+  readonly created: Date;
+  readonly uploadedAt?: string;
+  readonly started?: Date;
+  readonly completed?: Date;
+  readonly ext?: string;
+}
+
+function hash16(id: string): string {
+  return Buffer.from(id).toString("hex").padEnd(16, "0").slice(0, 16);
+}
+
+function addJob(s: JobSpec): TranscriptionJob {
+  const callId = s.callId ?? s.id;
+  const name = `${PREFIX}demo-tenant-${callId}-${hash16(s.id)}`;
+  const finished = s.status === "COMPLETED" || s.status === "FAILED";
+  const j: TranscriptionJob = {
+    TranscriptionJobName: name,
+    TranscriptionJobStatus: s.status as any,
     LanguageCode: "en-US",
-    CreationTime: created,
-    CompletionTime: status === "COMPLETED" || status === "FAILED" ? new Date(created.getTime() + 600_000) : undefined,
-    Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/${id}.wav` },
-    Transcript: status === "COMPLETED" ? { TranscriptFileUri: `s3://${ENV.RESULTS_BUCKET}/tmp/demo-tenant/${name(id)}.json` } : undefined,
+    CreationTime: s.created,
+    StartTime: s.status === "QUEUED" ? undefined : (s.started ?? s.created),
+    CompletionTime: finished ? (s.completed ?? at(s.created, 10)) : undefined,
+    Media: { MediaFileUri: `s3://${ENV.INPUT_BUCKET}/demo-tenant/calls/${callId}.${s.ext ?? "wav"}` },
+    Transcript: s.status === "COMPLETED" ? { TranscriptFileUri: `s3://${ENV.RESULTS_BUCKET}/tmp/demo-tenant/${name}.json` } : undefined,
+    FailureReason: s.status === "FAILED" ? "Invalid media" : undefined,
     Tags: [
       { Key: "tenant", Value: "demo-tenant" },
-      { Key: "call_id", Value: id },
-      { Key: "uploaded_at", Value: EVENT_TIME },
+      { Key: "call_id", Value: callId },
+      { Key: "uploaded_at", Value: s.uploadedAt ?? at(s.created, -1).toISOString() },
+      { Key: "source_etag", Value: `etag-${s.id}` },
     ],
-    ...o,
   };
+  jobs.set(name, j);
+  sorted = undefined;
+  if (s.status === "COMPLETED") bucket.put(`tmp/demo-tenant/${name}.json`, JSON.stringify(TRANSCRIPT));
+  return j;
 }
 
-function setJobs(jobs: TranscriptionJob[]) {
-  for (const status of ["COMPLETED", "FAILED", "IN_PROGRESS", "QUEUED"]) {
-    const list = jobs.filter((j) => j.TranscriptionJobStatus === status).sort((a, b) => b.CreationTime!.getTime() - a.CreationTime!.getTime());
-    transcribe.on(ListTranscriptionJobsCommand, { Status: status as any }).resolves({
-      TranscriptionJobSummaries: list.map((j) => ({
-        TranscriptionJobName: j.TranscriptionJobName,
-        CreationTime: j.CreationTime,
-        CompletionTime: j.CompletionTime,
-        TranscriptionJobStatus: j.TranscriptionJobStatus,
-      })),
-    });
-  }
-  for (const j of jobs) transcribe.on(GetTranscriptionJobCommand, { TranscriptionJobName: j.TranscriptionJobName }).resolves({ TranscriptionJob: j });
+/** Transcribe finishes a job (no event delivered unless the test sends one). */
+function finish(j: TranscriptionJob, when: Date): void {
+  j.TranscriptionJobStatus = "COMPLETED";
+  j.CompletionTime = when;
+  j.Transcript = { TranscriptFileUri: `s3://${ENV.RESULTS_BUCKET}/tmp/demo-tenant/${j.TranscriptionJobName}.json` };
+  bucket.put(`tmp/demo-tenant/${j.TranscriptionJobName}.json`, JSON.stringify(TRANSCRIPT));
+  sorted = undefined;
 }
+
+const TRANSCRIPT = speakerTranscript([
+  ["spk_0", 0, 1, "Hello", "."],
+  ["spk_1", 1, 2, "Hi", "."],
+]);
+
+function listPage(input: { Status?: string; NextToken?: string; MaxResults?: number; JobNameContains?: string }) {
+  if (!sorted) {
+    sorted = new Map();
+    for (const j of [...jobs.values()].sort((a, b) => b.CreationTime!.getTime() - a.CreationTime!.getTime())) {
+      const list = sorted.get(j.TranscriptionJobStatus!) ?? [];
+      list.push(j);
+      sorted.set(j.TranscriptionJobStatus!, list);
+    }
+  }
+  const all = (sorted.get(String(input.Status)) ?? []).filter((j) => j.TranscriptionJobName!.includes(input.JobNameContains ?? ""));
+  const start = Number(input.NextToken ?? 0);
+  const size = input.MaxResults ?? 100;
+  const page = all.slice(start, start + size);
+  const summaries: TranscriptionJobSummary[] = page.map((j) => ({
+    TranscriptionJobName: j.TranscriptionJobName,
+    CreationTime: j.CreationTime,
+    StartTime: j.StartTime,
+    CompletionTime: j.CompletionTime,
+    TranscriptionJobStatus: j.TranscriptionJobStatus,
+  }));
+  return { TranscriptionJobSummaries: summaries, NextToken: start + size < all.length ? String(start + size) : undefined };
+}
+
+/** Transcribe's completion event for a job, delivered to analyze. */
+const deliver = (j: TranscriptionJob) =>
+  analyze({
+    version: "0",
+    id: "e",
+    "detail-type": "Transcribe Job State Change",
+    source: "aws.transcribe",
+    account: "111122223333",
+    time: j.CompletionTime!.toISOString(),
+    region: "eu-central-1",
+    resources: [],
+    detail: { TranscriptionJobName: j.TranscriptionJobName!, TranscriptionJobStatus: j.TranscriptionJobStatus! },
+  });
 
 const cfg = () => readConfig("reconcile", process.env);
-const puts = () => s3.commandCalls(PutObjectCommand).map((c) => ({ key: c.args[0].input.Key, body: JSON.parse(String(c.args[0].input.Body)) }));
+const resultKey = (callId: string) => `demo-tenant/2026/03/14/${callId}.json`;
 const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
+const modelCalls = () => bedrock.commandCalls(ConverseCommand).length;
+/** Marks jobs settled as analyze would have (their record is not needed by reconcile's detection). */
+const settle = (...js: TranscriptionJob[]) => {
+  for (const j of js) bucket.put(doneMarkerKey(j.CreationTime!, j.TranscriptionJobName!), "");
+};
 
 beforeEach(() => {
   s3.reset();
   transcribe.reset();
   comprehend.reset();
   bedrock.reset();
-  transcribe.on(ListTranscriptionJobsCommand).resolves({ TranscriptionJobSummaries: [] });
-  s3.on(HeadObjectCommand).rejects(awsError("NotFound", 404));
-  s3.on(GetObjectCommand).resolves({
-    Body: body(
-      JSON.stringify(
-        speakerTranscript([
-          ["spk_0", 0, 1, "Hello", "."],
-          ["spk_1", 1, 2, "Hi", "."],
-        ]),
-      ),
-    ),
+  lambda.reset();
+  bucket = new FakeBucket();
+  jobs = new Map();
+  sorted = undefined;
+  handedOut = [];
+  runAnalyze = true;
+  crashing = new Set();
+  s3.on(GetObjectCommand).callsFake((input) => bucket.get(input));
+  s3.on(PutObjectCommand).callsFake((input) => bucket.conditionalPut(input));
+  s3.on(ListObjectsV2Command).callsFake((input) => bucket.list(input));
+  s3.on(HeadObjectCommand).rejects(new Error("reconcile must not need HeadObject"));
+  s3.on(DeleteObjectCommand).resolves({});
+  transcribe.on(ListTranscriptionJobsCommand).callsFake(listPage);
+  transcribe.on(GetTranscriptionJobCommand).callsFake((input) => {
+    const j = jobs.get(input.TranscriptionJobName);
+    if (!j) throw awsError("BadRequestException", 400, "The requested job couldn't be found");
+    return { TranscriptionJob: j };
   });
-  s3.on(PutObjectCommand).resolves({});
+  lambda.on(InvokeCommand).callsFake(async (input) => {
+    const payload = JSON.parse(new TextDecoder().decode(input.Payload));
+    handedOut.push(payload.reconcile);
+    if (runAnalyze) {
+      if (crashing.has(payload.reconcile.jobName)) return { StatusCode: 202 }; // analyze crashed; Lambda retries, then the DLQ
+      await analyze(payload).catch(() => undefined);
+    }
+    return { StatusCode: 202 };
+  });
   comprehend.on(DetectSentimentCommand).resolves({ Sentiment: "POSITIVE", SentimentScore: { Positive: 0.9, Negative: 0, Neutral: 0.1, Mixed: 0 } });
   bedrock.on(ConverseCommand).resolves({ output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as any);
   metricSpy = jest.spyOn(metrics, "addMetric");
 });
 afterEach(() => metricSpy.mockRestore());
 
-describe("reconcile handler", () => {
-  it("picks up a missed completion event and writes the result", async () => {
-    setJobs([job("missed", "COMPLETED", hoursAgo(3))]);
-    const report = await reconcile(cfg(), NOW);
-    expect(report).toMatchObject({ reconciled: 1, stuck: 0, errors: 0 });
-    expect(puts()).toEqual([
-      { key: "demo-tenant/2026/03/14/missed.json", body: expect.objectContaining({ status: "COMPLETED", transcription_job_name: name("missed") }) },
-    ]);
-    expect(metricNames()).toEqual(expect.arrayContaining(["CallsCompleted", "CallsReconciled"]));
-    const list = transcribe.commandCalls(ListTranscriptionJobsCommand).map((c) => c.args[0].input);
-    expect(list.every((i) => i.JobNameContains === ENV.JOB_NAME_PREFIX)).toBe(true);
-  });
-
-  it("also writes the error record of a missed FAILED job", async () => {
-    setJobs([job("failed", "FAILED", hoursAgo(2), { FailureReason: "Invalid media" })]);
-    await reconcile(cfg(), NOW);
-    expect(puts()[0].body).toMatchObject({ status: "FAILED", error: { code: "TRANSCRIBE_FAILED", message: "Invalid media" } });
-  });
-
-  it("leaves jobs that already have a record alone (processing the same job twice gives one result)", async () => {
-    setJobs([job("done", "COMPLETED", hoursAgo(3))]);
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "FAILED", "job-name": name("done") } });
-    const report = await reconcile(cfg(), NOW);
-    expect(report).toMatchObject({ reconciled: 0, skipped: 1 });
-    expect(puts()).toHaveLength(0);
-    expect(bedrock.calls()).toHaveLength(0);
-  });
-
-  it("processes a job once across runs: the second run sees the first run's record", async () => {
-    setJobs([job("once", "COMPLETED", hoursAgo(3))]);
-    await reconcile(cfg(), NOW);
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "COMPLETED", "job-name": name("once") } });
-    await reconcile(cfg(), NOW);
-    expect(puts()).toHaveLength(1);
-  });
-
-  it("ignores jobs outside the lookback window, of other environments, and those finished within the event grace period", async () => {
-    const other = { ...job("other", "COMPLETED", hoursAgo(3)), TranscriptionJobName: "cci-lite-test2-demo-tenant-other-0123456789abcdef" };
-    const fresh = job("fresh", "COMPLETED", new Date(NOW.getTime() - 12 * 60_000));
-    fresh.CompletionTime = new Date(NOW.getTime() - 5 * 60_000);
-    setJobs([job("old", "COMPLETED", hoursAgo(72)), other, fresh]);
-    const report = await reconcile(cfg(), NOW);
-    expect(report.checked).toBe(0);
-    expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(0);
-  });
-
-  it("records a stuck job as FAILED JOB_STUCK and counts JobsStuck", async () => {
-    setJobs([job("stuck", "IN_PROGRESS", hoursAgo(8)), job("young", "IN_PROGRESS", hoursAgo(1)), job("queued", "QUEUED", hoursAgo(30))]);
-    const report = await reconcile(cfg(), NOW);
-    expect(report).toMatchObject({ stuck: 2 });
-    const p = puts();
-    expect(p.map((x) => x.key).sort()).toEqual(["demo-tenant/2026/03/13/queued.json", "demo-tenant/2026/03/14/stuck.json"]);
-    expect(p[0].body).toMatchObject({ status: "FAILED", error: { code: "JOB_STUCK" }, job_completed_at: null });
-    expect(metricNames().filter((m) => m === "JobsStuck")).toHaveLength(2);
-  });
-
-  it("builds the JOB_STUCK record with the shared job record builder (same fields as analyze's records)", async () => {
-    const stuck = job("stuck", "IN_PROGRESS", hoursAgo(8));
-    setJobs([stuck]);
-    await reconcile(cfg(), NOW);
-    const expected = buildJobResult(
-      "FAILED",
-      {
-        jobName: name("stuck"),
-        tenant: "demo-tenant",
-        callId: "stuck",
-        source: { bucket: ENV.INPUT_BUCKET, key: "demo-tenant/calls/stuck.wav", versionId: null, etag: null, size: null },
-        uploadedAt: EVENT_TIME,
-        job: stuck,
-      },
-      ENV.BEDROCK_MODEL_ID,
-      NOW,
-      { languageCode: "en-US" },
-      { code: "JOB_STUCK", message: "Job IN_PROGRESS for 8.0 h (limit 6 h)" },
-    );
-    expect(puts()).toEqual([{ key: "demo-tenant/2026/03/14/stuck.json", body: JSON.parse(JSON.stringify(expected)) }]);
-    expect(expected).toMatchObject({
-      status: "FAILED",
-      tenant: "demo-tenant",
-      call_id: "stuck",
-      transcription_job_name: name("stuck"),
-      model_id: ENV.BEDROCK_MODEL_ID,
-      uploaded_at: EVENT_TIME,
-      job_started_at: hoursAgo(8).toISOString(),
-      job_completed_at: null,
-      language_code: "en-US",
-      source_bucket: ENV.INPUT_BUCKET,
-      source_key: "demo-tenant/calls/stuck.wav",
-      timestamp: NOW.toISOString(),
+describe("result identity (one true result per upload)", () => {
+  it("two uploads with the same call id (same day; different format) end with exactly the newest upload's result and no further model calls on later reconcile runs", async () => {
+    // x.mp3 uploaded 09:00, x.wav 09:05; the newer job finishes first and the older upload's event arrives last.
+    const older = addJob({ id: "x-mp3", callId: "x", ext: "mp3", status: "COMPLETED", created: at(hoursAgo(3), 1), uploadedAt: "2026-03-14T09:00:00.000Z" });
+    const newer = addJob({ id: "x-wav", callId: "x", status: "COMPLETED", created: at(hoursAgo(3), 6), uploadedAt: "2026-03-14T09:05:00.000Z" });
+    await deliver(newer);
+    await deliver(older);
+    expect(bucket.record(resultKey("x"))).toMatchObject({
+      status: "COMPLETED",
+      transcription_job_name: newer.TranscriptionJobName,
+      source_key: "demo-tenant/calls/x.wav",
     });
+    const spent = modelCalls();
+    expect(spent).toBe(1); // the older upload's late event cost nothing
+
+    for (let run = 0; run < 3; run++) await reconcile(cfg(), at(T0, run * 15));
+    expect(handedOut).toEqual([]);
+    expect(modelCalls()).toBe(spent);
+    expect(bucket.record(resultKey("x")).transcription_job_name).toBe(newer.TranscriptionJobName);
+    expect([...bucket.objects.keys()].filter((k) => k.endsWith("/x.json"))).toEqual([resultKey("x")]);
   });
 
-  it("does not record a stuck job twice", async () => {
-    setJobs([job("stuck", "IN_PROGRESS", hoursAgo(8))]);
-    s3.on(HeadObjectCommand).resolves({ Metadata: { status: "FAILED", "job-name": name("stuck") } });
-    expect(await reconcile(cfg(), NOW)).toMatchObject({ stuck: 0, skipped: 1 });
-    expect(puts()).toHaveLength(0);
+  it("both events lost: reconcile settles both uploads once, the newest wins, and later runs spend nothing", async () => {
+    const older = addJob({ id: "y-mp3", callId: "y", ext: "mp3", status: "COMPLETED", created: at(hoursAgo(3), 1), uploadedAt: "2026-03-14T09:00:00.000Z" });
+    const newer = addJob({ id: "y-wav", callId: "y", status: "COMPLETED", created: at(hoursAgo(3), 6), uploadedAt: "2026-03-14T09:05:00.000Z" });
+    expect(await reconcile(cfg(), T0)).toMatchObject({ handedOut: 2, errors: 0 });
+    expect(bucket.record(resultKey("y")).transcription_job_name).toBe(newer.TranscriptionJobName);
+    const spent = modelCalls();
+    for (let run = 1; run <= 3; run++) expect(await reconcile(cfg(), at(T0, run * 15))).toMatchObject({ handedOut: 0, unsettled: 0 });
+    expect(modelCalls()).toBe(spent);
+    expect(handedOut.map((h) => h.jobName)).toEqual([older.TranscriptionJobName, newer.TranscriptionJobName]);
   });
 
-  it("bounds the work per run and leaves the rest for the next run", async () => {
-    const jobs = Array.from({ length: MAX_PROCESSED_PER_RUN + 5 }, (_, i) => job(`c${i}`, "COMPLETED", hoursAgo(2 + i / 100)));
-    setJobs(jobs);
-    const report = await reconcile(cfg(), NOW);
-    expect(report).toMatchObject({ reconciled: MAX_PROCESSED_PER_RUN, truncated: true });
-    expect(puts()).toHaveLength(MAX_PROCESSED_PER_RUN);
+  it("an older stuck job never replaces a newer result (neither as JOB_STUCK nor when it finishes later)", async () => {
+    const stuck = addJob({
+      id: "z-old",
+      callId: "z",
+      status: "IN_PROGRESS",
+      created: hoursAgo(9),
+      started: hoursAgo(8),
+      uploadedAt: hoursAgo(9).toISOString(),
+    });
+    const newer = addJob({ id: "z-new", callId: "z", status: "COMPLETED", created: hoursAgo(2), uploadedAt: hoursAgo(2).toISOString() });
+    await deliver(newer);
+    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 0 });
+    expect(bucket.record(resultKey("z"))).toMatchObject({ status: "COMPLETED", transcription_job_name: newer.TranscriptionJobName });
+    const spent = modelCalls();
+
+    finish(stuck, at(T0, 20));
+    await deliver(stuck);
+    await reconcile(cfg(), at(T0, 45));
+    expect(bucket.record(resultKey("z"))).toMatchObject({ status: "COMPLETED", transcription_job_name: newer.TranscriptionJobName });
+    expect(modelCalls()).toBe(spent);
+    expect(metricNames()).not.toContain("JobsStuck");
   });
 
-  it("stops early when the invocation is running out of time", async () => {
-    setJobs([job("a", "COMPLETED", hoursAgo(2)), job("b", "COMPLETED", hoursAgo(3))]);
-    const report = await reconcile(cfg(), NOW, () => 30_000);
-    expect(report).toMatchObject({ checked: 0, truncated: true });
+  it("a stuck job gets a JOB_STUCK record once; when it finishes (event lost) reconcile hands it out and its result replaces its own JOB_STUCK record", async () => {
+    const j = addJob({ id: "s", status: "IN_PROGRESS", created: hoursAgo(9), started: hoursAgo(8) });
+    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 1 });
+    expect(bucket.record(resultKey("s"))).toMatchObject({
+      status: "FAILED",
+      error: { code: "JOB_STUCK", message: "Job IN_PROGRESS for 8.0 h since it started (limit 6 h)" },
+      transcription_job_name: j.TranscriptionJobName,
+      job_completed_at: null,
+    });
+    expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ stuck: 0 }); // recorded once
+    expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(1); // and looked at once
+    expect(metricNames().filter((m) => m === "JobsStuck")).toHaveLength(1);
+
+    finish(j, at(T0, 20));
+    expect(await reconcile(cfg(), at(T0, 45))).toMatchObject({ handedOut: 1 });
+    expect(bucket.record(resultKey("s"))).toMatchObject({ status: "COMPLETED", transcription_job_name: j.TranscriptionJobName });
   });
 
-  it("paginates ListTranscriptionJobs", async () => {
-    const a = job("p1", "COMPLETED", hoursAgo(2));
-    const b = job("p2", "COMPLETED", hoursAgo(3));
-    transcribe.on(GetTranscriptionJobCommand, { TranscriptionJobName: a.TranscriptionJobName }).resolves({ TranscriptionJob: a });
-    transcribe.on(GetTranscriptionJobCommand, { TranscriptionJobName: b.TranscriptionJobName }).resolves({ TranscriptionJob: b });
-    const summary = (j: TranscriptionJob) => ({ TranscriptionJobName: j.TranscriptionJobName, CreationTime: j.CreationTime, CompletionTime: j.CompletionTime });
-    transcribe.on(ListTranscriptionJobsCommand, { Status: "COMPLETED" }).resolves({ TranscriptionJobSummaries: [summary(a)], NextToken: "t2" });
-    transcribe.on(ListTranscriptionJobsCommand, { Status: "COMPLETED", NextToken: "t2" }).resolves({ TranscriptionJobSummaries: [summary(b)] });
-    expect(await reconcile(cfg(), NOW)).toMatchObject({ reconciled: 2 });
+  it("QUEUED jobs are waiting in Transcribe's queue, not stuck; IN_PROGRESS counts from the start, not from creation", async () => {
+    addJob({ id: "q", status: "QUEUED", created: hoursAgo(30) });
+    addJob({ id: "late-start", status: "IN_PROGRESS", created: hoursAgo(20), started: hoursAgo(1) });
+    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 0 });
+    expect([...bucket.objects.keys()].filter((k) => k.startsWith("demo-tenant/"))).toEqual([]);
+  });
+});
+
+describe("reconcile: detection separate from processing", () => {
+  it("hands an unsettled finished job to analyze by asynchronous invocation and records its state", async () => {
+    runAnalyze = false;
+    const j = addJob({ id: "missed", status: "COMPLETED", created: hoursAgo(3) });
+    const f = addJob({ id: "failed", status: "FAILED", created: hoursAgo(2) });
+    const report = await reconcile(cfg(), T0);
+    expect(report).toMatchObject({ listed: 2, unsettled: 2, handedOut: 2, errors: 0 });
+    const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => ({ fn: c.FunctionName, type: c.InvocationType }))).toEqual([
+      { fn: ENV.ANALYZE_FUNCTION_NAME, type: "Event" },
+      { fn: ENV.ANALYZE_FUNCTION_NAME, type: "Event" },
+    ]);
+    expect(handedOut).toEqual([
+      { jobName: j.TranscriptionJobName, attempt: 1 },
+      { jobName: f.TranscriptionJobName, attempt: 1 },
+    ]);
+    expect(metricNames().filter((m) => m === "CallsReconciled")).toHaveLength(2);
+    const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
+    const first = { n: 1, at: T0.toISOString() };
+    expect(state).toEqual({
+      watermark: j.CreationTime!.toISOString(),
+      attempts: { [j.TranscriptionJobName!]: first, [f.TranscriptionJobName!]: first },
+      stuck: {},
+    });
+    // Not handed out again while analyze (with Lambda's retries) may still be at work; then again, as attempt 2.
+    expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ unsettled: 2, handedOut: 0 });
+    expect(await reconcile(cfg(), at(T0, 30))).toMatchObject({ unsettled: 2, handedOut: 2 });
+    expect(handedOut.slice(2).map((h) => h.attempt)).toEqual([2, 2]);
+    expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(0);
+    const list = transcribe.commandCalls(ListTranscriptionJobsCommand).map((c) => c.args[0].input);
+    expect(list.every((i) => i.JobNameContains === PREFIX)).toBe(true);
   });
 
-  it("keeps going after one job fails and reports it", async () => {
-    setJobs([job("bad", "COMPLETED", hoursAgo(2)), job("good", "COMPLETED", hoursAgo(3))]);
-    bedrock
-      .on(ConverseCommand)
-      .rejectsOnce(awsError("ThrottlingException", 429))
-      .resolves({ output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as any);
-    const report = await reconcile(cfg(), NOW);
-    expect(report).toMatchObject({ reconciled: 1, errors: 1 });
+  it("leaves jobs finished within the event grace period, of other environments and outside the lookback alone", async () => {
+    addJob({ id: "fresh", status: "COMPLETED", created: at(T0, -12), completed: at(T0, -5) });
+    addJob({ id: "old", status: "COMPLETED", created: hoursAgo(72) });
+    const other = addJob({ id: "other", status: "COMPLETED", created: hoursAgo(3) });
+    jobs.delete(other.TranscriptionJobName!);
+    jobs.set("cci-lite-test2-demo-tenant-other-0123456789abcdef", { ...other, TranscriptionJobName: "cci-lite-test2-demo-tenant-other-0123456789abcdef" });
+    const report = await reconcile(cfg(), T0);
+    expect(report).toMatchObject({ listed: 1, unsettled: 0, handedOut: 0 });
+    expect(report.watermark).toBe(at(T0, -12).toISOString()); // the fresh job stays in the next window
+  });
+
+  it("reconcile with 20,000 finished jobs and one missed event hands out exactly that one", async () => {
+    const N = 20_000;
+    const all: TranscriptionJob[] = [];
+    // 20,000 calls over the last 200 minutes (one every 0.6 s), all finished more than 15 minutes ago.
+    for (let i = 0; i < N; i++) all.push(addJob({ id: `c${i}`, status: "COMPLETED", created: new Date(T0.getTime() - 30 * 60_000 - i * 600) }));
+    const missed = all[12_345];
+    settle(...all.filter((j) => j !== missed));
+    runAnalyze = false;
+
+    const report = await reconcile(cfg(), T0);
+    expect(report).toMatchObject({ listed: N, unsettled: 1, handedOut: 1, errors: 0 });
+    expect(handedOut).toEqual([{ jobName: missed.TranscriptionJobName, attempt: 1 }]);
+    const counts = {
+      ListTranscriptionJobs: transcribe.commandCalls(ListTranscriptionJobsCommand).length,
+      GetTranscriptionJob: transcribe.commandCalls(GetTranscriptionJobCommand).length,
+      ListObjectsV2: s3.commandCalls(ListObjectsV2Command).length,
+      HeadObject: s3.commandCalls(HeadObjectCommand).length,
+      GetObject: s3.commandCalls(GetObjectCommand).length,
+      PutObject: s3.commandCalls(PutObjectCommand).length,
+      Invoke: lambda.commandCalls(InvokeCommand).length,
+    };
+    // 200 pages of COMPLETED + one each for FAILED, IN_PROGRESS, QUEUED; markers: 1,000 per page over the 4 creation hours (21 pages).
+    expect(counts).toEqual({ ListTranscriptionJobs: 203, GetTranscriptionJob: 0, ListObjectsV2: 21, HeadObject: 0, GetObject: 1, PutObject: 1, Invoke: 1 });
+
+    // Next run: analyze settled it; the window now starts at the handed-out job (minus the overlap), not 48 h back.
+    settle(missed);
+    transcribe.resetHistory();
+    s3.resetHistory();
+    const next = await reconcile(cfg(), at(T0, 15));
+    // 12,345 jobs newer than the handed-out one + 3,000 in the 30-minute overlap + itself.
+    expect(next).toMatchObject({ handedOut: 0, unsettled: 0, listed: 15_346 });
+    transcribe.resetHistory();
+    s3.resetHistory();
+    // Steady state: nothing pending, so the window is the last run's time minus the overlap.
+    const third = await reconcile(cfg(), at(T0, 30));
+    expect(third).toMatchObject({ listed: 0, handedOut: 0 });
+    expect(transcribe.commandCalls(ListTranscriptionJobsCommand)).toHaveLength(4);
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+
+  it("a job that crashes analyze does not stop reconcile from handing out the others; after the bounded hand-outs it ends in PROCESSING_ERROR", async () => {
+    const a = addJob({ id: "a", status: "COMPLETED", created: hoursAgo(3) });
+    const bad = addJob({ id: "bad", status: "COMPLETED", created: at(hoursAgo(3), 1) });
+    const c = addJob({ id: "c", status: "COMPLETED", created: at(hoursAgo(3), 2) });
+    const d = addJob({ id: "d", status: "COMPLETED", created: at(hoursAgo(3), 3) });
+    crashing.add(bad.TranscriptionJobName!);
+    // Handing out d fails once (Lambda throttles the invoke): only d waits for the next run.
+    let throttled = false;
+    lambda.on(InvokeCommand).callsFake(async (input) => {
+      const payload = JSON.parse(new TextDecoder().decode(input.Payload));
+      if (payload.reconcile.jobName === d.TranscriptionJobName && !throttled) {
+        throttled = true;
+        throw awsError("TooManyRequestsException", 429);
+      }
+      handedOut.push(payload.reconcile);
+      if (!crashing.has(payload.reconcile.jobName)) await analyze(payload).catch(() => undefined);
+      return { StatusCode: 202 };
+    });
+
+    expect(await reconcile(cfg(), T0)).toMatchObject({ handedOut: 3, errors: 1 });
+    for (const j of [a, c]) expect(bucket.record(resultKey(j.Tags![1].Value!))).toMatchObject({ status: "COMPLETED" });
+    expect(bucket.record(resultKey("bad"))).toBeUndefined();
+
+    for (let run = 1; run < MAX_HANDOUTS; run++) await reconcile(cfg(), at(T0, run * 30));
+    expect(bucket.record(resultKey("d"))).toMatchObject({ status: "COMPLETED" });
+    expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName).map((h) => h.attempt)).toEqual([1, 2, 3]);
+
+    const giveUp = await reconcile(cfg(), at(T0, MAX_HANDOUTS * 30));
+    expect(giveUp).toMatchObject({ gaveUp: 1, handedOut: 0 });
+    expect(bucket.record(resultKey("bad"))).toMatchObject({
+      status: "FAILED",
+      error: { code: "PROCESSING_ERROR" },
+      transcription_job_name: bad.TranscriptionJobName,
+    });
+    expect(await reconcile(cfg(), at(T0, (MAX_HANDOUTS + 1) * 30))).toMatchObject({ unsettled: 0, handedOut: 0, gaveUp: 0 });
+    expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName)).toHaveLength(MAX_HANDOUTS);
+    const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
+    expect(state.attempts).toEqual({});
+  });
+
+  it("never hands out more than the per-run cap; the rest stays behind the watermark", async () => {
+    runAnalyze = false;
+    for (let i = 0; i < MAX_HANDOUTS_PER_RUN + 3; i++) addJob({ id: `m${i}`, status: "COMPLETED", created: new Date(hoursAgo(2).getTime() - i * 1000) });
+    const report = await reconcile(cfg(), T0);
+    expect(report).toMatchObject({ handedOut: MAX_HANDOUTS_PER_RUN, deferred: 3 });
+  });
+
+  it("stops handing out when the invocation is running out of time", async () => {
+    addJob({ id: "a", status: "COMPLETED", created: hoursAgo(2) });
+    expect(await reconcile(cfg(), T0, () => 30_000)).toMatchObject({ handedOut: 0, deferred: 1 });
   });
 
   it("runs as a scheduled handler and publishes metrics", async () => {
     const publish = jest.spyOn(metrics, "publishStoredMetrics");
-    setJobs([]);
-    await expect(handler({} as any, { getRemainingTimeInMillis: () => 600_000 } as any)).resolves.toMatchObject({ checked: 0 });
+    await expect(handler({} as any, { getRemainingTimeInMillis: () => 600_000 } as any)).resolves.toMatchObject({ handedOut: 0 });
     expect(publish).toHaveBeenCalled();
     publish.mockRestore();
   });

@@ -152,24 +152,43 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("transcribe:GetTranscriptionJob", JOB)).toBe("Allowed");
       expect(await as("transcribe:GetTranscriptionJob", `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/other-app-job`)).toBe("ImplicitlyDenied");
     });
-    it(`allows ${h} invoking only the configured Bedrock model, in any destination region only through the profile`, async () => {
-      const profile = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`;
-      const model = (region: string, id = "anthropic.claude-haiku-4-5-20251001-v1:0") => `arn:aws:bedrock:${region}::foundation-model/${id}`;
-      const through = (arn: string) => ({ "bedrock:InferenceProfileArn": arn });
-      expect(await as("bedrock:InvokeModel", profile)).toBe("Allowed");
-      // The profile routes to its destination regions, including ones AWS adds later.
-      for (const region of ["eu-west-1", "eu-north-1", "eu-west-2"]) expect(await as("bedrock:InvokeModel", model(region), through(profile))).toBe("Allowed");
-      // The foundation model directly (no profile) or through another profile: denied.
-      expect(await as("bedrock:InvokeModel", model("eu-west-1"))).toBe("ImplicitlyDenied");
-      expect(await as("bedrock:InvokeModel", model("us-east-1"), through(profile.replace("inference-profile/eu.", "inference-profile/us.")))).toBe(
-        "ImplicitlyDenied",
-      );
-      expect(await as("bedrock:InvokeModel", model(REGION, "anthropic.claude-opus-4-1-20250805-v1:0"), through(profile))).toBe("ImplicitlyDenied");
-      expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-opus-4-1-20250805-v1:0`)).toBe(
-        "ImplicitlyDenied",
+    it(`allows ${h} writing the "job settled" markers under cci-lite/`, async () => {
+      expect(await as("s3:PutObject", `${RESULTS}/cci-lite/reconcile/done/2026-11-25T09/cci-lite-prod-demo-tenant-abc`, KMS_CTX, resultsPolicy())).toBe(
+        "Allowed",
       );
     });
   }
+  it("allows analyze invoking only the configured Bedrock model, in any destination region only through the profile", async () => {
+    const as = (action: string, resource: string, context: Record<string, string> = {}) =>
+      simulate({ principal: ROLES.analyze, action, resource, identity: identity("analyze"), context });
+    const profile = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`;
+    const model = (region: string, id = "anthropic.claude-haiku-4-5-20251001-v1:0") => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+    const through = (arn: string) => ({ "bedrock:InferenceProfileArn": arn });
+    expect(await as("bedrock:InvokeModel", profile)).toBe("Allowed");
+    // The profile routes to its destination regions, including ones AWS adds later.
+    for (const region of ["eu-west-1", "eu-north-1", "eu-west-2"]) expect(await as("bedrock:InvokeModel", model(region), through(profile))).toBe("Allowed");
+    // The foundation model directly (no profile) or through another profile: denied.
+    expect(await as("bedrock:InvokeModel", model("eu-west-1"))).toBe("ImplicitlyDenied");
+    expect(await as("bedrock:InvokeModel", model("us-east-1"), through(profile.replace("inference-profile/eu.", "inference-profile/us.")))).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await as("bedrock:InvokeModel", model(REGION, "anthropic.claude-opus-4-1-20250805-v1:0"), through(profile))).toBe("ImplicitlyDenied");
+    expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-opus-4-1-20250805-v1:0`)).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+  it("reconcile only detects: it may invoke the analyze function and nothing else; no models, no deletes", async () => {
+    const as = (action: string, resource: string) => simulate({ principal: ROLES.reconcile, action, resource, identity: identity("reconcile") });
+    const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-analyze"))).toBe("Allowed");
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-start"))).toBe("ImplicitlyDenied");
+    expect(await as("lambda:InvokeFunction", fn("cci-lite-prod-reconcile"))).toBe("ImplicitlyDenied");
+    expect(await as("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await as("comprehend:DetectSentiment", "*")).toBe("ImplicitlyDenied");
+    expect(await as("s3:DeleteObject", `${INPUT}/demo-tenant/calls/c1.wav`)).toBe("ImplicitlyDenied");
+  });
   it("denies reconcile starting Transcribe jobs", async () => {
     expect(
       await simulate({

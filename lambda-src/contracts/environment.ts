@@ -36,7 +36,13 @@ const ANALYZE = {
   bedrockMaxTokens: positive("BEDROCK_MAX_TOKENS", 1024),
   deleteInputOnSuccess: flag("DELETE_INPUT_ON_SUCCESS", false),
 };
-const RECONCILE = { ...ANALYZE, stuckJobHours: positive("STUCK_JOB_HOURS", 6), reconcileLookbackHours: positive("RECONCILE_LOOKBACK_HOURS", 48) };
+const RECONCILE = {
+  ...ANALYZE,
+  stuckJobHours: positive("STUCK_JOB_HOURS", 6),
+  reconcileLookbackHours: positive("RECONCILE_LOOKBACK_HOURS", 48),
+  /** The analyze function reconcile hands missed jobs to (asynchronous invocation). */
+  analyzeFunctionName: text("ANALYZE_FUNCTION_NAME"),
+};
 
 /** Every handler's variables. */
 export const HANDLER_ENVIRONMENT = { start: START, analyze: ANALYZE, reconcile: RECONCILE } as const satisfies Record<HandlerName, Record<string, Variable>>;

@@ -7,6 +7,9 @@
  *                 `unassigned/YYYY/MM/DD/<call_id>.json`  (uploads that name no configured tenant)
  *                 `tmp/<tenant>/<job>.json`               (Transcribe's transcripts)
  *                 `athena-results/[<tenant>/]`            (Athena query results)
+ *                 `cci-lite/reconcile/done/<YYYY-MM-DDTHH>/<job>`  (a job is settled: analyze wrote its record
+ *                                                          or found a newer upload's; reconcile lists these)
+ *                 `cci-lite/reconcile/state.json`         (reconcile's watermark and hand-out attempts)
  */
 
 /** Key segment after the tenant under which uploads are accepted. */
@@ -17,6 +20,16 @@ export const TMP_PREFIX = "tmp/";
 export const ATHENA_RESULTS_PREFIX = "athena-results/";
 /** The tenant value and results prefix for uploads that name no configured tenant. */
 export const UNASSIGNED_TENANT = "unassigned";
+/*
+ * Plain literals, not templates: esbuild drops unused string constants but keeps template literals, and the start
+ * bundle (which imports this file) must not grow.
+ */
+/** Results-bucket prefix of the pipeline's own bookkeeping (`cci-lite` is a reserved tenant id). */
+export const PIPELINE_PREFIX = "cci-lite/";
+/** Results-bucket prefix of the "job settled" markers (they expire with the lifecycle rule on this prefix). */
+export const DONE_MARKER_PREFIX = "cci-lite/reconcile/done/";
+/** Reconcile's state object (watermark, hand-out attempts). */
+export const RECONCILE_STATE_KEY = "cci-lite/reconcile/state.json";
 /** Top-level prefixes the pipeline uses itself (or that AWS reserves); no tenant id may shadow them. */
 export const RESERVED_PREFIXES = ["tmp", "athena-results", UNASSIGNED_TENANT, "aws", "cci-lite"] as const;
 
@@ -49,4 +62,14 @@ export function resultKey(tenant: string, date: Date, callId: string): string {
 /** Transcribe's output key for a job: `tmp/<tenant>/<job>.json`. */
 export function transcribeOutputKey(tenant: string, jobName: string): string {
   return `${TMP_PREFIX}${tenant}/${jobName}.json`;
+}
+
+/** `cci-lite/reconcile/done/<YYYY-MM-DDTHH>/`: the markers of jobs created in one UTC hour. */
+export function doneMarkerPrefix(jobCreated: Date): string {
+  return `${DONE_MARKER_PREFIX}${jobCreated.toISOString().slice(0, 13)}/`;
+}
+
+/** The marker of one settled job; keyed by its creation hour so reconcile lists a window's markers in a few calls. */
+export function doneMarkerKey(jobCreated: Date, jobName: string): string {
+  return `${doneMarkerPrefix(jobCreated)}${jobName}`;
 }

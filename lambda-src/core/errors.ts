@@ -31,6 +31,11 @@ export const ERROR_CODES = {
   MODEL_UNAVAILABLE: "MODEL_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+/**
+ * reconcile (FAILED): analyze did not settle the job after the bounded number of hand-outs. Kept out of
+ * {@link ERROR_CODES} so that the start bundle (which imports that object) does not grow.
+ */
+export const PROCESSING_ERROR = "PROCESSING_ERROR";
 
 interface AwsLikeError {
   name?: string;

@@ -1,8 +1,10 @@
 /**
  * What the analyze handler receives: an EventBridge "Transcribe Job State Change" (COMPLETED | FAILED) for one job,
- * or a direct invocation for manual reprocessing, `{ "jobNames": ["cci-lite-prod-..."], "force": true }`.
- * Both end in processJob (services/process-job.ts). On the EventBridge path transient errors are thrown (Lambda's
- * async retries, then reconcile picks the job up); reprocessing reports each job's outcome or error instead.
+ * a hand-out from reconcile, `{ "reconcile": { "jobName": "...", "attempt": 1 } }` (asynchronous invocation), or a
+ * direct invocation for manual reprocessing, `{ "jobNames": ["cci-lite-prod-..."], "force": true }`.
+ * All end in processJob (services/process-job.ts). On the EventBridge and hand-out paths errors are thrown
+ * (Lambda's async retries, then the events dead-letter queue; reconcile hands the job out again, a bounded number
+ * of times); reprocessing reports each job's outcome or error instead.
  */
 import type { EventBridgeEvent } from "aws-lambda";
 import type { AnalyzeConfig } from "../contracts/environment";
@@ -26,11 +28,20 @@ export interface ReprocessResponse {
   readonly results: ReadonlyArray<ProcessResult | { readonly jobName: string; readonly outcome: "ERROR"; readonly error: string }>;
 }
 
-export type AnalyzeEvent = TranscribeJobStateEvent | ReprocessRequest;
+/** reconcile -> analyze (asynchronous `lambda:Invoke`): one job no invocation has settled yet. */
+export interface HandOutRequest {
+  readonly reconcile: { readonly jobName: string; readonly attempt: number };
+}
+
+export type AnalyzeEvent = TranscribeJobStateEvent | ReprocessRequest | HandOutRequest;
 export type AnalyzeResponse = ProcessResult | ReprocessResponse | { readonly ignored: string };
 
 function isReprocess(e: unknown): e is ReprocessRequest {
   return typeof e === "object" && e !== null && Array.isArray((e as ReprocessRequest).jobNames);
+}
+
+function isHandOut(e: unknown): e is HandOutRequest {
+  return typeof e === "object" && e !== null && typeof (e as HandOutRequest).reconcile?.jobName === "string";
 }
 
 /** Manual reprocessing: every job is tried; a failure is reported in the answer, not thrown. */
@@ -52,10 +63,14 @@ export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessReques
 /** Dispatches one analyze invocation. */
 export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent): Promise<AnalyzeResponse> {
   if (isReprocess(event)) return reprocessJobs(cfg, event);
-  const detail = event?.detail;
+  if (isHandOut(event)) {
+    logger.info("Job handed out by reconcile", { job_name: event.reconcile.jobName, attempt: event.reconcile.attempt });
+    return processJob(cfg, event.reconcile.jobName);
+  }
+  const detail = (event as TranscribeJobStateEvent)?.detail;
   const jobName = detail?.TranscriptionJobName;
   if (typeof jobName !== "string" || jobName === "") {
-    logger.warn("Event without TranscriptionJobName; ignoring", { detail_type: event?.["detail-type"] });
+    logger.warn("Event without TranscriptionJobName; ignoring", { detail_type: (event as TranscribeJobStateEvent)?.["detail-type"] });
     return { ignored: "no job name" };
   }
   if (!jobName.startsWith(cfg.jobNamePrefix)) {

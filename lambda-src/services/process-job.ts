@@ -3,37 +3,23 @@
  * manual reprocessing) and the reconcile handler (missed events, stuck jobs).
  */
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
-import { GetTranscriptionJobCommand, type TranscriptionJob } from "@aws-sdk/client-transcribe";
 import type { AnalyzeConfig } from "../contracts/environment";
-import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
+import { ERROR_CODES, errorMessage, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
-import { buildJobResult, latencyMs, type AnalysisFields, type JobFacts, type SourceInfo } from "../core/result";
+import { buildJobResult, latencyMs, type AnalysisFields } from "../core/result";
 import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
-import { resultKey } from "../contracts/storage-layout";
-import { TAG, tagsToRecord } from "../core/transcribe-request";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
-import { s3Client, transcribeClient } from "../aws/clients";
+import { s3Client } from "../aws/clients";
 import { count, latency, logger, setRecordKeys } from "../aws/observability";
 import { METRIC } from "../contracts/metrics";
-import { headRecord, writeRecord } from "../aws/records";
+import { isWriteConflict } from "../aws/records";
 import { modelRetryDeadline, summaryFields } from "../core/summary";
+import { commitJobRecord, currentDecision, type JobContext, loadJob, markSettled } from "./job-record";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
 
-export interface JobContext extends JobFacts {
-  readonly jobName: string;
-  readonly job: TranscriptionJob;
-  readonly tenant: string;
-  readonly callId: string;
-  readonly resultKey: string;
-  readonly source: SourceInfo;
-  readonly uploadedAt: string | null;
-}
-
-export type LoadedJob =
-  | { readonly kind: "missing" }
-  | { readonly kind: "untagged"; readonly job: TranscriptionJob }
-  | { readonly kind: "ok"; readonly ctx: JobContext };
+export type { JobContext, LoadedJob } from "./job-record";
+export { loadJob } from "./job-record";
 
 export type JobOutcome = "COMPLETED" | "FAILED" | "SKIPPED" | "NOT_FINISHED" | "JOB_NOT_FOUND" | "MISSING_TAGS" | "NOT_OURS";
 
@@ -42,58 +28,20 @@ export interface ProcessResult {
   readonly outcome: JobOutcome;
   readonly resultKey?: string;
   readonly errorCode?: string;
+  /** SKIPPED: `own` (this job's record stays) or `superseded` (a newer upload's record is there). */
+  readonly skipReason?: "own" | "superseded";
 }
 
 export interface ProcessOptions {
   /** Reprocess even when a COMPLETED record of this job exists. */
   readonly force?: boolean;
-  /** Skip when any record of this job exists (reconcile: "no result yet" only). */
-  readonly skipIfAnyRecord?: boolean;
   readonly now?: Date;
 }
 
-/** GetTranscriptionJob and the record context from its tags. */
-export async function loadJob(jobName: string): Promise<LoadedJob> {
-  let job: TranscriptionJob | undefined;
-  try {
-    job = (await transcribeClient().send(new GetTranscriptionJobCommand({ TranscriptionJobName: jobName }))).TranscriptionJob;
-  } catch (e) {
-    const n = errorName(e);
-    if (n === "NotFoundException" || (n === "BadRequestException" && /not (be )?found|couldn't be found|does not exist/i.test(errorMessage(e)))) {
-      return { kind: "missing" };
-    }
-    throw e;
-  }
-  if (!job) return { kind: "missing" };
-  const tags = tagsToRecord(job.Tags);
-  const tenant = tags[TAG.tenant];
-  const callId = tags[TAG.callId];
-  if (!tenant || !callId) return { kind: "untagged", job };
-  const media = job.Media?.MediaFileUri ? parseS3Uri(job.Media.MediaFileUri) : undefined;
-  const size = tags[TAG.size] !== undefined ? Number(tags[TAG.size]) : NaN;
-  const created = job.CreationTime instanceof Date ? job.CreationTime : new Date();
-  return {
-    kind: "ok",
-    ctx: {
-      jobName,
-      job,
-      tenant,
-      callId,
-      resultKey: resultKey(tenant, created, callId),
-      source: {
-        bucket: media?.bucket ?? "",
-        key: media?.key ?? job.Media?.MediaFileUri ?? "",
-        versionId: tags[TAG.versionId] ?? null,
-        etag: tags[TAG.etag] ?? null,
-        size: Number.isFinite(size) ? size : null,
-      },
-      uploadedAt: tags[TAG.uploadedAt] ?? null,
-    },
-  };
-}
-
-async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date): Promise<ProcessResult> {
-  await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record);
+async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
+  const decision = await commitJobRecord(cfg, ctx, record, { force });
+  await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
+  if (decision !== "written") return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: decision };
   if (record.status === "COMPLETED") {
     count(METRIC.CallsCompleted);
     const ms = latencyMs(ctx.uploadedAt, now);
@@ -106,8 +54,41 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
   return { jobName: ctx.jobName, outcome: record.status === "COMPLETED" ? "COMPLETED" : "FAILED", resultKey: ctx.resultKey, errorCode: record.error?.code };
 }
 
-async function failed(cfg: AnalyzeConfig, ctx: JobContext, now: Date, code: string, message: string, analysis: AnalysisFields = {}): Promise<ProcessResult> {
-  return write(cfg, ctx, buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, analysis, { code, message }), now);
+/**
+ * Deletes exactly the processed upload: its version when the bucket is versioned, else the key only while it
+ * still has the processed ETag (`IfMatch`), so a newer upload of the same key is never deleted.
+ */
+async function deleteProcessedSource(ctx: JobContext): Promise<void> {
+  const { bucket, key, versionId, etag } = ctx.source;
+  if (!bucket || !key) return;
+  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${etag.replace(/"/g, "")}"` } : undefined;
+  if (!exact) {
+    logger.warn("The upload's version and ETag are unknown; the audio is kept (the lifecycle rule removes it)", { key });
+    return;
+  }
+  try {
+    await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...exact }));
+    logger.info("Source audio deleted", { key, version_id: versionId, etag });
+  } catch (e) {
+    if (isWriteConflict(e)) {
+      logger.info("The key holds a newer upload now; it is kept", { key, etag });
+      return;
+    }
+    // The result is written; the input lifecycle rule removes the audio later.
+    logger.warn("Deleting the source audio failed", { error: e as Error, key });
+  }
+}
+
+async function failed(
+  cfg: AnalyzeConfig,
+  ctx: JobContext,
+  now: Date,
+  force: boolean,
+  code: string,
+  message: string,
+  analysis: AnalysisFields = {},
+): Promise<ProcessResult> {
+  return write(cfg, ctx, buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, analysis, { code, message }), now, force);
 }
 
 async function readTranscript(uri: string): Promise<{ doc?: TranscribeOutput; error?: { code: string; message: string } }> {
@@ -138,22 +119,25 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     logger.info("Job not finished yet", { job_status: status });
     return { jobName: ctx.jobName, outcome: "NOT_FINISHED" };
   }
-  const existing = await headRecord(cfg.resultsBucket, ctx.resultKey);
-  if (existing && existing.jobName === ctx.jobName && !opts.force && (existing.status === "COMPLETED" || opts.skipIfAnyRecord)) {
-    logger.info("A record for this job already exists; skipping", { result_key: ctx.resultKey, existing_status: existing.status });
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey };
+  const force = opts.force === true;
+  // Before any model call: is the job settled already (its own COMPLETED record, or a newer upload's record)?
+  const decision = await currentDecision(cfg, ctx, { force });
+  if (decision !== "write") {
+    logger.info("The result key holds a settled record; skipping", { result_key: ctx.resultKey, decision });
+    await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
+    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: decision };
   }
 
   if (status === "FAILED") {
-    return failed(cfg, ctx, now, ERROR_CODES.TRANSCRIBE_FAILED, ctx.job.FailureReason ?? "Transcription job failed (no reason given)", {
+    return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIBE_FAILED, ctx.job.FailureReason ?? "Transcription job failed (no reason given)", {
       languageCode: ctx.job.LanguageCode ?? null,
     });
   }
 
   const uri = ctx.job.Transcript?.RedactedTranscriptFileUri ?? ctx.job.Transcript?.TranscriptFileUri;
-  if (!uri) return failed(cfg, ctx, now, ERROR_CODES.TRANSCRIPT_NOT_FOUND, "The job has no transcript file URI");
+  if (!uri) return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIPT_NOT_FOUND, "The job has no transcript file URI");
   const read = await readTranscript(uri);
-  if (!read.doc) return failed(cfg, ctx, now, read.error!.code, read.error!.message);
+  if (!read.doc) return failed(cfg, ctx, now, force, read.error!.code, read.error!.message);
 
   const t = analyzeTranscript(read.doc);
   const languageCode = ctx.job.LanguageCode ?? t.languageCode;
@@ -165,7 +149,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     speakers: speakersBase.map((s) => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null })),
   };
   if (t.text.trim() === "") {
-    return failed(cfg, ctx, now, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
+    return failed(cfg, ctx, now, force, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
   }
 
   // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null).
@@ -207,25 +191,14 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     risks: summary.risks,
     summaryError: summary.summaryError,
   });
-  const result = await write(cfg, ctx, record, now);
-  if (summary.failed) count(METRIC.SummariesFailed);
-
-  if (cfg.deleteInputOnSuccess && ctx.source.bucket && ctx.source.key) {
-    try {
-      await s3Client().send(
-        new DeleteObjectCommand({ Bucket: ctx.source.bucket, Key: ctx.source.key, ...(ctx.source.versionId ? { VersionId: ctx.source.versionId } : {}) }),
-      );
-      logger.info("Source audio deleted", { key: ctx.source.key, version_id: ctx.source.versionId });
-    } catch (e) {
-      // The result is written; the input lifecycle rule removes the audio later.
-      logger.warn("Deleting the source audio failed", { error: e as Error, key: ctx.source.key });
-    }
-  }
+  const result = await write(cfg, ctx, record, now, force);
+  if (result.outcome === "COMPLETED" && summary.failed) count(METRIC.SummariesFailed);
+  if (result.outcome === "COMPLETED" && cfg.deleteInputOnSuccess) await deleteProcessedSource(ctx);
   return result;
 }
 
 /**
- * GetTranscriptionJob -> tags give tenant and call_id -> idempotency check -> FAILED record or
+ * GetTranscriptionJob -> tags give tenant and call_id -> result-identity check -> FAILED record or
  * transcript + sentiment + summary -> result record (-> optional delete of the source audio).
  * Transient AWS errors throw; permanent ones end in a FAILED record.
  */
@@ -242,6 +215,7 @@ export async function processJob(cfg: AnalyzeConfig, jobName: string, opts: Proc
   }
   if (loaded.kind === "untagged") {
     logger.error("Transcription job has no tenant/call_id tags; no record can be written", { media: loaded.job.Media?.MediaFileUri });
+    await markSettled(cfg, jobName, loaded.job.CreationTime); // nothing more can be done; reconcile stops handing it out
     return { jobName, outcome: "MISSING_TAGS" };
   }
   setRecordKeys({ tenant: loaded.ctx.tenant, call_id: loaded.ctx.callId });

@@ -1,137 +1,332 @@
 /**
- * reconcile (scheduled, handlers/reconcile.ts): finds finished jobs whose completion event was missed and jobs
- * that are stuck.
- * - COMPLETED / FAILED jobs of this deployment created within RECONCILE_LOOKBACK_HOURS (and finished more than
- *   {@link EVENT_GRACE_MINUTES} ago, so the normal event path gets its chance) without any record -> processJob.
- * - IN_PROGRESS / QUEUED jobs created more than STUCK_JOB_HOURS ago without a record -> FAILED record JOB_STUCK.
- * Bounded per run: at most {@link MAX_PROCESSED_PER_RUN} jobs processed and {@link MAX_CHECKED_PER_RUN} checked;
- * the rest is found again by the next run.
+ * reconcile (scheduled, handlers/reconcile.ts): detection only. It finds finished jobs that no analyze invocation
+ * settled (a missed or failed completion event) and hands each to analyze by asynchronous invocation, so analyze's
+ * own retries and its on-failure destination (the events dead-letter queue) apply and one bad job cannot block
+ * the others. docs/pipeline.md "Reconcile".
+ *
+ * Per run:
+ * 1. Window: jobs created since the stored watermark (minus {@link WATERMARK_OVERLAP_MINUTES}), never before
+ *    RECONCILE_LOOKBACK_HOURS. The next watermark is the creation time of the oldest job that may still need
+ *    work: unfinished (not stuck), finished within the grace period, or handed out and not settled yet.
+ * 2. ListTranscriptionJobs (newest first by creation time) for COMPLETED and FAILED, stopping at the window.
+ * 3. Settled jobs: one ListObjectsV2 per creation hour of the window over the markers analyze writes
+ *    (`cci-lite/reconcile/done/<hour>/<job>`), not one request per job.
+ * 4. Each unsettled job finished more than {@link EVENT_GRACE_MINUTES} ago -> `lambda:Invoke` (Event) of analyze
+ *    with `{ reconcile: { jobName, attempt } }`, again at most every {@link HANDOUT_RETRY_MINUTES}; after
+ *    {@link MAX_HANDOUTS} hand-outs without a marker, reconcile writes the FAILED `PROCESSING_ERROR` record itself.
+ * 5. IN_PROGRESS jobs started more than STUCK_JOB_HOURS ago -> FAILED `JOB_STUCK` record, once (QUEUED jobs are
+ *    waiting in Transcribe's queue, not stuck). Stuck jobs do not hold the watermark; the state names them, so one
+ *    that finishes later is checked by name.
  */
+import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ListTranscriptionJobsCommand, type TranscriptionJobStatus, type TranscriptionJobSummary } from "@aws-sdk/client-transcribe";
 import type { ReconcileConfig } from "../contracts/environment";
-import { ERROR_CODES } from "../core/errors";
-import { buildJobResult } from "../core/result";
-import { transcribeClient } from "../aws/clients";
-import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
 import { METRIC } from "../contracts/metrics";
-import { headRecord, writeRecord } from "../aws/records";
-import { loadJob, processLoadedJob } from "./process-job";
+import { doneMarkerPrefix, RECONCILE_STATE_KEY } from "../contracts/storage-layout";
+import { ERROR_CODES, isNotFound, PROCESSING_ERROR } from "../core/errors";
+import { buildJobResult } from "../core/result";
+import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
+import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
+import { putSmallObject } from "../aws/records";
+import type { HandOutRequest } from "./analyze-event";
+import { commitJobRecord, loadJob, markSettled } from "./job-record";
 
-export const MAX_PROCESSED_PER_RUN = 50;
-export const MAX_CHECKED_PER_RUN = 1000;
+/** Hand-outs of one job to analyze (each with Lambda's own asynchronous retries) before PROCESSING_ERROR. */
+export const MAX_HANDOUTS = 3;
+/** Hand-outs per run; the rest stays behind the watermark for the next run. */
+export const MAX_HANDOUTS_PER_RUN = 1000;
+/**
+ * A job is handed out again only this long after its last hand-out: analyze's own attempts (3 x its 300 s timeout
+ * plus Lambda's back-off) are over by then, so a slow success is not counted as a failure.
+ */
+export const HANDOUT_RETRY_MINUTES = 30;
+/** A job finished less than this ago is left to its completion event. */
 export const EVENT_GRACE_MINUTES = 15;
+/** The window starts this long before the stored watermark (clock skew, list consistency). */
+export const WATERMARK_OVERLAP_MINUTES = 30;
 /** Stop starting new work when less than this is left of the invocation. */
 const TIME_RESERVE_MS = 60_000;
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
-export interface ReconcileReport {
-  readonly checked: number;
-  readonly reconciled: number;
-  readonly stuck: number;
-  readonly skipped: number;
-  readonly errors: number;
-  readonly truncated: boolean;
+export interface HandOuts {
+  readonly n: number;
+  readonly at: string;
 }
 
-const HOUR = 3_600_000;
+export interface ReconcileState {
+  /** ISO time: the next window starts here (minus the overlap). */
+  readonly watermark?: string;
+  /** Hand-outs so far of jobs not settled yet: how many, and when the last one was (ISO). */
+  readonly attempts: Readonly<Record<string, HandOuts>>;
+  /**
+   * Stuck jobs (name -> creation time) as of the last run. They do not hold the watermark, so one that has left
+   * IN_PROGRESS since is checked by name: a lost completion event still ends in its result.
+   */
+  readonly stuck?: Readonly<Record<string, string>>;
+}
+
+export interface ReconcileReport {
+  /** Window start (ISO). */
+  readonly from: string;
+  /** Finished jobs listed in the window. */
+  readonly listed: number;
+  /** Finished jobs without a settled marker, past the grace period. */
+  readonly unsettled: number;
+  readonly handedOut: number;
+  /** PROCESSING_ERROR records written after {@link MAX_HANDOUTS} hand-outs. */
+  readonly gaveUp: number;
+  readonly stuck: number;
+  readonly errors: number;
+  /** Unsettled jobs left for the next run (per-run cap, time). */
+  readonly deferred: number;
+  /** Next watermark (ISO). */
+  readonly watermark: string;
+}
+
+/** A listed job: name and creation time are always there. */
+export type ListedJob = TranscriptionJobSummary & { readonly TranscriptionJobName: string; readonly CreationTime: Date };
 
 /** Lists this deployment's jobs with one status, newest first, stopping at jobs created before `notBefore`. */
-export async function listJobs(prefix: string, status: TranscriptionJobStatus, notBefore?: Date): Promise<TranscriptionJobSummary[]> {
-  const out: TranscriptionJobSummary[] = [];
+export async function listJobs(prefix: string, status: TranscriptionJobStatus, notBefore: Date): Promise<ListedJob[]> {
+  const out: ListedJob[] = [];
   let NextToken: string | undefined;
   do {
     const page = await transcribeClient().send(new ListTranscriptionJobsCommand({ Status: status, JobNameContains: prefix, MaxResults: 100, NextToken }));
     let older = false;
     for (const j of page.TranscriptionJobSummaries ?? []) {
-      if (!j.TranscriptionJobName?.startsWith(prefix)) continue;
-      if (notBefore && j.CreationTime && j.CreationTime < notBefore) {
+      const name = j.TranscriptionJobName;
+      const created = j.CreationTime;
+      if (!name?.startsWith(prefix) || !(created instanceof Date)) continue;
+      if (created < notBefore) {
         older = true;
         continue;
       }
-      out.push(j);
+      out.push({ ...j, TranscriptionJobName: name, CreationTime: created });
     }
-    NextToken = older ? undefined : page.NextToken; // the list is newest first
+    NextToken = older ? undefined : page.NextToken; // newest first by creation time (API reference, `Status`)
   } while (NextToken);
   return out;
 }
 
-export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainingMs: () => number = () => Number.POSITIVE_INFINITY): Promise<ReconcileReport> {
-  const lookback = new Date(now.getTime() - cfg.reconcileLookbackHours * HOUR);
-  const grace = new Date(now.getTime() - EVENT_GRACE_MINUTES * 60_000);
-  const stuckBefore = new Date(now.getTime() - cfg.stuckJobHours * HOUR);
+export async function readState(cfg: ReconcileConfig): Promise<ReconcileState> {
+  try {
+    const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: RECONCILE_STATE_KEY }));
+    const doc = JSON.parse(out.Body ? await out.Body.transformToString("utf-8") : "{}") as Partial<ReconcileState>;
+    return { watermark: typeof doc.watermark === "string" ? doc.watermark : undefined, attempts: { ...(doc.attempts ?? {}) }, stuck: { ...(doc.stuck ?? {}) } };
+  } catch (e) {
+    if (isNotFound(e) || e instanceof SyntaxError) return { attempts: {} };
+    throw e;
+  }
+}
 
-  const finished = [...(await listJobs(cfg.jobNamePrefix, "COMPLETED", lookback)), ...(await listJobs(cfg.jobNamePrefix, "FAILED", lookback))]
-    .filter((j) => !j.CompletionTime || j.CompletionTime < grace)
-    .sort((a, b) => (a.CreationTime?.getTime() ?? 0) - (b.CreationTime?.getTime() ?? 0)); // oldest first
-  const running = [...(await listJobs(cfg.jobNamePrefix, "IN_PROGRESS")), ...(await listJobs(cfg.jobNamePrefix, "QUEUED"))].filter(
-    (j) => j.CreationTime && j.CreationTime < stuckBefore,
+/** Names of the settled jobs among `jobs`: one paginated ListObjectsV2 per creation hour. */
+export async function settledJobs(cfg: ReconcileConfig, jobs: readonly ListedJob[]): Promise<Set<string>> {
+  const prefixes = new Set(jobs.map((j) => doneMarkerPrefix(j.CreationTime)));
+  const settled = new Set<string>();
+  for (const Prefix of prefixes) {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3Client().send(new ListObjectsV2Command({ Bucket: cfg.resultsBucket, Prefix, ContinuationToken }));
+      for (const o of page.Contents ?? []) if (o.Key) settled.add(o.Key.slice(Prefix.length));
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+  return settled;
+}
+
+async function handOut(cfg: ReconcileConfig, jobName: string, attempt: number): Promise<void> {
+  const request: HandOutRequest = { reconcile: { jobName, attempt } };
+  await lambdaClient().send(
+    new InvokeCommand({ FunctionName: cfg.analyzeFunctionName, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(request)) }),
   );
+}
 
-  let checked = 0,
-    reconciled = 0,
-    stuck = 0,
-    skipped = 0,
-    errors = 0,
-    processed = 0;
-  let truncated = false;
-  const budgetLeft = () => checked < MAX_CHECKED_PER_RUN && processed < MAX_PROCESSED_PER_RUN && remainingMs() > TIME_RESERVE_MS;
-
-  for (const j of [...running.map((s) => ({ s, stuck: true })), ...finished.map((s) => ({ s, stuck: false }))]) {
-    if (!budgetLeft()) {
-      truncated = true;
-      break;
+/** After {@link MAX_HANDOUTS}: the FAILED PROCESSING_ERROR record (never over a newer upload's) and the marker. */
+async function giveUp(cfg: ReconcileConfig, s: ListedJob, attempts: number, now: Date): Promise<void> {
+  const loaded = await loadJob(s.TranscriptionJobName);
+  if (loaded.kind !== "ok") {
+    logger.error("Cannot write a record for a job analyze never settled", { reason: loaded.kind });
+  } else {
+    const ctx = loaded.ctx;
+    setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
+    const record = buildJobResult(
+      "FAILED",
+      ctx,
+      cfg.bedrockModelId,
+      now,
+      { languageCode: ctx.job.LanguageCode ?? null },
+      {
+        code: PROCESSING_ERROR,
+        message: `analyze did not settle the job after ${attempts} hand-outs (each with Lambda's retries); see the analyze logs and the events dead-letter queue`,
+      },
+    );
+    if ((await commitJobRecord(cfg, ctx, record)) === "written") {
+      count(METRIC.CallsFailed);
+      logger.error("Job given up: PROCESSING_ERROR record written", { result_key: ctx.resultKey, attempts });
     }
-    const name = j.s.TranscriptionJobName!;
-    checked++;
+  }
+  await markSettled(cfg, s.TranscriptionJobName, s.CreationTime);
+}
+
+async function recordStuck(cfg: ReconcileConfig, s: ListedJob, now: Date): Promise<boolean> {
+  const loaded = await loadJob(s.TranscriptionJobName);
+  if (loaded.kind !== "ok") {
+    logger.error("Cannot record a stuck job", { reason: loaded.kind });
+    return false;
+  }
+  const ctx = loaded.ctx;
+  setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
+  const started = s.StartTime ?? ctx.job.StartTime;
+  const hours = ((now.getTime() - (started?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
+  const record = buildJobResult(
+    "FAILED",
+    ctx,
+    cfg.bedrockModelId,
+    now,
+    { languageCode: ctx.job.LanguageCode ?? null },
+    {
+      code: ERROR_CODES.JOB_STUCK,
+      message: `Job ${s.TranscriptionJobStatus} for ${hours} h since it started (limit ${cfg.stuckJobHours} h)`,
+    },
+  );
+  // Never over this job's own record or a newer upload's; if the job finishes later, analyze replaces it.
+  if ((await commitJobRecord(cfg, ctx, record, { stuck: true })) !== "written") return false;
+  count(METRIC.JobsStuck);
+  logger.warn("Stuck job recorded", { result_key: ctx.resultKey, job_status: s.TranscriptionJobStatus });
+  return true;
+}
+
+export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainingMs: () => number = () => Number.POSITIVE_INFINITY): Promise<ReconcileReport> {
+  const state = await readState(cfg);
+  const floor = now.getTime() - cfg.reconcileLookbackHours * HOUR;
+  const stored = state.watermark ? Date.parse(state.watermark) : Number.NaN;
+  const from = new Date(Number.isFinite(stored) ? Math.max(floor, stored - WATERMARK_OVERLAP_MINUTES * MINUTE) : floor);
+  const graceCut = now.getTime() - EVENT_GRACE_MINUTES * MINUTE;
+  const stuckCut = now.getTime() - cfg.stuckJobHours * HOUR;
+
+  // Unfinished first: a job that finishes while this run lists is then seen as unfinished (kept behind the
+  // watermark) or as finished, never missed.
+  const unfinished = [
+    ...(await listJobs(cfg.jobNamePrefix, "IN_PROGRESS", new Date(floor))),
+    ...(await listJobs(cfg.jobNamePrefix, "QUEUED", new Date(floor))),
+  ];
+  const finished = [...(await listJobs(cfg.jobNamePrefix, "COMPLETED", from)), ...(await listJobs(cfg.jobNamePrefix, "FAILED", from))];
+
+  let watermark = now.getTime();
+  const keep = (s: ListedJob) => {
+    watermark = Math.min(watermark, s.CreationTime.getTime());
+  };
+  const isStuck = (s: ListedJob) => s.TranscriptionJobStatus === "IN_PROGRESS" && (s.StartTime ?? s.CreationTime).getTime() < stuckCut;
+  // Stuck jobs do not hold the watermark (they would stretch every window back to them); their JOB_STUCK
+  // record is replaced when their completion event arrives.
+  for (const s of unfinished) if (!isStuck(s)) keep(s);
+  const stuckNow = unfinished.filter(isStuck);
+
+  const past = finished.filter((j) => {
+    const done = j.CompletionTime ? j.CompletionTime.getTime() <= graceCut : true;
+    if (!done) keep(j);
+    return done;
+  });
+  // Stuck at the last run, unfinished no longer, and created before this window: checked by name.
+  const names = new Set([...unfinished, ...finished].map((j) => j.TranscriptionJobName));
+  for (const [name, created] of Object.entries(state.stuck ?? {})) {
+    const t = Date.parse(created);
+    if (!names.has(name) && Number.isFinite(t) && t >= floor) past.push({ TranscriptionJobName: name, CreationTime: new Date(t) });
+  }
+  const settled = await settledJobs(cfg, past);
+  const unsettled = past.filter((j) => !settled.has(j.TranscriptionJobName)).sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime()); // oldest first
+
+  const attempts: Record<string, HandOuts> = {};
+  let handedOut = 0,
+    gaveUp = 0,
+    stuck = 0,
+    errors = 0,
+    deferred = 0;
+  for (const s of unsettled) {
+    const name = s.TranscriptionJobName;
+    const before = state.attempts[name];
+    const attempt = (before?.n ?? 0) + 1;
+    if (before && now.getTime() - Date.parse(before.at) < HANDOUT_RETRY_MINUTES * MINUTE) {
+      // Handed out recently: analyze (or Lambda's retries of it) may still be at work.
+      attempts[name] = before;
+      keep(s);
+      continue;
+    }
+    if (handedOut >= MAX_HANDOUTS_PER_RUN || remainingMs() < TIME_RESERVE_MS) {
+      deferred++;
+      keep(s);
+      if (before) attempts[name] = before;
+      continue;
+    }
+    setRecordKeys({ job_name: name });
     try {
-      setRecordKeys({ job_name: name });
-      const loaded = await loadJob(name);
-      if (loaded.kind !== "ok") {
-        logger.error("Cannot reconcile job", { reason: loaded.kind });
-        errors++;
+      if (attempt > MAX_HANDOUTS) {
+        await giveUp(cfg, s, attempt - 1, now);
+        gaveUp++;
         continue;
       }
-      const ctx = loaded.ctx;
-      setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
-      if (j.stuck) {
-        const existing = await headRecord(cfg.resultsBucket, ctx.resultKey);
-        if (existing && existing.jobName === name) {
-          skipped++;
-          continue;
-        }
-        const hours = ((now.getTime() - (j.s.CreationTime?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
-        const record = buildJobResult(
-          "FAILED",
-          ctx,
-          cfg.bedrockModelId,
-          now,
-          { languageCode: ctx.job.LanguageCode ?? null },
-          {
-            code: ERROR_CODES.JOB_STUCK,
-            message: `Job ${j.s.TranscriptionJobStatus} for ${hours} h (limit ${cfg.stuckJobHours} h)`,
-          },
-        );
-        await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record);
-        count(METRIC.JobsStuck);
-        logger.warn("Stuck job recorded", { result_key: ctx.resultKey, job_status: j.s.TranscriptionJobStatus });
-        stuck++;
-        processed++;
-        continue;
-      }
-      const r = await processLoadedJob(cfg, ctx, { skipIfAnyRecord: true, now });
-      if (r.outcome === "COMPLETED" || r.outcome === "FAILED") {
-        count(METRIC.CallsReconciled);
-        logger.info("Missed job reconciled", { outcome: r.outcome, result_key: r.resultKey });
-        reconciled++;
-        processed++;
-      } else skipped++;
+      await handOut(cfg, name, attempt);
+      attempts[name] = { n: attempt, at: now.toISOString() };
+      keep(s);
+      handedOut++;
+      count(METRIC.CallsReconciled);
+      logger.info("Unsettled job handed to analyze", { attempt, completed_at: s.CompletionTime?.toISOString() });
     } catch (e) {
+      // This job only: the others are still handed out; the next run tries it again.
       errors++;
-      logger.error("Reconciling a job failed; the next run retries it", { error: e as Error });
+      keep(s);
+      if (before) attempts[name] = before;
+      logger.error("Handing a job out failed; the next run tries again", { error: e as Error });
     } finally {
       clearRecordKeys();
     }
   }
-  const report = { checked, reconciled, stuck, skipped, errors, truncated };
-  logger.info("Reconcile run finished", { ...report, finished_candidates: finished.length, running_candidates: running.length });
+
+  // Each stuck job is looked at once (recorded, or left alone under its own or a newer upload's record).
+  const stuckSeen: Record<string, string> = {};
+  for (const s of stuckNow) {
+    const name = s.TranscriptionJobName;
+    const created = s.CreationTime.toISOString();
+    if (state.stuck?.[name]) {
+      stuckSeen[name] = created;
+      continue;
+    }
+    setRecordKeys({ job_name: name });
+    try {
+      if (await recordStuck(cfg, s, now)) stuck++;
+      stuckSeen[name] = created;
+    } catch (e) {
+      errors++;
+      logger.error("Recording a stuck job failed; the next run tries again", { error: e as Error });
+    } finally {
+      clearRecordKeys();
+    }
+  }
+
+  const next = new Date(watermark).toISOString();
+  await putSmallObject(
+    cfg.resultsBucket,
+    cfg.kmsKeyArn,
+    RECONCILE_STATE_KEY,
+    JSON.stringify({
+      watermark: next,
+      attempts,
+      stuck: stuckSeen,
+    } satisfies ReconcileState),
+  );
+  const report: ReconcileReport = {
+    from: from.toISOString(),
+    listed: finished.length,
+    unsettled: unsettled.length,
+    handedOut,
+    gaveUp,
+    stuck,
+    errors,
+    deferred,
+    watermark: next,
+  };
+  logger.info("Reconcile run finished", { ...report, unfinished: unfinished.length });
   return report;
 }

@@ -12,7 +12,7 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import type { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { resultsPrefix, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import { PIPELINE_PREFIX, resultsPrefix, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import { ValidationError } from "../config/errors";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
@@ -181,7 +181,8 @@ export class Analytics extends Construct {
         tablePrefix: "crawled_",
         dependsOn: [props.results.bucket],
         description: "Guide §10 crawler (optional; the projected table needs no crawl)",
-        s3Target: [{ path: location, exclusions: [`${props.tmpPrefix}**`, `${props.queryResultsPrefix}**`] }],
+        // Not results: transcripts, query results, and reconcile's markers and state (cci-lite/).
+        s3Target: [{ path: location, exclusions: [`${props.tmpPrefix}**`, `${props.queryResultsPrefix}**`, `${PIPELINE_PREFIX}**`] }],
         schemaChangePolicy: { deleteBehavior: "LOG", updateBehavior: "LOG" },
       });
     }

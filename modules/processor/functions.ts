@@ -66,8 +66,8 @@ export interface PipelineFunctionsProps {
   readonly configPathArn: string;
   /** ARNs `bedrock:InvokeModel` must allow (the profile and its foundation models). */
   readonly bedrockResourceArns: readonly string[];
-  /** Every handler's environment settings (each handler gets the variables of its contract). */
-  readonly settings: ReconcileConfig;
+  /** Every handler's environment settings (each handler gets the variables of its contract; the analyze function's name is filled in here). */
+  readonly settings: Omit<ReconcileConfig, "analyzeFunctionName">;
   /** Reserved concurrency per function. @default none */
   readonly reservedConcurrency?: Partial<Record<HandlerName, number>>;
   readonly logRetentionDays: number;
@@ -84,7 +84,11 @@ export class PipelineFunctions extends Construct {
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
     const { accountId: account, region, key, input, results, stem } = props;
-    const settings: ReconcileConfig & StartConfig = { ...props.settings, transcribeRoleArn: props.transcribeRole.principalArn };
+    const settings: ReconcileConfig & StartConfig = {
+      ...props.settings,
+      transcribeRoleArn: props.transcribeRole.principalArn,
+      analyzeFunctionName: `${stem}-analyze`,
+    };
     const powertools = { [POWERTOOLS.serviceName]: stem, [POWERTOOLS.metricsNamespace]: METRICS_NAMESPACE, [POWERTOOLS.logLevel]: "INFO" };
     const fns = {} as Record<HandlerName, PipelineFunction>;
     for (const h of HANDLER_NAMES) {
@@ -144,22 +148,37 @@ export class PipelineFunctions extends Construct {
     // The caller of StartTranscriptionJob with OutputEncryptionKMSKeyId needs the key too (Transcribe docs).
     key.grant(start, ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]);
 
-    // analyze, and reconcile (which runs the same processing for missed events): job, transcript, models, result.
-    this.reconcile.addToPrincipalPolicy({ Sid: "ListJobs", Effect: "Allow", Action: "transcribe:ListTranscriptionJobs", Resource: "*" });
-    for (const f of [this.analyze, this.reconcile]) {
-      f.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
-      results.grantList(f, "ListResults");
-      results.grantRead(f, "ReadTranscriptsAndResults");
-      writeRecords(f);
-      f.addToPrincipalPolicy({
-        Sid: "DetectSentiment",
-        Effect: "Allow",
-        Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"],
-        Resource: "*",
-      });
-      for (const statement of bedrockStatements(props.bedrockResourceArns)) f.addToPrincipalPolicy(statement);
-      if (settings.deleteInputOnSuccess) input.grantDelete(f, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
+    // analyze: job, transcript, models, result record (never over a newer upload's; docs/pipeline.md "Result
+    // identity"), the job's "settled" marker under cci-lite/, and optionally the processed audio.
+    const analyze = this.analyze;
+    analyze.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
+    results.grantList(analyze, "ListResults");
+    results.grantRead(analyze, "ReadTranscriptsAndResults");
+    writeRecords(analyze);
+    analyze.addToPrincipalPolicy({
+      Sid: "DetectSentiment",
+      Effect: "Allow",
+      Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"],
+      Resource: "*",
+    });
+    for (const statement of bedrockStatements(props.bedrockResourceArns)) analyze.addToPrincipalPolicy(statement);
+    if (settings.deleteInputOnSuccess) {
+      input.grantDelete(analyze, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
+      // The delete names the processed ETag (`If-Match`) so a newer upload of the key is kept; S3 requires
+      // s3:GetObject besides s3:DeleteObject for a conditional delete with an ETag (S3 User Guide, conditional deletes).
+      input.grantRead(analyze, "ReadAudioForConditionalDelete", ALL_UPLOADS_GLOB);
     }
+
+    // reconcile: detection only (docs/pipeline.md "Reconcile"). Lists jobs and the settled markers, reads its
+    // state, hands unsettled jobs to analyze (asynchronous invoke of that one function), writes JOB_STUCK and
+    // PROCESSING_ERROR records. No Comprehend, no Bedrock, no deletes.
+    const reconcile = this.reconcile;
+    reconcile.addToPrincipalPolicy({ Sid: "ListJobs", Effect: "Allow", Action: "transcribe:ListTranscriptionJobs", Resource: "*" });
+    reconcile.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
+    results.grantList(reconcile, "ListResultsAndMarkers");
+    results.grantRead(reconcile, "ReadResultsAndState");
+    writeRecords(reconcile);
+    reconcile.addToPrincipalPolicy({ Sid: "HandJobsToAnalyze", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: analyze.functionArn });
 
     // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
     for (const [metric, name, description] of [

@@ -6,7 +6,7 @@
  * bucket policy statements (tenants: access point delegation; Transcribe access: its confinement to `tmp/`).
  */
 import { Construct } from "constructs";
-import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import { ATHENA_RESULTS_PREFIX, DONE_MARKER_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import type { CustomerKey } from "../constructs/customer-key";
 import { type ExpirationRule, SecureBucket } from "../constructs/secure-bucket";
 
@@ -25,6 +25,9 @@ export interface StorageProps {
   /** Days Athena query results stay. */
   readonly athenaResultsDays: number;
 }
+
+/** Days the "job settled" markers live (longer than reconcile's 48 h lookback). */
+export const RECONCILE_MARKER_DAYS = 7;
 
 export class Storage extends Construct {
   readonly input: SecureBucket;
@@ -47,6 +50,8 @@ export class Storage extends Construct {
       ...[...props.tenantResultsDays].map(([tenant, days]) => ({ id: `results-tenant-${tenant}`, prefix: `${tenant}/`, days })),
       { id: "tmp-transcripts", prefix: TMP_PREFIX, days: props.transcriptsDays },
       { id: "athena-query-results", prefix: ATHENA_RESULTS_PREFIX, days: props.athenaResultsDays },
+      // reconcile's "job settled" markers: needed for its window (at most the 48 h lookback), then clutter.
+      { id: "reconcile-markers", prefix: DONE_MARKER_PREFIX, days: RECONCILE_MARKER_DAYS },
     ];
     this.results = new SecureBucket(this, "results", { bucketName: props.resultsBucketName, key: props.key, expirations: resultRules });
   }
