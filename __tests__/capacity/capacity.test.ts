@@ -88,11 +88,12 @@ describe("capacity model: scenarios known by hand", () => {
   it("finds the sustained maximum near the tightest stage and names it", () => {
     const quotas = { ...DEFAULT_QUOTAS, transcribeConcurrentJobs: 20 };
     const sc = { ...base, quotas, calls: { medianSeconds: 300, sigma: 0, fixedSeconds: 300 } };
-    // 18 queue slots / 140 s jobs = 463 calls/hour.
+    // 18 slots for queued jobs (90 %) / 140 s jobs = 463 calls/hour.
     expect(Math.round(stageCapacities(sc)["Transcribe concurrent jobs"])).toBe(463);
     const s = sustainedMaximum(sc, 3);
     expect(s.limitingStage).toBe("Transcribe concurrent jobs");
     expect(s.callsPerHour).toBeGreaterThan(0.85 * 463);
-    expect(s.callsPerHour).toBeLessThanOrEqual(1.05 * 463);
+    // Above it only while no job waits: jobs that need not queue may use all 20 slots (20 / 140 s = 514 calls/hour).
+    expect(s.callsPerHour).toBeLessThanOrEqual(1.02 * 514);
   });
 });
