@@ -371,7 +371,7 @@ async function main(): Promise<void> {
       `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB = ${b.bytes} B vs ${BUNDLE_BUDGET_BYTES} B); ` +
         `cold start ${fmt(median(b.coldWallMs))} ms = ${fmt(coldRatio * 100)}% of unbundled ${fmt(median(u.coldWallMs))} ms ` +
         `(${fmt(median(b.coldWallMs) - floorMs)} vs ${fmt(median(u.coldWallMs) - floorMs)} ms above the floor); ` +
-        `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak)${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
+        `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak${name === "start" ? "" : "; deployed memory follows the 4-hour call below"})${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
         `calls ${b.coldCalls.join(", ") || "none"}; result ${b.coldOk ? "ok" : "ERROR"}` +
         `${functional ? "" : ` -- NOT FUNCTIONAL: ${JSON.stringify({ cold: b.coldResult, warmFailures: b.warm.failures, lastError: b.warm.lastError, unhandled: b.warm.unhandled })}`}.`,
     );
