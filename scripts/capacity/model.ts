@@ -6,6 +6,7 @@
 import type { CciLiteConfig } from "../../modules/config/schema";
 import { MAX_RETENTION_SECONDS } from "../../modules/constructs/encrypted-queue";
 import { FUNCTION_SETTINGS } from "../../modules/processor/functions";
+import { EVENT_GRACE_MINUTES } from "../../lambda-src/services/reconcile-jobs";
 import { INTAKE_BATCH_SIZE, INTAKE_BATCHING_WINDOW_SECONDS, intakeVisibilityTimeoutSeconds } from "../../modules/processor/intake";
 
 /** Settings of one deployment that shape its throughput (all from the configuration and the infrastructure code). */
@@ -151,7 +152,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   sdkThrottleBaseSeconds: 0.5,
   sdkMaxDelaySeconds: 20,
   asyncRetryDelaysSeconds: [60, 120],
-  reconcileGraceSeconds: 15 * 60,
+  reconcileGraceSeconds: EVENT_GRACE_MINUTES * 60,
   reconcileLookbackSeconds: 48 * 3600,
   reconcileMaxPerRun: Number.POSITIVE_INFINITY,
 };
