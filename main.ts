@@ -157,6 +157,7 @@ export class CciLiteStack extends TerraformStack {
       maxReceiveCount: p.maxReceiveCount,
       maxConcurrency: p.intakeMaxConcurrency,
       paused: p.paused,
+      inputDays: cfg.retention.inputDays,
       alarms,
     });
     const jobEvents = new JobEvents(this, "job-events", {

@@ -13,6 +13,7 @@
  * Unknown operations get a 400 and are recorded as `UNHANDLED <...>` so the benchmark can flag them.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
@@ -41,8 +42,16 @@ export const FAKE_JOB_NAME = `${FAKE.jobNamePrefix}${FAKE.tenant}-${FAKE.callId}
 
 const MAX_BODY = 8 * 1024 * 1024;
 
+/**
+ * `BENCH_TRANSCRIPT_FILE`: serve this file (streamed from disk, so the fake holds none of it in memory) as every
+ * Transcribe output under tmp/ instead of the canned two-speaker transcript (the 4-hour benchmark).
+ */
+export const TRANSCRIPT_FILE_ENV = "BENCH_TRANSCRIPT_FILE";
+
 interface StoredObject {
   readonly body: Buffer;
+  /** Served from this file instead of `body` (which is then empty). */
+  readonly file?: string;
   readonly contentType: string;
   readonly lastModified: Date;
   readonly metadata?: Record<string, string>;
@@ -177,6 +186,8 @@ export async function startFakeAws(): Promise<FakeAws> {
     // Any Transcribe output under tmp/ in the results bucket: the canned transcript.
     if (bucket === FAKE.resultsBucket && /^tmp\/.+\.json$/.test(key)) {
       const jobName = key.replace(/^.*\//, "").replace(/\.json$/, "");
+      const file = process.env[TRANSCRIPT_FILE_ENV];
+      if (file) return { body: Buffer.alloc(0), file, contentType: "application/json", lastModified: new Date() };
       return { body: Buffer.from(transcriptJson(jobName)), contentType: "application/json", lastModified: new Date() };
     }
     return undefined;
@@ -277,7 +288,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     url: string,
     headers: Record<string, string | string[] | undefined>,
     body: Buffer,
-  ): Promise<{ status: number; headers: Record<string, string>; body?: Buffer | string }> => {
+  ): Promise<{ status: number; headers: Record<string, string>; body?: Buffer | string; file?: string }> => {
     const u = new URL(url, "http://127.0.0.1");
     const target = headers["x-amz-target"];
     const requestId = createHash("md5").update(`${calls.length}`).digest("hex");
@@ -318,10 +329,13 @@ export async function startFakeAws(): Promise<FakeAws> {
         throw new HttpError(400, "UnknownOperationException", `fake S3: ${method} ${u.pathname}${u.search}`);
       }
       const obj = findObject(bucket, key);
+      const sizeOf = (o: StoredObject): number => (o.file ? fs.statSync(o.file).size : o.body.length);
       const objHeaders = (o: StoredObject): Record<string, string> => ({
         ...s3base,
         "content-type": o.contentType,
-        etag: `"${createHash("md5").update(o.body).digest("hex")}"`,
+        etag: `"${createHash("md5")
+          .update(o.file ? `${o.file}:${sizeOf(o)}` : o.body)
+          .digest("hex")}"`,
         "last-modified": o.lastModified.toUTCString(),
         "accept-ranges": "bytes",
         "x-amz-server-side-encryption": "aws:kms",
@@ -332,10 +346,11 @@ export async function startFakeAws(): Promise<FakeAws> {
         case "HEAD":
           calls.push("S3.HeadObject");
           if (!obj) return { status: 404, headers: s3base };
-          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(obj.body.length) } };
+          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(sizeOf(obj)) } };
         case "GET": {
           calls.push("S3.GetObject");
           if (!obj) throw new HttpError(404, "NoSuchKey", "The specified key does not exist.");
+          if (obj.file) return { status: 200, headers: { ...objHeaders(obj), "content-length": String(sizeOf(obj)) }, file: obj.file };
           const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers.range ?? ""));
           if (range) {
             const start = Number(range[1]);
@@ -382,7 +397,10 @@ export async function startFakeAws(): Promise<FakeAws> {
 
   const onRequest = (req: http.IncomingMessage | http2.Http2ServerRequest, response: http.ServerResponse | http2.Http2ServerResponse): void => {
     // Both response types (HTTP/1 and the HTTP/2 compatibility API) have these two methods.
-    const res = response as unknown as { writeHead(status: number, headers?: Record<string, string>): unknown; end(body?: Buffer): unknown };
+    const res = response as unknown as {
+      writeHead(status: number, headers?: Record<string, string>): unknown;
+      end(body?: Buffer): unknown;
+    } & NodeJS.WritableStream;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
@@ -394,6 +412,11 @@ export async function startFakeAws(): Promise<FakeAws> {
       handle(req.method ?? "GET", req.url ?? "/", req.headers, Buffer.concat(chunks))
         .then((out) => {
           const t1 = performance.now();
+          if (out.file) {
+            res.writeHead(out.status, out.headers);
+            fs.createReadStream(out.file).pipe(res);
+            return;
+          }
           const body = out.body === undefined ? undefined : Buffer.isBuffer(out.body) ? out.body : Buffer.from(out.body);
           const headers = { ...out.headers };
           if (body && !headers["content-length"]) headers["content-length"] = String(body.length);

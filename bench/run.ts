@@ -18,8 +18,11 @@ import { performance } from "node:perf_hooks";
 import * as zlib from "node:zlib";
 import { buildSync } from "esbuild";
 import { BUNDLE_BUDGET_BYTES, bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
+import { FUNCTION_SETTINGS } from "../modules/processor/functions";
 import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
 import { contractEnv } from "./events";
+import { TRANSCRIPT_FILE_ENV } from "./fake-aws";
+import { LONG_CALL_SECONDS, type LongTranscriptKind, writeLongTranscript } from "./long-transcripts";
 
 const OUT = path.join(REPO_ROOT, "dist", "bench");
 const CHILD_TIMEOUT_MS = 30_000;
@@ -68,17 +71,25 @@ function childEnv(name: HandlerName): NodeJS.ProcessEnv {
   };
 }
 
-function runChild(childJs: string, modulePath: string, name: HandlerName, warm: number, floor = false): Promise<ChildRun> {
+function runChild(
+  childJs: string,
+  modulePath: string,
+  name: HandlerName,
+  warm: number,
+  floor = false,
+  extraEnv: NodeJS.ProcessEnv = {},
+  timeoutMs = CHILD_TIMEOUT_MS,
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const args = [childJs, modulePath, name, String(warm), ...(floor ? ["--floor"] : [])];
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { env: childEnv(name), stdio: ["ignore", "pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { env: { ...childEnv(name), ...extraEnv }, stdio: ["ignore", "pipe", "pipe", "pipe"] });
     let wallMs = NaN;
     let stdout = "";
     let stderr = "";
     let buf = "";
     const reports: ChildReport[] = [];
-    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.stdout!.on("data", (d: Buffer) => {
       if (stdout.length < LOG_KEEP_BYTES) stdout += d.toString("utf8");
     });
@@ -117,6 +128,100 @@ function zippedBytes(file: string): number {
 /** Smallest multiple of 64 MB, at least 128, that is >= 2x the peak RSS. */
 export function recommendedMemoryMb(peakRssMiB: number): number {
   return Math.max(128, Math.ceil((2 * peakRssMiB) / 64) * 64);
+}
+
+/** Lambda gives a function one vCPU at 1,769 MB and a proportional share below. */
+const FULL_VCPU_MB = 1769;
+/** Memory for the longest call: at least 1.5x the peak RSS (MiB converted to MB), rounded up to 64 MB. */
+export function longCallMemoryMb(peakRssMiB: number): number {
+  return Math.max(128, Math.ceil((1.5 * peakRssMiB * 1.048576) / 64) * 64);
+}
+/**
+ * Timeout for the longest call: the measured CPU-bound time scaled to the function's vCPU share, three times over,
+ * plus 60 s for the real service round trips the fake answers at once (Bedrock, Comprehend, S3), rounded up to 30 s.
+ */
+export function longCallTimeoutSeconds(invokeMs: number, memoryMb: number): number {
+  const lambdaSeconds = (invokeMs / 1000) * Math.max(1, FULL_VCPU_MB / memoryMb);
+  return Math.ceil((3 * lambdaSeconds + 60) / 30) * 30;
+}
+
+interface LongRun {
+  transcript: LongTranscriptKind;
+  handler: HandlerName;
+  bytes: number;
+  words: number;
+  items: number;
+  invokeMs: number;
+  peakRssMiB: number;
+  ok: boolean;
+  result: unknown;
+  calls: string[];
+}
+
+/** The 4-hour transcripts (stereo with channel labels, mono with speaker labels) through the bundled analyze and reconcile. */
+async function measureLongCalls(childJs: string, modules: Record<HandlerName, string>): Promise<LongRun[]> {
+  const out: LongRun[] = [];
+  for (const transcript of ["stereo", "mono"] as const) {
+    const file = path.join(OUT, `transcript-4h-${transcript}.json`);
+    const doc = writeLongTranscript(file, transcript, "cci-lite-bench-demo-tenant-sample-0123456789abcdef");
+    for (const handler of ["analyze", "reconcile"] as const) {
+      const r = await runChild(childJs, modules[handler], handler, 0, false, { [TRANSCRIPT_FILE_ENV]: file }, 120_000);
+      const cold = r.reports.find((x) => x.kind === "cold");
+      if (!cold) throw new Error(`${handler} on the 4-hour ${transcript} transcript reported nothing (exit ${r.exitCode}; stderr: ${r.stderr.slice(0, 2000)})`);
+      out.push({
+        transcript,
+        handler,
+        ...doc,
+        invokeMs: cold.invokeMs as number,
+        peakRssMiB: (cold.maxRssKiB as number) / 1024,
+        // analyze answers processJob's outcome: the 4-hour call must end COMPLETED, not in an error record.
+        ok:
+          cold.ok === true &&
+          !(cold.calls as string[]).some((c) => c.startsWith("UNHANDLED") || c.startsWith("ERROR")) &&
+          (handler !== "analyze" || (cold.result as { outcome?: string } | null)?.outcome === "COMPLETED"),
+        result: cold.result,
+        calls: cold.calls as string[],
+      });
+    }
+  }
+  return out;
+}
+
+function longCallTable(runs: readonly LongRun[]): {
+  lines: string[];
+  memory: Record<"analyze" | "reconcile", number>;
+  timeout: Record<"analyze" | "reconcile", number>;
+} {
+  const lines = [
+    `4-hour calls (${LONG_CALL_SECONDS} s, ≈ 2.5 words/s): one cold invocation of the bundled handler per transcript, the fake serving the transcript from disk.`,
+    "",
+    "| transcript | handler | transcript MB | words / items | invoke ms (this machine) | peak RSS MiB | Comprehend / Bedrock calls | result |",
+    "|---|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const r of runs) {
+    const comprehend = r.calls.filter((c) => c.startsWith("Comprehend.")).length;
+    const bedrock = r.calls.filter((c) => c === "Bedrock.Converse").length;
+    lines.push(
+      `| ${r.transcript} | ${r.handler} | ${fmt(r.bytes / 1e6, 1)} | ${r.words} / ${r.items} | ${fmt(r.invokeMs)} | ${fmt(r.peakRssMiB, 1)} | ${comprehend} / ${bedrock} | ${r.ok ? (r.handler === "analyze" ? "COMPLETED" : "ok") : `ERROR ${JSON.stringify(r.result)}`} |`,
+    );
+  }
+  const memory = { analyze: 0, reconcile: 0 };
+  const timeout = { analyze: 0, reconcile: 0 };
+  for (const h of ["analyze", "reconcile"] as const) {
+    const mine = runs.filter((r) => r.handler === h);
+    const peak = Math.max(...mine.map((r) => r.peakRssMiB));
+    memory[h] = longCallMemoryMb(peak);
+    timeout[h] = longCallTimeoutSeconds(Math.max(...mine.map((r) => r.invokeMs)), memory[h]);
+    lines.push(
+      "",
+      `- **${h}** longest call: peak RSS ${fmt(peak, 1)} MiB -> memory ${memory[h]} MB (>= 1.5x peak, multiple of 64); ` +
+        `slowest invocation ${fmt(Math.max(...mine.map((r) => r.invokeMs)))} ms on a full core -> timeout ${timeout[h]} s ` +
+        `(3x that at ${memory[h]} MB's vCPU share + 60 s for real service round trips). ` +
+        `Deployed (FUNCTION_SETTINGS): ${FUNCTION_SETTINGS[h].memoryMb} MB ${FUNCTION_SETTINGS[h].memoryMb >= memory[h] ? "OK" : "BELOW the recommendation"}, ` +
+        `timeout ${FUNCTION_SETTINGS[h].timeoutSeconds} s ${FUNCTION_SETTINGS[h].timeoutSeconds >= timeout[h] ? "OK" : "BELOW the recommendation"}.`,
+    );
+  }
+  return { lines, memory, timeout };
 }
 
 interface VariantResult {
@@ -214,6 +319,13 @@ async function main(): Promise<void> {
   const floorMs = median(floorRuns.map((r) => r.wallMs));
   const floorRssMiB = median(floorRuns.map((r) => (r.reports[0].maxRssKiB as number) / 1024));
 
+  const longRuns = await measureLongCalls(childJs, { start: bundled.start.file, analyze: bundled.analyze.file, reconcile: bundled.reconcile.file });
+  const long = longCallTable(longRuns);
+  if (process.argv.includes("--long-only")) {
+    console.log(long.lines.join("\n"));
+    return;
+  }
+
   const results = {} as Record<HandlerName, { source: string; bundled: VariantResult; baseline: VariantResult }>;
   for (const name of HANDLER_NAMES) {
     results[name] = {
@@ -259,11 +371,12 @@ async function main(): Promise<void> {
       `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB = ${b.bytes} B vs ${BUNDLE_BUDGET_BYTES} B); ` +
         `cold start ${fmt(median(b.coldWallMs))} ms = ${fmt(coldRatio * 100)}% of unbundled ${fmt(median(u.coldWallMs))} ms ` +
         `(${fmt(median(b.coldWallMs) - floorMs)} vs ${fmt(median(u.coldWallMs) - floorMs)} ms above the floor); ` +
-        `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak)${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
+        `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak${name === "start" ? "" : "; deployed memory follows the 4-hour call below"})${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
         `calls ${b.coldCalls.join(", ") || "none"}; result ${b.coldOk ? "ok" : "ERROR"}` +
         `${functional ? "" : ` -- NOT FUNCTIONAL: ${JSON.stringify({ cold: b.coldResult, warmFailures: b.warm.failures, lastError: b.warm.lastError, unhandled: b.warm.unhandled })}`}.`,
     );
   }
+  lines.push("", ...long.lines);
   const table = lines.join("\n");
   console.log(table);
   const elapsed = (performance.now() - started) / 1000;
@@ -279,6 +392,7 @@ async function main(): Promise<void> {
     budgetBytes: BUNDLE_BUDGET_BYTES,
     results,
     verdicts,
+    longCalls: { runs: longRuns.map(({ calls: _, ...r }) => r), recommendedMemoryMb: long.memory, recommendedTimeoutSeconds: long.timeout },
     table,
     elapsedSeconds: elapsed,
   };

@@ -144,9 +144,13 @@ describe("processor", () => {
     });
   });
   it("pauses by disabling the queue consumer and silencing the backlog-age alarm (uploads wait, nothing is lost)", () => {
-    const t = synthApp({ processing: { paused: true } });
+    const t = synthApp({ processing: { paused: true }, retention: { inputDays: 7 } });
     expect(t.resource("aws_lambda_event_source_mapping").enabled).toBe(false);
     expect(t.resource("aws_cloudwatch_metric_alarm", "intake-oldest-message-age").actions_enabled).toBe(false);
+    // The audio-expiry alarm is never silenced: 12 h before the oldest waiting upload's audio expires.
+    const expiring = t.resource("aws_cloudwatch_metric_alarm", "intake-audio-expiring");
+    expect(expiring.actions_enabled).toBe(true);
+    expect(expiring.threshold).toBe(7 * 86_400 - 12 * 3600);
     expect(t.resource("aws_s3_bucket_notification").queue).toHaveLength(1);
   });
   it("invokes analyze on this environment's Transcribe job state changes only", () => {
@@ -238,6 +242,7 @@ describe("processor", () => {
         "cci-lite-prod-intake-dlq-not-empty",
         "cci-lite-prod-events-dlq-not-empty",
         "cci-lite-prod-intake-oldest-message-age",
+        "cci-lite-prod-intake-audio-expiring",
         "cci-lite-prod-calls-failed",
         "cci-lite-prod-calls-rejected",
         "cci-lite-prod-jobs-stuck",

@@ -94,6 +94,14 @@ describe("configuration: each class of mistake fails with the file and the field
   it("more than five identification languages", () => {
     expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL"] }]))[0]).toMatch(/^tenants\[0\]\.languages: /);
   });
+  it("a pause with audio that would expire under the waiting uploads", () => {
+    expect(problems({ ...BASE_CONFIG, processing: { paused: true } })).toEqual([
+      expect.stringMatching(/^retention\.inputDays: must be 7 while processing\.paused is true/),
+    ]);
+    expect(
+      parseConfig({ ...BASE_CONFIG, processing: { paused: true }, retention: { ...(BASE_CONFIG as any).retention, inputDays: 7 } }, "x.json").processing.paused,
+    ).toBe(true);
+  });
   it("PII redaction together with language identification", () => {
     expect(problems(withTenants([{ id: "acme", languages: ["en-US", "de-DE"], redactPii: true }]))).toEqual([
       "tenants[0].redactPii: cannot be combined with language identification (more than one language): Transcribe does not support both",

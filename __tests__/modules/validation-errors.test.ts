@@ -134,6 +134,7 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         maxReceiveCount: 5,
         maxConcurrency: 1,
         paused: false,
+        inputDays: 1,
         alarms: topic(s.node.tryFindChild("fn") ? new TerraformStack(Testing.app(), "other") : s),
       });
     },

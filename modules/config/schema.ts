@@ -4,9 +4,15 @@
  */
 import { z } from "zod";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
-import { BUCKET_NAME, days, EMAIL } from "./fields";
+import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
 import { accessSection, githubSection, processingSection } from "./sections";
 import { tenantSchema } from "./tenant-schema";
+
+/**
+ * `retention.inputDays` required while `processing.paused` is true: the longest audio retention, so a pause of up
+ * to a week keeps every waiting upload's audio (the intake queue's age alarm warns before that, even while paused).
+ */
+export const PAUSED_MIN_INPUT_DAYS = INPUT_DAYS_MAX;
 
 export const configSchema = z
   .object({
@@ -55,7 +61,7 @@ export const configSchema = z
     retention: z
       .object({
         /** Days audio stays in the input bucket. */
-        inputDays: days(1, 7).default(1),
+        inputDays: days(1, INPUT_DAYS_MAX).default(1),
         /** Days result JSON stays in the results bucket (per-tenant override: tenants[].resultsRetentionDays). */
         resultsDays: days(1, 3650).default(30),
         /** Days Transcribe's temporary transcripts under tmp/ stay; at most the shortest results retention. */
@@ -175,6 +181,16 @@ export const configSchema = z
           message: `the derived name ${derived} is longer than 63 characters: shorten namePrefix or environment, or set buckets.${kind}`,
         });
       }
+    }
+    // Audio that outlives the queue (docs/pipeline.md, "Waiting uploads and their audio"): while paused, uploads
+    // wait in the intake queue for as long as the pause lasts; their audio must be kept for the longest pause the
+    // configuration allows, or it expires under the waiting message.
+    if (c.processing.paused && c.retention.inputDays < PAUSED_MIN_INPUT_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["retention", "inputDays"],
+        message: `must be ${PAUSED_MIN_INPUT_DAYS} while processing.paused is true: uploads wait in the intake queue during the pause and their audio must not expire under them (lower it again after the backlog has drained)`,
+      });
     }
     if ((c.github.ownerId === undefined) !== (c.github.repositoryId === undefined)) {
       ctx.addIssue({ code: "custom", path: ["github", "repositoryId"], message: "ownerId and repositoryId go together" });

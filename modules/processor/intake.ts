@@ -13,6 +13,15 @@ import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
 
+/** Messages per `start` invocation (the event source mapping's batch size). */
+export const INTAKE_BATCH_SIZE = 10;
+/** Seconds the event source waits to fill a batch. */
+export const INTAKE_BATCHING_WINDOW_SECONDS = 5;
+/** The intake queue's visibility timeout: six times the consumer's timeout, as Lambda recommends for SQS sources. */
+export const intakeVisibilityTimeoutSeconds = (consumerTimeoutSeconds: number): number => 6 * consumerTimeoutSeconds;
+/** The audio-expiry alarm fires when the oldest waiting upload is this close to its audio's expiry. */
+export const AUDIO_EXPIRY_WARNING_SECONDS = 12 * 3600;
+
 export interface IntakeProps {
   readonly accountId: string;
   readonly region: string;
@@ -29,6 +38,8 @@ export interface IntakeProps {
   readonly maxConcurrency: number;
   /** Stop consuming; messages wait in the queue. */
   readonly paused: boolean;
+  /** Days the uploaded audio lives (`retention.inputDays`): the audio-expiry alarm warns before a waiting upload loses it. */
+  readonly inputDays: number;
   readonly alarms: AlarmTopic;
 }
 
@@ -49,8 +60,7 @@ export class Intake extends Construct {
       region,
       key,
       queueName: `${stem}-intake`,
-      // Six times the consumer's timeout, as Lambda recommends for SQS sources.
-      visibilityTimeoutSeconds: 6 * props.consumer.timeoutSeconds,
+      visibilityTimeoutSeconds: intakeVisibilityTimeoutSeconds(props.consumer.timeoutSeconds),
       deadLetter: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
     this.queue.allowServiceSend("AllowInputBucketEvents", "s3.amazonaws.com", [props.input.bucketArn], { sourceAccount: accountId });
@@ -65,8 +75,8 @@ export class Intake extends Construct {
     this.mapping = new LambdaEventSourceMapping(this, "mapping", {
       functionName: props.consumer.fn.arn,
       eventSourceArn: this.queue.queue.arn,
-      batchSize: 10,
-      maximumBatchingWindowInSeconds: 5,
+      batchSize: INTAKE_BATCH_SIZE,
+      maximumBatchingWindowInSeconds: INTAKE_BATCHING_WINDOW_SECONDS,
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: props.maxConcurrency },
       enabled: !props.paused,
@@ -100,6 +110,14 @@ export class Intake extends Construct {
       "ApproximateAgeOfOldestMessage",
       900,
       !props.paused,
+    );
+    // Never silenced: a waiting upload (paused or not) is about to outlive its audio (docs/pipeline.md).
+    queueAlarm(
+      "intake-audio-expiring",
+      this.queue.queueName,
+      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays})`,
+      "ApproximateAgeOfOldestMessage",
+      props.inputDays * 86_400 - AUDIO_EXPIRY_WARNING_SECONDS,
     );
   }
 }

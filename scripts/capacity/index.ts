@@ -1,0 +1,95 @@
+/**
+ * `npm run capacity`: what the deployed configuration can carry. Simulates a 10,000-upload burst and 100,000 calls
+ * a day (or the workload given), then searches the highest sustained calls per hour. Method and assumptions:
+ * docs/pipeline.md, "Capacity model".
+ *
+ * Options: --env <name> (default prod), --burst N, --per-hour N [--hours H] [--poisson], --per-day N,
+ * --call-median S, --call-sigma X, --call-fixed S, --event-loss R (0-1), --seed N, --no-search, --quotas,
+ * --reconcile-max-per-run N, --job-factor X, --job-overhead S, and one flag per quota (--quotas lists them).
+ */
+import * as path from "node:path";
+import { loadEnvironments } from "../../modules/config/load";
+import { run, type Scenario, sustainedMaximum } from "./capacity";
+import { DEFAULT_BEHAVIOUR, DEFAULT_CALL_LENGTHS, DEFAULT_QUOTAS, deployedSettings, QUOTA_SOURCES, type Quotas, type Workload } from "./model";
+import { quotaTable, scenarioTable, settingsText, sustainedText } from "./report";
+
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(name);
+const num = (name: string): number | undefined => {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a non-negative number, got ${argv[i + 1]}`);
+  return v;
+};
+const str = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i < 0 ? undefined : argv[i + 1];
+};
+
+function main(): void {
+  const started = Date.now();
+  const env = str("--env") ?? "prod";
+  const [cfg] = loadEnvironments(path.join(__dirname, "..", "..", "config"), env);
+  const quotas = { ...DEFAULT_QUOTAS } as { -readonly [K in keyof Quotas]: number };
+  for (const k of Object.keys(QUOTA_SOURCES) as Array<keyof Quotas>) {
+    const v = num(QUOTA_SOURCES[k].flag);
+    if (v !== undefined) quotas[k] = v;
+  }
+  if (flag("--quotas")) {
+    console.log(quotaTable(quotas));
+    return;
+  }
+  const behaviour = {
+    ...DEFAULT_BEHAVIOUR,
+    eventLossRate: num("--event-loss") ?? DEFAULT_BEHAVIOUR.eventLossRate,
+    jobSecondsPerAudioSecond: num("--job-factor") ?? DEFAULT_BEHAVIOUR.jobSecondsPerAudioSecond,
+    jobOverheadSeconds: num("--job-overhead") ?? DEFAULT_BEHAVIOUR.jobOverheadSeconds,
+    reconcileMaxPerRun: num("--reconcile-max-per-run") ?? DEFAULT_BEHAVIOUR.reconcileMaxPerRun,
+  };
+  const fixed = num("--call-fixed");
+  const calls = {
+    medianSeconds: num("--call-median") ?? DEFAULT_CALL_LENGTHS.medianSeconds,
+    sigma: num("--call-sigma") ?? DEFAULT_CALL_LENGTHS.sigma,
+    ...(fixed !== undefined ? { fixedSeconds: fixed } : {}),
+  };
+  const settings = deployedSettings(cfg, quotas);
+  const sc: Scenario = { settings, quotas, behaviour, calls, seed: num("--seed") ?? 1 };
+
+  const workloads: Array<{ title: string; w: Workload }> = [];
+  const burst = num("--burst");
+  const perHour = num("--per-hour");
+  const perDay = num("--per-day");
+  const poisson = flag("--poisson");
+  if (burst !== undefined) workloads.push({ title: `burst of ${burst.toLocaleString("en-US")}`, w: { kind: "burst", count: burst } });
+  if (perHour !== undefined) {
+    const hours = num("--hours") ?? 24;
+    workloads.push({ title: `${perHour.toLocaleString("en-US")}/hour for ${hours} h`, w: { kind: "rate", perHour, hours, poisson } });
+  }
+  if (perDay !== undefined)
+    workloads.push({ title: `${perDay.toLocaleString("en-US")} calls/day`, w: { kind: "rate", perHour: perDay / 24, hours: 24, poisson } });
+  if (workloads.length === 0) {
+    workloads.push({ title: "burst of 10,000 uploads", w: { kind: "burst", count: 10_000 } });
+    workloads.push({ title: "100,000 calls/day (24 h, Poisson)", w: { kind: "rate", perHour: 100_000 / 24, hours: 24, poisson: true } });
+  }
+
+  console.log(
+    `Capacity model of config/${env}.json (seed ${sc.seed}; calls log-normal, median ${calls.medianSeconds} s, sigma ${calls.sigma}${fixed !== undefined ? `; fixed ${fixed} s` : ""}; event loss ${behaviour.eventLossRate}).`,
+  );
+  console.log(settingsText(settings, quotas));
+  console.log("");
+  const results = workloads.map(({ title, w }) => ({ title, result: run(sc, w) }));
+  console.log(scenarioTable(results));
+  for (const { title, result } of results) {
+    if (result.lost > 0) console.log(`\n${title}: ${result.lost} LOST -- ${JSON.stringify(result.lostReasons)}`);
+  }
+  if (!flag("--no-search")) {
+    const hours = 6;
+    console.log("");
+    console.log(sustainedText(sustainedMaximum(sc, hours), hours));
+  }
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (results.some((r) => r.result.lost > 0)) process.exitCode = 1;
+}
+
+main();
