@@ -6,7 +6,7 @@
 import type { CciLiteConfig } from "../../modules/config/schema";
 import { MAX_RETENTION_SECONDS } from "../../modules/constructs/encrypted-queue";
 import { FUNCTION_SETTINGS } from "../../modules/processor/functions";
-import { EVENT_GRACE_MINUTES } from "../../lambda-src/services/reconcile-jobs";
+import { EVENT_GRACE_MINUTES, MAX_HANDOUTS_PER_RUN } from "../../lambda-src/services/reconcile-jobs";
 import { INTAKE_BATCH_SIZE, INTAKE_BATCHING_WINDOW_SECONDS, intakeVisibilityTimeoutSeconds } from "../../modules/processor/intake";
 
 /** Settings of one deployment that shape its throughput (all from the configuration and the infrastructure code). */
@@ -154,7 +154,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   asyncRetryDelaysSeconds: [60, 120],
   reconcileGraceSeconds: EVENT_GRACE_MINUTES * 60,
   reconcileLookbackSeconds: 48 * 3600,
-  reconcileMaxPerRun: Number.POSITIVE_INFINITY,
+  reconcileMaxPerRun: MAX_HANDOUTS_PER_RUN,
 };
 
 /** Call lengths: log-normal (median, sigma), clipped to Transcribe's 0.5 s - 4 h; or one fixed length. */
