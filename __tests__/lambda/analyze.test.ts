@@ -520,7 +520,9 @@ describe("analyze handler", () => {
 
   it("processes a hand-out from reconcile and throws its errors (Lambda's async retries and the dead-letter queue apply)", async () => {
     expect(await handler({ reconcile: { jobName: JOB, attempt: 2 } })).toMatchObject({ outcome: "COMPLETED" });
-    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    // A transient error (Comprehend throttling: always retryable; Bedrock's are retryable within 6 h of the job's end).
+    comprehend.on(DetectSentimentCommand).rejects(awsError("ThrottlingException", 429));
+    comprehend.on(BatchDetectSentimentCommand).rejects(awsError("ThrottlingException", 429));
     s3.on(GetObjectCommand, { Key: RESULT_KEY }).rejects(awsError("NoSuchKey", 404));
     await expect(handler({ reconcile: { jobName: JOB, attempt: 3 } })).rejects.toMatchObject({ name: "ThrottlingException" });
   });

@@ -19,16 +19,16 @@ import type { Role } from "../constructs/role";
 
 /**
  * Per-handler runtime settings, from `npm run bench` (docs/benchmarks.md). start: at least twice the peak RSS of a
- * typical upload (80 MiB), rounded up to a multiple of 64 MB. analyze and reconcile (the same processing): at least
- * 1.5x the peak RSS of the longest call Transcribe accepts (4-hour stereo transcript, 208 MiB = 218 MB -> 384 MB).
- * Their timeouts: the 4-hour call needs about 90 s at 384 MB (CPU time scaled to the vCPU share, 3x, plus 60 s of
- * service round trips); analyze keeps 300 s for Bedrock's SDK retries and the repair request, reconcile 600 s for
- * its run over many jobs.
+ * typical upload (80 MiB), rounded up to a multiple of 64 MB. analyze: at least 1.5x the peak RSS of the longest call
+ * Transcribe accepts (4-hour stereo transcript, 208 MiB = 218 MB -> 384 MB); its timeout: the 4-hour call needs about
+ * 90 s at 384 MB (CPU time scaled to the vCPU share, 3x, plus 60 s of service round trips), 300 s leaves room for
+ * Bedrock's SDK retries and the larger-budget request. reconcile only detects and hands jobs to analyze (no
+ * transcript in memory): twice its measured peak, and 600 s for a run over many jobs.
  */
 export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number; readonly timeoutSeconds: number; readonly description: string }> = {
   start: { memoryMb: 192, timeoutSeconds: 60, description: "Validates uploads and starts Transcribe jobs (intake queue consumer)" },
   analyze: { memoryMb: 384, timeoutSeconds: 300, description: "Turns a finished Transcribe job into the call's result JSON" },
-  reconcile: { memoryMb: 384, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
+  reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
 };
 
 /**
