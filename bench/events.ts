@@ -111,6 +111,7 @@ export function contractEnv(name: BenchHandler): Record<string, string> {
   if (name === "reconcile") {
     env.STUCK_JOB_HOURS = "6";
     env.RECONCILE_LOOKBACK_HOURS = "48";
+    env.ANALYZE_FUNCTION_NAME = "cci-lite-bench-analyze";
   }
   return env;
 }

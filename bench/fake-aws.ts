@@ -305,6 +305,11 @@ export async function startFakeAws(): Promise<FakeAws> {
         const out = json(target, body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {});
         return { status: 200, headers: { ...base, "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(out) };
       }
+      // Lambda Invoke (reconcile hands missed jobs to analyze asynchronously): accepted, 202, nothing runs.
+      if (method === "POST" && /^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(u.pathname)) {
+        calls.push("Lambda.Invoke");
+        return { status: 202, headers: { ...base, "content-type": "application/json" }, body: "" };
+      }
       const converse = /^\/model\/([^/]+)\/converse$/.exec(u.pathname);
       if (method === "POST" && converse) {
         calls.push("Bedrock.Converse");
