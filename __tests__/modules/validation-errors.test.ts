@@ -135,7 +135,7 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         maxConcurrency: 1,
         paused: false,
         inputDays: 1,
-        alarms: topic(s.node.tryFindChild("fn") ? new TerraformStack(Testing.app(), "other") : s),
+        alarms: consumer.node.scope?.node.tryFindChild("alarms") as AlarmTopic,
       });
     },
   ],
