@@ -16,7 +16,7 @@ import {
   verifyEnvironment,
   verifyHead,
 } from "../../scripts/delivery/github";
-import { main } from "../../scripts/delivery/cli";
+import { destroyNote, main } from "../../scripts/delivery/cli";
 import { loadOfflinePlan, PLAN_TIMEOUT_MS } from "../helpers/offline-plan";
 import { fakeOctokit } from "./fake-octokit";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -163,6 +163,10 @@ describe("with the real offline plan (cci-lite-prod, made without prior state)",
     expect(refused.ok).toBe(false);
     expect(refused.problems[0]).toMatch(/deletes or replaces stateful resources .* add the label "allow-destroy" to the pull request/);
     expect(checkDestroy("cci-lite-prod", destroys, ["allow-destroy"]).ok).toBe(true);
+    // The PR comment warns early; drift issues do not.
+    expect(destroyNote("pr", destroys)).toMatch(/deletes or replaces stateful resources: .*label `allow-destroy`/);
+    expect(destroyNote("drift", destroys)).toBeUndefined();
+    expect(destroyNote("pr", [])).toBeUndefined();
   });
 
   test("merged-PR plan comment: a difference from the last reviewed plan is flagged in the comment and the summary", async () => {

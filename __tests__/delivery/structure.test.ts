@@ -196,6 +196,7 @@ describe("apply.yml", () => {
   test("guards: the environment's protection is verified before approval (collect) and first thing in the apply job", () => {
     const inCollect = stepsUsing(collect, "actions/github-script").filter((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
     expect(inCollect).toHaveLength(1);
+    expect(inCollect[0]!.if).toBe("steps.apply.outputs.has-changes == 'true'");
     expect(scriptOf(inCollect[0]!)).toMatch(/core\.setFailed\(/);
     const steps = apply.steps ?? [];
     const first = steps.findIndex((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));

@@ -15,7 +15,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { join } from "node:path";
 import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type StackMatrix } from "./matrix";
 import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
-import { changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
+import { ALLOW_DESTROY_LABEL, changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
 import { readCheckovText } from "./scan";
 import { DEFAULT_BODY_BUDGET, STEP_SUMMARY_BUDGET } from "./truncate";
 
@@ -68,6 +68,16 @@ function kindOf(args: Args): "pr" | "apply" | "drift" {
   return k;
 }
 
+/** Early warning in PR comments and apply summaries: the destroy guard (docs/delivery.md, Guards) will ask for a label. */
+export function destroyNote(kind: "pr" | "apply" | "drift", destroys: string[]): string | undefined {
+  if (kind === "drift" || destroys.length === 0) return undefined;
+  const list = destroys.map((d) => `\`${d}\``).join(", ");
+  return (
+    `> [!CAUTION]\n> This plan deletes or replaces stateful resources: ${list}. ` +
+    `The apply on \`main\` is refused unless the pull request has the label \`${ALLOW_DESTROY_LABEL}\` (docs/delivery.md, Guards).`
+  );
+}
+
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const [command, ...rest] = argv;
   const args = parseArgs(rest);
@@ -92,7 +102,10 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
           ? "The live account differs from the code on `main`: the plan below is what Terraform would change to restore the code's state. " +
             "Either apply the code (re-run the latest `apply` run, or ship any change) or change the code to match, through a pull request. " +
             "This issue is updated by every drift run and closed by the first run without drift (docs/delivery.md, Drift)."
-          : undefined;
+          : destroyNote(
+              kind,
+              statefulDestroys(plan).map((r) => `${r.address} ${r.action}`),
+            );
       const common = { stack, summary, planText, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, scan, title: TITLES[kind], note };
       // PR comments end with a hidden record of the changes, which the apply workflow compares with the plan on main.
       const record = kind === "pr" ? `\n${changesMarker(planChanges(plan))}\n` : "";
