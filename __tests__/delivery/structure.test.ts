@@ -22,7 +22,7 @@ const runs = (j: Job): string => (j.steps ?? []).map((s) => s.run ?? "").join("\
 describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
   test("permissions: {} at workflow level; explicit least-privilege permissions per job", () => {
     expect(w.doc.permissions).toEqual({});
-    const allowed = new Set(["contents:read", "id-token:write", "pull-requests:write", "issues:write"]);
+    const allowed = new Set(["contents:read", "id-token:write", "pull-requests:write", "issues:write", "actions:read"]);
     for (const [name, job] of Object.entries(w.doc.jobs)) {
       expect({ job: name, type: typeof job.permissions }).toEqual({ job: name, type: "object" });
       for (const [k, v] of Object.entries(job.permissions as Record<string, string>)) expect(allowed).toContain(`${k}:${v}`);
@@ -32,7 +32,9 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
         job: name,
         oidc: stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0,
       });
-      if (perms["pull-requests"]) expect(`${w.file}:${name}`).toBe("plan.yml:plan");
+      if (perms["pull-requests"]) expect(["plan.yml:plan", "apply.yml:collect"]).toContain(`${w.file}:${name}`);
+      // actions: read only where the environment's protection rules are read.
+      if (perms.actions) expect(["apply.yml:collect", "apply.yml:apply"]).toContain(`${w.file}:${name}`);
       if (perms.issues) expect(`${w.file}:${name}`).toBe("drift.yml:drift");
     }
     expect(w.text).not.toMatch(/write-all|read-all/);
@@ -165,7 +167,7 @@ describe("apply.yml", () => {
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
     expect(apply.environment).toBe("prod");
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
-    const download = stepsUsing(apply, "actions/download-artifact")[0]!;
+    const download = stepsUsing(apply, "actions/download-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
     expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ matrix.workingDirectory }}" });
     const text = runs(apply);
     expect(text).toMatch(/terraform -chdir="\$STACK_DIR" apply -input=false -no-color -lock-timeout=10m plan\.tfplan/);
@@ -182,6 +184,51 @@ describe("apply.yml", () => {
     expect(text).toMatch(/msg="The reviewed plan for \$\{STACK\} is stale:.*Nothing was applied\. Re-run this workflow with 'Re-run all jobs'/);
     expect(text).toContain('echo "::error title=Stale plan (${STACK})::${msg}"');
     expect(text).toMatch(/exit "\$rc"/);
+  });
+
+  test("guards: plan and apply of a stack share one concurrency group across runs, never cancelled", () => {
+    expect(plan.concurrency).toEqual(apply.concurrency);
+  });
+
+  const scriptOf = (s: Step) => String(s.with?.script ?? "");
+  const collect = w.doc.jobs.collect!;
+
+  test("guards: the environment's protection is verified before approval (collect) and first thing in the apply job", () => {
+    const inCollect = stepsUsing(collect, "actions/github-script").filter((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
+    expect(inCollect).toHaveLength(1);
+    expect(inCollect[0]!.if).toBe("steps.apply.outputs.has-changes == 'true'");
+    expect(scriptOf(inCollect[0]!)).toMatch(/core\.setFailed\(/);
+    const steps = apply.steps ?? [];
+    const first = steps.findIndex((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
+    expect(first).toBe(1); // right after downloading the bundle, before Terraform and credentials
+    expect(steps[0]!.with).toEqual({ name: "delivery-scripts", path: "dist/delivery" });
+    expect(collect.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
+    expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
+    expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+  });
+
+  test("guards: no-prior-state check, then the head guard immediately before terraform apply", () => {
+    const steps = apply.steps ?? [];
+    const applyIdx = steps.findIndex((s) => /terraform -chdir="\$STACK_DIR" apply /.test(s.run ?? ""));
+    const head = steps[applyIdx - 1]!;
+    expect(scriptOf(head)).toMatch(/delivery\.verifyHead\(\{[^}]*branch: 'main', plannedSha: context\.sha/s);
+    expect(scriptOf(head)).toMatch(/core\.setFailed\(/);
+    const prior = steps[applyIdx - 2]!;
+    expect(scriptOf(prior)).toMatch(/delivery\.checkPriorState\(/);
+    const read = steps[applyIdx - 3]!.run ?? "";
+    expect(read).toContain('show -json plan.tfplan > "${RUNNER_TEMP}/plan.json"');
+    expect(read).toContain('state list > "${RUNNER_TEMP}/state.txt"');
+    expect(read).toContain('grep -q "No state file was found"');
+  });
+
+  test("guards: collect posts the main plan on the merged PR, flags differences and enforces the destroy label", () => {
+    const step = stepsUsing(collect, "actions/github-script").find((s) => /delivery\.reviewMainPlans\(/.test(scriptOf(s)))!;
+    expect(scriptOf(step)).toMatch(/core\.summary\.addRaw/);
+    expect(scriptOf(step)).toMatch(/core\.warning\(/);
+    expect(scriptOf(step)).toMatch(/if \(r\.problems\.length\) core\.setFailed/);
+    expect(collect.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "write" });
+    expect(runs(plan)).toMatch(/--meta "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.json" --out "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.md"/);
+    expect(apply.needs).toBe("collect");
   });
 
   test("the plan role plans, the apply role applies", () => {

@@ -6,6 +6,7 @@
  *                 [--kind pr|apply|drift] [--summary]           -> Markdown file, outputs has-changes, counts
  *   render-failure --stack S --log F [--out F] [--kind ...] [--summary]
  *   apply-matrix  --metas DIR --matrix JSON                    -> outputs matrix, has-changes; job summary
+ *   prior-state-guard --plan-json F --state-list F             -> exit 1 when a no-prior-state plan meets a state
  *
  * Outputs go to $GITHUB_OUTPUT and summaries to $GITHUB_STEP_SUMMARY when set (stdout otherwise).
  * The run URL and commit come from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID and GITHUB_SHA.
@@ -14,8 +15,9 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { join } from "node:path";
 import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type StackMatrix } from "./matrix";
 import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
+import { ALLOW_DESTROY_LABEL, changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
 import { readCheckovText } from "./scan";
-import { STEP_SUMMARY_BUDGET } from "./truncate";
+import { DEFAULT_BODY_BUDGET, STEP_SUMMARY_BUDGET } from "./truncate";
 
 type Args = Record<string, string | true>;
 
@@ -66,6 +68,16 @@ function kindOf(args: Args): "pr" | "apply" | "drift" {
   return k;
 }
 
+/** Early warning in PR comments and apply summaries: the destroy guard (docs/delivery.md, Guards) will ask for a label. */
+export function destroyNote(kind: "pr" | "apply" | "drift", destroys: string[]): string | undefined {
+  if (kind === "drift" || destroys.length === 0) return undefined;
+  const list = destroys.map((d) => `\`${d}\``).join(", ");
+  return (
+    `> [!CAUTION]\n> This plan deletes or replaces stateful resources: ${list}. ` +
+    `The apply on \`main\` is refused unless the pull request has the label \`${ALLOW_DESTROY_LABEL}\` (docs/delivery.md, Guards).`
+  );
+}
+
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const [command, ...rest] = argv;
   const args = parseArgs(rest);
@@ -90,13 +102,27 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
           ? "The live account differs from the code on `main`: the plan below is what Terraform would change to restore the code's state. " +
             "Either apply the code (re-run the latest `apply` run, or ship any change) or change the code to match, through a pull request. " +
             "This issue is updated by every drift run and closed by the first run without drift (docs/delivery.md, Drift)."
-          : undefined;
+          : destroyNote(
+              kind,
+              statefulDestroys(plan).map((r) => `${r.address} ${r.action}`),
+            );
       const common = { stack, summary, planText, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, scan, title: TITLES[kind], note };
-      const body = renderPlanMarkdown({ ...common, marker: kind === "pr" ? planCommentMarker(stack) : undefined });
+      // PR comments end with a hidden record of the changes, which the apply workflow compares with the plan on main.
+      const record = kind === "pr" ? `\n${changesMarker(planChanges(plan))}\n` : "";
+      const marker = kind === "pr" ? planCommentMarker(stack) : undefined;
+      const body = renderPlanMarkdown({ ...common, marker, maxLength: record ? DEFAULT_BODY_BUDGET - record.length : undefined }) + record;
       const out = str(args, "out", false);
       if (out) writeFileSync(out, body);
       if (args.summary) appendSummary(renderPlanMarkdown({ ...common, maxLength: STEP_SUMMARY_BUDGET }), env);
-      const meta: PlanMeta = { stack, hasChanges: summary.hasChanges, add: summary.add, change: summary.change, destroy: summary.destroy };
+      const meta: PlanMeta = {
+        stack,
+        hasChanges: summary.hasChanges,
+        add: summary.add,
+        change: summary.change,
+        destroy: summary.destroy,
+        changes: planChanges(plan),
+        statefulDestroys: statefulDestroys(plan).map((r) => `${r.address} ${r.action}`),
+      };
       const metaPath = str(args, "meta", false);
       if (metaPath) writeFileSync(metaPath, JSON.stringify(meta) + "\n");
       setOutput("has-changes", String(summary.hasChanges), env);
@@ -135,8 +161,16 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       appendSummary(lines.join("\n") + "\n", env);
       return 0;
     }
+    case "prior-state-guard": {
+      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")) as PlanJson;
+      const r = checkPriorState(plan, readFileSync(str(args, "state-list")!, "utf8"));
+      if (r.ok) return 0;
+      for (const p of r.problems) process.stderr.write(`::error title=Plan made without prior state::${p}\n`);
+      appendSummary(`### ❌ Refused: plan made without prior state\n\n${r.problems.join("\n\n")}\n`, env);
+      return 1;
+    }
     default:
-      throw new Error(`Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure or apply-matrix`);
+      throw new Error(`Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure, apply-matrix or prior-state-guard`);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 export { planCommentMarker, renderPlanMarkdown, summarizePlan } from "./plan-summary";
 export { readCheckovText } from "./scan";
+export * from "./guards";
 
 type Api<P, R> = (params: P) => Promise<{ data: R }>;
 interface RepoParams {

@@ -89,6 +89,10 @@ export interface PlanMeta {
   add: number;
   change: number;
   destroy: number;
+  /** Changed resources as sorted "address action" lines (guards.planChanges). */
+  changes?: string[];
+  /** Stateful resources deleted or replaced, "address action" (guards.statefulDestroys). */
+  statefulDestroys?: string[];
 }
 
 /** From the per-stack plan results, the matrix of stacks that have something to apply. */
