@@ -85,6 +85,25 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
   });
 });
 
+describe("state lock", () => {
+  test("PR plans without lock: every plan made with the plan role runs with -lock=false (the role cannot write lock objects)", () => {
+    let plans = 0;
+    for (const w of workflows) {
+      for (const [name, job] of Object.entries(w.doc.jobs)) {
+        const role = String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"] ?? "");
+        if (!role.includes("AWS_PLAN_ROLE_ARN")) continue;
+        const planLines = runs(job)
+          .split("\n")
+          .filter((l) => /terraform -chdir="\$STACK_DIR" plan /.test(l));
+        for (const l of planLines)
+          expect({ workflow: w.file, job: name, line: l.trim() }).toEqual({ workflow: w.file, job: name, line: expect.stringContaining(" -lock=false ") });
+        plans += planLines.length;
+      }
+    }
+    expect(plans).toBeGreaterThanOrEqual(3); // pull request, main, drift
+  });
+});
+
 describe("ci.yml", () => {
   const w = workflow("ci");
   const job = w.doc.jobs.test!;
@@ -133,7 +152,7 @@ describe("plan.yml", () => {
     const text = runs(job);
     expect(text).toMatch(/cp "\$LOCK_FILE" "\$\{STACK_DIR\}\/\.terraform\.lock\.hcl"/);
     expect(job.env?.LOCK_FILE).toBe("${{ matrix.lockFile }}");
-    expect(text).toMatch(/plan -input=false -lock-timeout=5m -no-color -out=plan\.tfplan/);
+    expect(text).toMatch(/plan -input=false -lock=false -no-color -out=plan\.tfplan/);
     expect(text).toMatch(/show -json plan\.tfplan/);
     expect(w.doc.env?.CHECKOV_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(text).toMatch(/"checkov==\$\{CHECKOV_VERSION\}"/);

@@ -317,9 +317,9 @@ describe("delivery roles (bootstrap stack)", () => {
       resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"),
       context: { ...(action === "s3:PutObject" ? STATE_KMS_CTX : {}), ...context },
     });
-  it("lets the plan role write and delete only the state lock objects", async () => {
-    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
-    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
+  it("denies the plan role writing or deleting lock objects (plans run with -lock=false)", async () => {
+    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
+    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
   });
   it("denies the plan role overwriting or deleting the state itself", async () => {
     expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");

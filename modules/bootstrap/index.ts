@@ -136,14 +136,14 @@ export class DeliveryAccess extends Construct {
         policy(
           { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
           { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
-          { Sid: "WriteLockObjectsOnly", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${stateArn}/*.tflock` },
           {
             Sid: "UseStateKey",
             Effect: "Allow",
             Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
             ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias),
           },
-          { Sid: "DenyStateWritesOtherThanLocks", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject"], NotResource: `${stateArn}/*.tflock` },
+          // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
+          { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
           ...(props.dataBucketArns.length
             ? [
                 {
