@@ -54,7 +54,9 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     expect(w.text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key/i);
     expect(w.text).not.toMatch(/secrets\.AWS/i);
     for (const { step } of allSteps(w).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-      expect(String(step.with?.["role-to-assume"])).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)? \}\}$/);
+      expect(String(step.with?.["role-to-assume"])).toMatch(
+        /^\$\{\{ (vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)?|matrix\.applyRoleArn) \}\}$/,
+      );
       expect(step.with?.["aws-region"]).toBe("${{ vars.AWS_REGION }}");
     }
   });
@@ -182,7 +184,8 @@ describe("apply.yml", () => {
   });
 
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
-    expect(apply.environment).toBe("prod");
+    expect(apply.environment).toBe("${{ matrix.environment }}"); // per-stack environment and role
+
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
     const download = stepsUsing(apply, "actions/download-artifact")[0]!;
     expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ matrix.workingDirectory }}" });
@@ -190,7 +193,7 @@ describe("apply.yml", () => {
     expect(text).toMatch(/terraform -chdir="\$STACK_DIR" apply -input=false -no-color -lock-timeout=10m plan\.tfplan/);
     expect(text).not.toMatch(/terraform[^\n]* plan /);
     expect(text).not.toMatch(/-auto-approve/);
-    expect(String(stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
+    expect(String(stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ matrix.applyRoleArn }}");
     // Only stacks whose plan has changes wait for approval.
     expect(apply.if).toBe("needs.collect.outputs.has-changes == 'true'");
   });

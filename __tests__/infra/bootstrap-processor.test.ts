@@ -54,7 +54,7 @@ describe("bootstrap stack", () => {
   });
   it("gives the plan role read-only access, no state or lock writes, and never call data", () => {
     const attachments = Object.values(b.resources("aws_iam_role_policy_attachment")) as any[];
-    expect(attachments.map((a) => a.policy_arn).sort()).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    expect(attachments.map((a) => a.policy_arn).sort()).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const p = b.resource("aws_iam_role_policy", "plan").policy;
     expect(JSON.parse(p).Statement.map((s: any) => s.Sid)).not.toContain("WriteLockObjectsOnly");
     expect(statement(p, "DenyAllStateWrites")).toMatchObject({
