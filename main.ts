@@ -17,7 +17,8 @@ import type { HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
-import { DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
@@ -75,6 +76,19 @@ export class CciLiteStack extends TerraformStack {
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     awsProvider(this, cfg, cfg.environment);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
+    // Every role of the stack carries the delivery boundary: the apply role may create roles only with it (docs/delivery.md).
+    const boundary = boundaryArn(accountId, cfg.namePrefix);
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof IamRole) node.permissionsBoundary = boundary;
+      },
+    });
+    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which role.
+    this.addOverride("//.cci_lite_delivery", {
+      environment: cfg.environment,
+      deployEnvironment: cfg.github.deployEnvironment,
+      applyRoleArn: `arn:aws:iam::${accountId}:role/${applyRoleName(cfg.namePrefix, cfg.environment)}`,
+    });
 
     // §2 Customer-managed key; every grant below adds its key use too.
     const key = new CustomerKey(this, "key", { accountId, region, alias: names.keyAlias, logGroupNamePrefix: `/aws/lambda/${names.stem}-` });
@@ -291,17 +305,17 @@ export class BootstrapStack extends TerraformStack {
       state,
       github: first.github,
       mainBranch: first.github.mainBranch,
-      deployEnvironment: first.github.deployEnvironment,
+      environments: envs.map((c) => ({ environment: c.environment, deployEnvironment: c.github.deployEnvironment, stem: naming(c).stem })),
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });
     remote.key.grantUse(delivery.planRoleArn);
-    remote.key.grantUse(delivery.applyRoleArn);
+    for (const arn of Object.values(delivery.applyRoleArns)) remote.key.grantUse(arn);
     // Hand deploys and break-glass: administrators use the state key (their own IAM policies must allow KMS too).
     for (const admin of new Set(envs.flatMap((c) => c.access.administrators))) remote.key.grantUse(admin);
     new TerraformOutput(this, "state_bucket", { value: state.bucket });
     new TerraformOutput(this, "plan_role_arn", { value: delivery.planRoleArn });
-    new TerraformOutput(this, "apply_role_arn", { value: delivery.applyRoleArn });
+    new TerraformOutput(this, "apply_role_arns", { description: "Apply role per CCI Lite environment", value: delivery.applyRoleArns });
   }
 }
 

@@ -51,9 +51,15 @@ const synthOut = () => dirname(dirname(prod.synthDir));
 describe("stack matrix from cdktf.out/manifest.json", () => {
   test("the real synth: remote-backend stacks are planned, bootstrap (local backend) is excluded", () => {
     const m = buildStackMatrix(synthOut());
-    expect(m.matrix.include).toEqual([
-      { stack: "cci-lite-prod", workingDirectory: "cdktf.out/stacks/cci-lite-prod", lockFile: "tf/locks/cci-lite-prod.terraform.lock.hcl", backend: "s3" },
-    ]);
+    const entry = (env: string) => ({
+      stack: `cci-lite-${env}`,
+      workingDirectory: `cdktf.out/stacks/cci-lite-${env}`,
+      lockFile: `tf/locks/cci-lite-${env}.terraform.lock.hcl`,
+      backend: "s3",
+      environment: env,
+      applyRoleArn: `arn:aws:iam::111122223333:role/cci-lite-github-apply-${env}`,
+    });
+    expect(m.matrix.include).toEqual([entry("dev"), entry("prod")]);
     expect(m.excluded).toEqual([{ stack: "bootstrap", backend: "local", reason: expect.stringMatching(/administrator/) }]);
     expect(dirname(bootstrap.synthDir)).toBe(dirname(prod.synthDir));
   });
@@ -64,21 +70,34 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
     }
   });
 
+  test("per-stack environment and role: dev is applied from its own environment with its own role, never prod's", () => {
+    const byStack = Object.fromEntries(buildStackMatrix(synthOut()).matrix.include.map((e) => [e.stack, e]));
+    expect(byStack["cci-lite-dev"]).toMatchObject({ environment: "dev", applyRoleArn: "arn:aws:iam::111122223333:role/cci-lite-github-apply-dev" });
+    expect(byStack["cci-lite-prod"]).toMatchObject({ environment: "prod", applyRoleArn: "arn:aws:iam::111122223333:role/cci-lite-github-apply-prod" });
+    const out = join(work, "cdktf.out");
+    cpSync(synthOut(), out, { recursive: true, filter: (src) => !src.includes(`${"/"}assets${"/"}`) });
+    const file = join(out, "stacks", "cci-lite-dev", "cdk.tf.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    delete json["//"].cci_lite_delivery;
+    writeFileSync(file, JSON.stringify(json));
+    expect(() => buildStackMatrix(out)).toThrow(/cci-lite-dev: no safe deploy environment/);
+  });
+
   test("not a hard-coded list: a stack added to the manifest appears in the matrix", () => {
     const out = join(work, "cdktf.out");
     cpSync(synthOut(), out, { recursive: true, filter: (src) => !src.includes(`${"/"}assets${"/"}`) });
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     const copy = JSON.parse(readFileSync(join(out, "stacks", "cci-lite-prod", "cdk.tf.json"), "utf8"));
-    cpSync(join(out, "stacks", "cci-lite-prod"), join(out, "stacks", "cci-lite-dev"), { recursive: true });
-    writeFileSync(join(out, "stacks", "cci-lite-dev", "cdk.tf.json"), JSON.stringify(copy));
-    manifest.stacks["cci-lite-dev"] = {
+    cpSync(join(out, "stacks", "cci-lite-prod"), join(out, "stacks", "cci-lite-qa"), { recursive: true });
+    writeFileSync(join(out, "stacks", "cci-lite-qa", "cdk.tf.json"), JSON.stringify(copy));
+    manifest.stacks["cci-lite-qa"] = {
       ...manifest.stacks["cci-lite-prod"],
-      name: "cci-lite-dev",
-      workingDirectory: "stacks/cci-lite-dev",
-      synthesizedStackPath: "stacks/cci-lite-dev/cdk.tf.json",
+      name: "cci-lite-qa",
+      workingDirectory: "stacks/cci-lite-qa",
+      synthesizedStackPath: "stacks/cci-lite-qa/cdk.tf.json",
     };
     writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
-    expect(buildStackMatrix(out).matrix.include.map((e) => e.stack)).toEqual(["cci-lite-dev", "cci-lite-prod"]);
+    expect(buildStackMatrix(out).matrix.include.map((e) => e.stack)).toEqual(["cci-lite-dev", "cci-lite-prod", "cci-lite-qa"]);
   });
 
   test("backendOf and unsafe names", () => {
@@ -98,10 +117,11 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
   test("applyMatrix keeps only stacks with changes and insists on a result for every stack", () => {
     const full = buildStackMatrix(synthOut()).matrix;
     const changed = { stack: "cci-lite-prod", hasChanges: true, add: 1, change: 0, destroy: 0 };
-    expect(applyMatrix([changed], full).include.map((e) => e.stack)).toEqual(["cci-lite-prod"]);
-    expect(applyMatrix([{ ...changed, hasChanges: false }], full).include).toEqual([]);
-    expect(() => applyMatrix([], full)).toThrow(/No plan result for stack cci-lite-prod/);
-    expect(() => applyMatrix([changed, { ...changed, stack: "ghost" }], full)).toThrow(/unknown stack ghost/);
+    const devSame = { ...changed, stack: "cci-lite-dev", hasChanges: false };
+    expect(applyMatrix([changed, devSame], full).include.map((e) => e.stack)).toEqual(["cci-lite-prod"]);
+    expect(applyMatrix([{ ...changed, hasChanges: false }, devSame], full).include).toEqual([]);
+    expect(() => applyMatrix([devSame], full)).toThrow(/No plan result for stack cci-lite-prod/);
+    expect(() => applyMatrix([changed, devSame, { ...changed, stack: "ghost" }], full)).toThrow(/unknown stack ghost/);
   });
 });
 
@@ -154,7 +174,7 @@ describe("cli", () => {
   test("matrix writes the outputs and a summary naming the excluded stack", () => {
     expect(main(["matrix", "--out-dir", synthOut()], env)).toBe(0);
     const o = outputs();
-    expect(JSON.parse(o.matrix!).include.map((e: { stack: string }) => e.stack)).toEqual(["cci-lite-prod"]);
+    expect(JSON.parse(o.matrix!).include.map((e: { stack: string }) => e.stack)).toEqual(["cci-lite-dev", "cci-lite-prod"]);
     expect(o["has-stacks"]).toBe("true");
     expect(readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")).toMatch(/`bootstrap`: \*\*excluded\*\* \(local backend: applied by an administrator/);
   });
@@ -216,11 +236,17 @@ describe("cli", () => {
     const metas = join(work, "metas");
     mkdirSync(metas);
     writeFileSync(join(metas, "cci-lite-prod.json"), JSON.stringify({ stack: "cci-lite-prod", hasChanges: true, add: 79, change: 0, destroy: 0 }));
+    writeFileSync(join(metas, "cci-lite-dev.json"), JSON.stringify({ stack: "cci-lite-dev", hasChanges: true, add: 70, change: 0, destroy: 0 }));
     const full = JSON.stringify(buildStackMatrix(synthOut()).matrix);
     main(["apply-matrix", "--metas", metas, "--matrix", full], env);
     expect(outputs()["has-changes"]).toBe("true");
-    expect(JSON.parse(outputs().matrix!).include[0].stack).toBe("cci-lite-prod");
-    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")).toMatch(/waits for approval in the `prod` environment/);
+    expect(JSON.parse(outputs().matrix!).include.map((e: { stack: string; environment: string }) => [e.stack, e.environment])).toEqual([
+      ["cci-lite-dev", "dev"],
+      ["cci-lite-prod", "prod"],
+    ]);
+    const summary = readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8");
+    expect(summary).toMatch(/`cci-lite-prod`: .*waits for approval in the `prod` environment/);
+    expect(summary).toMatch(/`cci-lite-dev`: .*waits for approval in the `dev` environment/);
   });
 
   test("arguments, run URL and errors", () => {

@@ -56,7 +56,9 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     expect(w.text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key/i);
     expect(w.text).not.toMatch(/secrets\.AWS/i);
     for (const { step } of allSteps(w).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-      expect(String(step.with?.["role-to-assume"])).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)? \}\}$/);
+      expect(String(step.with?.["role-to-assume"])).toMatch(
+        /^\$\{\{ (vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)?|matrix\.applyRoleArn) \}\}$/,
+      );
       expect(step.with?.["aws-region"]).toBe("${{ vars.AWS_REGION }}");
     }
   });
@@ -84,6 +86,25 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
       expect(inits.length).toBeGreaterThan(0);
       for (const l of inits) expect(l).toContain("-lockfile=readonly");
     }
+  });
+});
+
+describe("state lock", () => {
+  test("PR plans without lock: every plan made with the plan role runs with -lock=false (the role cannot write lock objects)", () => {
+    let plans = 0;
+    for (const w of workflows) {
+      for (const [name, job] of Object.entries(w.doc.jobs)) {
+        const role = String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"] ?? "");
+        if (!role.includes("AWS_PLAN_ROLE_ARN")) continue;
+        const planLines = runs(job)
+          .split("\n")
+          .filter((l) => /terraform -chdir="\$STACK_DIR" plan /.test(l));
+        for (const l of planLines)
+          expect({ workflow: w.file, job: name, line: l.trim() }).toEqual({ workflow: w.file, job: name, line: expect.stringContaining(" -lock=false ") });
+        plans += planLines.length;
+      }
+    }
+    expect(plans).toBeGreaterThanOrEqual(3); // pull request, main, drift
   });
 });
 
@@ -135,7 +156,7 @@ describe("plan.yml", () => {
     const text = runs(job);
     expect(text).toMatch(/cp "\$LOCK_FILE" "\$\{STACK_DIR\}\/\.terraform\.lock\.hcl"/);
     expect(job.env?.LOCK_FILE).toBe("${{ matrix.lockFile }}");
-    expect(text).toMatch(/plan -input=false -lock-timeout=5m -no-color -out=plan\.tfplan/);
+    expect(text).toMatch(/plan -input=false -lock=false -no-color -out=plan\.tfplan/);
     expect(text).toMatch(/show -json plan\.tfplan/);
     expect(w.doc.env?.CHECKOV_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(text).toMatch(/"checkov==\$\{CHECKOV_VERSION\}"/);
@@ -165,7 +186,8 @@ describe("apply.yml", () => {
   });
 
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
-    expect(apply.environment).toBe("prod");
+    expect(apply.environment).toBe("${{ matrix.environment }}"); // per-stack environment and role
+
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
     const download = stepsUsing(apply, "actions/download-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
     expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ matrix.workingDirectory }}" });
@@ -173,7 +195,7 @@ describe("apply.yml", () => {
     expect(text).toMatch(/terraform -chdir="\$STACK_DIR" apply -input=false -no-color -lock-timeout=10m plan\.tfplan/);
     expect(text).not.toMatch(/terraform[^\n]* plan /);
     expect(text).not.toMatch(/-auto-approve/);
-    expect(String(stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
+    expect(String(stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ matrix.applyRoleArn }}");
     // Only stacks whose plan has changes wait for approval.
     expect(apply.if).toBe("needs.collect.outputs.has-changes == 'true'");
   });

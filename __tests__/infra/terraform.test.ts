@@ -22,7 +22,7 @@ describe("offline terraform", () => {
       offlinePlanIndex()
         .stacks.map((s) => s.name)
         .sort(),
-    ).toEqual(["bootstrap", "cci-lite-prod"]);
+    ).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod"]);
   });
 
   it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and both delivery roles", () => {
@@ -34,7 +34,7 @@ describe("offline terraform", () => {
       plannedResources(bootstrap, "aws_iam_role")
         .map((r) => r.after.name)
         .sort(),
-    ).toEqual(["cci-lite-github-apply", "cci-lite-github-plan"]);
+    ).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod", "cci-lite-github-plan"]);
   });
 
   it("application: validates and plans every construct of the foundation and the pipeline", () => {

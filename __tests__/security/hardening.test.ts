@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCKS_DIR, offlineStackJson, terraformEnv } from "../../scripts/offline-plan";
+import { APP_SERVICES, serviceOfResourceType, WORKLOAD_SERVICES } from "../../modules/bootstrap/apply-access";
 import { statement, synthApp } from "../helpers/synth";
 
 const ON = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
@@ -84,4 +85,35 @@ describe("account hardening toggles on", () => {
     expect(result.diagnostics.filter((d: any) => d.severity === "error")).toEqual([]);
     expect(result.valid).toBe(true);
   }, 180_000);
+});
+
+describe("apply role services come from the synthesized app stack (docs/delivery.md, modules/bootstrap/apply-access.ts)", () => {
+  // Every toggle on: CloudTrail, GuardDuty, the Glue crawler, QuickSight and people access.
+  const s = synthApp({
+    ...ON,
+    glueCrawler: { enabled: true },
+    access: {
+      uploaders: ["arn:aws:iam::111122223333:role/Uploader"],
+      operators: ["arn:aws:iam::111122223333:role/Operator"],
+      analysts: ["arn:aws:iam::111122223333:role/Analyst"],
+      administrators: [],
+    },
+  });
+  it("every resource type maps to a service the apply policy manages, and every mapped service is used", () => {
+    const types = Object.keys(s.json.resource);
+    const services = new Set(types.map(serviceOfResourceType));
+    expect([...services].sort()).toEqual(APP_SERVICES);
+  });
+  it("every role carries the delivery boundary, and the boundary allows every service the roles' policies use", () => {
+    const roles = Object.values(s.resources("aws_iam_role")) as any[];
+    expect(roles.length).toBeGreaterThan(0);
+    for (const r of roles) expect([r.name, r.permissions_boundary]).toEqual([r.name, "arn:aws:iam::111122223333:policy/cci-lite-delivery-boundary"]);
+    const allowed = new Set<string>([...APP_SERVICES, ...WORKLOAD_SERVICES]);
+    const policies = [...Object.values(s.resources("aws_iam_role_policy")), ...Object.values(s.resources("aws_iam_policy"))] as any[];
+    for (const p of policies) {
+      const doc = JSON.parse(p.policy.replace(/\$\{[^}]+\}/g, "x"));
+      for (const st of doc.Statement.filter((x: any) => x.Effect === "Allow"))
+        for (const a of [st.Action].flat()) expect([a, allowed.has(a.split(":")[0])]).toEqual([a, true]);
+    }
+  });
 });

@@ -15,6 +15,8 @@ export interface Request {
   readonly resource: string;
   /** Identity policies of the principal. */
   readonly identity?: readonly Policy[];
+  /** Permission boundary of the principal. */
+  readonly boundary?: Policy;
   /** Bucket, access point, key or trust policy. */
   readonly resourcePolicy?: Policy;
   readonly context?: Record<string, string | string[]>;
@@ -98,6 +100,7 @@ export async function simulate(r: Request): Promise<Decision> {
     identityPolicies: (r.identity ?? []).map((policy, i) => ({ name: `identity-${i}`, policy: withEncryptionContextProxies(policy) })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
+    ...(r.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: withEncryptionContextProxies(r.boundary) }] } : {}),
     resourcePolicy: r.resourcePolicy ? withEncryptionContextProxies(r.resourcePolicy) : undefined,
   };
   const result = await runSimulation(simulation, {});

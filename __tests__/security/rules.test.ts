@@ -87,9 +87,10 @@ describe("the CCI Lite stacks", () => {
     const unsuppressed = new SecurityRules({ suppressions: [] });
     Aspects.of(stack).add(unsuppressed);
     Testing.synth(stack);
-    // Without the suppression the apply role's AdministratorAccess is a violation; with it, nothing else is.
+    // Without the suppression the apply boundary and apply policy (service:* on *) are violations; with it, nothing else is.
     expect(errorsOf(stack)).toEqual([
-      expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply-admin: attaches arn:aws:iam::aws:policy\/AdministratorAccess/),
+      expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply\/boundary: statement AllowAppServices allows/),
+      expect.stringMatching(/^\[CCI-IAM-1\] bootstrap\/delivery\/apply\/prod\/policy: statement ManageAppResources allows/),
     ]);
   });
 

@@ -80,7 +80,7 @@ const TRAIL_BUCKET = `arn:aws:s3:::cci-lite-prod-trail-${ACCOUNT}-${REGION}`;
 const QUICKSIGHT_ROLE = role("service-role/aws-quicksight-service-role-v0");
 const TENANT = role("cci-lite-prod-demo-tenant-reader");
 const TRANSCRIBE = role("cci-lite-prod-transcribe-access");
-const APPLY = role("cci-lite-github-apply");
+const APPLY = role("cci-lite-github-apply-prod");
 const ADMIN = role("Admin");
 const allow = (Action: string | string[], Resource: string | string[], Condition?: Policy["Statement"][number]["Condition"]): Policy => ({
   Version: "2012-10-17",
@@ -92,6 +92,8 @@ const ADMINISTRATOR_ACCESS = allow("*", "*");
 let app: LoadedPlan;
 let boot: LoadedPlan;
 const keyPolicy = () => one(app, "aws_kms_key", "key");
+/** The prod apply role's real policy and permission boundary (bootstrap plan). */
+const asApply = () => ({ identity: [one(boot, "aws_iam_role_policy", "apply_prod_policy")], boundary: one(boot, "aws_iam_policy", "apply_boundary") });
 const identity = (addressPart: string): Policy[] => [one(app, "aws_iam_role_policy", addressPart)];
 
 beforeAll(() => {
@@ -430,14 +432,14 @@ describe("Proof 2: CloudTrail (toggle on)", () => {
 
 describe("Proof 2: the deployer creates the Lambda functions", () => {
   proof2(
-    "Deployer: the apply role (AdministratorAccess) creates a function and passes its role; no function sets kms_key_arn, so Lambda needs no kms:CreateGrant",
+    "Deployer: the apply role (its policy and boundary) creates a function and passes its role; no function sets kms_key_arn, so Lambda needs no kms:CreateGrant",
     DOCS.lambdaEnvKeys,
     async () => {
       const functions = plannedResources(app, "aws_lambda_function");
       expect(functions).toHaveLength(3);
       for (const f of functions) expect([f.address, f.after.kms_key_arn ?? null, f.afterUnknown?.kms_key_arn ?? false]).toEqual([f.address, null, false]);
       const as = (action: string, resource: string, context: Record<string, string> = {}) =>
-        simulate({ principal: APPLY, action, resource, identity: [ADMINISTRATOR_ACCESS], context });
+        simulate({ principal: APPLY, action, resource, ...asApply(), context });
       expect(await as("lambda:CreateFunction", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cci-lite-prod-start`)).toBe("Allowed");
       expect(await as("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("Allowed");
     },
@@ -582,7 +584,7 @@ describe("Proof 2: Terraform state lock writes", () => {
           principal: APPLY,
           action: "s3:PutObject",
           resource: lock,
-          identity: [ADMINISTRATOR_ACCESS],
+          ...asApply(),
           resourcePolicy: stateBucket(),
           context: STATE_KMS_CTX,
         }),
@@ -592,7 +594,7 @@ describe("Proof 2: Terraform state lock writes", () => {
           principal: APPLY,
           action: "kms:GenerateDataKey",
           resource: STATE_KEY,
-          identity: [ADMINISTRATOR_ACCESS],
+          ...asApply(),
           resourcePolicy: stateKey(),
           context: viaS3(STATE, STATE_ALIAS_CTX),
         }),
@@ -728,7 +730,7 @@ describe("who may use the customer key (key policy inventory)", () => {
   it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles use it", () => {
     expect(inventory(one(boot, "aws_kms_key", "key"))).toEqual({
       aws: [`arn:aws:iam::${ACCOUNT}:root`],
-      principalArns: [APPLY, role("cci-lite-github-plan")].sort(),
+      principalArns: [role("cci-lite-github-apply-dev"), APPLY, role("cci-lite-github-plan")].sort(),
       services: [],
     });
     expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual([APPLY, role("cci-lite-github-plan")].sort());

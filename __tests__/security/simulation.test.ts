@@ -6,7 +6,21 @@
 import { loadOfflinePlan, plannedResources, type LoadedPlan } from "../helpers/offline-plan";
 import { synthApp } from "../helpers/synth";
 import { ACCOUNT, simulate, simulateWebIdentity, type Policy } from "./iam";
-import { AP, INPUT, KEY, KMS_CTX, one as planned, REGION, RESULTS, role, STATE, STATE_KMS_CTX, synthesizedPolicy, unknownOnlyByKeyArn } from "./plan-policies";
+import {
+  AP,
+  INPUT,
+  KEY,
+  KMS_CTX,
+  one as planned,
+  REGION,
+  RESULTS,
+  role,
+  STATE,
+  STATE_KEY,
+  STATE_KMS_CTX,
+  synthesizedPolicy,
+  unknownOnlyByKeyArn,
+} from "./plan-policies";
 
 const ROLES = {
   start: role("cci-lite-prod-start-fn"),
@@ -15,7 +29,8 @@ const ROLES = {
   transcribe: role("cci-lite-prod-transcribe-access"),
   tenant: role("cci-lite-prod-demo-tenant-reader"),
   plan: role("cci-lite-github-plan"),
-  apply: role("cci-lite-github-apply"),
+  apply: role("cci-lite-github-apply-prod"),
+  applyDev: role("cci-lite-github-apply-dev"),
 };
 const RESULTS_AP = AP("cci-lite-prod-demo-tenant-results");
 const OIDC = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -63,9 +78,9 @@ describe("plan: every IAM and resource policy is known before apply", () => {
         seen++;
       }
     }
-    // bootstrap: 2 trusts, 1 role policy, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
+    // bootstrap: 3 trusts (plan, apply dev, apply prod), 3 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
     // policies, 2 access points, 1 key, 1 topic, 3 queues.
-    expect(seen).toBe(stack === "bootstrap" ? 5 : 19);
+    expect(seen).toBe(stack === "bootstrap" ? 8 : 19);
   });
 });
 
@@ -273,7 +288,7 @@ describe("trust policies and the key policy", () => {
 });
 
 describe("delivery roles (bootstrap stack)", () => {
-  const applyTrust = () => one(boot, "aws_iam_role", "apply-role", "assume_role_policy");
+  const applyTrust = () => one(boot, "aws_iam_role", "apply_prod_role", "assume_role_policy");
   const planTrust = () => one(boot, "aws_iam_role", "plan-role", "assume_role_policy");
   const claims = (sub: string, aud = "sts.amazonaws.com") => ({
     "token.actions.githubusercontent.com:sub": sub,
@@ -317,9 +332,9 @@ describe("delivery roles (bootstrap stack)", () => {
       resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"),
       context: { ...(action === "s3:PutObject" ? STATE_KMS_CTX : {}), ...context },
     });
-  it("lets the plan role write and delete only the state lock objects", async () => {
-    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
-    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
+  it("denies the plan role writing or deleting lock objects (plans run with -lock=false)", async () => {
+    expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
+    expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
   });
   it("denies the plan role overwriting or deleting the state itself", async () => {
     expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
@@ -346,6 +361,122 @@ describe("delivery roles (bootstrap stack)", () => {
         identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
       }),
     ).toBe("ExplicitlyDenied");
+  });
+});
+
+describe("apply role: policy and permission boundary instead of AdministratorAccess", () => {
+  const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/cci-lite-delivery-boundary`;
+  const OIDC_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+  const STATE_ALIAS = { "kms:ResourceAliases": ["alias/cci-lite-tfstate"] };
+  const applyAs =
+    (policyPart: string, principal: string) =>
+    (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+      simulate({
+        principal,
+        action,
+        resource,
+        identity: [one(boot, "aws_iam_role_policy", policyPart)],
+        boundary: one(boot, "aws_iam_policy", "apply_boundary"),
+        context,
+      });
+  const apply = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    applyAs("apply_prod_policy", ROLES.apply)(action, resource, context);
+  const withBoundary = { "iam:PermissionsBoundary": BOUNDARY };
+
+  it("attaches no AWS managed policy to the apply roles; each carries the boundary", () => {
+    const attachments = plannedResources(boot, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
+    expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const roles = plannedResources(boot, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
+    expect(roles.map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod"]);
+    for (const r of roles) expect(r.afterUnknown?.permissions_boundary ?? r.after.permissions_boundary).toBeTruthy();
+  });
+  it("cannot iam:UpdateAssumeRolePolicy, PutRolePolicy or DeleteRolePermissionsBoundary on itself (or the other delivery roles)", async () => {
+    for (const target of [ROLES.apply, ROLES.applyDev, ROLES.plan]) {
+      expect(await apply("iam:UpdateAssumeRolePolicy", target)).toBe("ExplicitlyDenied");
+      expect(await apply("iam:PutRolePolicy", target, withBoundary)).toBe("ExplicitlyDenied");
+      expect(await apply("iam:AttachRolePolicy", target, withBoundary)).toBe("ExplicitlyDenied");
+      expect(await apply("iam:DeleteRolePermissionsBoundary", target)).toBe("ExplicitlyDenied");
+      expect(await apply("iam:PutRolePermissionsBoundary", target, withBoundary)).toBe("ExplicitlyDenied");
+    }
+  });
+  it("cannot change the boundary policy, the OIDC provider, or escape the boundary through new roles or users", async () => {
+    expect(await apply("iam:CreatePolicyVersion", BOUNDARY)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:DeletePolicy", BOUNDARY)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:UpdateOpenIDConnectProviderThumbprint", OIDC_PROVIDER)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:DeleteOpenIDConnectProvider", OIDC_PROVIDER)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:CreateRole", role("cci-lite-prod-escape"))).not.toBe("Allowed");
+    expect(await apply("iam:CreateRole", role("cci-lite-prod-escape"), { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" })).toBe(
+      "ExplicitlyDenied",
+    );
+    expect(await apply("iam:CreateUser", `arn:aws:iam::${ACCOUNT}:user/backdoor`)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:CreateAccessKey", `arn:aws:iam::${ACCOUNT}:user/someone`)).toBe("ExplicitlyDenied");
+    expect(await apply("iam:PutRolePolicy", role("Admin"), withBoundary)).toBe("ImplicitlyDenied");
+  });
+  it("cannot s3:PutBucketPolicy, DeleteBucket or weaken the state bucket's protections", async () => {
+    for (const action of [
+      "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy",
+      "s3:DeleteBucket",
+      "s3:PutBucketVersioning",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutLifecycleConfiguration",
+    ])
+      expect([action, await apply(action, STATE)]).toEqual([action, "ExplicitlyDenied"]);
+    expect(await apply("s3:DeleteObjectVersion", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
+  });
+  it("cannot kms:PutKeyPolicy or ScheduleKeyDeletion on the state key, nor move its alias", async () => {
+    expect(await apply("kms:PutKeyPolicy", STATE_KEY, STATE_ALIAS)).toBe("ExplicitlyDenied");
+    expect(await apply("kms:ScheduleKeyDeletion", STATE_KEY, STATE_ALIAS)).toBe("ExplicitlyDenied");
+    expect(await apply("kms:DisableKey", STATE_KEY, STATE_ALIAS)).toBe("ExplicitlyDenied");
+    expect(await apply("kms:DeleteAlias", `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-tfstate`)).toBe("ExplicitlyDenied");
+    expect(await apply("kms:UpdateAlias", `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-tfstate`)).toBe("ExplicitlyDenied");
+  });
+  it("can still write the state and its lock (Terraform's S3 backend)", async () => {
+    expect(await apply("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate`, STATE_KMS_CTX)).toBe("Allowed");
+    expect(await apply("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`, STATE_KMS_CTX)).toBe("Allowed");
+    expect(await apply("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("Allowed");
+  });
+  it("can create, update and delete the app stack's resources", async () => {
+    expect(await apply("s3:CreateBucket", INPUT)).toBe("Allowed");
+    expect(await apply("s3:PutBucketPolicy", INPUT)).toBe("Allowed");
+    expect(await apply("s3:DeleteBucket", RESULTS)).toBe("Allowed");
+    expect(await apply("lambda:CreateFunction", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cci-lite-prod-start`)).toBe("Allowed");
+    expect(await apply("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("Allowed");
+    expect(await apply("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
+    expect(await apply("iam:PutRolePolicy", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
+    expect(await apply("iam:DeleteRole", role("cci-lite-prod-start-fn"))).toBe("Allowed");
+    expect(await apply("kms:CreateKey", "*")).toBe("Allowed");
+    // Key actions also need the key policy (the app key's, which lets the account's IAM policies decide).
+    const onAppKey = (action: string) =>
+      simulate({
+        principal: ROLES.apply,
+        action,
+        resource: KEY,
+        identity: [one(boot, "aws_iam_role_policy", "apply_prod_policy")],
+        boundary: one(boot, "aws_iam_policy", "apply_boundary"),
+        resourcePolicy: one(app, "aws_kms_key", "key"),
+        context: ALIAS_CTX,
+      });
+    expect(await onAppKey("kms:PutKeyPolicy")).toBe("Allowed");
+    expect(await onAppKey("kms:ScheduleKeyDeletion")).toBe("Allowed");
+    expect(await apply("sqs:CreateQueue", `arn:aws:sqs:${REGION}:${ACCOUNT}:cci-lite-prod-intake`)).toBe("Allowed");
+    expect(await apply("events:PutRule", `arn:aws:events:${REGION}:${ACCOUNT}:rule/cci-lite-prod-reconcile`)).toBe("Allowed");
+    expect(await apply("glue:CreateDatabase", `arn:aws:glue:${REGION}:${ACCOUNT}:database/cci_lite_prod`)).toBe("Allowed");
+    expect(await apply("athena:CreateWorkGroup", `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/cci-lite-prod`)).toBe("Allowed");
+  });
+  it("per-stack environment and role: the dev apply role manages only dev's roles; prod's apply role only prod's", async () => {
+    const dev = applyAs("apply_dev_policy", ROLES.applyDev);
+    expect(await dev("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("Allowed");
+    expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
+    expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ImplicitlyDenied");
+    expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
+    const devTrust = one(boot, "aws_iam_role", "apply_dev_role", "assume_role_policy");
+    const sub = (s: string) => ({ "token.actions.githubusercontent.com:sub": s, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
+    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:dev"))).toBe("Allowed");
+    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
+    const prodTrust = one(boot, "aws_iam_role", "apply_prod_role", "assume_role_policy");
+    expect(simulateWebIdentity(prodTrust, OIDC, ROLES.apply, sub("repo:conversant/cci-lite:environment:dev"))).toBe("ImplicitlyDenied");
   });
 });
 

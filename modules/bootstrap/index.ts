@@ -4,6 +4,7 @@
  * GitHub environment. See docs/delivery.md.
  */
 import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -12,6 +13,9 @@ import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/l
 import { keyByAlias, policy, render } from "../iam/policy";
 import { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
+import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
+
+export { boundaryArn } from "./apply-access";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
@@ -51,13 +55,28 @@ export interface DeliveryAccessProps {
   readonly github: GithubRepository;
   /** Branch whose pushes may plan. @default "main" */
   readonly mainBranch?: string;
-  /** GitHub environment whose jobs may apply. @default "prod" */
-  readonly deployEnvironment?: string;
+  /**
+   * One apply role per deploy environment: `<prefix>-github-apply-<environment>`, trusted only for
+   * `environment:<deployEnvironment>`, allowed to manage roles and policies named `<stem>-*` only.
+   */
+  readonly environments: readonly DeployTarget[];
   /** Trust the account's existing GitHub OIDC provider instead of creating it. @default false */
   readonly useExistingOidcProvider?: boolean;
   /** Data buckets whose objects the plan role must never read (defence in depth beyond KMS). */
   readonly dataBucketArns: readonly string[];
 }
+
+export interface DeployTarget {
+  /** CCI Lite environment (`config/<environment>.json`). */
+  readonly environment: string;
+  /** GitHub environment whose jobs may apply it (its approval rules gate the apply). */
+  readonly deployEnvironment: string;
+  /** `<prefix>-<environment>`: the app stack's role and policy names start with it. */
+  readonly stem: string;
+}
+
+/** Name of the apply role of one CCI Lite environment. */
+export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
 
 export class RemoteState extends Construct {
   readonly key: CustomerKey;
@@ -85,9 +104,11 @@ export class RemoteState extends Construct {
 export class DeliveryAccess extends Construct {
   readonly oidcProviderArn: string;
   readonly planRole: IamRole;
-  readonly applyRole: IamRole;
+  readonly applyRoles: Record<string, IamRole> = {};
   readonly planRoleArn: string;
-  readonly applyRoleArn: string;
+  /** Apply role ARN per CCI Lite environment. */
+  readonly applyRoleArns: Record<string, string> = {};
+  readonly boundaryArn: string;
 
   constructor(scope: Construct, id: string, props: DeliveryAccessProps) {
     super(scope, id);
@@ -116,9 +137,7 @@ export class DeliveryAccess extends Construct {
         }),
       );
     const planName = `${props.namePrefix}-github-plan`;
-    const applyName = `${props.namePrefix}-github-apply`;
     this.planRoleArn = `arn:aws:iam::${props.accountId}:role/${planName}`;
-    this.applyRoleArn = `arn:aws:iam::${props.accountId}:role/${applyName}`;
     const stateArn = `arn:aws:s3:::${props.state.bucket}`;
 
     this.planRole = new IamRole(this, "plan-role", {
@@ -136,14 +155,14 @@ export class DeliveryAccess extends Construct {
         policy(
           { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
           { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
-          { Sid: "WriteLockObjectsOnly", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${stateArn}/*.tflock` },
           {
             Sid: "UseStateKey",
             Effect: "Allow",
             Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
             ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias),
           },
-          { Sid: "DenyStateWritesOtherThanLocks", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject"], NotResource: `${stateArn}/*.tflock` },
+          // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
+          { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
           ...(props.dataBucketArns.length
             ? [
                 {
@@ -158,13 +177,43 @@ export class DeliveryAccess extends Construct {
       ),
     });
 
-    this.applyRole = new IamRole(this, "apply-role", {
-      name: applyName,
-      description: `GitHub Actions: applies reviewed CCI Lite plans from the ${props.deployEnvironment ?? "prod"} environment only`,
-      assumeRolePolicy: trust([`environment:${props.deployEnvironment ?? "prod"}`]),
-      maxSessionDuration: 3600,
-      dependsOn: provider,
+    // Apply roles: a policy (app services; IAM only under the environment's stem, new roles only with the boundary)
+    // and a permission boundary they can never change (modules/bootstrap/apply-access.ts, docs/delivery.md).
+    this.boundaryArn = boundaryArn(props.accountId, props.namePrefix);
+    const names = {
+      accountId: props.accountId,
+      namePrefix: props.namePrefix,
+      stateBucket: props.state.bucket,
+      stateKeyAlias: props.state.keyAlias,
+      region: props.state.region,
+      boundaryArn: this.boundaryArn,
+      oidcProviderArn: this.oidcProviderArn,
+    };
+    // One scope for the boundary and every apply role (security suppression CCI-IAM-1 `delivery/apply`).
+    const applyScope = new Construct(this, "apply");
+    const boundary = new IamPolicy(applyScope, "boundary", {
+      name: boundaryName(props.namePrefix),
+      description: "Permission boundary of the CCI Lite apply roles and of every role the app stacks create",
+      policy: render(policy(...boundaryStatements(names))),
     });
-    new IamRolePolicyAttachment(this, "apply-admin", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    for (const target of props.environments) {
+      const name = applyRoleName(props.namePrefix, target.environment);
+      const scope = new Construct(applyScope, target.environment);
+      const role = new IamRole(scope, "role", {
+        name,
+        description: `GitHub Actions: applies reviewed CCI Lite ${target.environment} plans from the ${target.deployEnvironment} environment only`,
+        assumeRolePolicy: trust([`environment:${target.deployEnvironment}`]),
+        permissionsBoundary: boundary.arn,
+        maxSessionDuration: 3600,
+        dependsOn: provider,
+      });
+      new IamRolePolicy(scope, "policy", {
+        role: role.name,
+        name: "apply-app-stack",
+        policy: render(policy(...applyStatements({ ...names, stem: target.stem }))),
+      });
+      this.applyRoles[target.environment] = role;
+      this.applyRoleArns[target.environment] = `arn:aws:iam::${props.accountId}:role/${name}`;
+    }
   }
 }

@@ -154,7 +154,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       for (const meta of [...metas].sort((a, b) => a.stack.localeCompare(b.stack))) {
         lines.push(
           meta.hasChanges
-            ? `- \`${meta.stack}\`: ${meta.add} to add, ${meta.change} to change, ${meta.destroy} to destroy: **waits for approval in the \`prod\` environment**`
+            ? `- \`${meta.stack}\`: ${meta.add} to add, ${meta.change} to change, ${meta.destroy} to destroy: **waits for approval in the \`${full.include.find((e) => e.stack === meta.stack)?.environment ?? "?"}\` environment**`
             : `- \`${meta.stack}\`: no changes, nothing to apply`,
         );
       }

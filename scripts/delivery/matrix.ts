@@ -19,6 +19,22 @@ export interface MatrixEntry {
   /** Committed provider lock file, e.g. `tf/locks/cci-lite-prod.terraform.lock.hcl`. */
   lockFile: string;
   backend: string;
+  /** GitHub environment whose approval gates this stack's apply (`environment:` of the apply job). */
+  environment: string;
+  /** The apply role of this stack's environment (`role-to-assume` of the apply job). */
+  applyRoleArn: string;
+}
+
+/** What each app stack records about its delivery (main.ts, `//.cci_lite_delivery` of the synthesized JSON). */
+export function deliveryOf(stackJson: unknown, name: string): { environment: string; applyRoleArn: string } {
+  const d = (stackJson as { "//"?: { cci_lite_delivery?: { deployEnvironment?: unknown; applyRoleArn?: unknown } } })?.["//"]?.cci_lite_delivery;
+  const environment = d?.deployEnvironment;
+  const applyRoleArn = d?.applyRoleArn;
+  if (typeof environment !== "string" || !SAFE_STACK_NAME.test(environment))
+    throw new Error(`Stack ${name}: no safe deploy environment in //.cci_lite_delivery`);
+  if (typeof applyRoleArn !== "string" || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]+$/.test(applyRoleArn))
+    throw new Error(`Stack ${name}: no apply role ARN in //.cci_lite_delivery`);
+  return { environment, applyRoleArn };
 }
 
 export interface ExcludedStack {
@@ -70,6 +86,7 @@ export function buildStackMatrix(outDir: string, outDirForWorkflow = "cdktf.out"
       workingDirectory: `${outDirForWorkflow}/${st.workingDirectory}`,
       lockFile: `${locksDir}/${name}.terraform.lock.hcl`,
       backend,
+      ...deliveryOf(stackJson, name),
     });
   }
   return { matrix: { include }, excluded };
@@ -78,7 +95,7 @@ export function buildStackMatrix(outDir: string, outDirForWorkflow = "cdktf.out"
 export function renderMatrixSummary(m: StackMatrix): string {
   const lines = ["### Terraform stacks", ""];
   if (m.matrix.include.length === 0) lines.push("No stack with a remote backend: nothing for CI to plan.");
-  for (const e of m.matrix.include) lines.push(`- \`${e.stack}\` (${e.backend} backend): planned by CI`);
+  for (const e of m.matrix.include) lines.push(`- \`${e.stack}\` (${e.backend} backend): planned by CI, applied from the \`${e.environment}\` environment`);
   for (const x of m.excluded) lines.push(`- \`${x.stack}\`: **excluded** (${x.reason})`);
   return lines.join("\n") + "\n";
 }

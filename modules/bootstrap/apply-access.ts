@@ -1,0 +1,204 @@
+/**
+ * What a deploy environment's apply role may do (identity policy) and can never do (permission boundary).
+ *
+ * The app stack needs the services of its resource types ({@link RESOURCE_TYPE_SERVICES}, checked against the
+ * synthesized stack with every toggle on) and, because its own roles carry the same boundary, the services its
+ * roles' policies use ({@link WORKLOAD_SERVICES}). The boundary denies, whatever any identity policy says: changes to
+ * the delivery roles (trust, policies, boundary), the OIDC provider and the boundary itself; removing or swapping a
+ * role's boundary; IAM users and access keys; the state bucket's policy and protections; deleting state versions;
+ * the state key's policy, deletion and alias. docs/delivery.md ("What the apply role may do") explains each part.
+ */
+import { keyByAlias, type Statement } from "../iam/policy";
+
+/** Terraform resource type prefix → IAM service prefix, longest prefix first. */
+export const RESOURCE_TYPE_SERVICES: ReadonlyArray<readonly [string, string]> = [
+  ["aws_cloudwatch_event_", "events"],
+  ["aws_cloudwatch_log_", "logs"],
+  ["aws_cloudwatch_metric_alarm", "cloudwatch"],
+  ["aws_cloudwatch_dashboard", "cloudwatch"],
+  ["aws_athena_", "athena"],
+  ["aws_budgets_", "budgets"],
+  ["aws_cloudtrail", "cloudtrail"],
+  ["aws_glue_", "glue"],
+  ["aws_guardduty_", "guardduty"],
+  ["aws_iam_", "iam"],
+  ["aws_kms_", "kms"],
+  ["aws_lambda_", "lambda"],
+  ["aws_quicksight_", "quicksight"],
+  ["aws_s3_", "s3"],
+  ["aws_sns_", "sns"],
+  ["aws_sqs_", "sqs"],
+  ["aws_ssm_", "ssm"],
+];
+
+/** The IAM service a Terraform resource type is managed through (throws for an unmapped type). */
+export function serviceOfResourceType(type: string): string {
+  const hit = RESOURCE_TYPE_SERVICES.find(([prefix]) => type.startsWith(prefix));
+  if (!hit) throw new Error(`No IAM service mapped for resource type ${type}: add it to RESOURCE_TYPE_SERVICES (modules/bootstrap/apply-access.ts)`);
+  return hit[1];
+}
+
+/** Services the app stack's resources are managed through (all toggles on). */
+export const APP_SERVICES = [...new Set(RESOURCE_TYPE_SERVICES.map(([, s]) => s))].sort();
+/** Further services the app stack's own roles call at run time (they carry the same boundary). */
+export const WORKLOAD_SERVICES = ["bedrock", "comprehend", "transcribe"] as const;
+
+export interface ApplyAccessNames {
+  readonly accountId: string;
+  readonly namePrefix: string;
+  /** `<prefix>-<env>`: every role and managed policy of the environment's app stack starts with it. */
+  readonly stem: string;
+  readonly stateBucket: string;
+  readonly stateKeyAlias: string;
+  readonly region: string;
+  readonly boundaryArn: string;
+  readonly oidcProviderArn: string;
+}
+
+export const boundaryName = (namePrefix: string): string => `${namePrefix}-delivery-boundary`;
+export const boundaryArn = (accountId: string, namePrefix: string): string => `arn:aws:iam::${accountId}:policy/${boundaryName(namePrefix)}`;
+
+const IAM_WRITES = [
+  "iam:Add*",
+  "iam:Attach*",
+  "iam:Create*",
+  "iam:Delete*",
+  "iam:Detach*",
+  "iam:Put*",
+  "iam:Remove*",
+  "iam:Set*",
+  "iam:Tag*",
+  "iam:Untag*",
+  "iam:Update*",
+  "iam:Upload*",
+];
+
+/** The permission boundary of every apply role and of every role the app stacks create. */
+export function boundaryStatements(n: Omit<ApplyAccessNames, "stem">): Statement[] {
+  const iam = (r: string) => `arn:aws:iam::${n.accountId}:${r}`;
+  const state = `arn:aws:s3:::${n.stateBucket}`;
+  return [
+    {
+      Sid: "AllowAppServices",
+      Effect: "Allow",
+      Action: [...APP_SERVICES, ...WORKLOAD_SERVICES].map((s) => `${s}:*`).concat("sts:GetCallerIdentity"),
+      Resource: "*",
+    },
+    {
+      Sid: "ProtectDeliveryIdentities",
+      Effect: "Deny",
+      Action: IAM_WRITES,
+      Resource: [iam(`role/${n.namePrefix}-github-*`), n.oidcProviderArn, n.boundaryArn],
+    },
+    { Sid: "NeverRemoveABoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], Resource: "*" },
+    {
+      Sid: "OnlyThisBoundary",
+      Effect: "Deny",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      Resource: "*",
+      Condition: { StringNotEquals: { "iam:PermissionsBoundary": n.boundaryArn } },
+    },
+    {
+      Sid: "NoUsersOrKeys",
+      Effect: "Deny",
+      Action: [
+        "iam:CreateUser",
+        "iam:CreateAccessKey",
+        "iam:CreateLoginProfile",
+        "iam:UpdateLoginProfile",
+        "iam:AttachUserPolicy",
+        "iam:PutUserPolicy",
+        "iam:AddUserToGroup",
+        "iam:AttachGroupPolicy",
+        "iam:PutGroupPolicy",
+        "iam:CreateOpenIDConnectProvider",
+        "iam:CreateSAMLProvider",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "ProtectStateBucket",
+      Effect: "Deny",
+      Action: [
+        "s3:DeleteBucket",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketVersioning",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketAcl",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutReplicationConfiguration",
+        "s3:PutBucketObjectLockConfiguration",
+      ],
+      Resource: state,
+    },
+    { Sid: "KeepStateHistory", Effect: "Deny", Action: ["s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:PutObjectVersionAcl"], Resource: `${state}/*` },
+    {
+      Sid: "ProtectStateKey",
+      Effect: "Deny",
+      Action: [
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:DisableKey",
+        "kms:DisableKeyRotation",
+        "kms:UpdateKeyDescription",
+        "kms:TagResource",
+        "kms:UntagResource",
+      ],
+      ...keyByAlias(n.accountId, n.region, n.stateKeyAlias),
+    },
+    {
+      Sid: "ProtectStateKeyAlias",
+      Effect: "Deny",
+      Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+      Resource: `arn:aws:kms:${n.region}:${n.accountId}:${n.stateKeyAlias}`,
+    },
+  ];
+}
+
+/** The apply role's identity policy for one environment: the app services, IAM only under the environment's stem. */
+export function applyStatements(n: ApplyAccessNames): Statement[] {
+  const iam = (r: string) => `arn:aws:iam::${n.accountId}:${r}`;
+  const withBoundary = { StringEquals: { "iam:PermissionsBoundary": n.boundaryArn } };
+  return [
+    {
+      Sid: "ManageAppResources",
+      Effect: "Allow",
+      Action: APP_SERVICES.filter((s) => s !== "iam")
+        .map((s) => `${s}:*`)
+        .concat("sts:GetCallerIdentity"),
+      Resource: "*",
+    },
+    { Sid: "ReadIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
+    {
+      Sid: "CreateAppRolesWithBoundary",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy"],
+      Resource: iam(`role/${n.stem}-*`),
+      Condition: withBoundary,
+    },
+    {
+      Sid: "ManageAppRoles",
+      Effect: "Allow",
+      Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole"],
+      Resource: iam(`role/${n.stem}-*`),
+    },
+    {
+      Sid: "ManageAppPolicies",
+      Effect: "Allow",
+      Action: [
+        "iam:CreatePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+      ],
+      Resource: iam(`policy/${n.stem}-*`),
+    },
+    { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: iam("role/aws-service-role/*") },
+  ];
+}
