@@ -224,7 +224,10 @@ describe("apply.yml", () => {
     const first = steps.findIndex((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
     expect(first).toBe(1); // right after downloading the bundle, before Terraform and credentials
     expect(steps[0]!.with).toEqual({ name: "delivery-scripts", path: "dist/delivery" });
-    expect(collect.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
+    // Each stack's own environment: collect checks every environment of the matrix, the apply job its matrix entry's.
+    expect(inCollect[0]!.env).toEqual({ MATRIX: "${{ steps.apply.outputs.matrix }}" });
+    expect(scriptOf(inCollect[0]!)).toMatch(/JSON\.parse\(process\.env\.MATRIX\)\.include\.map\(\(m\) => m\.environment\)/);
+    expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
     expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
   });
