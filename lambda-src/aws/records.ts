@@ -1,7 +1,7 @@
 /**
  * Reading and writing result / error records in the results bucket.
  */
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput } from "@aws-sdk/client-s3";
 import type { CallResult } from "../contracts/result-schema";
 import { resultMetadata, serializeResult } from "../core/result";
 import { errorName, httpStatus, isNotFound } from "../core/errors";
@@ -47,23 +47,25 @@ export function isWriteConflict(e: unknown): boolean {
   return n === "PreconditionFailed" || n === "ConditionalRequestConflict" || status === 412 || status === 409;
 }
 
+/** The PutObject of one record: single-line JSON, SSE-KMS with the pipeline key, metadata { status, job-name }. */
+function recordPut(bucket: string, kmsKeyArn: string, key: string, record: CallResult): PutObjectCommandInput {
+  return {
+    Bucket: bucket,
+    Key: key,
+    Body: serializeResult(record),
+    ContentType: "application/json",
+    ServerSideEncryption: "aws:kms",
+    SSEKMSKeyId: kmsKeyArn,
+    Metadata: resultMetadata(record),
+  };
+}
+
 /**
  * Writes a record only if the key still holds what was read: `IfMatch` the read ETag, or `IfNoneMatch: *` when
  * there was no record. A concurrent writer makes it throw (see {@link isWriteConflict}).
  */
 export async function writeRecordIf(bucket: string, kmsKeyArn: string, key: string, record: CallResult, readEtag: string | undefined): Promise<void> {
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: serializeResult(record),
-      ContentType: "application/json",
-      ServerSideEncryption: "aws:kms",
-      SSEKMSKeyId: kmsKeyArn,
-      Metadata: resultMetadata(record),
-      ...(readEtag ? { IfMatch: readEtag } : { IfNoneMatch: "*" }),
-    }),
-  );
+  await s3Client().send(new PutObjectCommand({ ...recordPut(bucket, kmsKeyArn, key, record), ...(readEtag ? { IfMatch: readEtag } : { IfNoneMatch: "*" }) }));
 }
 
 /** An empty object (the "job settled" marker, reconcile's state). */
@@ -73,17 +75,7 @@ export async function putSmallObject(bucket: string, kmsKeyArn: string, key: str
   );
 }
 
-/** Writes one record: single-line JSON, SSE-KMS with the pipeline key, metadata { status, job-name }. */
+/** Writes one record, unconditionally (start's REJECTED records: the upload's own key, no earlier record to keep). */
 export async function writeRecord(bucket: string, kmsKeyArn: string, key: string, record: CallResult): Promise<void> {
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: serializeResult(record),
-      ContentType: "application/json",
-      ServerSideEncryption: "aws:kms",
-      SSEKMSKeyId: kmsKeyArn,
-      Metadata: resultMetadata(record),
-    }),
-  );
+  await s3Client().send(new PutObjectCommand(recordPut(bucket, kmsKeyArn, key, record)));
 }
