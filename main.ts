@@ -22,7 +22,7 @@ import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } f
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
-import { bedrockRegion, bedrockResourceArns, modelSettings, naming, tenantResultsDays } from "./modules/config/naming";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
 import { AlarmTopic } from "./modules/constructs/alarm-topic";
@@ -30,6 +30,7 @@ import type { LambdaBundle } from "./modules/constructs/bundling";
 import { CustomerKey } from "./modules/constructs/customer-key";
 import { Dashboards } from "./modules/dashboards";
 import { AccountHardening } from "./modules/hardening";
+import { InsightDashboard, InsightViews } from "./modules/insights";
 import { PipelineFunctions } from "./modules/processor/functions";
 import { Intake } from "./modules/processor/intake";
 import { JobEvents } from "./modules/processor/job-events";
@@ -203,15 +204,37 @@ export class CciLiteStack extends TerraformStack {
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
     });
 
+    // §11 Insight views (Athena views over the results table, docs/insights.md), with or without QuickSight.
+    const insightViews = new InsightViews(this, "insight-views", {
+      accountId,
+      databaseName: names.glueDatabase,
+      tableName: names.resultsTable,
+      languages: [...new Set(cfg.tenants.flatMap((t) => t.languages))],
+      dependsOn: [analytics.database, analytics.table],
+    });
+
     // §11 QuickSight.
     if (cfg.quicksight.enabled) {
-      new Dashboards(this, "dashboards", {
+      const qs = cfg.quicksight;
+      const dashboards = new Dashboards(this, "dashboards", {
         accountId,
         idStem: names.stem,
         workgroupName: analytics.workgroup.name,
         databaseName: names.glueDatabase,
         tableName: names.resultsTable,
         principalArn: cfg.quicksight.principalArn!,
+      });
+      // The insights dashboard: a data set per view, row-level security on tenant, refresh, the visuals.
+      new InsightDashboard(this, "insights", {
+        accountId,
+        idStem: names.stem,
+        dataSourceArn: dashboards.dataSource.arn,
+        databaseName: names.glueDatabase,
+        views: insightViews,
+        ownerArn: qs.principalArn!,
+        operatorsGroupArn: qs.operatorsGroup ? quicksightGroupArn(cfg, qs.operatorsGroup) : undefined,
+        tenantGroupArns: new Map(cfg.tenants.map((t) => [t.id, t.quicksightGroups.map((g) => quicksightGroupArn(cfg, g))])),
+        refresh: qs.refresh,
       });
       // QuickSight reads results (Decrypt) and Athena writes its query results (GenerateDataKey) as this role.
       key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, [

@@ -23,7 +23,7 @@ describe("configuration: defaults", () => {
   it("fills every default from a minimal file (account and repository only)", () => {
     const c = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" }, quicksight: { enabled: false } }, "dev.json");
     expect(c.region).toBe("eu-central-1");
-    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [] }]);
+    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [], quicksightGroups: [] }]);
     expect(c.bedrock.modelId).toBe("eu.anthropic.claude-haiku-4-5-20251001-v1:0");
     expect(c.retention).toEqual({ inputDays: 1, resultsDays: 30, transcriptsDays: 7, athenaResultsDays: 7, logsDays: 30 });
     expect(c.budget.monthlyLimit).toBe(100);

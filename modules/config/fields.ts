@@ -3,6 +3,8 @@ import { z } from "zod";
 
 export const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 export const BUCKET_NAME = /^(?!xn--)(?!sthree-)(?!.*-s3alias$)(?!.*--ol-s3$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** A QuickSight group or namespace name. */
+export const QUICKSIGHT_NAME = /^[\w+=,.@-]{1,128}$/;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Longest audio retention in the input bucket (days): audio is personal data kept only as long as processing needs. */

@@ -109,3 +109,12 @@ export function tenantResultsDays(cfg: CciLiteConfig): Map<string, number> {
 export function modelSettings(cfg: CciLiteConfig): ModelSettings {
   return { bedrock_model_summary: cfg.bedrock.modelId, bedrock_region: bedrockRegion(cfg), max_tokens: cfg.bedrock.maxTokens };
 }
+
+/**
+ * ARN of a QuickSight group of `quicksight.namespace`. QuickSight users and groups live in the account's identity
+ * region, the region of `quicksight.principalArn` (which may differ from the deployment region).
+ */
+export function quicksightGroupArn(cfg: CciLiteConfig, group: string): string {
+  const identityRegion = cfg.quicksight.principalArn?.split(":")[3] ?? cfg.region;
+  return `arn:aws:quicksight:${identityRegion}:${cfg.accountId}:group/${cfg.quicksight.namespace}/${group}`;
+}

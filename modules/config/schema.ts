@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
 import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
-import { accessSection, githubSection, processingSection } from "./sections";
+import { accessSection, githubSection, processingSection, quicksightSection } from "./sections";
 import { tenantSchema } from "./tenant-schema";
 
 /**
@@ -41,7 +41,7 @@ export const configSchema = z
     tenants: z
       .array(tenantSchema)
       .min(1)
-      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [] }]),
+      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [], quicksightGroups: [] }]),
     bedrock: z
       .object({
         /** Model id or inference profile id for summaries. */
@@ -102,23 +102,7 @@ export const configSchema = z
       })
       .strict()
       .default({ bytesScannedCutoffPerQuery: 10_737_418_240 }),
-    quicksight: z
-      .object({
-        /**
-         * Deploy the QuickSight data source and data set (guide §11). Off by default: creating them fails in an
-         * account without a QuickSight subscription (`npm run doctor` checks it).
-         */
-        enabled: z.boolean().default(false),
-        /** QuickSight user or group ARN that owns the data source and data set. */
-        principalArn: z
-          .string()
-          .regex(/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_./@+=-]+$/, "is not a QuickSight user or group ARN")
-          .optional(),
-        /** IAM role QuickSight uses to read Athena and S3; granted use of the key. */
-        serviceRoleName: z.string().default("service-role/aws-quicksight-service-role-v0"),
-      })
-      .strict()
-      .default({ enabled: false, serviceRoleName: "service-role/aws-quicksight-service-role-v0" }),
+    quicksight: quicksightSection,
     glueCrawler: z
       .object({
         /** The guide's Glue crawler; off because partition projection makes results queryable at once. */
@@ -163,6 +147,16 @@ export const configSchema = z
     if (c.quicksight.enabled && !c.quicksight.principalArn) {
       ctx.addIssue({ code: "custom", path: ["quicksight", "principalArn"], message: "is required when quicksight.enabled is true" });
     }
+    c.tenants.forEach((t, i) => {
+      const j = t.quicksightGroups.indexOf(c.quicksight.operatorsGroup ?? "");
+      if (j >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tenants", i, "quicksightGroups", j],
+          message: `"${t.quicksightGroups[j]}" is quicksight.operatorsGroup, which sees every tenant's rows: a tenant's viewers need a group of their own`,
+        });
+      }
+    });
     const model = c.bedrock.modelId;
     const geo = model.split(".")[0];
     if (!c.bedrock.destinationRegions && /^[a-z]+\.[a-z]+\./.test(model) && !INFERENCE_PROFILE_DESTINATIONS[geo] && geo !== "global") {

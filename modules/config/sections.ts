@@ -1,6 +1,6 @@
-/** Sections of the configuration schema that hold access and delivery settings: `github`, `access`, `processing`. */
+/** Sections of the configuration schema that hold access, delivery and reporting settings: `github`, `access`, `processing`, `quicksight`. */
 import { z } from "zod";
-import { principals } from "./fields";
+import { principals, QUICKSIGHT_NAME } from "./fields";
 
 export const githubSection = z
   .object({
@@ -74,4 +74,52 @@ export const processingSection = z
     maxReceiveCount: 5,
     stuckJobHours: 6,
     reconcileEveryMinutes: 15,
+  });
+
+/** Time zones a QuickSight refresh schedule accepts (IANA names, plus UTC). */
+const TIME_ZONES: ReadonlySet<string> = new Set(["UTC", ...Intl.supportedValuesOf("timeZone")]);
+
+export const quicksightSection = z
+  .object({
+    /**
+     * Deploy the QuickSight data source, the insight data sets, their row-level security and the dashboard
+     * (guide §11, docs/insights.md). Off by default: creating them fails in an account without a QuickSight
+     * subscription (`npm run doctor` checks it). The Athena views are created either way.
+     */
+    enabled: z.boolean().default(false),
+    /** QuickSight user or group ARN that owns the data source, data sets and dashboard (and sees every tenant's rows). */
+    principalArn: z
+      .string()
+      .regex(/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[A-Za-z0-9_./@+=-]+$/, "is not a QuickSight user or group ARN")
+      .optional(),
+    /** IAM role QuickSight uses to read Athena and S3; granted use of the key. */
+    serviceRoleName: z.string().default("service-role/aws-quicksight-service-role-v0"),
+    /** QuickSight namespace of the groups named here and in `tenants[].quicksightGroups`. */
+    namespace: z.string().regex(QUICKSIGHT_NAME, "is not a QuickSight namespace name").default("default"),
+    /** QuickSight group whose members may view the dashboard and see every tenant's rows (row-level security). */
+    operatorsGroup: z.string().regex(QUICKSIGHT_NAME, "is not a QuickSight group name").optional(),
+    refresh: z
+      .object({
+        /** `spice`: data sets imported into SPICE and refreshed daily; `direct`: every visual queries Athena. */
+        mode: z.enum(["spice", "direct"]).default("spice"),
+        /** Time of the daily SPICE refresh, `HH:MM` (24 h). */
+        dailyAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)")
+          .default("04:00"),
+        /** Time zone of `dailyAt` (an IANA name such as `Europe/Berlin`, or `UTC`). */
+        timezone: z
+          .string()
+          .refine((v) => TIME_ZONES.has(v), { message: "is not an IANA time zone name (e.g. Europe/Berlin) or UTC" })
+          .default("UTC"),
+      })
+      .strict()
+      .default({ mode: "spice", dailyAt: "04:00", timezone: "UTC" }),
+  })
+  .strict()
+  .default({
+    enabled: false,
+    serviceRoleName: "service-role/aws-quicksight-service-role-v0",
+    namespace: "default",
+    refresh: { mode: "spice", dailyAt: "04:00", timezone: "UTC" },
   });

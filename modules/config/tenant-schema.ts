@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { TranscribeLanguage } from "../../lambda-src/core/languages";
 import { RESERVED_PREFIXES } from "../../lambda-src/contracts/storage-layout";
 import { SPEAKERS_MIN, tenantSettingsProblems } from "../../lambda-src/contracts/tenant-settings";
-import { days, principals, TENANT_ID } from "./fields";
+import { days, principals, QUICKSIGHT_NAME, TENANT_ID } from "./fields";
 
 export const tenantSchema = z
   .object({
@@ -32,6 +32,11 @@ export const tenantSchema = z
       .optional(),
     /** Roles or users that upload this tenant's audio: `s3:PutObject` under `<tenant>/calls/` only, with the key. */
     uploaderPrincipals: principals(),
+    /**
+     * QuickSight groups (names in `quicksight.namespace`) whose members view the dashboard and see this tenant's rows
+     * only (row-level security keyed on `tenant`, docs/security.md).
+     */
+    quicksightGroups: z.array(z.string().regex(QUICKSIGHT_NAME, "is not a QuickSight group name")).default([]),
   })
   .strict()
   .superRefine((t, ctx) => {

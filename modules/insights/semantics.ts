@@ -1,0 +1,468 @@
+/**
+ * What the insight figures mean, in one pure module (no cdktf, no provider): the Athena views' SQL
+ * (modules/insights/views.ts) is generated from these constants, and `npm run report` (scripts/report/) computes
+ * the same rows in TypeScript with the functions below. Change a rule here and both follow.
+ *
+ * - A *term* of a summary is a run of letters (`\p{L}`), lower-cased, at least {@link MIN_TERM_LENGTH} letters long
+ *   and not a stop word of the call's language (the language code's first segment: `en-US` -> `en`).
+ * - An *action item* or *risk* is counted by its normalized text: trimmed, inner whitespace collapsed, lower-cased.
+ * - A call's *sentiment score* is Comprehend's `Positive - Negative` (from -1 to 1); calls whose sentiment came from
+ *   the model have a label but no scores, so they count in the label counts and not in the mean score.
+ * - A *failure* is a FAILED or REJECTED record (code from `error.code`) or a COMPLETED record with a
+ *   `summary_error` (status `SUMMARY`, code from `summary_error.code`).
+ * - *Talk time* is split by role only where channels are known (`speaker_mode = channel_identification`):
+ *   {@link CHANNEL_ROLES} maps the channel labels to roles.
+ */
+import type { CallResult, CallStatus, SentimentLabel } from "../../lambda-src/contracts/result-schema";
+
+/** Shortest term counted, in letters. */
+export const MIN_TERM_LENGTH = 3;
+/** Separator of terms: any run of characters that are not letters (JavaScript `u` flag and Trino/Joni agree on `\p{L}`). */
+export const TERM_SEPARATOR = "[^\\p{L}]+";
+/** Failure code of a record that carries none. */
+export const UNKNOWN_CODE = "UNKNOWN";
+/** Status of a failure row for a COMPLETED call whose summary step fell short. */
+export const SUMMARY_FAILURE_STATUS = "SUMMARY";
+
+/**
+ * Channel label -> role for channel-identified (stereo) recordings. Amazon Connect records the customer on the left
+ * channel (`ch_0`) and the agent on the right (`ch_1`); a recorder with another convention changes this map.
+ */
+export const CHANNEL_ROLES: Readonly<Record<string, "agent" | "customer">> = { ch_0: "customer", ch_1: "agent" };
+/** Role of a channel not in {@link CHANNEL_ROLES}. */
+export const OTHER_ROLE = "other";
+
+/**
+ * Stop words by language (the language code's first segment), lower-case. Small on purpose: the most frequent
+ * function words of each language plus the words every call summary repeats ("customer", "call", "agent").
+ */
+export const STOP_WORDS: Readonly<Record<string, readonly string[]>> = {
+  en: [
+    "the",
+    "and",
+    "for",
+    "that",
+    "with",
+    "this",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "had",
+    "not",
+    "but",
+    "from",
+    "they",
+    "their",
+    "them",
+    "she",
+    "her",
+    "his",
+    "him",
+    "you",
+    "your",
+    "our",
+    "who",
+    "will",
+    "would",
+    "could",
+    "should",
+    "about",
+    "into",
+    "also",
+    "which",
+    "there",
+    "been",
+    "being",
+    "then",
+    "than",
+    "any",
+    "all",
+    "can",
+    "did",
+    "does",
+    "its",
+    "one",
+    "customer",
+    "caller",
+    "agent",
+    "call",
+    "called",
+  ],
+  de: [
+    "der",
+    "die",
+    "das",
+    "und",
+    "ist",
+    "ein",
+    "eine",
+    "einen",
+    "einem",
+    "einer",
+    "den",
+    "dem",
+    "des",
+    "mit",
+    "von",
+    "für",
+    "auf",
+    "nicht",
+    "sich",
+    "auch",
+    "wird",
+    "wurde",
+    "hat",
+    "hatte",
+    "sie",
+    "ihr",
+    "ihre",
+    "ihren",
+    "als",
+    "aus",
+    "bei",
+    "nach",
+    "oder",
+    "aber",
+    "wie",
+    "dass",
+    "zum",
+    "zur",
+    "über",
+    "kunde",
+    "kundin",
+    "anruf",
+    "mitarbeiter",
+  ],
+  es: [
+    "que",
+    "los",
+    "las",
+    "del",
+    "con",
+    "por",
+    "una",
+    "para",
+    "como",
+    "más",
+    "pero",
+    "sus",
+    "este",
+    "esta",
+    "fue",
+    "son",
+    "entre",
+    "cuando",
+    "muy",
+    "sin",
+    "sobre",
+    "también",
+    "hasta",
+    "desde",
+    "cliente",
+    "llamada",
+    "agente",
+  ],
+  fr: [
+    "les",
+    "des",
+    "une",
+    "est",
+    "que",
+    "qui",
+    "dans",
+    "pour",
+    "pas",
+    "par",
+    "sur",
+    "avec",
+    "son",
+    "ses",
+    "sont",
+    "aux",
+    "mais",
+    "comme",
+    "ont",
+    "été",
+    "elle",
+    "lui",
+    "leur",
+    "cette",
+    "client",
+    "cliente",
+    "appel",
+    "agent",
+  ],
+  it: ["che", "non", "per", "una", "con", "del", "della", "sono", "gli", "alla", "dei", "nel", "cliente", "chiamata", "agente"],
+  pt: ["que", "não", "uma", "com", "para", "por", "dos", "das", "mais", "como", "foi", "cliente", "chamada", "agente"],
+  nl: ["het", "een", "van", "dat", "die", "met", "voor", "niet", "zijn", "ook", "aan", "bij", "klant", "gesprek"],
+};
+
+/** The stop-word key of a language code: `de-DE` -> `de`; null for none. */
+export function languageKey(languageCode: string | null | undefined): string | null {
+  if (!languageCode) return null;
+  return languageCode.split("-")[0].toLowerCase();
+}
+
+/** The stop-word lists for a set of language codes (the configured tenants' languages), by key; unknown languages have none. */
+export function stopWordsFor(languageCodes: readonly string[]): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const code of languageCodes) {
+    const key = languageKey(code);
+    if (key && STOP_WORDS[key]) out[key] = STOP_WORDS[key];
+  }
+  return out;
+}
+
+const SEPARATOR = new RegExp(TERM_SEPARATOR, "u");
+
+/** The terms of a summary, in order, with repeats. */
+export function summaryTerms(
+  summary: string | null,
+  languageCode: string | null,
+  stopWords: Readonly<Record<string, readonly string[]>> = STOP_WORDS,
+): string[] {
+  if (!summary) return [];
+  const key = languageKey(languageCode);
+  const stop = new Set(key ? (stopWords[key] ?? []) : []);
+  return summary
+    .toLowerCase()
+    .split(SEPARATOR)
+    .filter((w) => Array.from(w).length >= MIN_TERM_LENGTH && !stop.has(w));
+}
+
+/** An action item's or risk's counted form; empty when there is no text. */
+export function normalizeItem(text: string): string {
+  return text.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/** Comprehend's Positive - Negative; null without scores. */
+export function sentimentScore(s: CallResult["sentiment"]): number | null {
+  return s?.SentimentScore ? s.SentimentScore.Positive - s.SentimentScore.Negative : null;
+}
+
+/** `yyyy/MM/dd` (the partition) -> `yyyy-MM-dd` (the views' `day`). */
+export function dayOfPartition(callDate: string): string {
+  return callDate.replace(/\//g, "-");
+}
+
+/** A result with the partition values Athena reads from its key. */
+export interface DatedResult {
+  readonly tenant: string;
+  /** `yyyy-MM-dd`. */
+  readonly day: string;
+  readonly result: CallResult;
+}
+
+export interface CallsDailyRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly status: CallStatus;
+  readonly calls: number;
+  readonly duration_seconds: number;
+}
+export interface SentimentDailyRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly calls: number;
+  readonly scored_calls: number;
+  readonly score_sum: number;
+  readonly mean_score: number | null;
+  readonly positive: number;
+  readonly negative: number;
+  readonly neutral: number;
+  readonly mixed: number;
+}
+export interface SpeakerSentimentDailyRow extends SentimentDailyRow {
+  readonly speaker: string;
+  readonly role: string;
+}
+export interface TermRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly term: string;
+  readonly occurrences: number;
+}
+export interface ItemRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly kind: "action_item" | "risk";
+  readonly item: string;
+  readonly occurrences: number;
+}
+export interface FailureRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly status: string;
+  readonly error_code: string;
+  readonly calls: number;
+}
+export interface TalkTimeRow {
+  readonly tenant: string;
+  readonly day: string;
+  readonly role: string;
+  readonly calls: number;
+  readonly talk_time_seconds: number;
+}
+
+/** Groups with a key function and folds each group. */
+function groupBy<T, K extends string, R>(items: readonly T[], key: (t: T) => K, fold: (group: T[]) => R): R[] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()].map(fold);
+}
+
+const LABELS: readonly SentimentLabel[] = ["POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"];
+
+function sentimentFold(tenant: string, day: string, sentiments: ReadonlyArray<CallResult["sentiment"]>): SentimentDailyRow {
+  const scores = sentiments.map(sentimentScore).filter((s): s is number => s !== null);
+  const count = (label: SentimentLabel) => sentiments.filter((s) => s?.Sentiment === label).length;
+  const scoreSum = scores.reduce((a, b) => a + b, 0);
+  const [positive, negative, neutral, mixed] = LABELS.map(count);
+  return {
+    tenant,
+    day,
+    calls: sentiments.length,
+    scored_calls: scores.length,
+    score_sum: scoreSum,
+    mean_score: scores.length ? scoreSum / scores.length : null,
+    positive,
+    negative,
+    neutral,
+    mixed,
+  };
+}
+
+/** `insights_calls_daily`: calls per tenant, day and status. */
+export function callsDaily(rows: readonly DatedResult[]): CallsDailyRow[] {
+  return groupBy(
+    rows,
+    (r) => `${r.tenant}|${r.day}|${r.result.status}`,
+    (g) => ({
+      tenant: g[0].tenant,
+      day: g[0].day,
+      status: g[0].result.status,
+      calls: g.length,
+      duration_seconds: g.reduce((a, r) => a + (r.result.duration_seconds ?? 0), 0),
+    }),
+  );
+}
+
+/** `insights_sentiment_daily`: whole-call sentiment of COMPLETED calls with a sentiment, per tenant and day. */
+export function sentimentDaily(rows: readonly DatedResult[]): SentimentDailyRow[] {
+  const withSentiment = rows.filter((r) => r.result.status === "COMPLETED" && r.result.sentiment);
+  return groupBy(
+    withSentiment,
+    (r) => `${r.tenant}|${r.day}`,
+    (g) =>
+      sentimentFold(
+        g[0].tenant,
+        g[0].day,
+        g.map((r) => r.result.sentiment),
+      ),
+  );
+}
+
+/** Role of a speaker label: by {@link CHANNEL_ROLES} for channel-identified calls, else {@link OTHER_ROLE}. */
+export function speakerRole(speakerMode: CallResult["speaker_mode"], label: string): string {
+  return speakerMode === "channel_identification" ? (CHANNEL_ROLES[label] ?? OTHER_ROLE) : OTHER_ROLE;
+}
+
+/** `insights_speaker_sentiment_daily`: sentiment per speaker (or channel) label, per tenant and day. */
+export function speakerSentimentDaily(rows: readonly DatedResult[]): SpeakerSentimentDailyRow[] {
+  const speakers = rows
+    .filter((r) => r.result.status === "COMPLETED")
+    .flatMap((r) =>
+      r.result.speakers
+        .filter((s) => s.sentiment)
+        .map((s) => ({ tenant: r.tenant, day: r.day, speaker: s.label, role: speakerRole(r.result.speaker_mode, s.label), sentiment: s.sentiment })),
+    );
+  return groupBy(
+    speakers,
+    (s) => `${s.tenant}|${s.day}|${s.speaker}|${s.role}`,
+    (g) => ({
+      ...sentimentFold(
+        g[0].tenant,
+        g[0].day,
+        g.map((s) => s.sentiment),
+      ),
+      speaker: g[0].speaker,
+      role: g[0].role,
+    }),
+  );
+}
+
+/** `insights_summary_terms`: term occurrences in COMPLETED calls' summaries, per tenant and day. */
+export function summaryTermsDaily(rows: readonly DatedResult[], stopWords: Readonly<Record<string, readonly string[]>> = STOP_WORDS): TermRow[] {
+  const terms = rows
+    .filter((r) => r.result.status === "COMPLETED")
+    .flatMap((r) => summaryTerms(r.result.summary, r.result.language_code, stopWords).map((term) => ({ tenant: r.tenant, day: r.day, term })));
+  return groupBy(
+    terms,
+    (t) => `${t.tenant}|${t.day}|${t.term}`,
+    (g) => ({ tenant: g[0].tenant, day: g[0].day, term: g[0].term, occurrences: g.length }),
+  );
+}
+
+/** `insights_items`: normalized action items and risks of COMPLETED calls, per tenant and day. */
+export function itemsDaily(rows: readonly DatedResult[]): ItemRow[] {
+  const items = rows
+    .filter((r) => r.result.status === "COMPLETED")
+    .flatMap((r) => [
+      ...r.result.action_items.map((i) => ({ tenant: r.tenant, day: r.day, kind: "action_item" as const, item: normalizeItem(i) })),
+      ...r.result.risks.map((i) => ({ tenant: r.tenant, day: r.day, kind: "risk" as const, item: normalizeItem(i) })),
+    ])
+    .filter((i) => i.item !== "");
+  return groupBy(
+    items,
+    (i) => `${i.tenant}|${i.day}|${i.kind}|${i.item}`,
+    (g) => ({ tenant: g[0].tenant, day: g[0].day, kind: g[0].kind, item: g[0].item, occurrences: g.length }),
+  );
+}
+
+/** `insights_failures`: failed, rejected and summary-less records by code, per tenant and day. */
+export function failuresDaily(rows: readonly DatedResult[]): FailureRow[] {
+  const failures = rows.flatMap((r) => {
+    if (r.result.status !== "COMPLETED")
+      return [{ tenant: r.tenant, day: r.day, status: r.result.status as string, code: r.result.error?.code ?? UNKNOWN_CODE }];
+    if (r.result.summary_error) return [{ tenant: r.tenant, day: r.day, status: SUMMARY_FAILURE_STATUS, code: r.result.summary_error.code }];
+    return [];
+  });
+  return groupBy(
+    failures,
+    (f) => `${f.tenant}|${f.day}|${f.status}|${f.code}`,
+    (g) => ({ tenant: g[0].tenant, day: g[0].day, status: g[0].status, error_code: g[0].code, calls: g.length }),
+  );
+}
+
+/** `insights_talk_time`: talk time by role of channel-identified COMPLETED calls, per tenant and day. */
+export function talkTimeDaily(rows: readonly DatedResult[]): TalkTimeRow[] {
+  const parts = rows
+    .filter((r) => r.result.status === "COMPLETED" && r.result.speaker_mode === "channel_identification")
+    .flatMap((r) =>
+      r.result.speakers.map((s) => ({
+        tenant: r.tenant,
+        day: r.day,
+        role: speakerRole(r.result.speaker_mode, s.label),
+        call: r.result.call_id,
+        seconds: s.talk_time_seconds,
+      })),
+    );
+  return groupBy(
+    parts,
+    (p) => `${p.tenant}|${p.day}|${p.role}`,
+    (g) => ({
+      tenant: g[0].tenant,
+      day: g[0].day,
+      role: g[0].role,
+      calls: new Set(g.map((p) => p.call)).size,
+      talk_time_seconds: g.reduce((a, p) => a + p.seconds, 0),
+    }),
+  );
+}
