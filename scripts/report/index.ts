@@ -1,0 +1,101 @@
+/**
+ * `npm run report`: the insight figures without QuickSight, as one self-contained HTML file (docs/insights.md).
+ *
+ *   npm run report -- --sample                                   the generated sample (sample.ts)
+ *   npm run report -- --from ./results                           result JSON files under a local folder
+ *   npm run report -- --env prod --tenant acme --since 2026-11-01 --until 2026-11-14
+ *                                                                one tenant's results in the environment's results
+ *                                                                bucket (name from config/<env>.json), with the
+ *                                                                caller's AWS credentials
+ *   options: --out <file> (default report.html), --bucket <name> (instead of the configured name),
+ *            --sample-out <dir> (write the sample's JSON files there too)
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { S3Client } from "@aws-sdk/client-s3";
+import { isUserError } from "../../modules/config/errors";
+import { loadEnvironments } from "../../modules/config/load";
+import { naming } from "../../modules/config/naming";
+import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import type { DatedResult } from "../../modules/insights/semantics";
+import { renderHtml } from "./html";
+import { datedResult, loadBucket, loadFolder } from "./load";
+import { buildModel } from "./model";
+import { generateSample } from "./sample";
+
+export class UsageError extends Error {}
+
+export interface ReportArgs {
+  readonly out: string;
+  readonly html: string;
+  readonly calls: number;
+}
+
+/** Writes every sample record under a folder in the bucket's layout. */
+export function writeSample(dir: string): number {
+  const sample = generateSample();
+  for (const r of sample) {
+    const file = path.join(dir, r.key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(r.result)}\n`);
+  }
+  return sample.length;
+}
+
+export async function runReport(
+  argv: readonly string[],
+  deps: { s3?: (region: string) => S3Client; configDir?: string; now?: string } = {},
+): Promise<ReportArgs> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      sample: { type: "boolean", default: false },
+      "sample-out": { type: "string" },
+      from: { type: "string" },
+      env: { type: "string" },
+      tenant: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      bucket: { type: "string" },
+      out: { type: "string", default: "report.html" },
+    },
+    strict: true,
+  });
+  const modes = [values.sample, values.from !== undefined, values.env !== undefined].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError("give exactly one of --sample, --from <folder>, --env <environment> (with --tenant, --since, --until)");
+  let rows: DatedResult[];
+  let source: string;
+  if (values.sample) {
+    rows = generateSample().map((r) => datedResult(r.key, JSON.stringify(r.result)));
+    source = "generated sample";
+    if (values["sample-out"]) writeSample(values["sample-out"]);
+  } else if (values.from !== undefined) {
+    rows = loadFolder(values.from);
+    source = path.resolve(values.from);
+  } else {
+    if (!values.tenant || !values.since || !values.until) throw new UsageError("--env needs --tenant, --since yyyy-mm-dd and --until yyyy-mm-dd");
+    const [cfg] = loadEnvironments(deps.configDir ?? path.join(__dirname, "..", "..", "config"), values.env);
+    const tenants = [...cfg.tenants.map((t) => t.id), UNASSIGNED_TENANT];
+    if (!tenants.includes(values.tenant))
+      throw new UsageError(`tenant "${values.tenant}" is not in config/${cfg.environment}.json (have: ${tenants.join(", ")})`);
+    const bucket = values.bucket ?? naming(cfg).resultsBucket;
+    const s3 = deps.s3?.(cfg.region) ?? new S3Client({ region: cfg.region });
+    rows = await loadBucket(s3, bucket, values.tenant, values.since, values.until);
+    source = `s3://${bucket}/${values.tenant}/ ${values.since}..${values.until}`;
+  }
+  const html = renderHtml(buildModel(rows, { source, generatedAt: deps.now }));
+  fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
+  fs.writeFileSync(values.out, html);
+  return { out: values.out, html, calls: rows.length };
+}
+
+if (require.main === module) {
+  runReport(process.argv.slice(2)).then(
+    (r) => console.log(`wrote ${r.out}: ${r.calls} calls, ${Math.round(r.html.length / 1024)} KB, self-contained`),
+    (e) => {
+      console.error(e instanceof UsageError || isUserError(e) ? `report: ${e.message}` : e);
+      process.exit(1);
+    },
+  );
+}
