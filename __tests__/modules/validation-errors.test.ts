@@ -15,6 +15,7 @@ import { PipelineFunction } from "../../modules/constructs/pipeline-function";
 import { Role } from "../../modules/constructs/role";
 import { SecureBucket } from "../../modules/constructs/secure-bucket";
 import { policy } from "../../modules/iam/policy";
+import { InsightDashboard, type InsightDashboardProps, InsightViews } from "../../modules/insights";
 import { Intake } from "../../modules/processor/intake";
 import { TranscribeAccess } from "../../modules/transcribe-access";
 import { fakeBundles } from "../helpers/synth";
@@ -179,7 +180,25 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
     (s) => new ManagedPolicy(s, "m", { accountId: ACCOUNT, policyName: "m", description: "d", principals: ["arn:aws:iam::999999999999:role/x"] }),
   ],
   ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { accountId: ACCOUNT, name: "b", monthlyLimit: 0, topic: topic(s) })],
+  ["InsightViews", "languages", (s) => new InsightViews(s, "v", { accountId: ACCOUNT, databaseName: "db", tableName: "t", languages: [], dependsOn: [] })],
+  ["InsightDashboard", "idStem", (s) => insights(s, { idStem: "Bad Stem" })],
+  ["InsightDashboard", "refresh.dailyAt", (s) => insights(s, { refresh: { mode: "spice", dailyAt: "25:00", timezone: "UTC" } })],
+  ["InsightDashboard", "tenantGroupArns", (s) => insights(s, { tenantGroupArns: new Map([["t", ["arn:aws:iam::111122223333:role/x"]]]) })],
 ];
+
+function insights(s: Construct, over: Partial<InsightDashboardProps>): InsightDashboard {
+  return new InsightDashboard(s, "i", {
+    accountId: ACCOUNT,
+    idStem: "cci-lite-test",
+    dataSourceArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:datasource/x`,
+    databaseName: "db",
+    views: new InsightViews(s, "views", { accountId: ACCOUNT, databaseName: "db", tableName: "t", languages: ["en-US"], dependsOn: [] }),
+    ownerArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:user/default/admin`,
+    tenantGroupArns: new Map(),
+    refresh: { mode: "direct" },
+    ...over,
+  });
+}
 
 describe.each(cases)("%s rejects a bad %s", (construct, field, build) => {
   it("with a ValidationError naming the construct path and the field", () => {
