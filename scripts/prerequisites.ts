@@ -53,6 +53,15 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
       ? (/version: (\S+)/.exec(sc.out)?.[1] ?? "present")
       : "not on PATH: `apt-get install shellcheck` (Debian/Ubuntu) or `brew install shellcheck`",
   });
+  // The report's browser test drives Debian's Chromium (never a downloaded browser).
+  const chromium = run("chromium", ["--version"], env);
+  findings.push({
+    tool: "chromium",
+    ok: chromium.ok,
+    detail: chromium.ok
+      ? (/Chromium (\S+)/.exec(chromium.out)?.[1] ?? "present")
+      : "not on PATH: `apt-get install chromium` (Debian; the report's browser test runs /usr/bin/chromium)",
+  });
   return findings;
 }
 

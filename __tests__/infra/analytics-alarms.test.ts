@@ -40,6 +40,7 @@ describe("analytics (guide §10)", () => {
     const tables = t.resources("aws_glue_catalog_table");
     expect(
       Object.values(tables)
+        .filter((x: any) => x.table_type === "EXTERNAL_TABLE")
         .map((x: any) => x.name)
         .sort(),
     ).toEqual(["call_results", "call_results_acme", "call_results_beta_co"]);
@@ -99,7 +100,7 @@ describe("dashboards (guide §11)", () => {
       parameters: { athena: { work_group: expect.stringMatching(/^\$\{aws_athena_workgroup\.analytics_workgroup_\w+\.name\}$/) } },
     });
     expect(ds.permission[0].principal).toBe("arn:aws:quicksight:eu-central-1:111122223333:user/default/cci-lite-admin");
-    const set = s.resource("aws_quicksight_data_set");
+    const set = s.resource("aws_quicksight_data_set", "dashboards_calls");
     expect(set.import_mode).toBe("DIRECT_QUERY");
     expect(set.physical_table_map[0].custom_sql.sql_query).toContain('FROM "cci_lite_prod"."call_results"');
     expect(set.physical_table_map[0].custom_sql.columns.map((c: any) => c.name)).toEqual(DATA_SET_COLUMNS.map((c) => c.name));

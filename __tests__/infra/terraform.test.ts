@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { INSIGHT_VIEWS } from "../../modules/insights/views";
 import { loadOfflinePlan, offlinePlanIndex, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
 
 let bootstrap: LoadedPlan;
@@ -73,6 +74,8 @@ describe("offline terraform", () => {
       "aws_athena_named_query",
       "aws_quicksight_data_source",
       "aws_quicksight_data_set",
+      "aws_quicksight_refresh_schedule",
+      "aws_quicksight_dashboard",
       "aws_budgets_budget",
     ]) {
       expect(types(prod)).toContain(t);
@@ -93,10 +96,31 @@ describe("offline terraform", () => {
   });
 
   it("hands Athena the literal projection template (Terraform's escape removed)", () => {
-    const tables = plannedResources(prod, "aws_glue_catalog_table");
+    const tables = plannedResources(prod, "aws_glue_catalog_table").filter((t) => t.after.table_type === "EXTERNAL_TABLE");
     expect(tables.map((t) => t.after.name).sort()).toEqual(["call_results", "call_results_demo_tenant"]);
     for (const table of tables)
       expect(table.after.parameters["storage.location.template"]).toBe("s3://cci-lite-prod-results-111122223333-eu-central-1/${tenant}/${call_date}/");
+  });
+
+  it("quicksight on (prod): the insight views, data sets, refresh schedules, row-level security and the dashboard", () => {
+    const views = plannedResources(prod, "aws_glue_catalog_table").filter((t) => t.after.table_type === "VIRTUAL_VIEW");
+    expect(views.map((v) => v.after.name).sort()).toEqual(INSIGHT_VIEWS.map((v) => v.name).sort());
+    const sets = plannedResources(prod, "aws_quicksight_data_set");
+    expect(sets.map((d) => d.after.data_set_id).sort()).toEqual(
+      ["cci-lite-prod-calls", "cci-lite-prod-insights-rls", ...INSIGHT_VIEWS.map((v) => `cci-lite-prod-insights-${v.id}`)].sort(),
+    );
+    for (const d of sets.filter((x) => x.after.data_set_id.includes("-insights-") && !x.after.data_set_id.endsWith("-rls")))
+      expect(d.afterUnknown.row_level_permission_data_set[0].arn).toBe(true);
+    expect(plannedResources(prod, "aws_quicksight_refresh_schedule")).toHaveLength(INSIGHT_VIEWS.length);
+    const [dashboard] = plannedResources(prod, "aws_quicksight_dashboard");
+    expect(dashboard.after.dashboard_id).toBe("cci-lite-prod-insights");
+    expect(dashboard.after.definition[0].sheets[0].visuals).toHaveLength(8);
+  });
+
+  it("quicksight off (dev): validates and plans the views and nothing QuickSight", () => {
+    const dev = loadOfflinePlan("cci-lite-dev");
+    expect([...types(dev)].filter((t) => t.startsWith("aws_quicksight_"))).toEqual([]);
+    expect(plannedResources(dev, "aws_glue_catalog_table").filter((t) => t.after.table_type === "VIRTUAL_VIEW")).toHaveLength(INSIGHT_VIEWS.length);
   });
 
   // Every IAM and resource policy being known JSON in the plan is proven in __tests__/security/simulation.test.ts.
