@@ -66,7 +66,7 @@ export const STOP_WORDS: Readonly<Record<string, readonly string[]>> = {
     "que", "não", "uma", "com", "para", "por", "dos", "das", "mais", "como", "foi", "cliente", "chamada", "agente",
   ],
   nl: [
-    "het", "een", "van", "dat", "die", "met", "voor", "niet", "zijn", "ook", "aan", "bij", "klant", "gesprek",
+    "het", "een", "van", "dat", "die", "met", "voor", "niet", "zijn", "ook", "aan", "bij", "klant", "gesprek", "medewerker",
   ],
 };
 
