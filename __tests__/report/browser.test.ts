@@ -68,12 +68,13 @@ describe("the report in Chromium", () => {
   });
 
   it("draws every chart (each canvas has painted pixels)", async () => {
+    // Runs in the page (tsconfig has no DOM library: the page's globals are reached through globalThis).
     const painted = await page.evaluate(() =>
-      [...document.querySelectorAll("canvas")].map((c) => {
-        const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      [...(globalThis as any).document.querySelectorAll("canvas")].map((c: any) => {
+        const data: Uint8ClampedArray = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-        return [c.id, n, c.width * c.height] as const;
+        return [c.id as string, n, c.width * c.height] as const;
       }),
     );
     expect(painted.map(([id]) => id)).toEqual(["calls-by-day", "sentiment-trend", "top-terms", "failures-by-code", "talk-time"]);
@@ -92,7 +93,8 @@ describe("the report in Chromium", () => {
 
   it("charts hold the sample's numbers: calls per day by status, failures by code", async () => {
     const charts = await page.evaluate(() => {
-      const data = (id: string) => (window as any).Chart.getChart(document.getElementById(id)).data;
+      const page = globalThis as any;
+      const data = (id: string) => page.Chart.getChart(page.document.getElementById(id)).data;
       return { calls: data("calls-by-day"), failures: data("failures-by-code") };
     });
     const byDay = new Map<string, number>();
