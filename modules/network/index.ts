@@ -65,7 +65,7 @@ export class PrivateNetwork extends Construct {
       if (n.subnets.length < 2) throw new ValidationError(this.node.path, "network.subnets", `needs two or more Availability Zones, got ${n.subnets.length}`);
       const vpc = new Vpc(this, "vpc", { cidrBlock: n.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: name("private") });
       // The VPC's default security group would allow all egress to anything that joins it: no rules at all.
-      new DefaultSecurityGroup(this, "default-security-group", { vpcId: vpc.id, tags: name("default-unused") });
+      new DefaultSecurityGroup(this, "default-security-group", { vpcId: vpc.id, ingress: [], egress: [], tags: name("default-unused") });
       // One route table for the private subnets: only the local route and the S3 gateway endpoint's. No 0.0.0.0/0.
       const routeTable = new RouteTable(this, "private-routes", { vpcId: vpc.id, tags: name("private") });
       const subnets = n.subnets.map((s, i) => {
