@@ -16,7 +16,10 @@
  * - Regions: an interface endpoint exists where the service's regional endpoint does; the regional lists are the
  *   AWS General Reference endpoint tables (https://docs.aws.amazon.com/general/latest/gr/comprehend.html,
  *   .../transcribe.html (batch), .../bedrock.html (runtime)); S3, SSM and Lambda are in every commercial region of
- *   {@link AWS_REGIONS} and have endpoints there.
+ *   {@link AWS_REGIONS} and have endpoints there. The Comprehend list was read completely; the Transcribe and
+ *   Bedrock lists in part (the stored copies are truncated), completed from the same tables as last read by hand.
+ *   Only the Comprehend list decides where private networking works (its regions are in both other lists), and a
+ *   test keeps DEFAULT_AZ_IDS and the price table to exactly the regions where every service has an endpoint.
  * - Availability Zones: AZ ids (`euc1-az1`) name the same physical zone in every account, unlike AZ names
  *   (`eu-central-1a`), so they are safe defaults without an `aws_availability_zones` lookup, which an offline plan
  *   cannot make (no credentials). Not every service's endpoint is in every AZ of a region (Comprehend's page says
