@@ -24,7 +24,9 @@ const TRAIL_BUCKET = `arn:aws:s3:::cci-lite-prod-trail-${ACCOUNT}-${REGION}`;
 const AUDIO = `${INPUT}/demo-tenant/calls/c1.wav`;
 const RESULT = `${RESULTS}/demo-tenant/2026/11/30/c1.json`;
 const athena = { "aws:CalledVia": ["athena.amazonaws.com"] };
-const viaEndpoint = { "aws:SourceVpce": VPCE, "aws:SourceVpc": "vpc-0123456789abcdef0" };
+/** AWS sets aws:ViaAWSService on every request: false when the principal calls directly. */
+const direct = { "aws:ViaAWSService": "false" };
+const viaEndpoint = { ...direct, "aws:SourceVpce": VPCE, "aws:SourceVpc": "vpc-0123456789abcdef0" };
 
 const app = synthApp({ network: { mode: "create" }, cloudtrail: { enabled: true } } as never);
 const endpointRef = (() => {
@@ -60,7 +62,7 @@ function fnS3(
     identity: identity(h),
     resourcePolicy: bucketPolicy(bucket),
     ...(via === "outside" ? {} : { endpointPolicy: endpointPolicy("s3") }),
-    context: { ...(via === "endpoint" ? viaEndpoint : via === "other-endpoint" ? { "aws:SourceVpce": OTHER_VPCE } : {}), ...extra },
+    context: { ...direct, ...(via === "endpoint" ? viaEndpoint : via === "other-endpoint" ? { "aws:SourceVpce": OTHER_VPCE } : {}), ...extra },
   });
 }
 
@@ -74,6 +76,11 @@ describe("private networking: the function roles reach the buckets only through 
     expect(await fnS3(h, "s3:PutObject", RESULT, "endpoint", KMS_CTX)).toBe("Allowed");
     expect(await fnS3(h, "s3:PutObject", RESULT, "outside", KMS_CTX)).toBe("ExplicitlyDenied");
     expect(await fnS3(h, "s3:ListBucket", RESULTS, "outside")).toBe("ExplicitlyDenied");
+  });
+  it("does not deny a service acting with a function role's credentials (forward access session, aws:ViaAWSService)", async () => {
+    expect(await fnS3("start", "s3:GetObject", AUDIO, "outside", { "aws:ViaAWSService": "true", "aws:CalledVia": ["transcribe.amazonaws.com"] })).toBe(
+      "Allowed",
+    );
   });
   it("the S3 endpoint's policy serves only the function roles, only on this environment's buckets", async () => {
     const through = (principal: string, resource: string, identityPolicies: Policy[]) =>
@@ -161,6 +168,7 @@ describe("private networking: services and people acting for the pipeline from o
       const deny = bucketPolicy(part).Statement.find((s: { Sid: string }) => s.Sid === "DenyPipelineFunctionsOutsideVpcEndpoint");
       expect(deny.Condition.ArnEquals["aws:PrincipalArn"]).toEqual([ROLES.start, ROLES.analyze, ROLES.reconcile]);
       expect(deny.Condition.StringNotEquals["aws:SourceVpce"]).toBe(VPCE);
+      expect(deny.Condition.Bool["aws:ViaAWSService"]).toBe("false");
     }
     expect(app.resource("aws_kms_key").policy).not.toContain("SourceVpce");
     expect(KEY).toContain(":key/");
