@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { App, Aspects, S3Backend, TerraformOutput, TerraformStack, LocalBackend } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { HandlerName } from "./lambda-src/contracts/handlers";
+import { HANDLER_NAMES, type HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
@@ -23,6 +23,7 @@ import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
 import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
+import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
 import { AlarmTopic } from "./modules/constructs/alarm-topic";
@@ -34,6 +35,7 @@ import { InsightDashboard, InsightViews } from "./modules/insights";
 import { PipelineFunctions } from "./modules/processor/functions";
 import { Intake } from "./modules/processor/intake";
 import { JobEvents } from "./modules/processor/job-events";
+import { PrivateNetwork } from "./modules/network";
 import { SecurityRules } from "./modules/security";
 import { Storage } from "./modules/storage";
 import { TenantAccess } from "./modules/tenants";
@@ -60,6 +62,8 @@ export class CciLiteStack extends TerraformStack {
   readonly storage: Storage;
   readonly functions: PipelineFunctions;
   readonly intake: Intake;
+  /** §12 Private networking, when `network.mode` is not `off`. */
+  readonly network?: PrivateNetwork;
 
   constructor(scope: Construct, cfg: CciLiteConfig, options: { readonly bundles?: Record<HandlerName, LambdaBundle> } = {}) {
     const names = naming(cfg);
@@ -131,6 +135,26 @@ export class CciLiteStack extends TerraformStack {
     // §9, §12 Alarm topic (budgets and every alarm notify it).
     const alarms = new AlarmTopic(this, "alarms", { accountId, region, topicName: names.alarmTopic, key, emails: cfg.alarms.emails });
 
+    // §12 Private networking (optional): a VPC without internet, endpoints for every service the functions call.
+    const net = resolveNetwork(cfg);
+    const functionRoleArns = HANDLER_NAMES.map((h) => names.roleArn(`${h}-fn`));
+    if (net.mode !== "off") {
+      this.network = new PrivateNetwork(this, "network", {
+        region,
+        stem: names.stem,
+        network: net,
+        scope: {
+          functionRoleArns,
+          bucketArns: [names.inputBucketArn, names.resultsBucketArn],
+          transcriptionJobArn: `arn:aws:transcribe:${region}:${accountId}:transcription-job/${names.jobNamePrefix}*`,
+          configPathArn: `arn:aws:ssm:${region}:${accountId}:parameter${names.configPath}`,
+          bedrockResourceArns: bedrockResourceArns(cfg),
+          analyzeFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${names.functionName("analyze")}`,
+        },
+      });
+      storage.denyFunctionsOutsideEndpoint(functionRoleArns, this.network.s3Endpoint.id);
+    }
+
     // §6-§8 (replaced) start / analyze / reconcile functions, the intake queue in front of start, job events behind.
     const p = cfg.processing;
     this.functions = new PipelineFunctions(this, "functions", {
@@ -161,6 +185,7 @@ export class CciLiteStack extends TerraformStack {
       logRetentionDays: cfg.retention.logsDays,
       alarms,
       bundles: options.bundles,
+      vpc: this.network?.functionNetwork,
     });
     this.intake = new Intake(this, "intake", {
       accountId,

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../main";
+import { endpointCostOfStack, formatEndpointCost } from "../modules/network/endpoint-prices";
 import { checkToolchain, formatSummary, offlinePlan } from "./offline-plan";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -19,6 +20,8 @@ function synthSummary(outdir: string): string {
     const total = resources.reduce((n, [, r]) => n + Object.keys(r).length, 0);
     const backend = Object.keys(json.terraform?.backend ?? {})[0] ?? "local";
     lines.push(`${name}: ${total} resources, ${backend} backend -> ${path.relative(REPO_ROOT, path.join(outdir, s.workingDirectory))}`);
+    const cost = endpointCostOfStack(json);
+    if (cost) lines.push(`  ${formatEndpointCost(cost)}`);
   }
   return lines.join("\n");
 }

@@ -16,6 +16,7 @@ import { Role } from "../../modules/constructs/role";
 import { SecureBucket } from "../../modules/constructs/secure-bucket";
 import { policy } from "../../modules/iam/policy";
 import { InsightDashboard, type InsightDashboardProps, InsightViews } from "../../modules/insights";
+import { PrivateNetwork, type PrivateNetworkProps } from "../../modules/network";
 import { Intake } from "../../modules/processor/intake";
 import { TranscribeAccess } from "../../modules/transcribe-access";
 import { fakeBundles } from "../helpers/synth";
@@ -47,6 +48,17 @@ const fn = (s: Construct, over: Partial<ConstructorParameters<typeof PipelineFun
     bundle: fakeBundles().start,
     ...over,
   });
+
+const SCOPE: PrivateNetworkProps["scope"] = {
+  functionRoleArns: [`arn:aws:iam::${ACCOUNT}:role/f`],
+  bucketArns: ["arn:aws:s3:::b"],
+  transcriptionJobArn: `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/x*`,
+  configPathArn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/x`,
+  bedrockResourceArns: [`arn:aws:bedrock:${REGION}::foundation-model/m`],
+  analyzeFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:a`,
+};
+const network = (s: Construct, n: PrivateNetworkProps["network"]) => new PrivateNetwork(s, "net", { region: REGION, stem: "x", network: n, scope: SCOPE });
+const placement = { subnetIds: ["subnet-01234567", "subnet-89abcdef"], securityGroupIds: ["sg-01234567"], dependsOn: [] };
 
 const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
   ["CustomerKey", "alias", (s) => key(s, "alias/aws/s3")],
@@ -120,6 +132,18 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
   ["PipelineFunction", "memoryMb", (s) => fn(s, { memoryMb: 64 })],
   ["PipelineFunction", "timeoutSeconds", (s) => fn(s, { timeoutSeconds: 901 })],
   ["PipelineFunction", "reservedConcurrency", (s) => fn(s, { reservedConcurrency: 0 })],
+  ["PipelineFunction", "vpc.subnetIds", (s) => fn(s, { vpc: { ...placement, subnetIds: ["subnet-01234567"] } })],
+  ["PipelineFunction", "vpc.securityGroupIds", (s) => fn(s, { vpc: { ...placement, securityGroupIds: [] } })],
+  [
+    "PrivateNetwork",
+    "network.subnets",
+    (s) => network(s, { mode: "create", cidr: "10.0.0.0/16", subnets: [{ availabilityZoneId: "euc1-az1", cidr: "10.0.0.0/18" }] }),
+  ],
+  [
+    "PrivateNetwork",
+    "network.subnetIds",
+    (s) => network(s, { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567"], routeTableIds: ["rtb-01234567"] }),
+  ],
   [
     "Intake",
     "maxConcurrency",

@@ -17,6 +17,14 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -103,6 +111,47 @@ function queueConsumer(scope: Construct, maxConcurrency: number | undefined): vo
     functionName: "consumer-fn",
     eventSourceArn: queue.arn,
     ...(maxConcurrency ? { scalingConfig: { maximumConcurrency: maxConcurrency } } : {}),
+  });
+}
+
+/**
+ * A function in private subnets (CCI-LAMBDA-5). Compliant: a route table with the local route only and HTTPS egress
+ * to a prefix list. Broken: a default route to an internet gateway, a NAT-less subnet with public addresses and
+ * egress to any address.
+ */
+export function vpcFunctionFixture(scope: Construct, broken: boolean): void {
+  const vpc = new Vpc(scope, "vpc", { cidrBlock: "10.0.0.0/16" });
+  const routes = new RouteTable(scope, "routes", { vpcId: vpc.id });
+  const subnets = ["a", "b"].map((z, i) => {
+    const subnet = new Subnet(scope, `subnet-${z}`, {
+      vpcId: vpc.id,
+      cidrBlock: `10.0.${i}.0/24`,
+      availabilityZoneId: `euc1-az${i + 1}`,
+      mapPublicIpOnLaunch: broken && i === 0,
+    });
+    new RouteTableAssociation(scope, `subnet-${z}-routes`, { subnetId: subnet.id, routeTableId: routes.id });
+    return subnet;
+  });
+  const sg = new SecurityGroup(scope, "functions", { name: "functions", description: "functions", vpcId: vpc.id });
+  new VpcSecurityGroupEgressRule(scope, "https-out", {
+    securityGroupId: sg.id,
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+    ...(broken ? { cidrIpv4: "0.0.0.0/0" } : { prefixListId: "pl-6ea54007" }),
+  });
+  if (broken) {
+    const igw = new InternetGateway(scope, "igw", { vpcId: vpc.id });
+    new Route(scope, "default-route", { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+  }
+  const role = new IamRole(scope, "vpc-fn-role", { name: "vpc-fn-role", assumeRolePolicy: lambdaTrust() });
+  new LambdaFunction(scope, "vpc-fn", {
+    functionName: "vpc-fn",
+    role: role.arn,
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    filename: "fixture.zip",
+    vpcConfig: { subnetIds: subnets.map((s) => s.id), securityGroupIds: [sg.id] },
   });
 }
 
@@ -204,6 +253,7 @@ export const RULE_FIXTURES: Record<string, RuleFixture> = {
   "CCI-LAMBDA-2": { compliant: (s) => queueConsumer(s, 5), broken: (s) => queueConsumer(s, undefined) },
   "CCI-LAMBDA-3": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
   "CCI-LAMBDA-4": { compliant: (s) => lambdaFixture(s, "fn", false), broken: (s) => lambdaFixture(s, "fn", true) },
+  "CCI-LAMBDA-5": { compliant: (s) => vpcFunctionFixture(s, false), broken: (s) => vpcFunctionFixture(s, true) },
   "CCI-IAM-1": {
     compliant: (s) => {
       const r = new IamRole(s, "role", { name: "narrow", assumeRolePolicy: lambdaTrust() });

@@ -19,6 +19,8 @@ export interface Request {
   readonly boundary?: Policy;
   /** Bucket, access point, key or trust policy. */
   readonly resourcePolicy?: Policy;
+  /** The policy of the VPC endpoint the request goes through (private networking, docs/network.md). */
+  readonly endpointPolicy?: Policy;
   readonly context?: Record<string, string | string[]>;
 }
 
@@ -102,6 +104,7 @@ export async function simulate(r: Request): Promise<Decision> {
     resourceControlPolicies: [],
     ...(r.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: withEncryptionContextProxies(r.boundary) }] } : {}),
     resourcePolicy: r.resourcePolicy ? withEncryptionContextProxies(r.resourcePolicy) : undefined,
+    ...(r.endpointPolicy ? { vpcEndpointPolicies: [{ name: "endpoint", policy: withEncryptionContextProxies(r.endpointPolicy) }] } : {}),
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === "error") throw new Error(`simulation input rejected: ${JSON.stringify(result.errors)}`);

@@ -80,10 +80,12 @@ export function one(plan: LoadedPlan, type: string, addressPart: string, attr = 
 
 /**
  * A policy string of a synthesized (in-process) stack with the key's ARN reference replaced by {@link KEY}: for
- * configurations the offline plan does not cover (toggles on, QuickSight explicitly on).
+ * configurations the offline plan does not cover (toggles on, QuickSight explicitly on). `references` replaces
+ * other references by the value AWS will give them (the S3 endpoint's id under private networking).
  */
-export function synthesizedPolicy(policyJson: string): Policy {
-  const resolved = policyJson.replace(KEY_ARN_REF, KEY);
+export function synthesizedPolicy(policyJson: string, references: Record<string, string> = {}): Policy {
+  let resolved = policyJson.replace(KEY_ARN_REF, KEY);
+  for (const [ref, value] of Object.entries(references)) resolved = resolved.split(ref).join(value);
   if (resolved.includes("${")) throw new Error(`synthesized policy has unresolved references: ${policyJson}`);
   return JSON.parse(resolved);
 }

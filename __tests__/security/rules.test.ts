@@ -69,6 +69,17 @@ describe("the CCI Lite stacks", () => {
     expect(synthAll().errors).toEqual([]);
   });
 
+  it.each([
+    ["create", { mode: "create" }],
+    ["existing", { mode: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-01234567", "subnet-89abcdef"], routeTableIds: ["rtb-01234567"] }],
+  ])("has zero violations with private networking (network.mode %s), every function in the VPC (CCI-LAMBDA-5 applies)", (_mode, network) => {
+    const { errors, json } = synthAll({ network } as Parameters<typeof config>[0]);
+    expect(errors).toEqual([]);
+    const fns = Object.values<any>(json[0].resource.aws_lambda_function);
+    expect(fns).toHaveLength(3);
+    for (const f of fns) expect(f.vpc_config.subnet_ids).toHaveLength(2);
+  });
+
   it("has zero violations with CloudTrail and GuardDuty on and two tenants", () => {
     const { errors, json } = synthAll({
       cloudtrail: { enabled: true },

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
 import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
-import { accessSection, githubSection, processingSection, quicksightSection } from "./sections";
+import { networkIssues } from "./network";
+import { accessSection, githubSection, networkSection, processingSection, quicksightSection } from "./sections";
 import { tenantSchema } from "./tenant-schema";
 
 /**
@@ -126,6 +127,7 @@ export const configSchema = z
     github: githubSection,
     access: accessSection,
     processing: processingSection,
+    network: networkSection,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -189,6 +191,7 @@ export const configSchema = z
     if ((c.github.ownerId === undefined) !== (c.github.repositoryId === undefined)) {
       ctx.addIssue({ code: "custom", path: ["github", "repositoryId"], message: "ownerId and repositoryId go together" });
     }
+    for (const issue of networkIssues(c)) ctx.addIssue({ code: "custom", ...issue });
   });
 
 /** The configuration file as written (defaults optional). */

@@ -1,4 +1,4 @@
-/** Sections of the configuration schema that hold access, delivery and reporting settings: `github`, `access`, `processing`, `quicksight`. */
+/** Sections of the configuration schema: `github`, `access`, `processing`, `quicksight` and `network`. */
 import { z } from "zod";
 import { principals, QUICKSIGHT_NAME } from "./fields";
 
@@ -123,3 +123,41 @@ export const quicksightSection = z
     namespace: "default",
     refresh: { mode: "spice", dailyAt: "04:00", timezone: "UTC" },
   });
+
+/** A VPC id, `vpc-` and 8 or 17 hex digits. */
+export const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A subnet id. */
+export const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A route table id. */
+export const ROUTE_TABLE_ID = /^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** An Availability Zone id, e.g. `euc1-az1`. */
+export const AZ_ID = /^[a-z]{2,5}[0-9]-az[0-9]{1,2}$/;
+/** IPv4 CIDR block with a prefix of /16 to /24 (four subnets of prefix + 2 fit in it). */
+export const VPC_CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:1[6-9]|2[0-4])$/;
+/** The VPC range `create` uses when `network.cidr` is absent. */
+export const DEFAULT_VPC_CIDR = "10.42.0.0/16";
+
+/**
+ * Private networking (guide §12, docs/network.md): `off` (the default, nothing created, nothing billed), `create`
+ * (a VPC with private subnets only, endpoints, no internet gateway, no NAT) or `existing` (the user's VPC and
+ * private subnets; endpoints and security groups are created in it). Cross-field rules: schema.ts (`networkIssues`).
+ */
+export const networkSection = z
+  .object({
+    /** `off`, `create` or `existing`. */
+    mode: z.enum(["off", "create", "existing"]).default("off"),
+    /** `create`: the VPC's IPv4 range (/16 to /24); each subnet gets a quarter of it. Default 10.42.0.0/16. */
+    cidr: z.string().regex(VPC_CIDR, "must be an IPv4 CIDR block with a /16 to /24 prefix, e.g. 10.42.0.0/16").optional(),
+    /** `create`: Availability Zone ids for the subnets (2-4, in the region); default the region's first `availabilityZoneCount`. */
+    availabilityZoneIds: z.array(z.string().regex(AZ_ID, "is not an Availability Zone id (e.g. euc1-az1)")).min(2).max(4).optional(),
+    /** `create`: how many of the region's default zones, when `availabilityZoneIds` is absent. */
+    availabilityZoneCount: z.number().int().min(2).max(3).optional(),
+    /** `existing`: the VPC id. */
+    vpcId: z.string().regex(VPC_ID, "is not a VPC id (vpc- and 8 or 17 hex digits)").optional(),
+    /** `existing`: private subnet ids in at least two Availability Zones. */
+    subnetIds: z.array(z.string().regex(SUBNET_ID, "is not a subnet id (subnet- and 8 or 17 hex digits)")).min(2).optional(),
+    /** `existing`: the route tables of those subnets (the S3 gateway endpoint is added to them). */
+    routeTableIds: z.array(z.string().regex(ROUTE_TABLE_ID, "is not a route table id (rtb- and 8 or 17 hex digits)")).min(1).optional(),
+  })
+  .strict()
+  .default({ mode: "off" });

@@ -4,7 +4,7 @@
  * `lambda-src/handlers/<handler>.ts` with esbuild, or a given bundle), and its alarms (errors, throttles,
  * duration near the timeout, `ERROR` log lines; guide §9 and §12).
  */
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -19,6 +19,35 @@ import { Role } from "./role";
 /** Lambda's limits for the settings below. */
 const MEMORY_MB = { min: 128, max: 10_240 };
 const TIMEOUT_SECONDS = { min: 1, max: 900 };
+
+/** Where a function runs when private networking is on (guide §12, docs/network.md). */
+export interface FunctionVpcPlacement {
+  /** Private subnets in two or more Availability Zones. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** Created before the function (the endpoints and the security group rules it needs), destroyed after it. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The network interface permissions Lambda needs to place a function in a VPC: the actions of the AWS managed
+ * policy AWSLambdaVPCAccessExecutionRole (v3) without its Logs actions (the function has its own log statement).
+ * `ec2:DescribeNetworkInterfaces` and `ec2:DescribeSubnets` support no resource-level permissions; the others are
+ * scoped to this account and region. Subnet or security group ARNs would be narrower but are unknown until apply
+ * (the role's policy would be unknown in the reviewed plan), and the Lambda Developer Guide warns that a
+ * `DeleteNetworkInterface` without a matching resource keeps the function from the VPC.
+ */
+export function vpcAccessStatements(accountId: string, region: string): Statement[] {
+  return [
+    { Sid: "DescribeNetworkInterfaces", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
+    {
+      Sid: "ManageFunctionNetworkInterfaces",
+      Effect: "Allow",
+      Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      Resource: `arn:aws:ec2:${region}:${accountId}:*/*`,
+    },
+  ];
+}
 
 export interface PipelineFunctionProps {
   readonly accountId: string;
@@ -41,6 +70,8 @@ export interface PipelineFunctionProps {
   readonly alarms: AlarmTopic;
   /** A prebuilt bundle (tests). @default built from the handler's source with esbuild during synth */
   readonly bundle?: LambdaBundle;
+  /** Run in these private subnets (`vpc_config`); the role gains the network interface permissions. @default no VPC */
+  readonly vpc?: FunctionVpcPlacement;
 }
 
 export class PipelineFunction extends Construct implements Grantee {
@@ -86,6 +117,14 @@ export class PipelineFunction extends Construct implements Grantee {
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
       Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}:*`,
     });
+    const vpc = props.vpc;
+    if (vpc) {
+      if (vpc.subnetIds.length < 2)
+        throw new ValidationError(this.node.path, "vpc.subnetIds", `needs subnets in two or more zones, got ${vpc.subnetIds.length}`);
+      if (vpc.securityGroupIds.length === 0) throw new ValidationError(this.node.path, "vpc.securityGroupIds", "must name at least one security group");
+      // Lambda checks these permissions at CreateFunction: the role's policy is a dependency of the function below.
+      for (const statement of vpcAccessStatements(props.accountId, props.region)) this.role.addToPrincipalPolicy(statement);
+    }
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });
 
     const bundle = props.bundle ?? bundleHandler(props.handler);
@@ -107,8 +146,10 @@ export class PipelineFunction extends Construct implements Grantee {
       // of the function (docs/security.md, "Lambda environment").
       environment: { variables: props.environment },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-      // The role's policy must exist before the function runs; the log group before its first line.
-      dependsOn: [this.logGroup, this.role.policy],
+      vpcConfig: vpc ? { subnetIds: [...vpc.subnetIds], securityGroupIds: [...vpc.securityGroupIds] } : undefined,
+      // The role's policy must exist before the function runs (and, in a VPC, before it is created); the log group
+      // before its first line; in a VPC, the endpoints before its first call.
+      dependsOn: [this.logGroup, this.role.policy, ...(vpc?.dependsOn ?? [])],
     });
 
     const alarms = props.alarms;

@@ -13,7 +13,7 @@ import type { Statement } from "../iam/policy";
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { LambdaBundle } from "../constructs/bundling";
 import type { CustomerKey } from "../constructs/customer-key";
-import { PipelineFunction } from "../constructs/pipeline-function";
+import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
 
@@ -78,6 +78,8 @@ export interface PipelineFunctionsProps {
   readonly alarms: AlarmTopic;
   /** Prebuilt bundles (tests). @default bundled during synth */
   readonly bundles?: Record<HandlerName, LambdaBundle>;
+  /** Private networking (guide §12): every function runs in these subnets. @default no VPC */
+  readonly vpc?: FunctionVpcPlacement;
 }
 
 export class PipelineFunctions extends Construct {
@@ -109,6 +111,7 @@ export class PipelineFunctions extends Construct {
         logRetentionDays: props.logRetentionDays,
         alarms: props.alarms,
         bundle: props.bundles?.[h],
+        vpc: props.vpc,
       });
     }
     this.start = fns.start;

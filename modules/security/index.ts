@@ -19,6 +19,7 @@ import { lambdaEnvSecrets } from "./rules/lambda/CCI-LAMBDA-3";
 import { lambdaErrorAlarm } from "./rules/logs/CCI-LOG-2";
 import { lambdaFailurePath } from "./rules/lambda/CCI-LAMBDA-1";
 import { lambdaLogGroup } from "./rules/lambda/CCI-LAMBDA-4";
+import { lambdaNoInternetRoute } from "./rules/lambda/CCI-LAMBDA-5";
 import { logGroup } from "./rules/logs/CCI-LOG-1";
 import { resourcePolicyDeputy } from "./rules/iam/CCI-IAM-5";
 import { s3Encryption } from "./rules/s3/CCI-S3-1";
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   lambdaConcurrency,
   lambdaEnvSecrets,
   lambdaLogGroup,
+  lambdaNoInternetRoute,
   iamNoWildcard,
   iamServiceTrust,
   iamNoUserPolicies,

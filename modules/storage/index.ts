@@ -55,4 +55,31 @@ export class Storage extends Construct {
     ];
     this.results = new SecureBucket(this, "results", { bucketName: props.resultsBucketName, key: props.key, expirations: resultRules });
   }
+
+  /**
+   * Private networking (guide §12, docs/network.md): the pipeline's function roles reach both buckets only through
+   * the VPC's S3 gateway endpoint. Scoped to those roles (`aws:PrincipalArn`), so nothing else changes: Transcribe's
+   * data-access role (its requests come from Transcribe's network), Athena and Glue, QuickSight's role, CloudTrail,
+   * access points, uploaders, operators and analysts keep their access from wherever they are. Requests an AWS
+   * service makes with a function role's credentials (forward access sessions, `aws:ViaAWSService`) are not denied.
+   * Forward access sessions: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html
+   */
+  denyFunctionsOutsideEndpoint(functionRoleArns: readonly string[], s3EndpointId: string): void {
+    for (const bucket of [this.input, this.results]) {
+      bucket.addToResourcePolicy({
+        Sid: "DenyPipelineFunctionsOutsideVpcEndpoint",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucket.bucketArn, bucket.objectsArn()],
+        // aws:ViaAWSService: a service acting with the role's own credentials (forward access sessions) calls from
+        // AWS's network, not the VPC; the IAM User Guide pairs network conditions with this key for that reason.
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": [...functionRoleArns] },
+          StringNotEquals: { "aws:SourceVpce": s3EndpointId },
+          Bool: { "aws:ViaAWSService": "false" },
+        },
+      });
+    }
+  }
 }

@@ -243,6 +243,14 @@ export const ALLOWED_USES: readonly AllowedUse[] = [
       IDENTITY_POLICY_ATTRIBUTES[u.fromType] === fieldName(u.configPath) && ["Resource", "NotResource"].includes(statementElement(u.jsonPath) ?? ""),
   },
   {
+    id: "endpoint-policy-resource",
+    where: "Statement[].Resource of a VPC endpoint policy (aws_vpc_endpoint.policy)",
+    reason:
+      "an endpoint policy is evaluated per request like an identity policy's resource patterns; EC2 stores it without resolving the resources it names (the functions that use the endpoint, and the resources they reach, are created after it)",
+    doc: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+    matches: (u) => u.fromType === "aws_vpc_endpoint" && fieldName(u.configPath) === "policy" && statementElement(u.jsonPath) === "Resource",
+  },
+  {
     id: "policy-condition-value",
     where: "Statement[].Condition values of any policy document (aws:PrincipalArn, aws:SourceArn, kms:EncryptionContext:*, kms:ResourceAliases, ...)",
     reason: "condition values are strings compared with the request context when a request is evaluated; no service checks that they name an existing resource",

@@ -1,0 +1,172 @@
+/**
+ * AWS facts the `network` configuration is checked against (guide §12, private networking; docs/network.md):
+ * which services the functions call, in which regions each has a VPC endpoint, and the Availability Zone ids the
+ * `create` mode places its subnets in by default. Checked offline: a region missing here fails validation with a
+ * message naming the service, instead of failing at apply.
+ *
+ * Sources (read 2026-11-30):
+ * - Service names and PrivateLink support: AWS PrivateLink Guide, "AWS services that integrate with AWS
+ *   PrivateLink" (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html), and the
+ *   services' own pages: Comprehend (https://docs.aws.amazon.com/comprehend/latest/dg/vpc-interface-endpoints.html,
+ *   `com.amazonaws.<region>.comprehend`, all API actions), Bedrock
+ *   (https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html, `bedrock-runtime`),
+ *   Transcribe (https://docs.aws.amazon.com/transcribe/latest/dg/vpc-interface-endpoints.html), Lambda
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html), Systems Manager and S3
+ *   (gateway endpoint).
+ * - Regions: an interface endpoint exists where the service's regional endpoint does; the regional lists are the
+ *   AWS General Reference endpoint tables (https://docs.aws.amazon.com/general/latest/gr/comprehend.html,
+ *   .../transcribe.html (batch), .../bedrock.html (runtime)); S3, SSM and Lambda are in every commercial region of
+ *   {@link AWS_REGIONS} and have endpoints there. The Comprehend list was read completely; the Transcribe and
+ *   Bedrock lists in part (the stored copies are truncated), completed from the same tables as last read by hand.
+ *   Only the Comprehend list decides where private networking works (its regions are in both other lists), and a
+ *   test keeps DEFAULT_AZ_IDS and the price table to exactly the regions where every service has an endpoint.
+ * - Availability Zones: AZ ids (`euc1-az1`) name the same physical zone in every account, unlike AZ names
+ *   (`eu-central-1a`), so they are safe defaults without an `aws_availability_zones` lookup, which an offline plan
+ *   cannot make (no credentials). Not every service's endpoint is in every AZ of a region (Comprehend's page says
+ *   so); the apply then fails naming the zone, and `network.availabilityZoneIds` picks others.
+ */
+import { AWS_REGIONS } from "./aws-facts";
+
+type Region = (typeof AWS_REGIONS)[number];
+
+export interface PipelineService {
+  /** Endpoint service suffix: `com.amazonaws.<region>.<suffix>`. */
+  readonly suffix: string;
+  /** What calls it (shown in messages and docs). */
+  readonly calledBy: string;
+  /** The SDK package of lambda-src/aws/clients.ts that calls it (a test keeps both lists equal). */
+  readonly sdkPackage: string;
+  readonly endpointType: "Gateway" | "Interface";
+  /** Regions of {@link AWS_REGIONS} where the endpoint exists. */
+  readonly regions: readonly Region[];
+}
+
+/** Every commercial region the configuration allows. */
+const ALL: readonly Region[] = AWS_REGIONS;
+
+/** Amazon Comprehend's regions (General Reference, Comprehend endpoints). */
+const COMPREHEND: readonly Region[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+];
+
+/** Amazon Transcribe batch regions (General Reference, Transcribe batch endpoints). */
+const TRANSCRIBE: readonly Region[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "sa-east-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "ap-east-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "me-south-1",
+  "af-south-1",
+];
+
+/** Amazon Bedrock runtime regions (General Reference, Bedrock runtime endpoints), those confirmed. */
+const BEDROCK_RUNTIME: readonly Region[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-2",
+  "ca-central-1",
+  "sa-east-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+];
+
+/**
+ * Every AWS service the pipeline's functions call from their own network, i.e. every SDK client of
+ * lambda-src/aws/clients.ts. What they do not call themselves needs no endpoint: SQS is polled by Lambda's event
+ * source mapping, KMS is called by S3 for SSE-KMS (`kms:ViaService`), logs and EMF metrics are shipped by Lambda
+ * from stdout, and the functions' credentials come from Lambda, not STS (docs/network.md).
+ */
+export const PIPELINE_SERVICES: readonly PipelineService[] = [
+  {
+    suffix: "s3",
+    calledBy: "start, analyze, reconcile (audio, transcripts, records)",
+    sdkPackage: "@aws-sdk/client-s3",
+    endpointType: "Gateway",
+    regions: ALL,
+  },
+  {
+    suffix: "transcribe",
+    calledBy: "start, analyze, reconcile (jobs)",
+    sdkPackage: "@aws-sdk/client-transcribe",
+    endpointType: "Interface",
+    regions: TRANSCRIBE,
+  },
+  { suffix: "comprehend", calledBy: "analyze (sentiment)", sdkPackage: "@aws-sdk/client-comprehend", endpointType: "Interface", regions: COMPREHEND },
+  {
+    suffix: "bedrock-runtime",
+    calledBy: "analyze (summary, Converse)",
+    sdkPackage: "@aws-sdk/client-bedrock-runtime",
+    endpointType: "Interface",
+    regions: BEDROCK_RUNTIME,
+  },
+  { suffix: "ssm", calledBy: "start (tenant settings)", sdkPackage: "@aws-sdk/client-ssm", endpointType: "Interface", regions: ALL },
+  { suffix: "lambda", calledBy: "reconcile (hands jobs to analyze)", sdkPackage: "@aws-sdk/client-lambda", endpointType: "Interface", regions: ALL },
+];
+
+/** The services whose endpoint is missing in `region` (empty: private networking works there). */
+export function servicesWithoutEndpoint(region: string): PipelineService[] {
+  return PIPELINE_SERVICES.filter((s) => !(s.regions as readonly string[]).includes(region));
+}
+
+/**
+ * The AZ id prefix of each region where every endpoint above exists, with the zone ids `create` uses by default
+ * (in order). Zones AWS closed to new accounts (use1-az3, apne1-az3, usw1-az2) are left out.
+ */
+export const DEFAULT_AZ_IDS: Partial<Record<Region, readonly string[]>> = {
+  "us-east-1": ["use1-az1", "use1-az2", "use1-az4"],
+  "us-east-2": ["use2-az1", "use2-az2", "use2-az3"],
+  "us-west-2": ["usw2-az1", "usw2-az2", "usw2-az3"],
+  "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
+  "eu-central-1": ["euc1-az1", "euc1-az2", "euc1-az3"],
+  "eu-west-1": ["euw1-az1", "euw1-az2", "euw1-az3"],
+  "eu-west-2": ["euw2-az1", "euw2-az2", "euw2-az3"],
+  "ap-south-1": ["aps1-az1", "aps1-az2", "aps1-az3"],
+  "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az4"],
+  "ap-northeast-2": ["apne2-az1", "apne2-az2", "apne2-az3"],
+  "ap-southeast-1": ["apse1-az1", "apse1-az2", "apse1-az3"],
+  "ap-southeast-2": ["apse2-az1", "apse2-az2", "apse2-az3"],
+};
+
+/** The AZ id prefix of a region (`euc1` for eu-central-1), from its default zones. */
+export function azIdPrefix(region: string): string | undefined {
+  return DEFAULT_AZ_IDS[region as Region]?.[0]?.split("-")[0];
+}
