@@ -12,6 +12,7 @@ import { EncryptedQueue } from "../constructs/encrypted-queue";
 import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
+import { intakeDeadLetterQueueName, intakeQueueName } from "../config/naming";
 
 /** Messages per `start` invocation (the event source mapping's batch size). */
 export const INTAKE_BATCH_SIZE = 10;
@@ -54,12 +55,12 @@ export class Intake extends Construct {
       throw new ValidationError(this.node.path, "maxConcurrency", `must be 2-1000 (SQS event source maximum concurrency), got ${props.maxConcurrency}`);
     }
     const { accountId, region, key, stem } = props;
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: `${stem}-intake-dlq` });
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: intakeDeadLetterQueueName(stem) });
     this.queue = new EncryptedQueue(this, "queue", {
       accountId,
       region,
       key,
-      queueName: `${stem}-intake`,
+      queueName: intakeQueueName(stem),
       visibilityTimeoutSeconds: intakeVisibilityTimeoutSeconds(props.consumer.timeoutSeconds),
       deadLetter: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
