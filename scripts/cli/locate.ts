@@ -107,7 +107,7 @@ async function newestJob(env: Environment, ref: CallRef): Promise<TranscriptionJ
       );
       found.push(
         ...(page.TranscriptionJobSummaries ?? []).filter(
-          (j) => j.TranscriptionJobName?.startsWith(stem) && JOB_HASH.test(j.TranscriptionJobName.slice(stem.length - 1)),
+          (j) => j.TranscriptionJobName?.startsWith(stem) && /^[0-9a-f]{16}$/.test(j.TranscriptionJobName.slice(stem.length)),
         ),
       );
       token = page.NextToken;

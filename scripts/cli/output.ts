@@ -20,11 +20,14 @@ export const processIo: Io = {
   progressStream: process.stderr,
 };
 
+/** No separator line between body rows. */
+const COMPACT = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
+
 export type Cell = string | number | boolean | null | undefined;
 
 /** A boxed table; long cells wrap at `maxWidth` characters per column. */
 export function table(head: readonly string[], rows: readonly (readonly Cell[])[], maxWidth = 60): string {
-  const t = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true, colWidths: head.map(() => null) as unknown as number[] });
+  const t = new Table({ head: [...head], style: { head: [], border: [] }, chars: COMPACT });
   for (const r of rows)
     t.push(r.map((c) => (c === null || c === undefined ? "" : String(c).length > maxWidth ? `${String(c).slice(0, maxWidth - 1)}…` : String(c))));
   return t.toString();
@@ -32,7 +35,7 @@ export function table(head: readonly string[], rows: readonly (readonly Cell[])[
 
 /** Two columns, field and value (a single call's status). */
 export function keyValueTable(entries: readonly (readonly [string, Cell])[]): string {
-  const t = new Table({ style: { head: [], border: [] } });
+  const t = new Table({ style: { head: [], border: [] }, chars: COMPACT });
   for (const [k, v] of entries) t.push({ [k]: v === null || v === undefined ? "" : String(v) });
   return t.toString();
 }

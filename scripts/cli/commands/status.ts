@@ -78,11 +78,10 @@ export async function waitCommand(env: Environment, ref: string, opts: WaitOptio
     try {
       last = await locateCall(env, callRef, { days: opts.days });
       if (SETTLED.includes(last.state)) break;
-      if (!asJson)
-        io.stderr(`cci wait: ${callRef.tenant}/${callRef.callId} is ${last.state}${last.transcribeState ? ` (Transcribe ${last.transcribeState})` : ""}`);
+      io.stderr(`cci wait: ${callRef.tenant}/${callRef.callId} is ${last.state}${last.transcribeState ? ` (Transcribe ${last.transcribeState})` : ""}`);
     } catch (e) {
       if (!(e instanceof CliError) || e.exitCode !== EXIT.NOT_FOUND) throw e;
-      if (!asJson) io.stderr(`cci wait: ${callRef.tenant}/${callRef.callId} not seen yet`);
+      io.stderr(`cci wait: ${callRef.tenant}/${callRef.callId} not seen yet`);
     }
     if (clock.now() + opts.interval * 1000 > deadline) {
       if (last) printStatus(last, io, asJson);

@@ -21,7 +21,7 @@ import { clearState, readState, resumeUpload, saveState, type UploadState } from
 export interface UploadOptions {
   readonly tenant?: string;
   /** Part size in MiB (S3: at least 5). @default 8 */
-  readonly partSizeMb: number;
+  readonly partSize: number;
   /** Parts in flight per file. @default 4 */
   readonly concurrency: number;
 }
@@ -84,7 +84,7 @@ interface Uploaded {
 
 export async function uploadCommand(env: Environment, files: readonly string[], opts: UploadOptions, io: Io, asJson: boolean): Promise<ExitCode> {
   const tenant = resolveTenant(env.cfg, opts.tenant);
-  if (!Number.isFinite(opts.partSizeMb) || opts.partSizeMb < 5 || opts.partSizeMb > 5120)
+  if (!Number.isFinite(opts.partSize) || opts.partSize < 5 || opts.partSize > 5120)
     throw new CliError("--part-size must be 5-5120 (MiB; S3's part limits)", EXIT.USAGE);
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 16)
     throw new CliError("--concurrency must be a whole number 1-16", EXIT.USAGE);
@@ -108,7 +108,7 @@ export async function uploadCommand(env: Environment, files: readonly string[], 
     io.stderr(`cci upload: note: kms:DescribeKey denied; relying on the bucket's default encryption (${env.names.keyAlias})`);
   }
 
-  const partSize = Math.round(opts.partSizeMb * 1024 * 1024);
+  const partSize = Math.round(opts.partSize * 1024 * 1024);
   const bars =
     io.isTty && !asJson
       ? new MultiBar(
@@ -143,7 +143,7 @@ export async function uploadCommand(env: Environment, files: readonly string[], 
         key: c.key,
         size: c.size,
         encryption: out.ServerSideEncryption ?? "aws:kms",
-        kmsKey: out.SSEKMSKeyId ?? kmsKey ?? null,
+        kmsKey: out.SSEKMSKeyId || kmsKey || null,
         multipart: c.size > partSize,
         resumed,
         resultUri: `s3://${env.names.resultsBucket}/${resultKey(tenant, new Date(), c.callId)}`,
