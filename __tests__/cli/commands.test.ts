@@ -353,12 +353,10 @@ describe("reprocess", () => {
     s3.on(GetObjectCommand, { Bucket: RESULTS, Key: RESULT_KEY }).resolves({ Body: body(record("COMPLETED")) as never });
   });
   it("invokes analyze with the pipeline's reprocess request", async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        StatusCode: 200,
-        Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "COMPLETED", resultKey: RESULT_KEY }] })) as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "COMPLETED", resultKey: RESULT_KEY }] })) as never,
+    });
     const r = await cci("reprocess", "sample", "--force", "--json");
     expect(r.code).toBe(0);
     const inv = lambda.commandCalls(InvokeCommand)[0].args[0].input;
@@ -375,12 +373,10 @@ describe("reprocess", () => {
     expect(r.err).toContain("add --force");
   });
   it("an analyze error is exit 1; a call without a job is exit 4", async () => {
-    lambda
-      .on(InvokeCommand)
-      .resolves({
-        StatusCode: 200,
-        Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "ERROR", error: "AccessDeniedException: bedrock" }] })) as never,
-      });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "ERROR", error: "AccessDeniedException: bedrock" }] })) as never,
+    });
     expect((await cci("reprocess", "sample")).code).toBe(EXIT.FAILED);
     transcribe.on(ListTranscriptionJobsCommand).resolves({ TranscriptionJobSummaries: [] });
     s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", "no", 404));
