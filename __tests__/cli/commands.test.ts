@@ -17,6 +17,7 @@ import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, TranscribeCli
 import { mockClient } from "aws-sdk-client-mock";
 import { run } from "../../scripts/cli/main";
 import { EXIT } from "../../scripts/cli/exit-codes";
+import { MAX_MEDIA_SECONDS, mediaRefusal } from "../../scripts/cli/media";
 import type { Io } from "../../scripts/cli/output";
 
 const ACCOUNT = "111122223333";
@@ -55,7 +56,12 @@ function capture(): Captured {
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, progressStream: process.stderr };
 }
-const clock = { now: () => fakeNow, sleep: async (ms: number) => void (fakeNow += ms) };
+const clock = {
+  now: () => fakeNow,
+  sleep: async (ms: number) => {
+    fakeNow += ms;
+  },
+};
 let fakeNow = Date.parse("2026-11-29T12:00:00Z");
 
 async function cci(...argv: string[]) {
@@ -182,6 +188,13 @@ describe("upload", () => {
     expect(r.json().refused.map((x: { code: string }) => x.code)).toEqual(["UNSUPPORTED_FORMAT", "EMPTY_OBJECT"]);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(sts.calls()).toHaveLength(0);
+  });
+  it("Transcribe's duration and channel limits (the headers are read in __tests__/cli/terminal.test.ts)", () => {
+    expect(mediaRefusal({ durationSeconds: MAX_MEDIA_SECONDS, channels: 2 })).toBeUndefined();
+    expect(mediaRefusal({ durationSeconds: MAX_MEDIA_SECONDS + 1 })?.code).toBe("TOO_LONG");
+    expect(mediaRefusal({ durationSeconds: 0.4 })?.code).toBe("TOO_SHORT");
+    expect(mediaRefusal({ channels: 3 })?.code).toBe("TOO_MANY_CHANNELS");
+    expect(mediaRefusal({})).toBeUndefined();
   });
   it("an unknown tenant is a usage error naming the configured ones", async () => {
     const r = await cci("upload", file("a.wav", 10), "--tenant", "acme");

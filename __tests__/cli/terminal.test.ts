@@ -20,6 +20,48 @@ it("npx cci --help works from the installed bin", () => {
   for (const c of ["upload", "status", "wait", "results", "reprocess", "redrive", "logs", "doctor"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
 });
 
+/** A PCM WAV header and `bytes` of silence. */
+function wav(rate: number, bits: number, channels: number, bytes: number): Buffer {
+  const b = Buffer.alloc(44 + bytes);
+  b.write("RIFF", 0, "latin1");
+  b.writeUInt32LE(36 + bytes, 4);
+  b.write("WAVEfmt ", 8, "latin1");
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(channels, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE((rate * channels * bits) / 8, 28);
+  b.writeUInt16LE((channels * bits) / 8, 32);
+  b.writeUInt16LE(bits, 34);
+  b.write("data", 36, "latin1");
+  b.writeUInt32LE(bytes, 40);
+  return b;
+}
+
+it("upload reads duration and channels from the files' headers and refuses what Transcribe cannot take, before any AWS call", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-media-"));
+  const files = {
+    "too-long.wav": wav(1, 8, 1, 14_401), // 1 Hz, one byte per second: 14,401 s
+    "too-short.wav": wav(8000, 16, 1, 1600), // 0.1 s
+    "six-channels.wav": wav(8000, 16, 6, 96_000),
+    "fine.wav": wav(8000, 16, 1, 16_000),
+  };
+  for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), data);
+  // No endpoint, no credentials: a refusal must come before any AWS call.
+  const r = spawnSync(BIN, ["upload", ...Object.keys(files).map((f) => path.join(dir, f)), "--tenant", "demo-tenant"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: "true" },
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr.trim().split("\n")).toEqual([
+    `cci upload: refused ${path.join(dir, "too-long.wav")}: TOO_LONG The audio lasts 14401 s; Transcribe accepts at most 14400 s (4 hours)`,
+    `cci upload: refused ${path.join(dir, "too-short.wav")}: TOO_SHORT The audio lasts 0.10 s; Transcribe needs at least 0.5 s`,
+    `cci upload: refused ${path.join(dir, "six-channels.wav")}: TOO_MANY_CHANNELS The audio has 6 channels; Transcribe takes at most 2`,
+    "cci upload: nothing uploaded (3 of 4 files refused)",
+  ]);
+});
+
 describe("in a terminal", () => {
   let fake: FakeAws;
   let tmp: string;

@@ -1,7 +1,7 @@
 /**
  * `cci upload <file…> --tenant T`: checks every file with the start function's own rules before sending anything
  * (lambda-src/core/upload.ts: layout, format by extension, empty, Transcribe's 2 GB limit), then uploads each to
- * `<tenant>/calls/<file>` with SSE-KMS under the environment's key: one PutObject for small files, a multipart
+ * `<tenant>/calls/<file>` (and, from the file's headers, Transcribe's duration and channel limits: ../media.ts) with SSE-KMS under the environment's key: one PutObject for small files, a multipart
  * upload through @aws-sdk/lib-storage for large ones (each part retried by the SDK). A multipart upload that still
  * fails keeps its parts and is resumed by running the same command again (see ./resume.ts).
  */
@@ -15,6 +15,7 @@ import { checkUpload, preCheckUpload } from "../../../lambda-src/core/upload";
 import { explain, isAccessDenied } from "../aws";
 import { checkAccount, type Environment, keyArn, resolveTenant } from "../environment";
 import { CliError, EXIT, type ExitCode } from "../exit-codes";
+import { mediaRefusal, readMediaInfo } from "../media";
 import { type Io, json, table } from "../output";
 import { clearState, readState, resumeUpload, saveState, type UploadState } from "../resume";
 
@@ -88,7 +89,14 @@ export async function uploadCommand(env: Environment, files: readonly string[], 
     throw new CliError("--part-size must be 5-5120 (MiB; S3's part limits)", EXIT.USAGE);
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 16)
     throw new CliError("--concurrency must be a whole number 1-16", EXIT.USAGE);
-  const checks = files.map((f) => checkFile(env, tenant, f));
+  const checks = await Promise.all(
+    files.map(async (f) => {
+      const c = checkFile(env, tenant, f);
+      if (c.refusal) return c;
+      const refusal = mediaRefusal(await readMediaInfo(f));
+      return refusal ? { ...c, refusal } : c;
+    }),
+  );
   const refused = checks.filter((c) => c.refusal);
   if (refused.length) {
     if (asJson) io.stdout(json({ uploaded: [], refused: refused.map((c) => ({ file: c.file, key: c.key, ...c.refusal })) }));
