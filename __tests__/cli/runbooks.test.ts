@@ -1,7 +1,7 @@
 /**
  * Every CloudWatch alarm of the synthesized stacks links its runbook section: its description ends with
- * `Runbook: docs/runbooks.md#<anchor>`, the anchor is one of modules/constructs/runbooks.ts and exists in
- * docs/runbooks.md. The runbooks cover guide §15.A-E and use the `cci` command for diagnosis.
+ * `Runbook: docs/runbooks.md#<anchor>`, the anchor is one of modules/constructs/runbooks.ts and is a section
+ * heading of docs/runbooks.md. The runbooks cover guide §15.A-E and use the `cci` command for diagnosis.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,15 +9,16 @@ import { RUNBOOK, RUNBOOKS_DOC } from "../../modules/constructs/runbooks";
 import { synthApp, synthBootstrap } from "../helpers/synth";
 
 const doc = fs.readFileSync(path.join(__dirname, "..", "..", RUNBOOKS_DOC), "utf8");
-const anchors = new Set([...doc.matchAll(/<a id="([a-z0-9-]+)"><\/a>/g)].map((m) => m[1]));
-
-/** Each runbook section, from its anchor to the next. */
+/** GitHub's anchor of a section heading (`## Queue age` is `#queue-age`; the headings are plain words). */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/\s+/g, "-");
+/** Each runbook section (a `## ` heading and its text), by anchor. */
 const sections = new Map(
   doc
-    .split(/(?=<a id=")/)
+    .split(/^(?=## )/m)
     .slice(1)
-    .map((s) => [/<a id="([a-z0-9-]+)">/.exec(s)?.[1] ?? "", s]),
+    .map((s) => [slug(s.slice(3, s.indexOf("\n"))), s] as const),
 );
+const anchors = new Set(sections.keys());
 
 describe("alarm descriptions link their runbook", () => {
   const stacks = { app: synthApp(), bootstrap: synthBootstrap() };
@@ -42,7 +43,7 @@ describe("docs/runbooks.md", () => {
       expect(anchors).toContain(a);
   });
   it("covers guide §15.A-E", () => {
-    for (const s of ["15.A", "15.B", "15.C", "15.D", "15.E"]) expect(doc).toContain(`(guide §${s})`);
+    for (const s of ["15.A", "15.B", "15.C", "15.D", "15.E"]) expect(doc).toContain(`*Guide §${s}, `);
   });
   it("every section has symptom, diagnosis, fix and verify, and diagnoses with cci", () => {
     for (const [anchor, text] of sections) {

@@ -1,7 +1,7 @@
 /**
  * The runbook sections of docs/runbooks.md that alarms link to: one home for the anchors, used by the alarm
  * descriptions and by __tests__/cli/runbooks.test.ts (every alarm of the synthesized stacks names an anchor that
- * exists in the document as `<a id="...">`).
+ * is a section heading of the document: `## Queue age` is `#queue-age`).
  */
 export const RUNBOOKS_DOC = "docs/runbooks.md";
 
