@@ -276,6 +276,20 @@ describe("status and wait", () => {
     expect(r.code).toBe(EXIT.FAILED);
     expect(r.json()).toMatchObject({ state: "rejected", error: { code: "UNSUPPORTED_FORMAT" } });
   });
+  it("without Transcribe or input-bucket read access (the operator policy) the record alone tells", async () => {
+    transcribe.on(ListTranscriptionJobsCommand).rejects(denied("transcribe:ListTranscriptionJobs", "*"));
+    s3.on(ListObjectsV2Command, { Bucket: INPUT }).rejects(awsError("AccessDenied", "Access Denied", 403));
+    s3.on(GetObjectCommand, { Bucket: RESULTS, Key: "demo-tenant/2026/11/29/sample.json" }).resolves({ Body: body(record("COMPLETED")) as never });
+    const r = await cci("status", "sample", "--json");
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ state: "analysed", jobName: JOB, recordStatus: "COMPLETED" });
+  });
+  it("a denied record read is named", async () => {
+    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", "Access Denied", 403));
+    const r = await cci("status", "sample");
+    expect(r.code).toBe(EXIT.AWS_ACCESS);
+    expect(r.err).toBe("cci status: access denied: s3:GetObject; the operator policy needs s3:GetObject (docs/cli.md#permissions)");
+  });
   it("no such call: exit 4", async () => {
     const r = await cci("status", "nope");
     expect(r.code).toBe(EXIT.NOT_FOUND);

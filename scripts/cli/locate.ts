@@ -193,7 +193,14 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
     };
   }
 
-  const upload = await pendingUpload(env, ref);
+  let upload: Awaited<ReturnType<typeof pendingUpload>>;
+  try {
+    upload = await pendingUpload(env, ref);
+  } catch (e) {
+    // The operator policy reads results, not the input bucket: then only the record tells (a pending upload is "not found yet").
+    if (!(e instanceof CliError) || e.exitCode !== EXIT.AWS_ACCESS) throw e;
+    upload = undefined;
+  }
   // No job: the upload waits in the intake queue, or start rejected it (a REJECTED record, no job).
   const now = opts.now ?? new Date();
   const days = opts.days ?? 7;
