@@ -53,6 +53,13 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
       ? (/version: (\S+)/.exec(sc.out)?.[1] ?? "present")
       : "not on PATH: `apt-get install shellcheck` (Debian/Ubuntu) or `brew install shellcheck`",
   });
+  // __tests__/cli/terminal.test.ts runs the cci command in a real terminal (what a person sees).
+  const tm = run("tmux", ["-V"], env);
+  findings.push({
+    tool: "tmux",
+    ok: tm.ok,
+    detail: tm.ok ? tm.out.trim() : "not on PATH: `apt-get install tmux` (Debian/Ubuntu) or `brew install tmux`",
+  });
   return findings;
 }
 
