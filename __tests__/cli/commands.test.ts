@@ -132,6 +132,14 @@ describe("help, usage and credentials", () => {
       expect(r.out).toMatch(/Exit codes/);
     }
   });
+  it("every exit code is in the help and in docs/cli.md", async () => {
+    const help = (await cci("--help")).out;
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "cli.md"), "utf8");
+    for (const code of Object.values(EXIT)) {
+      expect(help).toMatch(new RegExp(`\\n  ${code}  \\S`));
+      expect(doc).toMatch(new RegExp(`\\n\\| ${code} \\| \\S`));
+    }
+  });
   it("an unknown option is a usage error (exit 2)", async () => {
     const r = await cci("status", "x", "--bogus");
     expect(r.code).toBe(EXIT.USAGE);

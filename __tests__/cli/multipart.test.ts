@@ -3,6 +3,7 @@
  * multipart upload with SSE-KMS, a part that fails once (the SDK retries it), a part that keeps failing (the
  * upload keeps its parts and the command says how to resume), and the resume (only the missing parts are sent).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -82,4 +83,31 @@ it("a part that keeps failing keeps the upload; the next run resumes it and send
   expect(fake.multipartUploads().get(mp[0])).toEqual({ key: "demo-tenant/calls/resume-me.wav", parts: [1, 2, 3, 4], state: "completed" });
   // Done: nothing left to resume.
   expect(fs.readdirSync(path.join(tmp, "state", "uploads"))).toEqual([]);
+});
+
+it("Ctrl-C (SIGINT) during a multipart upload keeps the parts; the next run resumes", async () => {
+  const file = bigFile("interrupted.wav", 40);
+  const bin = path.join(__dirname, "..", "..", "node_modules", ".bin", "cci");
+  const child = spawn(bin, ["upload", file, "--part-size", "5", "--concurrency", "1"], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const partsOf = () => [...fake.multipartUploads().values()].find((m) => m.key === "demo-tenant/calls/interrupted.wav");
+  const until = Date.now() + 30_000;
+  while (!((partsOf()?.parts.length ?? 0) >= 2) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  child.kill("SIGINT");
+  const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+  expect(code).toBe(130);
+  expect(stderr).toContain("cci upload: interrupted; the uploaded parts are kept: run the same command again within a day to resume");
+  const kept = partsOf();
+  expect(kept?.state).toBe("open");
+  expect(kept?.parts.length).toBeLessThan(8);
+
+  fake.takeCalls();
+  const r = await cci("upload", file, "--part-size", "5", "--json");
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out).uploaded[0].resumed).toBe(true);
+  expect(fake.takeCalls().filter((c) => c === "S3.UploadPart").length).toBeLessThanOrEqual(8 - (kept?.parts.length ?? 0));
+  expect(partsOf()).toMatchObject({ parts: [1, 2, 3, 4, 5, 6, 7, 8], state: "completed" });
 });

@@ -205,15 +205,26 @@ async function freshUpload(
     leavePartsOnError: true,
   });
   upload.on("httpUploadProgress", (p) => progress(p.loaded ?? 0));
+  // Ctrl-C during a multipart upload keeps what S3 has, for the next run to resume.
+  const onInterrupt = () => {
+    if (upload.uploadId) saveState({ ...identity, uploadId: upload.uploadId });
+    process.stderr.write(
+      `\ncci upload: interrupted${upload.uploadId ? "; the uploaded parts are kept: run the same command again within a day to resume" : ""}\n`,
+    );
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
   try {
     return await upload.done();
   } catch (e) {
-    const uploadId = (upload as unknown as { uploadId?: string }).uploadId;
+    const uploadId = upload.uploadId;
     if (uploadId && !isAccessDenied(e)) {
       saveState({ ...identity, uploadId });
       const err = explain(e, "s3:UploadPart", env.region);
       throw new CliError(`${err.message}; the uploaded parts are kept: run the same command again within a day to resume`, err.exitCode);
     }
     throw explain(e, uploadId ? "s3:UploadPart" : "s3:PutObject", env.region);
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
   }
 }
