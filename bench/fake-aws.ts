@@ -11,6 +11,11 @@
  *  - SSM (JSON 1.1): GetParameter (tenant settings and the models document; other names: ParameterNotFound).
  *  - Bedrock Runtime (REST-JSON): POST /model/<id>/converse.
  * Unknown operations get a 400 and are recorded as `UNHANDLED <...>` so the benchmark can flag them.
+ *
+ * Also used by the `cci` command's tests (__tests__/cli/), which add through {@link FakeAwsOptions}: STS
+ * GetCallerIdentity (query protocol), S3 multipart uploads (create, upload part, list parts, complete, abort; with
+ * injected part failures), and extra JSON operations (KMS, Athena) answered by the test. The benchmark passes no
+ * options and sees none of it.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -153,8 +158,19 @@ export const MODEL_ANSWER = {
 
 const SENTIMENT_SCORE = { Positive: 0.8412, Negative: 0.0621, Neutral: 0.0903, Mixed: 0.0064 };
 
+export interface FakeAwsOptions {
+  /** Account (and caller ARN) STS GetCallerIdentity answers. @default FAKE.account */
+  readonly account?: string;
+  /** Extra JSON-protocol operations by `X-Amz-Target` (e.g. `TrentService.DescribeKey`), tried before the built-ins. */
+  readonly json?: Readonly<Record<string, (body: Record<string, unknown>) => unknown>>;
+}
+
 export interface FakeAws {
   readonly url: string;
+  /** The next `n` S3 UploadPart requests fail with 500 InternalError (the SDK retries them). */
+  failNextUploadParts(n: number): void;
+  /** Multipart uploads by UploadId: the part numbers received, and whether the upload was completed or aborted. */
+  multipartUploads(): ReadonlyMap<string, { readonly key: string; readonly parts: readonly number[]; readonly state: "open" | "completed" | "aborted" }>;
   /** Milliseconds the fake spent answering (synchronous work) since the last call; subtracted from handler CPU. */
   takeBusyMs(): number;
   /** Operations served since the last {@link FakeAws.takeCalls}, e.g. `S3.GetObject`. */
@@ -170,8 +186,10 @@ class HttpError {
   ) {}
 }
 
-export async function startFakeAws(): Promise<FakeAws> {
+export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
   let calls: string[] = [];
+  let failUploadParts = 0;
+  const multipart = new Map<string, { key: string; parts: Map<number, { etag: string; size: number }>; state: "open" | "completed" | "aborted" }>();
   let busyMs = 0;
   const objects = new Map<string, StoredObject>();
   objects.set(`${FAKE.inputBucket}/${FAKE.inputKey}`, {
@@ -228,6 +246,8 @@ export async function startFakeAws(): Promise<FakeAws> {
   };
 
   const json = (target: string, body: Record<string, unknown>): unknown => {
+    const extra = options.json?.[target];
+    if (extra) return extra(body);
     switch (target) {
       case "Transcribe.StartTranscriptionJob": {
         const j = job(String(body.TranscriptionJobName), "IN_PROGRESS");
@@ -305,6 +325,13 @@ export async function startFakeAws(): Promise<FakeAws> {
         const out = json(target, body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {});
         return { status: 200, headers: { ...base, "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(out) };
       }
+      // STS (query protocol): who the caller is.
+      if (method === "POST" && u.pathname === "/" && /(^|&)Action=GetCallerIdentity(&|$)/.test(body.toString("utf8"))) {
+        calls.push("STS.GetCallerIdentity");
+        const account = options.account ?? FAKE.account;
+        const xml = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/operator/fake</Arn><UserId>AROAFAKE:fake</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+        return { status: 200, headers: { ...base, "content-type": "text/xml" }, body: xml };
+      }
       // Lambda Invoke (reconcile hands missed jobs to analyze asynchronously): accepted, 202, nothing runs.
       if (method === "POST" && /^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(u.pathname)) {
         calls.push("Lambda.Invoke");
@@ -332,6 +359,71 @@ export async function startFakeAws(): Promise<FakeAws> {
           return { status: 200, headers: { ...s3base, "content-type": "application/xml" }, body: xml };
         }
         throw new HttpError(400, "UnknownOperationException", `fake S3: ${method} ${u.pathname}${u.search}`);
+      }
+      const uploadId = u.searchParams.get("uploadId");
+      const mpXml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?>${inner}`;
+      if (method === "POST" && u.searchParams.has("uploads")) {
+        calls.push("S3.CreateMultipartUpload");
+        const id = `fake-upload-${multipart.size + 1}`;
+        multipart.set(id, { key, parts: new Map(), state: "open" });
+        return {
+          status: 200,
+          headers: {
+            ...s3base,
+            "content-type": "application/xml",
+            "x-amz-server-side-encryption": String(headers["x-amz-server-side-encryption"] ?? "aws:kms"),
+          },
+          body: mpXml(`<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`),
+        };
+      }
+      if (uploadId) {
+        const mp = multipart.get(uploadId);
+        if (!mp || mp.state !== "open") throw new HttpError(404, "NoSuchUpload", "The specified upload does not exist.");
+        if (method === "PUT" && u.searchParams.has("partNumber")) {
+          calls.push("S3.UploadPart");
+          if (failUploadParts > 0) {
+            failUploadParts--;
+            throw new HttpError(500, "InternalError", "We encountered an internal error. Please try again.");
+          }
+          const etag = `"${createHash("md5").update(body).digest("hex")}"`;
+          mp.parts.set(Number(u.searchParams.get("partNumber")), { etag, size: body.length });
+          return { status: 200, headers: { ...s3base, etag, "x-amz-server-side-encryption": "aws:kms" } };
+        }
+        if (method === "GET") {
+          calls.push("S3.ListParts");
+          const parts = [...mp.parts.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([n, p]) => `<Part><PartNumber>${n}</PartNumber><ETag>${p.etag.replace(/"/g, "&quot;")}</ETag><Size>${p.size}</Size></Part>`)
+            .join("");
+          return {
+            status: 200,
+            headers: { ...s3base, "content-type": "application/xml" },
+            body: mpXml(
+              `<ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`,
+            ),
+          };
+        }
+        if (method === "POST") {
+          calls.push("S3.CompleteMultipartUpload");
+          mp.state = "completed";
+          return {
+            status: 200,
+            headers: {
+              ...s3base,
+              "content-type": "application/xml",
+              "x-amz-server-side-encryption": "aws:kms",
+              "x-amz-server-side-encryption-aws-kms-key-id": String(headers["x-amz-server-side-encryption-aws-kms-key-id"] ?? ""),
+            },
+            body: mpXml(
+              `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>"fake-${mp.parts.size}"</ETag></CompleteMultipartUploadResult>`,
+            ),
+          };
+        }
+        if (method === "DELETE") {
+          calls.push("S3.AbortMultipartUpload");
+          mp.state = "aborted";
+          return { status: 204, headers: s3base };
+        }
       }
       const obj = findObject(bucket, key);
       const sizeOf = (o: StoredObject): number => (o.file ? fs.statSync(o.file).size : o.body.length);
@@ -377,6 +469,9 @@ export async function startFakeAws(): Promise<FakeAws> {
               ...s3base,
               etag: `"${createHash("md5").update(body).digest("hex")}"`,
               "x-amz-server-side-encryption": String(headers["x-amz-server-side-encryption"] ?? "AES256"),
+              ...(headers["x-amz-server-side-encryption-aws-kms-key-id"]
+                ? { "x-amz-server-side-encryption-aws-kms-key-id": String(headers["x-amz-server-side-encryption-aws-kms-key-id"]) }
+                : {}),
             },
           };
         case "DELETE":
@@ -459,6 +554,10 @@ export async function startFakeAws(): Promise<FakeAws> {
   server.unref();
   return {
     url: `http://127.0.0.1:${port}`,
+    failNextUploadParts: (n) => {
+      failUploadParts = n;
+    },
+    multipartUploads: () => new Map([...multipart].map(([id, m]) => [id, { key: m.key, parts: [...m.parts.keys()].sort((a, b) => a - b), state: m.state }])),
     takeBusyMs: () => {
       const out = busyMs;
       busyMs = 0;

@@ -62,6 +62,13 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
       ? (/Chromium (\S+)/.exec(chromium.out)?.[1] ?? "present")
       : "not on PATH: `apt-get install chromium` (Debian; the report's browser test runs /usr/bin/chromium)",
   });
+  // __tests__/cli/terminal.test.ts runs the cci command in a real terminal (what a person sees).
+  const tm = run("tmux", ["-V"], env);
+  findings.push({
+    tool: "tmux",
+    ok: tm.ok,
+    detail: tm.ok ? tm.out.trim() : "not on PATH: `apt-get install tmux` (Debian/Ubuntu) or `brew install tmux`",
+  });
   return findings;
 }
 

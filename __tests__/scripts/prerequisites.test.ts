@@ -8,18 +8,19 @@ import { checkPrerequisites } from "../../scripts/prerequisites";
 const REPO = path.join(__dirname, "..", "..");
 
 describe("prerequisites", () => {
-  it("finds terraform, the provider mirror, shellcheck and chromium on this machine", () => {
+  it("finds terraform, the provider mirror, shellcheck, chromium and tmux on this machine", () => {
     expect(checkPrerequisites().map((f) => [f.tool, f.ok])).toEqual([
       ["terraform", true],
       ["provider mirror", true],
       ["shellcheck", true],
       ["chromium", true],
+      ["tmux", true],
     ]);
   });
 
   it("names every missing tool on its own line with how to get it, and exits 1", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "cci-no-tools-"));
-    // PATH holds node only: no terraform, no shellcheck, no chromium.
+    // PATH holds node only: no terraform, no shellcheck, no chromium, no tmux.
     fs.symlinkSync(process.execPath, path.join(empty, "node"));
     const tsx = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
     const r = spawnSync(process.execPath, [tsx, path.join(REPO, "scripts", "prerequisites.ts")], { encoding: "utf8", env: { PATH: empty, HOME: os.tmpdir() } });
@@ -30,9 +31,10 @@ describe("prerequisites", () => {
         expect.stringMatching(/^missing prerequisite: terraform: not on PATH: install Terraform 1\.10 or later/),
         expect.stringMatching(/^missing prerequisite: shellcheck: not on PATH: `apt-get install shellcheck`/),
         expect.stringMatching(/^missing prerequisite: chromium: not on PATH: `apt-get install chromium`/),
+        expect.stringMatching(/^missing prerequisite: tmux: not on PATH: `apt-get install tmux`/),
       ]),
     );
-    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(4);
   });
 
   it("reports a missing provider mirror", () => {

@@ -33,11 +33,19 @@ export interface Naming {
   readonly athenaPrefix: string;
   /** Results prefix for uploads that name no configured tenant. */
   readonly unassignedPrefix: string;
+  /** The SQS queue uploads wait in (`<stem>-intake`), and its dead-letter queue. */
+  readonly intakeQueue: string;
+  readonly intakeDeadLetterQueue: string;
   roleName(purpose: string): string;
   roleArn(purpose: string): string;
   functionName(handler: string): string;
   logGroupName(handler: string): string;
 }
+
+/** The intake queue of an environment (`<prefix>-<env>-intake`). */
+export const intakeQueueName = (stem: string): string => `${stem}-intake`;
+/** The intake queue's dead-letter queue (`<prefix>-<env>-intake-dlq`). */
+export const intakeDeadLetterQueueName = (stem: string): string => `${stem}-intake-dlq`;
 
 export function naming(cfg: CciLiteConfig): Naming {
   const stem = `${cfg.namePrefix}-${cfg.environment}`;
@@ -68,6 +76,8 @@ export function naming(cfg: CciLiteConfig): Naming {
     tmpPrefix: TMP_PREFIX,
     athenaPrefix: ATHENA_RESULTS_PREFIX,
     unassignedPrefix: `${UNASSIGNED_TENANT}/`,
+    intakeQueue: intakeQueueName(stem),
+    intakeDeadLetterQueue: intakeDeadLetterQueueName(stem),
     roleName,
     roleArn,
     functionName,

@@ -13,6 +13,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
+import { RUNBOOK, runbookRef } from "./runbooks";
 
 export interface AlarmTopicProps {
   readonly accountId: string;
@@ -166,7 +167,7 @@ export class AlarmTopic extends Construct {
     });
     return this.addAlarm({
       name: `${name}-error-lines`,
-      description: `ERROR lines in ${logGroupName} (guide §12)`,
+      description: `ERROR lines in ${logGroupName} (guide §12).${runbookRef(RUNBOOK.functionErrors)}`,
       namespace: LOG_ERRORS_NAMESPACE,
       metricName,
       threshold: 0,

@@ -15,6 +15,7 @@ import type { AlarmTopic } from "./alarm-topic";
 import { bundleHandler, type LambdaBundle } from "./bundling";
 import type { CustomerKey } from "./customer-key";
 import { Role } from "./role";
+import { RUNBOOK, runbookRef } from "./runbooks";
 
 /** Lambda's limits for the settings below. */
 const MEMORY_MB = { min: 128, max: 10_240 };
@@ -158,7 +159,7 @@ export class PipelineFunction extends Construct implements Grantee {
     const dims = { FunctionName: props.functionName };
     alarms.addAlarm({
       name: `${h}-errors`,
-      description: `${h} function errors (guide §9 LambdaErrorsHigh)`,
+      description: `${h} function errors (guide §9 LambdaErrorsHigh).${runbookRef(RUNBOOK.functionErrors)}`,
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: dims,
@@ -167,7 +168,7 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-throttles`,
-      description: `${h} function throttled (concurrency reached)`,
+      description: `${h} function throttled (concurrency reached).${runbookRef(RUNBOOK.functionThrottles)}`,
       namespace: "AWS/Lambda",
       metricName: "Throttles",
       dimensions: dims,
@@ -175,7 +176,7 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-duration-near-timeout`,
-      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh)`,
+      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh).${runbookRef(RUNBOOK.functionDuration)}`,
       namespace: "AWS/Lambda",
       metricName: "Duration",
       dimensions: dims,

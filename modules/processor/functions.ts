@@ -16,6 +16,7 @@ import type { CustomerKey } from "../constructs/customer-key";
 import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
+import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 
 /**
  * Per-handler runtime settings, from `npm run bench` (docs/benchmarks.md). start: at least twice the peak RSS of a
@@ -189,10 +190,10 @@ export class PipelineFunctions extends Construct {
 
     // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
     for (const [metric, name, description] of [
-      [METRIC.CallsFailed, "calls-failed", "Calls that ended in a FAILED record"],
-      [METRIC.CallsRejected, "calls-rejected", "Uploads rejected (error record written)"],
-      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h`],
-      [METRIC.SummariesFailed, "summaries-failed", "COMPLETED calls recorded without a model summary (summary_error)"],
+      [METRIC.CallsFailed, "calls-failed", `Calls that ended in a FAILED record.${runbookRef(RUNBOOK.callsFailed)}`],
+      [METRIC.CallsRejected, "calls-rejected", `Uploads rejected (error record written).${runbookRef(RUNBOOK.callsRejected)}`],
+      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h.${runbookRef(RUNBOOK.jobsStuck)}`],
+      [METRIC.SummariesFailed, "summaries-failed", `COMPLETED calls recorded without a model summary (summary_error).${runbookRef(RUNBOOK.modelAccessDenied)}`],
     ] as const) {
       props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
     }

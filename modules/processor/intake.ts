@@ -12,6 +12,8 @@ import { EncryptedQueue } from "../constructs/encrypted-queue";
 import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
+import { intakeDeadLetterQueueName, intakeQueueName } from "../config/naming";
+import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 
 /** Messages per `start` invocation (the event source mapping's batch size). */
 export const INTAKE_BATCH_SIZE = 10;
@@ -54,12 +56,12 @@ export class Intake extends Construct {
       throw new ValidationError(this.node.path, "maxConcurrency", `must be 2-1000 (SQS event source maximum concurrency), got ${props.maxConcurrency}`);
     }
     const { accountId, region, key, stem } = props;
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: `${stem}-intake-dlq` });
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: intakeDeadLetterQueueName(stem) });
     this.queue = new EncryptedQueue(this, "queue", {
       accountId,
       region,
       key,
-      queueName: `${stem}-intake`,
+      queueName: intakeQueueName(stem),
       visibilityTimeoutSeconds: intakeVisibilityTimeoutSeconds(props.consumer.timeoutSeconds),
       deadLetter: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
@@ -98,7 +100,7 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-dlq-not-empty",
       this.deadLetterQueue.queueName,
-      "Uploads that failed start repeatedly (redrive after fixing, see README)",
+      `Uploads that failed start repeatedly (redrive after fixing: cci redrive).${runbookRef(RUNBOOK.intakeDlqNotEmpty)}`,
       "ApproximateNumberOfMessagesVisible",
       0,
     );
@@ -106,7 +108,7 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-oldest-message-age",
       this.queue.queueName,
-      "Oldest upload waiting over 15 minutes (silenced while processing.paused)",
+      `Oldest upload waiting over 15 minutes (silenced while processing.paused).${runbookRef(RUNBOOK.queueAge)}`,
       "ApproximateAgeOfOldestMessage",
       900,
       !props.paused,
@@ -115,7 +117,7 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-audio-expiring",
       this.queue.queueName,
-      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays})`,
+      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays}).${runbookRef(RUNBOOK.audioExpiring)}`,
       "ApproximateAgeOfOldestMessage",
       props.inputDays * 86_400 - AUDIO_EXPIRY_WARNING_SECONDS,
     );

@@ -12,6 +12,7 @@ import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { CustomerKey } from "../constructs/customer-key";
 import { EncryptedQueue } from "../constructs/encrypted-queue";
 import type { PipelineFunction } from "../constructs/pipeline-function";
+import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 
 export interface JobEventsProps {
   readonly accountId: string;
@@ -88,7 +89,7 @@ export class JobEvents extends Construct {
 
     props.alarms.addAlarm({
       name: "events-dlq-not-empty",
-      description: "Job events analyze/reconcile could not process",
+      description: `Job events analyze/reconcile could not process.${runbookRef(RUNBOOK.eventsDlqNotEmpty)}`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.queueName },

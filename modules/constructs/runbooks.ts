@@ -1,0 +1,37 @@
+/**
+ * The runbook sections of docs/runbooks.md that alarms link to: one home for the anchors, used by the alarm
+ * descriptions and by __tests__/cli/runbooks.test.ts (every alarm of the synthesized stacks names an anchor that
+ * is a section heading of the document: `## Queue age` is `#queue-age`).
+ */
+export const RUNBOOKS_DOC = "docs/runbooks.md";
+
+export const RUNBOOK = {
+  /** guide §15.A: Transcribe jobs unfinished past `stuckJobHours`. */
+  jobsStuck: "jobs-stuck",
+  /** Uploads that failed start repeatedly sit in the intake dead-letter queue. */
+  intakeDlqNotEmpty: "intake-dlq-not-empty",
+  /** Transcribe events analyze/reconcile could not process. */
+  eventsDlqNotEmpty: "events-dlq-not-empty",
+  /** The oldest upload waits too long in the intake queue. */
+  queueAge: "queue-age",
+  /** A waiting upload is about to outlive its audio (paused processing, backlog). */
+  audioExpiring: "audio-expiring",
+  /** Calls ended in a FAILED record (guide §15.C among the causes). */
+  callsFailed: "calls-failed",
+  /** Uploads rejected with an error record. */
+  callsRejected: "calls-rejected",
+  /** guide §15.D: COMPLETED calls without a summary, e.g. Bedrock model access denied. */
+  modelAccessDenied: "model-access-denied",
+  /** Function errors and ERROR log lines (guide §15.B access denied among the causes). */
+  functionErrors: "function-errors",
+  /** Function throttled. */
+  functionThrottles: "function-throttles",
+  /** Function duration near its timeout. */
+  functionDuration: "function-duration",
+} as const;
+export type RunbookAnchor = (typeof RUNBOOK)[keyof typeof RUNBOOK];
+
+/** ` Runbook: docs/runbooks.md#<anchor>`, appended to an alarm's description. */
+export function runbookRef(anchor: RunbookAnchor): string {
+  return ` Runbook: ${RUNBOOKS_DOC}#${anchor}`;
+}
