@@ -250,7 +250,7 @@ export class CciLiteStack extends TerraformStack {
         principalArn: cfg.quicksight.principalArn!,
       });
       // The insights dashboard: a data set per view, row-level security on tenant, refresh, the visuals.
-      new InsightDashboard(this, "insights", {
+      const insights = new InsightDashboard(this, "insights", {
         accountId,
         idStem: names.stem,
         dataSourceArn: dashboards.dataSource.arn,
@@ -261,6 +261,8 @@ export class CciLiteStack extends TerraformStack {
         tenantGroupArns: new Map(cfg.tenants.map((t) => [t.id, t.quicksightGroups.map((g) => quicksightGroupArn(cfg, g))])),
         refresh: qs.refresh,
       });
+      // The guide's calls data set carries every tenant's rows: the same row-level security.
+      dashboards.restrictRows(insights.rules.arn);
       // QuickSight reads results (Decrypt) and Athena writes its query results (GenerateDataKey) as this role.
       key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, [
         "kms:Decrypt",

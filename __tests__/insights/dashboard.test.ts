@@ -114,6 +114,19 @@ describe("data sets", () => {
     }
   });
 
+  it("every data set with a tenant column (the insight views' and the guide's calls) is filtered by the rules", () => {
+    const sets = Object.entries(prod.resources("aws_quicksight_data_set"));
+    const [rlsId] = sets.find(([id]) => id.includes("rls-rules"))!;
+    const columns = (ds: any): string[] => {
+      const t = ds.physical_table_map[0];
+      return (t.relational_table?.input_columns ?? t.custom_sql?.columns ?? []).map((c: any) => c.name);
+    };
+    const withTenant = sets.filter(([id, ds]) => id !== rlsId && columns(ds).includes("tenant"));
+    expect(withTenant.map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringContaining("dashboards_calls")]));
+    expect(withTenant.length).toBeGreaterThan(INSIGHT_VIEWS.length);
+    for (const [id, ds] of withTenant) expect([id, ds.row_level_permission_data_set?.arn]).toEqual([id, `\${aws_quicksight_data_set.${rlsId}.arn}`]);
+  });
+
   it("the rules: the owner and the operators group see every tenant (null), each tenant's groups their tenant", () => {
     const sql = prod.resource("aws_quicksight_data_set", "rls-rules").physical_table_map[0].custom_sql.sql_query as string;
     const rows = [...sql.matchAll(/\((CAST\([^)]*\)(?:, CAST\([^)]*\)){2})\)/g)].map((m) =>

@@ -94,4 +94,12 @@ export class Dashboards extends Construct {
       permissions: [{ principal: props.principalArn, actions: DATA_SET_ACTIONS }],
     });
   }
+
+  /**
+   * Row-level security on the calls data set, keyed on its `tenant` column: the same rules data set the insight
+   * data sets use (modules/insights), so a tenant's viewers who are given this data set still see only their rows.
+   */
+  restrictRows(rulesDataSetArn: string): void {
+    this.dataSet.putRowLevelPermissionDataSet({ arn: rulesDataSetArn, permissionPolicy: "GRANT_ACCESS", formatVersion: "VERSION_2", status: "ENABLED" });
+  }
 }
