@@ -307,8 +307,12 @@ export async function reportApplyResults(i: ApplyReportInput): Promise<{ prNumbe
         label: APPLY_FAILED_LABEL,
         open: r.outcome === "failure",
         body: `${body}
-${pr ? `Merged pull request: #${pr.number}
-` : ""}`,
+${
+  pr
+    ? `Merged pull request: #${pr.number}
+`
+    : ""
+}`,
         closeComment: `✅ \`${stack}\` applied successfully${r.runUrl ? ` in [this run](${r.runUrl})` : ""}. Closing.`,
       });
     }
