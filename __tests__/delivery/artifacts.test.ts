@@ -3,13 +3,14 @@
  * plan JSON the security scan gets (real offline plan), and the apply role's session length.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOfflinePlan, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
 import { maskSensitive, REDACTED, redactPlanForScan } from "../../scripts/delivery/redact";
 import { summarizePlan } from "../../scripts/delivery/plan-summary";
 import { main } from "../../scripts/delivery/cli";
+import { INIT_ARGS, terraformEnv } from "../../scripts/offline-plan";
 import { APPLY_ROLE_MAX_SESSION_SECONDS } from "../../modules/bootstrap";
 import { REPO_ROOT, workflow } from "./workflows";
 
@@ -60,9 +61,28 @@ describe("artifact encryption round trip (seal.sh)", () => {
     const back = join(work, "plan.back");
     expect(seal("open", prodKey.priv, sealed, back).status).toBe(0);
     expect(readFileSync(back).equals(original)).toBe(true);
-    // Terraform still reads the decrypted plan.
-    copyFileSync(back, join(work, "plan.tfplan"));
     expect(statSync(back).size).toBe(original.length);
+  });
+
+  test("the apply job's artifact round trip: pack, seal, open, unpack, and Terraform reads exactly the same saved plan", () => {
+    // The plan job's commands (apply.yml): tar without .terraform, seal with the environment's public key.
+    const tgz = join(work, "plan.tgz");
+    expect(run("tar", ["-C", prod.workDir, "--exclude=./.terraform", "-czf", tgz, "."]).status).toBe(0);
+    expect(seal("seal", prodKey.pub, tgz, join(work, "artifact.sealed")).status).toBe(0);
+    // The apply job's commands: open with the environment's private key, unpack into the stack directory, init.
+    const stackDir = join(work, "stack");
+    expect(seal("open", prodKey.priv, join(work, "artifact.sealed"), join(work, "opened.tgz")).status).toBe(0);
+    expect(run("mkdir", ["-p", stackDir]).status).toBe(0);
+    expect(run("tar", ["-C", stackDir, "-xzf", join(work, "opened.tgz")]).status).toBe(0);
+    const tf = (...args: string[]) => spawnSync("terraform", args, { cwd: stackDir, env: terraformEnv(), encoding: "utf8", maxBuffer: 1 << 28 });
+    const init = tf(...INIT_ARGS);
+    expect(init.stderr).toBe("");
+    expect(init.status).toBe(0);
+    const shown = tf("show", "-json", "plan.tfplan");
+    expect(shown.status).toBe(0);
+    const json = JSON.parse(shown.stdout);
+    expect(summarizePlan(json)).toEqual(summarizePlan(prod.json));
+    expect(json.configuration).toEqual(prod.json.configuration);
   });
 
   test("the wrong key (another environment's) fails and writes nothing", () => {
@@ -89,6 +109,8 @@ describe("artifact encryption round trip (seal.sh)", () => {
   });
 
   test("refuses a private key where a public key belongs, a missing key and a non-sealed input", () => {
+    expect(seal("seal", prodKey.priv, prod.planFile, join(work, "x")).stderr).toMatch(/is not a PEM public key/);
+    expect(seal("open", prodKey.pub, prod.planFile, join(work, "x")).stderr).toMatch(/is not a PEM private key/);
     expect(seal("seal", join(work, "none.pem"), prod.planFile, join(work, "x")).stderr).toMatch(/missing or empty/);
     expect(seal("open", prodKey.priv, prod.planFile, join(work, "x")).stderr).toMatch(/not a sealed file/);
     expect(seal("bogus", prodKey.pub, prod.planFile, join(work, "x")).stderr).toMatch(/unknown mode/);
