@@ -29,7 +29,9 @@ trap 'rm -rf "$work"' EXIT
 umask 077
 
 hmac_of() {
-  # HMAC-SHA256 of file $1 with the hex key in file $2, as lowercase hex.
+  # HMAC-SHA256 of file $1 with the hex key in file $2, as lowercase hex. OpenSSL takes the MAC key only as an
+  # argument, so it is visible in the process list for a moment; that is acceptable on a single-job, throw-away
+  # runner (the data key itself is passed as a file), and the MAC key alone decrypts nothing.
   openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(cat "$2")" -r "$1" | cut -d' ' -f1
 }
 
