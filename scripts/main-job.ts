@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../main";
 import { endpointCostOfStack, formatEndpointCost } from "../modules/network/endpoint-prices";
-import { checkToolchain, formatSummary, offlinePlan } from "./offline-plan";
+import { checkToolchain, formatSummary, offlinePlan, providerSetup } from "./offline-plan";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
@@ -32,15 +32,16 @@ function main(): void {
   console.log("== synth (configuration: config/*.json) ==");
   buildApp({ outdir }).synth();
   console.log(synthSummary(outdir));
-  console.log(`\n== offline terraform init + validate + plan (provider mirror /opt/tf-plugins) ==`);
+  const providers = providerSetup();
+  console.log(`\n== terraform init + validate + plan, no AWS (AWS provider: ${providers.description}) ==`);
   try {
     checkToolchain();
   } catch (e) {
-    // The synthesized stacks are the main output; the plan needs Terraform and the provider mirror.
+    // The synthesized stacks are the main output; the plan needs Terraform.
     console.log(`Skipped: ${(e as Error).message}.\nThe synthesized stacks are in cdktf.out/; \`npm test\` requires the plan and fails without it.`);
     return;
   }
-  const index = offlinePlan({ log: (l) => console.log(`  ${l}`) });
+  const index = offlinePlan({ providers, log: (l) => console.log(`  ${l}`) });
   console.log(formatSummary(index));
   console.log(`\nPlans: ${index.stacks.map((s) => path.relative(REPO_ROOT, s.planText)).join(", ")}`);
   console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

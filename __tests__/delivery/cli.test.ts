@@ -58,6 +58,7 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
       backend: "s3",
       environment: env,
       applyRoleArn: `arn:aws:iam::111122223333:role/cci-lite-github-apply-${env}`,
+      planKeyVariable: `PLAN_PUBLIC_KEY_${env.toUpperCase()}`,
     });
     expect(m.matrix.include).toEqual([entry("dev"), entry("prod")]);
     expect(m.excluded).toEqual([{ stack: "bootstrap", backend: "local", reason: expect.stringMatching(/administrator/) }]);

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { allSteps, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
+import { APPLY_ROLE_MAX_SESSION_SECONDS } from "../../modules/bootstrap";
 
 const workflows = loadWorkflows();
 
@@ -32,10 +33,10 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
         job: name,
         oidc: stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0,
       });
-      if (perms["pull-requests"]) expect(["plan.yml:plan", "apply.yml:collect"]).toContain(`${w.file}:${name}`);
+      if (perms["pull-requests"]) expect(["plan.yml:report", "apply.yml:collect", "apply.yml:report"]).toContain(`${w.file}:${name}`);
       // actions: read only where the environment's protection rules are read.
       if (perms.actions) expect(["apply.yml:collect", "apply.yml:apply"]).toContain(`${w.file}:${name}`);
-      if (perms.issues) expect(`${w.file}:${name}`).toBe("drift.yml:drift");
+      if (perms.issues) expect(["drift.yml:drift", "drift.yml:cleanup", "apply.yml:report"]).toContain(`${w.file}:${name}`);
     }
     expect(w.text).not.toMatch(/write-all|read-all/);
   });
@@ -68,7 +69,8 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     expect(w.doc.defaults?.run?.shell).toBe("bash");
     for (const { step } of allSteps(w)) {
       if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
-      if (step.uses?.startsWith("actions/setup-node@")) expect(step.with).toEqual({ "node-version": 22, cache: "npm" });
+      // npm's cache only where npm installs; jobs that run the prebuilt bundle get plain Node 22.
+      if (step.uses?.startsWith("actions/setup-node@")) expect([{ "node-version": 22, cache: "npm" }, { "node-version": 22 }]).toContainEqual(step.with);
       if (step.uses?.startsWith("actions/checkout@")) expect(step.with?.["persist-credentials"]).toBe(false);
     }
   });
@@ -151,20 +153,53 @@ describe("plan.yml", () => {
     expect(w.doc.jobs.plan!.needs).toBe("prepare");
   });
 
-  test("copies the lock file, plans to a file, scans it with a pinned checkov, upserts one comment per stack", () => {
+  test("copies the lock file, plans to a file without the lock, uploads only the redacted plan; report upserts one comment per stack", () => {
     const job = w.doc.jobs.plan!;
     const text = runs(job);
     expect(text).toMatch(/cp "\$LOCK_FILE" "\$\{STACK_DIR\}\/\.terraform\.lock\.hcl"/);
     expect(job.env?.LOCK_FILE).toBe("${{ matrix.lockFile }}");
     expect(text).toMatch(/plan -input=false -lock=false -no-color -out=plan\.tfplan/);
     expect(text).toMatch(/show -json plan\.tfplan/);
-    expect(w.doc.env?.CHECKOV_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(text).toMatch(/"checkov==\$\{CHECKOV_VERSION\}"/);
-    expect(text).toMatch(/--framework terraform_plan/);
-    expect(text).toMatch(/scripts\/delivery\/cli\.ts render-plan --kind pr/);
-    const script = String(stepsUsing(job, "actions/github-script")[0]!.with!.script);
+    expect(text).toMatch(/node dist\/delivery\/cli\.cjs redact-plan --plan-json "\$\{RUNNER_TEMP\}\/plan\.json" --out "\$\{out\}\/plan\.json"/);
+    expect(text).toMatch(/rm -f "\$\{RUNNER_TEMP\}\/plan\.json" "\$\{STACK_DIR\}\/plan\.tfplan"/);
+    const upload = stepsUsing(job, "actions/upload-artifact")[0]!;
+    expect(upload.with).toMatchObject({ name: "pr-plan-${{ matrix.stack }}", path: "${{ runner.temp }}/pr-plan/", "retention-days": 1 });
+    const report = w.doc.jobs.report!;
+    expect(runs(report)).toMatch(/cli\.cjs render-plan --kind pr/);
+    const script = String(stepsUsing(report, "actions/github-script")[0]!.with!.script);
     expect(script).toMatch(/delivery\.upsertComment\(/);
-    expect(script).toMatch(/marker: delivery\.planCommentMarker\(process\.env\.STACK\)/);
+    expect(script).toMatch(/marker: delivery\.planCommentMarker\(stack\)/);
+    expect(report.permissions).toEqual({ "pull-requests": "write" });
+  });
+
+  test("checkov job holds no id-token: write and no AWS credential step; pinned image by digest, no network, redacted plan only", () => {
+    const scan = w.doc.jobs.scan!;
+    expect(scan.permissions).toEqual({});
+    expect(stepsUsing(scan, "aws-actions/configure-aws-credentials")).toEqual([]);
+    expect(JSON.stringify(scan)).not.toMatch(/id-token|role-to-assume|secrets\./);
+    expect(w.doc.env?.CHECKOV_IMAGE).toMatch(/^docker\.io\/bridgecrew\/checkov@sha256:[0-9a-f]{64}$/);
+    expect(w.doc.env?.CHECKOV_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    const text = runs(scan);
+    expect(text).toContain('docker run --rm --network none -v "${dir}:/scan:ro" "$CHECKOV_IMAGE"');
+    expect(text).toMatch(/-f \/scan\/plan\.json --framework terraform_plan --output json --soft-fail --skip-download/);
+    // No pip install anywhere: the only checkov is the digest-pinned image.
+    for (const x of workflows) expect(x.text).not.toMatch(/pip install|checkov==/);
+    expect(scan.needs).toEqual(["prepare", "plan"]);
+  });
+
+  test("plan-status: always runs after every plan job, the one check for forks and empty matrices", () => {
+    const status = w.doc.jobs["plan-status"]!;
+    expect(status.if).toBe("always()");
+    expect(status.needs).toEqual(["prepare", "plan", "scan", "report"]);
+    expect(status.env).toEqual({
+      IS_FORK: "${{ github.event.pull_request.head.repo.full_name != github.repository }}",
+      PREPARE_RESULT: "${{ needs.prepare.result }}",
+      HAS_STACKS: "${{ needs.prepare.outputs.has-stacks }}",
+      PLAN_RESULT: "${{ needs.plan.result }}",
+      SCAN_RESULT: "${{ needs.scan.result }}",
+      REPORT_RESULT: "${{ needs.report.result }}",
+    });
+    expect(runs(status).trim()).toBe("bash scripts/delivery/plan-status.sh");
   });
 });
 
@@ -177,12 +212,67 @@ describe("apply.yml", () => {
     expect(w.doc.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  test("the plan job saves plan file, synthesized JSON and lock file as an artifact and writes the job summary", () => {
+  test("the plan job saves plan file, synthesized JSON and lock file ENCRYPTED for the environment, kept one day", () => {
     const upload = stepsUsing(plan, "actions/upload-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
-    expect(upload.with).toMatchObject({ "include-hidden-files": true, "if-no-files-found": "error" });
-    expect(String(upload.with!.path)).toContain("${{ matrix.workingDirectory }}/\n!${{ matrix.workingDirectory }}/.terraform/**");
-    expect(runs(plan)).toMatch(/-out=plan\.tfplan/);
-    expect(runs(plan)).toMatch(/render-plan --kind apply .* --summary|--summary/s);
+    expect(upload.with).toMatchObject({ path: "${{ runner.temp }}/sealed/plan.sealed", "retention-days": 1, "if-no-files-found": "error" });
+    const text = runs(plan);
+    expect(text).toMatch(/-out=plan\.tfplan/);
+    expect(text).toContain('tar -C "$STACK_DIR" --exclude=./.terraform -czf "${RUNNER_TEMP}/plan.tgz" .');
+    expect(text).toContain('bash dist/delivery/seal.sh seal "${RUNNER_TEMP}/plan-key.pem" "${RUNNER_TEMP}/plan.tgz" "${RUNNER_TEMP}/sealed/plan.sealed"');
+    // Nothing unencrypted that holds state values is left for upload.
+    expect(text).toContain('rm -f "${RUNNER_TEMP}/plan.tgz" "${RUNNER_TEMP}/plan.json" "${STACK_DIR}/plan.tfplan"');
+    expect(plan.env?.PLAN_PUBLIC_KEY).toBe("${{ vars[matrix.planKeyVariable] }}");
+    expect(text).toMatch(/render-plan --kind apply .* --summary/s);
+  });
+
+  test("every artifact is kept one day, except the encrypted errored.tfstate (30 days)", () => {
+    for (const x of workflows) {
+      for (const { job, step } of allSteps(x).filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"))) {
+        const days = step.with?.["retention-days"];
+        if (step.with?.name === "errored-state-${{ matrix.stack }}") expect(days).toBe(30);
+        else expect({ file: x.file, job, name: step.with?.name, days }).toEqual({ file: x.file, job, name: step.with?.name, days: 1 });
+      }
+    }
+  });
+
+  test("apply decrypts with the environment's secret only; a failed apply keeps errored.tfstate encrypted", () => {
+    const steps = apply.steps ?? [];
+    const decrypt = steps.find((s) => s.name === "Decrypt the saved plan")!;
+    expect(decrypt.env).toEqual({ PLAN_PRIVATE_KEY: "${{ secrets.PLAN_PRIVATE_KEY }}" });
+    expect(decrypt.run).toContain('bash dist/delivery/seal.sh open "$key" "${RUNNER_TEMP}/sealed/plan.sealed" "${RUNNER_TEMP}/plan.tgz"');
+    expect(decrypt.run).toContain('rm -f "$key"');
+    // The private key is read nowhere else, in no workflow.
+    const uses = loadWorkflows().flatMap((x) => [...x.text.matchAll(/secrets\.PLAN_PRIVATE_KEY/g)].map(() => x.file));
+    expect(uses).toEqual(["apply.yml"]);
+    const errored = steps.find((s) => s.id === "errored")!;
+    expect(errored.if).toBe("failure() && steps.apply.outcome == 'failure'");
+    expect(errored.run).toContain('bash dist/delivery/seal.sh seal "${RUNNER_TEMP}/plan-key.pem" "${STACK_DIR}/errored.tfstate"');
+    const upload = steps.find((s) => s.with?.name === "errored-state-${{ matrix.stack }}")!;
+    expect(upload.if).toBe("failure() && steps.errored.outputs.artifact != ''");
+    expect(upload.with?.path).toBe("${{ runner.temp }}/errored/errored.tfstate.sealed");
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(errored));
+    expect(steps.findIndex((s) => s.id === "apply")).toBeLessThan(steps.indexOf(errored));
+  });
+
+  test("session >= timeout: the apply role's session outlasts the apply job, and the role allows that session", () => {
+    const creds = stepsUsing(apply, "aws-actions/configure-aws-credentials")[0]!;
+    const session = Number(creds.with?.["role-duration-seconds"]);
+    expect(session).toBeGreaterThanOrEqual(Number((apply as { "timeout-minutes"?: number })["timeout-minutes"]) * 60);
+    expect(session).toBeLessThanOrEqual(APPLY_ROLE_MAX_SESSION_SECONDS);
+  });
+
+  test("apply results: every apply job records its result; report posts them on the merged PR and syncs apply-failed issues", () => {
+    const steps = apply.steps ?? [];
+    const record = steps.find((s) => s.name === "Record the apply result")!;
+    expect(record.if).toBe("always()");
+    expect(record.env?.APPLY_OUTCOME).toBe("${{ steps.apply.outcome }}");
+    expect(record.run).toMatch(/node dist\/delivery\/cli\.cjs apply-result/);
+    expect(steps.find((s) => s.with?.name === "apply-result-${{ matrix.stack }}")!.if).toBe("always()");
+    const report = w.doc.jobs.report!;
+    expect(report.needs).toEqual(["collect", "apply"]);
+    expect(report.if).toBe("always() && needs.collect.outputs.has-changes == 'true'");
+    expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
+    expect(String(stepsUsing(report, "actions/github-script")[0]!.with!.script)).toMatch(/delivery\.reportApplyResults\(/);
   });
 
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
@@ -190,7 +280,7 @@ describe("apply.yml", () => {
 
     expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
     const download = stepsUsing(apply, "actions/download-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
-    expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ matrix.workingDirectory }}" });
+    expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ runner.temp }}/sealed" });
     const text = runs(apply);
     expect(text).toMatch(/terraform -chdir="\$STACK_DIR" apply -input=false -no-color -lock-timeout=10m plan\.tfplan/);
     expect(text).not.toMatch(/terraform[^\n]* plan /);
@@ -270,18 +360,68 @@ describe("drift.yml", () => {
     expect((w.doc.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
   });
 
-  test("plan -detailed-exitcode -lock=false with the read-only role; 0/2 sync the issue, anything else fails", () => {
+  test("refresh-only plan and normal plan, -detailed-exitcode -lock=false, read-only role; issues synced; errors fail", () => {
     const text = runs(job);
-    expect(text).toMatch(/plan -input=false -lock=false -detailed-exitcode/);
+    expect(text).toMatch(/plan -refresh-only -input=false -lock=false -detailed-exitcode -no-color -out=refresh\.tfplan/);
+    expect(text).toMatch(/plan -input=false -lock=false -detailed-exitcode -no-color -out=drift\.tfplan/);
+    expect(text).toMatch(/cli\.cjs drift-report --stack "\$STACK"/);
     expect(text).not.toMatch(/ apply /);
     expect(String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe(
       "${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}",
     );
     const sync = stepsUsing(job, "actions/github-script")[0]!;
-    expect(sync.if).toBe("steps.plan.outputs.exitcode == '0' || steps.plan.outputs.exitcode == '2'");
-    expect(String(sync.with!.script)).toMatch(/delivery\.syncDriftIssue\(/);
+    expect(sync.if).toBeUndefined(); // errors open or update an issue too
+    expect(String(sync.with!.script)).toMatch(/delivery\.syncDriftIssues\(/);
     const fail = (job.steps ?? []).at(-1)!;
-    expect(fail.if).toBe("steps.plan.outputs.exitcode != '0' && steps.plan.outputs.exitcode != '2'");
+    expect(fail.if).toBe("steps.plan.outputs.outcome != 'ok'");
     expect(fail.run).toMatch(/exit 1/);
+  });
+
+  test("cleanup closes the issues of stacks that no longer exist, only after a successful synth", () => {
+    const cleanup = w.doc.jobs.cleanup!;
+    expect(cleanup.if).toBe("always() && needs.prepare.result == 'success'");
+    expect(cleanup.permissions).toEqual({ issues: "write" });
+    expect(String(stepsUsing(cleanup, "actions/github-script")[0]!.with!.script)).toMatch(/delivery\.closeIssuesOfRemovedStacks\(/);
+  });
+});
+
+describe("third-party code", () => {
+  // Official actions only (GitHub's, AWS's, HashiCorp's), all SHA-pinned (tested above).
+  const OFFICIAL = /^(actions|aws-actions|hashicorp)\//;
+  const roleJobs = workflows.flatMap((w) =>
+    Object.entries(w.doc.jobs)
+      .filter(([, j]) => (j.permissions as Record<string, string>)["id-token"] === "write")
+      .map(([name, j]) => [`${w.file}:${name}`, j] as const),
+  );
+
+  test("the jobs holding a role are the plan, apply and drift jobs", () => {
+    expect(roleJobs.map(([id]) => id).sort()).toEqual(["apply.yml:apply", "apply.yml:plan", "drift.yml:drift", "plan.yml:plan"]);
+  });
+
+  test.each(roleJobs)("%s holds a role and runs no third-party code (no npm/npx/pip/docker; official actions only)", (_id, job) => {
+    for (const s of job.steps ?? []) {
+      if (s.uses) expect(s.uses).toMatch(OFFICIAL);
+      // Only terraform, openssl (seal.sh), coreutils and the bundle of our own scripts (node dist/delivery/*.cjs).
+      expect(s.run ?? "").not.toMatch(/\b(npm|npx|pip3?|pipx|python3?|docker|curl|wget|checkov|tsx)\b/);
+      for (const m of (s.run ?? "").matchAll(/\bnode\s+(\S+)/g)) expect(m[1]).toMatch(/^dist\/delivery\/[a-z-]+\.cjs$/);
+    }
+  });
+
+  test("the bundle those jobs run is built from scripts/delivery only (no npm package inside)", async () => {
+    const { buildSync } = await import("esbuild");
+    for (const entry of ["cli", "github"]) {
+      const r = buildSync({
+        entryPoints: [join(REPO_ROOT, "scripts", "delivery", `${entry}.ts`)],
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        write: false,
+        metafile: true,
+        logLevel: "silent",
+      });
+      const inputs = Object.keys(r.metafile!.inputs);
+      expect(inputs.filter((p) => !p.startsWith("scripts/delivery/"))).toEqual([]);
+    }
   });
 });

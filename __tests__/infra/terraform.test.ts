@@ -4,8 +4,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import * as os from "node:os";
 import { INSIGHT_VIEWS } from "../../modules/insights/views";
 import { loadOfflinePlan, offlinePlanIndex, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
+import { INIT_ARGS, PROVIDER_MIRROR, providerSetup, TF_CLI_CONFIG, terraformEnv, writeProviderConfig } from "../../scripts/offline-plan";
 
 let bootstrap: LoadedPlan;
 let prod: LoadedPlan;
@@ -130,5 +133,65 @@ describe("offline terraform", () => {
       expect(fs.existsSync(path.join(prod.workDir, f.after.filename))).toBe(true);
       expect(f.after.source_code_hash).toMatch(/^[0-9A-F]{32,}$/i);
     }
+  });
+});
+
+describe("where the AWS provider comes from (no download in these tests)", () => {
+  const REPO = path.join(__dirname, "..", "..");
+
+  it("mirror present (this machine, CI): the committed tf/offline.tfrc, filesystem mirror only", () => {
+    const setup = providerSetup(PROVIDER_MIRROR);
+    expect(setup).toMatchObject({ mode: "mirror", cliConfigFile: TF_CLI_CONFIG });
+    expect(setup.cliConfig).toMatch(/filesystem_mirror \{\s*path\s*= "\/opt\/tf-plugins"/);
+    expect(setup.cliConfig).toMatch(/direct \{\s*exclude = \["registry\.terraform\.io\/\*\/\*"\]/);
+    expect(terraformEnv(setup).TF_CLI_CONFIG_FILE).toBe(TF_CLI_CONFIG);
+    expect(setup.pluginCacheDir).toBeUndefined();
+  });
+
+  it("mirror absent (a laptop): registry into a plugin cache under the repository, read-only lock file", () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "providers-"));
+    try {
+      const setup = providerSetup("/nonexistent/tf-plugins", repo);
+      expect(setup.mode).toBe("registry");
+      expect(setup.pluginCacheDir).toBe(path.join(repo, ".terraform-plugins", "cache"));
+      expect(setup.cliConfigFile).toBe(path.join(repo, ".terraform-plugins", "registry.tfrc"));
+      expect(setup.cliConfig).toContain(`plugin_cache_dir   = ${JSON.stringify(setup.pluginCacheDir)}`);
+      expect(setup.cliConfig).toMatch(/provider_installation \{\n {2}direct \{\}\n\}/);
+      expect(setup.cliConfig).not.toMatch(/filesystem_mirror/);
+      expect(terraformEnv(setup).TF_CLI_CONFIG_FILE).toBe(setup.cliConfigFile);
+      // Every init verifies the provider against the committed lock file and never rewrites it.
+      expect(INIT_ARGS).toEqual(["init", "-input=false", "-lockfile=readonly", "-no-color"]);
+      writeProviderConfig(setup);
+      expect(fs.readFileSync(setup.cliConfigFile, "utf8")).toBe(setup.cliConfig);
+      expect(fs.statSync(setup.pluginCacheDir!).isDirectory()).toBe(true);
+      // Terraform accepts the generated CLI configuration: init of a configuration without providers downloads nothing.
+      const dir = path.join(repo, "empty");
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: {} }));
+      const r = spawnSync("terraform", [...INIT_ARGS], { cwd: dir, env: terraformEnv(setup), encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toMatch(/Warning|Error/);
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("another mirror directory gets a generated mirror-only configuration", () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "providers-"));
+    try {
+      const mirror = path.join(repo, "mirror");
+      fs.mkdirSync(path.join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0"), { recursive: true });
+      const setup = providerSetup(mirror, repo);
+      expect(setup.mode).toBe("mirror");
+      expect(setup.cliConfig).toContain(`path    = ${JSON.stringify(mirror)}`);
+      expect(setup.cliConfigFile).toBe(path.join(repo, ".terraform-plugins", "mirror.tfrc"));
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("the plugin cache is git-ignored", () => {
+    expect(fs.readFileSync(path.join(REPO, ".gitignore"), "utf8").split("\n")).toContain(".terraform-plugins/");
   });
 });

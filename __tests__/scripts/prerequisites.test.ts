@@ -8,14 +8,15 @@ import { checkPrerequisites } from "../../scripts/prerequisites";
 const REPO = path.join(__dirname, "..", "..");
 
 describe("prerequisites", () => {
-  it("finds terraform, the provider mirror, shellcheck, chromium and tmux on this machine", () => {
+  it("finds terraform, the AWS provider (mirror here), shellcheck, chromium and tmux on this machine", () => {
     expect(checkPrerequisites().map((f) => [f.tool, f.ok])).toEqual([
       ["terraform", true],
-      ["provider mirror", true],
+      ["AWS provider", true],
       ["shellcheck", true],
       ["chromium", true],
       ["tmux", true],
     ]);
+    expect(checkPrerequisites().find((x) => x.tool === "AWS provider")!.detail).toBe("provider mirror /opt/tf-plugins (offline)");
   });
 
   it("names every missing tool on its own line with how to get it, and exits 1", () => {
@@ -37,8 +38,11 @@ describe("prerequisites", () => {
     expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(4);
   });
 
-  it("reports a missing provider mirror", () => {
-    const f = checkPrerequisites(process.env, "/nonexistent-mirror").find((x) => x.tool === "provider mirror");
-    expect(f).toMatchObject({ ok: false, detail: expect.stringContaining("/nonexistent-mirror") });
+  it("without the provider mirror, names the registry fallback instead of failing", () => {
+    const f = checkPrerequisites(process.env, "/nonexistent-mirror").find((x) => x.tool === "AWS provider");
+    expect(f).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^registry\.terraform\.io into \.terraform-plugins\/cache \(no mirror at \/nonexistent-mirror/),
+    });
   });
 });

@@ -75,6 +75,12 @@ export interface DeployTarget {
   readonly stem: string;
 }
 
+/**
+ * Longest session of an apply role (IAM max_session_duration). The apply job asks for a session that outlasts its
+ * timeout (`role-duration-seconds` >= `timeout-minutes` in .github/workflows/apply.yml, tested), which must fit in here.
+ */
+export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
+
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
 
@@ -204,7 +210,7 @@ export class DeliveryAccess extends Construct {
         description: `GitHub Actions: applies reviewed CCI Lite ${target.environment} plans from the ${target.deployEnvironment} environment only`,
         assumeRolePolicy: trust([`environment:${target.deployEnvironment}`]),
         permissionsBoundary: boundary.arn,
-        maxSessionDuration: 3600,
+        maxSessionDuration: APPLY_ROLE_MAX_SESSION_SECONDS,
         dependsOn: provider,
       });
       new IamRolePolicy(scope, "policy", {

@@ -7,6 +7,10 @@
  *   render-failure --stack S --log F [--out F] [--kind ...] [--summary]
  *   apply-matrix  --metas DIR --matrix JSON                    -> outputs matrix, has-changes; job summary
  *   prior-state-guard --plan-json F --state-list F             -> exit 1 when a no-prior-state plan meets a state
+ *   redact-plan   --plan-json F --out F                        -> the scan's input: plan JSON without state values
+ *   drift-report  --stack S --refresh-json F --plan-json F --out-dir D
+ *                                                              -> drift.md / unapplied.md, outputs drifted, unapplied
+ *   apply-result  --stack S --outcome O [--plan-json F] [--log F] [--errored-artifact NAME] --out F
  *
  * Outputs go to $GITHUB_OUTPUT and summaries to $GITHUB_STEP_SUMMARY when set (stdout otherwise).
  * The run URL and commit come from GITHUB_SERVER_URL/GITHUB_REPOSITORY/GITHUB_RUN_ID and GITHUB_SHA.
@@ -17,6 +21,9 @@ import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type
 import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
 import { ALLOW_DESTROY_LABEL, changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
 import { readCheckovText } from "./scan";
+import { redactPlanForScan } from "./redact";
+import { classifyDrift, renderDriftIssue, renderUnappliedIssue } from "./drift";
+import { buildApplyResult, renderApplyResult } from "./apply-result";
 import { DEFAULT_BODY_BUDGET, STEP_SUMMARY_BUDGET } from "./truncate";
 
 type Args = Record<string, string | true>;
@@ -169,8 +176,49 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       appendSummary(`### ❌ Refused: plan made without prior state\n\n${r.problems.join("\n\n")}\n`, env);
       return 1;
     }
+    case "redact-plan": {
+      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8"));
+      writeFileSync(str(args, "out")!, JSON.stringify(redactPlanForScan(plan)));
+      return 0;
+    }
+    case "drift-report": {
+      const stack = str(args, "stack")!;
+      const dir = str(args, "out-dir")!;
+      const c = classifyDrift(JSON.parse(readFileSync(str(args, "refresh-json")!, "utf8")), JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")));
+      const url = runUrl(env);
+      const drifted = c.changedOutside.length > 0;
+      const unapplied = c.unapplied.length > 0 || c.outputs.length > 0;
+      if (drifted) writeFileSync(join(dir, "drift.md"), renderDriftIssue(stack, c, url));
+      if (unapplied) writeFileSync(join(dir, "unapplied.md"), renderUnappliedIssue(stack, c, url));
+      setOutput("drifted", String(drifted), env);
+      setOutput("unapplied", String(unapplied), env);
+      appendSummary(
+        `### Drift: \`${stack}\`\n\n- changed outside Terraform: ${c.changedOutside.length} resource(s)\n` +
+          `- merged but not applied: ${c.unapplied.length} resource(s)${c.outputs.length ? `, ${c.outputs.length} output(s)` : ""}\n`,
+        env,
+      );
+      return 0;
+    }
+    case "apply-result": {
+      const planPath = str(args, "plan-json", false);
+      const logPath = str(args, "log", false);
+      const r = buildApplyResult({
+        stack: str(args, "stack")!,
+        stepOutcome: typeof args.outcome === "string" ? args.outcome : "",
+        plan: planPath && existsSync(planPath) ? (JSON.parse(readFileSync(planPath, "utf8")) as PlanJson) : undefined,
+        log: logPath && existsSync(logPath) ? readFileSync(logPath, "utf8") : undefined,
+        erroredStateArtifact: str(args, "errored-artifact", false),
+        runUrl: runUrl(env),
+        sha: env.GITHUB_SHA,
+      });
+      writeFileSync(str(args, "out")!, JSON.stringify(r) + "\n");
+      appendSummary(renderApplyResult(r), env);
+      return 0;
+    }
     default:
-      throw new Error(`Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure, apply-matrix or prior-state-guard`);
+      throw new Error(
+        `Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure, apply-matrix, prior-state-guard, redact-plan, drift-report or apply-result`,
+      );
   }
 }
 

@@ -23,6 +23,16 @@ export interface MatrixEntry {
   environment: string;
   /** The apply role of this stack's environment (`role-to-assume` of the apply job). */
   applyRoleArn: string;
+  /**
+   * Repository variable holding the environment's plan-encryption public key (PEM), e.g. `PLAN_PUBLIC_KEY_PROD`;
+   * the private key is the environment's secret `PLAN_PRIVATE_KEY` (scripts/delivery/seal.sh, docs/delivery.md).
+   */
+  planKeyVariable: string;
+}
+
+/** `PLAN_PUBLIC_KEY_<ENVIRONMENT>` (upper case, other characters as `_`). */
+export function planKeyVariable(environment: string): string {
+  return `PLAN_PUBLIC_KEY_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 
 /** What each app stack records about its delivery (main.ts, `//.cci_lite_delivery` of the synthesized JSON). */
@@ -81,12 +91,14 @@ export function buildStackMatrix(outDir: string, outDirForWorkflow = "cdktf.out"
       excluded.push({ stack: name, backend, reason: "local backend: applied by an administrator, not by CI" });
       continue;
     }
+    const delivery = deliveryOf(stackJson, name);
     include.push({
       stack: name,
       workingDirectory: `${outDirForWorkflow}/${st.workingDirectory}`,
       lockFile: `${locksDir}/${name}.terraform.lock.hcl`,
       backend,
-      ...deliveryOf(stackJson, name),
+      ...delivery,
+      planKeyVariable: planKeyVariable(delivery.environment),
     });
   }
   return { matrix: { include }, excluded };
