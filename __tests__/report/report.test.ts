@@ -143,6 +143,8 @@ describe("npm run report", () => {
 
   it.each([
     [[], "give exactly one of --sample, --from <folder>, --env <environment>"],
+    [["--smaple"], "Unknown option '--smaple'"],
+    [["--from"], "Option '--from <value>' argument missing"],
     [["--sample", "--from", "x"], "give exactly one of"],
     [["--env", "prod", "--tenant", "acme"], "--env needs --tenant, --since yyyy-mm-dd and --until yyyy-mm-dd"],
     [
@@ -152,5 +154,12 @@ describe("npm run report", () => {
   ])("usage error %j", async (argv, message) => {
     await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures") })).rejects.toThrow(message);
     await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures") })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it("--help prints the usage with examples and writes nothing", async () => {
+    const r = await runReport(["--help"]);
+    expect(r.help).toMatch(/^usage: npm run report -- \(--sample \| --from <folder> \| --env <environment>/);
+    expect(r.help).toContain("npm run report -- --env prod --tenant acme --since 2026-11-01 --until 2026-11-14");
+    expect(r.html).toBe("");
   });
 });

@@ -26,10 +26,28 @@ import { generateSample } from "./sample";
 
 export class UsageError extends Error {}
 
+/** What `npm run report -- --help` prints. */
+export const USAGE = `usage: npm run report -- (--sample | --from <folder> | --env <environment> --tenant <id> --since <yyyy-mm-dd> --until <yyyy-mm-dd>) [options]
+
+  --sample               the generated sample (3 tenants, 3 languages, failures, rejections)
+  --from <folder>        result JSON files under a local folder (any depth)
+  --env <environment>    one tenant's results in the environment's results bucket (config/<env>.json), read with
+                         your AWS credentials; needs --tenant, --since and --until (UTC days, inclusive)
+  --out <file>           where to write the HTML (default report.html)
+  --bucket <name>        read this bucket instead of the configured one (with --env)
+  --sample-out <dir>     with --sample, also write the sample's JSON files there
+  --help                 this text
+
+examples:
+  npm run report -- --sample --out report.html
+  npm run report -- --env prod --tenant acme --since 2026-11-01 --until 2026-11-14 --out acme.html`;
+
 export interface ReportArgs {
   readonly out: string;
   readonly html: string;
   readonly calls: number;
+  /** Set (and nothing written) for --help. */
+  readonly help?: string;
 }
 
 /** Writes every sample record under a folder in the bucket's layout. */
@@ -43,13 +61,11 @@ export function writeSample(dir: string): number {
   return sample.length;
 }
 
-export async function runReport(
-  argv: readonly string[],
-  deps: { s3?: (region: string) => S3Client; configDir?: string; now?: string } = {},
-): Promise<ReportArgs> {
-  const { values } = parseArgs({
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     options: {
+      help: { type: "boolean", default: false },
       sample: { type: "boolean", default: false },
       "sample-out": { type: "string" },
       from: { type: "string" },
@@ -62,6 +78,20 @@ export async function runReport(
     },
     strict: true,
   });
+}
+
+export async function runReport(
+  argv: readonly string[],
+  deps: { s3?: (region: string) => S3Client; configDir?: string; now?: string } = {},
+): Promise<ReportArgs> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see --help)`);
+  }
+  const { values } = parsed;
+  if (values.help) return { out: "", html: "", calls: 0, help: USAGE };
   const modes = [values.sample, values.from !== undefined, values.env !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError("give exactly one of --sample, --from <folder>, --env <environment> (with --tenant, --since, --until)");
   let rows: DatedResult[];
@@ -92,7 +122,7 @@ export async function runReport(
 
 if (require.main === module) {
   runReport(process.argv.slice(2)).then(
-    (r) => console.log(`wrote ${r.out}: ${r.calls} calls, ${Math.round(r.html.length / 1024)} KB, self-contained`),
+    (r) => console.log(r.help ?? `wrote ${r.out}: ${r.calls} calls, ${Math.round(r.html.length / 1024)} KB, self-contained`),
     (e) => {
       console.error(e instanceof UsageError || isUserError(e) ? `report: ${e.message}` : e);
       process.exit(1);
