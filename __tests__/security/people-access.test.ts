@@ -31,9 +31,9 @@ const OPERATOR = role("cci-ops");
 const ANALYST = role("cci-analyst");
 const STRANGER = role("stranger");
 
-const overrides = {
+const overrides: Parameters<typeof synthApp>[0] = {
   access: { uploaders: [UPLOADER], operators: [OPERATOR], analysts: [ANALYST], administrators: [] },
-  tenants: [{ id: TENANT, languages: ["en-US"], uploaderPrincipals: [TENANT_UPLOADER] }],
+  tenants: [{ id: TENANT, languages: ["en-US" as const], uploaderPrincipals: [TENANT_UPLOADER] }],
 };
 const app = synthApp(overrides);
 const names = naming(config(overrides));
