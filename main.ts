@@ -315,6 +315,7 @@ export class CciLiteStack extends TerraformStack {
       workgroupName: names.workgroup,
       glueDatabase: names.glueDatabase,
       resultsTable: names.resultsTable,
+      jobNamePrefix: names.jobNamePrefix,
     });
 
     // §14 Budget.

@@ -39,6 +39,8 @@ export interface PeopleAccessProps {
   readonly workgroupName: string;
   readonly glueDatabase: string;
   readonly resultsTable: string;
+  /** Every transcription job of the environment starts with it (lambda-src/core/job-name.ts): operators read those jobs. */
+  readonly jobNamePrefix: string;
 }
 
 export class PeopleAccess extends Construct {
@@ -66,57 +68,86 @@ export class PeopleAccess extends Construct {
       if (p) upload(p, `${uploadPrefix(tenant)}*`);
     }
 
-    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
-    if (operators) {
-      props.deadLetterQueues.forEach((dlq, i) => {
-        dlq.grantConsume(operators, `ReadDeadLetters${i + 1}`);
-      });
-      operators.addToPrincipalPolicy({
-        Sid: "RedriveDeadLetters",
-        Effect: "Allow",
-        Action: ["sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask", "sqs:ListDeadLetterSourceQueues"],
-        Resource: props.deadLetterQueues.map((q) => q.queueArn),
-      });
-      props.intakeQueue.grantSend(operators, "RedriveIntoIntakeQueue");
-      results.grantList(operators, "ListResults");
-      results.grantRead(operators, "ReadResults");
-      operators.addToPrincipalPolicy({ Sid: "ReprocessCalls", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: props.reprocess.functionArn });
-      operators.addToPrincipalPolicy({
-        Sid: "ReadFunctionLogs",
-        Effect: "Allow",
-        Action: ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams", "logs:StartQuery"],
-        Resource: props.functions.map((f) => `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${f.functionName}:*`),
-      });
-    }
-
-    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
-    if (analysts) {
+    // Athena for `cci results` (analysts, and operators: they read every record in S3 already, so the same queries
+    // widen nothing): the workgroup, the table definition, and S3 and the key only through Athena.
+    const query = (p: Grantee) => {
       const viaAthena = CALLED_VIA_ATHENA;
-      analysts.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", region, accountId, props.workgroupName));
-      analysts.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", region, accountId, props.glueDatabase, [props.resultsTable]));
-      analysts.addToPrincipalPolicy({
+      p.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", region, accountId, props.workgroupName));
+      p.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", region, accountId, props.glueDatabase, [props.resultsTable]));
+      p.addToPrincipalPolicy({
         Sid: "AthenaListsResults",
         Effect: "Allow",
         Action: ["s3:ListBucket", "s3:GetBucketLocation"],
         Resource: results.bucketArn,
         Condition: viaAthena,
       });
-      analysts.addToPrincipalPolicy({
-        Sid: "AthenaReadsResults",
-        Effect: "Allow",
-        Action: "s3:GetObject",
-        Resource: results.objectsArn(),
-        Condition: viaAthena,
-      });
-      analysts.addToPrincipalPolicy({
+      p.addToPrincipalPolicy({ Sid: "AthenaReadsResults", Effect: "Allow", Action: "s3:GetObject", Resource: results.objectsArn(), Condition: viaAthena });
+      p.addToPrincipalPolicy({
         Sid: "AthenaWritesQueryResults",
         Effect: "Allow",
         Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
         Resource: results.objectsArn(`${ATHENA_RESULTS_PREFIX}*`),
         Condition: viaAthena,
       });
-      analysts.addToPrincipalPolicy({ Sid: "NeverReadTranscripts", Effect: "Deny", Action: "s3:GetObject", Resource: results.objectsArn(`${TMP_PREFIX}*`) });
-      props.key.grant(analysts, ["kms:Decrypt", "kms:GenerateDataKey"]);
+      p.addToPrincipalPolicy({ Sid: "NeverReadTranscripts", Effect: "Deny", Action: "s3:GetObject", Resource: results.objectsArn(`${TMP_PREFIX}*`) });
+      props.key.grant(p, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    };
+
+    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
+    if (operators) {
+      // cci redrive: SQS's move task receives and deletes at the source and sends at the destination with the
+      // caller's permissions (and key use through SQS); the CLI finds both queues by name first.
+      props.deadLetterQueues.forEach((dlq, i) => {
+        dlq.grantConsume(operators, `ReadDeadLetters${i + 1}`);
+      });
+      operators.addToPrincipalPolicy({
+        Sid: "RedriveDeadLetters",
+        Effect: "Allow",
+        Action: ["sqs:GetQueueUrl", "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask", "sqs:ListDeadLetterSourceQueues"],
+        Resource: props.deadLetterQueues.map((q) => q.queueArn),
+      });
+      props.intakeQueue.grantSend(operators, "RedriveIntoIntakeQueue");
+      operators.addToPrincipalPolicy({
+        Sid: "FindIntakeQueue",
+        Effect: "Allow",
+        Action: ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+        Resource: props.intakeQueue.queueArn,
+      });
+      // cci status, wait, reprocess: the record (a missing one answers 404 with ListBucket), the call's
+      // transcription job (ListTranscriptionJobs allows no resource-level permission; GetTranscriptionJob is
+      // scoped to this environment's job names), and a pending upload under `<tenant>/calls/`.
+      results.grantList(operators, "ListResults");
+      results.grantRead(operators, "ReadResults");
+      operators.addToPrincipalPolicy({ Sid: "ListTranscriptionJobs", Effect: "Allow", Action: "transcribe:ListTranscriptionJobs", Resource: "*" });
+      operators.addToPrincipalPolicy({
+        Sid: "ReadTranscriptionJobs",
+        Effect: "Allow",
+        Action: "transcribe:GetTranscriptionJob",
+        Resource: `arn:aws:transcribe:${region}:${accountId}:transcription-job/${props.jobNamePrefix}*`,
+      });
+      operators.addToPrincipalPolicy({
+        Sid: "ListPendingUploads",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: input.bucketArn,
+        Condition: { StringLike: { "s3:prefix": ALL_UPLOADS_GLOB } },
+      });
+      operators.addToPrincipalPolicy({ Sid: "ReprocessCalls", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: props.reprocess.functionArn });
+      // cci logs: CloudWatch Logs documents both forms of a log group's ARN for IAM (with and without `:*`).
+      operators.addToPrincipalPolicy({
+        Sid: "ReadFunctionLogs",
+        Effect: "Allow",
+        Action: ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams", "logs:StartQuery"],
+        Resource: props.functions.flatMap((f) => {
+          const group = `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${f.functionName}`;
+          return [group, `${group}:*`];
+        }),
+      });
+      // cci results
+      query(operators);
     }
+
+    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
+    if (analysts) query(analysts);
   }
 }

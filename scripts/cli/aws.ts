@@ -12,6 +12,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import { CliError, EXIT } from "./exit-codes";
+import { CLI_PERMISSIONS } from "../../modules/access/cli-permissions";
 
 /**
  * Environment variable (or `--endpoint-url`) sending every request to one endpoint instead of AWS, with path-style
@@ -106,6 +107,18 @@ export function isNotFound(e: unknown): boolean {
 }
 
 /**
+ * Which people policy grants `action` to a command's caller, from the one table of modules/access/cli-permissions.ts
+ * (requests the caller makes itself first; `s3:UploadPart` is authorised as `s3:PutObject`).
+ */
+export function neededBy(action: string): string {
+  const iam = action === "s3:UploadPart" ? "s3:PutObject" : action;
+  const rows = CLI_PERMISSIONS.filter((r) => r.action === iam);
+  const direct = rows.filter((r) => r.via === "caller");
+  const groups = [...new Set((direct.length ? direct : rows).flatMap((r) => r.groups))];
+  return groups.length ? `the ${groups.join(" or ")} policy needs ${action}` : `no people policy grants ${action}`;
+}
+
+/**
  * Turns an SDK failure of `action` (the IAM action of the call, e.g. `s3:PutObject`) into a one-line CliError:
  * credentials, access denied (naming the denied action), throttling/unavailable, or the service's own message.
  */
@@ -125,7 +138,7 @@ export function explain(e: unknown, action: string, region: string): CliError {
     const where = p.resource ? ` on ${p.resource}` : "";
     const who = p.principal ? ` for ${p.principal}` : "";
     const why = p.because ? ` (${p.because})` : "";
-    return new CliError(`access denied: ${denied}${where}${who}${why}; the operator policy needs ${denied} (docs/cli.md#permissions)`, EXIT.AWS_ACCESS);
+    return new CliError(`access denied: ${denied}${where}${who}${why}; ${neededBy(denied)} (docs/cli.md#permissions)`, EXIT.AWS_ACCESS);
   }
   if (THROTTLED.has(name) || status(e) === 429) {
     return new CliError(`AWS throttled ${action} in ${region} after retries (${name || "429"}); run it again in a minute`, EXIT.AWS_UNAVAILABLE);

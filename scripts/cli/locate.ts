@@ -154,7 +154,7 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
   try {
     job = await call("transcribe:GetTranscriptionJob", env.region, () => newestJob(env, ref));
   } catch (e) {
-    // Without Transcribe read access (an operator policy may lack it) the record alone still tells where the call is.
+    // Without Transcribe read access (optional in modules/access/cli-permissions.ts) the record alone still tells where the call is.
     if (!(e instanceof CliError) || e.exitCode !== EXIT.AWS_ACCESS || ref.jobName) throw e;
     job = undefined;
   }
@@ -197,7 +197,7 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
   try {
     upload = await pendingUpload(env, ref);
   } catch (e) {
-    // The operator policy reads results, not the input bucket: then only the record tells (a pending upload is "not found yet").
+    // Without the input listing (optional in modules/access/cli-permissions.ts) only the record tells (a pending upload is "not found yet").
     if (!(e instanceof CliError) || e.exitCode !== EXIT.AWS_ACCESS) throw e;
     upload = undefined;
   }
