@@ -6,6 +6,7 @@
 import { Construct } from "constructs";
 import { QuicksightDataSet } from "@cdktf/provider-aws/lib/quicksight-data-set";
 import { QuicksightDataSource } from "@cdktf/provider-aws/lib/quicksight-data-source";
+import { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS } from "../iam/quicksight";
 
 export interface DashboardsProps {
   readonly accountId: string;
@@ -17,27 +18,6 @@ export interface DashboardsProps {
   /** QuickSight user or group ARN that owns both. */
   readonly principalArn: string;
 }
-
-const DATA_SOURCE_ACTIONS = [
-  "quicksight:DescribeDataSource",
-  "quicksight:DescribeDataSourcePermissions",
-  "quicksight:PassDataSource",
-  "quicksight:UpdateDataSource",
-  "quicksight:DeleteDataSource",
-  "quicksight:UpdateDataSourcePermissions",
-];
-const DATA_SET_ACTIONS = [
-  "quicksight:DescribeDataSet",
-  "quicksight:DescribeDataSetPermissions",
-  "quicksight:PassDataSet",
-  "quicksight:DescribeIngestion",
-  "quicksight:ListIngestions",
-  "quicksight:UpdateDataSet",
-  "quicksight:DeleteDataSet",
-  "quicksight:CreateIngestion",
-  "quicksight:CancelIngestion",
-  "quicksight:UpdateDataSetPermissions",
-];
 
 /** Columns of the data set and their QuickSight types. */
 export const DATA_SET_COLUMNS: ReadonlyArray<{ name: string; type: string; sql: string }> = [
@@ -72,7 +52,7 @@ export class Dashboards extends Construct {
       type: "ATHENA",
       parameters: { athena: { workGroup: props.workgroupName } },
       sslProperties: { disableSsl: false },
-      permission: [{ principal: props.principalArn, actions: DATA_SOURCE_ACTIONS }],
+      permission: [{ principal: props.principalArn, actions: [...DATA_SOURCE_OWNER_ACTIONS] }],
     });
     const sql = `SELECT ${DATA_SET_COLUMNS.map((c) => `${c.sql} AS ${c.name === "timestamp" ? '"timestamp"' : c.name}`).join(", ")} FROM "${props.databaseName}"."${props.tableName}"`;
     this.dataSet = new QuicksightDataSet(this, "calls", {
@@ -91,7 +71,7 @@ export class Dashboards extends Construct {
           },
         },
       ],
-      permissions: [{ principal: props.principalArn, actions: DATA_SET_ACTIONS }],
+      permissions: [{ principal: props.principalArn, actions: [...DATA_SET_OWNER_ACTIONS] }],
     });
   }
 

@@ -13,6 +13,7 @@ import { ValidationError } from "../config/errors";
 import { dashboardDefinition } from "./definition";
 import { stopWordsFor } from "./semantics";
 import { HIVE_TYPES, INSIGHT_VIEWS, prestoViewText, QUICKSIGHT_TYPES, type ViewContext } from "./views";
+import { DATA_SET_OWNER_ACTIONS } from "../iam/quicksight";
 
 export interface InsightViewsProps {
   readonly accountId: string;
@@ -89,18 +90,6 @@ export interface InsightDashboardProps {
   readonly refresh: InsightRefresh;
 }
 
-const DATA_SET_ACTIONS = [
-  "quicksight:DescribeDataSet",
-  "quicksight:DescribeDataSetPermissions",
-  "quicksight:PassDataSet",
-  "quicksight:DescribeIngestion",
-  "quicksight:ListIngestions",
-  "quicksight:UpdateDataSet",
-  "quicksight:DeleteDataSet",
-  "quicksight:CreateIngestion",
-  "quicksight:CancelIngestion",
-  "quicksight:UpdateDataSetPermissions",
-];
 const DASHBOARD_OWNER_ACTIONS = [
   "quicksight:DescribeDashboard",
   "quicksight:ListDashboardVersions",
@@ -157,7 +146,7 @@ export class InsightDashboard extends Construct {
       for (const g of groups)
         if (!/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:group\//.test(g))
           throw new ValidationError(this.node.path, "tenantGroupArns", `${tenant}: "${g}" is not a QuickSight group ARN`);
-    const owner = [{ principal: props.ownerArn, actions: DATA_SET_ACTIONS }];
+    const owner = [{ principal: props.ownerArn, actions: [...DATA_SET_OWNER_ACTIONS] }];
     const importMode = props.refresh.mode === "spice" ? "SPICE" : "DIRECT_QUERY";
 
     // Direct query: the rules come from the configuration (no table behind them) and are read on every query, so a
