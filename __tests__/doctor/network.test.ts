@@ -25,7 +25,6 @@ import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListTranscriptionJobsCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
-import { PIPELINE_SERVICES } from "../../modules/config/network-facts";
 import { createClients, internetRoute, networkFacts } from "../../scripts/doctor/aws";
 import {
   checkEndpointPolicies,
@@ -44,52 +43,25 @@ import {
   runChecks,
 } from "../../scripts/doctor/checks";
 import { main } from "../../scripts/doctor/index";
-import { ACCOUNT, awsError, config, ctx, healthyFacts, RAW_CONFIG, REGION } from "./fixtures";
-
-const VPC = "vpc-0123456789abcdef0";
-const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
-const RTB = "rtb-0cccccccccccccccc";
-const CREATE: Partial<CciLiteConfigInput> = { network: { mode: "create" } };
-const EXISTING: Partial<CciLiteConfigInput> = { network: { mode: "existing", vpcId: VPC, subnetIds: SUBNETS, routeTableIds: [RTB] } };
-const ZONES = [
-  { zoneName: "eu-central-1a", zoneId: "euc1-az2" },
-  { zoneName: "eu-central-1b", zoneId: "euc1-az3" },
-  { zoneName: "eu-central-1c", zoneId: "euc1-az1" },
-];
-const SUFFIXES = PIPELINE_SERVICES.filter((s) => s.endpointType === "Interface").map((s) => s.suffix);
-const serviceName = (suffix: string) => `com.amazonaws.${REGION}.${suffix}`;
-
-function service(suffix: string, patch: Partial<EndpointServiceFacts> = {}): EndpointServiceFacts {
-  return {
-    serviceName: serviceName(suffix),
-    exists: true,
-    policySupported: true,
-    zoneIds: ["euc1-az1", "euc1-az2", "euc1-az3"],
-    privateDns: true,
-    acceptanceRequired: false,
-    ...patch,
-  };
-}
-
-function healthyNetwork(existing = false, patch: Partial<Record<string, Partial<EndpointServiceFacts>>> = {}): NetworkFacts {
-  return {
-    services: fact(SUFFIXES.map((s) => service(s, patch[s]))),
-    zones: fact(ZONES),
-    ...(existing
-      ? {
-          existing: {
-            vpc: fact({ exists: true, dnsSupport: true, dnsHostnames: true }),
-            subnets: fact([
-              { id: SUBNETS[0], vpcId: VPC, zoneId: "euc1-az1", zoneName: "eu-central-1c" },
-              { id: SUBNETS[1], vpcId: VPC, zoneId: "euc1-az2", zoneName: "eu-central-1a" },
-            ]),
-            routeTables: fact([{ id: RTB, vpcId: VPC, internetRoutes: [] }]),
-            endpoints: fact([]),
-          },
-        }
-      : {}),
-  };
-}
+import {
+  ACCOUNT,
+  awsError,
+  CREATE,
+  config,
+  ctx,
+  EXISTING,
+  healthyFacts,
+  healthyNetwork,
+  RAW_CONFIG,
+  REGION,
+  RTB,
+  SUBNETS,
+  SUFFIXES,
+  service,
+  serviceName,
+  VPC,
+  ZONES,
+} from "./fixtures";
 
 const createCtx = () => ctx(config(CREATE));
 const existingCtx = () => ctx(config(EXISTING));
