@@ -23,7 +23,12 @@
  * - Availability Zones: AZ ids (`euc1-az1`) name the same physical zone in every account, unlike AZ names
  *   (`eu-central-1a`), so they are safe defaults without an `aws_availability_zones` lookup, which an offline plan
  *   cannot make (no credentials). Not every service's endpoint is in every AZ of a region (Comprehend's page says
- *   so); the apply then fails naming the zone, and `network.availabilityZoneIds` picks others.
+ *   so); the apply then fails naming the zone, and `network.availabilityZoneIds` picks others. `npm run doctor`
+ *   (scripts/doctor, network-endpoint-zones) asks EC2 before the apply.
+ * - Endpoint policy support (`endpointPolicy`, researched 2026-11-30; docs/network.md, "Endpoint policies"): each
+ *   service's own endpoint page where it documents an endpoint policy; where it does not, the evidence is recorded
+ *   as unconfirmed, the policy kept, and the doctor's network-endpoint-policy check reads
+ *   `VpcEndpointPolicySupported` from the account.
  */
 import { AWS_REGIONS } from "./aws-facts";
 
