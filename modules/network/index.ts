@@ -5,7 +5,7 @@
  * gateway, no NAT); `existing` uses the given VPC, subnets and route tables. Either way the stack adds two security
  * groups (functions: egress 443 to the endpoints and to S3's prefix list only; endpoints: ingress 443 from the
  * functions only) and endpoint policies that allow only this environment's function roles on this environment's
- * resources.
+ * resources, on every endpoint whose service supports one (network-facts `endpointPolicy`).
  */
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
