@@ -1,8 +1,8 @@
 /** docs/doctor.md stays in step with the code: every check is described, every IAM action is in the policy. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runChecks } from "../../scripts/doctor/checks";
-import { ctx, healthyFacts } from "./fixtures";
+import { networkChecks, runChecks } from "../../scripts/doctor/checks";
+import { config, ctx, EXISTING, healthyFacts, healthyNetwork } from "./fixtures";
 
 const REPO = path.join(__dirname, "..", "..");
 const doc = fs.readFileSync(path.join(REPO, "docs", "doctor.md"), "utf8");
@@ -11,6 +11,13 @@ const policyBlock = /```json\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf("## Perm
 describe("docs/doctor.md", () => {
   it("has a section for every check id", () => {
     for (const { id } of runChecks(healthyFacts(), ctx())) expect(doc).toContain(`### ${id.split("/")[0]}`);
+  });
+
+  it("names every network check (network.mode existing runs all of them) in a section heading", () => {
+    const ids = networkChecks(healthyNetwork(true), ctx(config(EXISTING))).map((r) => r.id);
+    expect(ids).toHaveLength(7);
+    const headings = doc.split("\n").filter((l) => l.startsWith("### "));
+    for (const id of ids) expect(headings.some((h) => h.includes(id))).toBe(true);
   });
 
   it("its read-only policy is valid JSON and allows every IAM action the SDK wiring names (sts:GetCallerIdentity needs none)", () => {

@@ -1,7 +1,8 @@
 /** Shared fixtures of the doctor tests: a valid configuration and healthy account facts. */
 import { parseConfig } from "../../modules/config/load";
 import type { CciLiteConfig, CciLiteConfigInput } from "../../modules/config/schema";
-import { fact, type AccountFacts, type CheckContext } from "../../scripts/doctor/checks";
+import { PIPELINE_SERVICES } from "../../modules/config/network-facts";
+import { fact, type AccountFacts, type CheckContext, type EndpointServiceFacts, type NetworkFacts } from "../../scripts/doctor/checks";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-central-1";
@@ -71,4 +72,51 @@ export function healthyFacts(): AccountFacts {
 /** An SDK-shaped service error. */
 export function awsError(name: string, message = name, httpStatusCode = 400): Error {
   return Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode } });
+}
+
+// Private networking (network.mode create or existing): healthy EC2 facts.
+
+export const VPC = "vpc-0123456789abcdef0";
+export const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
+export const RTB = "rtb-0cccccccccccccccc";
+export const CREATE: Partial<CciLiteConfigInput> = { network: { mode: "create" } };
+export const EXISTING: Partial<CciLiteConfigInput> = { network: { mode: "existing", vpcId: VPC, subnetIds: SUBNETS, routeTableIds: [RTB] } };
+export const ZONES = [
+  { zoneName: "eu-central-1a", zoneId: "euc1-az2" },
+  { zoneName: "eu-central-1b", zoneId: "euc1-az3" },
+  { zoneName: "eu-central-1c", zoneId: "euc1-az1" },
+];
+export const SUFFIXES = PIPELINE_SERVICES.filter((s) => s.endpointType === "Interface").map((s) => s.suffix);
+export const serviceName = (suffix: string) => `com.amazonaws.${REGION}.${suffix}`;
+
+export function service(suffix: string, patch: Partial<EndpointServiceFacts> = {}): EndpointServiceFacts {
+  return {
+    serviceName: serviceName(suffix),
+    exists: true,
+    policySupported: true,
+    zoneIds: ["euc1-az1", "euc1-az2", "euc1-az3"],
+    privateDns: true,
+    acceptanceRequired: false,
+    ...patch,
+  };
+}
+
+export function healthyNetwork(existing = false, patch: Partial<Record<string, Partial<EndpointServiceFacts>>> = {}): NetworkFacts {
+  return {
+    services: fact(SUFFIXES.map((s) => service(s, patch[s]))),
+    zones: fact(ZONES),
+    ...(existing
+      ? {
+          existing: {
+            vpc: fact({ exists: true, dnsSupport: true, dnsHostnames: true }),
+            subnets: fact([
+              { id: SUBNETS[0], vpcId: VPC, zoneId: "euc1-az1", zoneName: "eu-central-1c" },
+              { id: SUBNETS[1], vpcId: VPC, zoneId: "euc1-az2", zoneName: "eu-central-1a" },
+            ]),
+            routeTables: fact([{ id: RTB, vpcId: VPC, internetRoutes: [] }]),
+            endpoints: fact([]),
+          },
+        }
+      : {}),
+  };
 }

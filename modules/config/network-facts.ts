@@ -23,7 +23,12 @@
  * - Availability Zones: AZ ids (`euc1-az1`) name the same physical zone in every account, unlike AZ names
  *   (`eu-central-1a`), so they are safe defaults without an `aws_availability_zones` lookup, which an offline plan
  *   cannot make (no credentials). Not every service's endpoint is in every AZ of a region (Comprehend's page says
- *   so); the apply then fails naming the zone, and `network.availabilityZoneIds` picks others.
+ *   so); the apply then fails naming the zone, and `network.availabilityZoneIds` picks others. `npm run doctor`
+ *   (scripts/doctor, network-endpoint-zones) asks EC2 before the apply.
+ * - Endpoint policy support (`endpointPolicy`, researched 2026-11-30; docs/network.md, "Endpoint policies"): each
+ *   service's own endpoint page where it documents an endpoint policy; where it does not, the evidence is recorded
+ *   as unconfirmed, the policy kept, and the doctor's network-endpoint-policy check reads
+ *   `VpcEndpointPolicySupported` from the account.
  */
 import { AWS_REGIONS } from "./aws-facts";
 
@@ -39,6 +44,14 @@ export interface PipelineService {
   readonly endpointType: "Gateway" | "Interface";
   /** Regions of {@link AWS_REGIONS} where the endpoint exists. */
   readonly regions: readonly Region[];
+  /**
+   * Whether the endpoint service accepts a VPC endpoint policy (EC2 DescribeVpcEndpointServices
+   * `VpcEndpointPolicySupported`), with the evidence. `false`: modules/network attaches none (AWS then allows full
+   * access through the endpoint; the identity policies and the bucket policies still decide). `true` with
+   * `confirmed: false`: the evidence is indirect, the policy is kept and `npm run doctor` (network-endpoint-services)
+   * asks the account before the first apply.
+   */
+  readonly endpointPolicy: { readonly supported: boolean; readonly confirmed: boolean; readonly source: string };
 }
 
 /** Every commercial region the configuration allows. */
@@ -122,6 +135,11 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
     sdkPackage: "@aws-sdk/client-s3",
     endpointType: "Gateway",
     regions: ALL,
+    endpointPolicy: {
+      supported: true,
+      confirmed: true,
+      source: "every gateway endpoint supports a policy (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html)",
+    },
   },
   {
     suffix: "transcribe",
@@ -129,17 +147,64 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
     sdkPackage: "@aws-sdk/client-transcribe",
     endpointType: "Interface",
     regions: TRANSCRIBE,
+    endpointPolicy: {
+      supported: true,
+      confirmed: false,
+      source:
+        'Transcribe documents endpoint policies only for com.amazonaws.<region>.transcribestreaming (docs.aws.amazon.com/transcribe/latest/dg/vpc-interface-endpoints.html, "Creating a VPC endpoint policy for Amazon Transcribe Streaming"); nothing found for the batch service this stack uses',
+    },
   },
-  { suffix: "comprehend", calledBy: "analyze (sentiment)", sdkPackage: "@aws-sdk/client-comprehend", endpointType: "Interface", regions: COMPREHEND },
+  {
+    suffix: "comprehend",
+    calledBy: "analyze (sentiment)",
+    sdkPackage: "@aws-sdk/client-comprehend",
+    endpointType: "Interface",
+    regions: COMPREHEND,
+    endpointPolicy: {
+      supported: true,
+      confirmed: true,
+      source:
+        'docs.aws.amazon.com/comprehend/latest/dg/vpc-interface-endpoints.html, "Creating a VPC endpoint policy for Amazon Comprehend" (example allows comprehend:DetectEntities)',
+    },
+  },
   {
     suffix: "bedrock-runtime",
     calledBy: "analyze (summary, Converse)",
     sdkPackage: "@aws-sdk/client-bedrock-runtime",
     endpointType: "Interface",
     regions: BEDROCK_RUNTIME,
+    endpointPolicy: {
+      supported: true,
+      confirmed: true,
+      source:
+        'docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html, "Example: VPC endpoint policy for Amazon Bedrock actions" (bedrock:InvokeModel, a bedrock-runtime action)',
+    },
   },
-  { suffix: "ssm", calledBy: "start (tenant settings)", sdkPackage: "@aws-sdk/client-ssm", endpointType: "Interface", regions: ALL },
-  { suffix: "lambda", calledBy: "reconcile (hands jobs to analyze)", sdkPackage: "@aws-sdk/client-lambda", endpointType: "Interface", regions: ALL },
+  {
+    suffix: "ssm",
+    calledBy: "start (tenant settings)",
+    sdkPackage: "@aws-sdk/client-ssm",
+    endpointType: "Interface",
+    regions: ALL,
+    endpointPolicy: {
+      supported: true,
+      confirmed: false,
+      source:
+        "AWS's data perimeter examples ship an SSM endpoint policy (github.com/aws-samples/data-perimeter-policy-examples, vpc_endpoint_policies); the Systems Manager guide has no endpoint policy section",
+    },
+  },
+  {
+    suffix: "lambda",
+    calledBy: "reconcile (hands jobs to analyze)",
+    sdkPackage: "@aws-sdk/client-lambda",
+    endpointType: "Interface",
+    regions: ALL,
+    endpointPolicy: {
+      supported: true,
+      confirmed: true,
+      source: 'docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html, "Creating an interface endpoint policy for Lambda"',
+    },
+  },
 ];
 
 /** The services whose endpoint is missing in `region` (empty: private networking works there). */

@@ -5,7 +5,7 @@
  * gateway, no NAT); `existing` uses the given VPC, subnets and route tables. Either way the stack adds two security
  * groups (functions: egress 443 to the endpoints and to S3's prefix list only; endpoints: ingress 443 from the
  * functions only) and endpoint policies that allow only this environment's function roles on this environment's
- * resources.
+ * resources, on every endpoint whose service supports one (network-facts `endpointPolicy`).
  */
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -20,8 +20,8 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ValidationError } from "../config/errors";
 import type { ResolvedNetwork } from "../config/network";
-import { PIPELINE_SERVICES } from "../config/network-facts";
-import { policy, render } from "../iam/policy";
+import { PIPELINE_SERVICES, type PipelineService } from "../config/network-facts";
+import { policy, render, type Statement } from "../iam/policy";
 import { type EndpointPolicyScope, endpointPolicies } from "./endpoint-policies";
 
 export type { EndpointPolicyScope } from "./endpoint-policies";
@@ -42,6 +42,15 @@ export interface FunctionNetwork {
   readonly securityGroupIds: readonly string[];
   /** Created before the functions (and destroyed after them). */
   readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The endpoint policy document for `service`, or undefined where the service accepts no endpoint policy
+ * (network-facts `endpointPolicy.supported: false`): AWS then allows full access through the endpoint, and the
+ * function roles' identity policies and the buckets' policies are what limit the calls.
+ */
+export function endpointPolicyDocument(service: Pick<PipelineService, "endpointPolicy">, statements: readonly Statement[]): string | undefined {
+  return service.endpointPolicy.supported ? render(policy(...statements)) : undefined;
 }
 
 export class PrivateNetwork extends Construct {
@@ -109,7 +118,7 @@ export class PrivateNetwork extends Construct {
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds,
-      policy: render(policy(...policies.s3)),
+      policy: endpointPolicyDocument(s3, policies.s3),
       tags: name("s3"),
     });
     const endpoints: Record<string, VpcEndpoint> = {};
@@ -122,7 +131,7 @@ export class PrivateNetwork extends Construct {
         privateDnsEnabled: true,
         subnetIds: [...this.subnetIds],
         securityGroupIds: [this.endpointSecurityGroup.id],
-        policy: render(policy(...policies[s.suffix])),
+        policy: endpointPolicyDocument(s, policies[s.suffix]),
         tags: name(s.suffix),
       });
     }

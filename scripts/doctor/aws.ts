@@ -5,6 +5,16 @@
  */
 import { BedrockClient, GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import { ComprehendClient, ListSentimentDetectionJobsCommand } from "@aws-sdk/client-comprehend";
+import {
+  DescribeAvailabilityZonesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointServicesCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+  type Route,
+} from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { GetOpenIDConnectProviderCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -25,14 +35,21 @@ import {
   type BucketFacts,
   type BucketKind,
   type BucketProbe,
+  type EndpointServiceFacts,
+  type ExistingNetworkFacts,
   type Fact,
   type FactError,
   type GuardDutyFacts,
   type InferenceProfileFacts,
   type LambdaFacts,
+  interfaceEndpointServices,
   type ModelAvailabilityFacts,
+  type NetworkFacts,
   type OidcFacts,
   type QuickSightFacts,
+  type RouteTableFacts,
+  type VpcEndpointFacts,
+  type ZoneFacts,
 } from "./checks";
 
 /** The handlers whose reserved concurrency the configuration sets (modules/processor). */
@@ -113,6 +130,7 @@ export interface DoctorClients {
   readonly transcribe: TranscribeClient;
   readonly comprehend: ComprehendClient;
   readonly s3: S3Client;
+  readonly ec2: EC2Client;
 }
 
 /** Clients with the default credential chain, in the configuration's region (Bedrock: `bedrockRegion`). */
@@ -129,6 +147,7 @@ export function createClients(cfg: CciLiteConfig): DoctorClients {
     comprehend: new ComprehendClient(base),
     // A bucket in another region answers 301; follow it to learn where it is.
     s3: new S3Client({ ...base, followRegionRedirects: true }),
+    ec2: new EC2Client(base),
   };
 }
 
@@ -292,9 +311,118 @@ export async function bucketFacts(clients: DoctorClients, cfg: CciLiteConfig): P
   return Promise.all(wanted.map(async ([kind, name]) => ({ kind, name, probe: await bucketProbe(clients, cfg, name, kind !== "state") })));
 }
 
+/** A default route (IPv4 or IPv6) to an internet, egress-only internet or NAT gateway, as `0.0.0.0/0 → igw-…`. */
+export function internetRoute(r: Route): string | undefined {
+  const destination = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
+  if (destination !== "0.0.0.0/0" && destination !== "::/0") return undefined;
+  if (r.State === "blackhole") return undefined;
+  const target = r.NatGatewayId ?? r.EgressOnlyInternetGatewayId ?? (r.GatewayId?.startsWith("igw-") ? r.GatewayId : undefined);
+  return target ? `${destination} → ${target}` : undefined;
+}
+
+/**
+ * `network.mode` create or existing: the interface endpoint services (one DescribeVpcEndpointServices per service:
+ * an unknown name fails the whole call with InvalidServiceName), the region's zones, and for `existing` the VPC,
+ * subnets, route tables and endpoints the stack would build on.
+ */
+export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): Promise<NetworkFacts | undefined> {
+  const n = cfg.network;
+  if (n.mode === "off") return undefined;
+  const region = cfg.region;
+  const zones = await attempt("ec2:DescribeAvailabilityZones", region, async (): Promise<ZoneFacts[]> => {
+    const r = await clients.ec2.send(new DescribeAvailabilityZonesCommand({}));
+    return (r.AvailabilityZones ?? []).map((z) => ({ zoneName: z.ZoneName ?? "", zoneId: z.ZoneId ?? "" }));
+  });
+  const idOf = new Map((zones.ok ? zones.value : []).map((z) => [z.zoneName, z.zoneId]));
+  const wanted = interfaceEndpointServices(region);
+  const action = "ec2:DescribeVpcEndpointServices";
+  const perService = await Promise.all(
+    wanted.map(async (s): Promise<Fact<EndpointServiceFacts>> => {
+      try {
+        const r = await clients.ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [s.serviceName] }));
+        const d = (r.ServiceDetails ?? []).find((x) => x.ServiceName === s.serviceName);
+        if (!d) return fact({ serviceName: s.serviceName, exists: false, zoneIds: [] });
+        const zoneIds = d.AvailabilityZoneIds?.length ? d.AvailabilityZoneIds : (d.AvailabilityZones ?? []).map((name) => idOf.get(name) ?? name);
+        return fact({
+          serviceName: s.serviceName,
+          exists: true,
+          policySupported: d.VpcEndpointPolicySupported,
+          zoneIds,
+          privateDns: Boolean(d.PrivateDnsName || d.PrivateDnsNames?.length),
+          acceptanceRequired: d.AcceptanceRequired,
+        });
+      } catch (e) {
+        if (errorName(e) === "InvalidServiceName") return fact({ serviceName: s.serviceName, exists: false, zoneIds: [] });
+        return failed(classifyError(e, action, region));
+      }
+    }),
+  );
+  const firstError = perService.find((f) => !f.ok);
+  const services: Fact<EndpointServiceFacts[]> =
+    firstError && !firstError.ok ? failed(firstError.error) : fact(perService.flatMap((f) => (f.ok ? [f.value] : [])));
+  if (n.mode !== "existing" || !n.vpcId) return { services, zones };
+  const vpcId = n.vpcId;
+  const [vpc, subnets, routeTables, endpoints] = await Promise.all([
+    (async (): Promise<ExistingNetworkFacts["vpc"]> => {
+      try {
+        const ask = (Attribute: "enableDnsSupport" | "enableDnsHostnames") => clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
+        const [support, hostnames] = await Promise.all([ask("enableDnsSupport"), ask("enableDnsHostnames")]);
+        return fact({ exists: true, dnsSupport: support.EnableDnsSupport?.Value === true, dnsHostnames: hostnames.EnableDnsHostnames?.Value === true });
+      } catch (e) {
+        if (errorName(e) === "InvalidVpcID.NotFound" || errorName(e) === "InvalidVpcID.Malformed") return fact({ exists: false });
+        return failed(classifyError(e, "ec2:DescribeVpcAttribute", region));
+      }
+    })(),
+    attempt("ec2:DescribeSubnets", region, async () => {
+      const r = await clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "subnet-id", Values: [...(n.subnetIds ?? [])] }] }));
+      return (r.Subnets ?? []).map((x) => ({
+        id: x.SubnetId ?? "",
+        vpcId: x.VpcId ?? "",
+        zoneName: x.AvailabilityZone ?? "",
+        zoneId: x.AvailabilityZoneId ?? idOf.get(x.AvailabilityZone ?? "") ?? x.AvailabilityZone ?? "",
+      }));
+    }),
+    attempt("ec2:DescribeRouteTables", region, async (): Promise<RouteTableFacts[]> => {
+      const r = await clients.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "route-table-id", Values: [...(n.routeTableIds ?? [])] }] }));
+      return (r.RouteTables ?? []).map((t) => ({
+        id: t.RouteTableId ?? "",
+        vpcId: t.VpcId ?? "",
+        internetRoutes: (t.Routes ?? []).map(internetRoute).filter((x): x is string => x !== undefined),
+      }));
+    }),
+    attempt("ec2:DescribeVpcEndpoints", region, async (): Promise<VpcEndpointFacts[]> => {
+      const out: VpcEndpointFacts[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await clients.ec2.send(
+          new DescribeVpcEndpointsCommand({
+            Filters: [
+              { Name: "vpc-id", Values: [vpcId] },
+              { Name: "service-name", Values: wanted.map((s) => s.serviceName) },
+            ],
+            NextToken,
+          }),
+        );
+        for (const e of r.VpcEndpoints ?? []) {
+          out.push({
+            id: e.VpcEndpointId ?? "",
+            serviceName: e.ServiceName ?? "",
+            state: e.State ?? "",
+            privateDns: e.PrivateDnsEnabled === true,
+            tags: Object.fromEntries((e.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+          });
+        }
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return out;
+    }),
+  ]);
+  return { services, zones, existing: { vpc, subnets, routeTables, endpoints } };
+}
+
 /** Everything the checks need except the caller (see `callerIdentity`), gathered in parallel. */
 export async function gatherFacts(clients: DoctorClients, cfg: CciLiteConfig, caller: AccountFacts["caller"]): Promise<AccountFacts> {
-  const [lambda, oidc, quicksight, bedrock, guardduty, services, buckets] = await Promise.all([
+  const [lambda, oidc, quicksight, bedrock, guardduty, services, buckets, network] = await Promise.all([
     lambdaFacts(clients, cfg),
     oidcFacts(clients),
     cfg.quicksight.enabled ? quicksightFacts(clients, cfg) : Promise.resolve(undefined),
@@ -302,6 +430,7 @@ export async function gatherFacts(clients: DoctorClients, cfg: CciLiteConfig, ca
     cfg.guardduty.enabled ? guardDutyFacts(clients, cfg) : Promise.resolve(undefined),
     serviceFacts(clients, cfg),
     bucketFacts(clients, cfg),
+    networkFacts(clients, cfg),
   ]);
-  return { caller, lambda, oidc, quicksight, bedrock, guardduty, services, buckets };
+  return { caller, lambda, oidc, quicksight, bedrock, guardduty, services, buckets, ...(network ? { network } : {}) };
 }

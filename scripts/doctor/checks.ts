@@ -2,6 +2,8 @@
  * `npm run doctor`: the checks. Pure functions from plain facts about the account (gathered by ./aws.ts) and the
  * configuration to one result each; no SDK, no I/O. docs/doctor.md describes every check, its calls and its fixes.
  */
+import { resolveNetwork } from "../../modules/config/network";
+import { PIPELINE_SERVICES } from "../../modules/config/network-facts";
 import type { CciLiteConfig } from "../../modules/config/schema";
 
 export type Status = "ok" | "problem" | "skipped";
@@ -95,6 +97,67 @@ export interface BucketFacts {
   readonly probe: Fact<BucketProbe>;
 }
 
+/** One interface endpoint service (EC2 DescribeVpcEndpointServices, ServiceNames filter). */
+export interface EndpointServiceFacts {
+  /** `com.amazonaws.<region>.<suffix>` */
+  readonly serviceName: string;
+  /** False when EC2 answers InvalidServiceName: the service has no endpoint in the region. */
+  readonly exists: boolean;
+  readonly policySupported?: boolean;
+  /** Zones the service is offered in, as zone ids (`euc1-az1`). */
+  readonly zoneIds: readonly string[];
+  readonly privateDns?: boolean;
+  readonly acceptanceRequired?: boolean;
+}
+
+export interface ZoneFacts {
+  readonly zoneName: string;
+  readonly zoneId: string;
+}
+
+export interface SubnetFacts {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly zoneId: string;
+  readonly zoneName: string;
+}
+
+export interface RouteTableFacts {
+  readonly id: string;
+  readonly vpcId: string;
+  /** Default routes (0.0.0.0/0, ::/0) to an internet, egress-only internet or NAT gateway: `0.0.0.0/0 → igw-…`. */
+  readonly internetRoutes: readonly string[];
+}
+
+export interface VpcEndpointFacts {
+  readonly id: string;
+  readonly serviceName: string;
+  readonly state: string;
+  readonly privateDns: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** `network.mode: existing` only: what the stack would build on. */
+export interface ExistingNetworkFacts {
+  /** DescribeVpcAttribute; `exists: false` on InvalidVpcID.NotFound. */
+  readonly vpc: Fact<{ readonly exists: boolean; readonly dnsSupport?: boolean; readonly dnsHostnames?: boolean }>;
+  /** DescribeSubnets filtered by subnet-id: the ones that exist. */
+  readonly subnets: Fact<readonly SubnetFacts[]>;
+  /** DescribeRouteTables filtered by route-table-id: the ones that exist. */
+  readonly routeTables: Fact<readonly RouteTableFacts[]>;
+  /** DescribeVpcEndpoints in the VPC for the interface endpoint services. */
+  readonly endpoints: Fact<readonly VpcEndpointFacts[]>;
+}
+
+/** Present when `network.mode` is not off. */
+export interface NetworkFacts {
+  /** One per interface endpoint service of modules/config/network-facts.ts, in that order. */
+  readonly services: Fact<readonly EndpointServiceFacts[]>;
+  /** DescribeAvailabilityZones of the region. */
+  readonly zones: Fact<readonly ZoneFacts[]>;
+  readonly existing?: ExistingNetworkFacts;
+}
+
 export interface AccountFacts {
   /** From STS GetCallerIdentity (never denied); without it the run ends with exit 2. */
   readonly caller: { readonly account: string; readonly arn: string };
@@ -107,6 +170,8 @@ export interface AccountFacts {
   readonly guardduty?: Fact<GuardDutyFacts>;
   readonly services: { readonly transcribe: Fact<true>; readonly comprehend: Fact<true> };
   readonly buckets: readonly BucketFacts[];
+  /** Absent when `network.mode` is off. */
+  readonly network?: NetworkFacts;
 }
 
 export interface CheckContext {
@@ -461,6 +526,233 @@ export function checkBucket(b: BucketFacts, ctx: CheckContext): CheckResult {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 8. network-*: private networking (network.mode create or existing; docs/network.md). Off: no network check at all.
+
+/** The interface endpoint services the stack creates in `region` (modules/config/network-facts.ts). */
+export function interfaceEndpointServices(region: string) {
+  return PIPELINE_SERVICES.filter((s) => s.endpointType === "Interface").map((s) => ({ ...s, serviceName: `com.amazonaws.${region}.${s.suffix}` }));
+}
+
+const NETWORK_DOC = "docs/network.md";
+const list = (xs: readonly string[]) => (xs.length > 0 ? xs.join(", ") : "none");
+
+export function checkEndpointServices(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-endpoint-services";
+  if (!n.services.ok) return unavailableResult(id, n.services.error);
+  const region = ctx.cfg.region;
+  const missing = n.services.value.filter((s) => !s.exists).map((s) => s.serviceName);
+  if (missing.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(missing)}: no such VPC endpoint service in ${region} (DescribeVpcEndpointServices: InvalidServiceName); the functions could not reach the service privately`,
+      fix: `set network.mode to "off" in ${ctx.configFile}, or set region to a region where every service has an endpoint (${NETWORK_DOC})`,
+    };
+  }
+  const manual = n.services.value.filter((s) => s.acceptanceRequired).map((s) => s.serviceName);
+  if (manual.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(manual)} requires acceptance of each endpoint connection (AcceptanceRequired); the endpoints would stay pendingAcceptance`,
+      fix: `set network.mode to "off" in ${ctx.configFile} and ask AWS Support about the endpoint service`,
+    };
+  }
+  return {
+    id,
+    status: "ok",
+    message: `every interface endpoint service exists in ${region}: ${n.services.value.map((s) => s.serviceName.split(".").pop()).join(", ")}`,
+  };
+}
+
+export function checkEndpointPolicies(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-endpoint-policy";
+  if (!n.services.ok) return unavailableResult(id, n.services.error);
+  const wanted = new Map(interfaceEndpointServices(ctx.cfg.region).map((s) => [s.serviceName, s]));
+  const refused: string[] = [];
+  const withPolicy: string[] = [];
+  const without: string[] = [];
+  for (const f of n.services.value.filter((x) => x.exists)) {
+    const s = wanted.get(f.serviceName);
+    if (!s) continue;
+    if (!s.endpointPolicy.supported) without.push(s.suffix);
+    else if (f.policySupported === false) refused.push(s.suffix);
+    else withPolicy.push(s.suffix);
+  }
+  if (refused.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(refused)}: the endpoint service supports no endpoint policy (VpcEndpointPolicySupported: false), but the stack attaches one, so creating the endpoint would fail`,
+      fix: `set network.mode to "off" in ${ctx.configFile}; or set endpointPolicy.supported: false for ${list(refused)} in modules/config/network-facts.ts, so the stack attaches no policy there (${NETWORK_DOC})`,
+    };
+  }
+  const none = without.length > 0 ? `; without a policy by design (AWS's full-access default): ${list(without)}` : "";
+  return { id, status: "ok", message: `endpoint policies supported where the stack attaches one: ${list(withPolicy)}${none}` };
+}
+
+/** The zone ids the endpoints go into: create, the configured (or default) zone ids; existing, the subnets' zones. */
+function configuredZoneIds(n: NetworkFacts, cfg: CciLiteConfig): Fact<string[]> {
+  const resolved = resolveNetwork(cfg);
+  if (resolved.mode === "create") return fact(resolved.subnets.map((s) => s.availabilityZoneId));
+  if (!n.existing) return fact([]);
+  if (!n.existing.subnets.ok) return n.existing.subnets;
+  return fact([...new Set(n.existing.subnets.value.map((s) => s.zoneId))]);
+}
+
+export function checkEndpointZones(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-endpoint-zones";
+  if (!n.services.ok) return unavailableResult(id, n.services.error);
+  if (!n.zones.ok) return unavailableResult(id, n.zones.error);
+  const zones = configuredZoneIds(n, ctx.cfg);
+  if (!zones.ok) return unavailableResult(id, zones.error);
+  const create = ctx.cfg.network.mode === "create";
+  if (zones.value.length === 0) return { id, status: "skipped", message: "none of network.subnetIds exists (see network-subnets)" };
+  const regionZones = n.zones.value.map((z) => z.zoneId);
+  const services = n.services.value.filter((s) => s.exists);
+  const everywhere = regionZones.filter((z) => services.every((s) => s.zoneIds.includes(z)));
+  const field = create ? "network.availabilityZoneIds" : "network.subnetIds";
+  const fix = create
+    ? `set network.availabilityZoneIds in ${ctx.configFile} to two or more zones every endpoint service is offered in: ${list(everywhere)}`
+    : `set network.subnetIds in ${ctx.configFile} to subnets in zones every endpoint service is offered in: ${list(everywhere)}`;
+  const unknown = zones.value.filter((z) => !regionZones.includes(z));
+  if (unknown.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${field}: ${list(unknown)} is not an Availability Zone of ${ctx.cfg.region} for this account (DescribeAvailabilityZones: ${list(regionZones)})`,
+      fix,
+    };
+  }
+  const gaps = services.flatMap((s) => {
+    const missing = zones.value.filter((z) => !s.zoneIds.includes(z));
+    return missing.length > 0 ? [`${s.serviceName.split(".").pop()} is not offered in ${list(missing)} (only ${list(s.zoneIds)})`] : [];
+  });
+  if (gaps.length > 0) {
+    return { id, status: "problem", message: `${gaps.join("; ")}; creating its endpoint in that zone would fail`, fix };
+  }
+  return { id, status: "ok", message: `every endpoint service is offered in ${create ? "the zones" : "the subnets' zones"} ${list(zones.value)}` };
+}
+
+function existingOnly(id: string, ctx: CheckContext): CheckResult | undefined {
+  return ctx.cfg.network.mode === "existing" ? undefined : { id, status: "skipped", message: `network.mode is "${ctx.cfg.network.mode}"` };
+}
+
+export function checkVpcDns(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-vpc-dns";
+  const vpcId = ctx.cfg.network.vpcId ?? "";
+  if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const f = n.existing.vpc;
+  if (!f.ok) return unavailableResult(id, f.error);
+  if (!f.value.exists) {
+    return {
+      id,
+      status: "problem",
+      message: `${vpcId} does not exist in ${ctx.cfg.region}`,
+      fix: `set network.vpcId in ${ctx.configFile} to a VPC of this account in ${ctx.cfg.region}`,
+    };
+  }
+  const off = [f.value.dnsSupport ? "" : "enableDnsSupport", f.value.dnsHostnames ? "" : "enableDnsHostnames"].filter(Boolean);
+  if (off.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${vpcId} has ${off.join(" and ")} off; the endpoints' private DNS needs both, so the functions would resolve the public service names and time out`,
+      fix: `turn on ${off.join(" and ")} of ${vpcId} (aws ec2 modify-vpc-attribute, one attribute per call), or set network.vpcId in ${ctx.configFile} to a VPC that has both`,
+    };
+  }
+  return { id, status: "ok", message: `${vpcId} has enableDnsSupport and enableDnsHostnames on` };
+}
+
+export function checkSubnets(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-subnets";
+  if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const f = n.existing.subnets;
+  if (!f.ok) return unavailableResult(id, f.error);
+  const vpcId = ctx.cfg.network.vpcId ?? "";
+  const wanted = ctx.cfg.network.subnetIds ?? [];
+  const found = new Map(f.value.map((s) => [s.id, s]));
+  const fix = `set network.subnetIds in ${ctx.configFile} to two or more subnets of ${vpcId} in different Availability Zones`;
+  const missing = wanted.filter((x) => !found.has(x));
+  const elsewhere = f.value.filter((s) => s.vpcId !== vpcId).map((s) => `${s.id} (in ${s.vpcId})`);
+  const problems: string[] = [];
+  if (missing.length > 0) problems.push(`${list(missing)} does not exist in ${ctx.cfg.region}`);
+  if (elsewhere.length > 0) problems.push(`${list(elsewhere)} is not in ${vpcId}`);
+  const zones = new Set(f.value.filter((s) => s.vpcId === vpcId).map((s) => s.zoneId));
+  if (problems.length === 0 && zones.size < 2) problems.push(`the subnets are all in ${list([...zones])}; the endpoints and functions need two or more zones`);
+  if (problems.length > 0) return { id, status: "problem", message: problems.join("; "), fix };
+  return { id, status: "ok", message: `${list(wanted)} are in ${vpcId}, in ${zones.size} zones (${list([...zones])})` };
+}
+
+export function checkRouteTables(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-route-tables";
+  if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const f = n.existing.routeTables;
+  if (!f.ok) return unavailableResult(id, f.error);
+  const vpcId = ctx.cfg.network.vpcId ?? "";
+  const wanted = ctx.cfg.network.routeTableIds ?? [];
+  const found = new Set(f.value.map((r) => r.id));
+  const missing = wanted.filter((x) => !found.has(x));
+  const elsewhere = f.value.filter((r) => r.vpcId !== vpcId).map((r) => `${r.id} (in ${r.vpcId})`);
+  if (missing.length > 0 || elsewhere.length > 0) {
+    const problems = [
+      ...(missing.length > 0 ? [`${list(missing)} does not exist in ${ctx.cfg.region}`] : []),
+      ...(elsewhere.length > 0 ? [`${list(elsewhere)} is not in ${vpcId}`] : []),
+    ];
+    return {
+      id,
+      status: "problem",
+      message: problems.join("; "),
+      fix: `set network.routeTableIds in ${ctx.configFile} to the route tables of ${vpcId}'s subnetIds`,
+    };
+  }
+  const open = f.value.flatMap((r) => r.internetRoutes.map((route) => `${r.id}: ${route}`));
+  if (open.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(open)}: a default route to the internet; private networking means the functions reach AWS only through the endpoints`,
+      fix: `remove those routes, or set network.routeTableIds in ${ctx.configFile} to route tables without a default route to an internet or NAT gateway (${NETWORK_DOC})`,
+    };
+  }
+  return { id, status: "ok", message: `${list(wanted)} are in ${vpcId}, with no default route to an internet or NAT gateway` };
+}
+
+/** VPC endpoint states in which the endpoint still holds its private DNS names. */
+const LIVE_ENDPOINT = new Set(["pendingacceptance", "pending", "available", "modifying"]);
+
+export function checkPrivateDnsConflicts(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-private-dns";
+  if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const f = n.existing.endpoints;
+  if (!f.ok) return unavailableResult(id, f.error);
+  const vpcId = ctx.cfg.network.vpcId ?? "";
+  const live = f.value.filter((e) => e.privateDns && LIVE_ENDPOINT.has(e.state.toLowerCase()));
+  const ours = live.filter((e) => taggedByProject(e.tags, ctx.cfg.environment));
+  const others = live.filter((e) => !taggedByProject(e.tags, ctx.cfg.environment));
+  if (others.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(others.map((e) => `${e.id} (${e.serviceName})`))} already has private DNS in ${vpcId}; the stack's endpoint for the same service would fail to create (conflicting private DNS)`,
+      fix: `set network.vpcId (with subnetIds and routeTableIds) in ${ctx.configFile} to a VPC without these endpoints, or delete them (or turn off their private DNS) before the first apply`,
+    };
+  }
+  return ours.length > 0
+    ? { id, status: "ok", message: `the private-DNS endpoints in ${vpcId} are this environment's own (${list(ours.map((e) => e.id))}): already applied` }
+    : { id, status: "ok", message: `no other interface endpoint with private DNS for these services in ${vpcId}` };
+}
+
+/** The network checks: none when `network.mode` is off; the existing-VPC checks only with `existing`. */
+export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): CheckResult[] {
+  if (ctx.cfg.network.mode === "off") return [];
+  if (!n) return [{ id: "network-endpoint-services", status: "skipped", message: "not gathered" }];
+  const all = [checkEndpointServices(n, ctx), checkEndpointPolicies(n, ctx), checkEndpointZones(n, ctx)];
+  if (ctx.cfg.network.mode !== "existing") return all;
+  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 /** Every check, in the order they print. A wrong account skips the rest: they would describe another account. */
 export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[] {
@@ -473,6 +765,7 @@ export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[]
     checkGuardDuty(facts.guardduty, ctx),
     checkServiceAvailability(facts.services, ctx),
     ...facts.buckets.map((b) => checkBucket(b, ctx)),
+    ...networkChecks(facts.network, ctx),
   ];
   if (account.status === "problem") {
     return [account, ...rest.map((r) => ({ id: r.id, status: "skipped" as const, message: "credentials are for another account" }))];
@@ -492,6 +785,12 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.services.transcribe,
     facts.services.comprehend,
     ...facts.buckets.map((b) => b.probe),
+    facts.network?.services,
+    facts.network?.zones,
+    facts.network?.existing?.vpc,
+    facts.network?.existing?.subnets,
+    facts.network?.existing?.routeTables,
+    facts.network?.existing?.endpoints,
   ];
   return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
 }
