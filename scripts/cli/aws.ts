@@ -13,6 +13,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import { CliError, EXIT } from "./exit-codes";
 import { CLI_PERMISSIONS } from "../../modules/access/cli-permissions";
+import { ACCESS_DENIED, BAD_CREDENTIALS, THROTTLED, UNAVAILABLE } from "../aws-errors";
 
 /**
  * Environment variable (or `--endpoint-url`) sending every request to one endpoint instead of AWS, with path-style
@@ -54,21 +55,6 @@ interface SdkErrorLike {
   message?: string;
   $metadata?: { httpStatusCode?: number };
 }
-
-const CREDENTIALS = new Set([
-  "CredentialsProviderError",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "InvalidClientTokenId",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "SignatureDoesNotMatch",
-  "InvalidAccessKeyId",
-  "TokenRefreshRequired",
-]);
-const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError", "Forbidden"]);
-const THROTTLED = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "SlowDown", "RequestLimitExceeded", "RequestThrottled"]);
-const UNAVAILABLE = new Set(["ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalError", "InternalServerException"]);
 
 export const errorName = (e: unknown): string => {
   const err = e as SdkErrorLike | undefined;
@@ -126,7 +112,7 @@ export function explain(e: unknown, action: string, region: string): CliError {
   if (e instanceof CliError) return e;
   const name = errorName(e);
   const message = firstLine(e);
-  if (CREDENTIALS.has(name) || /could not load credentials|credential/i.test(name) || /could not load credentials/i.test(message)) {
+  if (BAD_CREDENTIALS.has(name) || /could not load credentials|credential/i.test(name) || /could not load credentials/i.test(message)) {
     return new CliError(
       `no usable AWS credentials for ${action} (${message}); sign in (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run it again`,
       EXIT.AWS_ACCESS,

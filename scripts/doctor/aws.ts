@@ -51,30 +51,10 @@ import {
   type VpcEndpointFacts,
   type ZoneFacts,
 } from "./checks";
+import { ACCESS_DENIED, BAD_CREDENTIALS, NO_ENDPOINT } from "../aws-errors";
 
 /** The handlers whose reserved concurrency the configuration sets (modules/processor). */
 const HANDLERS = ["start", "analyze", "reconcile"] as const;
-
-const ACCESS_DENIED = new Set([
-  "AccessDenied",
-  "AccessDeniedException",
-  "UnauthorizedOperation",
-  "UnauthorizedException",
-  "AuthorizationError",
-  "AuthorizationErrorException",
-]);
-const BAD_CREDENTIALS = new Set([
-  "CredentialsProviderError",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "InvalidClientTokenId",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "SignatureDoesNotMatch",
-  "InvalidAccessKeyId",
-  "TokenRefreshRequired",
-]);
-const NO_ENDPOINT_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "UnknownEndpoint", "EndpointError"]);
 
 interface SdkErrorLike {
   name?: string;
@@ -106,7 +86,7 @@ export function classifyError(e: unknown, action: string, region: string): FactE
   if (ACCESS_DENIED.has(name) || ACCESS_DENIED.has(code) || /not authorized to perform|AccessDenied/i.test(name + " " + message)) {
     return { kind: "access-denied", action, message };
   }
-  if (NO_ENDPOINT_CODES.has(name) || NO_ENDPOINT_CODES.has(code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(message)) {
+  if (NO_ENDPOINT.has(name) || NO_ENDPOINT.has(code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(message)) {
     return { kind: "unavailable", action, region, message };
   }
   return { kind: "failed", action, message: name && !message.includes(name) ? `${name}: ${message}` : message };
