@@ -48,3 +48,21 @@ export const UNAVAILABLE: ReadonlySet<string> = new Set([
 
 /** The endpoint could not be reached (DNS, unknown region or service endpoint). */
 export const NO_ENDPOINT: ReadonlySet<string> = new Set(["ENOTFOUND", "EAI_AGAIN", "UnknownEndpoint", "EndpointError"]);
+
+/** The fields of an SDK (or Node network) error the checks read. */
+export interface SdkErrorLike {
+  readonly name?: string;
+  readonly code?: string;
+  readonly Code?: string;
+  readonly message?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** The error's name: the SDK's `name`, else an XML `Code` or a Node `code`. */
+export const errorName = (e: unknown): string => {
+  const err = e as SdkErrorLike | undefined;
+  return err?.name ?? err?.Code ?? err?.code ?? "";
+};
+
+/** The HTTP status AWS answered with, when there was an answer. */
+export const httpStatus = (e: unknown): number | undefined => (e as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;

@@ -13,7 +13,9 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import { CliError, EXIT } from "./exit-codes";
 import { CLI_PERMISSIONS } from "../../modules/access/cli-permissions";
-import { ACCESS_DENIED, BAD_CREDENTIALS, THROTTLED, UNAVAILABLE } from "../aws-errors";
+import { ACCESS_DENIED, BAD_CREDENTIALS, errorName, httpStatus, type SdkErrorLike, THROTTLED, UNAVAILABLE } from "../aws-errors";
+
+export { errorName } from "../aws-errors";
 
 /**
  * Environment variable (or `--endpoint-url`) sending every request to one endpoint instead of AWS, with path-style
@@ -48,19 +50,7 @@ export function createClients(region: string, endpoint?: string): Clients {
   };
 }
 
-interface SdkErrorLike {
-  name?: string;
-  code?: string;
-  Code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-export const errorName = (e: unknown): string => {
-  const err = e as SdkErrorLike | undefined;
-  return err?.name ?? err?.Code ?? err?.code ?? "";
-};
-const status = (e: unknown): number | undefined => (e as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
+const status = httpStatus;
 const firstLine = (e: unknown): string => {
   const text = (e as SdkErrorLike | undefined)?.message || errorName(e) || String(e);
   const line = text.split("\n")[0].trim();

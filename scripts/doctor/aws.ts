@@ -51,21 +51,12 @@ import {
   type VpcEndpointFacts,
   type ZoneFacts,
 } from "./checks";
-import { ACCESS_DENIED, BAD_CREDENTIALS, NO_ENDPOINT } from "../aws-errors";
+import { ACCESS_DENIED, BAD_CREDENTIALS, errorName, httpStatus, NO_ENDPOINT, type SdkErrorLike } from "../aws-errors";
+
+export { errorName, httpStatus } from "../aws-errors";
 
 /** The handlers whose reserved concurrency the configuration sets (modules/processor). */
 const HANDLERS = ["start", "analyze", "reconcile"] as const;
-
-interface SdkErrorLike {
-  name?: string;
-  code?: string;
-  Code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-export const errorName = (e: unknown): string => (e as SdkErrorLike | undefined)?.name ?? "";
-export const httpStatus = (e: unknown): number | undefined => (e as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
 
 function firstLine(e: unknown): string {
   const err = e as SdkErrorLike | undefined;
