@@ -26,11 +26,12 @@ import { METRIC } from "../contracts/metrics";
 import { doneMarkerPrefix, RECONCILE_STATE_KEY } from "../contracts/storage-layout";
 import { ERROR_CODES, isNotFound, PROCESSING_ERROR } from "../core/errors";
 import { buildJobResult } from "../core/result";
+import type { DecideOptions } from "../core/result-identity";
 import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
 import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
 import { putSmallObject } from "../aws/records";
 import type { HandOutRequest } from "./analyze-event";
-import { commitJobRecord, loadJob, markSettled } from "./job-record";
+import { commitJobRecord, type JobContext, loadJob, markSettled } from "./job-record";
 
 /** Hand-outs of one job to analyze (each with Lambda's own asynchronous retries) before PROCESSING_ERROR. */
 export const MAX_HANDOUTS = 3;
@@ -143,58 +144,60 @@ async function handOut(cfg: ReconcileConfig, jobName: string, attempt: number): 
   );
 }
 
+/**
+ * Loads the job and writes its FAILED record with the error `error(ctx)` gives (through {@link commitJobRecord}:
+ * never over its own settled record or a newer upload's). `undefined`, logged as `cannotLoad`, when the job cannot
+ * be loaded.
+ */
+async function commitFailedRecord(
+  cfg: ReconcileConfig,
+  jobName: string,
+  now: Date,
+  cannotLoad: string,
+  error: (ctx: JobContext) => { code: string; message: string },
+  opts: DecideOptions = {},
+): Promise<{ ctx: JobContext; outcome: Awaited<ReturnType<typeof commitJobRecord>> } | undefined> {
+  const loaded = await loadJob(jobName);
+  if (loaded.kind !== "ok") {
+    logger.error(cannotLoad, { reason: loaded.kind });
+    return undefined;
+  }
+  const ctx = loaded.ctx;
+  setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
+  const record = buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, { languageCode: ctx.job.LanguageCode ?? null }, error(ctx));
+  return { ctx, outcome: await commitJobRecord(cfg, ctx, record, opts) };
+}
+
 /** After {@link MAX_HANDOUTS}: the FAILED PROCESSING_ERROR record (never over a newer upload's) and the marker. */
 async function giveUp(cfg: ReconcileConfig, s: ListedJob, attempts: number, now: Date): Promise<void> {
-  const loaded = await loadJob(s.TranscriptionJobName);
-  if (loaded.kind !== "ok") {
-    logger.error("Cannot write a record for a job analyze never settled", { reason: loaded.kind });
-  } else {
-    const ctx = loaded.ctx;
-    setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
-    const record = buildJobResult(
-      "FAILED",
-      ctx,
-      cfg.bedrockModelId,
-      now,
-      { languageCode: ctx.job.LanguageCode ?? null },
-      {
-        code: PROCESSING_ERROR,
-        message: `analyze did not settle the job after ${attempts} hand-outs (each with Lambda's retries); see the analyze logs and the events dead-letter queue`,
-      },
-    );
-    if ((await commitJobRecord(cfg, ctx, record)) === "written") {
-      count(METRIC.CallsFailed);
-      logger.error("Job given up: PROCESSING_ERROR record written", { result_key: ctx.resultKey, attempts });
-    }
+  const done = await commitFailedRecord(cfg, s.TranscriptionJobName, now, "Cannot write a record for a job analyze never settled", () => ({
+    code: PROCESSING_ERROR,
+    message: `analyze did not settle the job after ${attempts} hand-outs (each with Lambda's retries); see the analyze logs and the events dead-letter queue`,
+  }));
+  if (done?.outcome === "written") {
+    count(METRIC.CallsFailed);
+    logger.error("Job given up: PROCESSING_ERROR record written", { result_key: done.ctx.resultKey, attempts });
   }
   await markSettled(cfg, s.TranscriptionJobName, s.CreationTime);
 }
 
 async function recordStuck(cfg: ReconcileConfig, s: ListedJob, now: Date): Promise<boolean> {
-  const loaded = await loadJob(s.TranscriptionJobName);
-  if (loaded.kind !== "ok") {
-    logger.error("Cannot record a stuck job", { reason: loaded.kind });
-    return false;
-  }
-  const ctx = loaded.ctx;
-  setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
-  const started = s.StartTime ?? ctx.job.StartTime;
-  const hours = ((now.getTime() - (started?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
-  const record = buildJobResult(
-    "FAILED",
-    ctx,
-    cfg.bedrockModelId,
-    now,
-    { languageCode: ctx.job.LanguageCode ?? null },
-    {
-      code: ERROR_CODES.JOB_STUCK,
-      message: `Job ${s.TranscriptionJobStatus} for ${hours} h since it started (limit ${cfg.stuckJobHours} h)`,
-    },
-  );
   // Never over this job's own record or a newer upload's; if the job finishes later, analyze replaces it.
-  if ((await commitJobRecord(cfg, ctx, record, { stuck: true })) !== "written") return false;
+  const done = await commitFailedRecord(
+    cfg,
+    s.TranscriptionJobName,
+    now,
+    "Cannot record a stuck job",
+    (ctx) => {
+      const started = s.StartTime ?? ctx.job.StartTime;
+      const hours = ((now.getTime() - (started?.getTime() ?? now.getTime())) / HOUR).toFixed(1);
+      return { code: ERROR_CODES.JOB_STUCK, message: `Job ${s.TranscriptionJobStatus} for ${hours} h since it started (limit ${cfg.stuckJobHours} h)` };
+    },
+    { stuck: true },
+  );
+  if (done?.outcome !== "written") return false;
   count(METRIC.JobsStuck);
-  logger.warn("Stuck job recorded", { result_key: ctx.resultKey, job_status: s.TranscriptionJobStatus });
+  logger.warn("Stuck job recorded", { result_key: done.ctx.resultKey, job_status: s.TranscriptionJobStatus });
   return true;
 }
 
