@@ -26,14 +26,14 @@ function synthSummary(outdir: string): string {
   return lines.join("\n");
 }
 
-function main(): void {
-  const started = Date.now();
+async function main(): Promise<void> {
+  const started = performance.now(); // elapsed time for people: a monotonic clock
   const outdir = path.join(REPO_ROOT, "cdktf.out");
   console.log("== synth (configuration: config/*.json) ==");
   buildApp({ outdir }).synth();
   console.log(synthSummary(outdir));
   const providers = providerSetup();
-  console.log(`\n== terraform init + validate + plan, no AWS (AWS provider: ${providers.description}) ==`);
+  console.log(`\n== terraform init + plan (two stacks at a time), no AWS (AWS provider: ${providers.description}) ==`);
   try {
     checkToolchain();
   } catch (e) {
@@ -41,15 +41,13 @@ function main(): void {
     console.log(`Skipped: ${(e as Error).message}.\nThe synthesized stacks are in cdktf.out/; \`npm test\` requires the plan and fails without it.`);
     return;
   }
-  const index = offlinePlan({ providers, log: (l) => console.log(`  ${l}`) });
+  const index = await offlinePlan({ providers, log: (l) => console.log(`  ${l}`) });
   console.log(formatSummary(index));
   console.log(`\nPlans: ${index.stacks.map((s) => path.relative(REPO_ROOT, s.planText)).join(", ")}`);
-  console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   console.error(`\nFAILED: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
-}
+});
