@@ -114,7 +114,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     doNotFollow: { path: "(^|/)node_modules/" },
-    exclude: { path: ["^cdktf\\.out/", "^dist/", "^\\.plan-work/", "^\\.gen/", "^coverage/"] },
+    exclude: { path: ["^cdktf\\.out/", "^dist/", "^\\.plan-work/", "^\\.plan-cache/", "^\\.gen/", "^coverage/"] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -6,9 +6,12 @@ module.exports = {
   transform: {
     "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
   },
+  // The plan fixture starts in the background as the run begins; its readers run last (docs/testing.md).
   globalSetup: "<rootDir>/__tests__/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.js",
+  testSequencer: "<rootDir>/__tests__/sequencer.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],
-  // Terraform init/plan tests run the real binary; keep the two cores busy but not oversubscribed.
+  // Two workers on two cores; the plan fixture's Terraform shares them (docs/testing.md).
   maxWorkers: 2,
   testTimeout: 30000,
 };

@@ -1,95 +1,134 @@
 /**
- * The real offline plan of the default configuration, produced once per jest run (by the first test that
- * asks) with scripts/offline-plan.ts, shared by every test file through `.plan-work/`. Terraform missing is a
- * failure, never a skip.
+ * The plan fixture: real offline Terraform plans of every configuration in plan-targets.ts, made once per jest run by
+ * one background process (plan-fixture-run.ts) that jest's global setup starts as the run begins, two stacks at a
+ * time, through a content-addressed cache in `.plan-cache/` (git-ignored, safe to delete). Tests that read a plan
+ * wait only for the stack they need; the test sequencer runs them last, so no worker idles meanwhile.
+ *
+ * Who plans is decided without clocks or lock ages: the first process to create `<run>/pid` exclusively (`wx`,
+ * O_EXCL) starts the planner; waiting tests check that the planner is alive (`kill(pid, 0)`) and fail with its log
+ * when it died. Terraform missing is a failure, never a skip.
  */
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PlanIndex, StackPlan } from "../../scripts/offline-plan";
+import type { PlanIndex, StackPlan } from "../../scripts/terraform";
+import { PLAN_RUNS_DIR, REPO_ROOT } from "./plan-paths";
+import { PLAN_TARGETS, type PlanTargetName } from "./plan-targets";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const PLAN_DIR = path.join(REPO_ROOT, ".plan-work");
-const LOCK_DIR = path.join(REPO_ROOT, ".plan-work.lock");
-const RUN_FILE = path.join(PLAN_DIR, "run-id");
+export { REPO_ROOT } from "./plan-paths";
 
-/** Generous: init + validate + plan of every stack on two cores. */
-export const PLAN_TIMEOUT_MS = 600_000;
+/** Generous: every configuration's stacks on two busy cores. */
+export const PLAN_TIMEOUT_MS = 900_000;
+
+/** This jest run's id (set by global-setup.js); a process outside jest plans on its own. */
+export function testRunId(): string {
+  return process.env.CCI_LITE_TEST_RUN ?? `standalone-${process.pid}`;
+}
+
+export function runDirOf(id: string = testRunId()): string {
+  return path.join(PLAN_RUNS_DIR, id);
+}
+
+/**
+ * Starts the planner for run `id` unless some process already did (exclusive create of `<run>/pid`).
+ * Returns true when this call started it.
+ */
+export function startPlanFixture(id: string = testRunId()): boolean {
+  const runDir = runDirOf(id);
+  fs.mkdirSync(runDir, { recursive: true });
+  let fd: number;
+  try {
+    fd = fs.openSync(path.join(runDir, "pid"), "wx");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  }
+  const out = fs.openSync(path.join(runDir, "planner.out"), "a");
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(__dirname, "plan-fixture-run.ts"), runDir], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
+  fs.writeSync(fd, String(child.pid));
+  fs.closeSync(fd);
+  fs.closeSync(out);
+  child.unref();
+  return true;
+}
 
 function sleep(ms: number): void {
+  // A real sleep of the thread (no CPU), not a busy wait.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function currentRun(): string {
-  return process.env.CCI_LITE_TEST_RUN ?? "standalone";
-}
-
-function fresh(): boolean {
+function alive(pid: number): boolean {
   try {
-    return fs.readFileSync(RUN_FILE, "utf8") === currentRun() && fs.existsSync(path.join(PLAN_DIR, "index.json"));
-  } catch {
-    return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
-/** Produces (once per run) and returns the plan index. */
-export function offlinePlanIndex(): PlanIndex {
-  const deadline = Date.now() + PLAN_TIMEOUT_MS;
-  while (!fresh()) {
-    let locked = false;
-    try {
-      fs.mkdirSync(LOCK_DIR);
-      locked = true;
-    } catch {
-      // Another worker is planning; a lock older than the timeout is stale.
-      try {
-        if (Date.now() - fs.statSync(LOCK_DIR).mtimeMs > PLAN_TIMEOUT_MS) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-      } catch {
-        /* gone meanwhile */
-      }
-    }
-    if (locked) {
-      try {
-        if (!fresh()) {
-          execFileSync(
-            process.execPath,
-            [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "scripts", "offline-plan.ts"), "--out", PLAN_DIR],
-            {
-              cwd: REPO_ROOT,
-              stdio: ["ignore", "pipe", "pipe"],
-              encoding: "utf8",
-              maxBuffer: 64 * 1024 * 1024,
-            },
-          );
-          fs.writeFileSync(RUN_FILE, currentRun());
-        }
-      } catch (e) {
-        const err = e as { stderr?: string; message: string };
-        throw new Error(`offline plan failed:\n${err.stderr || err.message}`);
-      } finally {
-        fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-      }
-      break;
-    }
-    if (Date.now() > deadline) throw new Error("timed out waiting for another worker's offline plan");
-    sleep(500);
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-30).join("\n");
+  } catch {
+    return "(none)";
   }
-  return JSON.parse(fs.readFileSync(path.join(PLAN_DIR, "index.json"), "utf8")) as PlanIndex;
+}
+
+/** Waits for one stack of one target and returns its StackPlan. */
+function waitForStack(target: PlanTargetName, stack: string): StackPlan {
+  if (process.env.CCI_LITE_PLAN_FIXTURE === "off") {
+    throw new Error(
+      `this test reads the offline plan (${target}/${stack}), but this pass runs without Terraform: list its file under \`terraform\` in __tests__/tiers.js`,
+    );
+  }
+  if (!(PLAN_TARGETS[target].stacks as readonly string[]).includes(stack))
+    throw new Error(`plan target "${target}" does not plan ${stack} (it plans ${PLAN_TARGETS[target].stacks.join(", ")}): add it in helpers/plan-targets.ts`);
+  startPlanFixture();
+  const runDir = runDirOf();
+  const file = path.join(runDir, target, `${stack}.json`);
+  const started = performance.now();
+  for (;;) {
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as StackPlan;
+    const error = path.join(runDir, "error.txt");
+    if (fs.existsSync(error)) throw new Error(`offline plan failed:\n${fs.readFileSync(error, "utf8")}`);
+    const pid = Number(fs.readFileSync(path.join(runDir, "pid"), "utf8") || 0);
+    if (pid && !alive(pid) && !fs.existsSync(file) && !fs.existsSync(error)) {
+      throw new Error(`the plan fixture process ${pid} ended without planning ${target}/${stack}; its output:\n${tail(path.join(runDir, "planner.out"))}`);
+    }
+    if (performance.now() - started > PLAN_TIMEOUT_MS)
+      throw new Error(`timed out waiting for the offline plan of ${target}/${stack}; log:\n${tail(path.join(runDir, "log.txt"))}`);
+    sleep(250);
+  }
+}
+
+/** Every stack of a plan target (waits for all of them). */
+export function offlinePlanIndex(target: PlanTargetName = "default"): PlanIndex {
+  return { stacks: PLAN_TARGETS[target].stacks.map((s) => waitForStack(target, s)) };
 }
 
 export interface LoadedPlan extends StackPlan {
   /** `terraform show -json` of the saved plan. */
   readonly json: any;
-  /** `terraform show -no-color` of the saved plan. */
+  /** `terraform show -no-color` of the saved plan (kept for the stacks plan-targets.ts lists under `text`). */
   readonly text: string;
 }
 
-/** One stack's plan (`bootstrap` or `cci-lite-<env>`). */
-export function loadOfflinePlan(stack: string): LoadedPlan {
-  const index = offlinePlanIndex();
-  const s = index.stacks.find((x) => x.name === stack);
-  if (!s) throw new Error(`no stack "${stack}" in the offline plan (have: ${index.stacks.map((x) => x.name).join(", ")})`);
-  return { ...s, json: JSON.parse(fs.readFileSync(s.planJson, "utf8")), text: fs.readFileSync(s.planText, "utf8") };
+/** One stack's plan (`bootstrap` or `cci-lite-<env>`) of a plan target. */
+export function loadOfflinePlan(stack: string, target: PlanTargetName = "default"): LoadedPlan {
+  const s = waitForStack(target, stack);
+  const json = JSON.parse(fs.readFileSync(s.planJson, "utf8"));
+  return {
+    ...s,
+    json,
+    get text(): string {
+      if (!fs.existsSync(s.planText)) throw new Error(`the plan text of ${target}/${stack} is not kept: add the stack to \`text\` in helpers/plan-targets.ts`);
+      return fs.readFileSync(s.planText, "utf8");
+    },
+  };
 }
 
 /** Planned `after` values of every managed resource of a type. */

@@ -1,56 +1,26 @@
 /**
- * Private networking through real offline Terraform (validate + plan, provider 5.100.0): one plan of a configuration
- * folder whose prod environment uses `network.mode: "create"` and whose dev environment uses `"existing"`; the
- * default configuration (network off) is the shared plan of every other suite.
+ * Private networking through real offline Terraform (plan, provider 5.100.0): the plan target `modes`
+ * (helpers/plan-targets.ts), whose prod environment uses `network.mode: "create"` and whose dev environment uses
+ * `"existing"`; the default configuration (network off) is the target every other suite reads.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { offlinePlan } from "../../scripts/offline-plan";
 import { analyzeStack, formatFindings } from "../../scripts/verify/hidden-dependencies";
 import { endpointCostOfStack, formatEndpointCost } from "../../modules/network/endpoint-prices";
-import { type LoadedPlan, loadOfflinePlan, PLAN_TIMEOUT_MS, plannedResources, REPO_ROOT } from "../helpers/offline-plan";
-import { fakeBundles } from "../helpers/synth";
+import { type LoadedPlan, loadOfflinePlan, PLAN_TIMEOUT_MS, plannedResources } from "../helpers/offline-plan";
+import { EXISTING_NETWORK as EXISTING } from "../helpers/plan-targets";
 
-const EXISTING = {
-  mode: "existing",
-  vpcId: "vpc-0123456789abcdef0",
-  subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
-  routeTableIds: ["rtb-0ccccccccccccccc3"],
-};
 const INTERFACE_SERVICES = ["bedrock-runtime", "comprehend", "lambda", "ssm", "transcribe"];
 
-let work: string;
 let create: LoadedPlan;
 let existing: LoadedPlan;
 let off: LoadedPlan;
 
-function load(index: ReturnType<typeof offlinePlan>, name: string): LoadedPlan {
-  const s = index.stacks.find((x) => x.name === name);
-  if (!s) throw new Error(`no ${name}`);
-  return { ...s, json: JSON.parse(fs.readFileSync(s.planJson, "utf8")), text: fs.readFileSync(s.planText, "utf8") };
-}
-
 beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "cci-network-plan-"));
-  const configDir = path.join(work, "config");
-  fs.mkdirSync(configDir);
-  for (const [env, network] of [
-    ["prod", { mode: "create" }],
-    ["dev", EXISTING],
-  ] as const) {
-    const cfg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "config", `${env}.json`), "utf8"));
-    fs.writeFileSync(path.join(configDir, `${env}.json`), JSON.stringify({ ...cfg, network }));
-  }
-  const index = offlinePlan({ out: path.join(work, "plan"), configDir, bundles: fakeBundles() });
-  create = load(index, "cci-lite-prod");
-  existing = load(index, "cci-lite-dev");
+  create = loadOfflinePlan("cci-lite-prod", "modes");
+  existing = loadOfflinePlan("cci-lite-dev", "modes");
   off = loadOfflinePlan("cci-lite-prod");
-}, PLAN_TIMEOUT_MS * 2);
-
-afterAll(() => {
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+}, PLAN_TIMEOUT_MS);
 
 const plannedAfter = (p: LoadedPlan, type: string) => plannedResources(p, type).map((r) => r.after);
 const stackJson = (p: LoadedPlan) => JSON.parse(fs.readFileSync(path.join(p.synthDir, "cdk.tf.json"), "utf8"));

@@ -1,0 +1,41 @@
+// Ends this run's plan fixture process if it is still planning (a run that stopped early), and keeps `.plan-cache/`
+// small: the runs folder keeps only this run; the plan cache keeps this run's plans and the 40 newest others.
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.join(__dirname, "..", ".plan-cache");
+const KEEP_OTHER_PLANS = 40;
+
+module.exports = async () => {
+  const id = process.env.CCI_LITE_TEST_RUN;
+  const runs = path.join(ROOT, "runs");
+  if (!id || !fs.existsSync(runs)) return;
+  const runDir = path.join(runs, id);
+  try {
+    const pid = Number(fs.readFileSync(path.join(runDir, "pid"), "utf8"));
+    if (pid && !fs.existsSync(path.join(runDir, "done"))) process.kill(-pid, "SIGTERM");
+  } catch {
+    /* not started, or already gone */
+  }
+  const used = new Set();
+  for (const target of fs.existsSync(runDir) ? fs.readdirSync(runDir, { withFileTypes: true }) : []) {
+    if (!target.isDirectory()) continue;
+    for (const f of fs.readdirSync(path.join(runDir, target.name))) {
+      if (!f.endsWith(".json")) continue;
+      try {
+        used.add(path.basename(JSON.parse(fs.readFileSync(path.join(runDir, target.name, f), "utf8")).workDir));
+      } catch {
+        /* not a plan record */
+      }
+    }
+  }
+  for (const other of fs.readdirSync(runs)) if (other !== id) fs.rmSync(path.join(runs, other), { recursive: true, force: true });
+  const plans = path.join(ROOT, "plans");
+  if (!fs.existsSync(plans)) return;
+  const others = fs
+    .readdirSync(plans)
+    .filter((p) => !used.has(p))
+    .map((p) => ({ p, t: fs.statSync(path.join(plans, p)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { p } of others.slice(KEEP_OTHER_PLANS)) fs.rmSync(path.join(plans, p), { recursive: true, force: true });
+};

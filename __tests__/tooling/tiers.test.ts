@@ -1,0 +1,137 @@
+/**
+ * The test tiers (__tests__/tiers.js, docs/testing.md) and the plan fixture's machinery: every file that runs
+ * Terraform or reads the plan fixture is in the terraform tier (the shifted-clock passes leave that tier out, so a
+ * missing entry would fail there for the wrong reason); the sequencer runs that tier last; the fixture is started by
+ * an exclusive create and a dead planner is reported, never waited on; the plan cache key covers what a plan depends on.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { planCacheKey } from "../../scripts/plan-stacks";
+import { SHIFTS, shiftedCommand } from "../../scripts/test-shifted-clock";
+import { loadOfflinePlan, runDirOf, startPlanFixture } from "../helpers/offline-plan";
+
+const TESTS = path.join(__dirname, "..");
+const tiers: { terraform: string[]; patternsOf(files: string[]): string[] } = require("../tiers.js");
+const Sequencer = require("../sequencer.js");
+
+/** What makes a test file need Terraform: reading the plan fixture, or running the binary. */
+const NEEDS_TERRAFORM = /\b(loadOfflinePlan|offlinePlanIndex)\(|\b(spawn|spawnSync|execFileSync|execFile)\(\s*"terraform"|\bterraformEnv\(/;
+
+function testFiles(dir = TESTS): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return testFiles(p);
+    return e.name.endsWith(".test.ts") ? [path.relative(TESTS, p)] : [];
+  });
+}
+
+/** Test files plus the helpers they import from their own folder (a suite's shared setup may read the plan). */
+function needsTerraform(file: string): boolean {
+  const text = fs.readFileSync(path.join(TESTS, file), "utf8");
+  if (NEEDS_TERRAFORM.test(text)) return true;
+  const local = [...text.matchAll(/from "\.\/([\w-]+)"/g)].map((m) => path.join(path.dirname(file), `${m[1]}.ts`));
+  return local.some((h) => fs.existsSync(path.join(TESTS, h)) && NEEDS_TERRAFORM.test(fs.readFileSync(path.join(TESTS, h), "utf8")));
+}
+
+describe("the terraform tier", () => {
+  const self = path.relative(TESTS, __filename);
+  it("lists exactly the test files that run Terraform or read the plan fixture", () => {
+    const needing = testFiles()
+      .filter((f) => f !== self && needsTerraform(f))
+      .sort();
+    expect([...tiers.terraform].sort()).toEqual(needing);
+  });
+  it("the detector sees a planted reader and a planted terraform call", () => {
+    expect(NEEDS_TERRAFORM.test('const p = loadOfflinePlan("cci-lite-prod");')).toBe(true);
+    expect(NEEDS_TERRAFORM.test('spawnSync("terraform", ["plan"])')).toBe(true);
+    expect(NEEDS_TERRAFORM.test('synthApp({ network: { mode: "create" } })')).toBe(false);
+  });
+  it("its path patterns match its files and nothing else", () => {
+    const patterns = tiers.patternsOf(tiers.terraform).map((p) => new RegExp(p));
+    for (const f of testFiles()) expect([f, patterns.some((re) => re.test(path.join(TESTS, f)))]).toEqual([f, tiers.terraform.includes(f)]);
+  });
+  it("runs last: the sequencer keeps the order of everything else and moves the tier behind it", async () => {
+    const cacheDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "cci-sequencer-"));
+    const context = { config: { rootDir: TESTS, cacheDirectory, id: "tiers" }, hasteFS: { getSize: () => 100 } };
+    const t = (f: string) => ({ path: path.join(TESTS, f), context });
+    const files = ["lambda/core.test.ts", "infra/terraform.test.ts", "cli/commands.test.ts", "security/simulation.test.ts"];
+    const sorted: Array<{ path: string }> = await new Sequencer({ contexts: [] }).sort(files.map(t));
+    const order = sorted.map((x) => path.relative(TESTS, x.path));
+    expect(order.slice(2).sort()).toEqual(["infra/terraform.test.ts", "security/simulation.test.ts"]);
+  });
+});
+
+describe("the shifted-clock passes (npm run test:shifted)", () => {
+  it("shift 400 days ahead and 30 days back", () => {
+    expect(SHIFTS).toEqual(["+400 days", "-30 days"]);
+  });
+  it("run jest under faketime without the terraform tier and with the plan fixture off", () => {
+    const c = shiftedCommand("+400 days", ["lambda"]);
+    expect(c.command).toBe("faketime");
+    expect(c.args[0]).toBe("+400 days");
+    expect(c.args.slice(c.args.indexOf("--testPathIgnorePatterns") + 1, c.args.indexOf("--"))).toEqual(tiers.patternsOf(tiers.terraform));
+    expect(c.args.slice(c.args.indexOf("--") + 1)).toEqual(["lambda"]);
+    expect(c.env.CCI_LITE_PLAN_FIXTURE).toBe("off");
+  });
+});
+
+describe("the plan fixture: who plans is decided by an exclusive create and process liveness, never by a clock", () => {
+  const saved = process.env.CCI_LITE_TEST_RUN;
+  let id: string;
+  beforeEach(() => {
+    id = `tiers-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    process.env.CCI_LITE_TEST_RUN = id;
+  });
+  afterEach(() => {
+    fs.rmSync(runDirOf(id), { recursive: true, force: true });
+    process.env.CCI_LITE_TEST_RUN = saved;
+  });
+
+  it("a second start finds the planner already started (pid file created exclusively)", () => {
+    fs.mkdirSync(runDirOf(id), { recursive: true });
+    fs.writeFileSync(path.join(runDirOf(id), "pid"), String(process.pid));
+    expect(startPlanFixture(id)).toBe(false);
+  });
+  it("a planner that died without a result fails the waiting test at once, with its output", () => {
+    fs.mkdirSync(runDirOf(id), { recursive: true });
+    // A pid that cannot be alive: above the kernel's pid_max.
+    fs.writeFileSync(path.join(runDirOf(id), "pid"), "4194305");
+    fs.writeFileSync(path.join(runDirOf(id), "planner.out"), "killed by the OOM killer\n");
+    expect(() => loadOfflinePlan("cci-lite-prod")).toThrow(
+      /the plan fixture process 4194305 ended without planning default\/cci-lite-prod; its output:\nkilled by the OOM killer/,
+    );
+  });
+  it("a planner's error is every waiting test's error", () => {
+    fs.mkdirSync(runDirOf(id), { recursive: true });
+    fs.writeFileSync(path.join(runDirOf(id), "pid"), String(process.pid));
+    fs.writeFileSync(path.join(runDirOf(id), "error.txt"), "terraform plan failed in cci-lite-dev");
+    expect(() => loadOfflinePlan("cci-lite-dev")).toThrow(/offline plan failed:\nterraform plan failed in cci-lite-dev/);
+  });
+  it("a pass without Terraform names the tier list instead of planning", () => {
+    const before = process.env.CCI_LITE_PLAN_FIXTURE;
+    process.env.CCI_LITE_PLAN_FIXTURE = "off";
+    try {
+      expect(() => loadOfflinePlan("bootstrap")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
+    } finally {
+      if (before === undefined) delete process.env.CCI_LITE_PLAN_FIXTURE;
+      else process.env.CCI_LITE_PLAN_FIXTURE = before;
+    }
+    expect(fs.existsSync(runDirOf(id))).toBe(false);
+  });
+  it("asking for a stack a target does not plan names the targets file", () => {
+    expect(() => loadOfflinePlan("bootstrap", "modes")).toThrow(/plan target "modes" does not plan bootstrap .*helpers\/plan-targets\.ts/);
+  });
+});
+
+describe("the plan cache key", () => {
+  const base = ["{}", "lock", "1.11.4", true] as const;
+  it("is stable for the same inputs and changes with each of them", () => {
+    const k = planCacheKey(...base);
+    expect(planCacheKey(...base)).toBe(k);
+    expect(planCacheKey("{ }", "lock", "1.11.4", true)).not.toBe(k);
+    expect(planCacheKey("{}", "lock2", "1.11.4", true)).not.toBe(k);
+    expect(planCacheKey("{}", "lock", "1.11.5", true)).not.toBe(k);
+    expect(planCacheKey("{}", "lock", "1.11.4", false)).not.toBe(k);
+  });
+});
