@@ -24,11 +24,13 @@ let work: string;
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", cwd: work });
 const seal = (...args: string[]) => run("bash", [SEAL, ...args]);
 
-function keyPair(name: string): { priv: string; pub: string } {
-  const priv = join(work, `${name}.pem`);
-  const pub = join(work, `${name}.pub.pem`);
-  expect(run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", priv]).status).toBe(0);
-  expect(run("openssl", ["pkey", "-in", priv, "-pubout", "-out", pub]).status).toBe(0);
+/** A committed test-only RSA-3072 key pair (__tests__/fixtures/keys/README.md): generating one costs seconds per run. */
+function keyPair(name: "prod" | "dev"): { priv: string; pub: string } {
+  const dir = join(REPO_ROOT, "__tests__", "fixtures", "keys");
+  const priv = join(dir, `test-only-${name}.pem`);
+  const pub = join(dir, `test-only-${name}.pub.pem`);
+  // The pair belongs together: the public key derived from the private one is the committed public key.
+  expect(run("openssl", ["pkey", "-in", priv, "-pubout"]).stdout).toBe(readFileSync(pub, "utf8"));
   return { priv, pub };
 }
 
