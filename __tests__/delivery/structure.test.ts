@@ -3,6 +3,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { allSteps, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
 import { APPLY_ROLE_MAX_SESSION_SECONDS } from "../../modules/bootstrap";
+import { LAMBDA_RUNTIME } from "../../modules/constructs/pipeline-function";
+import { NODE_MAJOR } from "../../scripts/prerequisites";
 
 const workflows = loadWorkflows();
 
@@ -65,12 +67,16 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
   });
 
   test("CHECKPOINT_DISABLE=1, bash with pipefail, pinned Terraform without the wrapper, Node 22 with npm cache", () => {
+    // One Node major everywhere: the workflows, .nvmrc, package.json engines, the prerequisite check and the Lambda runtime.
+    expect(readFileSync(join(REPO_ROOT, ".nvmrc"), "utf8").trim()).toBe(String(NODE_MAJOR));
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).engines.node).toBe(`>=${NODE_MAJOR}`);
+    expect(LAMBDA_RUNTIME).toBe(`nodejs${NODE_MAJOR}.x`);
     expect(w.doc.env?.CHECKPOINT_DISABLE).toBe("1");
     expect(w.doc.defaults?.run?.shell).toBe("bash");
     for (const { step } of allSteps(w)) {
       if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
       // npm's cache only where npm installs; jobs that run the prebuilt bundle get plain Node 22.
-      if (step.uses?.startsWith("actions/setup-node@")) expect([{ "node-version": 22, cache: "npm" }, { "node-version": 22 }]).toContainEqual(step.with);
+      if (step.uses?.startsWith("actions/setup-node@")) expect([{ "node-version": NODE_MAJOR, cache: "npm" }, { "node-version": NODE_MAJOR }]).toContainEqual(step.with);
       if (step.uses?.startsWith("actions/checkout@")) expect(step.with?.["persist-credentials"]).toBe(false);
     }
   });

@@ -18,6 +18,8 @@ import { Role } from "./role";
 import { RUNBOOK, runbookRef } from "./runbooks";
 
 /** Lambda's limits for the settings below. */
+/** The functions' runtime; tests, scripts and workflows run the same Node major (.nvmrc, docs/testing.md). */
+export const LAMBDA_RUNTIME = "nodejs22.x";
 const MEMORY_MB = { min: 128, max: 10_240 };
 const TIMEOUT_SECONDS = { min: 1, max: 900 };
 
@@ -134,7 +136,7 @@ export class PipelineFunction extends Construct implements Grantee {
       functionName: props.functionName,
       description: props.description,
       role: this.role.role.arn,
-      runtime: "nodejs22.x",
+      runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],
       handler: HANDLER_ENTRY,
       filename: asset.path,
