@@ -399,7 +399,7 @@ async function main(): Promise<void> {
     table,
     elapsedSeconds: elapsed,
   };
-  fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.json"), JSON.stringify(json, null, 2) + "\n");
+  fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.json"), `${JSON.stringify(json, null, 2)}\n`);
 
   // Keep docs/benchmarks.md's "last measured" block in sync with this run.
   const doc = path.join(REPO_ROOT, "docs", "benchmarks.md");

@@ -131,7 +131,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         statefulDestroys: statefulDestroys(plan).map((r) => `${r.address} ${r.action}`),
       };
       const metaPath = str(args, "meta", false);
-      if (metaPath) writeFileSync(metaPath, JSON.stringify(meta) + "\n");
+      if (metaPath) writeFileSync(metaPath, `${JSON.stringify(meta)}\n`);
       setOutput("has-changes", String(summary.hasChanges), env);
       setOutput("counts", `${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy`, env);
       return 0;
@@ -165,7 +165,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
             : `- \`${meta.stack}\`: no changes, nothing to apply`,
         );
       }
-      appendSummary(lines.join("\n") + "\n", env);
+      appendSummary(`${lines.join("\n")}\n`, env);
       return 0;
     }
     case "prior-state-guard": {
@@ -211,7 +211,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         runUrl: runUrl(env),
         sha: env.GITHUB_SHA,
       });
-      writeFileSync(str(args, "out")!, JSON.stringify(r) + "\n");
+      writeFileSync(str(args, "out")!, `${JSON.stringify(r)}\n`);
       appendSummary(renderApplyResult(r), env);
       return 0;
     }

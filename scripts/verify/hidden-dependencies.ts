@@ -226,7 +226,7 @@ export function fieldName(path: readonly (string | number)[]): string {
 
 /** The statement element (`Resource`, `Principal`, `Condition`, ...) a JSON path points into, if any. */
 function statementElement(jsonPath?: readonly (string | number)[]): string | undefined {
-  if (!jsonPath || jsonPath[0] !== "Statement") return undefined;
+  if (jsonPath?.[0] !== "Statement") return undefined;
   const at = typeof jsonPath[1] === "number" ? 2 : 1;
   return typeof jsonPath[at] === "string" ? (jsonPath[at] as string) : undefined;
 }
@@ -345,7 +345,7 @@ function literalPart(s: string): string {
   let out = "";
   let at = 0;
   for (const x of interpolations(s)) {
-    out += s.slice(at, x.start) + "\u0000";
+    out += `${s.slice(at, x.start)}\u0000`;
     at = x.end + 1;
   }
   return out + s.slice(at);
