@@ -14,6 +14,7 @@ import { execFileSync, type ExecFileSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp, type BuildOptions } from "../main";
+import type { CdktfManifest } from "./delivery/matrix";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const TF_CLI_CONFIG = path.join(REPO_ROOT, "tf", "offline.tfrc");
@@ -165,8 +166,8 @@ export function checkToolchain(): string {
  * Rewrites a synthesized stack for an offline plan: the real backend is replaced by a local one and the
  * provider gets the skip flags that keep it from calling AWS. Everything else is the reviewed configuration.
  */
-export function offlineStackJson(stackJson: Record<string, any>): Record<string, any> {
-  const copy = JSON.parse(JSON.stringify(stackJson));
+export function offlineStackJson(stackJson: Record<string, unknown>): Record<string, unknown> {
+  const copy: OfflineRewrite = JSON.parse(JSON.stringify(stackJson));
   if (copy.terraform?.backend) delete copy.terraform.backend;
   for (const p of copy.provider?.aws ?? []) {
     // The account pin needs an STS call to check; offline there is no account to compare.
@@ -181,7 +182,19 @@ export function offlineStackJson(stackJson: Record<string, any>): Record<string,
   return copy;
 }
 
-function summarize(planJson: any): Pick<StackPlan, "counts" | "resourcesByType"> {
+/** The parts of a synthesized stack that {@link offlineStackJson} rewrites. */
+interface OfflineRewrite {
+  [key: string]: unknown;
+  terraform?: { backend?: unknown };
+  provider?: { aws?: Record<string, unknown>[] };
+}
+
+/** The part of `terraform show -json` output that {@link summarize} counts. */
+interface PlanJson {
+  resource_changes?: { mode: string; type: string; change: { actions: string[] } }[];
+}
+
+function summarize(planJson: PlanJson): Pick<StackPlan, "counts" | "resourcesByType"> {
   const counts = { create: 0, update: 0, delete: 0, replace: 0 };
   const resourcesByType: Record<string, number> = {};
   for (const rc of planJson.resource_changes ?? []) {
@@ -232,9 +245,9 @@ export function offlinePlan(options: OfflinePlanOptions = {}): PlanIndex {
   fs.mkdirSync(out, { recursive: true });
   const synthOut = path.join(out, "cdktf.out");
   buildApp({ outdir: synthOut, environments: options.environments, configDir: options.configDir, bundles: options.bundles }).synth();
-  const manifest = JSON.parse(fs.readFileSync(path.join(synthOut, "manifest.json"), "utf8"));
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(synthOut, "manifest.json"), "utf8"));
   const stacks: StackPlan[] = [];
-  for (const [name, s] of Object.entries<any>(manifest.stacks)) {
+  for (const [name, s] of Object.entries(manifest.stacks)) {
     const started = Date.now();
     const synthDir = path.join(synthOut, s.workingDirectory);
     const workDir = path.join(out, "stacks", name);

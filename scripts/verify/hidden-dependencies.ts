@@ -19,6 +19,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CdktfManifest } from "../delivery/matrix";
 
 export type Rule = "names-target" | "delivery-needs-policy";
 
@@ -38,8 +39,8 @@ export interface Finding {
 
 /** A parsed `cdk.tf.json` (only the parts the analysis reads). */
 export interface StackDocument {
-  readonly provider?: Record<string, any[] | Record<string, any>>;
-  readonly resource?: Record<string, Record<string, any>>;
+  readonly provider?: Record<string, unknown>;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 export interface AnalyzeOptions {
@@ -313,7 +314,7 @@ interface Resource {
   readonly type: string;
   readonly name: string;
   readonly address: string;
-  readonly config: Record<string, any>;
+  readonly config: Record<string, unknown>;
 }
 
 interface StringLeaf {
@@ -392,9 +393,16 @@ function matches(s: string, id: Identity): boolean {
   return "/:*".includes(s[id.value.length]);
 }
 
+/** An `aws` provider block of a parsed `cdk.tf.json` (the fields read here). */
+interface AwsProviderBlock {
+  readonly alias?: string;
+  readonly region?: string;
+  readonly allowed_account_ids?: readonly string[];
+}
+
 function providerRegions(doc: StackDocument): { defaultRegion?: string; account?: string; byAlias: Record<string, string> } {
   const raw = doc.provider?.aws;
-  const blocks: any[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const blocks = (Array.isArray(raw) ? raw : raw ? [raw] : []) as AwsProviderBlock[];
   const byAlias: Record<string, string> = {};
   let defaultRegion: string | undefined;
   let account: string | undefined;
@@ -588,8 +596,8 @@ export function formatFindings(findings: readonly Finding[]): string {
 
 /** Runs the analysis on every stack of a synthesized app (`cdktf.out/`, or any `App` outdir). */
 export function verifySynthOutput(outdir: string): { stack: string; findings: Finding[] }[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return Object.entries<any>(manifest.stacks).map(([stack, s]) => ({
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  return Object.entries(manifest.stacks).map(([stack, s]) => ({
     stack,
     findings: analyzeStack(JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"))),
   }));
