@@ -89,11 +89,12 @@ function runChild(
     let stderr = "";
     let buf = "";
     const reports: ChildReport[] = [];
+    if (!child.stdout || !child.stderr) throw new Error(`${name}: the child process has no stdout or stderr pipe`);
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       if (stdout.length < LOG_KEEP_BYTES) stdout += d.toString("utf8");
     });
-    child.stderr!.on("data", (d: Buffer) => {
+    child.stderr.on("data", (d: Buffer) => {
       if (stderr.length < LOG_KEEP_BYTES) stderr += d.toString("utf8");
     });
     (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
@@ -261,28 +262,28 @@ async function measureVariant(childJs: string, modulePath: string, name: Handler
   const all = [...cold, warmRun];
   const fatal = all.flatMap((r) => r.reports).find((r) => r.kind === "fatal");
   if (fatal) throw new Error(`${name} (${modulePath}): ${String(fatal.error)}`);
-  const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold"));
-  if (colds.some((c) => !c))
+  const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold")).filter((c): c is ChildReport => c !== undefined);
+  if (colds.length !== cold.length)
     throw new Error(
       `${name}: a cold run reported nothing (stderr: ${cold
         .map((c) => c.stderr)
         .join("")
         .slice(0, 2000)})`,
     );
-  const c0 = colds[0]!;
+  const c0 = colds[0];
   const w = warmRun.reports.find((x) => x.kind === "warm") as unknown as VariantResult["warm"] & { maxRssKiB: number };
   return {
     module: path.relative(REPO_ROOT, modulePath),
     bytes: fs.statSync(modulePath).size,
     zippedBytes: zippedBytes(modulePath),
     coldWallMs: cold.map((r) => r.wallMs),
-    coldProcessMs: colds.map((c) => c!.processMs as number),
-    coldImportMs: colds.map((c) => c!.importMs as number),
-    coldInvokeMs: colds.map((c) => c!.invokeMs as number),
-    coldOk: colds.every((c) => c!.ok === true),
+    coldProcessMs: colds.map((c) => c.processMs as number),
+    coldImportMs: colds.map((c) => c.importMs as number),
+    coldInvokeMs: colds.map((c) => c.invokeMs as number),
+    coldOk: colds.every((c) => c.ok === true),
     coldResult: c0.result,
     coldCalls: c0.calls as string[],
-    coldMaxRssMiB: Math.max(...colds.map((c) => (c!.maxRssKiB as number) / 1024)),
+    coldMaxRssMiB: Math.max(...colds.map((c) => (c.maxRssKiB as number) / 1024)),
     warm: { ...w, maxRssMiB: Math.max(w.maxRssMiB, w.maxRssKiB / 1024) },
     emfLines: (cold[0].stdout.match(/"_aws"/g) ?? []).length,
     stderrHead: cold[0].stderr.slice(0, 500),
