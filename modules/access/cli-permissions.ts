@@ -375,11 +375,6 @@ export const CLI_PERMISSIONS: readonly CliPermission[] = [
   ),
 ];
 
-/** The rows one group's policy must allow. */
-export function permissionsOf(group: PeopleGroup): CliPermission[] {
-  return CLI_PERMISSIONS.filter((r) => r.groups.includes(group));
-}
-
 /** Placeholders for the documentation: the same functions, with `<name>` for every configured value. */
 export function placeholderPlace(): PermissionPlace {
   // naming() reads only these fields of the configuration.

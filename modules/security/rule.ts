@@ -123,6 +123,3 @@ export class RuleContext {
     return this.ofType(type).filter((r) => this.refersTo(this.attrs(r)[attr], target, literals));
   }
 }
-
-/** A construct's path for messages. */
-export const pathOf = (node: IConstruct): string => node.node.path;
