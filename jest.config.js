@@ -7,7 +7,6 @@ module.exports = {
     "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
   },
   globalSetup: "<rootDir>/__tests__/global-setup.js",
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],
   // Terraform init/plan tests run the real binary; keep the two cores busy but not oversubscribed.
   maxWorkers: 2,
   testTimeout: 30000,
