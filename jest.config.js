@@ -10,7 +10,6 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/sequencer.js",
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],
   // Two workers on two cores; the plan fixture's Terraform shares them (docs/testing.md).
   maxWorkers: 2,
   testTimeout: 30000,

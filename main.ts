@@ -241,13 +241,15 @@ export class CciLiteStack extends TerraformStack {
     // §11 QuickSight.
     if (cfg.quicksight.enabled) {
       const qs = cfg.quicksight;
+      const principalArn = qs.principalArn;
+      if (!principalArn) throw new Error("quicksight.principalArn is missing (validation requires it when quicksight.enabled is true)");
       const dashboards = new Dashboards(this, "dashboards", {
         accountId,
         idStem: names.stem,
         workgroupName: analytics.workgroup.name,
         databaseName: names.glueDatabase,
         tableName: names.resultsTable,
-        principalArn: cfg.quicksight.principalArn!,
+        principalArn,
       });
       // The insights dashboard: a data set per view, row-level security on tenant, refresh, the visuals.
       const insights = new InsightDashboard(this, "insights", {
@@ -256,7 +258,7 @@ export class CciLiteStack extends TerraformStack {
         dataSourceArn: dashboards.dataSource.arn,
         databaseName: names.glueDatabase,
         views: insightViews,
-        ownerArn: qs.principalArn!,
+        ownerArn: principalArn,
         operatorsGroupArn: qs.operatorsGroup ? quicksightGroupArn(cfg, qs.operatorsGroup) : undefined,
         tenantGroupArns: new Map(cfg.tenants.map((t) => [t.id, t.quicksightGroups.map((g) => quicksightGroupArn(cfg, g))])),
         refresh: qs.refresh,

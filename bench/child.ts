@@ -14,7 +14,7 @@ import { startFakeAws } from "./fake-aws";
 import { eventFor, type BenchHandler } from "./events";
 
 function report(msg: unknown): void {
-  fs.writeSync(3, JSON.stringify(msg) + "\n");
+  fs.writeSync(3, `${JSON.stringify(msg)}\n`);
 }
 
 function context(name: string, i: number): Record<string, unknown> {

@@ -378,7 +378,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       }
       if (uploadId) {
         const mp = multipart.get(uploadId);
-        if (!mp || mp.state !== "open") throw new HttpError(404, "NoSuchUpload", "The specified upload does not exist.");
+        if (mp?.state !== "open") throw new HttpError(404, "NoSuchUpload", "The specified upload does not exist.");
         if (method === "PUT" && u.searchParams.has("partNumber")) {
           calls.push("S3.UploadPart");
           if (failUploadParts > 0) {

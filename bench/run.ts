@@ -9,12 +9,15 @@
  * Each process is plain `node` running dist/bench/child.mjs (no TypeScript loader in the measurement), against an
  * in-process fake AWS endpoint on 127.0.0.1 (bench/fake-aws.ts). Bounded: every child is killed after 30 s.
  *
- * Options: --runs N (cold runs per variant, default and minimum 5), --warm N (default 200).
+ * Options: --runs N (cold runs per variant, default and minimum 5), --warm N (default 200), --fixtures (the
+ * bench/fixtures stand-ins instead of lambda-src/handlers), --long-only (only the 4-hour calls, printed), --write-docs
+ * (also replace docs/benchmarks.md's "Last measured" block). The results go to bench/out/run.json (bench/outputs.ts).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import { buildSync } from "esbuild";
 import { BUNDLE_BUDGET_BYTES, bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
@@ -23,17 +26,24 @@ import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handler
 import { contractEnv } from "./events";
 import { TRANSCRIPT_FILE_ENV } from "./fake-aws";
 import { LONG_CALL_SECONDS, type LongTranscriptKind, writeLongTranscript } from "./long-transcripts";
+import { benchOutputs, replaceBlock } from "./outputs";
 
 const OUT = path.join(REPO_ROOT, "dist", "bench");
 const CHILD_TIMEOUT_MS = 30_000;
 const LOG_KEEP_BYTES = 64 * 1024;
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
-const COLD_RUNS = Math.max(5, arg("runs", 5));
-const WARM = Math.max(1, arg("warm", 200));
+const { values: OPTIONS } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    warm: { type: "string", default: "200" },
+    fixtures: { type: "boolean", default: false },
+    "long-only": { type: "boolean", default: false },
+    "write-docs": { type: "boolean", default: false },
+  },
+});
+const COLD_RUNS = Math.max(5, Number(OPTIONS.runs));
+const WARM = Math.max(1, Number(OPTIONS.warm));
+const OUTPUTS = benchOutputs("bench/run.ts", process.argv.slice(2));
 
 interface ChildReport {
   kind: "cold" | "warm" | "fatal";
@@ -89,11 +99,12 @@ function runChild(
     let stderr = "";
     let buf = "";
     const reports: ChildReport[] = [];
+    if (!child.stdout || !child.stderr) throw new Error(`${name}: the child process has no stdout or stderr pipe`);
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       if (stdout.length < LOG_KEEP_BYTES) stdout += d.toString("utf8");
     });
-    child.stderr!.on("data", (d: Buffer) => {
+    child.stderr.on("data", (d: Buffer) => {
       if (stderr.length < LOG_KEEP_BYTES) stderr += d.toString("utf8");
     });
     (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
@@ -261,28 +272,28 @@ async function measureVariant(childJs: string, modulePath: string, name: Handler
   const all = [...cold, warmRun];
   const fatal = all.flatMap((r) => r.reports).find((r) => r.kind === "fatal");
   if (fatal) throw new Error(`${name} (${modulePath}): ${String(fatal.error)}`);
-  const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold"));
-  if (colds.some((c) => !c))
+  const colds = cold.map((r) => r.reports.find((x) => x.kind === "cold")).filter((c): c is ChildReport => c !== undefined);
+  if (colds.length !== cold.length)
     throw new Error(
       `${name}: a cold run reported nothing (stderr: ${cold
         .map((c) => c.stderr)
         .join("")
         .slice(0, 2000)})`,
     );
-  const c0 = colds[0]!;
+  const c0 = colds[0];
   const w = warmRun.reports.find((x) => x.kind === "warm") as unknown as VariantResult["warm"] & { maxRssKiB: number };
   return {
     module: path.relative(REPO_ROOT, modulePath),
     bytes: fs.statSync(modulePath).size,
     zippedBytes: zippedBytes(modulePath),
     coldWallMs: cold.map((r) => r.wallMs),
-    coldProcessMs: colds.map((c) => c!.processMs as number),
-    coldImportMs: colds.map((c) => c!.importMs as number),
-    coldInvokeMs: colds.map((c) => c!.invokeMs as number),
-    coldOk: colds.every((c) => c!.ok === true),
+    coldProcessMs: colds.map((c) => c.processMs as number),
+    coldImportMs: colds.map((c) => c.importMs as number),
+    coldInvokeMs: colds.map((c) => c.invokeMs as number),
+    coldOk: colds.every((c) => c.ok === true),
     coldResult: c0.result,
     coldCalls: c0.calls as string[],
-    coldMaxRssMiB: Math.max(...colds.map((c) => (c!.maxRssKiB as number) / 1024)),
+    coldMaxRssMiB: Math.max(...colds.map((c) => (c.maxRssKiB as number) / 1024)),
     warm: { ...w, maxRssMiB: Math.max(w.maxRssMiB, w.maxRssKiB / 1024) },
     emfLines: (cold[0].stdout.match(/"_aws"/g) ?? []).length,
     stderrHead: cold[0].stderr.slice(0, 500),
@@ -300,7 +311,7 @@ async function main(): Promise<void> {
   const sources = {} as Record<HandlerName, "lambda-src" | "fixture">;
   for (const name of HANDLER_NAMES) {
     const real = path.join(REPO_ROOT, "lambda-src", "handlers", `${name}.ts`);
-    const useReal = fs.existsSync(real) && !process.argv.includes("--fixtures");
+    const useReal = fs.existsSync(real) && !OPTIONS.fixtures;
     entries[name] = useReal ? real : path.join(REPO_ROOT, "bench", "fixtures", "handlers", `${name}.ts`);
     sources[name] = useReal ? "lambda-src" : "fixture";
   }
@@ -324,7 +335,7 @@ async function main(): Promise<void> {
 
   const longRuns = await measureLongCalls(childJs, { start: bundled.start.file, analyze: bundled.analyze.file, reconcile: bundled.reconcile.file });
   const long = longCallTable(longRuns);
-  if (process.argv.includes("--long-only")) {
+  if (OPTIONS["long-only"]) {
     console.log(long.lines.join("\n"));
     return;
   }
@@ -399,20 +410,15 @@ async function main(): Promise<void> {
     table,
     elapsedSeconds: elapsed,
   };
-  fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.json"), JSON.stringify(json, null, 2) + "\n");
+  fs.mkdirSync(path.dirname(OUTPUTS.results), { recursive: true });
+  fs.writeFileSync(OUTPUTS.results, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`results: ${path.relative(REPO_ROOT, OUTPUTS.results)}`);
 
-  // Keep docs/benchmarks.md's "last measured" block in sync with this run.
-  const doc = path.join(REPO_ROOT, "docs", "benchmarks.md");
-  if (fs.existsSync(doc)) {
-    const text = fs.readFileSync(doc, "utf8");
-    const begin = "<!-- bench:begin -->";
-    const end = "<!-- bench:end -->";
-    const i = text.indexOf(begin);
-    const j = text.indexOf(end);
-    if (i >= 0 && j > i) {
-      const block = `${begin}\nMeasured ${json.measuredAt.slice(0, 16).replace("T", " ")} UTC by \`npm run bench\`.\n\n${table}\n${end}`;
-      fs.writeFileSync(doc, text.slice(0, i) + block + text.slice(j + end.length));
-    }
+  // docs/benchmarks.md's "Last measured" block, only when asked (--write-docs).
+  if (OUTPUTS.doc) {
+    const measured = `Measured ${json.measuredAt.slice(0, 16).replace("T", " ")} UTC by \`npm run bench\`.\n\n${table}`;
+    fs.writeFileSync(OUTPUTS.doc, replaceBlock(fs.readFileSync(OUTPUTS.doc, "utf8"), "bench", measured));
+    console.log(`updated: ${path.relative(REPO_ROOT, OUTPUTS.doc)}`);
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * Synth scale benchmark (part of `npm run bench`): synthesizes the default configuration with 1 and with 200
  * tenants, each run in a fresh Node process, and prints time and peak memory. Not a test: numbers only.
+ * The results go to bench/out/synth-scale.json; `--write-docs` also replaces docs/benchmarks.md's synth-scale table.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { benchOutputs, replaceBlock } from "./outputs";
 
 const REPO = path.resolve(__dirname, "..");
 const RUNS = 3;
@@ -35,10 +37,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** One synth in a child process (see {@link child}). */
+interface SynthRun {
+  readonly ms: number;
+  readonly rssMb: number;
+  readonly resources: number;
+  readonly bytes: number;
+}
+
 function parent(): void {
+  const outputs = benchOutputs("bench/synth-scale.ts", process.argv.slice(2));
   const rows: string[] = [];
+  const measured: { tenants: number; runs: SynthRun[] }[] = [];
   for (const tenants of [1, 200]) {
-    const runs = Array.from({ length: RUNS }, () =>
+    const runs: SynthRun[] = Array.from({ length: RUNS }, () =>
       JSON.parse(
         execFileSync(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), __filename, "--child", String(tenants)], {
           cwd: REPO,
@@ -46,6 +58,7 @@ function parent(): void {
         }),
       ),
     );
+    measured.push({ tenants, runs });
     rows.push(
       `| ${String(tenants).padStart(7)} | ${median(runs.map((r) => r.ms))
         .toFixed(0)
@@ -54,10 +67,23 @@ function parent(): void {
         .padStart(12)} | ${String(runs[0].resources).padStart(9)} | ${(runs[0].bytes / 1024).toFixed(0).padStart(13)} |`,
     );
   }
+  const table = [
+    "| tenants | synth time, ms | peak RSS, MB | resources | cdk.tf.json KB |",
+    "|--------:|---------------:|-------------:|----------:|---------------:|",
+    ...rows,
+  ].join("\n");
   console.log(`\nSynth scale (application stack, median of ${RUNS} fresh processes; bundling excluded)\n`);
-  console.log("| tenants | synth time, ms | peak RSS, MB | resources | cdk.tf.json KB |");
-  console.log("|--------:|---------------:|-------------:|----------:|---------------:|");
-  for (const r of rows) console.log(r);
+  console.log(table);
+
+  const measuredAt = new Date().toISOString();
+  fs.mkdirSync(path.dirname(outputs.results), { recursive: true });
+  fs.writeFileSync(outputs.results, `${JSON.stringify({ measuredAt, node: process.version, runsPerSize: RUNS, sizes: measured, table }, null, 2)}\n`);
+  console.log(`results: ${path.relative(REPO, outputs.results)}`);
+  if (outputs.doc) {
+    const block = `Measured ${measuredAt.slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` (Node ${process.version}).\n\n${table}`;
+    fs.writeFileSync(outputs.doc, replaceBlock(fs.readFileSync(outputs.doc, "utf8"), "synth-scale", block));
+    console.log(`updated: ${path.relative(REPO, outputs.doc)}`);
+  }
 }
 
 if (process.argv.includes("--child")) child(Number(process.argv[process.argv.indexOf("--child") + 1]));

@@ -7,14 +7,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../main";
 import { endpointCostOfStack, formatEndpointCost } from "../modules/network/endpoint-prices";
+import type { CdktfManifest } from "./delivery/matrix";
 import { checkToolchain, formatSummary, offlinePlan, providerSetup } from "./offline-plan";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
 function synthSummary(outdir: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const lines: string[] = [];
-  for (const [name, s] of Object.entries<any>(manifest.stacks)) {
+  for (const [name, s] of Object.entries(manifest.stacks)) {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"));
     const resources = Object.entries<Record<string, unknown>>(json.resource ?? {});
     const total = resources.reduce((n, [, r]) => n + Object.keys(r).length, 0);

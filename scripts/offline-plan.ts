@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, type BuildOptions } from "../main";
+import type { CdktfManifest } from "./delivery/matrix";
 import { planStacks } from "./plan-stacks";
 import {
   checkToolchain,
@@ -91,8 +92,8 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Pla
 
 /** The synthesized stacks of a cdktf output folder, in manifest order. */
 export function stacksOf(synthOut: string): Array<{ name: string; synthDir: string }> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(synthOut, "manifest.json"), "utf8"));
-  return Object.entries<{ workingDirectory: string }>(manifest.stacks).map(([name, s]) => ({ name, synthDir: path.join(synthOut, s.workingDirectory) }));
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(synthOut, "manifest.json"), "utf8"));
+  return Object.entries(manifest.stacks).map(([name, s]) => ({ name, synthDir: path.join(synthOut, s.workingDirectory) }));
 }
 
 /** A short per-stack table for people. */

@@ -167,8 +167,8 @@ export function checkToolchain(): string {
  * Rewrites a synthesized stack for an offline plan: the real backend is replaced by a local one and the
  * provider gets the skip flags that keep it from calling AWS. Everything else is the reviewed configuration.
  */
-export function offlineStackJson(stackJson: Record<string, any>): Record<string, any> {
-  const copy = JSON.parse(JSON.stringify(stackJson));
+export function offlineStackJson(stackJson: Record<string, unknown>): Record<string, unknown> {
+  const copy: OfflineRewrite = JSON.parse(JSON.stringify(stackJson));
   if (copy.terraform?.backend) delete copy.terraform.backend;
   for (const p of copy.provider?.aws ?? []) {
     // The account pin needs an STS call to check; offline there is no account to compare.
@@ -183,8 +183,20 @@ export function offlineStackJson(stackJson: Record<string, any>): Record<string,
   return copy;
 }
 
+/** The parts of a synthesized stack that {@link offlineStackJson} rewrites. */
+interface OfflineRewrite {
+  [key: string]: unknown;
+  terraform?: { backend?: unknown };
+  provider?: { aws?: Record<string, unknown>[] };
+}
+
+/** The part of `terraform show -json` output that {@link summarizePlan} counts. */
+export interface PlanJson {
+  resource_changes?: { mode: string; type: string; change: { actions: string[] } }[];
+}
+
 /** Counts of a plan's changes and the managed resource types it touches. */
-export function summarizePlan(planJson: any): Pick<StackPlan, "counts" | "resourcesByType"> {
+export function summarizePlan(planJson: PlanJson): Pick<StackPlan, "counts" | "resourcesByType"> {
   const counts = { create: 0, update: 0, delete: 0, replace: 0 };
   const resourcesByType: Record<string, number> = {};
   for (const rc of planJson.resource_changes ?? []) {

@@ -118,7 +118,7 @@ describe("with the real offline plan (cci-lite-prod, made without prior state)",
   test("no-prior-state plan is refused when a state now exists", () => {
     const p = plan();
     const addresses = (p.resource_changes as Array<{ address: string }>).map((r) => r.address);
-    const r = checkPriorState(p, [...addresses, "data.aws_caller_identity.current"].join("\n") + "\n");
+    const r = checkPriorState(p, `${[...addresses, "data.aws_caller_identity.current"].join("\n")}\n`);
     expect(r.ok).toBe(false);
     expect(r.problems[0]).toMatch(new RegExp(`made with no prior state, but the state now holds ${addresses.length} resource\\(s\\).*Nothing was applied`));
     // Still no state (or only data sources): fine.

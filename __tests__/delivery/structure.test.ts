@@ -76,7 +76,8 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     for (const { step } of allSteps(w)) {
       if (step.uses?.startsWith("hashicorp/setup-terraform@")) expect(step.with).toEqual({ terraform_version: "1.11.4", terraform_wrapper: false });
       // npm's cache only where npm installs; jobs that run the prebuilt bundle get plain Node 22.
-      if (step.uses?.startsWith("actions/setup-node@")) expect([{ "node-version": NODE_MAJOR, cache: "npm" }, { "node-version": NODE_MAJOR }]).toContainEqual(step.with);
+      if (step.uses?.startsWith("actions/setup-node@"))
+        expect([{ "node-version": NODE_MAJOR, cache: "npm" }, { "node-version": NODE_MAJOR }]).toContainEqual(step.with);
       if (step.uses?.startsWith("actions/checkout@")) expect(step.with?.["persist-credentials"]).toBe(false);
     }
   });

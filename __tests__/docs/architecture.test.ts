@@ -9,7 +9,9 @@ import * as path from "node:path";
 const REPO = path.resolve(__dirname, "..", "..");
 
 /** Output folders: named in the docs, never in the repository. */
-const GENERATED = new Set(["cdktf.out", "dist", ".plan-work", "node_modules", "coverage", ".gen", ".terraform"]);
+const GENERATED = new Set(["cdktf.out", "dist", ".plan-work", "node_modules", "coverage", ".gen", ".terraform", "bench/out"]);
+/** Whether a repository-relative path is in an output folder. */
+const generated = (p: string): boolean => [...GENERATED].some((g) => p === g || p.startsWith(`${g}/`));
 
 /** First path segments that mark a repository path (the top-level entries, plus the source folders even if one is gone). */
 const ROOTS = new Set([
@@ -54,7 +56,7 @@ function repoPaths(raw: string): string[] {
     .replace(/:\d+(:\d+)?$/, "")
     .replace(/^\.\//, "");
   const first = text.split("/")[0];
-  if (!ROOTS.has(first) || GENERATED.has(first)) return [];
+  if (!ROOTS.has(first) || generated(text)) return [];
   return expandBraces(text).map((p) => {
     const glob = p.search(/[*?[]/);
     // A glob is checked by its fixed part: `__tests__/lambda/*` needs `__tests__/lambda/`.

@@ -1,14 +1,20 @@
 /**
- * The formatter and linter (biome.jsonc, `npm run lint` = `biome ci .`): a formatting violation and lint violations
- * planted in temporary files are reported and fail the run; a file in the repository's style passes. The files are
- * written inside the repository (Biome checks files under its root, with the repository's configuration) and removed.
+ * The formatter and linter (biome.jsonc; `npm run lint` = scripts/lint.ts, `biome ci` failing on any diagnostic): a
+ * formatting violation and lint violations planted in temporary files are reported and fail the run, and so do a
+ * planted warning and a planted info, which `biome ci` alone lets pass; a file in the repository's style passes. The
+ * files are written inside the repository (Biome checks files under its root, with the repository's configuration)
+ * and removed.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { biomeArgs, lintFailure } from "../../scripts/lint";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const BIOME = path.join(REPO_ROOT, "node_modules", ".bin", "biome");
+const BIN = path.join(REPO_ROOT, "node_modules", ".bin");
+/** The command `npm run lint` runs (package.json). */
+const LINT_SCRIPT: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).scripts.lint;
 
 interface Diagnostic {
   severity: string;
@@ -26,6 +32,10 @@ const PLANTED: Record<string, string> = {
   "format.ts": "export const a = {b: 'one'}\nexport const list = [\n  1,\n  2\n];\n",
   // `==` and a `debugger` statement: both in Biome's recommended rules.
   "lint.ts": "export function f(x: number): number {\n  if (x == 1) {\n    debugger;\n  }\n  return x;\n}\n",
+  // A warning: `xs && xs.length` is an optional chain (complexity/useOptionalChain).
+  "warning.ts": "export const first = (xs?: number[]): number | undefined => (xs && xs.length ? xs[0] : undefined);\n",
+  // An info: string concatenation instead of a template literal (style/useTemplate).
+  "info.ts": 'export const label = (n: number): string => "n=" + n;\n',
   // The repository's style; a Terraform interpolation in a plain string is deliberate (noTemplateCurlyInString is off).
   "good.ts": [
     'import * as path from "node:path";',
@@ -53,17 +63,42 @@ function biomeCi(dir: string, files: string[]): BiomeOutcome {
   return { status: run.status, diagnostics: report.diagnostics };
 }
 
+interface LintOutcome {
+  status: number | null;
+  output: string;
+}
+
+/** Runs the package.json `lint` command (as `npm run lint -- <files>` would) on planted files. */
+function npmRunLint(dir: string, files: string[]): LintOutcome {
+  const rel = files.map((f) => path.relative(REPO_ROOT, path.join(dir, f)));
+  const run = spawnSync(`${LINT_SCRIPT} --colors=off ${rel.join(" ")}`, {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    shell: true,
+    env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}` },
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
 describe("formatter and linter (biome.jsonc)", () => {
   let dir: string;
   let planted: BiomeOutcome;
   let good: BiomeOutcome;
+  let warnAndInfo: BiomeOutcome;
+  let lintWarning: LintOutcome;
+  let lintInfo: LintOutcome;
+  let lintGood: LintOutcome;
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(__dirname, ".biome-planted-"));
     for (const [name, text] of Object.entries(PLANTED)) fs.writeFileSync(path.join(dir, name), text);
     planted = biomeCi(dir, ["format.ts", "lint.ts", "good.ts"]);
     good = biomeCi(dir, ["good.ts"]);
-  }, 30_000);
+    warnAndInfo = biomeCi(dir, ["warning.ts", "info.ts"]);
+    lintWarning = npmRunLint(dir, ["warning.ts"]);
+    lintInfo = npmRunLint(dir, ["info.ts"]);
+    lintGood = npmRunLint(dir, ["good.ts"]);
+  }, 60_000);
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -90,5 +125,48 @@ describe("formatter and linter (biome.jsonc)", () => {
     expect(categoriesOf(planted, "good.ts")).toEqual([]);
     expect(good.diagnostics).toEqual([]);
     expect(good.status).toBe(0);
+  });
+
+  test("biome ci alone lets a warning and an info pass (why `npm run lint` wraps it)", () => {
+    expect(categoriesOf(warnAndInfo, "warning.ts")).toEqual(["lint/complexity/useOptionalChain"]);
+    expect(categoriesOf(warnAndInfo, "info.ts")).toEqual(["lint/style/useTemplate"]);
+    expect(warnAndInfo.diagnostics.map((d) => d.severity).sort()).toEqual(["info", "warning"]);
+    expect(warnAndInfo.status).toBe(0);
+  });
+
+  test("`npm run lint` fails on a warning, naming the rule", () => {
+    expect(lintWarning.output).toContain("lint/complexity/useOptionalChain");
+    expect(lintWarning.output).toContain("1 warning(s)");
+    expect(lintWarning.status).toBe(1);
+  });
+
+  test("`npm run lint` fails on an info, naming the rule", () => {
+    expect(lintInfo.output).toContain("lint/style/useTemplate");
+    expect(lintInfo.output).toContain("1 info(s)");
+    expect(lintInfo.status).toBe(1);
+  });
+
+  test("`npm run lint` passes a file in the repository's style, without Biome's JSON reporter note", () => {
+    expect(lintGood.output).toContain("Checked 1 file");
+    expect(lintGood.output).not.toMatch(/experimental/);
+    expect(lintGood.status).toBe(0);
+  });
+
+  test("scripts/lint.ts: biome ci failing on warnings, the JSON report to a file; any error, warning or info fails", () => {
+    expect(biomeArgs(["--colors=off", "x.ts"], "/tmp/r.json")).toEqual([
+      "ci",
+      "--error-on-warnings",
+      "--reporter=default",
+      "--reporter=json",
+      "--reporter-file=/tmp/r.json",
+      "--colors=off",
+      "x.ts",
+    ]);
+    expect(lintFailure(0, { errors: 0, warnings: 0, infos: 0 })).toBeUndefined();
+    expect(lintFailure(0, { errors: 0, warnings: 0, infos: 1 })).toMatch(/1 info\(s\)/);
+    expect(lintFailure(1, { errors: 0, warnings: 1, infos: 0 })).toMatch(/1 warning\(s\)/);
+    expect(lintFailure(1, { errors: 2, warnings: 0, infos: 0 })).toMatch(/2 error\(s\)/);
+    expect(lintFailure(1, { errors: 0, warnings: 0, infos: 0 })).toBe("Biome exited with status 1");
+    expect(lintFailure(2, undefined)).toMatch(/no JSON report/);
   });
 });

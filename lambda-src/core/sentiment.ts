@@ -89,13 +89,12 @@ const LABELS: ReadonlyArray<[keyof NonNullable<Sentiment["SentimentScore"]>, Sen
  * nothing is left.
  */
 export function aggregateSentiment(parts: readonly WeightedSentiment[]): Sentiment | null {
-  const scored = parts.filter((p) => p.sentiment.SentimentScore && p.bytes > 0);
+  const scored = parts.flatMap(({ bytes, sentiment }) => (sentiment.SentimentScore && bytes > 0 ? [{ bytes, score: sentiment.SentimentScore }] : []));
   if (scored.length === 0) return null;
   const total = scored.reduce((s, p) => s + p.bytes, 0);
   const acc = { Positive: 0, Negative: 0, Neutral: 0, Mixed: 0 };
-  for (const p of scored) {
-    const sc = p.sentiment.SentimentScore!;
-    for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += (sc[k] ?? 0) * p.bytes;
+  for (const { bytes, score } of scored) {
+    for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += (score[k] ?? 0) * bytes;
   }
   for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] = Math.round((acc[k] / total) * 1e6) / 1e6;
   let best = LABELS[0];

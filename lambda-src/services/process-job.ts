@@ -91,7 +91,10 @@ async function failed(
   return write(cfg, ctx, buildJobResult("FAILED", ctx, cfg.bedrockModelId, now, analysis, { code, message }), now, force);
 }
 
-async function readTranscript(uri: string): Promise<{ doc?: TranscribeOutput; error?: { code: string; message: string } }> {
+/** A transcript read from S3: the document, or the error code and message the result records. */
+type TranscriptRead = { doc: TranscribeOutput; error?: undefined } | { doc?: undefined; error: { code: string; message: string } };
+
+async function readTranscript(uri: string): Promise<TranscriptRead> {
   const loc = parseS3Uri(uri);
   if (!loc) return { error: { code: ERROR_CODES.TRANSCRIPT_NOT_FOUND, message: `Unrecognised transcript URI ${uri}` } };
   let body: string;
@@ -137,7 +140,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   const uri = ctx.job.Transcript?.RedactedTranscriptFileUri ?? ctx.job.Transcript?.TranscriptFileUri;
   if (!uri) return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIPT_NOT_FOUND, "The job has no transcript file URI");
   const read = await readTranscript(uri);
-  if (!read.doc) return failed(cfg, ctx, now, force, read.error!.code, read.error!.message);
+  if (!read.doc) return failed(cfg, ctx, now, force, read.error.code, read.error.message);
 
   const t = analyzeTranscript(read.doc);
   const languageCode = ctx.job.LanguageCode ?? t.languageCode;

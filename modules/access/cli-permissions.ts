@@ -1,9 +1,9 @@
 /**
  * The one table of what each `cci` command (scripts/cli/) asks AWS for, and which people group's managed policy
  * (./index.ts) must allow it. The infrastructure and the CLI both read it from here (scripts may import modules;
- * modules may not import scripts): docs/cli.md's Permissions table is rendered from it
- * (__tests__/cli/permissions-doc.test.ts keeps them equal), and __tests__/security/people-access.test.ts simulates
- * every row as a configured principal of its group against the synthesized managed policy and the resource policy.
+ * modules may not import scripts): docs/cli.md's Permissions table is rendered from it, and
+ * __tests__/security/people-access.test.ts keeps the two equal and simulates every row as a configured principal of
+ * its group against the synthesized managed policy and the resource policy.
  *
  * A row is one IAM action on one resource, as the request reaches IAM: the resource ARN is built from the names of
  * modules/config/naming.ts, and `context` holds the condition keys AWS documents for the request (a KMS call S3 or
@@ -374,11 +374,6 @@ export const CLI_PERMISSIONS: readonly CliPermission[] = [
     }),
   ),
 ];
-
-/** The rows one group's policy must allow. */
-export function permissionsOf(group: PeopleGroup): CliPermission[] {
-  return CLI_PERMISSIONS.filter((r) => r.groups.includes(group));
-}
 
 /** Placeholders for the documentation: the same functions, with `<name>` for every configured value. */
 export function placeholderPlace(): PermissionPlace {

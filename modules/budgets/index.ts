@@ -33,7 +33,7 @@ export class CostBudget extends Construct {
     const thresholds = props.actualThresholds ?? [50, 80, 100];
     const subscribers = {
       subscriberSnsTopicArns: [props.topic.topic.arn],
-      ...(props.emails && props.emails.length ? { subscriberEmailAddresses: [...props.emails] } : {}),
+      ...(props.emails?.length ? { subscriberEmailAddresses: [...props.emails] } : {}),
     };
     this.budget = new BudgetsBudget(this, "budget", {
       name: props.name,
@@ -42,7 +42,7 @@ export class CostBudget extends Construct {
       limitAmount: props.monthlyLimit.toFixed(2),
       limitUnit: props.currency ?? "USD",
       timeUnit: "MONTHLY",
-      costFilter: props.services && props.services.length ? [{ name: "Service", values: [...props.services] }] : undefined,
+      costFilter: props.services?.length ? [{ name: "Service", values: [...props.services] }] : undefined,
       notification: [
         ...thresholds.map((t) => ({
           comparisonOperator: "GREATER_THAN",

@@ -94,7 +94,14 @@ export function quarterOf(cidr: string, i: number): string {
 export function resolveNetwork(c: { readonly region: string; readonly network: NetworkInput }): ResolvedNetwork {
   const n = c.network;
   if (n.mode === "off") return { mode: "off" };
-  if (n.mode === "existing") return { mode: "existing", vpcId: n.vpcId!, subnetIds: [...n.subnetIds!], routeTableIds: [...n.routeTableIds!] };
+  if (n.mode === "existing") {
+    const { vpcId, subnetIds, routeTableIds } = n;
+    if (vpcId === undefined || subnetIds === undefined || routeTableIds === undefined) {
+      const missing = EXISTING_ONLY.filter((f) => n[f] === undefined).map((f) => `network.${f}`);
+      throw new Error(`network.mode "existing" needs ${missing.join(", ")} (the configuration must pass validation first)`);
+    }
+    return { mode: "existing", vpcId, subnetIds: [...subnetIds], routeTableIds: [...routeTableIds] };
+  }
   const cidr = n.cidr ?? DEFAULT_VPC_CIDR;
   const zones = n.availabilityZoneIds ?? (DEFAULT_AZ_IDS[c.region as keyof typeof DEFAULT_AZ_IDS] ?? []).slice(0, n.availabilityZoneCount ?? 2);
   return { mode: "create", cidr, subnets: zones.map((availabilityZoneId, i) => ({ availabilityZoneId, cidr: quarterOf(cidr, i) })) };

@@ -102,7 +102,8 @@ function buildOne(name: HandlerName, entry: string, outDir: string, opts: Bundle
   if (built.errors.length > 0) {
     throw new Error(`esbuild failed for ${name}: ${built.errors.map((e) => e.text).join("; ")}`);
   }
-  return { dir, file, bytes: fs.statSync(file).size, metafile: built.metafile! };
+  if (!built.metafile) throw new Error(`esbuild returned no metafile for ${name} (esbuildOptions sets metafile: true)`);
+  return { dir, file, bytes: fs.statSync(file).size, metafile: built.metafile };
 }
 
 /** Bundles the handlers; returns per handler the output and esbuild's metafile. */

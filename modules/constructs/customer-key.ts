@@ -49,7 +49,11 @@ const ADMIN_ACTIONS = [
 export const KEY_POLICY_MAX_BYTES = 32_768;
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-/** The customer-managed key and its alias. Grants are added with {@link grantUse} and {@link grantService}. */
+/**
+ * The customer-managed key and its alias. Grants are added with {@link grant} ({@link grantDecrypt},
+ * {@link grantEncrypt}), {@link grantUse} and {@link grantExternalRole} for principals, and with
+ * {@link grantServiceForResources} and {@link grantServiceStatement} for AWS services.
+ */
 export class CustomerKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;

@@ -177,7 +177,9 @@ export class InsightDashboard extends Construct {
     const dataSets = new Map<string, QuicksightDataSet>();
     const schedules: QuicksightRefreshSchedule[] = [];
     for (const view of INSIGHT_VIEWS) {
-      const table = props.views.views.get(view.id)!; // InsightViews creates every view of INSIGHT_VIEWS.
+      const table = props.views.views.get(view.id);
+      // InsightViews creates every view of INSIGHT_VIEWS.
+      if (!table) throw new Error(`InsightViews has no view ${view.id}`);
       const dataSet = new QuicksightDataSet(this, `data-set-${view.id}`, {
         awsAccountId: props.accountId,
         dataSetId: `${props.idStem}-insights-${view.id}`,

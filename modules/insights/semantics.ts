@@ -113,11 +113,6 @@ export function sentimentScore(s: CallResult["sentiment"]): number | null {
   return s?.SentimentScore ? s.SentimentScore.Positive - s.SentimentScore.Negative : null;
 }
 
-/** `yyyy/MM/dd` (the partition) -> `yyyy-MM-dd` (the views' `day`). */
-export function dayOfPartition(callDate: string): string {
-  return callDate.replace(/\//g, "-");
-}
-
 /** A result with the partition values Athena reads from its key. */
 export interface DatedResult {
   readonly tenant: string;

@@ -50,11 +50,17 @@ export function endpointCost(region: string, interfaceEndpoints: number, zones: 
   return { region, interfaceEndpoints, endpointZones, hourlyUsd, monthlyUsd: Math.round(hourlyUsd * HOURS_PER_MONTH * 100) / 100 };
 }
 
+/** The parts of a synthesized stack (`cdk.tf.json`, parsed) that {@link endpointCostOfStack} reads. */
+export interface SynthesizedStack {
+  readonly provider?: { readonly aws?: Record<string, unknown> | readonly Record<string, unknown>[] };
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+}
+
 /**
  * The endpoint cost of a synthesized stack (`cdk.tf.json`, parsed): its interface endpoints, each in as many zones
  * as it has subnets, at the AWS provider's region. Undefined when the stack has no interface endpoint.
  */
-export function endpointCostOfStack(stack: { provider?: any; resource?: Record<string, Record<string, any>> }): EndpointCost | undefined {
+export function endpointCostOfStack(stack: SynthesizedStack): EndpointCost | undefined {
   const endpoints = Object.values(stack.resource?.aws_vpc_endpoint ?? {}).filter((e) => e.vpc_endpoint_type === "Interface");
   if (endpoints.length === 0) return undefined;
   const region = [stack.provider?.aws ?? []].flat()[0]?.region;

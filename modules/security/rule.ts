@@ -18,14 +18,18 @@ export interface Rule {
   check(node: IConstruct, ctx: RuleContext): string[];
 }
 
-export type Attrs = Record<string, any>;
+/** Synthesized Terraform JSON of a resource, a provider or one of their nested blocks: snake_case keys, untyped values. */
+export type Attrs = Record<string, unknown>;
+
+/** A statement's principal: `"*"` or principal values by type. */
+export type Principal = string | { AWS?: string | string[]; Service?: string | string[]; Federated?: string | string[]; CanonicalUser?: string | string[] };
 
 /** A policy statement as it reaches AWS (arrays or scalars). */
 export interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
-  Principal?: any;
-  NotPrincipal?: any;
+  Principal?: Principal;
+  NotPrincipal?: Principal;
   Action?: string | string[];
   NotAction?: string | string[];
   Resource?: string | string[];
@@ -35,12 +39,21 @@ export interface PolicyStatement {
 
 export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
+/** Whether a synthesized value is a JSON object (a nested block or a map), not a scalar or a list. */
+export const isAttrs = (v: unknown): v is Attrs => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The nested blocks an attribute holds (Terraform JSON writes one block or a list of them). */
+export const blocks = (v: unknown): Attrs[] => asArray(v).filter(isAttrs);
+
+/** `v[key]` when `v` is a JSON object, else undefined (reads `block?.key` of an untyped value). */
+export const field = (v: unknown, key: string): unknown => (isAttrs(v) ? v[key] : undefined);
+
 /** Parses a policy attribute (JSON string after resolution); returns undefined when it is not JSON. */
 export function parsePolicy(value: unknown): PolicyStatement[] | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   const doc = typeof value === "string" ? safeJson(value) : value;
   if (!doc || typeof doc !== "object") return undefined;
-  return asArray((doc as any).Statement) as PolicyStatement[];
+  return asArray((doc as { Statement?: unknown }).Statement) as PolicyStatement[];
 }
 
 function safeJson(text: string): unknown {
@@ -110,6 +123,3 @@ export class RuleContext {
     return this.ofType(type).filter((r) => this.refersTo(this.attrs(r)[attr], target, literals));
   }
 }
-
-/** A construct's path for messages. */
-export const pathOf = (node: IConstruct): string => node.node.path;

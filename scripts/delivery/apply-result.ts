@@ -89,5 +89,5 @@ export function renderApplyResult(r: ApplyResult): string {
     }
     if (r.errorTail) lines.push("", "<details><summary>End of the apply log</summary>", "", codeBlock(r.errorTail, "text"), "</details>");
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -31,7 +31,7 @@ type Args = Record<string, string | true>;
 export function parseArgs(argv: string[]): Args {
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (!a.startsWith("--")) throw new Error(`Unexpected argument ${a}`);
     const next = argv[i + 1];
     if (next === undefined || next.startsWith("--")) out[a.slice(2)] = true;
@@ -43,11 +43,17 @@ export function parseArgs(argv: string[]): Args {
   return out;
 }
 
-function str(args: Args, name: string, required = true): string | undefined {
+/** The value of `--name`; throws `--name is required` when it is missing or has no value. */
+function required(args: Args, name: string): string {
   const v = args[name];
   if (typeof v === "string") return v;
-  if (required) throw new Error(`--${name} is required`);
-  return undefined;
+  throw new Error(`--${name} is required`);
+}
+
+/** The value of `--name`, or undefined. */
+function optional(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === "string" ? v : undefined;
 }
 
 export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = process.env): void {
@@ -70,7 +76,7 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
 const TITLES: Record<string, string> = { pr: "Terraform plan", apply: "Plan to apply", drift: "Drift" };
 
 function kindOf(args: Args): "pr" | "apply" | "drift" {
-  const k = str(args, "kind", false) ?? "pr";
+  const k = optional(args, "kind") ?? "pr";
   if (k !== "pr" && k !== "apply" && k !== "drift") throw new Error(`--kind must be pr, apply or drift (got ${k})`);
   return k;
 }
@@ -90,18 +96,18 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
   const args = parseArgs(rest);
   switch (command) {
     case "matrix": {
-      const m = buildStackMatrix(str(args, "out-dir", false) ?? "cdktf.out");
+      const m = buildStackMatrix(optional(args, "out-dir") ?? "cdktf.out");
       setOutput("matrix", JSON.stringify(m.matrix), env);
       setOutput("has-stacks", String(m.matrix.include.length > 0), env);
       appendSummary(renderMatrixSummary(m), env);
       return 0;
     }
     case "render-plan": {
-      const stack = str(args, "stack")!;
+      const stack = required(args, "stack");
       const kind = kindOf(args);
-      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")) as PlanJson;
-      const planText = readFileSync(str(args, "plan-text")!, "utf8");
-      const scanPath = str(args, "scan", false);
+      const plan = JSON.parse(readFileSync(required(args, "plan-json"), "utf8")) as PlanJson;
+      const planText = readFileSync(required(args, "plan-text"), "utf8");
+      const scanPath = optional(args, "scan");
       const scan = scanPath !== undefined ? readCheckovText(existsSync(scanPath) ? readFileSync(scanPath, "utf8") : undefined) : undefined;
       const summary = summarizePlan(plan);
       const note =
@@ -118,7 +124,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       const record = kind === "pr" ? `\n${changesMarker(planChanges(plan))}\n` : "";
       const marker = kind === "pr" ? planCommentMarker(stack) : undefined;
       const body = renderPlanMarkdown({ ...common, marker, maxLength: record ? DEFAULT_BODY_BUDGET - record.length : undefined }) + record;
-      const out = str(args, "out", false);
+      const out = optional(args, "out");
       if (out) writeFileSync(out, body);
       if (args.summary) appendSummary(renderPlanMarkdown({ ...common, maxLength: STEP_SUMMARY_BUDGET }), env);
       const meta: PlanMeta = {
@@ -130,27 +136,27 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         changes: planChanges(plan),
         statefulDestroys: statefulDestroys(plan).map((r) => `${r.address} ${r.action}`),
       };
-      const metaPath = str(args, "meta", false);
-      if (metaPath) writeFileSync(metaPath, JSON.stringify(meta) + "\n");
+      const metaPath = optional(args, "meta");
+      if (metaPath) writeFileSync(metaPath, `${JSON.stringify(meta)}\n`);
       setOutput("has-changes", String(summary.hasChanges), env);
       setOutput("counts", `${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy`, env);
       return 0;
     }
     case "render-failure": {
-      const stack = str(args, "stack")!;
+      const stack = required(args, "stack");
       const kind = kindOf(args);
-      const logPath = str(args, "log")!;
+      const logPath = required(args, "log");
       const log = existsSync(logPath) ? readFileSync(logPath, "utf8") : "(no log captured)";
       const common = { stack, log, runUrl: runUrl(env), commitSha: env.GITHUB_SHA, title: TITLES[kind] };
       const body = renderPlanFailure({ ...common, marker: kind === "pr" ? planCommentMarker(stack) : undefined });
-      const out = str(args, "out", false);
+      const out = optional(args, "out");
       if (out) writeFileSync(out, body);
       if (args.summary) appendSummary(renderPlanFailure({ ...common, maxLength: STEP_SUMMARY_BUDGET }), env);
       return 0;
     }
     case "apply-matrix": {
-      const dir = str(args, "metas")!;
-      const full = JSON.parse(str(args, "matrix")!) as StackMatrix["matrix"];
+      const dir = required(args, "metas");
+      const full = JSON.parse(required(args, "matrix")) as StackMatrix["matrix"];
       const metas = readdirSync(dir)
         .filter((f) => f.endsWith(".json"))
         .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as PlanMeta);
@@ -165,26 +171,26 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
             : `- \`${meta.stack}\`: no changes, nothing to apply`,
         );
       }
-      appendSummary(lines.join("\n") + "\n", env);
+      appendSummary(`${lines.join("\n")}\n`, env);
       return 0;
     }
     case "prior-state-guard": {
-      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")) as PlanJson;
-      const r = checkPriorState(plan, readFileSync(str(args, "state-list")!, "utf8"));
+      const plan = JSON.parse(readFileSync(required(args, "plan-json"), "utf8")) as PlanJson;
+      const r = checkPriorState(plan, readFileSync(required(args, "state-list"), "utf8"));
       if (r.ok) return 0;
       for (const p of r.problems) process.stderr.write(`::error title=Plan made without prior state::${p}\n`);
       appendSummary(`### ❌ Refused: plan made without prior state\n\n${r.problems.join("\n\n")}\n`, env);
       return 1;
     }
     case "redact-plan": {
-      const plan = JSON.parse(readFileSync(str(args, "plan-json")!, "utf8"));
-      writeFileSync(str(args, "out")!, JSON.stringify(redactPlanForScan(plan)));
+      const plan = JSON.parse(readFileSync(required(args, "plan-json"), "utf8"));
+      writeFileSync(required(args, "out"), JSON.stringify(redactPlanForScan(plan)));
       return 0;
     }
     case "drift-report": {
-      const stack = str(args, "stack")!;
-      const dir = str(args, "out-dir")!;
-      const c = classifyDrift(JSON.parse(readFileSync(str(args, "refresh-json")!, "utf8")), JSON.parse(readFileSync(str(args, "plan-json")!, "utf8")));
+      const stack = required(args, "stack");
+      const dir = required(args, "out-dir");
+      const c = classifyDrift(JSON.parse(readFileSync(required(args, "refresh-json"), "utf8")), JSON.parse(readFileSync(required(args, "plan-json"), "utf8")));
       const url = runUrl(env);
       const drifted = c.changedOutside.length > 0;
       const unapplied = c.unapplied.length > 0 || c.outputs.length > 0;
@@ -200,18 +206,18 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       return 0;
     }
     case "apply-result": {
-      const planPath = str(args, "plan-json", false);
-      const logPath = str(args, "log", false);
+      const planPath = optional(args, "plan-json");
+      const logPath = optional(args, "log");
       const r = buildApplyResult({
-        stack: str(args, "stack")!,
+        stack: required(args, "stack"),
         stepOutcome: typeof args.outcome === "string" ? args.outcome : "",
         plan: planPath && existsSync(planPath) ? (JSON.parse(readFileSync(planPath, "utf8")) as PlanJson) : undefined,
         log: logPath && existsSync(logPath) ? readFileSync(logPath, "utf8") : undefined,
-        erroredStateArtifact: str(args, "errored-artifact", false),
+        erroredStateArtifact: optional(args, "errored-artifact"),
         runUrl: runUrl(env),
         sha: env.GITHUB_SHA,
       });
-      writeFileSync(str(args, "out")!, JSON.stringify(r) + "\n");
+      writeFileSync(required(args, "out"), `${JSON.stringify(r)}\n`);
       appendSummary(renderApplyResult(r), env);
       return 0;
     }

@@ -53,7 +53,7 @@ export function classifyDrift(refreshOnly: PlanJson, plan: PlanJson): DriftClass
 function table(xs: DriftItem[]): string {
   const rows = xs.slice(0, 200).map((x) => `| ${x.action} | \`${x.address.replace(/\|/g, "\\|")}\` |`);
   const more = xs.length > 200 ? `\n_…and ${xs.length - 200} more; see the workflow run._\n` : "";
-  return ["| Action | Resource |", "| --- | --- |", ...rows].join("\n") + "\n" + more;
+  return `${["| Action | Resource |", "| --- | --- |", ...rows].join("\n")}\n${more}`;
 }
 
 export function renderDriftIssue(stack: string, c: DriftClassification, runUrl?: string): string {

@@ -135,7 +135,7 @@ export async function syncIssue(i: SyncIssueInput): Promise<UpsertResult> {
     if (i.closeComment) await i.octokit.rest.issues.createComment({ owner: i.owner, repo: i.repo, issue_number: issue.number, body: i.closeComment });
     await i.octokit.rest.issues.update({ owner: i.owner, repo: i.repo, issue_number: issue.number, state: "closed", state_reason: "completed" });
   }
-  return { action: "closed", number: open[0]!.number };
+  return { action: "closed", number: open[0].number };
 }
 
 export interface DriftInput extends RepoParams {

@@ -211,7 +211,7 @@ export function parseChangesMarker(body: string): ChangesPayload | undefined {
   const m = CHANGES_RE.exec(body);
   if (!m) return undefined;
   try {
-    return JSON.parse(Buffer.from(m[1]!, "base64").toString("utf8")) as ChangesPayload;
+    return JSON.parse(Buffer.from(m[1], "base64").toString("utf8")) as ChangesPayload;
   } catch {
     return undefined;
   }

@@ -109,7 +109,7 @@ export function renderMatrixSummary(m: StackMatrix): string {
   if (m.matrix.include.length === 0) lines.push("No stack with a remote backend: nothing for CI to plan.");
   for (const e of m.matrix.include) lines.push(`- \`${e.stack}\` (${e.backend} backend): planned by CI, applied from the \`${e.environment}\` environment`);
   for (const x of m.excluded) lines.push(`- \`${x.stack}\`: **excluded** (${x.reason})`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export interface PlanMeta {

@@ -193,7 +193,7 @@ export function renderResourceTable(resources: ResourceSummary[], maxRows = 200)
     const imp = r.importing && r.action !== "import" ? " 📥" : "";
     lines.push(`| ${ACTION_LABEL[r.action]}${imp} | \`${tableCell(r.address)}\`${from} |`);
   }
-  let out = lines.join("\n") + "\n";
+  let out = `${lines.join("\n")}\n`;
   if (rows.length > shown.length) out += `\n_…and ${rows.length - shown.length} more resource(s); see the full plan._\n`;
   return out;
 }
@@ -248,9 +248,9 @@ export function renderPlanMarkdown(o: RenderOptions): string {
   if (meta.length) head.push(`\n<sub>${meta.join(" · ")}</sub>`);
   if (o.note) head.push(`\n${o.note}`);
   head.push("");
-  const headText = head.join("\n") + "\n";
+  const headText = `${head.join("\n")}\n`;
 
-  const scanText = o.scan ? renderFindings(o.scan) + "\n" : "";
+  const scanText = o.scan ? `${renderFindings(o.scan)}\n` : "";
   const planText = stripAnsi(o.planText);
   const where = o.runUrl ? `the [workflow run](${o.runUrl}) (job log and job summary)` : "the workflow run's job log";
   const truncNote = (n: number) =>

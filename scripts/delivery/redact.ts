@@ -28,12 +28,14 @@ interface PlannedModule {
   child_modules?: PlannedModule[];
 }
 
+function redactModule(m: PlannedModule): PlannedModule;
+function redactModule(m: PlannedModule | undefined): PlannedModule | undefined;
 function redactModule(m: PlannedModule | undefined): PlannedModule | undefined {
   if (!m) return m;
   return {
     ...m,
     resources: (m.resources ?? []).map((r) => ({ ...r, values: maskSensitive(r.values, r.sensitive_values) as Json })),
-    child_modules: (m.child_modules ?? []).map((c) => redactModule(c)!),
+    child_modules: (m.child_modules ?? []).map((c) => redactModule(c)),
   };
 }
 

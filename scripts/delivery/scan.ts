@@ -103,5 +103,5 @@ export function renderFindings(r: ScanReport, maxRows = 50): string {
   }
   if (sorted.length > maxRows) lines.push("", `_…and ${sorted.length - maxRows} more; see the job log._`);
   lines.push("", "</details>");
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

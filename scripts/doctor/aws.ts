@@ -74,7 +74,7 @@ export function classifyError(e: unknown, action: string, region: string): FactE
   if (BAD_CREDENTIALS.has(name) || BAD_CREDENTIALS.has(code) || /could not load credentials/i.test(message)) {
     return { kind: "credentials", action, message };
   }
-  if (ACCESS_DENIED.has(name) || ACCESS_DENIED.has(code) || /not authorized to perform|AccessDenied/i.test(name + " " + message)) {
+  if (ACCESS_DENIED.has(name) || ACCESS_DENIED.has(code) || /not authorized to perform|AccessDenied/i.test(`${name} ${message}`)) {
     return { kind: "access-denied", action, message };
   }
   if (NO_ENDPOINT.has(name) || NO_ENDPOINT.has(code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(message)) {

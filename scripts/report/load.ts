@@ -66,7 +66,8 @@ export async function loadBucket(s3: S3Client, bucket: string, tenant: string, f
       for (const o of page.Contents ?? []) {
         if (!o.Key?.endsWith(".json")) continue;
         const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-        out.push(datedResult(o.Key, await got.Body!.transformToString("utf8")));
+        if (!got.Body) throw new Error(`s3://${bucket}/${o.Key} came back without a body`);
+        out.push(datedResult(o.Key, await got.Body.transformToString("utf8")));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -66,13 +66,18 @@ export function buildModel(rows: readonly DatedResult[], options: ModelOptions):
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const tenants = [...new Set(rows.map((r) => r.tenant))].sort();
   const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const dayAt = (day: string): number => {
+    const i = dayIndex.get(day);
+    if (i === undefined) throw new Error(`day ${day} is not one of the report's days`);
+    return i;
+  };
 
   const callsByDay = Object.fromEntries(STATUSES.map((s) => [s, days.map(() => 0)])) as Record<(typeof STATUSES)[number], number[]>;
-  for (const r of callsDaily(rows)) callsByDay[r.status][dayIndex.get(r.day)!] += r.calls;
+  for (const r of callsDaily(rows)) callsByDay[r.status][dayAt(r.day)] += r.calls;
 
   const sentiment = sentimentDaily(rows);
   const sentimentByTenant: Record<string, Array<number | null>> = Object.fromEntries(tenants.map((t) => [t, days.map(() => null)]));
-  for (const r of sentiment) sentimentByTenant[r.tenant][dayIndex.get(r.day)!] = r.mean_score;
+  for (const r of sentiment) sentimentByTenant[r.tenant][dayAt(r.day)] = r.mean_score;
   const scored = sentiment.reduce((a, r) => a + r.scored_calls, 0);
   const scoreSum = sentiment.reduce((a, r) => a + r.score_sum, 0);
 

@@ -19,6 +19,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CdktfManifest } from "../delivery/matrix";
 
 export type Rule = "names-target" | "delivery-needs-policy";
 
@@ -38,8 +39,8 @@ export interface Finding {
 
 /** A parsed `cdk.tf.json` (only the parts the analysis reads). */
 export interface StackDocument {
-  readonly provider?: Record<string, any[] | Record<string, any>>;
-  readonly resource?: Record<string, Record<string, any>>;
+  readonly provider?: Record<string, unknown>;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 export interface AnalyzeOptions {
@@ -137,7 +138,10 @@ export const IDENTITY_RULES: Readonly<Record<string, IdentityRule>> = {
   aws_iam_policy: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:policy${iamPath(g("path"))}${g("name")}`)] },
   aws_iam_openid_connect_provider: {
     own: ["url"],
-    ids: (g, c) => [arn(g("url") && `arn:${c.partition}:iam::${c.account}:oidc-provider/${g("url")!.replace(/^https:\/\//, "")}`)],
+    ids: (g, c) => {
+      const url = g("url");
+      return [arn(url && `arn:${c.partition}:iam::${c.account}:oidc-provider/${url.replace(/^https:\/\//, "")}`)];
+    },
   },
   aws_iam_saml_provider: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:saml-provider/${g("name")}`)] },
   aws_kms_alias: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:kms:${c.region}:${c.account}:${g("name")}`)] },
@@ -162,7 +166,10 @@ export const IDENTITY_RULES: Readonly<Record<string, IdentityRule>> = {
   },
   aws_ssm_parameter: {
     own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${g("name")!.replace(/^\//, "")}`)],
+    ids: (g, c) => {
+      const n = g("name");
+      return [name(n), arn(n && `arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${n.replace(/^\//, "")}`)];
+    },
   },
   aws_quicksight_data_source: {
     own: ["data_source_id"],
@@ -226,7 +233,7 @@ export function fieldName(path: readonly (string | number)[]): string {
 
 /** The statement element (`Resource`, `Principal`, `Condition`, ...) a JSON path points into, if any. */
 function statementElement(jsonPath?: readonly (string | number)[]): string | undefined {
-  if (!jsonPath || jsonPath[0] !== "Statement") return undefined;
+  if (jsonPath?.[0] !== "Statement") return undefined;
   const at = typeof jsonPath[1] === "number" ? 2 : 1;
   return typeof jsonPath[at] === "string" ? (jsonPath[at] as string) : undefined;
 }
@@ -313,7 +320,7 @@ interface Resource {
   readonly type: string;
   readonly name: string;
   readonly address: string;
-  readonly config: Record<string, any>;
+  readonly config: Record<string, unknown>;
 }
 
 interface StringLeaf {
@@ -345,7 +352,7 @@ function literalPart(s: string): string {
   let out = "";
   let at = 0;
   for (const x of interpolations(s)) {
-    out += s.slice(at, x.start) + "\u0000";
+    out += `${s.slice(at, x.start)}\u0000`;
     at = x.end + 1;
   }
   return out + s.slice(at);
@@ -392,9 +399,16 @@ function matches(s: string, id: Identity): boolean {
   return "/:*".includes(s[id.value.length]);
 }
 
+/** An `aws` provider block of a parsed `cdk.tf.json` (the fields read here). */
+interface AwsProviderBlock {
+  readonly alias?: string;
+  readonly region?: string;
+  readonly allowed_account_ids?: readonly string[];
+}
+
 function providerRegions(doc: StackDocument): { defaultRegion?: string; account?: string; byAlias: Record<string, string> } {
   const raw = doc.provider?.aws;
-  const blocks: any[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const blocks = (Array.isArray(raw) ? raw : raw ? [raw] : []) as AwsProviderBlock[];
   const byAlias: Record<string, string> = {};
   let defaultRegion: string | undefined;
   let account: string | undefined;
@@ -468,14 +482,18 @@ export function analyze(doc: StackDocument, options: AnalyzeOptions = {}): { fin
     out.delete(r.address);
     edges.set(r.address, out);
   }
+  const leavesOfResource = (r: Resource): StringLeaf[] => {
+    const leaves = leavesOf.get(r.address);
+    if (!leaves) throw new Error(`no string leaves collected for ${r.address}`);
+    return leaves;
+  };
   const reachCache = new Map<string, Set<string>>();
   const reachable = (from: string): Set<string> => {
     let seen = reachCache.get(from);
     if (seen) return seen;
     seen = new Set<string>();
     const todo = [...(edges.get(from) ?? [])];
-    while (todo.length) {
-      const a = todo.pop()!;
+    for (let a = todo.pop(); a !== undefined; a = todo.pop()) {
       if (seen.has(a)) continue;
       seen.add(a);
       todo.push(...(edges.get(a) ?? []));
@@ -491,8 +509,8 @@ export function analyze(doc: StackDocument, options: AnalyzeOptions = {}): { fin
     const xs = interpolations(v);
     if (xs.length === 0) return v;
     const m = /^\$\{([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)\.([a-z_]+)\}$/.exec(v);
-    const target = m && byAddress.get(m[1]);
-    return target && depth < 5 ? read(target, m![2], depth + 1) : undefined;
+    const target = m ? byAddress.get(m[1]) : undefined;
+    return m && target && depth < 5 ? read(target, m[2], depth + 1) : undefined;
   };
   const identities: { address: string; id: Identity }[] = [];
   for (const r of resources) {
@@ -516,7 +534,7 @@ export function analyze(doc: StackDocument, options: AnalyzeOptions = {}): { fin
   // Rule "names-target".
   for (const r of resources) {
     const own = new Set(IDENTITY_RULES[r.type]?.own ?? []);
-    for (const leaf of leavesOf.get(r.address)!) {
+    for (const leaf of leavesOfResource(r)) {
       if (!leaf.jsonPath && leaf.configPath.length === 1 && own.has(leaf.configPath[0] as string)) continue;
       const literal = literalPart(leaf.value);
       for (const { address, id } of identities) {
@@ -535,21 +553,20 @@ export function analyze(doc: StackDocument, options: AnalyzeOptions = {}): { fin
 
   // Rule "delivery-needs-policy".
   const policiesOf = (target: string): string[] => {
-    const t = byAddress.get(target)!;
     const ids = identities.filter((i) => i.address === target).map((i) => i.id);
     return resources
       .filter((p) => POLICY_ATTACHMENTS[p.type])
       .filter((p) => {
         const v = p.config[POLICY_ATTACHMENTS[p.type]];
         if (typeof v !== "string") return false;
-        return referencesIn(v).includes(t.address) || ids.some((id) => matches(literalPart(v), id));
+        return referencesIn(v).includes(target) || ids.some((id) => matches(literalPart(v), id));
       })
       .map((p) => p.address);
   };
   for (const r of resources) {
     const fields = DELIVERY_FIELDS[r.type];
     if (!fields) continue;
-    for (const leaf of leavesOf.get(r.address)!) {
+    for (const leaf of leavesOfResource(r)) {
       if (leaf.jsonPath || !fields.includes(fieldName(leaf.configPath))) continue;
       const literal = literalPart(leaf.value);
       const targets = new Set([...referencesIn(leaf.value), ...identities.filter((i) => matches(literal, i.id)).map((i) => i.address)]);
@@ -588,8 +605,8 @@ export function formatFindings(findings: readonly Finding[]): string {
 
 /** Runs the analysis on every stack of a synthesized app (`cdktf.out/`, or any `App` outdir). */
 export function verifySynthOutput(outdir: string): { stack: string; findings: Finding[] }[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return Object.entries<any>(manifest.stacks).map(([stack, s]) => ({
+  const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  return Object.entries(manifest.stacks).map(([stack, s]) => ({
     stack,
     findings: analyzeStack(JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"))),
   }));

@@ -21,6 +21,6 @@ const { runLint } = require(pkg);
   process.stdout.write(JSON.stringify(out));
   process.exit(0);
 })().catch((e) => {
-  process.stderr.write(String(e && e.stack ? e.stack : e));
+  process.stderr.write(String(e?.stack ? e.stack : e));
   process.exit(2);
 });

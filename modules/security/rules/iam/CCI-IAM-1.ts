@@ -15,7 +15,7 @@ export const iamNoWildcard: Rule = {
   check(node, ctx) {
     if (isType(node, "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment")) {
       const arn = ctx.attrs(node).policy_arn;
-      return FULL_ACCESS.includes(arn) ? [`attaches ${arn} (every action on every resource)`] : [];
+      return typeof arn === "string" && FULL_ACCESS.includes(arn) ? [`attaches ${arn} (every action on every resource)`] : [];
     }
     if (!isType(node, "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_policy", "aws_iam_role")) return [];
     const out: string[] = [];

@@ -8,7 +8,8 @@ export const iamNoUserPolicies: Rule = {
   reference: "AWS FSBP IAM.2",
   check(node, ctx) {
     if (isType(node, "aws_iam_user_policy", "aws_iam_user_policy_attachment")) return ["policy attached to an IAM user"];
-    if (isType(node, "aws_iam_policy_attachment") && (ctx.attrs(node).users ?? []).length) return ["policy attachment names IAM users"];
-    return [];
+    if (!isType(node, "aws_iam_policy_attachment")) return [];
+    const users = ctx.attrs(node).users;
+    return (Array.isArray(users) || typeof users === "string") && users.length ? ["policy attachment names IAM users"] : [];
   },
 };

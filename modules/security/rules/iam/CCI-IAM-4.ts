@@ -21,7 +21,7 @@ export const iamOidcTrust: Rule = {
       const subs = ops.flatMap(([, b]) =>
         Object.entries(b)
           .filter(([k]) => k.endsWith(":sub"))
-          .flatMap(([, v]) => asArray(v as any)),
+          .flatMap(([, v]) => asArray(v)),
       );
       if (subs.some((v) => /^repo:\*|^\*$/.test(String(v)))) out.push(`trust statement ${s.Sid ?? ""} accepts any repository`);
     }

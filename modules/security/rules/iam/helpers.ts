@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import { asArray, parsePolicy, type PolicyStatement, type RuleContext } from "../../rule";
+import { asArray, field, parsePolicy, type PolicyStatement, type RuleContext } from "../../rule";
 
 export const isType = (node: unknown, ...types: string[]): node is TerraformResource =>
   node instanceof TerraformResource && types.includes(node.terraformResourceType);
@@ -14,7 +14,7 @@ export function identityPolicies(node: TerraformResource, ctx: RuleContext): Pol
     case "aws_iam_policy":
       return [parsePolicy(a.policy) ?? []];
     case "aws_iam_role":
-      return asArray(a.inline_policy).map((p: any) => parsePolicy(p.policy) ?? []);
+      return asArray(a.inline_policy).map((p) => parsePolicy(field(p, "policy")) ?? []);
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-import { asArray, type Rule } from "../../rule";
+import { asArray, blocks, field, type Rule } from "../../rule";
 import { isFunction } from "./helpers";
 
 /**
@@ -13,10 +13,10 @@ export const lambdaFailurePath: Rule = {
     if (!isFunction(node)) return [];
     const a = ctx.attrs(node);
     const literals = [a.function_name];
-    if (asArray(a.dead_letter_config).some((d: any) => d?.target_arn)) return [];
+    if (asArray(a.dead_letter_config).some((d) => field(d, "target_arn"))) return [];
     const destinations = ctx.attachedTo("aws_lambda_function_event_invoke_config", "function_name", node, literals);
     const hasDestination = destinations.some((d) =>
-      asArray(ctx.attrs(d).destination_config).some((c: any) => asArray(c.on_failure).some((f: any) => f?.destination)),
+      blocks(ctx.attrs(d).destination_config).some((c) => asArray(c.on_failure).some((f) => field(f, "destination"))),
     );
     const queueSources = ctx
       .attachedTo("aws_lambda_event_source_mapping", "function_name", node, literals)

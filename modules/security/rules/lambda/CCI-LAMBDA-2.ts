@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import type { Rule } from "../../rule";
+import { field, type Rule } from "../../rule";
 
 /**
  * CCI-LAMBDA-2: every SQS event source mapping bounds its consumer (`scaling_config.maximum_concurrency`). That cap,
@@ -17,7 +17,7 @@ export const lambdaConcurrency: Rule = {
     const a = ctx.attrs(node);
     const source = String(a.event_source_arn ?? "");
     if (!source.includes(":sqs:") && !source.includes("aws_sqs_queue")) return [];
-    const max = a.scaling_config?.maximum_concurrency;
+    const max = field(a.scaling_config, "maximum_concurrency");
     return typeof max === "number" && max >= 2 ? [] : ["SQS event source mapping has no scaling_config.maximum_concurrency"];
   },
 };

@@ -1,4 +1,4 @@
-import type { Rule } from "../../rule";
+import { field, isAttrs, type Rule } from "../../rule";
 import { isFunction } from "./helpers";
 
 const SECRET_NAME = /(^|_)(SECRETS?|PASSWORD|PASSWD|TOKEN|CREDENTIALS?|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)(_|$)/i;
@@ -11,7 +11,8 @@ export const lambdaEnvSecrets: Rule = {
   reference: "Guide §12; AWS Lambda security best practices",
   check(node, ctx) {
     if (!isFunction(node)) return [];
-    const vars: Record<string, unknown> = ctx.attrs(node).environment?.variables ?? {};
+    const variables = field(ctx.attrs(node).environment, "variables");
+    const vars = isAttrs(variables) ? variables : {};
     const out: string[] = [];
     for (const [k, v] of Object.entries(vars)) {
       if (SECRET_NAME.test(k)) out.push(`environment variable ${k} looks like a secret (use SSM SecureString or Secrets Manager)`);

@@ -1,5 +1,5 @@
 import type { TerraformResource } from "cdktf";
-import { asArray, type Rule, type RuleContext } from "../../rule";
+import { type Attrs, asArray, blocks, isAttrs, type Rule, type RuleContext } from "../../rule";
 import { isFunction } from "./helpers";
 
 const ANY_IPV4 = "0.0.0.0/0";
@@ -8,17 +8,20 @@ const ANY_IPV6 = "::/0";
 const INTERNET_TARGETS = ["gateway_id", "nat_gateway_id", "egress_only_gateway_id", "carrier_gateway_id"];
 
 /** A route's problem, if it is a default route or goes to an internet, NAT or egress-only gateway (`local` is fine). */
-function routeProblem(r: Record<string, any>): string | undefined {
+function routeProblem(r: Attrs): string | undefined {
   if (r.destination_cidr_block === ANY_IPV4 || r.cidr_block === ANY_IPV4) return `a default route (${ANY_IPV4})`;
   if (r.destination_ipv6_cidr_block === ANY_IPV6 || r.ipv6_cidr_block === ANY_IPV6) return `a default route (${ANY_IPV6})`;
-  const target = INTERNET_TARGETS.find((k) => typeof r[k] === "string" && r[k] !== "" && r[k] !== "local" && !/^vpce-|aws_vpc_endpoint\./.test(r[k]));
+  const target = INTERNET_TARGETS.find((k) => {
+    const to = r[k];
+    return typeof to === "string" && to !== "" && to !== "local" && !/^vpce-|aws_vpc_endpoint\./.test(to);
+  });
   return target ? `a route to ${r[target]} (${target})` : undefined;
 }
 
 /** Security group egress that allows any address. */
 function openEgress(ctx: RuleContext, sg: TerraformResource): string[] {
   const out: string[] = [];
-  for (const e of asArray<any>(ctx.attrs(sg).egress)) {
+  for (const e of blocks(ctx.attrs(sg).egress)) {
     if (asArray(e.cidr_blocks).includes(ANY_IPV4) || asArray(e.ipv6_cidr_blocks).includes(ANY_IPV6)) out.push("an inline egress rule to any address");
   }
   for (const r of ctx.attachedTo("aws_vpc_security_group_egress_rule", "security_group_id", sg)) {
@@ -48,9 +51,9 @@ export const lambdaNoInternetRoute: Rule = {
     if (!isFunction(node)) return [];
     const vpc = ctx.attrs(node).vpc_config;
     const cfg = Array.isArray(vpc) ? vpc[0] : vpc;
-    if (!cfg) return [];
+    if (!isAttrs(cfg)) return [];
     const out: string[] = [];
-    const subnetRefs = asArray<string>(cfg.subnet_ids);
+    const subnetRefs = asArray(cfg.subnet_ids);
     const subnets = ctx.ofType("aws_subnet").filter((s) => subnetRefs.some((ref) => ctx.refersTo(ref, s)));
     const vpcRefs = new Set(subnets.map((s) => ctx.attrs(s).vpc_id));
     for (const s of subnets) {
@@ -58,7 +61,7 @@ export const lambdaNoInternetRoute: Rule = {
       for (const assoc of ctx.attachedTo("aws_route_table_association", "subnet_id", s)) {
         const tableRef = ctx.attrs(assoc).route_table_id;
         for (const table of ctx.ofType("aws_route_table").filter((t) => ctx.refersTo(tableRef, t))) {
-          for (const r of asArray<any>(ctx.attrs(table).route)) {
+          for (const r of blocks(ctx.attrs(table).route)) {
             const p = routeProblem(r);
             if (p) out.push(`route table ${table.node.path} of subnet ${s.node.path} has ${p}`);
           }
@@ -76,7 +79,7 @@ export const lambdaNoInternetRoute: Rule = {
         if (inVpc) out.push(`${type} ${g.node.path} is in the function's VPC`);
       }
     }
-    const sgRefs = asArray<string>(cfg.security_group_ids);
+    const sgRefs = asArray(cfg.security_group_ids);
     for (const sg of ctx.ofType("aws_security_group").filter((g) => sgRefs.some((ref) => ctx.refersTo(ref, g)))) {
       for (const p of openEgress(ctx, sg)) out.push(`security group ${sg.node.path} has ${p}`);
     }

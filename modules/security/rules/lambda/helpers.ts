@@ -1,5 +1,5 @@
 import { TerraformResource } from "cdktf";
-import type { RuleContext } from "../../rule";
+import { field, type RuleContext } from "../../rule";
 
 export function isFunction(node: unknown): node is TerraformResource {
   return node instanceof TerraformResource && node.terraformResourceType === "aws_lambda_function";
@@ -8,7 +8,8 @@ export function isFunction(node: unknown): node is TerraformResource {
 /** The log group a function writes to: its `logging_config.log_group`, else `/aws/lambda/<function_name>`. */
 export function functionLogGroupName(ctx: RuleContext, fn: TerraformResource): string {
   const a = ctx.attrs(fn);
-  return a.logging_config?.log_group ?? `/aws/lambda/${a.function_name}`;
+  const group = field(a.logging_config, "log_group");
+  return typeof group === "string" ? group : `/aws/lambda/${a.function_name}`;
 }
 
 /** The log group resources a function's log group name designates (by reference or by literal name). */

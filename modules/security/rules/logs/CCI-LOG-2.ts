@@ -1,5 +1,5 @@
 import type { TerraformResource } from "cdktf";
-import { asArray, type Rule } from "../../rule";
+import { asArray, blocks, type Rule } from "../../rule";
 import { functionLogGroups, isFunction } from "../lambda/helpers";
 
 /** CCI-LOG-2: every Lambda log group has an `ERROR` metric filter and an alarm with an action on its metric. */
@@ -17,7 +17,7 @@ export const lambdaErrorAlarm: Rule = {
         .map((f: TerraformResource) => ctx.attrs(f))
         .filter((f) => (f.log_group_name === name || ctx.refersTo(f.log_group_name, group)) && /ERROR/.test(String(f.pattern ?? "")));
       const alarmed = filters.some((f) =>
-        asArray(f.metric_transformation).some((m: any) =>
+        blocks(f.metric_transformation).some((m) =>
           ctx
             .ofType("aws_cloudwatch_metric_alarm")
             .map((al: TerraformResource) => ctx.attrs(al))

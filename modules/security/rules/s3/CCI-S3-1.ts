@@ -1,4 +1,4 @@
-import { asArray, type Rule } from "../../rule";
+import { blocks, type Rule } from "../../rule";
 import { companions, isBucket } from "./helpers";
 
 /** CCI-S3-1: default encryption SSE-KMS with the customer-managed key (never SSE-S3 or the AWS-managed aws/s3 key). */
@@ -9,16 +9,13 @@ export const s3Encryption: Rule = {
   check(node, ctx) {
     if (!isBucket(node)) return [];
     const configs = companions(ctx, node, "aws_s3_bucket_server_side_encryption_configuration");
-    const inline = asArray(ctx.attrs(node).server_side_encryption_configuration);
-    const rules = [...configs.flatMap((c) => asArray(c.rule)), ...inline.flatMap((c: any) => asArray(c.rule))];
-    const byDefault = rules.flatMap((r: any) => asArray(r.apply_server_side_encryption_by_default));
-    const ok = byDefault.some(
-      (d: any) =>
-        (d.sse_algorithm === "aws:kms" || d.sse_algorithm === "aws:kms:dsse") &&
-        typeof d.kms_master_key_id === "string" &&
-        d.kms_master_key_id !== "" &&
-        !d.kms_master_key_id.includes("alias/aws/"),
-    );
+    const inline = blocks(ctx.attrs(node).server_side_encryption_configuration);
+    const rules = [...configs, ...inline].flatMap((c) => blocks(c.rule));
+    const byDefault = rules.flatMap((r) => blocks(r.apply_server_side_encryption_by_default));
+    const ok = byDefault.some((d) => {
+      const key = d.kms_master_key_id;
+      return (d.sse_algorithm === "aws:kms" || d.sse_algorithm === "aws:kms:dsse") && typeof key === "string" && key !== "" && !key.includes("alias/aws/");
+    });
     return ok ? [] : ["bucket has no default SSE-KMS encryption with a customer-managed key"];
   },
 };

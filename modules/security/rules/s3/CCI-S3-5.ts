@@ -1,4 +1,4 @@
-import { asArray, type Rule } from "../../rule";
+import { blocks, type Rule } from "../../rule";
 import { companions, isBucket } from "./helpers";
 
 /** CCI-S3-5: object ownership BucketOwnerEnforced (ACLs disabled). */
@@ -8,9 +8,7 @@ export const s3Ownership: Rule = {
   reference: "AWS FSBP S3.12",
   check(node, ctx) {
     if (!isBucket(node)) return [];
-    const ok = companions(ctx, node, "aws_s3_bucket_ownership_controls").some((c) =>
-      asArray(c.rule).some((r: any) => r.object_ownership === "BucketOwnerEnforced"),
-    );
+    const ok = companions(ctx, node, "aws_s3_bucket_ownership_controls").some((c) => blocks(c.rule).some((r) => r.object_ownership === "BucketOwnerEnforced"));
     return ok ? [] : ["bucket has no ownership controls with BucketOwnerEnforced"];
   },
 };

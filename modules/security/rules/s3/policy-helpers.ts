@@ -16,13 +16,6 @@ export function hasCondition(s: PolicyStatement, op: RegExp, key: string, value?
   return Object.entries(s.Condition ?? {}).some(
     ([o, block]) =>
       op.test(o) &&
-      Object.entries(block).some(
-        ([k, v]) =>
-          k.toLowerCase() === key.toLowerCase() &&
-          (value === undefined ||
-            asArray(v as any)
-              .map(String)
-              .includes(value)),
-      ),
+      Object.entries(block).some(([k, v]) => k.toLowerCase() === key.toLowerCase() && (value === undefined || asArray(v).map(String).includes(value))),
   );
 }

@@ -1,5 +1,5 @@
 import { TerraformProvider, TerraformResource, TerraformStack } from "cdktf";
-import type { Rule } from "../../rule";
+import { field, isAttrs, type Rule } from "../../rule";
 
 /** The guide's standard tags (§1), set once as the AWS provider's default_tags. */
 export const REQUIRED_TAGS = ["Project", "Env", "Owner", "Data"] as const;
@@ -21,13 +21,18 @@ export const tags: Rule = {
       return hasAws && providers.length === 0 ? ["stack has AWS resources but no AWS provider with default tags"] : [];
     }
     if (isAwsProvider(node)) {
-      const defaults = (ctx.providerAttrs(node).default_tags ?? [])[0]?.tags ?? {};
-      const missing = REQUIRED_TAGS.filter((t) => typeof defaults[t] !== "string" || defaults[t].trim() === "");
+      const defaultTags = ctx.providerAttrs(node).default_tags;
+      const tagsBlock = field(Array.isArray(defaultTags) ? defaultTags[0] : undefined, "tags");
+      const defaults = isAttrs(tagsBlock) ? tagsBlock : {};
+      const missing = REQUIRED_TAGS.filter((t) => {
+        const value = defaults[t];
+        return typeof value !== "string" || value.trim() === "";
+      });
       return missing.length ? [`AWS provider default_tags lacks ${missing.join(", ")}`] : [];
     }
     if (node instanceof TerraformResource) {
       const a = ctx.attrs(node);
-      const overridden = REQUIRED_TAGS.filter((t) => (a.tags && t in a.tags) || (a.tags_all && t in a.tags_all));
+      const overridden = REQUIRED_TAGS.filter((t) => (isAttrs(a.tags) && t in a.tags) || (isAttrs(a.tags_all) && t in a.tags_all));
       return overridden.length ? [`resource tags override the default tag(s) ${overridden.join(", ")}`] : [];
     }
     return [];

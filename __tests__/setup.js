@@ -1,3 +1,0 @@
-// Registers cdktf's jest matchers (toHaveResource, toBeValidTerraform, ...).
-const { Testing } = require("cdktf");
-Testing.setupJest();
