@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { FakeAws } from "../../bench/fake-aws";
+import { manualClock } from "../../lambda-src/core/clock";
 import { EXIT } from "../../scripts/cli/exit-codes";
 import { run } from "../../scripts/cli/main";
 import type { Io } from "../../scripts/cli/output";
@@ -30,7 +31,7 @@ async function cci(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, progressStream: process.stderr };
-  const code = await run(argv, { io });
+  const code = await run(argv, { io, clock: manualClock("2026-11-29T12:00:00Z") });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
