@@ -14,11 +14,13 @@ import { run } from "../../scripts/cli/main";
 import type { Io } from "../../scripts/cli/output";
 import { childEnv, startCliFake, TEST_KEY_ARN } from "./fake-endpoint";
 
+/** One clock for the in-process `cci` and the fake AWS it talks to (the Ctrl-C test's child process keeps the machine's). */
+const clock = manualClock("2026-11-29T12:00:00Z");
 let fake: FakeAws;
 let tmp: string;
 const saved = { ...process.env };
 beforeAll(async () => {
-  fake = await startCliFake();
+  fake = await startCliFake(clock);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cci-mp-"));
   Object.assign(process.env, childEnv(fake, { CCI_STATE_DIR: path.join(tmp, "state") }));
 });
@@ -31,7 +33,7 @@ async function cci(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, progressStream: process.stderr };
-  const code = await run(argv, { io, clock: manualClock("2026-11-29T12:00:00Z") });
+  const code = await run(argv, { io, clock });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { FakeAws } from "../../bench/fake-aws";
+import { systemClock } from "../../lambda-src/core/clock";
 import { childEnv, startCliFake } from "./fake-endpoint";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -68,7 +69,8 @@ describe("in a terminal", () => {
   const socket = `cci-test-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
   beforeAll(async () => {
-    fake = await startCliFake();
+    // The installed bin runs on the machine's clock (its entry point), so the fake AWS does too; nothing here depends on the date.
+    fake = await startCliFake(systemClock);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cci-tty-"));
   });
   afterAll(async () => {
