@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { systemClock } from "../lambda-src/core/clock";
 import { startFakeAws } from "./fake-aws";
 import { eventFor, type BenchHandler } from "./events";
 
@@ -18,7 +19,8 @@ function report(msg: unknown): void {
 }
 
 function context(name: string, i: number): Record<string, unknown> {
-  const deadline = Date.now() + 900_000; // Lambda's maximum timeout: the handlers' own time budgets never bite
+  // Lambda's maximum timeout: the handlers' own time budgets never bite. A duration, so the monotonic clock.
+  const deadline = performance.now() + 900_000;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: `cci-lite-bench-${name}`,
@@ -28,7 +30,7 @@ function context(name: string, i: number): Record<string, unknown> {
     awsRequestId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
     logGroupName: `/aws/lambda/cci-lite-bench-${name}`,
     logStreamName: "2026/11/25/[$LATEST]bench",
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - performance.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -43,7 +45,9 @@ function describe(value: unknown): unknown {
 async function main(): Promise<void> {
   const [modulePath, name, warmArg, floorArg] = process.argv.slice(2) as [string, BenchHandler, string, string?];
   const warm = Number(warmArg);
-  const fake = await startFakeAws();
+  // The deployed handlers run on the system clock (their exported `handler`), so the fake AWS does too.
+  const clock = systemClock;
+  const fake = await startFakeAws({ clock });
   process.env.AWS_ENDPOINT_URL = fake.url;
   const tImport = performance.now();
   if (floorArg === "--floor") {
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
   let ok = true;
   let result: unknown;
   try {
-    result = await mod.handler(eventFor(name), context(name, 0));
+    result = await mod.handler(eventFor(name, fake.uploadedAt, clock.now()), context(name, 0));
   } catch (e) {
     ok = false;
     result = describe(e);
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (let i = 1; i <= warm; i++) {
       try {
-        await mod.handler(eventFor(name), context(name, i));
+        await mod.handler(eventFor(name, fake.uploadedAt, clock.now()), context(name, i));
       } catch (e) {
         failures++;
         lastError = describe(e);

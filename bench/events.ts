@@ -1,17 +1,17 @@
-/** The benchmark's events, one per handler, shaped like the real Lambda triggers. */
+/** The benchmark's events, one per handler, shaped like the real Lambda triggers, at the times of the fake's seeded call. */
 import { FAKE, FAKE_JOB_NAME, wavFile } from "./fake-aws";
 
 export type BenchHandler = "start" | "analyze" | "reconcile";
 
-/** start: SQS message carrying an S3 event notification (ObjectCreated:Put) for the seeded WAV. */
-export function startEvent(): unknown {
+/** start: SQS message carrying an S3 event notification (ObjectCreated:Put) for the seeded WAV, uploaded at `uploadedAt`. */
+export function startEvent(uploadedAt: Date): unknown {
   const s3Notification = {
     Records: [
       {
         eventVersion: "2.1",
         eventSource: "aws:s3",
         awsRegion: FAKE.region,
-        eventTime: FAKE.uploadedAt.toISOString(),
+        eventTime: uploadedAt.toISOString(),
         eventName: "ObjectCreated:Put",
         userIdentity: { principalId: "AWS:AIDAEXAMPLE" },
         requestParameters: { sourceIPAddress: "10.0.0.1" },
@@ -39,9 +39,9 @@ export function startEvent(): unknown {
         body: JSON.stringify(s3Notification),
         attributes: {
           ApproximateReceiveCount: "1",
-          SentTimestamp: String(FAKE.uploadedAt.getTime() + 150),
+          SentTimestamp: String(uploadedAt.getTime() + 150),
           SenderId: "AIDAIENQZJOLO23YVJ4VO",
-          ApproximateFirstReceiveTimestamp: String(FAKE.uploadedAt.getTime() + 200),
+          ApproximateFirstReceiveTimestamp: String(uploadedAt.getTime() + 200),
         },
         messageAttributes: {},
         md5OfBody: "e4e68fb7bd0e697a0ae8f1bb342846b3",
@@ -53,38 +53,39 @@ export function startEvent(): unknown {
   };
 }
 
-/** analyze: EventBridge "Transcribe Job State Change" (COMPLETED). */
-export function analyzeEvent(): unknown {
+/** analyze: EventBridge "Transcribe Job State Change" (COMPLETED) of the seeded call's job. */
+export function analyzeEvent(uploadedAt: Date): unknown {
   return {
     version: "0",
     id: "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
     "detail-type": "Transcribe Job State Change",
     source: "aws.transcribe",
     account: FAKE.account,
-    time: new Date(FAKE.uploadedAt.getTime() + 65_000).toISOString(),
+    time: new Date(uploadedAt.getTime() + 65_000).toISOString(),
     region: FAKE.region,
     resources: [],
     detail: { TranscriptionJobName: FAKE_JOB_NAME, TranscriptionJobStatus: "COMPLETED" },
   };
 }
 
-/** reconcile: EventBridge Scheduler / scheduled rule event. */
-export function reconcileEvent(): unknown {
+/** reconcile: EventBridge Scheduler / scheduled rule event, fired at `now`. */
+export function reconcileEvent(now: Date): unknown {
   return {
     version: "0",
     id: "89d1a02d-5ec7-412e-82f5-13505f849b41",
     "detail-type": "Scheduled Event",
     source: "aws.events",
     account: FAKE.account,
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    time: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
     region: FAKE.region,
     resources: [`arn:aws:events:${FAKE.region}:${FAKE.account}:rule/cci-lite-bench-reconcile`],
     detail: {},
   };
 }
 
-export function eventFor(name: BenchHandler): unknown {
-  return name === "start" ? startEvent() : name === "analyze" ? analyzeEvent() : reconcileEvent();
+/** The event of `name` for the fake's seeded call (uploaded at `uploadedAt`), at `now`. */
+export function eventFor(name: BenchHandler, uploadedAt: Date, now: Date): unknown {
+  return name === "start" ? startEvent(uploadedAt) : name === "analyze" ? analyzeEvent(uploadedAt) : reconcileEvent(now);
 }
 
 /** The runtime environment variables (docs/pipeline.md, "Environment variables") for the benchmark deployment "bench". */

@@ -14,8 +14,8 @@
  *
  * Also used by the `cci` command's tests (__tests__/cli/), which add through {@link FakeAwsOptions}: STS
  * GetCallerIdentity (query protocol), S3 multipart uploads (create, upload part, list parts, complete, abort; with
- * injected part failures), and extra JSON operations (KMS, Athena) answered by the test. The benchmark passes no
- * options and sees none of it.
+ * injected part failures), and extra JSON operations (KMS, Athena) answered by the test. The benchmark passes
+ * only its clock and sees none of it.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -23,6 +23,7 @@ import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
+import type { Clock } from "../lambda-src/core/clock";
 
 export const FAKE = {
   region: "eu-central-1",
@@ -35,12 +36,15 @@ export const FAKE = {
   configPath: "/cci-lite/bench/config",
   jobNamePrefix: "cci-lite-bench-",
   modelId: "eu.anthropic.claude-3-haiku-20240307-v1:0",
-  /**
-   * Upload time of the seeded call: 3 h before the process started (whole seconds), so the job is inside the
-   * reconcile look-back window, past the event grace period and not yet "stuck", whenever the bench runs.
-   */
-  uploadedAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3600 * 1000),
 };
+
+/**
+ * Upload time of the seeded call: 3 h before the fake starts, by its clock (whole seconds), so the job is inside the
+ * reconcile look-back window, past the event grace period and not yet "stuck" for handlers on the same clock.
+ */
+export function seededUploadTime(clock: Clock): Date {
+  return new Date(Math.floor(clock.now().getTime() / 1000) * 1000 - 3 * 3600 * 1000);
+}
 
 /** Name of the transcription job the fake reports for the seeded call. */
 export const FAKE_JOB_NAME = `${FAKE.jobNamePrefix}${FAKE.tenant}-${FAKE.callId}-0123456789abcdef`;
@@ -159,6 +163,11 @@ export const MODEL_ANSWER = {
 const SENTIMENT_SCORE = { Positive: 0.8412, Negative: 0.0621, Neutral: 0.0903, Mixed: 0.0064 };
 
 export interface FakeAwsOptions {
+  /**
+   * The fake's time: the seeded call's upload ({@link seededUploadTime}), the times of the objects it serves and the
+   * `Date` header. The code under test must run on the same clock (the benchmark's handlers: the system clock).
+   */
+  readonly clock: Clock;
   /** Account (and caller ARN) STS GetCallerIdentity answers. @default FAKE.account */
   readonly account?: string;
   /** Extra JSON-protocol operations by `X-Amz-Target` (e.g. `TrentService.DescribeKey`), tried before the built-ins. */
@@ -167,6 +176,8 @@ export interface FakeAwsOptions {
 
 export interface FakeAws {
   readonly url: string;
+  /** Upload time of the seeded call (its S3 object, its job's tags and times, the events of bench/events.ts). */
+  readonly uploadedAt: Date;
   /** The next `n` S3 UploadPart requests fail with 500 InternalError (the SDK retries them). */
   failNextUploadParts(n: number): void;
   /** Multipart uploads by UploadId: the part numbers received, and whether the upload was completed or aborted. */
@@ -186,7 +197,9 @@ class HttpError {
   ) {}
 }
 
-export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
+export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
+  const clock = options.clock;
+  const uploadedAt = seededUploadTime(clock);
   let calls: string[] = [];
   let failUploadParts = 0;
   const multipart = new Map<string, { key: string; parts: Map<number, { etag: string; size: number }>; state: "open" | "completed" | "aborted" }>();
@@ -195,7 +208,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   objects.set(`${FAKE.inputBucket}/${FAKE.inputKey}`, {
     body: wavFile(),
     contentType: "audio/wav",
-    lastModified: FAKE.uploadedAt,
+    lastModified: uploadedAt,
   });
 
   const findObject = (bucket: string, key: string): StoredObject | undefined => {
@@ -205,8 +218,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     if (bucket === FAKE.resultsBucket && /^tmp\/.+\.json$/.test(key)) {
       const jobName = key.replace(/^.*\//, "").replace(/\.json$/, "");
       const file = process.env[TRANSCRIPT_FILE_ENV];
-      if (file) return { body: Buffer.alloc(0), file, contentType: "application/json", lastModified: new Date() };
-      return { body: Buffer.from(transcriptJson(jobName)), contentType: "application/json", lastModified: new Date() };
+      if (file) return { body: Buffer.alloc(0), file, contentType: "application/json", lastModified: clock.now() };
+      return { body: Buffer.from(transcriptJson(jobName)), contentType: "application/json", lastModified: clock.now() };
     }
     return undefined;
   };
@@ -214,8 +227,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const epoch = (d: Date): number => Math.floor(d.getTime() / 1000) + (d.getTime() % 1000) / 1000;
 
   const job = (name: string, status: string): Record<string, unknown> => {
-    const created = new Date(FAKE.uploadedAt.getTime() + 5_000);
-    const completed = new Date(FAKE.uploadedAt.getTime() + 65_000);
+    const created = new Date(uploadedAt.getTime() + 5_000);
+    const completed = new Date(uploadedAt.getTime() + 65_000);
     const tenant = FAKE.tenant;
     return {
       TranscriptionJobName: name,
@@ -240,7 +253,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         { Key: "call_id", Value: FAKE.callId },
         { Key: "source_bucket", Value: FAKE.inputBucket },
         { Key: "source_key", Value: FAKE.inputKey },
-        { Key: "uploaded_at", Value: FAKE.uploadedAt.toISOString() },
+        { Key: "uploaded_at", Value: uploadedAt.toISOString() },
       ],
     };
   };
@@ -292,7 +305,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
             Type: "String",
             Value: JSON.stringify(value),
             Version: 3,
-            LastModifiedDate: epoch(FAKE.uploadedAt),
+            LastModifiedDate: epoch(uploadedAt),
             ARN: `arn:aws:ssm:${FAKE.region}:${FAKE.account}:parameter${name}`,
             DataType: "text",
           },
@@ -312,7 +325,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const u = new URL(url, "http://127.0.0.1");
     const target = headers["x-amz-target"];
     const requestId = createHash("md5").update(`${calls.length}`).digest("hex");
-    const base = { "x-amzn-requestid": requestId, "x-amz-request-id": requestId, date: new Date().toUTCString() };
+    const base = { "x-amzn-requestid": requestId, "x-amz-request-id": requestId, date: clock.now().toUTCString() };
     // Every request must be SigV4-signed with the environment's credentials (proves the bundle's env-only
     // credential provider works); the signature itself is not verified.
     const auth = String(headers.authorization ?? "");
@@ -554,6 +567,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   server.unref();
   return {
     url: `http://127.0.0.1:${port}`,
+    uploadedAt,
     failNextUploadParts: (n) => {
       failUploadParts = n;
     },

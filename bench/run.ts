@@ -23,6 +23,7 @@ import { buildSync } from "esbuild";
 import { BUNDLE_BUDGET_BYTES, bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
 import { FUNCTION_SETTINGS } from "../modules/processor/functions";
 import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
+import { type Clock, systemClock } from "../lambda-src/core/clock";
 import { contractEnv } from "./events";
 import { TRANSCRIPT_FILE_ENV } from "./fake-aws";
 import { LONG_CALL_SECONDS, type LongTranscriptKind, writeLongTranscript } from "./long-transcripts";
@@ -100,6 +101,7 @@ function runChild(
     let buf = "";
     const reports: ChildReport[] = [];
     if (!child.stdout || !child.stderr) throw new Error(`${name}: the child process has no stdout or stderr pipe`);
+    // A watchdog on a real process: a duration (Node's timers run on the monotonic clock), not a time of day.
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.stdout.on("data", (d: Buffer) => {
       if (stdout.length < LOG_KEEP_BYTES) stdout += d.toString("utf8");
@@ -304,7 +306,8 @@ function fmt(n: number, digits = 0): string {
   return n.toFixed(digits);
 }
 
-async function main(): Promise<void> {
+/** `clock` dates the measurement (results.json, docs/benchmarks.md); durations use the monotonic `performance.now()`. */
+async function main(clock: Clock): Promise<void> {
   const started = performance.now();
   fs.mkdirSync(path.join(OUT, "home"), { recursive: true });
   const entries = {} as Record<HandlerName, string>;
@@ -397,7 +400,7 @@ async function main(): Promise<void> {
   console.log(`\nbench finished in ${fmt(elapsed, 1)} s`);
 
   const json = {
-    measuredAt: new Date().toISOString(),
+    measuredAt: clock.now().toISOString(),
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
     coldRuns: COLD_RUNS,
@@ -422,7 +425,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
+main(systemClock).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -23,7 +23,7 @@ function child(tenants: number): void {
   // Bundle once before timing: esbuild's cost does not depend on tenants.
   const { bundleLambdas } = require("../modules/constructs/bundling") as typeof import("../modules/constructs/bundling");
   const bundles = bundleLambdas(path.join(dir, "bundles"));
-  const t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint(); // a duration, on the monotonic clock (not a time of day)
   buildApp({ configDir: path.join(dir, "config"), outdir: path.join(dir, "out"), bundles }).synth();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const stack = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", "cci-lite-prod", "cdk.tf.json"), "utf8"));

@@ -15,6 +15,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksComm
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import { mockClient } from "aws-sdk-client-mock";
+import { manualClock } from "../../lambda-src/core/clock";
 import { run } from "../../scripts/cli/main";
 import { EXIT } from "../../scripts/cli/exit-codes";
 import { MAX_MEDIA_SECONDS, mediaRefusal } from "../../scripts/cli/media";
@@ -56,13 +57,9 @@ function capture(): Captured {
   const err: string[] = [];
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, progressStream: process.stderr };
 }
-const clock = {
-  now: () => fakeNow,
-  sleep: async (ms: number) => {
-    fakeNow += ms;
-  },
-};
-let fakeNow = Date.parse("2026-11-29T12:00:00Z");
+/** The commands' clock (never the machine's): two hours after the sample call's upload; `wait` sleeps on it. */
+const NOW = "2026-11-29T12:00:00Z";
+const clock = manualClock(NOW);
 
 async function cci(...argv: string[]) {
   const io = capture();
@@ -104,7 +101,7 @@ const RESULT_KEY = "demo-tenant/2026/11/29/sample.json";
 
 beforeEach(() => {
   for (const m of [sts, s3, kms, transcribe, athena, sqs, logs, lambda]) m.reset();
-  fakeNow = Date.parse("2026-11-29T12:00:00Z");
+  clock.set(NOW);
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/jane` });
   kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "k", Arn: KEY_ARN } });
   s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", "The specified key does not exist.", 404));
@@ -176,12 +173,13 @@ describe("upload", () => {
     expect(kms.commandCalls(DescribeKeyCommand)[0].args[0].input.KeyId).toBe("alias/cci-lite-prod-master-key");
     const u = r.json().uploaded[0];
     expect(u).toMatchObject({ callId: "sample", key: "demo-tenant/calls/sample.wav", kmsKey: KEY_ARN, multipart: false });
-    expect(u.resultUri).toBe(
-      `s3://${RESULTS}/demo-tenant/2026/11/${new Date().toISOString().slice(8, 10)}/sample.json`.replace(
-        "2026/11",
-        new Date().toISOString().slice(0, 7).replace("-", "/"),
-      ),
-    );
+    expect(u.resultUri).toBe(`s3://${RESULTS}/${RESULT_KEY}`);
+  });
+  it("the result key it prints is dated by the command's clock (the upload's day)", async () => {
+    s3.on(PutObjectCommand).resolves({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: KEY_ARN });
+    clock.set("2031-02-03T23:59:59Z");
+    const r = await cci("upload", file("sample.wav", 2048), "--json");
+    expect(r.json().uploaded[0].resultUri).toBe(`s3://${RESULTS}/demo-tenant/2031/02/03/sample.json`);
   });
   it("the table names the call id and where to follow it", async () => {
     s3.on(PutObjectCommand).resolves({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: KEY_ARN });
@@ -256,7 +254,9 @@ describe("status and wait", () => {
     });
   });
   it("failed: exit 1 with the error code and message, from a file name", async () => {
-    transcribe.on(ListTranscriptionJobsCommand).resolves({ TranscriptionJobSummaries: [{ TranscriptionJobName: JOB, CreationTime: new Date() }] });
+    transcribe
+      .on(ListTranscriptionJobsCommand)
+      .resolves({ TranscriptionJobSummaries: [{ TranscriptionJobName: JOB, CreationTime: new Date("2026-11-29T10:00:05Z") }] });
     transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED") as never });
     s3.on(GetObjectCommand, { Bucket: RESULTS, Key: RESULT_KEY }).resolves({ Body: body(record("FAILED")) as never });
     const r = await cci("status", "./recordings/sample.wav");
@@ -291,6 +291,27 @@ describe("status and wait", () => {
     const r = await cci("status", "sample", "--json");
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ state: "analysed", jobName: JOB, recordStatus: "COMPLETED" });
+  });
+  it("the look-back for a record is counted from the command's clock, however far from the machine's date", async () => {
+    // The original failure (issue #18): the records are dated by the test's clock, the look-back used the machine's.
+    clock.set("2031-02-03T12:00:00Z");
+    const rejected = record("REJECTED", { transcription_job_name: null, error: { code: "UNSUPPORTED_FORMAT", message: "bad" } });
+    s3.on(GetObjectCommand, { Bucket: RESULTS, Key: "demo-tenant/2031/02/01/sample.json" }).resolves({ Body: body(rejected) as never });
+    const found = await cci("status", "sample", "--json");
+    expect(found.code).toBe(EXIT.FAILED);
+    expect(found.json()).toMatchObject({ state: "rejected", resultKey: "demo-tenant/2031/02/01/sample.json" });
+    const keys = () => s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key);
+    expect(keys()).toEqual(["demo-tenant/2031/02/03/sample.json", "demo-tenant/2031/02/02/sample.json", "demo-tenant/2031/02/01/sample.json"]);
+    // Eight days back is outside the default seven; --days reaches it.
+    s3.reset();
+    s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", "The specified key does not exist.", 404));
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    s3.on(GetObjectCommand, { Bucket: RESULTS, Key: "demo-tenant/2031/01/26/sample.json" }).resolves({ Body: body(rejected) as never });
+    const tooOld = await cci("status", "sample");
+    expect(tooOld.code).toBe(EXIT.NOT_FOUND);
+    expect(tooOld.err).toContain("no record in the last 7 days");
+    expect(keys().at(-1)).toBe("demo-tenant/2031/01/27/sample.json");
+    expect((await cci("status", "sample", "--days", "8")).code).toBe(EXIT.FAILED);
   });
   it("a denied record read is named", async () => {
     s3.on(GetObjectCommand).rejects(awsError("AccessDenied", "Access Denied", 403));
@@ -331,6 +352,9 @@ describe("status and wait", () => {
     const r = await cci("wait", JOB, "--interval", "10", "--timeout", "30");
     expect(r.code).toBe(EXIT.TIMEOUT);
     expect(r.err).toContain("did not settle within 30 s (last state: transcribing)");
+    // It waited on the command's clock (checks at 0, 10, 20 and 30 s), not on the machine's.
+    expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(4);
+    expect(clock.now().toISOString()).toBe("2026-11-29T12:00:30.000Z");
   });
 });
 
@@ -383,7 +407,9 @@ describe("results", () => {
 
 describe("reprocess", () => {
   beforeEach(() => {
-    transcribe.on(ListTranscriptionJobsCommand).resolves({ TranscriptionJobSummaries: [{ TranscriptionJobName: JOB, CreationTime: new Date() }] });
+    transcribe
+      .on(ListTranscriptionJobsCommand)
+      .resolves({ TranscriptionJobSummaries: [{ TranscriptionJobName: JOB, CreationTime: new Date("2026-11-29T10:00:05Z") }] });
     transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED") as never });
     s3.on(GetObjectCommand, { Bucket: RESULTS, Key: RESULT_KEY }).resolves({ Body: body(record("COMPLETED")) as never });
   });

@@ -4,6 +4,7 @@
  * directly (`tsx __tests__/cli/fake-endpoint.ts`) it serves until killed and prints its URL.
  */
 import { FAKE, startFakeAws, type FakeAws } from "../../bench/fake-aws";
+import { type Clock, systemClock } from "../../lambda-src/core/clock";
 
 /** The account of config/prod.json, which the CLI tests run against. */
 export const TEST_ACCOUNT = "111122223333";
@@ -26,8 +27,10 @@ export const ATHENA_ROWS = [
   ["2026/11/28", "call-7", "FAILED", "", "", "", "EMPTY_TRANSCRIPT", "", "2026-11-28T09:00:00.000Z"],
 ];
 
-export function startCliFake(): Promise<FakeAws> {
+/** The fake on `clock`: the one the `cci` under test runs on (a child process: the system clock). */
+export function startCliFake(clock: Clock): Promise<FakeAws> {
   return startFakeAws({
+    clock,
     account: TEST_ACCOUNT,
     json: {
       "TrentService.DescribeKey": (b) => ({ KeyMetadata: { KeyId: "1234abcd-12ab-34cd-56ef-1234567890ab", Arn: TEST_KEY_ARN, Description: String(b.KeyId) } }),
@@ -55,7 +58,7 @@ export function childEnv(fake: FakeAws, extra: Record<string, string> = {}): Nod
 export { FAKE };
 
 if (require.main === module) {
-  startCliFake().then((fake) => {
+  startCliFake(systemClock).then((fake) => {
     process.stdout.write(`${fake.url}\n`);
     setInterval(() => undefined, 1 << 30);
   });

@@ -8,16 +8,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { FakeAws } from "../../bench/fake-aws";
+import { manualClock } from "../../lambda-src/core/clock";
 import { EXIT } from "../../scripts/cli/exit-codes";
 import { run } from "../../scripts/cli/main";
 import type { Io } from "../../scripts/cli/output";
 import { childEnv, startCliFake, TEST_KEY_ARN } from "./fake-endpoint";
 
+/** One clock for the in-process `cci` and the fake AWS it talks to (the Ctrl-C test's child process keeps the machine's). */
+const clock = manualClock("2026-11-29T12:00:00Z");
 let fake: FakeAws;
 let tmp: string;
 const saved = { ...process.env };
 beforeAll(async () => {
-  fake = await startCliFake();
+  fake = await startCliFake(clock);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cci-mp-"));
   Object.assign(process.env, childEnv(fake, { CCI_STATE_DIR: path.join(tmp, "state") }));
 });
@@ -30,7 +33,7 @@ async function cci(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, progressStream: process.stderr };
-  const code = await run(argv, { io });
+  const code = await run(argv, { io, clock });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -94,8 +97,8 @@ it("Ctrl-C (SIGINT) during a multipart upload keeps the parts; the next run resu
     stderr += d.toString();
   });
   const partsOf = () => [...fake.multipartUploads().values()].find((m) => m.key === "demo-tenant/calls/interrupted.wav");
-  const until = Date.now() + 30_000;
-  while (!((partsOf()?.parts.length ?? 0) >= 2) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const until = performance.now() + 30_000; // waiting for a real process: a duration, on the monotonic clock
+  while (!((partsOf()?.parts.length ?? 0) >= 2) && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
   child.kill("SIGINT");
   const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
   expect(code).toBe(130);

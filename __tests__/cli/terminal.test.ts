@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { FakeAws } from "../../bench/fake-aws";
+import { systemClock } from "../../lambda-src/core/clock";
 import { childEnv, startCliFake } from "./fake-endpoint";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -68,7 +69,8 @@ describe("in a terminal", () => {
   const socket = `cci-test-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
   beforeAll(async () => {
-    fake = await startCliFake();
+    // The installed bin runs on the machine's clock (its entry point), so the fake AWS does too; nothing here depends on the date.
+    fake = await startCliFake(systemClock);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cci-tty-"));
   });
   afterAll(async () => {
@@ -87,9 +89,9 @@ describe("in a terminal", () => {
     spawnSync("tmux", ["-L", socket, "kill-server"]);
     tmux("new-session", "-d", "-x", "200", "-y", "50", "bash", "--norc", "--noprofile");
     tmux("send-keys", `bash '${file}'`, "Enter");
-    const until = Date.now() + 60_000;
+    const until = performance.now() + 60_000; // waiting for a real terminal: a duration, on the monotonic clock
     let screen = "";
-    while (Date.now() < until) {
+    while (performance.now() < until) {
       screen = tmux("capture-pane", "-p", "-J");
       if (done.test(screen)) return screen;
       await new Promise((r) => setTimeout(r, 250));

@@ -4,14 +4,20 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { GetTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from "@aws-sdk/client-transcribe";
 import { BatchDetectSentimentCommand, ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { handler } from "../../lambda-src/handlers/analyze";
+import { handlerWith } from "../../lambda-src/handlers/analyze";
 import { metrics } from "../../lambda-src/aws/observability";
+import { manualClock } from "../../lambda-src/core/clock";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
 const comprehend = mockClient(ComprehendClient);
 const bedrock = mockClient(BedrockRuntimeClient);
 let metricSpy: jest.SpyInstance;
+
+/** The function's clock: 8.5 h after the job finished (past the model's 6 h retry window) unless a test moves it. */
+const NOW = "2026-03-14T18:00:00.000Z";
+const clock = manualClock(NOW);
+const handler = handlerWith(clock);
 
 const JOB = "cci-lite-test-demo-tenant-call-001-0123456789abcdef";
 const RESULT_KEY = "demo-tenant/2026/03/14/call-001.json";
@@ -65,6 +71,7 @@ const converse = (text: string, stopReason: "end_turn" | "max_tokens" = "end_tur
 });
 
 beforeEach(() => {
+  clock.set(NOW);
   s3.reset();
   transcribe.reset();
   comprehend.reset();
@@ -139,6 +146,7 @@ describe("analyze handler", () => {
       uploaded_at: EVENT_TIME,
       job_started_at: "2026-03-14T09:27:00.000Z",
       job_completed_at: "2026-03-14T09:30:00.000Z",
+      timestamp: NOW,
     });
     expect(p.body.speakers).toEqual([
       { label: "spk_0", talk_time_seconds: 1, word_count: 2, sentiment: { Sentiment: "NEGATIVE", SentimentScore: SCORE } },
@@ -267,7 +275,26 @@ describe("analyze handler", () => {
 
   /** A job that finished a minute ago: model errors that may pass are still inside the retry window. */
   const finishedJustNow = () =>
-    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { CompletionTime: new Date(Date.now() - 60_000) }) });
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { CompletionTime: new Date(clock.now().getTime() - 60_000) }) });
+
+  it("dates the record and its latency by the clock it is given, not the machine's", async () => {
+    clock.set("2031-07-01T00:00:00Z");
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", timestamp: "2031-07-01T00:00:00.000Z", uploaded_at: EVENT_TIME });
+    expect(metricSpy.mock.calls.find((c) => c[0] === "ProcessingLatency")?.[2]).toBe(Date.parse("2031-07-01T00:00:00Z") - Date.parse(EVENT_TIME));
+  });
+
+  it("decides the model's retry window by that clock too", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    clock.set("2026-03-14T15:29:59Z"); // 6 h after 09:30 minus a second: retried
+    await expect(handler(event())).rejects.toMatchObject({
+      name: "RetryableError",
+      message: expect.stringContaining("retried until 2026-03-14T15:30:00.000Z"),
+    });
+    clock.set("2026-03-14T15:30:00Z"); // the deadline: recorded without a summary
+    await handler(event());
+    expect(onlyRecord()).toMatchObject({ summary: null, summary_error: { code: "MODEL_UNAVAILABLE" }, timestamp: "2026-03-14T15:30:00.000Z" });
+  });
 
   it("throws on Bedrock throttling within the retry window so the event is retried (no record written)", async () => {
     finishedJustNow();

@@ -11,8 +11,9 @@ import {
 import { ComprehendClient, DetectSentimentCommand } from "@aws-sdk/client-comprehend";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { handler } from "../../lambda-src/handlers/reconcile";
-import { handler as analyze } from "../../lambda-src/handlers/analyze";
+import { handlerWith as reconcileWith } from "../../lambda-src/handlers/reconcile";
+import { handlerWith as analyzeWith } from "../../lambda-src/handlers/analyze";
+import { manualClock } from "../../lambda-src/core/clock";
 import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
 import { readConfig } from "../../lambda-src/contracts/environment";
 import { doneMarkerKey, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
@@ -28,6 +29,13 @@ let metricSpy: jest.SpyInstance;
 const T0 = new Date("2026-03-14T12:00:00Z");
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
 const hoursAgo = (h: number) => at(T0, -h * 60);
+/** One clock for the whole pipeline: a reconcile run at `now` hands out to an analyze that runs at `now` too. */
+const clock = manualClock(T0);
+const analyze = analyzeWith(clock);
+const reconcileAt = (now: Date, remainingMs?: () => number) => {
+  clock.set(now);
+  return reconcile(cfg(), now, remainingMs);
+};
 const PREFIX = ENV.JOB_NAME_PREFIX;
 
 let bucket: FakeBucket;
@@ -143,6 +151,7 @@ const settle = (...js: TranscriptionJob[]) => {
 };
 
 beforeEach(() => {
+  clock.set(T0);
   s3.reset();
   transcribe.reset();
   comprehend.reset();
@@ -195,7 +204,7 @@ describe("result identity (one true result per upload)", () => {
     const spent = modelCalls();
     expect(spent).toBe(1); // the older upload's late event cost nothing
 
-    for (let run = 0; run < 3; run++) await reconcile(cfg(), at(T0, run * 15));
+    for (let run = 0; run < 3; run++) await reconcileAt(at(T0, run * 15));
     expect(handedOut).toEqual([]);
     expect(modelCalls()).toBe(spent);
     expect(bucket.record(resultKey("x")).transcription_job_name).toBe(newer.TranscriptionJobName);
@@ -205,10 +214,10 @@ describe("result identity (one true result per upload)", () => {
   it("both events lost: reconcile settles both uploads once, the newest wins, and later runs spend nothing", async () => {
     const older = addJob({ id: "y-mp3", callId: "y", ext: "mp3", status: "COMPLETED", created: at(hoursAgo(3), 1), uploadedAt: "2026-03-14T09:00:00.000Z" });
     const newer = addJob({ id: "y-wav", callId: "y", status: "COMPLETED", created: at(hoursAgo(3), 6), uploadedAt: "2026-03-14T09:05:00.000Z" });
-    expect(await reconcile(cfg(), T0)).toMatchObject({ handedOut: 2, errors: 0 });
+    expect(await reconcileAt(T0)).toMatchObject({ handedOut: 2, errors: 0 });
     expect(bucket.record(resultKey("y")).transcription_job_name).toBe(newer.TranscriptionJobName);
     const spent = modelCalls();
-    for (let run = 1; run <= 3; run++) expect(await reconcile(cfg(), at(T0, run * 15))).toMatchObject({ handedOut: 0, unsettled: 0 });
+    for (let run = 1; run <= 3; run++) expect(await reconcileAt(at(T0, run * 15))).toMatchObject({ handedOut: 0, unsettled: 0 });
     expect(modelCalls()).toBe(spent);
     expect(handedOut.map((h) => h.jobName)).toEqual([older.TranscriptionJobName, newer.TranscriptionJobName]);
   });
@@ -224,13 +233,13 @@ describe("result identity (one true result per upload)", () => {
     });
     const newer = addJob({ id: "z-new", callId: "z", status: "COMPLETED", created: hoursAgo(2), uploadedAt: hoursAgo(2).toISOString() });
     await deliver(newer);
-    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 0 });
+    expect(await reconcileAt(T0)).toMatchObject({ stuck: 0 });
     expect(bucket.record(resultKey("z"))).toMatchObject({ status: "COMPLETED", transcription_job_name: newer.TranscriptionJobName });
     const spent = modelCalls();
 
     finish(stuck, at(T0, 20));
     await deliver(stuck);
-    await reconcile(cfg(), at(T0, 45));
+    await reconcileAt(at(T0, 45));
     expect(bucket.record(resultKey("z"))).toMatchObject({ status: "COMPLETED", transcription_job_name: newer.TranscriptionJobName });
     expect(modelCalls()).toBe(spent);
     expect(metricNames()).not.toContain("JobsStuck");
@@ -238,26 +247,26 @@ describe("result identity (one true result per upload)", () => {
 
   it("a stuck job gets a JOB_STUCK record once; when it finishes (event lost) reconcile hands it out and its result replaces its own JOB_STUCK record", async () => {
     const j = addJob({ id: "s", status: "IN_PROGRESS", created: hoursAgo(9), started: hoursAgo(8) });
-    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 1 });
+    expect(await reconcileAt(T0)).toMatchObject({ stuck: 1 });
     expect(bucket.record(resultKey("s"))).toMatchObject({
       status: "FAILED",
       error: { code: "JOB_STUCK", message: "Job IN_PROGRESS for 8.0 h since it started (limit 6 h)" },
       transcription_job_name: j.TranscriptionJobName,
       job_completed_at: null,
     });
-    expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ stuck: 0 }); // recorded once
+    expect(await reconcileAt(at(T0, 15))).toMatchObject({ stuck: 0 }); // recorded once
     expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(1); // and looked at once
     expect(metricNames().filter((m) => m === "JobsStuck")).toHaveLength(1);
 
     finish(j, at(T0, 20));
-    expect(await reconcile(cfg(), at(T0, 45))).toMatchObject({ handedOut: 1 });
+    expect(await reconcileAt(at(T0, 45))).toMatchObject({ handedOut: 1 });
     expect(bucket.record(resultKey("s"))).toMatchObject({ status: "COMPLETED", transcription_job_name: j.TranscriptionJobName });
   });
 
   it("QUEUED jobs are waiting in Transcribe's queue, not stuck; IN_PROGRESS counts from the start, not from creation", async () => {
     addJob({ id: "q", status: "QUEUED", created: hoursAgo(30) });
     addJob({ id: "late-start", status: "IN_PROGRESS", created: hoursAgo(20), started: hoursAgo(1) });
-    expect(await reconcile(cfg(), T0)).toMatchObject({ stuck: 0 });
+    expect(await reconcileAt(T0)).toMatchObject({ stuck: 0 });
     expect([...bucket.objects.keys()].filter((k) => k.startsWith("demo-tenant/"))).toEqual([]);
   });
 });
@@ -267,7 +276,7 @@ describe("reconcile: detection separate from processing", () => {
     runAnalyze = false;
     const j = addJob({ id: "missed", status: "COMPLETED", created: hoursAgo(3) });
     const f = addJob({ id: "failed", status: "FAILED", created: hoursAgo(2) });
-    const report = await reconcile(cfg(), T0);
+    const report = await reconcileAt(T0);
     expect(report).toMatchObject({ listed: 2, unsettled: 2, handedOut: 2, errors: 0 });
     const calls = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => ({ fn: c.FunctionName, type: c.InvocationType }))).toEqual([
@@ -287,8 +296,8 @@ describe("reconcile: detection separate from processing", () => {
       stuck: {},
     });
     // Not handed out again while analyze (with Lambda's retries) may still be at work; then again, as attempt 2.
-    expect(await reconcile(cfg(), at(T0, 15))).toMatchObject({ unsettled: 2, handedOut: 0 });
-    expect(await reconcile(cfg(), at(T0, 30))).toMatchObject({ unsettled: 2, handedOut: 2 });
+    expect(await reconcileAt(at(T0, 15))).toMatchObject({ unsettled: 2, handedOut: 0 });
+    expect(await reconcileAt(at(T0, 30))).toMatchObject({ unsettled: 2, handedOut: 2 });
     expect(handedOut.slice(2).map((h) => h.attempt)).toEqual([2, 2]);
     expect(transcribe.commandCalls(GetTranscriptionJobCommand)).toHaveLength(0);
     const list = transcribe.commandCalls(ListTranscriptionJobsCommand).map((c) => c.args[0].input);
@@ -301,7 +310,7 @@ describe("reconcile: detection separate from processing", () => {
     const other = addJob({ id: "other", status: "COMPLETED", created: hoursAgo(3) });
     jobs.delete(other.TranscriptionJobName!);
     jobs.set("cci-lite-test2-demo-tenant-other-0123456789abcdef", { ...other, TranscriptionJobName: "cci-lite-test2-demo-tenant-other-0123456789abcdef" });
-    const report = await reconcile(cfg(), T0);
+    const report = await reconcileAt(T0);
     expect(report).toMatchObject({ listed: 1, unsettled: 0, handedOut: 0 });
     expect(report.watermark).toBe(at(T0, -12).toISOString()); // the fresh job stays in the next window
   });
@@ -315,7 +324,7 @@ describe("reconcile: detection separate from processing", () => {
     settle(...all.filter((j) => j !== missed));
     runAnalyze = false;
 
-    const report = await reconcile(cfg(), T0);
+    const report = await reconcileAt(T0);
     expect(report).toMatchObject({ listed: N, unsettled: 1, handedOut: 1, errors: 0 });
     expect(handedOut).toEqual([{ jobName: missed.TranscriptionJobName, attempt: 1 }]);
     const counts = {
@@ -334,13 +343,13 @@ describe("reconcile: detection separate from processing", () => {
     settle(missed);
     transcribe.resetHistory();
     s3.resetHistory();
-    const next = await reconcile(cfg(), at(T0, 15));
+    const next = await reconcileAt(at(T0, 15));
     // 12,345 jobs newer than the handed-out one + 3,000 in the 30-minute overlap + itself.
     expect(next).toMatchObject({ handedOut: 0, unsettled: 0, listed: 15_346 });
     transcribe.resetHistory();
     s3.resetHistory();
     // Steady state: nothing pending, so the window is the last run's time minus the overlap.
-    const third = await reconcile(cfg(), at(T0, 30));
+    const third = await reconcileAt(at(T0, 30));
     expect(third).toMatchObject({ listed: 0, handedOut: 0 });
     expect(transcribe.commandCalls(ListTranscriptionJobsCommand)).toHaveLength(4);
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
@@ -365,22 +374,22 @@ describe("reconcile: detection separate from processing", () => {
       return { StatusCode: 202 };
     });
 
-    expect(await reconcile(cfg(), T0)).toMatchObject({ handedOut: 3, errors: 1 });
+    expect(await reconcileAt(T0)).toMatchObject({ handedOut: 3, errors: 1 });
     for (const j of [a, c]) expect(bucket.record(resultKey(j.Tags![1].Value!))).toMatchObject({ status: "COMPLETED" });
     expect(bucket.record(resultKey("bad"))).toBeUndefined();
 
-    for (let run = 1; run < MAX_HANDOUTS; run++) await reconcile(cfg(), at(T0, run * 30));
+    for (let run = 1; run < MAX_HANDOUTS; run++) await reconcileAt(at(T0, run * 30));
     expect(bucket.record(resultKey("d"))).toMatchObject({ status: "COMPLETED" });
     expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName).map((h) => h.attempt)).toEqual([1, 2, 3]);
 
-    const giveUp = await reconcile(cfg(), at(T0, MAX_HANDOUTS * 30));
+    const giveUp = await reconcileAt(at(T0, MAX_HANDOUTS * 30));
     expect(giveUp).toMatchObject({ gaveUp: 1, handedOut: 0 });
     expect(bucket.record(resultKey("bad"))).toMatchObject({
       status: "FAILED",
       error: { code: "PROCESSING_ERROR" },
       transcription_job_name: bad.TranscriptionJobName,
     });
-    expect(await reconcile(cfg(), at(T0, (MAX_HANDOUTS + 1) * 30))).toMatchObject({ unsettled: 0, handedOut: 0, gaveUp: 0 });
+    expect(await reconcileAt(at(T0, (MAX_HANDOUTS + 1) * 30))).toMatchObject({ unsettled: 0, handedOut: 0, gaveUp: 0 });
     expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName)).toHaveLength(MAX_HANDOUTS);
     const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
     expect(state.attempts).toEqual({});
@@ -389,18 +398,18 @@ describe("reconcile: detection separate from processing", () => {
   it("never hands out more than the per-run cap; the rest stays behind the watermark", async () => {
     runAnalyze = false;
     for (let i = 0; i < MAX_HANDOUTS_PER_RUN + 3; i++) addJob({ id: `m${i}`, status: "COMPLETED", created: new Date(hoursAgo(2).getTime() - i * 1000) });
-    const report = await reconcile(cfg(), T0);
+    const report = await reconcileAt(T0);
     expect(report).toMatchObject({ handedOut: MAX_HANDOUTS_PER_RUN, deferred: 3 });
   });
 
   it("stops handing out when the invocation is running out of time", async () => {
     addJob({ id: "a", status: "COMPLETED", created: hoursAgo(2) });
-    expect(await reconcile(cfg(), T0, () => 30_000)).toMatchObject({ handedOut: 0, deferred: 1 });
+    expect(await reconcileAt(T0, () => 30_000)).toMatchObject({ handedOut: 0, deferred: 1 });
   });
 
   it("runs as a scheduled handler and publishes metrics", async () => {
     const publish = jest.spyOn(metrics, "publishStoredMetrics");
-    await expect(handler({} as any, { getRemainingTimeInMillis: () => 600_000 } as any)).resolves.toMatchObject({ handedOut: 0 });
+    await expect(reconcileWith(clock)({} as any, { getRemainingTimeInMillis: () => 600_000 } as any)).resolves.toMatchObject({ handedOut: 0 });
     expect(publish).toHaveBeenCalled();
     publish.mockRestore();
   });

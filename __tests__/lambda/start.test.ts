@@ -3,9 +3,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { StartTranscriptionJobCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { handler } from "../../lambda-src/handlers/start";
-import { clearTenantCache } from "../../lambda-src/aws/tenants";
+import { handlerWith } from "../../lambda-src/handlers/start";
+import { clearTenantCache, TENANT_CACHE_MS } from "../../lambda-src/aws/tenants";
 import { metrics } from "../../lambda-src/aws/observability";
+import { manualClock } from "../../lambda-src/core/clock";
 import { JOB_NAME_PATTERN } from "../../lambda-src/core/job-name";
 
 const s3 = mockClient(S3Client);
@@ -13,9 +14,15 @@ const transcribe = mockClient(TranscribeClient);
 const ssm = mockClient(SSMClient);
 let metricSpy: jest.SpyInstance;
 
+/** The function's clock: a few seconds after the uploads' S3 event time. */
+const NOW = "2026-03-14T09:27:00.000Z";
+const clock = manualClock(NOW);
+const handler = handlerWith(clock);
+
 const TENANT = { tenant_id: "demo-tenant", languages: ["en-US"], redact_pii: false, max_speakers: 3, results_retention_days: 30 };
 
 beforeEach(() => {
+  clock.set(NOW);
   s3.reset();
   transcribe.reset();
   ssm.reset();
@@ -107,7 +114,14 @@ describe("start handler", () => {
     const res = await handler(uploadEvent({ key: "nobody/calls/a.wav" }));
     expect(res.batchItemFailures).toEqual([]);
     expectRejected("UNKNOWN_TENANT", "unassigned/2026/03/14/a.json");
-    expect(records()[0].body).toMatchObject({ tenant: "unassigned", call_id: "a", source_key: "nobody/calls/a.wav", uploaded_at: EVENT_TIME });
+    expect(records()[0].body).toMatchObject({ tenant: "unassigned", call_id: "a", source_key: "nobody/calls/a.wav", uploaded_at: EVENT_TIME, timestamp: NOW });
+  });
+
+  it("dates a REJECTED record by the clock it is given, and by it the result key of an event without a time", async () => {
+    clock.set("2031-07-01T23:59:59Z");
+    await handler(uploadEvent({ key: "nobody/calls/a.wav", eventTime: "" }));
+    expectRejected("UNKNOWN_TENANT", "unassigned/2031/07/01/a.json");
+    expect(records()[0].body).toMatchObject({ timestamp: "2031-07-01T23:59:59.000Z", uploaded_at: "" });
   });
 
   it("rejects a key outside calls/ with an error record under the tenant", async () => {
@@ -280,9 +294,15 @@ describe("start handler", () => {
       await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" }));
       expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
       expect(records().map((r) => r.body.error.code)).toEqual(["INVALID_TENANT_SETTINGS", "INVALID_TENANT_SETTINGS"]);
-      clearTenantCache();
       ssm.on(GetParameterCommand, { Name: `${ENV.CONFIG_PATH}/tenants/demo-tenant` }).resolves({ Parameter: { Value: JSON.stringify(TENANT) } });
+      // Still cached one millisecond before the period ends (by the function's clock), read again at its end.
+      clock.advance(TENANT_CACHE_MS - 1);
       await handler(uploadEvent({ key: "demo-tenant/calls/c.wav" }));
+      expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+      expect(started()).toHaveLength(0);
+      clock.advance(1);
+      await handler(uploadEvent({ key: "demo-tenant/calls/c.wav" }));
+      expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
       expect(started()).toHaveLength(1);
       expect(started()[0].Settings).toEqual({ ShowSpeakerLabels: true, MaxSpeakerLabels: 3 });
     });

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { manualClock } from "../../lambda-src/core/clock";
 import { runReport } from "../../scripts/report/index";
 import { generateSample } from "../../scripts/report/sample";
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm run prerequisites)`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-report-browser-"));
   const out = path.join(dir, "report.html");
-  await runReport(["--sample", "--out", out], { now: "2026-11-30T00:00:00.000Z" });
+  await runReport(["--sample", "--out", out], { clock: manualClock("2026-11-30T00:00:00.000Z") });
   context = await chromium.launchPersistentContext(path.join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: VIEWPORT });
   await context.route("**/*", (route) => {
     if (route.request().url().startsWith("file://")) return route.continue();

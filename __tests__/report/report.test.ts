@@ -5,11 +5,15 @@ import * as path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { RESULT_COLUMNS, RESULT_PARTITION_KEYS } from "../../lambda-src/contracts/result-schema";
+import { manualClock } from "../../lambda-src/core/clock";
 import { datedResult, daysBetween, loadFolder } from "../../scripts/report/load";
 import { buildModel } from "../../scripts/report/model";
 import { renderHtml } from "../../scripts/report/html";
 import { runReport, UsageError, writeSample } from "../../scripts/report/index";
 import { generateSample, SAMPLE_TENANTS } from "../../scripts/report/sample";
+
+/** The report's clock: what its "generated" line says, never the machine's time. */
+const clock = manualClock("2031-07-01T08:00:00Z");
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cci-report-"));
 
@@ -72,7 +76,7 @@ describe("figures", () => {
 
 describe("the page", () => {
   it("is self-contained: Chart.js inline, no external script, style or link, a CSP that forbids fetching", () => {
-    const html = renderHtml(buildModel([], { source: "empty" }));
+    const html = renderHtml(buildModel([], { source: "empty", generatedAt: "2026-11-30T00:00:00Z" }));
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/<link\b/i);
     expect(html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`);
@@ -82,7 +86,7 @@ describe("the page", () => {
   it("summaries cannot break out of the page's script elements", () => {
     const [first] = generateSample();
     const evil = { ...first.result, status: "COMPLETED" as const, summary: "</script><script>alert(1)</script><!--" };
-    const html = renderHtml(buildModel([datedResult(first.key, JSON.stringify(evil))], { source: "x" }), "/* chart */");
+    const html = renderHtml(buildModel([datedResult(first.key, JSON.stringify(evil))], { source: "x", generatedAt: "2026-11-30T00:00:00Z" }), "/* chart */");
     expect(html).not.toContain("</script><script>alert(1)");
     expect(html).toContain("\\u003c/script>\\u003cscript>alert(1)");
   });
@@ -130,6 +134,7 @@ describe("npm run report", () => {
     const r = await runReport(["--env", "prod", "--tenant", "acme", "--since", "2026-11-01", "--until", "2026-11-03", "--out", out], {
       s3: () => new S3Client({ region: "eu-central-1" }),
       configDir: path.join(__dirname, "fixtures"),
+      clock,
     });
     const lists = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
     expect(lists.map((l) => [l.Bucket, l.Prefix])).toEqual([
@@ -139,6 +144,8 @@ describe("npm run report", () => {
     ]);
     expect(r.calls).toBe(sample.filter((x) => x.key < "acme/2026/11/04").length);
     expect(fs.readFileSync(out, "utf8")).toContain("s3://cci-lite-prod-results-111122223333-eu-central-1/acme/ 2026-11-01..2026-11-03");
+    // Generated at the time of the clock it was given.
+    expect(r.html).toContain('"generatedAt":"2031-07-01T08:00:00.000Z"');
   });
 
   it.each([
@@ -152,12 +159,12 @@ describe("npm run report", () => {
       'tenant "nobody" is not in config/prod.json (have: acme, globex, initech, unassigned)',
     ],
   ])("usage error %j", async (argv, message) => {
-    await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures") })).rejects.toThrow(message);
-    await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures") })).rejects.toBeInstanceOf(UsageError);
+    await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures"), clock })).rejects.toThrow(message);
+    await expect(runReport(argv, { configDir: path.join(__dirname, "fixtures"), clock })).rejects.toBeInstanceOf(UsageError);
   });
 
   it("--help prints the usage with examples and writes nothing", async () => {
-    const r = await runReport(["--help"]);
+    const r = await runReport(["--help"], { clock });
     expect(r.help).toMatch(/^usage: npm run report -- \(--sample \| --from <folder> \| --env <environment>/);
     expect(r.help).toContain("npm run report -- --env prod --tenant acme --since 2026-11-01 --until 2026-11-14");
     expect(r.html).toBe("");

@@ -20,10 +20,11 @@ export function clearTenantCache(): void {
 /**
  * The tenant's settings; `unknown` when the parameter does not exist; `invalid` when the document breaks a rule
  * of `parseTenantSettings` (e.g. edited by hand), never guessed or repaired. Other SSM errors throw (retry).
+ * `now` (the caller's clock) decides whether the cached answer is still fresh.
  */
-export async function getTenantSettings(configPath: string, tenantId: string, now = Date.now()): Promise<TenantLookup> {
+export async function getTenantSettings(configPath: string, tenantId: string, now: Date): Promise<TenantLookup> {
   const hit = cache.get(tenantId);
-  if (hit && hit.expires > now) return hit.value;
+  if (hit && hit.expires > now.getTime()) return hit.value;
   const name = tenantParameterName(configPath, tenantId);
   let json: string | undefined;
   try {
@@ -40,6 +41,6 @@ export async function getTenantSettings(configPath: string, tenantId: string, no
       logger.error("Tenant settings in SSM are invalid; uploads are rejected until they are fixed", { parameter: name, problem: errorMessage(e) });
     }
   }
-  cache.set(tenantId, { value, expires: now + TENANT_CACHE_MS });
+  cache.set(tenantId, { value, expires: now.getTime() + TENANT_CACHE_MS });
   return value;
 }

@@ -4,8 +4,14 @@
  */
 import type { Context } from "aws-lambda";
 import { readConfig } from "../contracts/environment";
+import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { analyzeEvent, type AnalyzeEvent, type AnalyzeResponse } from "../services/analyze-event";
 
-export const handler = (event: AnalyzeEvent, context?: Context): Promise<AnalyzeResponse> =>
-  invocation(context, () => analyzeEvent(readConfig("analyze", process.env), event));
+/** The handler on a given clock (tests pass a manual one); Lambda runs {@link handler}, on the system clock. */
+export const handlerWith =
+  (clock: Clock) =>
+  (event: AnalyzeEvent, context?: Context): Promise<AnalyzeResponse> =>
+    invocation(context, () => analyzeEvent(readConfig("analyze", process.env), event, clock));
+
+export const handler = handlerWith(systemClock);

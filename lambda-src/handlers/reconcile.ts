@@ -3,10 +3,16 @@
  */
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { readConfig } from "../contracts/environment";
+import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { reconcile, type ReconcileReport } from "../services/reconcile-jobs";
 
-export const handler = (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> =>
-  invocation(context, () =>
-    reconcile(readConfig("reconcile", process.env), new Date(), () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY),
-  );
+/** The handler on a given clock (tests pass a manual one); Lambda runs {@link handler}, on the system clock. */
+export const handlerWith =
+  (clock: Clock) =>
+  (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> =>
+    invocation(context, () =>
+      reconcile(readConfig("reconcile", process.env), clock.now(), () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY),
+    );
+
+export const handler = handlerWith(systemClock);

@@ -6,8 +6,14 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { readConfig } from "../contracts/environment";
+import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { processUploadBatch } from "../services/upload-batch";
 
-export const handler = (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-  invocation(context, () => processUploadBatch(readConfig("start", process.env), event, context));
+/** The handler on a given clock (tests pass a manual one); Lambda runs {@link handler}, on the system clock. */
+export const handlerWith =
+  (clock: Clock) =>
+  (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+    invocation(context, () => processUploadBatch(readConfig("start", process.env), event, clock, context));
+
+export const handler = handlerWith(systemClock);

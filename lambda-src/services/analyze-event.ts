@@ -8,6 +8,7 @@
  */
 import type { EventBridgeEvent } from "aws-lambda";
 import type { AnalyzeConfig } from "../contracts/environment";
+import type { Clock } from "../core/clock";
 import { errorMessage, errorName } from "../core/errors";
 import { clearRecordKeys, logger } from "../aws/observability";
 import { processJob, type ProcessResult } from "./process-job";
@@ -45,11 +46,11 @@ function isHandOut(e: unknown): e is HandOutRequest {
 }
 
 /** Manual reprocessing: every job is tried; a failure is reported in the answer, not thrown. */
-export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessRequest): Promise<ReprocessResponse> {
+export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessRequest, clock: Clock): Promise<ReprocessResponse> {
   const results: ReprocessResponse["results"][number][] = [];
   for (const name of request.jobNames) {
     try {
-      results.push(await processJob(cfg, String(name), { force: request.force === true }));
+      results.push(await processJob(cfg, String(name), { force: request.force === true, clock }));
     } catch (e) {
       logger.error("Reprocessing failed", { error: e as Error });
       results.push({ jobName: String(name), outcome: "ERROR", error: `${errorName(e)}: ${errorMessage(e)}` });
@@ -60,12 +61,12 @@ export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessReques
   return { results };
 }
 
-/** Dispatches one analyze invocation. */
-export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent): Promise<AnalyzeResponse> {
-  if (isReprocess(event)) return reprocessJobs(cfg, event);
+/** Dispatches one analyze invocation; `clock` dates its records. */
+export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, clock: Clock): Promise<AnalyzeResponse> {
+  if (isReprocess(event)) return reprocessJobs(cfg, event, clock);
   if (isHandOut(event)) {
     logger.info("Job handed out by reconcile", { job_name: event.reconcile.jobName, attempt: event.reconcile.attempt });
-    return processJob(cfg, event.reconcile.jobName);
+    return processJob(cfg, event.reconcile.jobName, { clock });
   }
   const detail = (event as TranscribeJobStateEvent)?.detail;
   const jobName = detail?.TranscriptionJobName;
@@ -78,5 +79,5 @@ export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent): Pro
     return { ignored: "other environment" };
   }
   logger.info("Transcription job state change", { job_name: jobName, job_status: detail.TranscriptionJobStatus, failure_reason: detail.FailureReason });
-  return processJob(cfg, jobName);
+  return processJob(cfg, jobName, { clock });
 }

@@ -37,16 +37,17 @@ export const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * The result key's date: the upload's S3 event time (as for start's REJECTED records), so every upload of a call on
- * one day shares one key whenever its job was created; the job's creation time only for jobs without the tag.
+ * one day shares one key whenever its job was created; the job's creation time only for jobs without the tag, and
+ * `now` only when Transcribe gave no creation time either.
  */
-function keyDate(uploadedAt: string | undefined, job: TranscriptionJob): Date {
+function keyDate(uploadedAt: string | undefined, job: TranscriptionJob, now: Date): Date {
   const t = uploadedAt ? Date.parse(uploadedAt) : Number.NaN;
   if (Number.isFinite(t)) return new Date(t);
-  return job.CreationTime instanceof Date ? job.CreationTime : new Date();
+  return job.CreationTime instanceof Date ? job.CreationTime : now;
 }
 
-/** GetTranscriptionJob and the record context from its tags. */
-export async function loadJob(jobName: string): Promise<LoadedJob> {
+/** GetTranscriptionJob and the record context from its tags, at `now` (the caller's clock). */
+export async function loadJob(jobName: string, now: Date): Promise<LoadedJob> {
   let job: TranscriptionJob | undefined;
   try {
     job = (await transcribeClient().send(new GetTranscriptionJobCommand({ TranscriptionJobName: jobName }))).TranscriptionJob;
@@ -71,7 +72,7 @@ export async function loadJob(jobName: string): Promise<LoadedJob> {
       job,
       tenant,
       callId,
-      resultKey: resultKey(tenant, keyDate(tags[TAG.uploadedAt], job), callId),
+      resultKey: resultKey(tenant, keyDate(tags[TAG.uploadedAt], job, now), callId),
       source: {
         bucket: media?.bucket ?? "",
         key: media?.key ?? job.Media?.MediaFileUri ?? "",

@@ -8,6 +8,7 @@ import { ERROR_CODES, errorMessage, isAccessDenied, isNotFound, isRetryable } fr
 import { comprehendLanguageFor } from "../core/languages";
 import { buildJobResult, latencyMs, type AnalysisFields } from "../core/result";
 import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
+import type { Clock } from "../core/clock";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
 import { s3Client } from "../aws/clients";
 import { count, latency, logger, setRecordKeys } from "../aws/observability";
@@ -35,7 +36,8 @@ export interface ProcessResult {
 export interface ProcessOptions {
   /** Reprocess even when a COMPLETED record of this job exists. */
   readonly force?: boolean;
-  readonly now?: Date;
+  /** The time of the record (and of its latency metric) and of the model's retry window. */
+  readonly clock: Clock;
 }
 
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
@@ -115,8 +117,8 @@ async function readTranscript(uri: string): Promise<TranscriptRead> {
 }
 
 /** Processes a loaded job (see {@link processJob}). */
-export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts: ProcessOptions = {}): Promise<ProcessResult> {
-  const now = opts.now ?? new Date();
+export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts: ProcessOptions): Promise<ProcessResult> {
+  const now = opts.clock.now();
   const status = ctx.job.TranscriptionJobStatus;
   if (status !== "COMPLETED" && status !== "FAILED") {
     logger.info("Job not finished yet", { job_status: status });
@@ -181,7 +183,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   // A summary that cannot be produced does not fail the call: the record stays COMPLETED with summary_error.
   const outcome = await summarize({ modelId: cfg.bedrockModelId, region: cfg.bedrockRegion, maxTokens: cfg.bedrockMaxTokens }, t.labelledText, languageCode, {
     retryUntil: modelRetryDeadline(ctx.job.CompletionTime ?? ctx.job.CreationTime),
-    now,
+    clock: opts.clock,
   });
   const summary = summaryFields(outcome, !compLang);
   const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
@@ -205,13 +207,13 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
  * transcript + sentiment + summary -> result record (-> optional delete of the source audio).
  * Transient AWS errors throw; permanent ones end in a FAILED record.
  */
-export async function processJob(cfg: AnalyzeConfig, jobName: string, opts: ProcessOptions = {}): Promise<ProcessResult> {
+export async function processJob(cfg: AnalyzeConfig, jobName: string, opts: ProcessOptions): Promise<ProcessResult> {
   setRecordKeys({ job_name: jobName });
   if (!jobName.startsWith(cfg.jobNamePrefix)) {
     logger.info("Job belongs to another environment; ignoring", { prefix: cfg.jobNamePrefix });
     return { jobName, outcome: "NOT_OURS" };
   }
-  const loaded = await loadJob(jobName);
+  const loaded = await loadJob(jobName, opts.clock.now());
   if (loaded.kind === "missing") {
     logger.error("Transcription job not found (expired after 90 days or deleted); no record can be written");
     return { jobName, outcome: "JOB_NOT_FOUND" };

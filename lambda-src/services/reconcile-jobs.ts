@@ -157,7 +157,7 @@ async function commitFailedRecord(
   error: (ctx: JobContext) => { code: string; message: string },
   opts: DecideOptions = {},
 ): Promise<{ ctx: JobContext; outcome: Awaited<ReturnType<typeof commitJobRecord>> } | undefined> {
-  const loaded = await loadJob(jobName);
+  const loaded = await loadJob(jobName, now);
   if (loaded.kind !== "ok") {
     logger.error(cannotLoad, { reason: loaded.kind });
     return undefined;
@@ -201,7 +201,7 @@ async function recordStuck(cfg: ReconcileConfig, s: ListedJob, now: Date): Promi
   return true;
 }
 
-export async function reconcile(cfg: ReconcileConfig, now = new Date(), remainingMs: () => number = () => Number.POSITIVE_INFINITY): Promise<ReconcileReport> {
+export async function reconcile(cfg: ReconcileConfig, now: Date, remainingMs: () => number = () => Number.POSITIVE_INFINITY): Promise<ReconcileReport> {
   const state = await readState(cfg);
   const floor = now.getTime() - cfg.reconcileLookbackHours * HOUR;
   const stored = state.watermark ? Date.parse(state.watermark) : Number.NaN;

@@ -62,8 +62,8 @@ async function readHeader(bucket: string, key: string, versionId: string | undef
   }
 }
 
-/** Handles one S3 record. Throws when the message should be retried. */
-export async function processS3Record(cfg: StartConfig, rec: S3EventRecord, now = new Date()): Promise<RecordOutcome> {
+/** Handles one S3 record at `now` (the time of REJECTED records, the fallback upload time). Throws when the message should be retried. */
+export async function processS3Record(cfg: StartConfig, rec: S3EventRecord, now: Date): Promise<RecordOutcome> {
   const o = rec.s3?.object;
   if (!o || typeof o.key !== "string" || !rec.s3.bucket?.name) throw new Error("S3 record without bucket/object");
   if (!String(rec.eventName ?? "").startsWith("ObjectCreated:")) {
@@ -79,7 +79,7 @@ export async function processS3Record(cfg: StartConfig, rec: S3EventRecord, now 
   setRecordKeys({ tenant: pre.tenantToLookUp, call_id: pre.parsed.ok ? pre.parsed.value.callId : pre.parsed.callId });
 
   const bucket = rec.s3.bucket.name;
-  const tenant = pre.tenantToLookUp ? await getTenantSettings(cfg.configPath, pre.tenantToLookUp) : ({ kind: "unknown" } as const);
+  const tenant = pre.tenantToLookUp ? await getTenantSettings(cfg.configPath, pre.tenantToLookUp, now) : ({ kind: "unknown" } as const);
   const upload = checkUpload(pre, tenant, o.size);
   if (upload.kind === "reject") return reject(cfg, rec, upload, pre.key, now);
   if (bucket !== cfg.inputBucket) {

@@ -4,6 +4,7 @@
  */
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { buildRepairPrompt, buildSummaryPrompt, largerTokenBudget, parseSummaryAnswer, type SummaryOutcome, type SummaryPrompt } from "../core/summary";
+import type { Clock } from "../core/clock";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isRetryable, RetryableError, type ErrorCode } from "../core/errors";
 import { bedrockClient } from "../aws/clients";
 import { logger } from "../aws/observability";
@@ -22,7 +23,8 @@ export interface SummarizeOptions {
    * invocation is retried); afterwards they are returned as `{ ok: false }`. @default no limit (always thrown)
    */
   readonly retryUntil?: Date;
-  readonly now?: Date;
+  /** Tells, when the model has failed, whether `retryUntil` has passed. */
+  readonly clock: Clock;
 }
 
 /** Bedrock errors that will not go away by retrying: the call is recorded without a summary. */
@@ -75,12 +77,7 @@ async function ask(b: BedrockSettings, labelledTranscript: string, languageCode:
  * yet) are thrown as {@link RetryableError} until `retryUntil`, then come back as `{ ok: false }`
  * (MODEL_UNAVAILABLE, MODEL_ACCESS_DENIED). Any other error is thrown as is.
  */
-export async function summarize(
-  b: BedrockSettings,
-  labelledTranscript: string,
-  languageCode: string | null,
-  opts: SummarizeOptions = {},
-): Promise<SummaryOutcome> {
+export async function summarize(b: BedrockSettings, labelledTranscript: string, languageCode: string | null, opts: SummarizeOptions): Promise<SummaryOutcome> {
   try {
     return await ask(b, labelledTranscript, languageCode);
   } catch (e) {
@@ -89,8 +86,7 @@ export async function summarize(
     if (permanent) return { ok: false, code: permanent, message };
     const passing = isAccessDenied(e) ? ERROR_CODES.MODEL_ACCESS_DENIED : isRetryable(e) ? ERROR_CODES.MODEL_UNAVAILABLE : undefined;
     if (!passing) throw e;
-    const now = opts.now ?? new Date();
-    if (!opts.retryUntil || now < opts.retryUntil) {
+    if (!opts.retryUntil || opts.clock.now() < opts.retryUntil) {
       const until = opts.retryUntil ? `; retried until ${opts.retryUntil.toISOString()}` : "";
       throw new RetryableError(passing, `${message}${until}`, e);
     }

@@ -7,6 +7,7 @@
 import type { Context, S3Event, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { StartConfig } from "../contracts/environment";
+import type { Clock } from "../core/clock";
 import { clearRecordKeys, logger } from "../aws/observability";
 import { processS3Record, type RecordOutcome } from "./start-upload";
 
@@ -18,8 +19,8 @@ interface S3TestEvent {
 
 const processor = new BatchProcessor(EventType.SQS, { logger });
 
-/** Handles one SQS message (one S3 notification, possibly with several records). Throws to retry it. */
-export async function processMessage(cfg: StartConfig, msg: SQSRecord, now = new Date()): Promise<RecordOutcome[]> {
+/** Handles one SQS message (one S3 notification, possibly with several records) at `now`. Throws to retry it. */
+export async function processMessage(cfg: StartConfig, msg: SQSRecord, now: Date): Promise<RecordOutcome[]> {
   let body: Partial<S3Event> & S3TestEvent;
   try {
     body = JSON.parse(msg.body) as Partial<S3Event> & S3TestEvent;
@@ -47,11 +48,11 @@ export async function processMessage(cfg: StartConfig, msg: SQSRecord, now = new
   return outcomes;
 }
 
-/** Processes the batch; the messages that threw are returned for retry, the others are acknowledged. */
-export function processUploadBatch(cfg: StartConfig, event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+/** Processes the batch (each message at the clock's time); the messages that threw are returned for retry, the others are acknowledged. */
+export function processUploadBatch(cfg: StartConfig, event: SQSEvent, clock: Clock, context?: Context): Promise<SQSBatchResponse> {
   const handleMessage = async (msg: SQSRecord): Promise<RecordOutcome[]> => {
     try {
-      return await processMessage(cfg, msg);
+      return await processMessage(cfg, msg, clock.now());
     } catch (e) {
       const receiveCount = msg.attributes?.ApproximateReceiveCount;
       logger.error("Message failed; reported for retry", { error: e as Error, message_id: msg.messageId, receive_count: receiveCount });

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
+import type { Clock } from "../../lambda-src/core/clock";
 import { loadConfigFile } from "../../modules/config/load";
 import { type Naming, naming } from "../../modules/config/naming";
 import type { CciLiteConfig } from "../../modules/config/schema";
@@ -27,6 +28,11 @@ export interface Environment {
   readonly region: string;
   /** `config/prod.json` relative to the working directory when inside it. */
   readonly configFile: string;
+  /**
+   * The command's one clock (lambda-src/core/clock.ts): the look-back of status/wait/reprocess, `--since`, the
+   * result key printed by upload, and every timeout and wait. The bin passes the system clock, tests a manual one.
+   */
+  readonly clock: Clock;
 }
 
 /** The repository's config/ folder; `CCI_LITE_CONFIG_DIR` (as for the doctor) or `--config-dir` override it. */
@@ -56,11 +62,11 @@ export function loadEnvironmentConfig(opts: GlobalOptions): { cfg: CciLiteConfig
   }
 }
 
-/** Configuration, names and clients (no AWS call yet). */
-export function openEnvironment(opts: GlobalOptions): Environment {
+/** Configuration, names, clients (no AWS call yet) and the clock. */
+export function openEnvironment(opts: GlobalOptions, clock: Clock): Environment {
   const { cfg, configFile } = loadEnvironmentConfig(opts);
   const endpoint = opts.endpointUrl ?? process.env[ENDPOINT_ENV];
-  return { cfg, names: naming(cfg), clients: createClients(cfg.region, endpoint || undefined), region: cfg.region, configFile };
+  return { cfg, names: naming(cfg), clients: createClients(cfg.region, endpoint || undefined), region: cfg.region, configFile, clock };
 }
 
 /**

@@ -74,9 +74,8 @@ export interface CallStatus {
 }
 
 export interface LocateOptions {
-  /** How many days back to look for a record when neither a job nor the upload exists any more. @default 7 */
+  /** How many days back (from the environment's clock) to look for a record when neither a job nor the upload exists any more. @default 7 */
   readonly days?: number;
-  readonly now?: Date;
 }
 
 const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
@@ -163,7 +162,7 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
     const uploadedAt = tags[TAG.uploadedAt] ?? null;
     const t = uploadedAt ? Date.parse(uploadedAt) : Number.NaN;
     // The key's date is the upload event's (services/job-record.ts), else the job's creation.
-    const key = resultKey(ref.tenant, Number.isFinite(t) ? new Date(t) : (job.CreationTime ?? new Date()), tags[TAG.callId] ?? ref.callId);
+    const key = resultKey(ref.tenant, Number.isFinite(t) ? new Date(t) : (job.CreationTime ?? env.clock.now()), tags[TAG.callId] ?? ref.callId);
     const record = await getRecord(env, key);
     const own = record?.transcription_job_name === job.TranscriptionJobName ? record : undefined;
     const js = job.TranscriptionJobStatus ?? null;
@@ -202,7 +201,7 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
     upload = undefined;
   }
   // No job: the upload waits in the intake queue, or start rejected it (a REJECTED record, no job).
-  const now = opts.now ?? new Date();
+  const now = env.clock.now();
   const days = opts.days ?? 7;
   const candidates = upload
     ? [upload.lastModified, new Date(upload.lastModified.getTime() + DAY)]

@@ -4,13 +4,14 @@
  * stderr, `cci <command>: <what went wrong>`.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Clock, systemClock } from "../../lambda-src/core/clock";
 import { ENDPOINT_ENV } from "./aws";
 import { doctorCommand } from "./commands/doctor";
 import { logsCommand } from "./commands/logs";
 import { redriveCommand } from "./commands/redrive";
 import { reprocessCommand } from "./commands/reprocess";
 import { FORMATS, resultsCommand, STATUSES } from "./commands/results";
-import { type Clock, realClock, statusCommand, waitCommand } from "./commands/status";
+import { statusCommand, waitCommand } from "./commands/status";
 import { uploadCommand } from "./commands/upload";
 import { DEFAULT_CONFIG_DIR, type GlobalOptions, openEnvironment } from "./environment";
 import { CliError, EXIT, type ExitCode } from "./exit-codes";
@@ -18,7 +19,8 @@ import { type Io, processIo } from "./output";
 
 export interface RunDeps {
   readonly io?: Io;
-  readonly clock?: Clock;
+  /** Every command's time (Environment.clock); the bin passes the system clock. */
+  readonly clock: Clock;
 }
 
 const EXIT_HELP = `
@@ -61,6 +63,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
     .configureOutput({ writeOut: (s) => io.stdout(s.replace(/\n$/, "")), writeErr: (s) => io.stderr(s.replace(/\n$/, "")) })
     .exitOverride();
 
+  const open = (g: GlobalOptions) => openEnvironment(g, clock);
   const globals = (cmd: Command): GlobalOptions => {
     const o = cmd.optsWithGlobals() as { env: string; configDir: string; json: boolean; endpointUrl?: string };
     return { env: o.env, configDir: o.configDir, json: Boolean(o.json), endpointUrl: o.endpointUrl };
@@ -85,7 +88,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
         ["cci upload sample.wav --tenant demo-tenant", "cci upload calls/*.mp3 --tenant acme --env dev --json"],
       )}${EXIT_HELP}`,
     )
-    .action(run((g, cmd) => uploadCommand(openEnvironment(g), cmd.args, cmd.opts(), io, g.json)));
+    .action(run((g, cmd) => uploadCommand(open(g), cmd.args, cmd.opts(), io, g.json)));
 
   program
     .command("status")
@@ -97,7 +100,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
       "after",
       `${examples(["cci status sample --tenant demo-tenant", "cci status ./sample.wav --tenant demo-tenant --json", "cci status cci-lite-prod-demo-tenant-sample-0123456789abcdef"])}${EXIT_HELP}`,
     )
-    .action(run((g, cmd) => statusCommand(openEnvironment(g), cmd.args[0], cmd.opts(), io, g.json)));
+    .action(run((g, cmd) => statusCommand(open(g), cmd.args[0], cmd.opts(), io, g.json)));
 
   program
     .command("wait")
@@ -108,7 +111,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
     .option("--interval <seconds>", "seconds between checks", num("--interval"), 15)
     .option("--days <n>", "days to look back for a record", int("--days"), 7)
     .addHelpText("after", `${examples(["cci upload sample.wav --tenant demo-tenant && cci wait sample --tenant demo-tenant --timeout 900"])}${EXIT_HELP}`)
-    .action(run((g, cmd) => waitCommand(openEnvironment(g), cmd.args[0], cmd.opts(), io, g.json, clock)));
+    .action(run((g, cmd) => waitCommand(open(g), cmd.args[0], cmd.opts(), io, g.json)));
 
   program
     .command("results")
@@ -122,7 +125,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
       "after",
       `${examples(["cci results --tenant demo-tenant", "cci results --tenant acme --since 24h --status FAILED", "cci results --tenant acme --format csv > calls.csv"])}${EXIT_HELP}`,
     )
-    .action(run((g, cmd) => resultsCommand(openEnvironment(g), cmd.opts(), io, g.json, clock)));
+    .action(run((g, cmd) => resultsCommand(open(g), cmd.opts(), io, g.json)));
 
   program
     .command("reprocess")
@@ -135,7 +138,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
       "after",
       `${examples(["cci reprocess sample --tenant demo-tenant --force", "cci reprocess cci-lite-prod-acme-call-7-0123456789abcdef"])}${EXIT_HELP}`,
     )
-    .action(run((g, cmd) => reprocessCommand(openEnvironment(g), cmd.args, cmd.opts(), io, g.json)));
+    .action(run((g, cmd) => reprocessCommand(open(g), cmd.args, cmd.opts(), io, g.json)));
 
   program
     .command("redrive")
@@ -145,7 +148,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
     .option("--rate <n>", "messages per second", int("--rate"))
     .option("--timeout <seconds>", "wait at most this long for the move", num("--timeout"), 600)
     .addHelpText("after", `${examples(["cci redrive --dry-run", "cci redrive", "cci redrive --env dev --json"])}${EXIT_HELP}`)
-    .action(run((g, cmd) => redriveCommand(openEnvironment(g), cmd.opts(), io, g.json, clock)));
+    .action(run((g, cmd) => redriveCommand(open(g), cmd.opts(), io, g.json)));
 
   program
     .command("logs")
@@ -155,7 +158,7 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
     .option("--call <id>", "only lines naming this call id (or job name)")
     .option("--limit <n>", "at most this many lines (newest)", int("--limit"), 200)
     .addHelpText("after", `${examples(["cci logs --call sample --since 2h", "cci logs analyze --since 30m --json"])}${EXIT_HELP}`)
-    .action(run((g, cmd) => logsCommand(openEnvironment(g), cmd.args, cmd.opts(), io, g.json, new Date(clock.now()))));
+    .action(run((g, cmd) => logsCommand(open(g), cmd.args, cmd.opts(), io, g.json)));
 
   program
     .command("doctor")
@@ -170,10 +173,10 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
 }
 
 /** Runs `cci` with `argv` (without node and script); returns the exit code, never throws. */
-export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<number> {
+export async function run(argv: readonly string[], deps: RunDeps): Promise<number> {
   const io = deps.io ?? processIo;
   let code: ExitCode = EXIT.OK;
-  const program = buildProgram(io, deps.clock ?? realClock, (c) => {
+  const program = buildProgram(io, deps.clock, (c) => {
     code = c;
   });
   const name = argv.find((a) => !a.startsWith("-")) ?? "";
@@ -195,9 +198,9 @@ export async function run(argv: readonly string[], deps: RunDeps = {}): Promise<
   }
 }
 
-/** The process entry (bin/cci.js). */
+/** The process entry (bin/cci.js): the one place the system clock is chosen. */
 export function cli(): void {
-  run(process.argv.slice(2)).then((code) => {
+  run(process.argv.slice(2), { clock: systemClock }).then((code) => {
     process.exitCode = code;
   });
 }

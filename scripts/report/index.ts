@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
+import { type Clock, systemClock } from "../../lambda-src/core/clock";
 import { isUserError } from "../../modules/config/errors";
 import { loadEnvironments } from "../../modules/config/load";
 import { naming } from "../../modules/config/naming";
@@ -80,10 +81,14 @@ function parseOptions(argv: readonly string[]) {
   });
 }
 
-export async function runReport(
-  argv: readonly string[],
-  deps: { s3?: (region: string) => S3Client; configDir?: string; now?: string } = {},
-): Promise<ReportArgs> {
+export interface ReportDeps {
+  readonly s3?: (region: string) => S3Client;
+  readonly configDir?: string;
+  /** The time the report says it was generated at; the entry point below passes the system clock. */
+  readonly clock: Clock;
+}
+
+export async function runReport(argv: readonly string[], deps: ReportDeps): Promise<ReportArgs> {
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(argv);
@@ -114,14 +119,14 @@ export async function runReport(
     rows = await loadBucket(s3, bucket, values.tenant, values.since, values.until);
     source = `s3://${bucket}/${values.tenant}/ ${values.since}..${values.until}`;
   }
-  const html = renderHtml(buildModel(rows, { source, generatedAt: deps.now }));
+  const html = renderHtml(buildModel(rows, { source, generatedAt: deps.clock.now().toISOString() }));
   fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   fs.writeFileSync(values.out, html);
   return { out: values.out, html, calls: rows.length };
 }
 
 if (require.main === module) {
-  runReport(process.argv.slice(2)).then(
+  runReport(process.argv.slice(2), { clock: systemClock }).then(
     (r) => console.log(r.help ?? `wrote ${r.out}: ${r.calls} calls, ${Math.round(r.html.length / 1024)} KB, self-contained`),
     (e) => {
       console.error(e instanceof UsageError || isUserError(e) ? `report: ${e.message}` : e);

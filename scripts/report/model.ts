@@ -43,8 +43,8 @@ export interface ReportModel {
 
 export interface ModelOptions {
   readonly source: string;
-  /** @default now */
-  readonly generatedAt?: string;
+  /** When the report was made (ISO time, from the caller's clock). */
+  readonly generatedAt: string;
   /** @default 20 */
   readonly topTerms?: number;
   /** @default 10 */
@@ -93,7 +93,7 @@ export function buildModel(rows: readonly DatedResult[], options: ModelOptions):
 
   const count = (s: string) => rows.filter((r) => r.result.status === s).length;
   return {
-    generatedAt: options.generatedAt ?? new Date().toISOString(),
+    generatedAt: options.generatedAt,
     source: options.source,
     tenants,
     days,

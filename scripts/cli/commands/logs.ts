@@ -39,20 +39,13 @@ function parseLine(fn: HandlerName, e: FilteredLogEvent): LogLine {
   return { time: new Date(e.timestamp ?? 0).toISOString(), function: fn, level, message, fields };
 }
 
-export async function logsCommand(
-  env: Environment,
-  functions: readonly string[],
-  opts: LogsOptions,
-  io: Io,
-  asJson: boolean,
-  now = new Date(),
-): Promise<ExitCode> {
+export async function logsCommand(env: Environment, functions: readonly string[], opts: LogsOptions, io: Io, asJson: boolean): Promise<ExitCode> {
   const unknown = functions.filter((f) => !(HANDLER_NAMES as readonly string[]).includes(f));
   if (unknown.length) throw new CliError(`unknown function ${unknown.join(", ")} (one of ${HANDLER_NAMES.join(", ")})`, EXIT.USAGE);
   if (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 10_000) throw new CliError("--limit must be a whole number 1-10000", EXIT.USAGE);
   if (opts.call !== undefined && !/^[A-Za-z0-9._-]{1,200}$/.test(opts.call))
     throw new CliError("--call takes a call id or job name ([A-Za-z0-9._-])", EXIT.USAGE);
-  const since = parseSince(opts.since, now);
+  const since = parseSince(opts.since, env.clock.now());
   const chosen = (functions.length ? functions : HANDLER_NAMES) as readonly HandlerName[];
   await checkAccount(env);
   const lines: LogLine[] = [];

@@ -7,7 +7,6 @@ import { call } from "../aws";
 import { checkAccount, type Environment } from "../environment";
 import { CliError, EXIT, type ExitCode } from "../exit-codes";
 import { type Io, json, table } from "../output";
-import { type Clock, realClock } from "./status";
 
 export interface RedriveOptions {
   readonly dryRun: boolean;
@@ -44,7 +43,8 @@ async function queueFacts(env: Environment, name: string): Promise<QueueFacts> {
   };
 }
 
-export async function redriveCommand(env: Environment, opts: RedriveOptions, io: Io, asJson: boolean, clock: Clock = realClock): Promise<ExitCode> {
+export async function redriveCommand(env: Environment, opts: RedriveOptions, io: Io, asJson: boolean): Promise<ExitCode> {
+  const clock = env.clock;
   if (opts.rate !== undefined && (!Number.isInteger(opts.rate) || opts.rate < 1 || opts.rate > 500))
     throw new CliError("--rate must be a whole number 1-500 (messages per second)", EXIT.USAGE);
   await checkAccount(env);
@@ -78,14 +78,14 @@ export async function redriveCommand(env: Environment, opts: RedriveOptions, io:
     else io.stdout(`moving ${dlq.visible} message(s) from ${dlq.name} to ${queue.name} (task started; cci redrive --dry-run shows what is left)`);
     return EXIT.OK;
   }
-  const deadline = clock.now() + opts.timeout * 1000;
+  const deadline = clock.now().getTime() + opts.timeout * 1000;
   for (;;) {
     const list = await call("sqs:ListMessageMoveTasks", env.region, () =>
       env.clients.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 1 })),
     );
     const t = list.Results?.find((r) => r.TaskHandle === task.TaskHandle) ?? list.Results?.[0];
     const status = t?.Status ?? "UNKNOWN";
-    if (status !== "RUNNING" || clock.now() > deadline) {
+    if (status !== "RUNNING" || clock.now().getTime() > deadline) {
       const moved = t?.ApproximateNumberOfMessagesMoved ?? 0;
       const toMove = t?.ApproximateNumberOfMessagesToMove ?? dlq.visible;
       if (asJson) io.stdout(json(report({ taskHandle: task.TaskHandle, status, moved, toMove, failureReason: t?.FailureReason ?? null })));

@@ -10,8 +10,6 @@ import { checkAccount, type Environment, resolveTenant } from "../environment";
 import { CliError, EXIT, type ExitCode } from "../exit-codes";
 import { type Io, csv, json, table } from "../output";
 import { parseSince } from "../since";
-import type { Clock } from "./status";
-import { realClock } from "./status";
 
 export const STATUSES: readonly CallStatus[] = ["COMPLETED", "FAILED", "REJECTED"];
 export const FORMATS = ["table", "json", "csv"] as const;
@@ -43,14 +41,14 @@ export function resultsQuery(env: Environment, withStatus: boolean, limit: numbe
 const ymd = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, "/");
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-export async function resultsCommand(env: Environment, opts: ResultsOptions, io: Io, asJson: boolean, clock: Clock = realClock): Promise<ExitCode> {
+export async function resultsCommand(env: Environment, opts: ResultsOptions, io: Io, asJson: boolean): Promise<ExitCode> {
   const tenant = resolveTenant(env.cfg, opts.tenant);
   const format = (asJson ? "json" : opts.format) as Format;
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(", ")}`, EXIT.USAGE);
   const status = opts.status?.toUpperCase();
   if (status !== undefined && !STATUSES.includes(status as CallStatus)) throw new CliError(`--status must be one of ${STATUSES.join(", ")}`, EXIT.USAGE);
   if (!Number.isInteger(opts.limit) || opts.limit < 1 || opts.limit > 10_000) throw new CliError("--limit must be a whole number 1-10000", EXIT.USAGE);
-  const since = parseSince(opts.since, new Date(clock.now()));
+  const since = parseSince(opts.since, env.clock.now());
   await checkAccount(env);
 
   const params = [literal(tenant), literal(ymd(since)), literal(since.toISOString()), ...(status ? [literal(status)] : [])];
@@ -75,7 +73,7 @@ export async function resultsCommand(env: Environment, opts: ResultsOptions, io:
         EXIT.FAILED,
       );
     }
-    await clock.sleep(delay);
+    await env.clock.sleep(delay);
   }
   const rows: Row[] = [];
   let token: string | undefined;

@@ -57,22 +57,18 @@ export interface WaitOptions extends StatusOptions {
   readonly interval: number;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 /**
  * Polls until the call's record is written (analysed, failed or rejected) or `timeout` passes. A call that is not
- * found yet is waited for too (its upload event may still be on its way), up to the timeout.
+ * found yet is waited for too (its upload event may still be on its way), up to the timeout. Time is the
+ * environment's clock.
  */
-export async function waitCommand(env: Environment, ref: string, opts: WaitOptions, io: Io, asJson: boolean, clock: Clock = realClock): Promise<ExitCode> {
+export async function waitCommand(env: Environment, ref: string, opts: WaitOptions, io: Io, asJson: boolean): Promise<ExitCode> {
+  const clock = env.clock;
   checkDays(opts.days);
   if (!(opts.timeout > 0) || !(opts.interval > 0)) throw new CliError("--timeout and --interval must be positive numbers of seconds", EXIT.USAGE);
   const callRef = parseCallRef(env, ref, opts.tenant);
   await checkAccount(env);
-  const deadline = clock.now() + opts.timeout * 1000;
+  const deadline = clock.now().getTime() + opts.timeout * 1000;
   let last: CallStatus | undefined;
   for (;;) {
     try {
@@ -83,7 +79,7 @@ export async function waitCommand(env: Environment, ref: string, opts: WaitOptio
       if (!(e instanceof CliError) || e.exitCode !== EXIT.NOT_FOUND) throw e;
       io.stderr(`cci wait: ${callRef.tenant}/${callRef.callId} not seen yet`);
     }
-    if (clock.now() + opts.interval * 1000 > deadline) {
+    if (clock.now().getTime() + opts.interval * 1000 > deadline) {
       if (last) printStatus(last, io, asJson);
       throw new CliError(
         `${callRef.tenant}/${callRef.callId} did not settle within ${opts.timeout} s (last state: ${last?.state ?? "not found"})`,

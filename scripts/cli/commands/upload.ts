@@ -154,7 +154,7 @@ export async function uploadCommand(env: Environment, files: readonly string[], 
         kmsKey: out.SSEKMSKeyId || kmsKey || null,
         multipart: c.size > partSize,
         resumed,
-        resultUri: `s3://${env.names.resultsBucket}/${resultKey(tenant, new Date(), c.callId)}`,
+        resultUri: `s3://${env.names.resultsBucket}/${resultKey(tenant, env.clock.now(), c.callId)}`,
       });
     } catch (e) {
       failure = e instanceof CliError ? e : explain(e, "s3:PutObject", env.region);
