@@ -306,7 +306,7 @@ function fmt(n: number, digits = 0): string {
   return n.toFixed(digits);
 }
 
-/** `clock` dates the measurement (results.json, docs/benchmarks.md); durations use the monotonic `performance.now()`. */
+/** `clock` dates the measurement (its run.json and the docs block); durations use the monotonic `performance.now()`. */
 async function main(clock: Clock): Promise<void> {
   const started = performance.now();
   fs.mkdirSync(path.join(OUT, "home"), { recursive: true });
