@@ -77,15 +77,22 @@ describe("the shifted-clock passes (npm run test:shifted)", () => {
 });
 
 describe("the plan fixture: who plans is decided by an exclusive create and process liveness, never by a clock", () => {
-  const saved = process.env.CCI_LITE_TEST_RUN;
+  // These tests own the fixture's variables: a shifted-clock pass sets CCI_LITE_PLAN_FIXTURE=off for every test.
+  const saved = { run: process.env.CCI_LITE_TEST_RUN, fixture: process.env.CCI_LITE_PLAN_FIXTURE };
+  const restore = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
   let id: string;
   beforeEach(() => {
     id = `tiers-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
     process.env.CCI_LITE_TEST_RUN = id;
+    delete process.env.CCI_LITE_PLAN_FIXTURE;
   });
   afterEach(() => {
     fs.rmSync(runDirOf(id), { recursive: true, force: true });
-    process.env.CCI_LITE_TEST_RUN = saved;
+    restore("CCI_LITE_TEST_RUN", saved.run);
+    restore("CCI_LITE_PLAN_FIXTURE", saved.fixture);
   });
 
   it("a second start finds the planner already started (pid file created exclusively)", () => {
@@ -109,14 +116,8 @@ describe("the plan fixture: who plans is decided by an exclusive create and proc
     expect(() => loadOfflinePlan("cci-lite-dev")).toThrow(/offline plan failed:\nterraform plan failed in cci-lite-dev/);
   });
   it("a pass without Terraform names the tier list instead of planning", () => {
-    const before = process.env.CCI_LITE_PLAN_FIXTURE;
     process.env.CCI_LITE_PLAN_FIXTURE = "off";
-    try {
-      expect(() => loadOfflinePlan("bootstrap")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
-    } finally {
-      if (before === undefined) delete process.env.CCI_LITE_PLAN_FIXTURE;
-      else process.env.CCI_LITE_PLAN_FIXTURE = before;
-    }
+    expect(() => loadOfflinePlan("bootstrap")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
     expect(fs.existsSync(runDirOf(id))).toBe(false);
   });
   it("asking for a stack a target does not plan names the targets file", () => {
