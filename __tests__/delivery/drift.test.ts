@@ -26,21 +26,22 @@ import { fakeOctokit } from "./fake-octokit";
 jest.setTimeout(PLAN_TIMEOUT_MS);
 
 const repo = { owner: "acme", repo: "cci-lite" };
-let dev: LoadedPlan;
+let stack: LoadedPlan; // the stack the drift commands run on (bootstrap)
 let refresh: { exitCode: number; json: PlanJson };
 let work: string;
 
 beforeAll(() => {
-  dev = loadOfflinePlan("cci-lite-dev");
+  // The smallest real stack: the refresh-only plan below is a second real Terraform run.
+  stack = loadOfflinePlan("bootstrap");
   work = mkdtempSync(join(tmpdir(), "drift-"));
   // The drift workflow's first command, for real, in the offline working copy (no state yet = nothing deployed).
   const out = join(work, "refresh.tfplan");
   const r = spawnSync("terraform", ["plan", "-refresh-only", "-input=false", "-lock=false", "-detailed-exitcode", "-no-color", `-out=${out}`], {
-    cwd: dev.workDir,
+    cwd: stack.workDir,
     env: terraformEnv(),
     encoding: "utf8",
   });
-  const json = JSON.parse(execFileSync("terraform", ["show", "-json", out], { cwd: dev.workDir, env: terraformEnv(), encoding: "utf8", maxBuffer: 1 << 28 }));
+  const json = JSON.parse(execFileSync("terraform", ["show", "-json", out], { cwd: stack.workDir, env: terraformEnv(), encoding: "utf8", maxBuffer: 1 << 28 }));
   refresh = { exitCode: r.status ?? -1, json };
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -53,13 +54,13 @@ describe("drift refresh-only vs unapplied", () => {
     // the classification reads the JSON, not the exit code.
     expect(refresh.exitCode).toBe(2);
     expect(refresh.json.resource_drift ?? []).toEqual([]);
-    const c = classifyDrift(refresh.json, dev.json);
+    const c = classifyDrift(refresh.json, stack.json);
     expect(c.changedOutside).toEqual([]);
   });
 
   test("real normal plan of an undeployed stack: everything is 'merged but not applied'", () => {
-    const c = classifyDrift(refresh.json, dev.json);
-    const creates = (dev.json.resource_changes as Array<{ address: string; mode: string; change: { actions: string[] } }>).filter(
+    const c = classifyDrift(refresh.json, stack.json);
+    const creates = (stack.json.resource_changes as Array<{ address: string; mode: string; change: { actions: string[] } }>).filter(
       (rc) => rc.mode === "managed" && rc.change.actions.join() === "create",
     );
     expect(c.unapplied.map((u) => u.address)).toEqual(creates.map((rc) => rc.address));
@@ -68,7 +69,7 @@ describe("drift refresh-only vs unapplied", () => {
   });
 
   test("drifted resources are reported as drift only; the rest of the plan as unapplied", () => {
-    const rcs = dev.json.resource_changes as Array<{ address: string; type: string; mode: string; change: { actions: string[] } }>;
+    const rcs = stack.json.resource_changes as Array<{ address: string; type: string; mode: string; change: { actions: string[] } }>;
     const [a, b, c] = rcs.filter((rc) => rc.mode === "managed");
     // Refresh-only found two resources changed (one edited, one deleted in the console)...
     const refreshed = clone(refresh.json);
@@ -77,7 +78,7 @@ describe("drift refresh-only vs unapplied", () => {
       { ...clone(b!), change: { actions: ["delete"] } },
     ] as never;
     // ...the normal plan reverts them and also changes a third resource from a merged commit.
-    const plan = clone(dev.json) as PlanJson;
+    const plan = clone(stack.json) as PlanJson;
     plan.resource_changes = [
       { ...clone(a!), change: { actions: ["update"] } },
       { ...clone(b!), change: { actions: ["create"] } },
@@ -101,7 +102,7 @@ describe("drift refresh-only vs unapplied", () => {
     const outFile = join(work, "gh-output");
     writeFileSync(outFile, "");
     const env = { GITHUB_OUTPUT: outFile, GITHUB_STEP_SUMMARY: join(work, "gh-summary") };
-    expect(main(["drift-report", "--stack", "cci-lite-dev", "--refresh-json", refreshJson, "--plan-json", dev.planJson, "--out-dir", dir], env)).toBe(0);
+    expect(main(["drift-report", "--stack", "cci-lite-dev", "--refresh-json", refreshJson, "--plan-json", stack.planJson, "--out-dir", dir], env)).toBe(0);
     expect(readFileSync(outFile, "utf8")).toBe("drifted=false\nunapplied=true\n");
     expect(readFileSync(join(dir, "unapplied.md"), "utf8")).toMatch(/^### Merged but not applied: `cci-lite-dev`/);
     expect(() => readFileSync(join(dir, "drift.md"))).toThrow();

@@ -29,15 +29,19 @@ export interface PlanTarget {
 }
 
 export const PLAN_TARGETS = {
-  /** config/ as committed: prod (the default configuration) and dev. */
+  /**
+   * config/ as committed: prod (the default configuration) and dev. dev's settings are planned in `modes` (dev.json
+   * plus an existing VPC), so its plain stack is synthesized here but not planned twice.
+   */
   default: {
     environments: { prod: {}, dev: {} },
-    stacks: ["cci-lite-prod", "bootstrap", "cci-lite-dev"],
+    stacks: ["cci-lite-prod", "bootstrap"],
     text: ["cci-lite-prod", "bootstrap"],
   },
   /**
    * The other modes, combined so that each is planned once: prod in a new VPC (`network.mode: "create"`) with
-   * CloudTrail and GuardDuty on, dev in an existing VPC (`"existing"`; docs/network.md, modules/hardening).
+   * CloudTrail and GuardDuty on, dev (QuickSight off, as committed) in an existing VPC (`"existing"`; docs/network.md,
+   * modules/hardening).
    */
   modes: {
     environments: { prod: { network: { mode: "create" as const }, ...HARDENING_ON }, dev: { network: EXISTING_NETWORK } },

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as os from "node:os";
 import { INSIGHT_VIEWS } from "../../modules/insights/views";
 import { loadOfflinePlan, offlinePlanIndex, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
-import { INIT_ARGS, PROVIDER_MIRROR, providerSetup, TF_CLI_CONFIG, terraformEnv, writeProviderConfig } from "../../scripts/offline-plan";
+import { INIT_ARGS, PROVIDER_MIRROR, providerSetup, stacksOf, TF_CLI_CONFIG, terraformEnv, writeProviderConfig } from "../../scripts/offline-plan";
 
 let bootstrap: LoadedPlan;
 let prod: LoadedPlan;
@@ -21,12 +21,15 @@ beforeAll(() => {
 const types = (p: LoadedPlan) => new Set((p.json.resource_changes as any[]).map((r) => r.type));
 
 describe("offline terraform", () => {
-  it("plans exactly the bootstrap stack and one stack per environment", () => {
+  it("synthesizes exactly the bootstrap stack and one stack per environment, and plans them (dev in the modes target)", () => {
+    const synthOut = path.dirname(path.dirname(prod.synthDir));
     expect(
-      offlinePlanIndex()
-        .stacks.map((s) => s.name)
+      stacksOf(synthOut)
+        .map((s) => s.name)
         .sort(),
     ).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod"]);
+    expect(offlinePlanIndex().stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "bootstrap"]);
+    expect(offlinePlanIndex("modes").stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "cci-lite-dev"]);
   });
 
   it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and both delivery roles", () => {
@@ -120,8 +123,8 @@ describe("offline terraform", () => {
     expect(dashboard.after.definition[0].sheets[0].visuals).toHaveLength(8);
   });
 
-  it("quicksight off (dev): validates and plans the views and nothing QuickSight", () => {
-    const dev = loadOfflinePlan("cci-lite-dev");
+  it("quicksight off (dev, here in an existing VPC): validates and plans the views and nothing QuickSight", () => {
+    const dev = loadOfflinePlan("cci-lite-dev", "modes");
     expect([...types(dev)].filter((t) => t.startsWith("aws_quicksight_"))).toEqual([]);
     expect(plannedResources(dev, "aws_glue_catalog_table").filter((t) => t.after.table_type === "VIRTUAL_VIEW")).toHaveLength(INSIGHT_VIEWS.length);
   });
