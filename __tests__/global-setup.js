@@ -1,4 +1,5 @@
-// Marks this jest run and starts the plan fixture (helpers/offline-plan.ts) in the background at once, so the
+// Marks this jest run and starts the plan fixture (helpers/offline-plan.ts) in the background at once (unless
+// scripts/test-fast.ts already did), so the
 // offline plans are ready by the time the sequencer reaches the tests that read them. It is not started when the
 // run cannot need it: a pass with CCI_LITE_PLAN_FIXTURE=off (the shifted clocks), or a run whose path patterns
 // select no file of the terraform tier (__tests__/tiers.js); a test that still asks starts it then.
@@ -23,7 +24,8 @@ function mayNeedPlans(globalConfig) {
 }
 
 module.exports = async (globalConfig) => {
-  process.env.CCI_LITE_TEST_RUN = randomUUID();
+  // `npm run test:fast` starts the fixture before its static checks and passes its run id; plain jest makes one.
+  process.env.CCI_LITE_TEST_RUN ??= randomUUID();
   if (!mayNeedPlans(globalConfig)) return;
   // tsx registers TypeScript for this one require; the fixture module is TypeScript.
   const { register } = require("tsx/cjs/api");

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planCacheKey } from "../../scripts/plan-stacks";
+import { STATIC_STEPS } from "../../scripts/test-fast";
 import { SHIFTS, shiftedCommand } from "../../scripts/test-shifted-clock";
 import { loadOfflinePlan, runDirOf, startPlanFixture } from "../helpers/offline-plan";
 
@@ -59,6 +60,16 @@ describe("the terraform tier", () => {
     const sorted: Array<{ path: string }> = await new Sequencer({ contexts: [] }).sort(files.map(t));
     const order = sorted.map((x) => path.relative(TESTS, x.path));
     expect(order.slice(2).sort()).toEqual(["infra/terraform.test.ts", "security/simulation.test.ts"]);
+  });
+});
+
+describe("the two test commands", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(TESTS, "..", "package.json"), "utf8"));
+  it("npm test is test:fast then the shifted clocks; test:fast runs the static checks, then jest", () => {
+    expect(pkg.scripts.test).toBe("npm run test:fast && npm run test:shifted");
+    expect(pkg.scripts["test:fast"]).toBe("tsx scripts/test-fast.ts");
+    expect(STATIC_STEPS).toEqual(["prerequisites", "typecheck", "lint", "lint:deps"]);
+    for (const step of STATIC_STEPS) expect(pkg.scripts[step]).toEqual(expect.any(String));
   });
 });
 
