@@ -123,8 +123,8 @@ describe("the plan fixture: who plans is decided by an exclusive create and proc
   it("a planner's error is every waiting test's error", () => {
     fs.mkdirSync(runDirOf(id), { recursive: true });
     fs.writeFileSync(path.join(runDirOf(id), "pid"), String(process.pid));
-    fs.writeFileSync(path.join(runDirOf(id), "error.txt"), "terraform plan failed in cci-lite-dev");
-    expect(() => loadOfflinePlan("cci-lite-dev")).toThrow(/offline plan failed:\nterraform plan failed in cci-lite-dev/);
+    fs.writeFileSync(path.join(runDirOf(id), "error.txt"), "terraform plan failed in bootstrap");
+    expect(() => loadOfflinePlan("bootstrap")).toThrow(/offline plan failed:\nterraform plan failed in bootstrap/);
   });
   it("a pass without Terraform names the tier list instead of planning", () => {
     process.env.CCI_LITE_PLAN_FIXTURE = "off";
