@@ -66,15 +66,17 @@ it("upload reads duration and channels from the files' headers and refuses what 
 describe("in a terminal", () => {
   let fake: FakeAws;
   let tmp: string;
-  const socket = `cci-test-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+  // One tmux server per screen, on its own socket: reusing one socket right after `kill-server` races the old server's
+  // shutdown ("server exited unexpectedly"), which a slow or clock-shifted machine hits.
+  const sockets: string[] = [];
+  const tmux = (socket: string, ...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
   beforeAll(async () => {
     // The installed bin runs on the machine's clock (its entry point), so the fake AWS does too; nothing here depends on the date.
     fake = await startCliFake(systemClock);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cci-tty-"));
   });
   afterAll(async () => {
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
+    for (const socket of sockets) spawnSync("tmux", ["-L", socket, "kill-server"]);
     await fake.close();
   });
 
@@ -86,14 +88,18 @@ describe("in a terminal", () => {
       .map(([k, v]) => `export ${k}='${String(v).replace(/'/g, "'\\''")}'`)
       .join("\n");
     fs.writeFileSync(file, `${exports}\ncd '${ROOT}'\nclear\n${script}\necho "== done $? =="\n`);
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
-    tmux("new-session", "-d", "-x", "200", "-y", "50", "bash", "--norc", "--noprofile");
-    tmux("send-keys", `bash '${file}'`, "Enter");
+    const socket = `cci-test-${process.pid}-${sockets.length}`;
+    sockets.push(socket);
+    tmux(socket, "new-session", "-d", "-x", "200", "-y", "50", "bash", "--norc", "--noprofile");
+    tmux(socket, "send-keys", `bash '${file}'`, "Enter");
     const until = performance.now() + 60_000; // waiting for a real terminal: a duration, on the monotonic clock
     let screen = "";
     while (performance.now() < until) {
-      screen = tmux("capture-pane", "-p", "-J");
-      if (done.test(screen)) return screen;
+      screen = tmux(socket, "capture-pane", "-p", "-J");
+      if (done.test(screen)) {
+        spawnSync("tmux", ["-L", socket, "kill-server"]);
+        return screen;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`timed out; the screen was:\n${screen}`);
