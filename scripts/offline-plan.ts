@@ -1,7 +1,8 @@
 /**
  * Synthesizes the app and runs real Terraform on every stack without AWS, two stacks at a time: `init` with the
  * committed lock file (`-lockfile=readonly`), `plan` (local backend, fake credentials, no AWS calls; it validates the
- * configuration first, so there is no separate `validate`), `show -json` and `show -no-color`.
+ * configuration first, so there is no separate `validate`; its output is the text `show -no-color` prints) and
+ * `show -json`.
  *
  *   npx tsx scripts/offline-plan.ts [--out .plan-work] [--update-locks] [--jobs 2]
  *

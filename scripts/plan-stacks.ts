@@ -2,7 +2,7 @@
  * Plans synthesized stacks with real offline Terraform, several at a time, optionally through a content-addressed
  * cache. One stack: copy its synthesized folder (assets are referenced relative to it), rewrite `cdk.tf.json` for an
  * offline plan ({@link offlineStackJson}), copy the committed lock file, then `terraform init -lockfile=readonly`,
- * `plan -out` and `show -json` (and `show -no-color` where the text is wanted). There is no separate `validate`:
+ * `plan -out` (whose output is kept as the text where it is wanted) and `show -json`. There is no separate `validate`:
  * `plan` validates the configuration first and fails with the same diagnostics.
  *
  * The cache (tests: `.plan-cache/`, git-ignored, safe to delete) keys a plan by everything it depends on: the offline
@@ -34,7 +34,7 @@ export interface PlanRequest {
   readonly synthDir: string;
   /** Where to plan when there is no cache (the folder is replaced). Ignored with a cache. */
   readonly workDir?: string;
-  /** Also write `plan.txt` (`terraform show -no-color`). @default true */
+  /** Also write `plan.txt` (the plan's text, as `terraform show -no-color` prints it). @default true */
   readonly text?: boolean;
 }
 
@@ -88,12 +88,11 @@ async function planInto(req: PlanRequest, workDir: string, offlineJson: string, 
   log(`${req.name}: terraform init`);
   await run(INIT_ARGS, workDir, setup);
   log(`${req.name}: terraform plan`);
-  await run(["plan", "-input=false", "-lock=false", "-no-color", `-out=${files.planFile}`], workDir, setup);
-  const shows = [run(["show", "-json", files.planFile], workDir, setup)];
-  if (req.text !== false) shows.push(run(["show", "-no-color", files.planFile], workDir, setup));
-  const [json, text] = await Promise.all(shows);
-  fs.writeFileSync(files.planJson, json);
-  if (text !== undefined) fs.writeFileSync(files.planText, text);
+  // The plan's own output is the text `terraform show -no-color` would print for the saved plan (the same renderer,
+  // byte for byte, with TF_IN_AUTOMATION set), so the text costs no second provider start.
+  const text = await run(["plan", "-input=false", "-lock=false", "-no-color", `-out=${files.planFile}`], workDir, setup);
+  fs.writeFileSync(files.planJson, await run(["show", "-json", files.planFile], workDir, setup));
+  if (req.text !== false) fs.writeFileSync(files.planText, text);
 }
 
 async function planOne(req: PlanRequest, options: PlanStacksOptions): Promise<StackPlan> {
