@@ -10,7 +10,8 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/sequencer.js",
-  // Two workers on two cores; the plan fixture's Terraform shares them (docs/testing.md).
-  maxWorkers: 2,
+  // Three workers on two cores: a worker waiting on a subprocess (Terraform, tmux, Chromium) leaves its core to the
+  // others, and on a shared machine the run keeps its share of the cores (docs/testing.md).
+  maxWorkers: 3,
   testTimeout: 30000,
 };

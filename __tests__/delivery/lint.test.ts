@@ -27,22 +27,24 @@ describe("actionlint", () => {
     return JSON.parse(r.stdout);
   }
 
+  // One run of the embedded linter (≈ 3 CPU-s to start) checks the known-bad sample and every workflow.
+  const sampleDir = mkdtempSync(join(tmpdir(), "wf-"));
+  const bad = join(sampleDir, "bad.yml");
+  let results: Array<{ file: string; results: LintResult[] }> = [];
+  beforeAll(() => {
+    writeFileSync(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
+    results = actionlint([bad, ...workflows.map((w: Workflow) => w.path)]);
+  });
+  afterAll(() => rmSync(sampleDir, { recursive: true, force: true }));
+
   test("detects a known problem (sanity check of the embedded linter)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wf-"));
-    try {
-      const bad = join(dir, "bad.yml");
-      writeFileSync(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
-      const [r] = actionlint([bad]);
-      expect(r!.results.map((x) => x.kind)).toContain("expression");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(results[0]!.results.map((x) => x.kind)).toContain("expression");
   });
 
   test("every workflow passes", () => {
-    const results = actionlint(workflows.map((w: Workflow) => w.path));
-    expect(results).toHaveLength(workflows.length);
-    for (const r of results) {
+    const ours = results.slice(1);
+    expect(ours).toHaveLength(workflows.length);
+    for (const r of ours) {
       expect(r.results.map((x) => `${r.file}:${x.line}:${x.column} ${x.kind}: ${x.message}`)).toEqual([]);
     }
   });
