@@ -10,8 +10,7 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/sequencer.js",
-  // Three workers on two cores: a worker waiting on a subprocess (Terraform, tmux, Chromium) leaves its core to the
-  // others, and on a shared machine the run keeps its share of the cores (docs/testing.md).
-  maxWorkers: 3,
+  // Two workers on two cores; the plan fixture's Terraform and the static checks of test:fast share them (docs/testing.md).
+  maxWorkers: 2,
   testTimeout: 30000,
 };

@@ -2,11 +2,13 @@
  * The formatter and linter (biome.jsonc; `npm run lint` = scripts/lint.ts, `biome ci` failing on any diagnostic): a
  * formatting violation and lint violations planted in temporary files are reported and fail the run, and so do a
  * planted warning and a planted info, which `biome ci` alone lets pass; a file in the repository's style passes. The
- * files are written inside the repository (Biome checks files under its root, with the repository's configuration)
- * and removed.
+ * files are planted outside the repository, in a throwaway git checkout that holds the repository's biome.jsonc and
+ * links to its scripts/ and node_modules/, at the same place under `__tests__/` as a real test file. Planting them in
+ * the repository itself would make a concurrent `npm run lint` (test:fast runs it beside jest) report them.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { biomeArgs, lintFailure } from "../../scripts/lint";
 
@@ -54,9 +56,26 @@ const PLANTED: Record<string, string> = {
   ].join("\n"),
 };
 
+/**
+ * A throwaway checkout with the repository's lint setup: biome.jsonc copied, scripts/ and node_modules/ linked, a
+ * git repository (biome.jsonc reads .gitignore through git). Returns its root; files go to `__tests__/tooling/planted/`.
+ */
+function lintCheckout(): { root: string; dir: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "cci-biome-"));
+  for (const file of ["biome.jsonc", ".gitignore"]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(root, file));
+  for (const link of ["scripts", "node_modules"]) fs.symlinkSync(path.join(REPO_ROOT, link), path.join(root, link));
+  const git = spawnSync("git", ["init", "-q"], { cwd: root, encoding: "utf8" });
+  if (git.status !== 0) throw new Error(`git init failed: ${git.stderr}`);
+  const dir = path.join(root, "__tests__", "tooling", "planted");
+  fs.mkdirSync(dir, { recursive: true });
+  return { root, dir };
+}
+
+let root = "";
+
 function biomeCi(dir: string, files: string[]): BiomeOutcome {
-  const rel = files.map((f) => path.relative(REPO_ROOT, path.join(dir, f)));
-  const run = spawnSync(BIOME, ["ci", "--colors=off", "--reporter=json", ...rel], { cwd: REPO_ROOT, encoding: "utf8" });
+  const rel = files.map((f) => path.relative(root, path.join(dir, f)));
+  const run = spawnSync(BIOME, ["ci", "--colors=off", "--reporter=json", ...rel], { cwd: root, encoding: "utf8" });
   const start = run.stdout.indexOf("{");
   if (start < 0) throw new Error(`biome printed no report (exit ${run.status}): ${run.stdout}${run.stderr}`);
   const report = JSON.parse(run.stdout.slice(start)) as { diagnostics: Diagnostic[] };
@@ -70,9 +89,9 @@ interface LintOutcome {
 
 /** Runs the package.json `lint` command (as `npm run lint -- <files>` would) on planted files. */
 function npmRunLint(dir: string, files: string[]): LintOutcome {
-  const rel = files.map((f) => path.relative(REPO_ROOT, path.join(dir, f)));
+  const rel = files.map((f) => path.relative(root, path.join(dir, f)));
   const run = spawnSync(`${LINT_SCRIPT} --colors=off ${rel.join(" ")}`, {
-    cwd: REPO_ROOT,
+    cwd: root,
     encoding: "utf8",
     shell: true,
     env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}` },
@@ -90,7 +109,7 @@ describe("formatter and linter (biome.jsonc)", () => {
   let lintGood: LintOutcome;
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(__dirname, ".biome-planted-"));
+    ({ root, dir } = lintCheckout());
     for (const [name, text] of Object.entries(PLANTED)) fs.writeFileSync(path.join(dir, name), text);
     planted = biomeCi(dir, ["format.ts", "lint.ts", "good.ts"]);
     good = biomeCi(dir, ["good.ts"]);
@@ -100,7 +119,7 @@ describe("formatter and linter (biome.jsonc)", () => {
     lintGood = npmRunLint(dir, ["good.ts"]);
   }, 60_000);
 
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const categoriesOf = (outcome: BiomeOutcome, file: string): string[] =>
     outcome.diagnostics
