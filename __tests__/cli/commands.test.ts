@@ -433,6 +433,17 @@ describe("reprocess", () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain("add --force");
   });
+  it("a forced run that failed over a kept COMPLETED record (transcript expired) is exit 1 and names both", async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(
+        JSON.stringify({ results: [{ jobName: JOB, outcome: "SKIPPED", resultKey: RESULT_KEY, skipReason: "own", errorCode: "TRANSCRIPT_NOT_FOUND" }] }),
+      ) as never,
+    });
+    const r = await cci("reprocess", "sample", "--force");
+    expect(r.code).toBe(EXIT.FAILED);
+    expect(r.out).toContain("TRANSCRIPT_NOT_FOUND, record kept: own");
+  });
   it("an analyze error is exit 1; a call without a job is exit 4", async () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,

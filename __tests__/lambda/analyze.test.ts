@@ -487,6 +487,14 @@ describe("analyze handler", () => {
     expect(puts()[0].input.IfMatch).toBe('"record-etag"');
   });
 
+  it("a forced run after the transcript expired keeps the job's COMPLETED record and reports the failure", async () => {
+    existing({ status: "COMPLETED", transcription_job_name: JOB, uploaded_at: EVENT_TIME });
+    s3.on(GetObjectCommand, { Key: TRANSCRIPT_KEY }).rejects(awsError("NoSuchKey", 404));
+    const out = await handler({ jobNames: [JOB], force: true });
+    expect(out).toEqual({ results: [expect.objectContaining({ jobName: JOB, outcome: "SKIPPED", skipReason: "own", errorCode: "TRANSCRIPT_NOT_FOUND" })] });
+    expect(puts()).toHaveLength(0);
+  });
+
   it("reports a per-job error on a direct invocation instead of failing the whole batch", async () => {
     finishedJustNow();
     bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));

@@ -223,8 +223,41 @@ describe("start handler", () => {
     expectRejected("OBJECT_NOT_FOUND", "demo-tenant/2026/03/14/gone.json");
   });
 
+  describe("a rejection goes through the one write protocol (aws/records.ts commitRecord)", () => {
+    const RESULT_KEY = "demo-tenant/2026/03/14/gone.json";
+    const recordThere = (doc: object) =>
+      s3.on(GetObjectCommand, { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }).resolves({ ETag: '"e1"', Body: body(JSON.stringify(doc)) });
+    beforeEach(() => s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET }).rejects(awsError("NoSuchKey", 404)));
+
+    it("a late rejection (a redrive after the audio expired) never replaces the call's COMPLETED result", async () => {
+      recordThere({ status: "COMPLETED", transcription_job_name: "cci-lite-demo-tenant-gone-0123456789abcdef", uploaded_at: "2026-03-14T09:20:00.000Z" });
+      const res = await handler(uploadEvent({ key: "demo-tenant/calls/gone.wav" }));
+      expect(res.batchItemFailures).toEqual([]);
+      expect(records()).toEqual([]);
+      expect(metricNames()).toContain("CallsRejected");
+    });
+
+    it("a rejection of an older upload never replaces a newer upload's rejection", async () => {
+      recordThere({ status: "REJECTED", transcription_job_name: null, uploaded_at: "2026-03-14T09:30:00.000Z" });
+      await handler(uploadEvent({ key: "demo-tenant/calls/gone.wav" }));
+      expect(records()).toEqual([]);
+    });
+
+    it("replaces an older upload's rejection only while the key still holds it (IfMatch its ETag); no record: IfNoneMatch", async () => {
+      recordThere({ status: "REJECTED", transcription_job_name: null, uploaded_at: "2026-03-14T09:00:00.000Z" });
+      await handler(uploadEvent({ key: "demo-tenant/calls/gone.wav" }));
+      expect(records().map((r) => [r.key, r.input.IfMatch, r.input.IfNoneMatch])).toEqual([[RESULT_KEY, '"e1"', undefined]]);
+      s3.reset();
+      s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", 404));
+      s3.on(PutObjectCommand).resolves({});
+      await handler(uploadEvent({ key: "demo-tenant/calls/gone.wav" }));
+      expect(records().map((r) => [r.key, r.input.IfMatch, r.input.IfNoneMatch])).toEqual([[RESULT_KEY, undefined, "*"]]);
+    });
+  });
+
   it("rejects an object whose header read is denied (S3 access denied)", async () => {
-    s3.on(GetObjectCommand).rejects(awsError("AccessDenied", 403));
+    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET }).rejects(awsError("AccessDenied", 403));
+    s3.on(GetObjectCommand, { Bucket: ENV.RESULTS_BUCKET }).rejects(awsError("NoSuchKey", 404));
     const res = await handler(uploadEvent({ key: "demo-tenant/calls/denied.wav" }));
     expect(res.batchItemFailures).toEqual([]);
     expectRejected("S3_ACCESS_DENIED", "demo-tenant/2026/03/14/denied.json");
@@ -285,7 +318,8 @@ describe("start handler", () => {
       expectRejected("INVALID_TENANT_SETTINGS", "demo-tenant/2026/03/14/a.json");
       expect(records()[0].body.error.message).toMatch(reason);
       expect(records()[0].body.error.message).toContain(`${ENV.CONFIG_PATH}/tenants/demo-tenant`);
-      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+      // No header read of the upload (the only read is of the call's record, before writing the rejection).
+      expect(s3.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Bucket === ENV.INPUT_BUCKET)).toHaveLength(0);
     });
     it("keeps the rejection for the cache period (one SSM read), then sees the repaired document", async () => {
       ssm

@@ -131,8 +131,14 @@ describe("start role: starts jobs, nothing more", () => {
   it("denies the start role deleting uploaded audio", async () => {
     expect(await as("s3:DeleteObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("ImplicitlyDenied");
   });
-  it("denies the start role reading results or transcripts", async () => {
-    expect(await as("s3:GetObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+  it("allows the start role reading a call's record (read before a rejection is written: aws/records.ts commitRecord)", async () => {
+    expect(await as("s3:GetObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, {}, resultsPolicy())).toBe("Allowed");
+    expect(await as("s3:ListBucket", RESULTS, {}, resultsPolicy())).toBe("Allowed");
+  });
+  it("denies the start role reading transcripts, query results or the pipeline's own state", async () => {
+    expect(await as("s3:GetObject", `${RESULTS}/tmp/demo-tenant/job.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+    expect(await as("s3:GetObject", `${RESULTS}/athena-results/demo-tenant/q-1.csv`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
+    expect(await as("s3:GetObject", `${RESULTS}/cci-lite/reconcile/state.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");
   });
   it("denies the start role writing under tmp/ (Transcribe's output)", async () => {
     expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");

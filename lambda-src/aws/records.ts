@@ -1,12 +1,14 @@
 /**
- * Reading and writing result / error records in the results bucket.
+ * Reading and writing result / error records in the results bucket: {@link commitRecord} is the only write of a
+ * call's record.
  */
 import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput } from "@aws-sdk/client-s3";
 import type { CallResult } from "../contracts/result-schema";
 import { resultMetadata, serializeResult } from "../core/result";
 import { errorName, httpStatus, isNotFound } from "../core/errors";
-import type { ExistingRecordIdentity } from "../core/result-identity";
+import { type DecideOptions, decideWrite, type ExistingRecordIdentity, type WriteDecision } from "../core/result-identity";
 import { s3Client } from "./clients";
+import { logger } from "./observability";
 
 /** The record at a result key: who it belongs to and its ETag (for the conditional write). */
 export interface ExistingRecord extends ExistingRecordIdentity {
@@ -60,14 +62,6 @@ function recordPut(bucket: string, kmsKeyArn: string, key: string, record: CallR
   };
 }
 
-/**
- * Writes a record only if the key still holds what was read: `IfMatch` the read ETag, or `IfNoneMatch: *` when
- * there was no record. A concurrent writer makes it throw (see {@link isWriteConflict}).
- */
-export async function writeRecordIf(bucket: string, kmsKeyArn: string, key: string, record: CallResult, readEtag: string | undefined): Promise<void> {
-  await s3Client().send(new PutObjectCommand({ ...recordPut(bucket, kmsKeyArn, key, record), ...(readEtag ? { IfMatch: readEtag } : { IfNoneMatch: "*" }) }));
-}
-
 /** An empty object (the "job settled" marker, reconcile's state). */
 export async function putSmallObject(bucket: string, kmsKeyArn: string, key: string, body = ""): Promise<void> {
   await s3Client().send(
@@ -75,7 +69,41 @@ export async function putSmallObject(bucket: string, kmsKeyArn: string, key: str
   );
 }
 
-/** Writes one record, unconditionally (start's REJECTED records: the upload's own key, no earlier record to keep). */
-export async function writeRecord(bucket: string, kmsKeyArn: string, key: string, record: CallResult): Promise<void> {
-  await s3Client().send(new PutObjectCommand(recordPut(bucket, kmsKeyArn, key, record)));
+/** Conditional writes lost to a concurrent writer are re-decided this many times before the write fails. */
+export const MAX_WRITE_ATTEMPTS = 5;
+
+/** The outcome of {@link commitRecord}: written, or the {@link WriteDecision} that kept the record already there. */
+export type CommitOutcome = "written" | Exclude<WriteDecision, "write">;
+
+/**
+ * The one way a call's record is written (start's REJECTED records, analyze's results, reconcile's failures): read
+ * the key, decide by the result-identity rule (core/result-identity.ts: an accepted upload's result outranks a
+ * rejection, the newer upload wins within a rank, a job's COMPLETED record never gives way to its own failure),
+ * then write only if the key still holds what was read: `IfMatch` the read ETag, or `IfNoneMatch: *` when there was
+ * no record. A concurrent write (412/409) re-reads and decides again, up to {@link MAX_WRITE_ATTEMPTS} times; then
+ * the error is thrown (the caller's event is retried, never dropped).
+ */
+export async function commitRecord(bucket: string, kmsKeyArn: string, key: string, record: CallResult, opts: DecideOptions = {}): Promise<CommitOutcome> {
+  const mine = { status: record.status, jobName: record.transcription_job_name, uploadedAt: record.uploaded_at };
+  for (let attempt = 1; ; attempt++) {
+    const existing = await readRecord(bucket, key);
+    const decision = decideWrite(existing, mine, opts);
+    if (decision !== "write") {
+      logger.info("Result key holds a record that stays; not writing", {
+        result_key: key,
+        decision,
+        existing_job: existing?.jobName,
+        existing_status: existing?.status,
+      });
+      return decision;
+    }
+    const condition = existing?.etag ? { IfMatch: existing.etag } : { IfNoneMatch: "*" };
+    try {
+      await s3Client().send(new PutObjectCommand({ ...recordPut(bucket, kmsKeyArn, key, record), ...condition }));
+      return "written";
+    } catch (e) {
+      if (!isWriteConflict(e) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+      logger.info("Result key changed while writing; deciding again", { result_key: key, attempt });
+    }
+  }
 }

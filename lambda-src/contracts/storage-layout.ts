@@ -59,6 +59,9 @@ export function resultKey(tenant: string, date: Date, callId: string): string {
   return `${tenant}/${y}/${m}/${d}/${callId}.json`;
 }
 
+/** Every call record's key ({@link resultKey}) as an IAM resource pattern: `<tenant>/YYYY/MM/DD/<call_id>.json`. */
+export const RESULT_RECORDS_GLOB = "*/????/??/??/*.json";
+
 /** Transcribe's output key for a job: `tmp/<tenant>/<job>.json`. */
 export function transcribeOutputKey(tenant: string, jobName: string): string {
   return `${TMP_PREFIX}${tenant}/${jobName}.json`;

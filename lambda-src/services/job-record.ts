@@ -14,8 +14,7 @@ import { type DecideOptions, decideWrite, type WriteDecision } from "../core/res
 import { TAG, tagsToRecord } from "../core/transcribe-request";
 import { parseS3Uri } from "../core/transcript";
 import { transcribeClient } from "../aws/clients";
-import { logger } from "../aws/observability";
-import { isWriteConflict, putSmallObject, readRecord, writeRecordIf } from "../aws/records";
+import { type CommitOutcome, commitRecord, putSmallObject, readRecord } from "../aws/records";
 
 export interface JobContext extends JobFacts {
   readonly jobName: string;
@@ -31,9 +30,6 @@ export type LoadedJob =
   | { readonly kind: "missing" }
   | { readonly kind: "untagged"; readonly job: TranscriptionJob }
   | { readonly kind: "ok"; readonly ctx: JobContext };
-
-/** Conditional writes lost to a concurrent writer are re-decided this many times before the invocation fails. */
-export const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * The result key's date: the upload's S3 event time (as for start's REJECTED records), so every upload of a call on
@@ -85,42 +81,17 @@ export async function loadJob(jobName: string, now: Date): Promise<LoadedJob> {
   };
 }
 
-/** What the result key holds for this job right now (no write). */
+/**
+ * What a COMPLETED record of this job would meet at the result key right now (no write): analyze asks before any
+ * model call, so a settled job costs nothing.
+ */
 export async function currentDecision(cfg: CommonConfig, ctx: JobContext, opts: DecideOptions = {}): Promise<WriteDecision> {
-  return decideWrite(await readRecord(cfg.resultsBucket, ctx.resultKey), ctx, opts);
+  return decideWrite(await readRecord(cfg.resultsBucket, ctx.resultKey), { status: "COMPLETED", jobName: ctx.jobName, uploadedAt: ctx.uploadedAt }, opts);
 }
 
-/**
- * Writes the job's record unless the result key holds this job's settled record (`own`) or a newer upload's
- * (`superseded`). Read, decide, write with `IfMatch`/`IfNoneMatch`; a concurrent write (412/409) re-reads and
- * decides again, so two invocations writing one key cannot replace a newer upload's record.
- */
-export async function commitJobRecord(
-  cfg: CommonConfig,
-  ctx: JobContext,
-  record: CallResult,
-  opts: DecideOptions = {},
-): Promise<"written" | Exclude<WriteDecision, "write">> {
-  for (let attempt = 1; ; attempt++) {
-    const existing = await readRecord(cfg.resultsBucket, ctx.resultKey);
-    const decision = decideWrite(existing, ctx, opts);
-    if (decision !== "write") {
-      logger.info("Result key holds a settled record; not writing", {
-        result_key: ctx.resultKey,
-        decision,
-        existing_job: existing?.jobName,
-        existing_status: existing?.status,
-      });
-      return decision;
-    }
-    try {
-      await writeRecordIf(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record, existing?.etag);
-      return "written";
-    } catch (e) {
-      if (!isWriteConflict(e) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
-      logger.info("Result key changed while writing; deciding again", { result_key: ctx.resultKey, attempt });
-    }
-  }
+/** Writes the job's record at its result key through the one write protocol ({@link commitRecord}). */
+export function commitJobRecord(cfg: CommonConfig, ctx: JobContext, record: CallResult, opts: DecideOptions = {}): Promise<CommitOutcome> {
+  return commitRecord(cfg.resultsBucket, cfg.kmsKeyArn, ctx.resultKey, record, opts);
 }
 
 /** Marks the job settled for reconcile (its record, or a newer upload's, is at the result key). */

@@ -29,7 +29,10 @@ export interface ProcessResult {
   readonly outcome: JobOutcome;
   readonly resultKey?: string;
   readonly errorCode?: string;
-  /** SKIPPED: `own` (this job's record stays) or `superseded` (a newer upload's record is there). */
+  /**
+   * SKIPPED: `own` (this job's record stays) or `superseded` (a record that outranks this one is there); with
+   * `errorCode` when this run failed (its failure record was not written over the record that stays).
+   */
   readonly skipReason?: "own" | "superseded";
 }
 
@@ -43,7 +46,17 @@ export interface ProcessOptions {
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
   const decision = await commitJobRecord(cfg, ctx, record, { force });
   await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
-  if (decision !== "written") return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: decision };
+  if (decision !== "written") {
+    // A failure that met a record which stays (e.g. a forced run after the transcript expired, over the job's own
+    // COMPLETED record) keeps its error code, so the caller sees the run failed while the record is intact.
+    return {
+      jobName: ctx.jobName,
+      outcome: "SKIPPED",
+      resultKey: ctx.resultKey,
+      skipReason: decision,
+      ...(record.error ? { errorCode: record.error.code } : {}),
+    };
+  }
   if (record.status === "COMPLETED") {
     count(METRIC.CallsCompleted);
     const ms = latencyMs(ctx.uploadedAt, now);

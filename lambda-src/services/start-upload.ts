@@ -17,7 +17,7 @@ import { buildStartJobRequest } from "../core/transcribe-request";
 import { checkUpload, eventDate, preCheckUpload, type Rejection } from "../core/upload";
 import { s3Client, transcribeClient } from "../aws/clients";
 import { count, logger, setRecordKeys } from "../aws/observability";
-import { writeRecord } from "../aws/records";
+import { commitRecord } from "../aws/records";
 import { getTenantSettings } from "../aws/tenants";
 
 export type RecordOutcome = "started" | "duplicate" | "rejected" | "ignored";
@@ -40,10 +40,11 @@ async function reject(cfg: StartConfig, rec: S3EventRecord, r: Omit<Rejection, "
     { code: r.code, message: r.message },
   );
   const outKey = resultKey(r.tenant, eventDate(rec.eventTime, now), r.callId);
-  // If this write fails the error propagates: the message is retried, never dropped.
-  await writeRecord(cfg.resultsBucket, cfg.kmsKeyArn, outKey, record);
+  // Through the one write protocol: a rejection never replaces an accepted upload's result or a newer upload's
+  // rejection (a late redrive, a sidecar file). If the write fails the error propagates: the message is retried.
+  const outcome = await commitRecord(cfg.resultsBucket, cfg.kmsKeyArn, outKey, record);
   count(METRIC.CallsRejected);
-  logger.warn("Upload rejected", { code: r.code, reason: r.message, key, result_key: outKey });
+  logger.warn("Upload rejected", { code: r.code, reason: r.message, key, result_key: outKey, record: outcome });
   return "rejected";
 }
 

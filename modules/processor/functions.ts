@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { environmentVariables, POWERTOOLS, type ReconcileConfig, type StartConfig } from "../../lambda-src/contracts/environment";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { METRIC, METRICS_NAMESPACE } from "../../lambda-src/contracts/metrics";
-import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
+import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, RESULT_RECORDS_GLOB, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
 import type { Statement } from "../iam/policy";
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { LambdaBundle } from "../constructs/bundling";
@@ -130,10 +130,14 @@ export class PipelineFunctions extends Construct {
       });
     };
 
-    // start: reads the upload's first bytes and the tenant's settings, starts the job, or writes a REJECTED record.
+    // start: reads the upload's first bytes and the tenant's settings, starts the job, or writes a REJECTED record
+    // through the one write protocol (aws/records.ts commitRecord): it reads the call's record first, and a missing
+    // record must read as 404 (ListBucket), not 403.
     const start = this.start;
     input.grantList(start, "ListInput");
     input.grantRead(start, "ReadAudioHeaders", ALL_UPLOADS_GLOB, { versions: true });
+    results.grantList(start, "ListResults");
+    results.grantRead(start, "ReadCallRecords", RESULT_RECORDS_GLOB);
     writeRecords(start);
     start.addToPrincipalPolicy({ Sid: "ReadTenantSettings", Effect: "Allow", Action: "ssm:GetParameter", Resource: `${props.configPathArn}/*` });
     // StartTranscriptionJob and TagResource support no resource-level permissions (Service Authorization

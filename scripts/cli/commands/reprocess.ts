@@ -54,7 +54,9 @@ export async function reprocessCommand(env: Environment, refs: readonly string[]
           r.jobName,
           r.outcome,
           "resultKey" in r ? r.resultKey : "",
-          "error" in r ? r.error : (("errorCode" in r ? r.errorCode : undefined) ?? ("skipReason" in r ? r.skipReason : "")),
+          "error" in r
+            ? r.error
+            : [("errorCode" in r ? r.errorCode : undefined) ?? "", "skipReason" in r ? r.skipReason : ""].filter(Boolean).join(", record kept: "),
         ]),
         80,
       ),
@@ -63,5 +65,7 @@ export async function reprocessCommand(env: Environment, refs: readonly string[]
       io.stderr("cci reprocess: a job's COMPLETED record was kept; add --force to analyse it again");
     }
   }
-  return results.every((r) => r.outcome === "COMPLETED" || r.outcome === "SKIPPED") ? EXIT.OK : EXIT.FAILED;
+  // A SKIPPED run with an error code failed (a forced run after the transcript expired); the record it met stays.
+  const ok = (r: (typeof results)[number]) => r.outcome === "COMPLETED" || (r.outcome === "SKIPPED" && !("errorCode" in r && r.errorCode));
+  return results.every(ok) ? EXIT.OK : EXIT.FAILED;
 }
