@@ -113,6 +113,18 @@ describe("storage (guide §3)", () => {
     expect(byId["results-default"].expiration[0].days).toBe(30);
     expect(byId["reconcile-markers"]).toMatchObject({ filter: [{ prefix: "cci-lite/reconcile/done/" }], expiration: [{ days: 7 }] });
   });
+  it("versions the results bucket with noncurrent versions kept 3 days (a bad write is recoverable); never the audio", () => {
+    const versioning = s.resources("aws_s3_bucket_versioning");
+    expect(Object.keys(versioning)).toEqual([expect.stringMatching(/results/)]);
+    expect(Object.values(versioning)[0]).toMatchObject({ versioning_configuration: { status: "Enabled" } });
+    const results = s.resource("aws_s3_bucket_lifecycle_configuration", "results");
+    const rules = Object.fromEntries((results.rule as any[]).map((r) => [r.id, r]));
+    expect(rules["noncurrent-versions"]).toMatchObject({ filter: [{ prefix: "" }], noncurrent_version_expiration: [{ noncurrent_days: 3 }] });
+    // The lifecycle waits for versioning (a noncurrent rule on an unversioned bucket does nothing).
+    expect(results.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\.[\w-]*results/)]);
+    const input = s.resource("aws_s3_bucket_lifecycle_configuration", "input");
+    expect((input.rule as any[]).some((r) => r.noncurrent_version_expiration)).toBe(false);
+  });
   it("keeps a tenant's longer retention override (the catch-all rule uses the longest)", () => {
     const t = synthApp({ tenants: [{ id: "acme", resultsRetentionDays: 90 }, { id: "beta" }] });
     const rules = Object.fromEntries(

@@ -75,6 +75,23 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
   ["SecureBucket", "expirations", (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [] })],
   [
     "SecureBucket",
+    "noncurrentVersionExpirationDays",
+    (s) => new SecureBucket(s, "b", { bucketName: "b-111122223333", key: key(s), expirations: [{ id: "x", prefix: "", days: 1 }], versioned: true }),
+  ],
+  [
+    "SecureBucket",
+    "noncurrentVersionExpirationDays",
+    (s) =>
+      new SecureBucket(s, "b", {
+        bucketName: "b-111122223333",
+        key: key(s),
+        expirations: [{ id: "x", prefix: "", days: 1 }],
+        versioned: true,
+        noncurrentVersionExpirationDays: 0.5,
+      }),
+  ],
+  [
+    "SecureBucket",
     "expirations",
     (s) =>
       new SecureBucket(s, "b", {

@@ -12,6 +12,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, type Grantee, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
@@ -81,6 +82,12 @@ export interface SecureBucketProps {
   readonly encryptionHeaderExemptPrefixes?: readonly string[];
   /** Days before noncurrent versions expire (versioned buckets). @default no such rule */
   readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Turn S3 Versioning on: an overwritten or expired object stays as a noncurrent version for
+   * `noncurrentVersionExpirationDays` (required then), so a bad write can be undone. An expiration rule then adds a
+   * delete marker, and S3 removes the marker once it is the only version left. @default false
+   */
+  readonly versioned?: boolean;
   /** Allow `terraform destroy` to delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
 }
@@ -102,6 +109,19 @@ export class SecureBucket extends Construct {
         "expirations",
         "must not be empty unless noncurrentVersionExpirationDays is set (every bucket has a lifecycle)",
       );
+    }
+    if (props.versioned && props.noncurrentVersionExpirationDays === undefined) {
+      throw new ValidationError(
+        this.node.path,
+        "noncurrentVersionExpirationDays",
+        "must be set on a versioned bucket (noncurrent versions would be kept forever)",
+      );
+    }
+    if (
+      props.noncurrentVersionExpirationDays !== undefined &&
+      (!Number.isInteger(props.noncurrentVersionExpirationDays) || props.noncurrentVersionExpirationDays < 1)
+    ) {
+      throw new ValidationError(this.node.path, "noncurrentVersionExpirationDays", `must be a whole number >= 1, got ${props.noncurrentVersionExpirationDays}`);
     }
     const ids = new Set<string>();
     for (const r of props.expirations) {
@@ -131,8 +151,13 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, "ownership", { bucket: bucketRef, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    // S3 applies a lifecycle with noncurrent-version rules only once versioning is on: create it first.
+    const versioning = props.versioned
+      ? new S3BucketVersioning(this, "versioning", { bucket: bucketRef, versioningConfiguration: { status: "Enabled" } })
+      : undefined;
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucketRef,
+      ...(versioning ? { dependsOn: [versioning] } : {}),
       rule: [
         ...props.expirations.map((r) => ({
           id: r.id,

@@ -26,6 +26,12 @@ export interface StorageProps {
   readonly athenaResultsDays: number;
 }
 
+/**
+ * Days an overwritten or expired object of the results bucket stays as a noncurrent version: long enough to undo a
+ * bad write noticed after a weekend, short enough that a call's data outlives its retention by at most this.
+ */
+export const RESULTS_NONCURRENT_VERSION_DAYS = 3;
+
 /** Days the "job settled" markers live (longer than reconcile's 48 h lookback). */
 export const RECONCILE_MARKER_DAYS = 7;
 
@@ -53,7 +59,14 @@ export class Storage extends Construct {
       // reconcile's "job settled" markers: needed for its window (at most the 48 h lookback), then clutter.
       { id: "reconcile-markers", prefix: DONE_MARKER_PREFIX, days: RECONCILE_MARKER_DAYS },
     ];
-    this.results = new SecureBucket(this, "results", { bucketName: props.resultsBucketName, key: props.key, expirations: resultRules });
+    // Versioned: no write, even a buggy one, destroys a call's record for good (docs/pipeline.md "Result identity").
+    this.results = new SecureBucket(this, "results", {
+      bucketName: props.resultsBucketName,
+      key: props.key,
+      expirations: resultRules,
+      versioned: true,
+      noncurrentVersionExpirationDays: RESULTS_NONCURRENT_VERSION_DAYS,
+    });
   }
 
   /**
