@@ -164,6 +164,10 @@ describe("processor", () => {
   it("reconciles on a schedule", () => {
     expect(s.resource("aws_cloudwatch_event_rule", "reconcile").schedule_expression).toBe("rate(15 minutes)");
   });
+  it("gives analyze two asynchronous retries and reconcile none (the next scheduled run does the work; its lease keeps runs single)", () => {
+    expect(s.resource("aws_lambda_function_event_invoke_config", "analyze-async")).toMatchObject({ maximum_retry_attempts: 2 });
+    expect(s.resource("aws_lambda_function_event_invoke_config", "reconcile-async")).toMatchObject({ maximum_retry_attempts: 0 });
+  });
   it("lets start pass only the data-access role, only to Transcribe, and start jobs only into the results bucket", () => {
     const p = role("start");
     expect(statement(p, "PassTranscribeDataAccessRole")).toMatchObject({

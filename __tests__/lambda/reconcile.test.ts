@@ -16,7 +16,8 @@ import { handlerWith as analyzeWith } from "../../lambda-src/handlers/analyze";
 import { manualClock } from "../../lambda-src/core/clock";
 import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
 import { readConfig } from "../../lambda-src/contracts/environment";
-import { doneMarkerKey, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
+import { doneMarkerKey, RECONCILE_LEASE_KEY, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
+import { DEFAULT_LEASE_MS, LEASE_MARGIN_MS, leaseHoldMs, leaseIsFree } from "../../lambda-src/services/reconcile-lease";
 import { metrics } from "../../lambda-src/aws/observability";
 
 const s3 = mockClient(S3Client);
@@ -271,6 +272,54 @@ describe("result identity (one true result per upload)", () => {
   });
 });
 
+describe("reconcile: one run at a time (the lease), whatever the concurrency settings", () => {
+  it("a run that finds the lease held ends before listing or handing out anything", async () => {
+    runAnalyze = false;
+    addJob({ id: "missed", status: "COMPLETED", created: hoursAgo(3) });
+    bucket.put(RECONCILE_LEASE_KEY, JSON.stringify({ owner: "other-run", expires: at(T0, 5).toISOString() }));
+    expect(await reconcileAt(T0)).toMatchObject({ lease: "HELD", handedOut: 0, listed: 0, stateSaved: false });
+    expect(transcribe.commandCalls(ListTranscriptionJobsCommand)).toHaveLength(0);
+    expect(handedOut).toEqual([]);
+    expect(bucket.objects.has(RECONCILE_STATE_KEY)).toBe(false);
+    // Once the holder's lease has expired (it crashed, or overran), the next run takes it over.
+    expect(await reconcileAt(at(T0, 6))).toMatchObject({ lease: "TAKEN", handedOut: 1 });
+  });
+
+  it("two runs started together: exactly one does the work, each job is handed out once, and the lease is given back", async () => {
+    runAnalyze = false;
+    addJob({ id: "a", status: "COMPLETED", created: hoursAgo(3) });
+    addJob({ id: "b", status: "FAILED", created: hoursAgo(2) });
+    clock.set(T0);
+    const reports = await Promise.all([reconcile(cfg(), T0, undefined, "run-1"), reconcile(cfg(), T0, undefined, "run-2")]);
+    expect(reports.map((r) => r.lease).sort()).toEqual(["HELD", "TAKEN"]);
+    expect(handedOut).toHaveLength(2);
+    expect(new Set(handedOut.map((h) => h.jobName)).size).toBe(2);
+    expect(bucket.record(RECONCILE_LEASE_KEY)).toEqual({ owner: "", expires: T0.toISOString() });
+  });
+
+  it("a run that overran its lease never overwrites the state a newer run wrote", async () => {
+    runAnalyze = false;
+    addJob({ id: "a", status: "COMPLETED", created: hoursAgo(3) });
+    // While this run hands out, another run (its lease long expired from this run's view) writes the state.
+    lambda.on(InvokeCommand).callsFake(() => {
+      bucket.put(RECONCILE_STATE_KEY, JSON.stringify({ watermark: T0.toISOString(), attempts: {}, stuck: {} }));
+      return { StatusCode: 202 };
+    });
+    expect(await reconcileAt(T0)).toMatchObject({ lease: "TAKEN", handedOut: 1, stateSaved: false });
+    expect(bucket.record(RECONCILE_STATE_KEY)).toEqual({ watermark: T0.toISOString(), attempts: {}, stuck: {} });
+  });
+
+  it("the lease: free when absent, given back, unreadable or expired; held past the run's remaining time plus a margin", () => {
+    expect(leaseIsFree(undefined, T0)).toBe(true);
+    expect(leaseIsFree({ owner: "", expires: at(T0, 10).toISOString() }, T0)).toBe(true);
+    expect(leaseIsFree({ owner: "r", expires: "garbage" }, T0)).toBe(true);
+    expect(leaseIsFree({ owner: "r", expires: T0.toISOString() }, T0)).toBe(true);
+    expect(leaseIsFree({ owner: "r", expires: at(T0, 1).toISOString() }, T0)).toBe(false);
+    expect(leaseHoldMs(600_000)).toBe(600_000 + LEASE_MARGIN_MS);
+    expect(leaseHoldMs(Number.POSITIVE_INFINITY)).toBe(DEFAULT_LEASE_MS);
+  });
+});
+
 describe("reconcile: detection separate from processing", () => {
   it("hands an unsettled finished job to analyze by asynchronous invocation and records its state", async () => {
     runAnalyze = false;
@@ -337,7 +386,8 @@ describe("reconcile: detection separate from processing", () => {
       Invoke: lambda.commandCalls(InvokeCommand).length,
     };
     // 200 pages of COMPLETED + one each for FAILED, IN_PROGRESS, QUEUED; markers: 1,000 per page over the 4 creation hours (21 pages).
-    expect(counts).toEqual({ ListTranscriptionJobs: 203, GetTranscriptionJob: 0, ListObjectsV2: 21, HeadObject: 0, GetObject: 1, PutObject: 1, Invoke: 1 });
+    // S3 objects: the lease (read, take, give back) and the state (read, write).
+    expect(counts).toEqual({ ListTranscriptionJobs: 203, GetTranscriptionJob: 0, ListObjectsV2: 21, HeadObject: 0, GetObject: 2, PutObject: 3, Invoke: 1 });
 
     // Next run: analyze settled it; the window now starts at the handed-out job (minus the overlap), not 48 h back.
     settle(missed);

@@ -62,11 +62,28 @@ function recordPut(bucket: string, kmsKeyArn: string, key: string, record: CallR
   };
 }
 
-/** An empty object (the "job settled" marker, reconcile's state). */
-export async function putSmallObject(bucket: string, kmsKeyArn: string, key: string, body = ""): Promise<void> {
-  await s3Client().send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json", ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyArn }),
+/** Where a conditional write expects the key to stand: at this ETag, or absent (`undefined`). */
+export type Expected = { readonly etag: string | undefined };
+
+/**
+ * A small object (the "job settled" marker, reconcile's state and lease); with `expected`, written only if the key
+ * still holds that ETag (`IfMatch`) or nothing (`IfNoneMatch: *`), else it throws ({@link isWriteConflict}).
+ * Returns the new ETag.
+ */
+export async function putSmallObject(bucket: string, kmsKeyArn: string, key: string, body = "", expected?: Expected): Promise<string | undefined> {
+  const condition = expected ? (expected.etag ? { IfMatch: expected.etag } : { IfNoneMatch: "*" }) : {};
+  const out = await s3Client().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: "application/json",
+      ServerSideEncryption: "aws:kms",
+      SSEKMSKeyId: kmsKeyArn,
+      ...condition,
+    }),
   );
+  return out?.ETag;
 }
 
 /** Conditional writes lost to a concurrent writer are re-decided this many times before the write fails. */

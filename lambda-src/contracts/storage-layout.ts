@@ -30,6 +30,8 @@ export const PIPELINE_PREFIX = "cci-lite/";
 export const DONE_MARKER_PREFIX = "cci-lite/reconcile/done/";
 /** Reconcile's state object (watermark, hand-out attempts). */
 export const RECONCILE_STATE_KEY = "cci-lite/reconcile/state.json";
+/** Reconcile's lease: one run at a time (services/reconcile-lease.ts). */
+export const RECONCILE_LEASE_KEY = "cci-lite/reconcile/lease.json";
 /** Top-level prefixes the pipeline uses itself (or that AWS reserves); no tenant id may shadow them. */
 export const RESERVED_PREFIXES = ["tmp", "athena-results", UNASSIGNED_TENANT, "aws", "cci-lite"] as const;
 

@@ -12,7 +12,12 @@ export const handlerWith =
   (clock: Clock) =>
   (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> =>
     invocation(context, () =>
-      reconcile(readConfig("reconcile", process.env), clock.now(), () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY),
+      reconcile(
+        readConfig("reconcile", process.env),
+        clock.now(),
+        () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+        context?.awsRequestId,
+      ),
     );
 
 export const handler = handlerWith(systemClock);

@@ -29,9 +29,10 @@ import { buildJobResult } from "../core/result";
 import type { DecideOptions } from "../core/result-identity";
 import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
 import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
-import { putSmallObject } from "../aws/records";
+import { isWriteConflict, putSmallObject } from "../aws/records";
 import type { HandOutRequest } from "./analyze-event";
 import { commitJobRecord, type JobContext, loadJob, markSettled } from "./job-record";
+import { leaseHoldMs, releaseLease, takeLease } from "./reconcile-lease";
 
 /** Hand-outs of one job to analyze (each with Lambda's own asynchronous retries) before PROCESSING_ERROR. */
 export const MAX_HANDOUTS = 3;
@@ -82,8 +83,12 @@ export interface ReconcileReport {
   readonly errors: number;
   /** Unsettled jobs left for the next run (per-run cap, time). */
   readonly deferred: number;
-  /** Next watermark (ISO). */
+  /** Next watermark (ISO); `""` when the run did not take the lease. */
   readonly watermark: string;
+  /** `TAKEN`: this run did the work; `HELD`: another run holds the lease, so this one ended at once. */
+  readonly lease: "TAKEN" | "HELD";
+  /** False when another run wrote the state after this one read it (this run's state is then dropped, not forced). */
+  readonly stateSaved: boolean;
 }
 
 /** A listed job: name and creation time are always there. */
@@ -111,13 +116,21 @@ export async function listJobs(prefix: string, status: TranscriptionJobStatus, n
   return out;
 }
 
-export async function readState(cfg: ReconcileConfig): Promise<ReconcileState> {
+/** The stored state and its ETag (for the conditional write at the end of the run); empty when there is none. */
+export async function readState(cfg: ReconcileConfig): Promise<ReconcileState & { readonly etag: string | undefined }> {
+  let etag: string | undefined;
   try {
     const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: RECONCILE_STATE_KEY }));
+    etag = out.ETag;
     const doc = JSON.parse(out.Body ? await out.Body.transformToString("utf-8") : "{}") as Partial<ReconcileState>;
-    return { watermark: typeof doc.watermark === "string" ? doc.watermark : undefined, attempts: { ...(doc.attempts ?? {}) }, stuck: { ...(doc.stuck ?? {}) } };
+    return {
+      etag,
+      watermark: typeof doc.watermark === "string" ? doc.watermark : undefined,
+      attempts: { ...(doc.attempts ?? {}) },
+      stuck: { ...(doc.stuck ?? {}) },
+    };
   } catch (e) {
-    if (isNotFound(e) || e instanceof SyntaxError) return { attempts: {} };
+    if (isNotFound(e) || e instanceof SyntaxError) return { etag, attempts: {} };
     throw e;
   }
 }
@@ -201,7 +214,30 @@ async function recordStuck(cfg: ReconcileConfig, s: ListedJob, now: Date): Promi
   return true;
 }
 
-export async function reconcile(cfg: ReconcileConfig, now: Date, remainingMs: () => number = () => Number.POSITIVE_INFINITY): Promise<ReconcileReport> {
+/**
+ * One run, single-flight: under the lease (services/reconcile-lease.ts), or not at all when another run holds it.
+ * `owner` names the run in the lease (the Lambda request id).
+ */
+export async function reconcile(
+  cfg: ReconcileConfig,
+  now: Date,
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+  owner = `run-${now.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
+): Promise<ReconcileReport> {
+  const lease = await takeLease(cfg, owner, now, leaseHoldMs(remainingMs()));
+  if (!lease) {
+    logger.info("Another reconcile run holds the lease; this run ends without work");
+    const none = { listed: 0, unsettled: 0, handedOut: 0, gaveUp: 0, stuck: 0, errors: 0, deferred: 0 };
+    return { from: now.toISOString(), ...none, watermark: "", lease: "HELD", stateSaved: false };
+  }
+  try {
+    return await reconcileRun(cfg, now, remainingMs);
+  } finally {
+    await releaseLease(cfg, lease, now);
+  }
+}
+
+async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => number): Promise<ReconcileReport> {
   const state = await readState(cfg);
   const floor = now.getTime() - cfg.reconcileLookbackHours * HOUR;
   const stored = state.watermark ? Date.parse(state.watermark) : Number.NaN;
@@ -309,16 +345,21 @@ export async function reconcile(cfg: ReconcileConfig, now: Date, remainingMs: ()
   }
 
   const next = new Date(watermark).toISOString();
-  await putSmallObject(
-    cfg.resultsBucket,
-    cfg.kmsKeyArn,
-    RECONCILE_STATE_KEY,
-    JSON.stringify({
-      watermark: next,
-      attempts,
-      stuck: stuckSeen,
-    } satisfies ReconcileState),
-  );
+  // Conditional on the state this run read: a run that overran its lease never overwrites a newer run's state.
+  let stateSaved = true;
+  try {
+    await putSmallObject(
+      cfg.resultsBucket,
+      cfg.kmsKeyArn,
+      RECONCILE_STATE_KEY,
+      JSON.stringify({ watermark: next, attempts, stuck: stuckSeen } satisfies ReconcileState),
+      { etag: state.etag },
+    );
+  } catch (e) {
+    if (!isWriteConflict(e)) throw e;
+    stateSaved = false;
+    logger.error("Another reconcile run wrote the state since this run read it; this run's state is dropped");
+  }
   const report: ReconcileReport = {
     from: from.toISOString(),
     listed: finished.length,
@@ -329,6 +370,8 @@ export async function reconcile(cfg: ReconcileConfig, now: Date, remainingMs: ()
     errors,
     deferred,
     watermark: next,
+    lease: "TAKEN",
+    stateSaved,
   };
   logger.info("Reconcile run finished", { ...report, unfinished: unfinished.length });
   return report;

@@ -80,7 +80,9 @@ export class JobEvents extends Construct {
       this.deadLetterQueue.grantSend(fn, "SendFailedEventsToDeadLetterQueue");
       new LambdaFunctionEventInvokeConfig(this, `${h}-async`, {
         functionName: fn.fn.functionName,
-        maximumRetryAttempts: 2,
+        // reconcile: no retries. A failed run goes to the dead-letter queue (alarm) and the next scheduled run,
+        // minutes later, does its work; a retry would only overlap a run in progress (its lease turns it away).
+        maximumRetryAttempts: h === "reconcile" ? 0 : 2,
         maximumEventAgeInSeconds: 6 * 3600,
         destinationConfig: { onFailure: { destination: this.deadLetterQueue.queue.arn } },
         dependsOn: [fn.role.policy],
