@@ -444,6 +444,15 @@ describe("reprocess", () => {
     expect(r.code).toBe(EXIT.FAILED);
     expect(r.out).toContain("TRANSCRIPT_NOT_FOUND, record kept: own");
   });
+  it("a job another delivery is analysing (its claim) is exit 1 with a hint", async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "SKIPPED", resultKey: RESULT_KEY, skipReason: "claimed" }] })) as never,
+    });
+    const r = await cci("reprocess", "sample", "--force");
+    expect(r.code).toBe(EXIT.FAILED);
+    expect(r.err).toContain("another delivery is analysing the job now");
+  });
   it("an analyze error is exit 1; a call without a job is exit 4", async () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,

@@ -112,6 +112,7 @@ describe("storage (guide §3)", () => {
     expect(byId["athena-query-results"]).toMatchObject({ filter: [{ prefix: "athena-results/" }], expiration: [{ days: 7 }] });
     expect(byId["results-default"].expiration[0].days).toBe(30);
     expect(byId["reconcile-markers"]).toMatchObject({ filter: [{ prefix: "cci-lite/reconcile/done/" }], expiration: [{ days: 7 }] });
+    expect(byId["job-claims"]).toMatchObject({ filter: [{ prefix: "cci-lite/jobs/" }], expiration: [{ days: 7 }] });
   });
   it("versions the results bucket with noncurrent versions kept 3 days (a bad write is recoverable); never the audio", () => {
     const versioning = s.resources("aws_s3_bucket_versioning");

@@ -1,4 +1,5 @@
-import { awsError, body, channelTranscript, ENV, EVENT_TIME, GOOD_ANSWER, speakerTranscript } from "./fixtures";
+import type { Context } from "aws-lambda";
+import { awsError, body, channelTranscript, ENV, EVENT_TIME, FakeBucket, GOOD_ANSWER, speakerTranscript } from "./fixtures";
 import { mockClient } from "aws-sdk-client-mock";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from "@aws-sdk/client-transcribe";
@@ -7,6 +8,7 @@ import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-r
 import { handlerWith } from "../../lambda-src/handlers/analyze";
 import { metrics } from "../../lambda-src/aws/observability";
 import { manualClock } from "../../lambda-src/core/clock";
+import { CLAIM_MS, mayClaim } from "../../lambda-src/services/job-claim";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
@@ -155,10 +157,17 @@ describe("analyze handler", () => {
     expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // the identity check before any model call
       { Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY },
+      { Bucket: ENV.RESULTS_BUCKET, Key: `cci-lite/jobs/${JOB}.json` }, // the job's claim, before the first paid call
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // read again for the conditional write
     ]);
     expect(p.input.IfNoneMatch).toBe("*");
-    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([RESULT_KEY, `cci-lite/reconcile/done/2026-03-14T09/${JOB}`]);
+    // The claim (taken, then with the saved sentiment), the record, the settled marker.
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      `cci-lite/jobs/${JOB}.json`,
+      `cci-lite/jobs/${JOB}.json`,
+      RESULT_KEY,
+      `cci-lite/reconcile/done/2026-03-14T09/${JOB}`,
+    ]);
     const conv = bedrock.commandCalls(ConverseCommand)[0].args[0].input;
     expect(conv).toMatchObject({ modelId: ENV.BEDROCK_MODEL_ID, inferenceConfig: { maxTokens: 1024, temperature: 0 } });
     expect(conv.system?.[0]).toMatchObject({ text: expect.stringContaining("JSON") });
@@ -584,5 +593,70 @@ describe("analyze handler", () => {
       .on(GetTranscriptionJobCommand)
       .rejects(awsError("BadRequestException", 400, "The requested job couldn't be found. Check the job name and try your request again."));
     expect(await handler(event())).toMatchObject({ outcome: "JOB_NOT_FOUND" });
+  });
+});
+
+describe("paying once: the job's claim before any paid call (services/job-claim.ts)", () => {
+  const CLAIM_KEY = `cci-lite/jobs/${JOB}.json`;
+  /** One delivery: its Lambda request id, which Lambda's retries of the invocation keep. */
+  const delivery = (awsRequestId: string) => ({ awsRequestId, functionName: "cci-lite-test-analyze" }) as unknown as Context;
+  let claims: FakeBucket;
+  const finishedJustNow = () =>
+    transcribe.on(GetTranscriptionJobCommand).resolves({ TranscriptionJob: job("COMPLETED", { CompletionTime: new Date(clock.now().getTime() - 60_000) }) });
+  const paid = () => ({ comprehend: comprehend.commandCalls(DetectSentimentCommand).length, bedrock: bedrock.commandCalls(ConverseCommand).length });
+  beforeEach(() => {
+    claims = new FakeBucket();
+    s3.on(GetObjectCommand, { Key: CLAIM_KEY }).callsFake((input) => claims.get(input));
+    s3.on(PutObjectCommand, { Key: CLAIM_KEY }).callsFake((input) => claims.conditionalPut(input));
+  });
+
+  it("a delivery that finds another live delivery's claim ends without a paid call or a record", async () => {
+    claims.put(CLAIM_KEY, JSON.stringify({ owner: "req-0", expires: new Date(clock.now().getTime() + 60_000).toISOString() }));
+    expect(await handler(event(), delivery("req-1"))).toMatchObject({ outcome: "SKIPPED", skipReason: "claimed" });
+    expect(paid()).toEqual({ comprehend: 0, bedrock: 0 });
+    expect(puts()).toHaveLength(0);
+    // The settled marker is the holder's to write: reconcile keeps an eye on the job meanwhile.
+    expect(s3.commandCalls(PutObjectCommand).filter((c) => String(c.args[0].input.Key).includes("/done/"))).toHaveLength(0);
+  });
+
+  it("Comprehend is paid once per job: the delivery's retry after a throttled Bedrock call reuses the saved sentiment", async () => {
+    finishedJustNow();
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    await expect(handler(event(), delivery("req-1"))).rejects.toMatchObject({ code: "MODEL_UNAVAILABLE" });
+    const first = paid();
+    expect(first.comprehend).toBe(3); // the call and its two speakers
+    expect(claims.record(CLAIM_KEY)).toMatchObject({ owner: "req-1", sentiment: { language: "en", sentiment: { Sentiment: "NEGATIVE" } } });
+    bedrock.on(ConverseCommand).resolves(converse(GOOD_ANSWER));
+    expect(await handler(event(), delivery("req-1"))).toMatchObject({ outcome: "COMPLETED" });
+    expect(paid().comprehend).toBe(first.comprehend);
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "NEGATIVE" }, speakers: [{ label: "spk_0" }, { label: "spk_1" }] });
+  });
+
+  it("two deliveries at once (a duplicate event, a hand-out): exactly one pays and writes", async () => {
+    const outcomes = await Promise.all([handler(event(), delivery("req-1")), handler(event(), delivery("req-2"))]);
+    expect(outcomes.map((o) => (o as { outcome: string }).outcome).sort()).toEqual(["COMPLETED", "SKIPPED"]);
+    expect(paid()).toEqual({ comprehend: 3, bedrock: 1 });
+    expect(puts()).toHaveLength(1);
+  });
+
+  it("a crashed holder's claim is taken over once it expires, with the sentiment it saved", async () => {
+    const saved = { language: "en", sentiment: { Sentiment: "POSITIVE", SentimentScore: SCORE }, speakers: [] };
+    claims.put(CLAIM_KEY, JSON.stringify({ owner: "req-0", expires: new Date(clock.now().getTime() + 60_000).toISOString(), sentiment: saved }));
+    expect(await handler(event(), delivery("req-1"))).toMatchObject({ skipReason: "claimed" });
+    clock.set(new Date(clock.now().getTime() + 61_000));
+    expect(await handler(event(), delivery("req-1"))).toMatchObject({ outcome: "COMPLETED" });
+    expect(paid()).toEqual({ comprehend: 0, bedrock: 1 });
+    expect(onlyRecord()).toMatchObject({ sentiment: { Sentiment: "POSITIVE" } });
+  });
+
+  it("the claim rule: free when absent, unreadable, the delivery's own or expired; it outlives analyze's worst retry chain", () => {
+    const now = new Date(NOW);
+    expect(mayClaim(undefined, "a", now)).toBe(true);
+    expect(mayClaim({ owner: "a", expires: new Date(now.getTime() + 1000).toISOString() }, "a", now)).toBe(true);
+    expect(mayClaim({ owner: "b", expires: new Date(now.getTime() + 1000).toISOString() }, "a", now)).toBe(false);
+    expect(mayClaim({ owner: "b", expires: now.toISOString() }, "a", now)).toBe(true);
+    expect(mayClaim({ owner: "b", expires: "garbage" }, "a", now)).toBe(true);
+    // 3 attempts of the 300 s timeout plus Lambda's 1 and 2 minute back-off: 18 minutes.
+    expect(CLAIM_MS).toBeGreaterThan(3 * 300_000 + 3 * 60_000);
   });
 });

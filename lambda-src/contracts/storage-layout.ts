@@ -74,6 +74,14 @@ export function doneMarkerPrefix(jobCreated: Date): string {
   return `${DONE_MARKER_PREFIX}${jobCreated.toISOString().slice(0, 13)}/`;
 }
 
+/** analyze's claims on jobs (services/job-claim.ts): who analyses a job now, and the sentiment it already paid for. */
+export const JOB_CLAIM_PREFIX = "cci-lite/jobs/";
+
+/** The claim object of one job. */
+export function jobClaimKey(jobName: string): string {
+  return `${JOB_CLAIM_PREFIX}${jobName}.json`;
+}
+
 /** The marker of one settled job; keyed by its creation hour so reconcile lists a window's markers in a few calls. */
 export function doneMarkerKey(jobCreated: Date, jobName: string): string {
   return `${doneMarkerPrefix(jobCreated)}${jobName}`;

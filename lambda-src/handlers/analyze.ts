@@ -12,6 +12,6 @@ import { analyzeEvent, type AnalyzeEvent, type AnalyzeResponse } from "../servic
 export const handlerWith =
   (clock: Clock) =>
   (event: AnalyzeEvent, context?: Context): Promise<AnalyzeResponse> =>
-    invocation(context, () => analyzeEvent(readConfig("analyze", process.env), event, clock));
+    invocation(context, () => analyzeEvent(readConfig("analyze", process.env), event, clock, context?.awsRequestId));
 
 export const handler = handlerWith(systemClock);

@@ -46,11 +46,11 @@ function isHandOut(e: unknown): e is HandOutRequest {
 }
 
 /** Manual reprocessing: every job is tried; a failure is reported in the answer, not thrown. */
-export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessRequest, clock: Clock): Promise<ReprocessResponse> {
+export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessRequest, clock: Clock, owner?: string): Promise<ReprocessResponse> {
   const results: ReprocessResponse["results"][number][] = [];
   for (const name of request.jobNames) {
     try {
-      results.push(await processJob(cfg, String(name), { force: request.force === true, clock }));
+      results.push(await processJob(cfg, String(name), { force: request.force === true, clock, owner }));
     } catch (e) {
       logger.error("Reprocessing failed", { error: e as Error });
       results.push({ jobName: String(name), outcome: "ERROR", error: `${errorName(e)}: ${errorMessage(e)}` });
@@ -61,12 +61,15 @@ export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessReques
   return { results };
 }
 
-/** Dispatches one analyze invocation; `clock` dates its records. */
-export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, clock: Clock): Promise<AnalyzeResponse> {
-  if (isReprocess(event)) return reprocessJobs(cfg, event, clock);
+/**
+ * Dispatches one analyze invocation; `clock` dates its records, `owner` (the Lambda request id, kept by Lambda's
+ * retries of the invocation) names the delivery in a job's claim (services/job-claim.ts).
+ */
+export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, clock: Clock, owner?: string): Promise<AnalyzeResponse> {
+  if (isReprocess(event)) return reprocessJobs(cfg, event, clock, owner);
   if (isHandOut(event)) {
     logger.info("Job handed out by reconcile", { job_name: event.reconcile.jobName, attempt: event.reconcile.attempt });
-    return processJob(cfg, event.reconcile.jobName, { clock });
+    return processJob(cfg, event.reconcile.jobName, { clock, owner });
   }
   const detail = (event as TranscribeJobStateEvent)?.detail;
   const jobName = detail?.TranscriptionJobName;
@@ -79,5 +82,5 @@ export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, cloc
     return { ignored: "other environment" };
   }
   logger.info("Transcription job state change", { job_name: jobName, job_status: detail.TranscriptionJobStatus, failure_reason: detail.FailureReason });
-  return processJob(cfg, jobName, { clock });
+  return processJob(cfg, jobName, { clock, owner });
 }

@@ -15,6 +15,7 @@ import { count, latency, logger, setRecordKeys } from "../aws/observability";
 import { METRIC } from "../contracts/metrics";
 import { isWriteConflict } from "../aws/records";
 import { modelRetryDeadline, summaryFields } from "../core/summary";
+import { claimJob, saveSentiment } from "./job-claim";
 import { commitJobRecord, currentDecision, type JobContext, loadJob, markSettled } from "./job-record";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
@@ -30,10 +31,11 @@ export interface ProcessResult {
   readonly resultKey?: string;
   readonly errorCode?: string;
   /**
-   * SKIPPED: `own` (this job's record stays) or `superseded` (a record that outranks this one is there); with
-   * `errorCode` when this run failed (its failure record was not written over the record that stays).
+   * SKIPPED: `claimed` (another delivery holds the job's claim and writes its record), `own` (this job's record
+   * stays) or `superseded` (a record that outranks this one is there); with `errorCode` when this run failed (its
+   * failure record was not written over the record that stays).
    */
-  readonly skipReason?: "own" | "superseded";
+  readonly skipReason?: "own" | "superseded" | "claimed";
 }
 
 export interface ProcessOptions {
@@ -41,6 +43,11 @@ export interface ProcessOptions {
   readonly force?: boolean;
   /** The time of the record (and of its latency metric) and of the model's retry window. */
   readonly clock: Clock;
+  /**
+   * The delivery, as the job's claim names it (services/job-claim.ts): the Lambda request id, which Lambda's own
+   * retries of an invocation keep. @default a new id (a delivery of its own)
+   */
+  readonly owner?: string;
 }
 
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
@@ -170,11 +177,25 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     return failed(cfg, ctx, now, force, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
   }
 
-  // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null).
+  // The claim before the first paid call: another live delivery of this job (a duplicate event, a hand-out that
+  // overlaps a retry chain, a reprocess) turns this one away; it writes nothing, the holder writes the record.
+  const claim = await claimJob(cfg, ctx.jobName, opts.owner ?? `delivery-${Math.random().toString(36).slice(2, 12)}`, now);
+  if (claim.kind === "busy") {
+    logger.info("Another delivery holds this job's claim; it writes the record, this one ends", { holder: claim.owner, claim_expires: claim.expires });
+    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "claimed" };
+  }
+
+  // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null). Paid once
+  // per job: a retry (e.g. after a throttled Bedrock call) reuses what the claim saved.
   let compLang = comprehendLanguageFor(languageCode ?? undefined);
   let sentiment: Sentiment | null = null;
   let speakers: SpeakerStats[] = [...(fields.speakers ?? [])];
-  if (compLang) {
+  const saved = claim.doc.sentiment;
+  if (compLang && saved?.language === compLang) {
+    logger.info("Reusing the sentiment an earlier attempt paid for", { language_code: compLang });
+    sentiment = saved.sentiment;
+    speakers = [...saved.speakers];
+  } else if (compLang) {
     try {
       sentiment = await detectSentiment(t.text, compLang);
       const scored: SpeakerStats[] = [];
@@ -182,6 +203,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
         scored.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
       }
       speakers = scored;
+      await saveSentiment(cfg, ctx.jobName, claim, { language: compLang, sentiment, speakers });
     } catch (e) {
       if (isRetryable(e)) throw e;
       // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.

@@ -6,7 +6,7 @@
  * bucket policy statements (tenants: access point delegation; Transcribe access: its confinement to `tmp/`).
  */
 import { Construct } from "constructs";
-import { ATHENA_RESULTS_PREFIX, DONE_MARKER_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
+import { ATHENA_RESULTS_PREFIX, DONE_MARKER_PREFIX, JOB_CLAIM_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import type { CustomerKey } from "../constructs/customer-key";
 import { type ExpirationRule, SecureBucket } from "../constructs/secure-bucket";
 
@@ -58,6 +58,9 @@ export class Storage extends Construct {
       { id: "athena-query-results", prefix: ATHENA_RESULTS_PREFIX, days: props.athenaResultsDays },
       // reconcile's "job settled" markers: needed for its window (at most the 48 h lookback), then clutter.
       { id: "reconcile-markers", prefix: DONE_MARKER_PREFIX, days: RECONCILE_MARKER_DAYS },
+      // analyze's job claims and saved sentiment: needed while a job can still be analysed (the 6 h model window,
+      // reconcile's hand-outs), then clutter.
+      { id: "job-claims", prefix: JOB_CLAIM_PREFIX, days: RECONCILE_MARKER_DAYS },
     ];
     // Versioned: no write, even a buggy one, destroys a call's record for good (docs/pipeline.md "Result identity").
     this.results = new SecureBucket(this, "results", {

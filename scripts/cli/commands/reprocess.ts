@@ -64,8 +64,13 @@ export async function reprocessCommand(env: Environment, refs: readonly string[]
     if (results.some((r) => r.outcome === "SKIPPED" && "skipReason" in r && r.skipReason === "own") && !opts.force) {
       io.stderr("cci reprocess: a job's COMPLETED record was kept; add --force to analyse it again");
     }
+    if (results.some((r) => r.outcome === "SKIPPED" && "skipReason" in r && r.skipReason === "claimed")) {
+      io.stderr("cci reprocess: another delivery is analysing the job now (its claim lasts at most 25 minutes); it writes the record: see cci status");
+    }
   }
   // A SKIPPED run with an error code failed (a forced run after the transcript expired); the record it met stays.
-  const ok = (r: (typeof results)[number]) => r.outcome === "COMPLETED" || (r.outcome === "SKIPPED" && !("errorCode" in r && r.errorCode));
+  // A job claimed by another delivery was not reprocessed by this request either.
+  const ok = (r: (typeof results)[number]) =>
+    r.outcome === "COMPLETED" || (r.outcome === "SKIPPED" && !("errorCode" in r && r.errorCode) && !("skipReason" in r && r.skipReason === "claimed"));
   return results.every(ok) ? EXIT.OK : EXIT.FAILED;
 }
