@@ -405,11 +405,12 @@ describe("reconcile: detection separate from processing", () => {
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
   });
 
-  it("a job that crashes analyze does not stop reconcile from handing out the others; after the bounded hand-outs it ends in PROCESSING_ERROR", async () => {
-    const a = addJob({ id: "a", status: "COMPLETED", created: hoursAgo(3) });
-    const bad = addJob({ id: "bad", status: "COMPLETED", created: at(hoursAgo(3), 1) });
-    const c = addJob({ id: "c", status: "COMPLETED", created: at(hoursAgo(3), 2) });
-    const d = addJob({ id: "d", status: "COMPLETED", created: at(hoursAgo(3), 3) });
+  it("a job that crashes analyze does not stop reconcile from handing out the others; after the bounded hand-outs (and the model's window) it ends in PROCESSING_ERROR", async () => {
+    // Finished 7 h ago: the model's 6 h retry window is over by the time reconcile gives up.
+    const a = addJob({ id: "a", status: "COMPLETED", created: hoursAgo(7) });
+    const bad = addJob({ id: "bad", status: "COMPLETED", created: at(hoursAgo(7), 1) });
+    const c = addJob({ id: "c", status: "COMPLETED", created: at(hoursAgo(7), 2) });
+    const d = addJob({ id: "d", status: "COMPLETED", created: at(hoursAgo(7), 3) });
     crashing.add(bad.TranscriptionJobName!);
     // Handing out d fails once (Lambda throttles the invoke): only d waits for the next run.
     let throttled = false;
@@ -443,6 +444,42 @@ describe("reconcile: detection separate from processing", () => {
     expect(handedOut.filter((h) => h.jobName === bad.TranscriptionJobName)).toHaveLength(MAX_HANDOUTS);
     const state = JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body);
     expect(state.attempts).toEqual({});
+  });
+
+  it("within the model's 6 h retry window reconcile keeps handing a job out (every 30 minutes) instead of giving up", async () => {
+    const bad = addJob({ id: "bad", status: "COMPLETED", created: hoursAgo(1) }); // finished 50 minutes ago
+    crashing.add(bad.TranscriptionJobName!);
+    for (let run = 0; run <= MAX_HANDOUTS; run++) expect(await reconcileAt(at(T0, run * 30))).toMatchObject({ gaveUp: 0, handedOut: 1 });
+    expect(handedOut.map((h) => h.attempt)).toEqual([1, 2, 3, 4]);
+    expect(bucket.record(resultKey("bad"))).toBeUndefined();
+    // Past the window (completion + 6 h), the next run gives up.
+    expect(await reconcileAt(at(bad.CompletionTime!, 6 * 60 + 1))).toMatchObject({ gaveUp: 1, handedOut: 0 });
+    expect(bucket.record(resultKey("bad"))).toMatchObject({ status: "FAILED", error: { code: "PROCESSING_ERROR" } });
+  });
+
+  it("giving up keeps what was paid for: with the sentiment an attempt saved in the job's claim, the call is COMPLETED with MODEL_UNAVAILABLE", async () => {
+    const bad = addJob({ id: "bad", status: "COMPLETED", created: hoursAgo(7) });
+    crashing.add(bad.TranscriptionJobName!);
+    const sentiment = { Sentiment: "POSITIVE", SentimentScore: { Positive: 0.9, Negative: 0.02, Neutral: 0.07, Mixed: 0.01 } };
+    bucket.put(
+      `cci-lite/jobs/${bad.TranscriptionJobName}.json`,
+      JSON.stringify({
+        owner: "req-0",
+        expires: hoursAgo(6).toISOString(),
+        sentiment: { language: "en", sentiment, speakers: [], languageCode: "en-US", durationSeconds: 42, speakerMode: "speaker_labels" },
+      }),
+    );
+    for (let run = 0; run < MAX_HANDOUTS; run++) await reconcileAt(at(T0, run * 30));
+    expect(await reconcileAt(at(T0, MAX_HANDOUTS * 30))).toMatchObject({ gaveUp: 1 });
+    expect(bucket.record(resultKey("bad"))).toMatchObject({
+      status: "COMPLETED",
+      sentiment,
+      duration_seconds: 42,
+      summary: null,
+      summary_error: { code: "MODEL_UNAVAILABLE" },
+      transcription_job_name: bad.TranscriptionJobName,
+    });
+    expect(metricNames()).toEqual(expect.arrayContaining(["CallsCompleted", "SummariesFailed"]));
   });
 
   it("never hands out more than the per-run cap; the rest stays behind the watermark", async () => {

@@ -10,7 +10,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { CommonConfig } from "../contracts/environment";
-import type { Sentiment, SpeakerStats } from "../contracts/result-schema";
+import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import { jobClaimKey } from "../contracts/storage-layout";
 import { isNotFound } from "../core/errors";
 import { s3Client } from "../aws/clients";
@@ -23,12 +23,18 @@ import { isWriteConflict, putSmallObject } from "../aws/records";
  */
 export const CLAIM_MS = 25 * 60_000;
 
-/** Comprehend's answer for one job, kept for the retries. */
+/**
+ * Comprehend's answer for one job, kept for the retries, with the transcript's statistics: enough for reconcile to
+ * write the call COMPLETED without a summary (`MODEL_UNAVAILABLE`) when the model stays out of reach.
+ */
 export interface SavedSentiment {
   /** The Comprehend language it was scored in. */
   readonly language: string;
   readonly sentiment: Sentiment | null;
   readonly speakers: readonly SpeakerStats[];
+  readonly languageCode: string | null;
+  readonly durationSeconds: number | null;
+  readonly speakerMode: CallResult["speaker_mode"];
 }
 
 export interface ClaimDoc {
@@ -50,7 +56,8 @@ export function mayClaim(doc: Partial<ClaimDoc> | undefined, owner: string, now:
   return !Number.isFinite(expires) || expires <= now.getTime();
 }
 
-async function readClaim(cfg: CommonConfig, jobName: string): Promise<{ doc: Partial<ClaimDoc> | undefined; etag: string | undefined } | undefined> {
+/** The job's claim object and its ETag; undefined when there is none. */
+export async function readClaim(cfg: CommonConfig, jobName: string): Promise<{ doc: Partial<ClaimDoc> | undefined; etag: string | undefined } | undefined> {
   try {
     const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: jobClaimKey(jobName) }));
     const text = out.Body ? await out.Body.transformToString("utf-8") : "";

@@ -203,7 +203,14 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
         scored.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
       }
       speakers = scored;
-      await saveSentiment(cfg, ctx.jobName, claim, { language: compLang, sentiment, speakers });
+      await saveSentiment(cfg, ctx.jobName, claim, {
+        language: compLang,
+        sentiment,
+        speakers,
+        languageCode: languageCode ?? null,
+        durationSeconds: t.durationSeconds ?? null,
+        speakerMode: t.speakerMode,
+      });
     } catch (e) {
       if (isRetryable(e)) throw e;
       // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.

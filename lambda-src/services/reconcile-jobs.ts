@@ -13,7 +13,8 @@
  *    (`cci-lite/reconcile/done/<hour>/<job>`), not one request per job.
  * 4. Each unsettled job finished more than {@link EVENT_GRACE_MINUTES} ago -> `lambda:Invoke` (Event) of analyze
  *    with `{ reconcile: { jobName, attempt } }`, again at most every {@link HANDOUT_RETRY_MINUTES}; after
- *    {@link MAX_HANDOUTS} hand-outs without a marker, reconcile writes the FAILED `PROCESSING_ERROR` record itself.
+ *    {@link MAX_HANDOUTS} hand-outs without a marker and past the model's retry window ({@link mayGiveUp}), reconcile
+ *    gives it up: COMPLETED with `MODEL_UNAVAILABLE` and the sentiment an attempt saved, or FAILED `PROCESSING_ERROR`.
  * 5. IN_PROGRESS jobs started more than STUCK_JOB_HOURS ago -> FAILED `JOB_STUCK` record, once (QUEUED jobs are
  *    waiting in Transcribe's queue, not stuck). Stuck jobs do not hold the watermark; the state names them, so one
  *    that finishes later is checked by name.
@@ -31,6 +32,8 @@ import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
 import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
 import { isWriteConflict, putSmallObject } from "../aws/records";
 import type { HandOutRequest } from "./analyze-event";
+import { modelRetryDeadline } from "../core/summary";
+import { readClaim } from "./job-claim";
 import { commitJobRecord, type JobContext, loadJob, markSettled } from "./job-record";
 import { leaseHoldMs, releaseLease, takeLease } from "./reconcile-lease";
 
@@ -181,8 +184,44 @@ async function commitFailedRecord(
   return { ctx, outcome: await commitJobRecord(cfg, ctx, record, opts) };
 }
 
-/** After {@link MAX_HANDOUTS}: the FAILED PROCESSING_ERROR record (never over a newer upload's) and the marker. */
+/** Whether reconcile may give a job up at `now`: after {@link MAX_HANDOUTS} hand-outs and past the model's retry window. */
+export function mayGiveUp(attempt: number, job: Pick<ListedJob, "CompletionTime" | "CreationTime">, now: Date): boolean {
+  const deadline = modelRetryDeadline(job.CompletionTime ?? job.CreationTime);
+  return attempt > MAX_HANDOUTS && (!deadline || now.getTime() >= deadline.getTime());
+}
+
+/**
+ * After {@link MAX_HANDOUTS} hand-outs and the model's retry window: when an attempt saved the call's sentiment in
+ * the job's claim (services/job-claim.ts), the call is COMPLETED without a summary (`summary_error`
+ * MODEL_UNAVAILABLE) and keeps what was paid for; otherwise the FAILED PROCESSING_ERROR record. Never over a newer
+ * upload's record; then the marker.
+ */
 async function giveUp(cfg: ReconcileConfig, s: ListedJob, attempts: number, now: Date): Promise<void> {
+  const saved = (await readClaim(cfg, s.TranscriptionJobName))?.doc?.sentiment;
+  const loaded = saved ? await loadJob(s.TranscriptionJobName, now) : undefined;
+  if (saved && loaded?.kind === "ok") {
+    const ctx = loaded.ctx;
+    setRecordKeys({ tenant: ctx.tenant, call_id: ctx.callId });
+    const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
+      languageCode: saved.languageCode,
+      durationSeconds: saved.durationSeconds,
+      speakerMode: saved.speakerMode,
+      speakers: saved.speakers,
+      sentiment: saved.sentiment,
+      sentimentSource: saved.sentiment ? "comprehend" : null,
+      summaryError: {
+        code: ERROR_CODES.MODEL_UNAVAILABLE,
+        message: `The model could not be reached within its retry window (${attempts} hand-outs, each with Lambda's retries); the sentiment is kept`,
+      },
+    });
+    if ((await commitJobRecord(cfg, ctx, record)) === "written") {
+      count(METRIC.CallsCompleted);
+      count(METRIC.SummariesFailed);
+      logger.error("Job given up on the model: COMPLETED without a summary", { result_key: ctx.resultKey, attempts });
+    }
+    await markSettled(cfg, s.TranscriptionJobName, s.CreationTime);
+    return;
+  }
   const done = await commitFailedRecord(cfg, s.TranscriptionJobName, now, "Cannot write a record for a job analyze never settled", () => ({
     code: PROCESSING_ERROR,
     message: `analyze did not settle the job after ${attempts} hand-outs (each with Lambda's retries); see the analyze logs and the events dead-letter queue`,
@@ -301,7 +340,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
     }
     setRecordKeys({ job_name: name });
     try {
-      if (attempt > MAX_HANDOUTS) {
+      if (mayGiveUp(attempt, s, now)) {
         await giveUp(cfg, s, attempt - 1, now);
         gaveUp++;
         continue;
