@@ -264,6 +264,34 @@ describe("result identity (one true result per upload)", () => {
     expect(bucket.record(resultKey("s"))).toMatchObject({ status: "COMPLETED", transcription_job_name: j.TranscriptionJobName });
   });
 
+  it("a stuck job that finishes gets the same grace as any other job: its completion event has 15 minutes before reconcile hands it out", async () => {
+    runAnalyze = false;
+    const j = addJob({ id: "s", status: "IN_PROGRESS", created: hoursAgo(9), started: hoursAgo(8) });
+    expect(await reconcileAt(T0)).toMatchObject({ stuck: 1 });
+    finish(j, at(T0, 20));
+    // 5 minutes after it finished: left to its event, but kept behind the watermark.
+    expect(await reconcileAt(at(T0, 25))).toMatchObject({ handedOut: 0, watermark: j.CreationTime!.toISOString() });
+    expect(handedOut).toEqual([]);
+    // Past the grace and still unsettled: handed out.
+    expect(await reconcileAt(at(T0, 40))).toMatchObject({ handedOut: 1 });
+    expect(handedOut).toEqual([{ jobName: j.TranscriptionJobName, attempt: 1 }]);
+  });
+
+  it("lists in the state machine's order, so a job that moves from QUEUED to IN_PROGRESS during the listing still holds the watermark", async () => {
+    const moving = addJob({ id: "moving", status: "QUEUED", created: hoursAgo(2) });
+    let calls = 0;
+    transcribe.on(ListTranscriptionJobsCommand).callsFake((input) => {
+      const page = listPage(input);
+      if (++calls === 1) {
+        // Transcribe starts the job right after the first list call of the run.
+        jobs.set(moving.TranscriptionJobName!, { ...moving, TranscriptionJobStatus: "IN_PROGRESS", StartTime: T0 });
+        sorted = undefined;
+      }
+      return page;
+    });
+    expect(await reconcileAt(T0)).toMatchObject({ watermark: moving.CreationTime!.toISOString() });
+  });
+
   it("QUEUED jobs are waiting in Transcribe's queue, not stuck; IN_PROGRESS counts from the start, not from creation", async () => {
     addJob({ id: "q", status: "QUEUED", created: hoursAgo(30) });
     addJob({ id: "late-start", status: "IN_PROGRESS", created: hoursAgo(20), started: hoursAgo(1) });

@@ -203,6 +203,20 @@ describe("commitRecord: every interleaving of concurrent writers", () => {
     );
   });
 
+  it("a 404 to an IfMatch write (the record was deleted meanwhile) is a lost race: read again, decide again", async () => {
+    const older = JSON.stringify({ status: "REJECTED", transcription_job_name: null, uploaded_at: "2026-03-14T08:00:00.000Z" });
+    s3.on(GetObjectCommand)
+      .resolvesOnce({ ETag: '"e1"', Body: body(older) })
+      .rejects(awsError("NoSuchKey", 404));
+    s3.on(PutObjectCommand, { IfMatch: '"e1"' }).rejects(awsError("NoSuchKey", 404));
+    s3.on(PutObjectCommand, { IfNoneMatch: "*" }).resolves({ ETag: '"e2"' });
+    expect(await commitRecord(BUCKET, "kms", KEY, recordOf({ minute: 1, job: 1, status: "COMPLETED", force: false }))).toBe("written");
+    expect(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.IfMatch, c.args[0].input.IfNoneMatch])).toEqual([
+      ['"e1"', undefined],
+      [undefined, "*"],
+    ]);
+  });
+
   it("a lost conditional write is decided again, up to MAX_WRITE_ATTEMPTS, then thrown (the event is retried)", async () => {
     s3.on(GetObjectCommand).rejects(awsError("NoSuchKey", 404));
     s3.on(PutObjectCommand).rejects(awsError("PreconditionFailed", 412));

@@ -42,11 +42,26 @@ export async function readRecord(bucket: string, key: string): Promise<ExistingR
   }
 }
 
-/** S3 answered a conditional write with 412 (precondition failed) or 409 (a concurrent conditional write). */
+/**
+ * S3 answered a conditional write with 412 (precondition failed) or 409 (a concurrent conditional write), or with
+ * 404 to an `IfMatch` write: the object it expected was deleted meanwhile, which is the same lost race.
+ */
 export function isWriteConflict(e: unknown): boolean {
   const n = errorName(e);
   const status = httpStatus(e);
-  return n === "PreconditionFailed" || n === "ConditionalRequestConflict" || status === 412 || status === 409;
+  return (
+    n === "PreconditionFailed" || n === "ConditionalRequestConflict" || status === 412 || status === 409 || (e as { ifMatch404?: boolean })?.ifMatch404 === true
+  );
+}
+
+/** Sends a conditional PutObject; a 404 to an `IfMatch` write is marked as the lost race it is ({@link isWriteConflict}). */
+async function putIf(input: PutObjectCommandInput): Promise<string | undefined> {
+  try {
+    return (await s3Client().send(new PutObjectCommand(input)))?.ETag;
+  } catch (e) {
+    if (input.IfMatch && isNotFound(e) && typeof e === "object" && e !== null) Object.assign(e, { ifMatch404: true });
+    throw e;
+  }
 }
 
 /** The PutObject of one record: single-line JSON, SSE-KMS with the pipeline key, metadata { status, job-name }. */
@@ -72,18 +87,15 @@ export type Expected = { readonly etag: string | undefined };
  */
 export async function putSmallObject(bucket: string, kmsKeyArn: string, key: string, body = "", expected?: Expected): Promise<string | undefined> {
   const condition = expected ? (expected.etag ? { IfMatch: expected.etag } : { IfNoneMatch: "*" }) : {};
-  const out = await s3Client().send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: body,
-      ContentType: "application/json",
-      ServerSideEncryption: "aws:kms",
-      SSEKMSKeyId: kmsKeyArn,
-      ...condition,
-    }),
-  );
-  return out?.ETag;
+  return putIf({
+    Bucket: bucket,
+    Key: key,
+    Body: body,
+    ContentType: "application/json",
+    ServerSideEncryption: "aws:kms",
+    SSEKMSKeyId: kmsKeyArn,
+    ...condition,
+  });
 }
 
 /** Conditional writes lost to a concurrent writer are re-decided this many times before the write fails. */
@@ -116,7 +128,7 @@ export async function commitRecord(bucket: string, kmsKeyArn: string, key: strin
     }
     const condition = existing?.etag ? { IfMatch: existing.etag } : { IfNoneMatch: "*" };
     try {
-      await s3Client().send(new PutObjectCommand({ ...recordPut(bucket, kmsKeyArn, key, record), ...condition }));
+      await putIf({ ...recordPut(bucket, kmsKeyArn, key, record), ...condition });
       return "written";
     } catch (e) {
       if (!isWriteConflict(e) || attempt >= MAX_WRITE_ATTEMPTS) throw e;

@@ -284,11 +284,11 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   const graceCut = now.getTime() - EVENT_GRACE_MINUTES * MINUTE;
   const stuckCut = now.getTime() - cfg.stuckJobHours * HOUR;
 
-  // Unfinished first: a job that finishes while this run lists is then seen as unfinished (kept behind the
-  // watermark) or as finished, never missed.
+  // In the order of Transcribe's state machine (QUEUED -> IN_PROGRESS -> COMPLETED | FAILED): a job only moves
+  // forward, so one that changes state while this run lists is seen at least once (in a later list), never missed.
   const unfinished = [
-    ...(await listJobs(cfg.jobNamePrefix, "IN_PROGRESS", new Date(floor))),
     ...(await listJobs(cfg.jobNamePrefix, "QUEUED", new Date(floor))),
+    ...(await listJobs(cfg.jobNamePrefix, "IN_PROGRESS", new Date(floor))),
   ];
   const finished = [...(await listJobs(cfg.jobNamePrefix, "COMPLETED", from)), ...(await listJobs(cfg.jobNamePrefix, "FAILED", from))];
 
@@ -311,7 +311,14 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   const names = new Set([...unfinished, ...finished].map((j) => j.TranscriptionJobName));
   for (const [name, created] of Object.entries(state.stuck ?? {})) {
     const t = Date.parse(created);
-    if (!names.has(name) && Number.isFinite(t) && t >= floor) past.push({ TranscriptionJobName: name, CreationTime: new Date(t) });
+    if (names.has(name) || !Number.isFinite(t) || t < floor) continue;
+    const loaded = await loadJob(name, now);
+    const job = loaded.kind === "ok" ? loaded.ctx.job : loaded.kind === "untagged" ? loaded.job : undefined;
+    const s: ListedJob = { TranscriptionJobName: name, CreationTime: new Date(t), CompletionTime: job?.CompletionTime };
+    // The same grace as any finished job: one that finished moments ago is left to its completion event (and held
+    // behind the watermark, so the next run lists it with the others).
+    if (s.CompletionTime && s.CompletionTime.getTime() > graceCut) keep(s);
+    else past.push(s);
   }
   const settled = await settledJobs(cfg, past);
   const unsettled = past.filter((j) => !settled.has(j.TranscriptionJobName)).sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime()); // oldest first
