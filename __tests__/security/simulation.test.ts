@@ -157,6 +157,11 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("s3:GetObject", `${RESULTS}/tmp/demo-tenant/job.json`, {}, resultsPolicy())).toBe("Allowed");
       expect(await as("s3:PutObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, KMS_CTX, resultsPolicy())).toBe("Allowed");
     });
+    it(`allows ${h} the pipeline's own objects: job claims, reconcile's lease and state`, async () => {
+      expect(await as("s3:GetObject", `${RESULTS}/cci-lite/jobs/cci-lite-prod-demo-tenant-c1-0123456789abcdef.json`, {}, resultsPolicy())).toBe("Allowed");
+      expect(await as("s3:PutObject", `${RESULTS}/cci-lite/jobs/cci-lite-prod-demo-tenant-c1-0123456789abcdef.json`, KMS_CTX, resultsPolicy())).toBe("Allowed");
+      expect(await as("s3:PutObject", `${RESULTS}/cci-lite/reconcile/lease.json`, KMS_CTX, resultsPolicy())).toBe("Allowed");
+    });
     it(`denies ${h} writing under tmp/ or athena-results/`, async () => {
       expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
       expect(await as("s3:PutObject", `${RESULTS}/athena-results/x.csv`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
