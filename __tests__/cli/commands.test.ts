@@ -433,22 +433,20 @@ describe("reprocess", () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain("add --force");
   });
-  it("a forced run that failed over a kept COMPLETED record (transcript expired) is exit 1 and names both", async () => {
+  /** analyze answers the reprocess request with one SKIPPED result carrying `extra`. */
+  const skippedAnswer = (extra: Record<string, string>) =>
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,
-      Payload: Buffer.from(
-        JSON.stringify({ results: [{ jobName: JOB, outcome: "SKIPPED", resultKey: RESULT_KEY, skipReason: "own", errorCode: "TRANSCRIPT_NOT_FOUND" }] }),
-      ) as never,
+      Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "SKIPPED", resultKey: RESULT_KEY, ...extra }] })) as never,
     });
+  it("a forced run that failed over a kept COMPLETED record (transcript expired) is exit 1 and names both", async () => {
+    skippedAnswer({ skipReason: "own", errorCode: "TRANSCRIPT_NOT_FOUND" });
     const r = await cci("reprocess", "sample", "--force");
     expect(r.code).toBe(EXIT.FAILED);
     expect(r.out).toContain("TRANSCRIPT_NOT_FOUND, record kept: own");
   });
   it("a job another delivery is analysing (its claim) is exit 1 with a hint", async () => {
-    lambda.on(InvokeCommand).resolves({
-      StatusCode: 200,
-      Payload: Buffer.from(JSON.stringify({ results: [{ jobName: JOB, outcome: "SKIPPED", resultKey: RESULT_KEY, skipReason: "claimed" }] })) as never,
-    });
+    skippedAnswer({ skipReason: "claimed" });
     const r = await cci("reprocess", "sample", "--force");
     expect(r.code).toBe(EXIT.FAILED);
     expect(r.err).toContain("another delivery is analysing the job now");
