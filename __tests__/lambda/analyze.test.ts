@@ -632,6 +632,16 @@ describe("paying once: the job's claim before any paid call (services/job-claim.
     expect(onlyRecord()).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "NEGATIVE" }, speakers: [{ label: "spk_0" }, { label: "spk_1" }] });
   });
 
+  it("an S3 error saving the sentiment is thrown (the event is retried), never taken for a Comprehend failure", async () => {
+    let writes = 0;
+    s3.on(PutObjectCommand, { Key: CLAIM_KEY }).callsFake((input) => {
+      if (++writes === 2) throw awsError("AccessDenied", 403);
+      return claims.conditionalPut(input);
+    });
+    await expect(handler(event(), delivery("req-1"))).rejects.toMatchObject({ name: "AccessDenied" });
+    expect(puts()).toHaveLength(0);
+  });
+
   it("two deliveries at once (a duplicate event, a hand-out): exactly one pays and writes", async () => {
     const outcomes = await Promise.all([handler(event(), delivery("req-1")), handler(event(), delivery("req-2"))]);
     expect(outcomes.map((o) => (o as { outcome: string }).outcome).sort()).toEqual(["COMPLETED", "SKIPPED"]);

@@ -203,6 +203,15 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
         scored.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
       }
       speakers = scored;
+    } catch (e) {
+      if (isRetryable(e)) throw e;
+      // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.
+      logger.warn("Comprehend sentiment failed permanently; using the model's label", { error: e as Error });
+      compLang = undefined;
+      sentiment = null;
+    }
+    // Outside the Comprehend error handling: an S3 error here is not a Comprehend answer (it throws: retried).
+    if (compLang) {
       await saveSentiment(cfg, ctx.jobName, claim, {
         language: compLang,
         sentiment,
@@ -211,12 +220,6 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
         durationSeconds: t.durationSeconds ?? null,
         speakerMode: t.speakerMode,
       });
-    } catch (e) {
-      if (isRetryable(e)) throw e;
-      // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.
-      logger.warn("Comprehend sentiment failed permanently; using the model's label", { error: e as Error });
-      compLang = undefined;
-      sentiment = null;
     }
   } else {
     logger.info("Comprehend has no sentiment model for this language; using the model's label", { language_code: languageCode });
