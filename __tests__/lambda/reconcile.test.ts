@@ -277,6 +277,15 @@ describe("result identity (one true result per upload)", () => {
     expect(handedOut).toEqual([{ jobName: j.TranscriptionJobName, attempt: 1 }]);
   });
 
+  it("a formerly stuck job that cannot be read (throttled) is held behind the watermark for the next run, not the whole run's failure", async () => {
+    runAnalyze = false;
+    const j = addJob({ id: "s", status: "IN_PROGRESS", created: hoursAgo(9), started: hoursAgo(8) });
+    expect(await reconcileAt(T0)).toMatchObject({ stuck: 1 });
+    finish(j, at(T0, 20));
+    transcribe.on(GetTranscriptionJobCommand).rejects(awsError("ThrottlingException", 400));
+    expect(await reconcileAt(at(T0, 40))).toMatchObject({ handedOut: 0, watermark: j.CreationTime!.toISOString(), stateSaved: true });
+  });
+
   it("lists in the state machine's order, so a job that moves from QUEUED to IN_PROGRESS during the listing still holds the watermark", async () => {
     const moving = addJob({ id: "moving", status: "QUEUED", created: hoursAgo(2) });
     let calls = 0;

@@ -312,9 +312,17 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   for (const [name, created] of Object.entries(state.stuck ?? {})) {
     const t = Date.parse(created);
     if (names.has(name) || !Number.isFinite(t) || t < floor) continue;
-    const loaded = await loadJob(name, now);
-    const job = loaded.kind === "ok" ? loaded.ctx.job : loaded.kind === "untagged" ? loaded.job : undefined;
-    const s: ListedJob = { TranscriptionJobName: name, CreationTime: new Date(t), CompletionTime: job?.CompletionTime };
+    let completed: Date | undefined;
+    try {
+      const loaded = await loadJob(name, now);
+      completed = (loaded.kind === "ok" ? loaded.ctx.job : loaded.kind === "untagged" ? loaded.job : undefined)?.CompletionTime;
+    } catch (e) {
+      // This job only (e.g. throttled): held behind the watermark, looked at again by the next run.
+      logger.warn("Reading a formerly stuck job failed; the next run looks again", { job_name: name, error: e as Error });
+      keep({ TranscriptionJobName: name, CreationTime: new Date(t) });
+      continue;
+    }
+    const s: ListedJob = { TranscriptionJobName: name, CreationTime: new Date(t), CompletionTime: completed };
     // The same grace as any finished job: one that finished moments ago is left to its completion event (and held
     // behind the watermark, so the next run lists it with the others).
     if (s.CompletionTime && s.CompletionTime.getTime() > graceCut) keep(s);
