@@ -14,11 +14,11 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { handlerWith as reconcileWith } from "../../lambda-src/handlers/reconcile";
 import { handlerWith as analyzeWith } from "../../lambda-src/handlers/analyze";
 import { manualClock } from "../../lambda-src/core/clock";
-import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, reconcile } from "../../lambda-src/services/reconcile-jobs";
+import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, MAX_JOB_ERRORS, reconcile } from "../../lambda-src/services/reconcile-jobs";
 import { readConfig } from "../../lambda-src/contracts/environment";
 import { doneMarkerKey, RECONCILE_LEASE_KEY, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
 import { DEFAULT_LEASE_MS, LEASE_MARGIN_MS, leaseHoldMs, leaseIsFree } from "../../lambda-src/services/reconcile-lease";
-import { metrics } from "../../lambda-src/aws/observability";
+import { logger, metrics } from "../../lambda-src/aws/observability";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
@@ -380,6 +380,7 @@ describe("reconcile: detection separate from processing", () => {
       watermark: j.CreationTime!.toISOString(),
       attempts: { [j.TranscriptionJobName!]: first, [f.TranscriptionJobName!]: first },
       stuck: {},
+      errors: {},
     });
     // Not handed out again while analyze (with Lambda's retries) may still be at work; then again, as attempt 2.
     expect(await reconcileAt(at(T0, 15))).toMatchObject({ unsettled: 2, handedOut: 0 });
@@ -517,6 +518,36 @@ describe("reconcile: detection separate from processing", () => {
       transcription_job_name: bad.TranscriptionJobName,
     });
     expect(metricNames()).toEqual(expect.arrayContaining(["CallsCompleted", "SummariesFailed"]));
+  });
+
+  it("a poison job (its hand-out fails run after run) stops holding the watermark after MAX_JOB_ERRORS runs, with an ERROR line", async () => {
+    runAnalyze = false;
+    const poison = addJob({ id: "poison", status: "COMPLETED", created: hoursAgo(5) });
+    addJob({ id: "fine", status: "COMPLETED", created: hoursAgo(1) });
+    lambda.on(InvokeCommand).callsFake((input) => {
+      const payload = JSON.parse(new TextDecoder().decode(input.Payload));
+      if (payload.reconcile.jobName === poison.TranscriptionJobName) throw awsError("InvalidRequestContentException", 400);
+      handedOut.push(payload.reconcile);
+      return { StatusCode: 202 };
+    });
+    const errorLines = jest.spyOn(logger, "error");
+    for (let run = 1; run < MAX_JOB_ERRORS; run++) {
+      expect(await reconcileAt(at(T0, run))).toMatchObject({ errors: 1, watermark: poison.CreationTime!.toISOString() });
+    }
+    const last = await reconcileAt(at(T0, MAX_JOB_ERRORS));
+    expect(last).toMatchObject({ errors: 1 });
+    expect(Date.parse(last.watermark)).toBeGreaterThan(poison.CreationTime!.getTime());
+    expect(errorLines.mock.calls.at(-1)?.[0]).toMatch(/no longer holds the watermark/);
+    expect(JSON.parse(bucket.objects.get(RECONCILE_STATE_KEY)!.body).errors).toEqual({});
+    errorLines.mockRestore();
+  });
+
+  it("publishes the watermark's age every run (seconds; the alarm fires before the window reaches the lookback)", async () => {
+    runAnalyze = false;
+    const old = addJob({ id: "old", status: "COMPLETED", created: hoursAgo(3) });
+    await reconcileAt(T0);
+    const ages = metricSpy.mock.calls.filter((c) => c[0] === "ReconcileWatermarkAge").map((c) => [c[1], c[2]]);
+    expect(ages).toEqual([["Seconds", (T0.getTime() - old.CreationTime!.getTime()) / 1000]]);
   });
 
   it("never hands out more than the per-run cap; the rest stays behind the watermark", async () => {

@@ -12,8 +12,13 @@ import { METRIC, type MetricName } from "../contracts/metrics";
 export const logger = new Logger();
 export const metrics = new Metrics();
 
-export function count(name: Exclude<MetricName, "ProcessingLatency">, value = 1): void {
+export function count(name: Exclude<MetricName, "ProcessingLatency" | "ReconcileWatermarkAge">, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/** reconcile's watermark age, in seconds. */
+export function watermarkAge(seconds: number): void {
+  metrics.addMetric(METRIC.ReconcileWatermarkAge, MetricUnit.Seconds, seconds);
 }
 
 export function latency(ms: number): void {

@@ -14,5 +14,7 @@ export const METRIC = {
   ProcessingLatency: "ProcessingLatency",
   /** A COMPLETED record without a summary (`summary_error`; SUMMARY_INCOMPLETE is not counted). */
   SummariesFailed: "SummariesFailed",
+  /** reconcile, every run: how far back its next window starts (now - watermark), in seconds. */
+  ReconcileWatermarkAge: "ReconcileWatermarkAge",
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -29,7 +29,7 @@ import { ERROR_CODES, isNotFound, PROCESSING_ERROR } from "../core/errors";
 import { buildJobResult } from "../core/result";
 import type { DecideOptions } from "../core/result-identity";
 import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
-import { clearRecordKeys, count, logger, setRecordKeys } from "../aws/observability";
+import { clearRecordKeys, count, logger, setRecordKeys, watermarkAge } from "../aws/observability";
 import { isWriteConflict, putSmallObject } from "../aws/records";
 import type { HandOutRequest } from "./analyze-event";
 import { modelRetryDeadline } from "../core/summary";
@@ -39,6 +39,12 @@ import { leaseHoldMs, releaseLease, takeLease } from "./reconcile-lease";
 
 /** Hand-outs of one job to analyze (each with Lambda's own asynchronous retries) before PROCESSING_ERROR. */
 export const MAX_HANDOUTS = 3;
+/**
+ * Runs in a row in which handing out or giving up one job failed before that job stops holding the watermark (a
+ * poison job would otherwise stretch every window back to it). It is then logged as an ERROR (the function's
+ * error-lines alarm) and left alone.
+ */
+export const MAX_JOB_ERRORS = 5;
 /** Hand-outs per run; the rest stays behind the watermark for the next run. */
 export const MAX_HANDOUTS_PER_RUN = 1000;
 /**
@@ -70,6 +76,8 @@ export interface ReconcileState {
    * IN_PROGRESS since is checked by name: a lost completion event still ends in its result.
    */
   readonly stuck?: Readonly<Record<string, string>>;
+  /** Jobs whose hand-out or give-up failed: name -> runs in a row ({@link MAX_JOB_ERRORS}). */
+  readonly errors?: Readonly<Record<string, number>>;
 }
 
 export interface ReconcileReport {
@@ -131,6 +139,7 @@ export async function readState(cfg: ReconcileConfig): Promise<ReconcileState & 
       watermark: typeof doc.watermark === "string" ? doc.watermark : undefined,
       attempts: { ...(doc.attempts ?? {}) },
       stuck: { ...(doc.stuck ?? {}) },
+      errors: { ...(doc.errors ?? {}) },
     };
   } catch (e) {
     if (isNotFound(e) || e instanceof SyntaxError) return { etag, attempts: {} };
@@ -332,6 +341,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   const unsettled = past.filter((j) => !settled.has(j.TranscriptionJobName)).sort((a, b) => a.CreationTime.getTime() - b.CreationTime.getTime()); // oldest first
 
   const attempts: Record<string, HandOuts> = {};
+  const jobErrors: Record<string, number> = {};
   let handedOut = 0,
     gaveUp = 0,
     stuck = 0,
@@ -367,11 +377,18 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
       count(METRIC.CallsReconciled);
       logger.info("Unsettled job handed to analyze", { attempt, completed_at: s.CompletionTime?.toISOString() });
     } catch (e) {
-      // This job only: the others are still handed out; the next run tries it again.
+      // This job only: the others are still handed out; the next run tries it again, up to MAX_JOB_ERRORS runs in
+      // a row; then it stops holding the watermark.
       errors++;
-      keep(s);
       if (before) attempts[name] = before;
-      logger.error("Handing a job out failed; the next run tries again", { error: e as Error });
+      const inARow = (state.errors?.[name] ?? 0) + 1;
+      if (inARow < MAX_JOB_ERRORS) {
+        jobErrors[name] = inARow;
+        keep(s);
+        logger.error("Handing a job out failed; the next run tries again", { error: e as Error, runs_in_a_row: inARow });
+      } else {
+        logger.error("Handing a job out failed in too many runs in a row; it no longer holds the watermark", { error: e as Error, runs_in_a_row: inARow });
+      }
     } finally {
       clearRecordKeys();
     }
@@ -399,6 +416,8 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   }
 
   const next = new Date(watermark).toISOString();
+  // How far back the next window starts: the alarm on it fires before the window reaches the lookback floor.
+  watermarkAge(Math.max(0, Math.round((now.getTime() - watermark) / 1000)));
   // Conditional on the state this run read: a run that overran its lease never overwrites a newer run's state.
   let stateSaved = true;
   try {
@@ -406,7 +425,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
       cfg.resultsBucket,
       cfg.kmsKeyArn,
       RECONCILE_STATE_KEY,
-      JSON.stringify({ watermark: next, attempts, stuck: stuckSeen } satisfies ReconcileState),
+      JSON.stringify({ watermark: next, attempts, stuck: stuckSeen, errors: jobErrors } satisfies ReconcileState),
       { etag: state.etag },
     );
   } catch (e) {

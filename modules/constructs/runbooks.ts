@@ -28,6 +28,8 @@ export const RUNBOOK = {
   functionThrottles: "function-throttles",
   /** Function duration near its timeout. */
   functionDuration: "function-duration",
+  /** reconcile's window reaches far back: a deep Transcribe queue, or jobs it cannot settle. */
+  reconcileWatermarkAge: "reconcile-watermark-age",
 } as const;
 export type RunbookAnchor = (typeof RUNBOOK)[keyof typeof RUNBOOK];
 

@@ -201,5 +201,18 @@ export class PipelineFunctions extends Construct {
     ] as const) {
       props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
     }
+    // reconcile's watermark age (seconds, every run): fires at three quarters of the lookback, before jobs older
+    // than the lookback floor would leave every window unseen.
+    const watermarkHours = (settings.reconcileLookbackHours * 3) / 4;
+    props.alarms.addAlarm({
+      name: "reconcile-watermark-age",
+      description: `reconcile's window starts more than ${watermarkHours} h back (lookback ${settings.reconcileLookbackHours} h).${runbookRef(RUNBOOK.reconcileWatermarkAge)}`,
+      namespace: METRICS_NAMESPACE,
+      metricName: METRIC.ReconcileWatermarkAge,
+      dimensions: { service: stem },
+      statistic: "Maximum",
+      period: 3600,
+      threshold: watermarkHours * 3600,
+    });
   }
 }
