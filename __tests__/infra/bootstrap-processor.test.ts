@@ -164,6 +164,16 @@ describe("processor", () => {
   it("reconciles on a schedule", () => {
     expect(s.resource("aws_cloudwatch_event_rule", "reconcile").schedule_expression).toBe("rate(15 minutes)");
   });
+  it("alarms when reconcile's window starts more than three quarters of the lookback back (36 of 48 h)", () => {
+    expect(s.resource("aws_cloudwatch_metric_alarm", "reconcile-watermark-age")).toMatchObject({
+      alarm_name: "cci-lite-prod-reconcile-watermark-age",
+      namespace: "CCI-Lite",
+      metric_name: "ReconcileWatermarkAge",
+      statistic: "Maximum",
+      threshold: 36 * 3600,
+      comparison_operator: "GreaterThanThreshold",
+    });
+  });
   it("gives analyze two asynchronous retries and reconcile none (the next scheduled run does the work; its lease keeps runs single)", () => {
     expect(s.resource("aws_lambda_function_event_invoke_config", "analyze-async")).toMatchObject({ maximum_retry_attempts: 2 });
     expect(s.resource("aws_lambda_function_event_invoke_config", "reconcile-async")).toMatchObject({ maximum_retry_attempts: 0 });
