@@ -8,14 +8,11 @@
  * and its own retries (the same Lambda request id) take it again. The claim also keeps the sentiment once
  * Comprehend has scored the call, so a retry after a throttled Bedrock call reuses it: Comprehend is paid once per job.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { CommonConfig } from "../contracts/environment";
 import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import { jobClaimKey } from "../contracts/storage-layout";
-import { isNotFound } from "../core/errors";
-import { s3Client } from "../aws/clients";
 import { logger } from "../aws/observability";
-import { isWriteConflict, putSmallObject } from "../aws/records";
+import { isWriteConflict, putSmallObject, readSmallObject, type SmallObject } from "../aws/records";
 
 /**
  * How long a claim holds: longer than analyze's worst retry chain (3 attempts of its 300 s timeout plus Lambda's
@@ -57,19 +54,8 @@ export function mayClaim(doc: Partial<ClaimDoc> | undefined, owner: string, now:
 }
 
 /** The job's claim object and its ETag; undefined when there is none. */
-export async function readClaim(cfg: CommonConfig, jobName: string): Promise<{ doc: Partial<ClaimDoc> | undefined; etag: string | undefined } | undefined> {
-  try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: jobClaimKey(jobName) }));
-    const text = out.Body ? await out.Body.transformToString("utf-8") : "";
-    try {
-      return { doc: JSON.parse(text) as Partial<ClaimDoc>, etag: out.ETag };
-    } catch {
-      return { doc: undefined, etag: out.ETag };
-    }
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+export function readClaim(cfg: CommonConfig, jobName: string): Promise<SmallObject<ClaimDoc> | undefined> {
+  return readSmallObject<ClaimDoc>(cfg.resultsBucket, jobClaimKey(jobName));
 }
 
 /** Takes (or renews) the job's claim for `owner` until `now + CLAIM_MS`, keeping any saved sentiment. */

@@ -20,17 +20,17 @@
  *    that finishes later is checked by name.
  */
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ListTranscriptionJobsCommand, type TranscriptionJobStatus, type TranscriptionJobSummary } from "@aws-sdk/client-transcribe";
 import type { ReconcileConfig } from "../contracts/environment";
 import { METRIC } from "../contracts/metrics";
 import { doneMarkerPrefix, RECONCILE_STATE_KEY } from "../contracts/storage-layout";
-import { ERROR_CODES, isNotFound, PROCESSING_ERROR } from "../core/errors";
+import { ERROR_CODES, PROCESSING_ERROR } from "../core/errors";
 import { buildJobResult } from "../core/result";
 import type { DecideOptions } from "../core/result-identity";
 import { lambdaClient, s3Client, transcribeClient } from "../aws/clients";
 import { clearRecordKeys, count, logger, setRecordKeys, watermarkAge } from "../aws/observability";
-import { isWriteConflict, putSmallObject } from "../aws/records";
+import { isWriteConflict, putSmallObject, readSmallObject } from "../aws/records";
 import type { HandOutRequest } from "./analyze-event";
 import { modelRetryDeadline } from "../core/summary";
 import { readClaim } from "./job-claim";
@@ -129,22 +129,16 @@ export async function listJobs(prefix: string, status: TranscriptionJobStatus, n
 
 /** The stored state and its ETag (for the conditional write at the end of the run); empty when there is none. */
 export async function readState(cfg: ReconcileConfig): Promise<ReconcileState & { readonly etag: string | undefined }> {
-  let etag: string | undefined;
-  try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: RECONCILE_STATE_KEY }));
-    etag = out.ETag;
-    const doc = JSON.parse(out.Body ? await out.Body.transformToString("utf-8") : "{}") as Partial<ReconcileState>;
-    return {
-      etag,
-      watermark: typeof doc.watermark === "string" ? doc.watermark : undefined,
-      attempts: { ...(doc.attempts ?? {}) },
-      stuck: { ...(doc.stuck ?? {}) },
-      errors: { ...(doc.errors ?? {}) },
-    };
-  } catch (e) {
-    if (isNotFound(e) || e instanceof SyntaxError) return { etag, attempts: {} };
-    throw e;
-  }
+  // None, or not JSON: an empty state (the ETag still guards the write at the end of the run).
+  const read = await readSmallObject<ReconcileState>(cfg.resultsBucket, RECONCILE_STATE_KEY);
+  const doc = read?.doc ?? {};
+  return {
+    etag: read?.etag,
+    watermark: typeof doc.watermark === "string" ? doc.watermark : undefined,
+    attempts: { ...(doc.attempts ?? {}) },
+    stuck: { ...(doc.stuck ?? {}) },
+    errors: { ...(doc.errors ?? {}) },
+  };
 }
 
 /** Names of the settled jobs among `jobs`: one paginated ListObjectsV2 per creation hour. */

@@ -5,12 +5,9 @@
  * another run, ends before it lists or hands out anything. The lease names an expiry past the run's own timeout, so
  * a run that crashed holds it no longer than that; a run that ends gives it back. docs/pipeline.md "Reconcile".
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import type { ReconcileConfig } from "../contracts/environment";
 import { RECONCILE_LEASE_KEY } from "../contracts/storage-layout";
-import { isNotFound } from "../core/errors";
-import { s3Client } from "../aws/clients";
-import { isWriteConflict, putSmallObject } from "../aws/records";
+import { isWriteConflict, putSmallObject, readSmallObject } from "../aws/records";
 
 /** The lease outlives the run's remaining time by this much (clock differences between Lambda instances). */
 export const LEASE_MARGIN_MS = 60_000;
@@ -43,24 +40,12 @@ export interface Lease {
 
 /** Takes the lease for `owner` until `now + holdMs`, or returns undefined when another run holds it or wins it. */
 export async function takeLease(cfg: ReconcileConfig, owner: string, now: Date, holdMs: number): Promise<Lease | undefined> {
-  let current: { exists: boolean; doc: Partial<LeaseDoc> | undefined; etag: string | undefined } = { exists: false, doc: undefined, etag: undefined };
-  try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: cfg.resultsBucket, Key: RECONCILE_LEASE_KEY }));
-    const text = out.Body ? await out.Body.transformToString("utf-8") : "";
-    let doc: Partial<LeaseDoc> | undefined;
-    try {
-      doc = JSON.parse(text) as Partial<LeaseDoc>;
-    } catch {
-      doc = undefined; // unreadable: free, taken over with IfMatch its ETag
-    }
-    current = { exists: true, doc, etag: out.ETag };
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
-  if (current.exists && !leaseIsFree(current.doc, now)) return undefined;
+  // An unreadable lease is free: taken over with IfMatch its ETag.
+  const current = await readSmallObject<LeaseDoc>(cfg.resultsBucket, RECONCILE_LEASE_KEY);
+  if (current && !leaseIsFree(current.doc, now)) return undefined;
   const doc: LeaseDoc = { owner, expires: new Date(now.getTime() + holdMs).toISOString() };
   try {
-    const etag = await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, RECONCILE_LEASE_KEY, JSON.stringify(doc), { etag: current.etag });
+    const etag = await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, RECONCILE_LEASE_KEY, JSON.stringify(doc), { etag: current?.etag });
     return { owner, etag };
   } catch (e) {
     if (isWriteConflict(e)) return undefined;
