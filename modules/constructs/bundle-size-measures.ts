@@ -150,7 +150,7 @@ export function errorNamesInSource(repoRoot: string): string[] {
  */
 export function keepNamedErrors(schemasSource: string, errorsSource: string, keep: ReadonlySet<string>): string {
   const retryable = new Set<string>();
-  for (const m of errorsSource.matchAll(/export class (\w+) extends[^{]*\{([^]*?)\n\}/g)) if (/\$retryable\s*=/.test(m[2])) retryable.add(m[1]);
+  for (const m of errorsSource.matchAll(/export class (\w+) extends[^{]*\{([\s\S]*?)\n\}/g)) if (/\$retryable\s*=/.test(m[2])) retryable.add(m[1]);
   return schemasSource.replace(/^(\w+_registry)\.registerError\((\w+)\$, (\w+)\);\n/gm, (line, registry: string, _schema: string, ctor: string) =>
     registry === "_s_registry" || keep.has(ctor) || retryable.has(ctor) ? line : "",
   );
