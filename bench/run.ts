@@ -20,7 +20,8 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import { buildSync } from "esbuild";
-import { BUNDLE_BUDGET_BYTES, bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
+import { bundleBudget, bundleFloors } from "../modules/constructs/bundle-floor";
+import { bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
 import { FUNCTION_SETTINGS } from "../modules/processor/functions";
 import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
 import { type Clock, systemClock } from "../lambda-src/core/clock";
@@ -320,6 +321,8 @@ async function main(clock: Clock): Promise<void> {
   }
   const bundled = bundleHandlers({ outDir: path.join(OUT, "bundled"), entries });
   const baseline = bundleHandlers({ outDir: path.join(OUT, "baseline"), entries, packagesExternal: true });
+  const floors = bundleFloors(path.join(OUT, "floor"));
+  const budgets = Object.fromEntries(HANDLER_NAMES.map((n) => [n, bundleBudget(floors[n].bytes)])) as Record<HandlerName, number>;
   const childJs = path.join(OUT, "child.mjs");
   buildSync({
     entryPoints: [path.join(REPO_ROOT, "bench", "child.ts")],
@@ -381,11 +384,11 @@ async function main(clock: Clock): Promise<void> {
     const peak = Math.max(b.coldMaxRssMiB, b.warm.maxRssMiB);
     const mem = recommendedMemoryMb(peak);
     const coldRatio = median(b.coldWallMs) / median(u.coldWallMs);
-    const sizeOk = b.bytes <= BUNDLE_BUDGET_BYTES;
+    const sizeOk = b.bytes <= budgets[name];
     const functional = b.coldOk && b.warm.failures === 0 && b.warm.unhandled.length === 0;
     verdicts[name] = { sizeOk, coldRatio, peakRssMiB: peak, recommendedMemoryMb: mem, functional };
     lines.push(
-      `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB = ${b.bytes} B vs ${BUNDLE_BUDGET_BYTES} B); ` +
+      `- **${name}** (${source}): size ${sizeOk ? "OK" : "OVER"} (${fmt(b.bytes / 1024, 1)} KiB = ${b.bytes} B vs its budget ${budgets[name]} B); ` +
         `cold start ${fmt(median(b.coldWallMs))} ms = ${fmt(coldRatio * 100)}% of unbundled ${fmt(median(u.coldWallMs))} ms ` +
         `(${fmt(median(b.coldWallMs) - floorMs)} vs ${fmt(median(u.coldWallMs) - floorMs)} ms above the floor); ` +
         `peak RSS ${fmt(peak, 1)} MiB -> memory ${mem} MB (>= 2x peak${name === "analyze" ? "; deployed memory follows the 4-hour call below" : ""})${mem <= 256 ? "" : " (ABOVE the expected 256 MB)"}; ` +
@@ -406,7 +409,7 @@ async function main(clock: Clock): Promise<void> {
     coldRuns: COLD_RUNS,
     warmInvocations: WARM,
     floor: { wallMs: floorMs, rssMiB: floorRssMiB },
-    budgetBytes: BUNDLE_BUDGET_BYTES,
+    budgetBytes: budgets,
     results,
     verdicts,
     longCalls: { runs: longRuns.map(({ calls: _, ...r }) => r), recommendedMemoryMb: long.memory, recommendedTimeoutSeconds: long.timeout },

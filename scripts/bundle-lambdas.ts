@@ -1,17 +1,32 @@
 /**
- * `npm run bundle`: builds the Lambda bundles (modules/constructs/bundling.ts) and prints their sizes.
- * `[outDir]` (default dist/lambda), `--measures` (size after each cumulative measure), `--top` (largest packages).
+ * `npm run bundle`: builds the Lambda bundles (modules/constructs/bundling.ts) and their SDK floors
+ * (modules/constructs/bundle-floor.ts), prints each bundle's bytes against its budget and the composition of the
+ * three by package; exits 1 when a bundle is over its budget.
+ *
+ * Options: `[outDir]` (default dist/lambda), `--measures` (size after each cumulative size measure), `--top`
+ * (largest packages per bundle, unabridged), `--write-docs` (also replace docs/benchmarks.md's bundle block).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { HANDLER_NAMES } from "../lambda-src/contracts/handlers";
-import { bytesByPackage, MEASURE_STEPS } from "../modules/constructs/bundle-size-measures";
-import { BUNDLE_BUDGET_BYTES, bundleHandlers, DEFAULT_OUT_DIR } from "../modules/constructs/bundling";
+import { bundleBudget, bundleFloors } from "../modules/constructs/bundle-floor";
+import { budgetTable, bytesByPackage, compositionTable } from "../modules/constructs/bundle-report";
+import { MEASURE_STEPS } from "../modules/constructs/bundle-size-measures";
+import { bundleHandlers, DEFAULT_OUT_DIR, REPO_ROOT } from "../modules/constructs/bundling";
+import { replaceBlock } from "../bench/outputs";
 
-function main(argv: string[]): void {
-  const measuresReport = argv.includes("--measures");
-  const outDir = argv.find((a) => !a.startsWith("--")) ?? DEFAULT_OUT_DIR;
-  if (measuresReport) {
+const DOC = path.join(REPO_ROOT, "docs", "benchmarks.md");
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { measures: { type: "boolean", default: false }, top: { type: "boolean", default: false }, "write-docs": { type: "boolean", default: false } },
+  });
+  if (positionals.length > 1) throw new Error(`one output folder at most (got ${positionals.join(" ")})`);
+  const outDir = positionals[0] ?? DEFAULT_OUT_DIR;
+  if (values.measures) {
     const rows: string[][] = [];
     for (const step of MEASURE_STEPS) {
       const built = bundleHandlers({ outDir: path.join(outDir, ".measures"), measures: step.measures });
@@ -21,20 +36,26 @@ function main(argv: string[]): void {
     console.log(`| measure | ${HANDLER_NAMES.join(" | ")} |`);
     console.log(`|---|${HANDLER_NAMES.map(() => "---:").join("|")}|`);
     for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log("");
   }
   const built = bundleHandlers({ outDir });
-  console.log(`\n| handler | bytes | KiB | budget ${BUNDLE_BUDGET_BYTES / 1000} KB |`);
-  console.log("|---|---:|---:|---|");
-  for (const name of HANDLER_NAMES) {
-    const b = built[name];
-    console.log(`| ${name} | ${b.bytes} | ${(b.bytes / 1024).toFixed(1)} | ${b.bytes <= BUNDLE_BUDGET_BYTES ? "ok" : "OVER"} |`);
-  }
-  if (argv.includes("--top")) {
+  const floors = bundleFloors();
+  const report = [
+    ...budgetTable(HANDLER_NAMES.map((name) => ({ name, bytes: built[name].bytes, floorBytes: floors[name].bytes }))),
+    "",
+    ...compositionTable(HANDLER_NAMES.map((name) => ({ name, metafile: built[name].metafile, floor: floors[name].metafile }))),
+  ];
+  console.log(report.join("\n"));
+  if (values.top) {
     for (const name of HANDLER_NAMES) {
-      console.log(`\n${name}: largest packages`);
-      for (const [pkg, bytes] of bytesByPackage(built[name].metafile).slice(0, 15)) console.log(`  ${String(bytes).padStart(8)}  ${pkg}`);
+      console.log(`\n${name}: every package`);
+      for (const [pkg, bytes] of bytesByPackage(built[name].metafile)) console.log(`  ${String(bytes).padStart(8)}  ${pkg}`);
     }
   }
+  if (values["write-docs"]) fs.writeFileSync(DOC, replaceBlock(fs.readFileSync(DOC, "utf8"), "bundle", report.join("\n")));
+  const over = HANDLER_NAMES.filter((n) => built[n].bytes > bundleBudget(floors[n].bytes));
+  if (over.length > 0) console.error(`over budget: ${over.join(", ")}`);
+  return over.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -49,10 +49,12 @@ describe("npm run bench outputs", () => {
   test("the flag reaches both scripts; the other options only bench/run.ts", () => {
     expect(benchSteps(["--runs", "7", "--write-docs"])).toEqual([
       ["bench/run.ts", ["--runs", "7", "--write-docs"]],
+      ["bench/cold-import.ts", ["--write-docs"]],
       ["bench/synth-scale.ts", ["--write-docs"]],
     ]);
     expect(benchSteps(["--runs", "7"])).toEqual([
       ["bench/run.ts", ["--runs", "7"]],
+      ["bench/cold-import.ts", []],
       ["bench/synth-scale.ts", []],
     ]);
   });
@@ -65,9 +67,9 @@ describe("npm run bench outputs", () => {
     }
   });
 
-  test("docs/benchmarks.md has the two blocks --write-docs replaces; replaceBlock keeps the rest", () => {
+  test("docs/benchmarks.md has the three blocks --write-docs replaces; replaceBlock keeps the rest", () => {
     const doc = fs.readFileSync(BENCH_DOC, "utf8");
-    for (const name of ["bench", "synth-scale"]) {
+    for (const name of ["bench", "cold-import", "synth-scale"]) {
       const replaced = replaceBlock(doc, name, "NEW");
       expect(replaced).toContain(`<!-- ${name}:begin -->\nNEW\n<!-- ${name}:end -->`);
       expect(replaced.startsWith(doc.slice(0, doc.indexOf(`<!-- ${name}:begin -->`)))).toBe(true);
