@@ -145,11 +145,13 @@ export class CciLiteStack extends TerraformStack {
         network: net,
         scope: {
           functionRoleArns,
-          bucketArns: [names.inputBucketArn, names.resultsBucketArn],
+          inputBucketArn: names.inputBucketArn,
+          resultsBucketArn: names.resultsBucketArn,
           transcriptionJobArn: `arn:aws:transcribe:${region}:${accountId}:transcription-job/${names.jobNamePrefix}*`,
           configPathArn: `arn:aws:ssm:${region}:${accountId}:parameter${names.configPath}`,
           bedrockResourceArns: bedrockResourceArns(cfg),
           analyzeFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${names.functionName("analyze")}`,
+          settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
         },
       });
       storage.denyFunctionsOutsideEndpoint(functionRoleArns, this.network.s3Endpoint.id);

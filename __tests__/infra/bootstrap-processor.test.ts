@@ -217,25 +217,23 @@ describe("processor", () => {
     expect(() => statement(plain, "InvokeFoundationModelThroughProfile")).toThrow();
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
-    expect(() => statement(p, "DeleteProcessedAudio")).toThrow();
-    expect(() => statement(p, "ReadAudioForConditionalDelete")).toThrow();
+    expect(() => statement(p, "UploadedAudio")).toThrow();
     const deleting = synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy;
-    expect(statement(deleting, "DeleteProcessedAudio").Resource).toBe("arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*");
     // A conditional delete (If-Match the processed ETag) needs s3:GetObject too.
-    expect(statement(deleting, "ReadAudioForConditionalDelete")).toMatchObject({
-      Action: "s3:GetObject",
+    expect(statement(deleting, "UploadedAudio")).toMatchObject({
+      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject"],
       Resource: "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
     });
     expect(() =>
       statement(
         synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_reconcile_role_policy").policy,
-        "DeleteProcessedAudio",
+        "UploadedAudio",
       ),
     ).toThrow();
   });
   it("lets only reconcile list jobs", () => {
-    expect(statement(role("reconcile"), "ListJobs").Action).toBe("transcribe:ListTranscriptionJobs");
-    expect(() => statement(role("analyze"), "ListJobs")).toThrow();
+    expect(statement(role("reconcile"), "NoResourceLevelCalls").Action).toBe("transcribe:ListTranscriptionJobs");
+    expect(statement(role("analyze"), "NoResourceLevelCalls").Action).toEqual(["comprehend:BatchDetectSentiment", "comprehend:DetectSentiment"]);
   });
   it("alarms on errors, throttles, duration, dead letters, queue age, failed and rejected calls and stuck jobs", () => {
     const names = (Object.values(s.resources("aws_cloudwatch_metric_alarm")) as any[]).map((a) => a.alarm_name).sort();

@@ -51,11 +51,13 @@ const fn = (s: Construct, over: Partial<ConstructorParameters<typeof PipelineFun
 
 const SCOPE: PrivateNetworkProps["scope"] = {
   functionRoleArns: [`arn:aws:iam::${ACCOUNT}:role/f`],
-  bucketArns: ["arn:aws:s3:::b"],
+  inputBucketArn: "arn:aws:s3:::in",
+  resultsBucketArn: "arn:aws:s3:::out",
   transcriptionJobArn: `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/x*`,
   configPathArn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/x`,
   bedrockResourceArns: [`arn:aws:bedrock:${REGION}::foundation-model/m`],
   analyzeFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:a`,
+  settings: { deleteInputOnSuccess: false },
 };
 const network = (s: Construct, n: PrivateNetworkProps["network"]) => new PrivateNetwork(s, "net", { region: REGION, stem: "x", network: n, scope: SCOPE });
 const placement = { subnetIds: ["subnet-01234567", "subnet-89abcdef"], securityGroupIds: ["sg-01234567"], dependsOn: [] };

@@ -8,7 +8,8 @@ import { ConfigError } from "../../modules/config/errors";
 import { parseConfig } from "../../modules/config/load";
 import { quarterOf, resolveNetwork } from "../../modules/config/network";
 import { AWS_REGIONS } from "../../modules/config/aws-facts";
-import { DEFAULT_AZ_IDS, PIPELINE_SERVICES, servicesWithoutEndpoint } from "../../modules/config/network-facts";
+import { calledBy, DEFAULT_AZ_IDS, PIPELINE_SERVICES, servicesWithoutEndpoint } from "../../modules/config/network-facts";
+import { AWS_CALLS } from "../../lambda-src/contracts/aws-calls";
 import { ENDPOINT_AZ_HOUR_USD } from "../../modules/network/endpoint-prices";
 import { BASE_CONFIG } from "../helpers/synth";
 
@@ -104,7 +105,9 @@ describe("network: errors name the field", () => {
   it("rejects a region without a Comprehend endpoint, naming the service and the region", () => {
     const p = problems({ region: "eu-north-1", network: { mode: "create" }, bedrock: { modelId: "eu.anthropic.claude-haiku-4-5-20251001-v1:0" } });
     expect(p).toEqual([
-      expect.stringContaining("network.mode: comprehend (called by analyze (sentiment)) has no VPC endpoint com.amazonaws.eu-north-1.comprehend in eu-north-1"),
+      expect.stringContaining(
+        "network.mode: comprehend (called by analyze (DetectSentiment, BatchDetectSentiment)) has no VPC endpoint com.amazonaws.eu-north-1.comprehend in eu-north-1",
+      ),
     ]);
     // Off, the same region is fine (the network facts do not judge the pipeline's region otherwise).
     expect(parse({ region: "eu-north-1" }).region).toBe("eu-north-1");
@@ -121,15 +124,21 @@ describe("network: errors name the field", () => {
 });
 
 describe("network facts", () => {
-  it("lists every SDK client the functions create (lambda-src/aws/clients.ts), and nothing else", () => {
+  it("has an endpoint for exactly the clients of the calls table, which are the clients lambda-src/aws/clients.ts creates", () => {
+    const tabled = [...new Set(Object.values(AWS_CALLS).flatMap((calls) => calls.map((c) => c.client)))].sort();
+    expect(PIPELINE_SERVICES.map((s) => s.suffix).sort()).toEqual(tabled);
     const clients = fs.readFileSync(path.join(__dirname, "..", "..", "lambda-src", "aws", "clients.ts"), "utf8");
-    const used = [...clients.matchAll(/from "(@aws-sdk\/client-[a-z0-9-]+)"/g)].map((m) => m[1]).sort();
-    expect(PIPELINE_SERVICES.map((s) => s.sdkPackage).sort()).toEqual(used);
+    const used = [...clients.matchAll(/from "@aws-sdk\/client-([a-z0-9-]+)"/g)].map((m) => m[1]).sort();
+    expect(used).toEqual(tabled);
     // No handler builds a client elsewhere.
     const root = path.join(__dirname, "..", "..", "lambda-src");
     const files = fs.readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     const elsewhere = files.filter((f) => f !== path.join("aws", "clients.ts") && /new [A-Za-z]+Client\(/.test(fs.readFileSync(path.join(root, f), "utf8")));
     expect(elsewhere).toEqual([]);
+  });
+  it("names the handlers and commands that call a service, from the calls table", () => {
+    expect(calledBy("comprehend")).toBe("analyze (DetectSentiment, BatchDetectSentiment)");
+    expect(calledBy("lambda")).toBe("reconcile (Invoke)");
   });
   it("has default zones and a price exactly for the regions where every endpoint exists", () => {
     const capable = AWS_REGIONS.filter((r) => servicesWithoutEndpoint(r).length === 0).sort();

@@ -9,11 +9,13 @@ const ACCOUNT = "111122223333";
 const REGION = "eu-central-1";
 const SCOPE = {
   functionRoleArns: [`arn:aws:iam::${ACCOUNT}:role/f`],
-  bucketArns: ["arn:aws:s3:::b"],
+  inputBucketArn: "arn:aws:s3:::in",
+  resultsBucketArn: "arn:aws:s3:::out",
   transcriptionJobArn: `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/x*`,
   configPathArn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/x`,
   bedrockResourceArns: [`arn:aws:bedrock:${REGION}::foundation-model/m`],
   analyzeFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:a`,
+  settings: { deleteInputOnSuccess: false },
 };
 
 /** The planned `aws_vpc_endpoint`s of a PrivateNetwork built with the given service facts, by service suffix. */

@@ -6,6 +6,10 @@
  * - `__tests__/bundle/aws-calls.test.ts` checks the table against the built bundles: a handler whose bundle
  *   holds a command missing here (or the other way round) fails, so the table cannot drift from the code.
  *
+ * - The infrastructure derives from it each function role's statements (modules/processor/call-grants.ts), the
+ *   VPC endpoint list and the endpoint policies (modules/network), and the tests derive the network checks and the
+ *   IAM simulations (`__tests__/security/aws-calls-simulation.test.ts`) from it.
+ *
  * `client` is the SDK package suffix (`@aws-sdk/client-<client>`) and the VPC endpoint's service suffix;
  * `actions` are the IAM actions AWS authorises the call as (Service Authorization Reference).
  */
@@ -14,39 +18,85 @@ import type { HandlerName } from "./handlers";
 export const AWS_CLIENTS = ["s3", "ssm", "transcribe", "comprehend", "bedrock-runtime", "lambda"] as const;
 export type AwsClient = (typeof AWS_CLIENTS)[number];
 
+/**
+ * What a call acts on, by kind; the infrastructure maps each kind to ARNs, to the role statements that grant it
+ * (modules/processor/call-grants.ts) and to the VPC endpoint policy statements (modules/network/endpoint-policies.ts).
+ */
+export const AWS_RESOURCES = [
+  /** Uploaded audio under `<tenant>/calls/` in the input bucket (and its versions). */
+  "uploads",
+  /** The call records under `<tenant>/YYYY/MM/DD/` in the results bucket. */
+  "callRecords",
+  /** Every object of the results bucket (transcripts, records, the pipeline's own state). */
+  "resultObjects",
+  /** Writes to the results bucket, never under `tmp/` or `athena-results/`. */
+  "records",
+  /** The tenant settings' SSM parameters. */
+  "tenantSettings",
+  /** A new Transcribe job writing into the results bucket with the data-access role. */
+  "newJobs",
+  /** This deployment's Transcribe jobs (job-name prefix). */
+  "ownJobs",
+  /** Calls that support no resource-level permission (`*`). */
+  "any",
+  /** The summary model: the inference profile and its foundation models. */
+  "summaryModel",
+  /** The analyze function. */
+  "analyzeFunction",
+] as const;
+export type AwsResource = (typeof AWS_RESOURCES)[number];
+
+/** Deployment settings that turn a call on (the call is granted only when the setting is true). */
+export type AwsCallCondition = "deleteInputOnSuccess";
+
 export interface AwsCall {
   /** `@aws-sdk/client-<client>`; also the VPC endpoint's service suffix (`com.amazonaws.<region>.<client>`). */
   readonly client: AwsClient;
   /** The SDK command without its `Command` suffix (`GetObject`). */
   readonly command: string;
-  /** The IAM actions the call is authorised as. */
+  /** What the call acts on. */
+  readonly resource: AwsResource;
+  /** The IAM actions AWS authorises the call as (an S3 read also lists the bucket, so a missing key reads as 404). */
   readonly actions: readonly string[];
+  /** Granted only when this deployment setting is on. @default always */
+  readonly when?: AwsCallCondition;
 }
 
-const call = (client: AwsClient, command: string, ...actions: string[]): AwsCall => ({ client, command, actions });
+const call = (client: AwsClient, command: string, resource: AwsResource, actions: string[], when?: AwsCallCondition): AwsCall =>
+  when ? { client, command, resource, actions, when } : { client, command, resource, actions };
 
 export const AWS_CALLS: Record<HandlerName, readonly AwsCall[]> = {
   start: [
-    call("ssm", "GetParameter", "ssm:GetParameter"),
-    call("s3", "GetObject", "s3:GetObject", "s3:GetObjectVersion"),
-    call("s3", "PutObject", "s3:PutObject"),
-    call("transcribe", "StartTranscriptionJob", "transcribe:StartTranscriptionJob", "transcribe:TagResource", "iam:PassRole"),
+    call("ssm", "GetParameter", "tenantSettings", ["ssm:GetParameter"]),
+    call("s3", "GetObject", "uploads", ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]),
+    call("s3", "GetObject", "callRecords", ["s3:GetObject", "s3:ListBucket"]),
+    call("s3", "PutObject", "records", ["s3:PutObject"]),
+    call("transcribe", "StartTranscriptionJob", "newJobs", ["transcribe:StartTranscriptionJob", "transcribe:TagResource", "iam:PassRole"]),
   ],
   analyze: [
-    call("transcribe", "GetTranscriptionJob", "transcribe:GetTranscriptionJob"),
-    call("s3", "GetObject", "s3:GetObject"),
-    call("s3", "PutObject", "s3:PutObject"),
-    call("s3", "DeleteObject", "s3:DeleteObject"),
-    call("comprehend", "DetectSentiment", "comprehend:DetectSentiment"),
-    call("comprehend", "BatchDetectSentiment", "comprehend:BatchDetectSentiment"),
-    call("bedrock-runtime", "Converse", "bedrock:InvokeModel"),
+    call("transcribe", "GetTranscriptionJob", "ownJobs", ["transcribe:GetTranscriptionJob"]),
+    call("s3", "GetObject", "resultObjects", ["s3:GetObject", "s3:ListBucket"]),
+    call("s3", "PutObject", "records", ["s3:PutObject"]),
+    // A conditional delete (If-Match the processed ETag) needs s3:GetObject besides s3:DeleteObject (S3 User Guide).
+    call("s3", "DeleteObject", "uploads", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject"], "deleteInputOnSuccess"),
+    call("comprehend", "DetectSentiment", "any", ["comprehend:DetectSentiment"]),
+    call("comprehend", "BatchDetectSentiment", "any", ["comprehend:BatchDetectSentiment"]),
+    call("bedrock-runtime", "Converse", "summaryModel", ["bedrock:InvokeModel"]),
   ],
   reconcile: [
-    call("transcribe", "ListTranscriptionJobs", "transcribe:ListTranscriptionJobs"),
-    call("transcribe", "GetTranscriptionJob", "transcribe:GetTranscriptionJob"),
-    call("s3", "GetObject", "s3:GetObject"),
-    call("s3", "PutObject", "s3:PutObject"),
-    call("s3", "ListObjectsV2", "s3:ListBucket"),
-    call("lambda", "Invoke", "lambda:InvokeFunction"),
+    call("transcribe", "ListTranscriptionJobs", "any", ["transcribe:ListTranscriptionJobs"]),
+    call("transcribe", "GetTranscriptionJob", "ownJobs", ["transcribe:GetTranscriptionJob"]),
+    call("s3", "GetObject", "resultObjects", ["s3:GetObject", "s3:ListBucket"]),
+    call("s3", "PutObject", "records", ["s3:PutObject"]),
+    call("s3", "ListObjectsV2", "resultObjects", ["s3:ListBucket"]),
+    call("lambda", "Invoke", "analyzeFunction", ["lambda:InvokeFunction"]),
   ],
 };
+
+/** The IAM service prefix of a client's actions (`bedrock` for bedrock-runtime). */
+export const iamPrefix = (client: AwsClient): string => (client === "bedrock-runtime" ? "bedrock" : client);
+
+/** The calls a handler is granted under the given deployment settings. */
+export function grantedCalls(handler: HandlerName, settings: Readonly<Record<AwsCallCondition, boolean>>): AwsCall[] {
+  return AWS_CALLS[handler].filter((c) => c.when === undefined || settings[c.when]);
+}

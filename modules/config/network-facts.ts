@@ -30,17 +30,18 @@
  *   as unconfirmed, the policy kept, and the doctor's network-endpoint-policy check reads
  *   `VpcEndpointPolicySupported` from the account.
  */
+import { AWS_CALLS, type AwsClient } from "../../lambda-src/contracts/aws-calls";
+import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
 import { AWS_REGIONS } from "./aws-facts";
 
 type Region = (typeof AWS_REGIONS)[number];
 
 export interface PipelineService {
-  /** Endpoint service suffix: `com.amazonaws.<region>.<suffix>`. */
-  readonly suffix: string;
-  /** What calls it (shown in messages and docs). */
-  readonly calledBy: string;
-  /** The SDK package of lambda-src/aws/clients.ts that calls it (a test keeps both lists equal). */
-  readonly sdkPackage: string;
+  /**
+   * Endpoint service suffix (`com.amazonaws.<region>.<suffix>`), the client of lambda-src/contracts/aws-calls.ts
+   * that calls it (a test keeps both lists equal).
+   */
+  readonly suffix: AwsClient;
   readonly endpointType: "Gateway" | "Interface";
   /** Regions of {@link AWS_REGIONS} where the endpoint exists. */
   readonly regions: readonly Region[];
@@ -123,16 +124,14 @@ const BEDROCK_RUNTIME: readonly Region[] = [
 ];
 
 /**
- * Every AWS service the pipeline's functions call from their own network, i.e. every SDK client of
- * lambda-src/aws/clients.ts. What they do not call themselves needs no endpoint: SQS is polled by Lambda's event
+ * Every AWS service the pipeline's functions call from their own network, i.e. every client of
+ * lambda-src/contracts/aws-calls.ts. What they do not call themselves needs no endpoint: SQS is polled by Lambda's event
  * source mapping, KMS is called by S3 for SSE-KMS (`kms:ViaService`), logs and EMF metrics are shipped by Lambda
  * from stdout, and the functions' credentials come from Lambda, not STS (docs/network.md).
  */
 export const PIPELINE_SERVICES: readonly PipelineService[] = [
   {
     suffix: "s3",
-    calledBy: "start, analyze, reconcile (audio, transcripts, records)",
-    sdkPackage: "@aws-sdk/client-s3",
     endpointType: "Gateway",
     regions: ALL,
     endpointPolicy: {
@@ -143,8 +142,6 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
   },
   {
     suffix: "transcribe",
-    calledBy: "start, analyze, reconcile (jobs)",
-    sdkPackage: "@aws-sdk/client-transcribe",
     endpointType: "Interface",
     regions: TRANSCRIBE,
     endpointPolicy: {
@@ -156,8 +153,6 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
   },
   {
     suffix: "comprehend",
-    calledBy: "analyze (sentiment)",
-    sdkPackage: "@aws-sdk/client-comprehend",
     endpointType: "Interface",
     regions: COMPREHEND,
     endpointPolicy: {
@@ -169,8 +164,6 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
   },
   {
     suffix: "bedrock-runtime",
-    calledBy: "analyze (summary, Converse)",
-    sdkPackage: "@aws-sdk/client-bedrock-runtime",
     endpointType: "Interface",
     regions: BEDROCK_RUNTIME,
     endpointPolicy: {
@@ -182,8 +175,6 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
   },
   {
     suffix: "ssm",
-    calledBy: "start (tenant settings)",
-    sdkPackage: "@aws-sdk/client-ssm",
     endpointType: "Interface",
     regions: ALL,
     endpointPolicy: {
@@ -195,8 +186,6 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
   },
   {
     suffix: "lambda",
-    calledBy: "reconcile (hands jobs to analyze)",
-    sdkPackage: "@aws-sdk/client-lambda",
     endpointType: "Interface",
     regions: ALL,
     endpointPolicy: {
@@ -206,6 +195,14 @@ export const PIPELINE_SERVICES: readonly PipelineService[] = [
     },
   },
 ];
+
+/** The handlers that call a service and the commands they send (for messages and docs), from the calls table. */
+export function calledBy(client: AwsClient): string {
+  return HANDLER_NAMES.map((h) => [h, AWS_CALLS[h].filter((c) => c.client === client).map((c) => c.command)] as const)
+    .filter(([, commands]) => commands.length > 0)
+    .map(([h, commands]) => `${h} (${[...new Set(commands)].join(", ")})`)
+    .join(", ");
+}
 
 /** The services whose endpoint is missing in `region` (empty: private networking works there). */
 export function servicesWithoutEndpoint(region: string): PipelineService[] {

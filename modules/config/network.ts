@@ -2,7 +2,7 @@
  * The `network` section's cross-field rules and its resolved form (guide §12, docs/network.md). Checked offline
  * against modules/config/network-facts.ts: every endpoint the functions need must exist in the region.
  */
-import { azIdPrefix, DEFAULT_AZ_IDS, servicesWithoutEndpoint } from "./network-facts";
+import { azIdPrefix, calledBy, DEFAULT_AZ_IDS, servicesWithoutEndpoint } from "./network-facts";
 import { DEFAULT_VPC_CIDR } from "./sections";
 
 export interface NetworkInput {
@@ -36,7 +36,7 @@ export function networkIssues(c: { readonly region: string; readonly bedrock: { 
   for (const s of servicesWithoutEndpoint(c.region)) {
     at(
       "mode",
-      `${s.suffix} (called by ${s.calledBy}) has no VPC endpoint com.amazonaws.${c.region}.${s.suffix} in ${c.region}: private networking cannot work there`,
+      `${s.suffix} (called by ${calledBy(s.suffix)}) has no VPC endpoint com.amazonaws.${c.region}.${s.suffix} in ${c.region}: private networking cannot work there`,
     );
   }
   if (c.bedrock.region !== undefined && c.bedrock.region !== c.region) {

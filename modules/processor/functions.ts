@@ -8,8 +8,6 @@ import { Construct } from "constructs";
 import { environmentVariables, POWERTOOLS, type ReconcileConfig, type StartConfig } from "../../lambda-src/contracts/environment";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { METRIC, METRICS_NAMESPACE } from "../../lambda-src/contracts/metrics";
-import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, RESULT_RECORDS_GLOB, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
-import type { Statement } from "../iam/policy";
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { LambdaBundle } from "../constructs/bundling";
 import type { CustomerKey } from "../constructs/customer-key";
@@ -17,6 +15,7 @@ import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipel
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
 import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import { type CallGrantScope, grantCalls } from "./call-grants";
 
 /**
  * Per-handler runtime settings, from `npm run bench` (docs/benchmarks.md). start: at least twice the peak RSS of a
@@ -31,31 +30,6 @@ export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number;
   analyze: { memoryMb: 384, timeoutSeconds: 300, description: "Turns a finished Transcribe job into the call's result JSON" },
   reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
 };
-
-/**
- * The summary model grant (Converse is authorised as `bedrock:InvokeModel`). A cross-region inference profile
- * (an `inference-profile/` ARN first, then `foundation-model/` ARNs) gets two statements: the profile itself, and
- * the foundation model in the regions the profile routes to, only when the request goes through this profile.
- * `bedrock:InferenceProfileArn` is the condition key Bedrock sets on the foundation-model authorisation of a
- * profile request (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Bedrock",
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html; used the same way
- * in https://repost.aws/knowledge-center/bedrock-access-denied-exception). A plain foundation model: one statement.
- */
-export function bedrockStatements(arns: readonly string[]): Statement[] {
-  const profiles = arns.filter((a) => a.includes(":inference-profile/"));
-  const models = arns.filter((a) => !a.includes(":inference-profile/"));
-  if (profiles.length === 0) return [{ Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [...models] }];
-  return [
-    { Sid: "InvokeSummaryModel", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: profiles },
-    {
-      Sid: "InvokeFoundationModelThroughProfile",
-      Effect: "Allow",
-      Action: "bedrock:InvokeModel",
-      Resource: models,
-      Condition: { ArnEquals: { "bedrock:InferenceProfileArn": profiles.length === 1 ? profiles[0] : profiles } },
-    },
-  ];
-}
 
 export interface PipelineFunctionsProps {
   readonly accountId: string;
@@ -119,78 +93,22 @@ export class PipelineFunctions extends Construct {
     this.analyze = fns.analyze;
     this.reconcile = fns.reconcile;
 
-    const jobArn = `arn:aws:transcribe:${region}:${account}:transcription-job/${settings.jobNamePrefix}*`;
-    const writeRecords = (f: PipelineFunction) => {
-      results.grantPut(f, "WriteResultsAndErrorRecords");
-      f.addToPrincipalPolicy({
-        Sid: "NeverWriteTranscriptsOrQueryResults",
-        Effect: "Deny",
-        Action: "s3:PutObject",
-        Resource: [results.objectsArn(`${TMP_PREFIX}*`), results.objectsArn(`${ATHENA_RESULTS_PREFIX}*`)],
-      });
+    // Each function's role: exactly the AWS calls of its handler (lambda-src/contracts/aws-calls.ts), granted by
+    // the resource they act on (./call-grants.ts). start reads the call's record before a rejection (the one write
+    // protocol, aws/records.ts commitRecord); analyze never writes over a newer upload's record (docs/pipeline.md
+    // "Result identity"); reconcile only detects and hands jobs to analyze (docs/pipeline.md "Reconcile").
+    const grants: CallGrantScope = {
+      input,
+      results,
+      key,
+      transcribeRole: props.transcribeRole,
+      jobArn: `arn:aws:transcribe:${region}:${account}:transcription-job/${settings.jobNamePrefix}*`,
+      configPathArn: props.configPathArn,
+      bedrockResourceArns: props.bedrockResourceArns,
+      analyzeFunctionArn: this.analyze.functionArn,
+      settings: { deleteInputOnSuccess: settings.deleteInputOnSuccess },
     };
-
-    // start: reads the upload's first bytes and the tenant's settings, starts the job, or writes a REJECTED record
-    // through the one write protocol (aws/records.ts commitRecord): it reads the call's record first, and a missing
-    // record must read as 404 (ListBucket), not 403.
-    const start = this.start;
-    input.grantList(start, "ListInput");
-    input.grantRead(start, "ReadAudioHeaders", ALL_UPLOADS_GLOB, { versions: true });
-    results.grantList(start, "ListResults");
-    results.grantRead(start, "ReadCallRecords", RESULT_RECORDS_GLOB);
-    writeRecords(start);
-    start.addToPrincipalPolicy({ Sid: "ReadTenantSettings", Effect: "Allow", Action: "ssm:GetParameter", Resource: `${props.configPathArn}/*` });
-    // StartTranscriptionJob and TagResource support no resource-level permissions (Service Authorization
-    // Reference): a job ARN as Resource never matches, so the output bucket condition does the scoping.
-    start.addToPrincipalPolicy({
-      Sid: "StartJobsIntoResultsBucket",
-      Effect: "Allow",
-      Action: "transcribe:StartTranscriptionJob",
-      Resource: "*",
-      Condition: { StringEquals: { "transcribe:OutputBucketName": results.bucketName } },
-    });
-    start.addToPrincipalPolicy({ Sid: "TagJobs", Effect: "Allow", Action: "transcribe:TagResource", Resource: "*" });
-    start.addToPrincipalPolicy({
-      Sid: "PassTranscribeDataAccessRole",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: props.transcribeRole.principalArn,
-      Condition: { StringEquals: { "iam:PassedToService": "transcribe.amazonaws.com" } },
-    });
-    // The caller of StartTranscriptionJob with OutputEncryptionKMSKeyId needs the key too (Transcribe docs).
-    key.grant(start, ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]);
-
-    // analyze: job, transcript, models, result record (never over a newer upload's; docs/pipeline.md "Result
-    // identity"), the job's "settled" marker under cci-lite/, and optionally the processed audio.
-    const analyze = this.analyze;
-    analyze.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
-    results.grantList(analyze, "ListResults");
-    results.grantRead(analyze, "ReadTranscriptsAndResults");
-    writeRecords(analyze);
-    analyze.addToPrincipalPolicy({
-      Sid: "DetectSentiment",
-      Effect: "Allow",
-      Action: ["comprehend:DetectSentiment", "comprehend:BatchDetectSentiment"],
-      Resource: "*",
-    });
-    for (const statement of bedrockStatements(props.bedrockResourceArns)) analyze.addToPrincipalPolicy(statement);
-    if (settings.deleteInputOnSuccess) {
-      input.grantDelete(analyze, "DeleteProcessedAudio", ALL_UPLOADS_GLOB);
-      // The delete names the processed ETag (`If-Match`) so a newer upload of the key is kept; S3 requires
-      // s3:GetObject besides s3:DeleteObject for a conditional delete with an ETag (S3 User Guide, conditional deletes).
-      input.grantRead(analyze, "ReadAudioForConditionalDelete", ALL_UPLOADS_GLOB);
-    }
-
-    // reconcile: detection only (docs/pipeline.md "Reconcile"). Lists jobs and the settled markers, reads its
-    // state, hands unsettled jobs to analyze (asynchronous invoke of that one function), writes JOB_STUCK and
-    // PROCESSING_ERROR records. No Comprehend, no Bedrock, no deletes.
-    const reconcile = this.reconcile;
-    reconcile.addToPrincipalPolicy({ Sid: "ListJobs", Effect: "Allow", Action: "transcribe:ListTranscriptionJobs", Resource: "*" });
-    reconcile.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: "transcribe:GetTranscriptionJob", Resource: jobArn });
-    results.grantList(reconcile, "ListResultsAndMarkers");
-    results.grantRead(reconcile, "ReadResultsAndState");
-    writeRecords(reconcile);
-    reconcile.addToPrincipalPolicy({ Sid: "HandJobsToAnalyze", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: analyze.functionArn });
+    for (const h of HANDLER_NAMES) grantCalls(fns[h], h, grants);
 
     // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
     for (const [metric, name, description] of [
