@@ -213,11 +213,12 @@ describe("config parameters (guide §5)", () => {
       max_tokens: 1024,
     });
   });
-  it("writes one parameter per tenant with its options", () => {
+  it("writes one parameter per tenant with its options; a tenant without its own results retention gets retention.resultsDays", () => {
     const t = synthApp({
+      retention: { resultsDays: 60 },
       tenants: [
         { id: "acme", languages: ["en-US", "de-DE"] },
-        { id: "beta", languages: ["en-GB"], redactPii: true },
+        { id: "beta", languages: ["en-GB"], redactPii: true, resultsRetentionDays: 365 },
       ],
     });
     const params = Object.values(t.resources("aws_ssm_parameter")) as any[];
@@ -227,9 +228,9 @@ describe("config parameters (guide §5)", () => {
       languages: ["en-US", "de-DE"],
       redact_pii: false,
       max_speakers: 2,
-      results_retention_days: 30,
+      results_retention_days: 60,
     });
-    expect(JSON.parse(params.find((p) => p.name.endsWith("/beta")).value).redact_pii).toBe(true);
+    expect(JSON.parse(params.find((p) => p.name.endsWith("/beta")).value)).toMatchObject({ redact_pii: true, results_retention_days: 365 });
   });
 });
 
