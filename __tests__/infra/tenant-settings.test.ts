@@ -58,7 +58,7 @@ describe("tenant settings: one declaration", () => {
         expect(parseTenantSettings("acme", JSON.stringify(doc))).toEqual(doc);
         for (const [field, d] of TENANT_SETTING_LIST) {
           const own = (settings as Record<string, unknown>)[field];
-          const expected = own ?? (field === "resultsRetentionDays" ? resultsDays : d.default);
+          const expected = own ?? d.inherit?.(cfg) ?? d.default;
           expect((doc as Record<string, unknown>)[d.document]).toEqual(expected);
         }
       }),
