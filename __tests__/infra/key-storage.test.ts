@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { CustomerKey } from "../../modules/constructs/customer-key";
+import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { doc, statement, synthApp } from "../helpers/synth";
 
 const s = synthApp();
@@ -223,7 +224,10 @@ describe("config parameters (guide §5)", () => {
     });
     const params = Object.values(t.resources("aws_ssm_parameter")) as any[];
     const acme = params.find((p) => p.name === "/cci-lite/prod/config/tenants/acme");
-    expect(JSON.parse(acme.value)).toEqual({
+    const acmeDocument = JSON.parse(acme.value);
+    // Every declared setting, in declaration order (the defaults of each: __tests__/infra/tenant-settings.test.ts).
+    expect(Object.keys(acmeDocument)).toEqual(["tenant_id", ...TENANT_SETTING_LIST.map(([, d]) => d.document)]);
+    expect(acmeDocument).toMatchObject({
       tenant_id: "acme",
       languages: ["en-US", "de-DE"],
       redact_pii: false,
