@@ -129,7 +129,7 @@ export class CciLiteStack extends TerraformStack {
       configPath: names.configPath,
       models: modelSettings(cfg),
       tenants: cfg.tenants,
-      defaultResultsDays: cfg.retention.resultsDays,
+      environment: cfg,
     });
 
     // §9, §12 Alarm topic (budgets and every alarm notify it).

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { ConfigError } from "../../modules/config/errors";
 import { loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
 import { bedrockResourceArns, naming } from "../../modules/config/naming";
@@ -23,7 +24,11 @@ describe("configuration: defaults", () => {
   it("fills every default from a minimal file (account and repository only)", () => {
     const c = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" }, quicksight: { enabled: false } }, "dev.json");
     expect(c.region).toBe("eu-central-1");
-    expect(c.tenants).toEqual([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [], quicksightGroups: [] }]);
+    // One tenant, every setting at its declared default (inheriting ones unset), no principals or groups.
+    const settingDefaults = Object.fromEntries(TENANT_SETTING_LIST.filter(([, d]) => !d.inherit).map(([field, d]) => [field, d.default]));
+    expect(c.tenants).toEqual([{ id: "demo-tenant", ...settingDefaults, uploaderPrincipals: [], quicksightGroups: [] }]);
+    expect(c.tenants[0]).toMatchObject({ languages: ["en-US"], redactPii: false, maxSpeakers: 2 });
+    expect(c.tenants[0].resultsRetentionDays).toBeUndefined();
     expect(c.bedrock.modelId).toBe("eu.anthropic.claude-haiku-4-5-20251001-v1:0");
     expect(c.retention).toEqual({ inputDays: 1, resultsDays: 30, transcriptsDays: 7, athenaResultsDays: 7, logsDays: 30 });
     expect(c.budget.monthlyLimit).toBe(100);

@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { CustomerKey } from "../../modules/constructs/customer-key";
+import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { doc, statement, synthApp } from "../helpers/synth";
 
 const s = synthApp();
@@ -213,23 +214,27 @@ describe("config parameters (guide §5)", () => {
       max_tokens: 1024,
     });
   });
-  it("writes one parameter per tenant with its options", () => {
+  it("writes one parameter per tenant with its options; a tenant without its own results retention gets retention.resultsDays", () => {
     const t = synthApp({
+      retention: { resultsDays: 60 },
       tenants: [
         { id: "acme", languages: ["en-US", "de-DE"] },
-        { id: "beta", languages: ["en-GB"], redactPii: true },
+        { id: "beta", languages: ["en-GB"], redactPii: true, resultsRetentionDays: 365 },
       ],
     });
     const params = Object.values(t.resources("aws_ssm_parameter")) as any[];
     const acme = params.find((p) => p.name === "/cci-lite/prod/config/tenants/acme");
-    expect(JSON.parse(acme.value)).toEqual({
+    const acmeDocument = JSON.parse(acme.value);
+    // Every declared setting, in declaration order (the defaults of each: __tests__/infra/tenant-settings.test.ts).
+    expect(Object.keys(acmeDocument)).toEqual(["tenant_id", ...TENANT_SETTING_LIST.map(([, d]) => d.document)]);
+    expect(acmeDocument).toMatchObject({
       tenant_id: "acme",
       languages: ["en-US", "de-DE"],
       redact_pii: false,
       max_speakers: 2,
-      results_retention_days: 30,
+      results_retention_days: 60,
     });
-    expect(JSON.parse(params.find((p) => p.name.endsWith("/beta")).value).redact_pii).toBe(true);
+    expect(JSON.parse(params.find((p) => p.name.endsWith("/beta")).value)).toMatchObject({ redact_pii: true, results_retention_days: 365 });
   });
 });
 

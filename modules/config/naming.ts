@@ -4,7 +4,7 @@
  */
 import { jobNamePrefix } from "../../lambda-src/core/job-name";
 import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
-import { configParameterPath, type ModelSettings } from "../../lambda-src/contracts/tenant-settings";
+import { configParameterPath, type ModelSettings, tenantDocument } from "../../lambda-src/contracts/tenant-settings";
 import { INFERENCE_PROFILE_DESTINATIONS } from "./aws-facts";
 import type { CciLiteConfig } from "./schema";
 
@@ -110,9 +110,9 @@ export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
   ];
 }
 
-/** Results retention per tenant id, falling back to `retention.resultsDays`. */
+/** Results retention per tenant id, as its SSM document has it (its own, else `retention.resultsDays`). */
 export function tenantResultsDays(cfg: CciLiteConfig): Map<string, number> {
-  return new Map(cfg.tenants.map((t) => [t.id, t.resultsRetentionDays ?? cfg.retention.resultsDays]));
+  return new Map(cfg.tenants.map((t) => [t.id, tenantDocument(t, cfg).results_retention_days]));
 }
 
 /** The SSM models document (guide §5). */

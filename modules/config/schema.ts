@@ -3,6 +3,7 @@
  * construct is created. Every field is documented in docs/configuration.md (kept in step by a test).
  */
 import { z } from "zod";
+import { tenantDocument } from "../../lambda-src/contracts/tenant-settings";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
 import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
 import { networkIssues } from "./network";
@@ -42,7 +43,8 @@ export const configSchema = z
     tenants: z
       .array(tenantSchema)
       .min(1)
-      .default([{ id: "demo-tenant", languages: ["en-US"], redactPii: false, maxSpeakers: 2, uploaderPrincipals: [], quicksightGroups: [] }]),
+      // Parsed like a written one, so every field takes its default.
+      .prefault([{ id: "demo-tenant" }]),
     bedrock: z
       .object({
         /** Model id or inference profile id for summaries. */
@@ -138,7 +140,7 @@ export const configSchema = z
       }
       seen.set(t.id, i);
     });
-    const shortest = Math.min(c.retention.resultsDays, ...c.tenants.map((t) => t.resultsRetentionDays ?? c.retention.resultsDays));
+    const shortest = Math.min(c.retention.resultsDays, ...c.tenants.map((t) => tenantDocument(t, c).results_retention_days));
     if (c.retention.transcriptsDays > shortest) {
       ctx.addIssue({
         code: "custom",

@@ -1,9 +1,38 @@
-/** One tenant of the configuration (`tenants[]`): its id, languages, redaction, speakers, retention and principals. */
+/**
+ * One tenant of the configuration (`tenants[]`): its id, its settings (declared in lambda-src/contracts/tenant-settings.ts,
+ * written to its SSM document) and the principals and groups the infrastructure gives access.
+ */
 import { z } from "zod";
 import type { TranscribeLanguage } from "../../lambda-src/core/languages";
 import { RESERVED_PREFIXES } from "../../lambda-src/contracts/storage-layout";
-import { SPEAKERS_MIN, tenantSettingsProblems } from "../../lambda-src/contracts/tenant-settings";
-import { days, principals, QUICKSIGHT_NAME, TENANT_ID } from "./fields";
+import {
+  type SettingDeclaration,
+  TENANT_SETTING_LIST,
+  type TENANT_SETTINGS,
+  type TenantSettingName,
+  tenantSettingsProblems,
+} from "../../lambda-src/contracts/tenant-settings";
+import { principals, QUICKSIGHT_NAME, TENANT_ID } from "./fields";
+
+/** The zod schema of a setting's kind; its range and the rules across settings are `tenantSettingsProblems`' (below). */
+type KindSchema<D> = D extends { readonly kind: "boolean" }
+  ? z.ZodBoolean
+  : D extends { readonly kind: "integer" }
+    ? z.ZodNumber
+    : z.ZodArray<z.ZodCustom<TranscribeLanguage, TranscribeLanguage>>;
+/** Settings that inherit an environment value stay optional (filled by `tenantDocument`); the others default. */
+type FieldSchema<D> = D extends { readonly inherit: unknown } ? z.ZodOptional<KindSchema<D>> : z.ZodDefault<KindSchema<D>>;
+
+function kindSchema(d: SettingDeclaration): z.ZodType {
+  if (d.kind === "boolean") return z.boolean();
+  if (d.kind === "integer") return z.number();
+  return z.array(z.custom<TranscribeLanguage>((v) => typeof v === "string", "must be a language code"));
+}
+
+/** The tenant settings' configuration fields, one per declaration of `TENANT_SETTINGS`. */
+const settingFields = Object.fromEntries(
+  TENANT_SETTING_LIST.map(([field, d]) => [field, d.inherit ? kindSchema(d).optional() : kindSchema(d).default(d.default as never)]),
+) as { [K in TenantSettingName]: FieldSchema<(typeof TENANT_SETTINGS)[K]> };
 
 export const tenantSchema = z
   .object({
@@ -14,14 +43,8 @@ export const tenantSchema = z
       .refine((v) => !(RESERVED_PREFIXES as readonly string[]).includes(v), {
         message: `is reserved (${RESERVED_PREFIXES.join(", ")})`,
       }),
-    /** One language code (fixed language) or 2-5 (language identification over these options). */
-    languages: z.array(z.custom<TranscribeLanguage>((v) => typeof v === "string", "must be a language code")).default(["en-US"]),
-    /** Transcribe PII redaction. Requires exactly one redaction-capable language. */
-    redactPii: z.boolean().default(false),
-    /** Maximum speaker labels for mono recordings (2-30). */
-    maxSpeakers: z.number().default(SPEAKERS_MIN),
-    /** Overrides `retention.resultsDays` for this tenant's results. */
-    resultsRetentionDays: days(1, 3650).optional(),
+    // languages, redactPii, maxSpeakers, resultsRetentionDays: declared in lambda-src/contracts/tenant-settings.ts.
+    ...settingFields,
     /**
      * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
      * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { Upload } from "@aws-sdk/lib-storage";
 import { MultiBar, Presets } from "cli-progress";
 import { resultKey, uploadPrefix } from "../../../lambda-src/contracts/storage-layout";
-import { parseTenantSettings } from "../../../lambda-src/contracts/tenant-settings";
+import { parseTenantSettings, type TenantSettings, tenantDocument } from "../../../lambda-src/contracts/tenant-settings";
 import { checkUpload, preCheckUpload } from "../../../lambda-src/core/upload";
 import { explain, isAccessDenied } from "../aws";
 import { checkAccount, type Environment, keyArn, resolveTenant } from "../environment";
@@ -36,6 +36,16 @@ export interface FileCheck {
 }
 
 /**
+ * The tenant's settings as the start function will read them: the SSM document the stack writes from this
+ * configuration (`tenantDocument`, the construct's builder), through the start function's parser. Undefined for a
+ * tenant the configuration does not have.
+ */
+export function configuredTenantSettings(env: Pick<Environment, "cfg">, tenant: string): TenantSettings | undefined {
+  const t = env.cfg.tenants.find((x) => x.id === tenant);
+  return t ? parseTenantSettings(tenant, JSON.stringify(tenantDocument(t, env.cfg))) : undefined;
+}
+
+/**
  * The start function's decision for this file under `<tenant>/calls/<name>`, before uploading: the same
  * preCheckUpload/checkUpload the Lambda runs on the S3 event (tenant settings from the configuration).
  */
@@ -53,19 +63,7 @@ export function checkFile(env: Environment, tenant: string, file: string): FileC
   const pre = preCheckUpload(encodeURIComponent(key).replace(/%2F/g, "/"), size);
   if (pre.kind === "ignore") return { file, key, callId: "", size, refusal: { code: "IGNORED", message: pre.reason } };
   if (pre.kind === "reject") return { file, key, callId: pre.callId, size, refusal: { code: pre.code, message: pre.message } };
-  const t = env.cfg.tenants.find((x) => x.id === tenant);
-  const settings = t
-    ? parseTenantSettings(
-        tenant,
-        JSON.stringify({
-          tenant_id: t.id,
-          languages: t.languages,
-          redact_pii: t.redactPii,
-          max_speakers: t.maxSpeakers,
-          results_retention_days: t.resultsRetentionDays,
-        }),
-      )
-    : undefined;
+  const settings = configuredTenantSettings(env, tenant);
   const decision = checkUpload(pre, settings ? { kind: "known", settings } : { kind: "unknown" }, size);
   if (decision.kind === "reject") return { file, key, callId: decision.callId, size, refusal: { code: decision.code, message: decision.message } };
   return { file, key, callId: decision.callId, size };
