@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { loadEnvironments } from "../../modules/config/load";
 import { parseOptions, UsageError } from "../args";
 import type { CciLiteConfig } from "../../modules/config/schema";
-import { callerIdentity, createClients, gatherFacts, type DoctorClients } from "./aws";
+import { gatherFacts } from "./aws";
+import { callerIdentity, createClients, type DoctorClients } from "./aws/clients";
 import { credentialErrors, runChecks, type CheckResult } from "./checks";
 
 export const USAGE = "usage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]";
