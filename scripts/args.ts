@@ -1,8 +1,9 @@
 /**
- * The argument parser of the command-line tools (doctor, delivery, capacity, offline-plan, bundle, bench, report):
+ * The argument parser of the command-line tools (doctor, capacity, offline-plan, bundle, bench):
  * `node:util` `parseArgs` in strict mode, with its errors turned into one short line that names the option, e.g.
  * `unknown option --bogus`, `--env needs a value`, `--json takes no value`, `unexpected argument x`. The `cci`
- * command (scripts/cli) has subcommands and uses commander instead.
+ * command (scripts/cli) has subcommands and uses commander instead; scripts/delivery/cli.ts calls `parseArgs` itself
+ * (strict too, Node's messages), since the bundle the role-holding jobs run is built from scripts/delivery only.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 

@@ -17,16 +17,16 @@
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ParseArgsOptionsConfig } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs as parseNodeArgs } from "node:util";
 import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type StackMatrix } from "./matrix";
 import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
-import { ALLOW_DESTROY_LABEL, changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
+import { ALLOW_DESTROY_LABEL, checkPriorState, statefulDestroys } from "./guards";
+import { changesMarker, planChanges } from "./main-plan";
 import { readCheckovText } from "./scan";
 import { redactPlanForScan } from "./redact";
 import { classifyDrift, renderDriftIssue, renderUnappliedIssue } from "./drift";
 import { buildApplyResult, renderApplyResult } from "./apply-result";
 import { DEFAULT_BODY_BUDGET, STEP_SUMMARY_BUDGET } from "./truncate";
-import { parseOptions, UsageError } from "../args";
 
 const text = { type: "string" } as const;
 const flag = { type: "boolean" } as const;
@@ -46,7 +46,10 @@ const COMMANDS = {
 type Command = keyof typeof COMMANDS;
 type Args = Readonly<Record<string, string | boolean | undefined>>;
 
-/** The options of `command` (strict `node:util` parseArgs); throws on an unknown command or option, naming it. */
+/**
+ * The options of `command` (strict `node:util` parseArgs); throws on an unknown command or option, naming it. Node's
+ * own message, not scripts/args.ts: the bundle the role-holding jobs run is built from scripts/delivery only.
+ */
 export function parseArgs(command: string | undefined, argv: readonly string[]): Args {
   if (command === undefined || !Object.hasOwn(COMMANDS, command)) {
     throw new Error(
@@ -56,9 +59,9 @@ export function parseArgs(command: string | undefined, argv: readonly string[]):
     );
   }
   try {
-    return parseOptions(argv, COMMANDS[command as Command] as ParseArgsOptionsConfig).values as Args;
+    return parseNodeArgs({ args: [...argv], options: COMMANDS[command as Command] as ParseArgsOptionsConfig, strict: true }).values as Args;
   } catch (e) {
-    throw e instanceof UsageError ? new UsageError(`${command}: ${e.message}`) : e;
+    throw new Error(`${command}: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
