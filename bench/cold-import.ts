@@ -18,9 +18,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
 import { HANDLER_NAMES } from "../lambda-src/contracts/handlers";
+import { exitOnUsageError, parseOptions } from "../scripts/args";
 import { benchOutputs, replaceBlock } from "./outputs";
 
 /** The issue-22 target for the analyze bundle's cold import, as a fraction of the Python init. */
@@ -81,7 +81,15 @@ export interface ColdImportRow {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: String(MIN_RUNS) }, "write-docs": { type: "boolean", default: false } } });
+  let values: { runs?: string; "write-docs"?: boolean };
+  try {
+    values = parseOptions(process.argv.slice(2), {
+      runs: { type: "string", default: String(MIN_RUNS) },
+      "write-docs": { type: "boolean", default: false },
+    }).values;
+  } catch (e) {
+    exitOnUsageError("bench/cold-import.ts", e);
+  }
   const runs = Math.max(MIN_RUNS, Number(values.runs));
   if (!Number.isInteger(runs)) throw new Error(`--runs must be a whole number (got ${values.runs})`);
   const outputs = benchOutputs("bench/cold-import.ts", process.argv.slice(2));

@@ -17,7 +17,6 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import { buildSync } from "esbuild";
 import { bundleBudget, bundleFloors } from "../modules/constructs/bundle-floor";
@@ -25,6 +24,7 @@ import { bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
 import { FUNCTION_SETTINGS } from "../modules/processor/functions";
 import { HANDLER_NAMES, type HandlerName } from "../lambda-src/contracts/handlers";
 import { type Clock, systemClock } from "../lambda-src/core/clock";
+import { exitOnUsageError, parseOptions } from "../scripts/args";
 import { contractEnv } from "./events";
 import { TRANSCRIPT_FILE_ENV } from "./fake-aws";
 import { LONG_CALL_SECONDS, type LongTranscriptKind, writeLongTranscript } from "./long-transcripts";
@@ -34,15 +34,19 @@ const OUT = path.join(REPO_ROOT, "dist", "bench");
 const CHILD_TIMEOUT_MS = 30_000;
 const LOG_KEEP_BYTES = 64 * 1024;
 
-const { values: OPTIONS } = parseArgs({
-  options: {
-    runs: { type: "string", default: "5" },
-    warm: { type: "string", default: "200" },
-    fixtures: { type: "boolean", default: false },
-    "long-only": { type: "boolean", default: false },
-    "write-docs": { type: "boolean", default: false },
-  },
-});
+const OPTIONS = (() => {
+  try {
+    return parseOptions(process.argv.slice(2), {
+      runs: { type: "string", default: "5" },
+      warm: { type: "string", default: "200" },
+      fixtures: { type: "boolean", default: false },
+      "long-only": { type: "boolean", default: false },
+      "write-docs": { type: "boolean", default: false },
+    }).values;
+  } catch (e) {
+    exitOnUsageError("bench/run.ts", e);
+  }
+})();
 const COLD_RUNS = Math.max(5, Number(OPTIONS.runs));
 const WARM = Math.max(1, Number(OPTIONS.warm));
 const OUTPUTS = benchOutputs("bench/run.ts", process.argv.slice(2));

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { exitOnUsageError, parseOptions } from "../scripts/args";
 import { benchOutputs, replaceBlock } from "./outputs";
 
 const REPO = path.resolve(__dirname, "..");
@@ -86,5 +87,16 @@ function parent(): void {
   }
 }
 
-if (process.argv.includes("--child")) child(Number(process.argv[process.argv.indexOf("--child") + 1]));
+/** `[--write-docs]`, or `--child <tenants>` for one measured synth (strict: any other option is an error naming it). */
+function options(argv: readonly string[]): { child?: number } {
+  try {
+    const { values } = parseOptions(argv, { child: { type: "string" }, "write-docs": { type: "boolean" } });
+    return values.child === undefined ? {} : { child: Number(values.child) };
+  } catch (e) {
+    exitOnUsageError("bench/synth-scale.ts", e);
+  }
+}
+
+const tenants = options(process.argv.slice(2)).child;
+if (tenants !== undefined) child(tenants);
 else parent();

@@ -8,24 +8,33 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { HANDLER_NAMES } from "../lambda-src/contracts/handlers";
 import { bundleBudget, bundleFloors } from "../modules/constructs/bundle-floor";
 import { budgetTable, bytesByPackage, compositionTable } from "../modules/constructs/bundle-report";
 import { MEASURE_STEPS } from "../modules/constructs/bundle-size-measures";
 import { bundleHandlers, DEFAULT_OUT_DIR, REPO_ROOT } from "../modules/constructs/bundling";
 import { replaceBlock } from "../bench/outputs";
+import { exitOnUsageError, parseOptions, UsageError } from "./args";
 
 const DOC = path.join(REPO_ROOT, "docs", "benchmarks.md");
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { measures: { type: "boolean", default: false }, top: { type: "boolean", default: false }, "write-docs": { type: "boolean", default: false } },
-  });
-  if (positionals.length > 1) throw new Error(`one output folder at most (got ${positionals.join(" ")})`);
-  const outDir = positionals[0] ?? DEFAULT_OUT_DIR;
+export interface BundleArgs {
+  readonly outDir: string;
+  readonly measures: boolean;
+  readonly top: boolean;
+  readonly writeDocs: boolean;
+}
+
+/** `[outDir] [--measures] [--top] [--write-docs]` (strict: any other option, or a second folder, is an error naming it). */
+export function parseBundleArgs(argv: readonly string[]): BundleArgs {
+  const { values, positionals } = parseOptions(argv, { measures: { type: "boolean" }, top: { type: "boolean" }, "write-docs": { type: "boolean" } }, true);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]} (one output folder at most)`);
+  return { outDir: positionals[0] ?? DEFAULT_OUT_DIR, measures: values.measures === true, top: values.top === true, writeDocs: values["write-docs"] === true };
+}
+
+function main(args: BundleArgs): number {
+  const { outDir } = args;
+  const values = { measures: args.measures, top: args.top, "write-docs": args.writeDocs };
   if (values.measures) {
     const rows: string[][] = [];
     for (const step of MEASURE_STEPS) {
@@ -58,4 +67,12 @@ function main(argv: string[]): number {
   return over.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  let args: BundleArgs;
+  try {
+    args = parseBundleArgs(process.argv.slice(2));
+  } catch (e) {
+    exitOnUsageError("bundle", e);
+  }
+  process.exitCode = main(args);
+}

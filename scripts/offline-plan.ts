@@ -14,8 +14,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { buildApp, type BuildOptions } from "../main";
+import { exitOnUsageError, parseOptions } from "./args";
 import type { CdktfManifest } from "./delivery/matrix";
 import { planStacks } from "./plan-stacks";
 import {
@@ -107,12 +107,20 @@ export function formatSummary(index: PlanIndex): string {
   return lines.join("\n");
 }
 
+/** The command line: `--out <dir>`, `--update-locks`, `--jobs <n>` (strict: any other option is an error naming it). */
+export function parseOfflinePlanArgs(argv: readonly string[]): Pick<OfflinePlanOptions, "out" | "updateLocks" | "jobs"> {
+  const { values } = parseOptions(argv, { out: { type: "string" }, "update-locks": { type: "boolean", default: false }, jobs: { type: "string" } });
+  return { out: values.out, updateLocks: values["update-locks"], jobs: values.jobs ? Number(values.jobs) : undefined };
+}
+
 if (require.main === module) {
-  const { values } = parseArgs({
-    options: { out: { type: "string" }, "update-locks": { type: "boolean", default: false }, jobs: { type: "string" } },
-    strict: true,
-  });
-  offlinePlan({ out: values.out, updateLocks: values["update-locks"], jobs: values.jobs ? Number(values.jobs) : undefined, log: (l) => console.error(l) }).then(
+  let options: ReturnType<typeof parseOfflinePlanArgs>;
+  try {
+    options = parseOfflinePlanArgs(process.argv.slice(2));
+  } catch (e) {
+    exitOnUsageError("offline-plan", e);
+  }
+  offlinePlan({ ...options, log: (l) => console.error(l) }).then(
     (index) => console.log(formatSummary(index)),
     (e) => {
       console.error(e instanceof Error ? e.message : e);

@@ -251,8 +251,19 @@ describe("cli", () => {
   });
 
   test("arguments, run URL and errors", () => {
-    expect(parseArgs(["--a", "1", "--flag", "--b", "2"])).toEqual({ a: "1", flag: true, b: "2" });
-    expect(() => parseArgs(["x"])).toThrow(/Unexpected argument/);
+    expect(parseArgs("render-plan", ["--stack", "1", "--summary", "--plan-json", "2", "--out="])).toEqual({
+      stack: "1",
+      summary: true,
+      "plan-json": "2",
+      out: "",
+    });
+    expect(parseArgs("apply-result", ["--outcome", ""])).toEqual({ outcome: "" });
+    expect(() => parseArgs("render-plan", ["x"])).toThrow("render-plan: Unexpected argument 'x'");
+    expect(() => parseArgs("matrix", ["--out-dir"])).toThrow("matrix: Option '--out-dir <value>' argument missing");
+    expect(() => parseArgs("render-failure", ["--summary=yes"])).toThrow("render-failure: Option '--summary' does not take an argument");
+    // An option of another command (or a typo) is refused by name, not ignored.
+    expect(() => main(["redact-plan", "--plan-json", "p.json", "--out", "o.json", "--stack", "s"], env)).toThrow("redact-plan: Unknown option '--stack'");
+    expect(() => main(["matrix", "--outdir", "x"], env)).toThrow("matrix: Unknown option '--outdir'");
     expect(runUrl({ ...env, GITHUB_RUN_ATTEMPT: "2" })).toBe("https://github.com/acme/cci-lite/actions/runs/42/attempts/2");
     expect(() => main(["nope"], env)).toThrow(/Unknown command/);
     expect(() => main(["render-plan", "--stack", "x"], env)).toThrow(/--plan-json is required/);

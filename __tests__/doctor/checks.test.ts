@@ -1,28 +1,26 @@
 /** `npm run doctor`: the pure checks, each with its ok and problem outcomes (no SDK here). */
 import { GITHUB_OIDC_HOST as BOOTSTRAP_OIDC_HOST } from "../../modules/bootstrap";
 import { bedrockResourceArns } from "../../modules/config/naming";
+import { credentialErrors, runChecks } from "../../scripts/doctor/checks";
+import { checkAccount } from "../../scripts/doctor/checks/account";
+import { checkBedrock } from "../../scripts/doctor/checks/bedrock-model-access";
+import { checkBucket } from "../../scripts/doctor/checks/bucket-names";
+import { checkGithubOidcProvider } from "../../scripts/doctor/checks/github-oidc-provider";
+import { checkGuardDuty } from "../../scripts/doctor/checks/guardduty-detector";
+import { checkLambdaConcurrency, configuredReservations } from "../../scripts/doctor/checks/lambda-concurrency";
+import { checkQuickSight } from "../../scripts/doctor/checks/quicksight-subscription";
+import { checkServiceAvailability } from "../../scripts/doctor/checks/service-availability";
 import {
   bedrockModel,
-  checkAccount,
-  checkBedrock,
-  checkBucket,
-  checkGithubOidcProvider,
-  checkGuardDuty,
-  checkLambdaConcurrency,
-  checkQuickSight,
-  checkServiceAvailability,
-  configuredReservations,
-  credentialErrors,
   fact,
   failed,
   GITHUB_OIDC_HOST,
-  runChecks,
   type BedrockFacts,
   type BucketFacts,
   type BucketKind,
   type BucketProbe,
   type FactError,
-} from "../../scripts/doctor/checks";
+} from "../../scripts/doctor/facts";
 import { ACCOUNT, config, ctx, healthyFacts, REGION, withFields } from "./fixtures";
 
 const denied = (action: string): FactError => ({ kind: "access-denied", action, message: `User is not authorized to perform: ${action}` });

@@ -1,5 +1,5 @@
 /**
- * `npm run doctor` end to end in-process: the real SDK wiring (scripts/doctor/aws.ts) against aws-sdk-client-mock,
+ * `npm run doctor` end to end in-process: the real SDK wiring (scripts/doctor/aws/) against aws-sdk-client-mock,
  * the printed lines and the exit code. Every client is mocked: no test reaches AWS.
  */
 import * as fs from "node:fs";
@@ -15,7 +15,7 @@ import { DescribeAccountSubscriptionCommand, QuickSightClient } from "@aws-sdk/c
 import { GetBucketTaggingCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListTranscriptionJobsCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
-import { classifyError } from "../../scripts/doctor/aws";
+import { classifyError } from "../../scripts/doctor/aws/clients";
 import { main } from "../../scripts/doctor/index";
 import { ACCOUNT, awsError, RAW_CONFIG, REGION } from "./fixtures";
 

@@ -23,7 +23,12 @@ describe("docs/doctor.md", () => {
   it("its read-only policy is valid JSON and allows every IAM action the SDK wiring names (sts:GetCallerIdentity needs none)", () => {
     const policy = JSON.parse(policyBlock) as { Statement: { Effect: string; Action: string[] }[] };
     const allowed = new Set(policy.Statement.flatMap((s) => (s.Effect === "Allow" ? s.Action : [])));
-    const source = fs.readFileSync(path.join(REPO, "scripts", "doctor", "aws.ts"), "utf8");
+    const wiring = path.join(REPO, "scripts", "doctor", "aws");
+    const source = fs
+      .readdirSync(wiring)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => fs.readFileSync(path.join(wiring, f), "utf8"))
+      .join("\n");
     const used = new Set([...source.matchAll(/"([a-z0-9-]+:[A-Z][A-Za-z]+)"/g)].map((m) => m[1]).filter((a) => a !== "sts:GetCallerIdentity"));
     expect(used.size).toBeGreaterThanOrEqual(13);
     expect([...used].filter((a) => !allowed.has(a))).toEqual([]);

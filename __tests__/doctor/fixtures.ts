@@ -2,7 +2,8 @@
 import { parseConfig } from "../../modules/config/load";
 import type { CciLiteConfig, CciLiteConfigInput } from "../../modules/config/schema";
 import { PIPELINE_SERVICES } from "../../modules/config/network-facts";
-import { fact, type AccountFacts, type CheckContext, type EndpointServiceFacts, type NetworkFacts } from "../../scripts/doctor/checks";
+import type { CheckContext } from "../../scripts/doctor/checks/shared";
+import { fact, type AccountFacts, type EndpointServiceFacts, type NetworkFacts } from "../../scripts/doctor/facts";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-central-1";

@@ -25,23 +25,17 @@ import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListTranscriptionJobsCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
-import { createClients, internetRoute, networkFacts } from "../../scripts/doctor/aws";
-import {
-  checkEndpointPolicies,
-  checkEndpointServices,
-  checkEndpointZones,
-  checkPrivateDnsConflicts,
-  checkRouteTables,
-  checkSubnets,
-  checkVpcDns,
-  credentialErrors,
-  type EndpointServiceFacts,
-  fact,
-  failed,
-  type NetworkFacts,
-  networkChecks,
-  runChecks,
-} from "../../scripts/doctor/checks";
+import { createClients } from "../../scripts/doctor/aws/clients";
+import { internetRoute, networkFacts } from "../../scripts/doctor/aws/network";
+import { credentialErrors, networkChecks, runChecks } from "../../scripts/doctor/checks";
+import { checkEndpointPolicies } from "../../scripts/doctor/checks/network-endpoint-policy";
+import { checkEndpointServices } from "../../scripts/doctor/checks/network-endpoint-services";
+import { checkEndpointZones } from "../../scripts/doctor/checks/network-endpoint-zones";
+import { checkPrivateDnsConflicts } from "../../scripts/doctor/checks/network-private-dns";
+import { checkRouteTables } from "../../scripts/doctor/checks/network-route-tables";
+import { checkSubnets } from "../../scripts/doctor/checks/network-subnets";
+import { checkVpcDns } from "../../scripts/doctor/checks/network-vpc-dns";
+import { type EndpointServiceFacts, fact, failed, type NetworkFacts } from "../../scripts/doctor/facts";
 import { main } from "../../scripts/doctor/index";
 import {
   ACCOUNT,

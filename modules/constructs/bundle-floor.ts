@@ -27,7 +27,8 @@ export function bundleBudget(floorBytes: number): number {
 
 /** The generated floor entry of a handler: its clients and commands, the logger and the metrics, nothing else. */
 export function floorEntrySource(handler: HandlerName): string {
-  const calls = AWS_CALLS[handler];
+  // One call per client and command (a command may act on several kinds of resource).
+  const calls = AWS_CALLS[handler].filter((c, i, all) => all.findIndex((o) => o.client === c.client && o.command === c.command) === i);
   const lines = ['import { Logger } from "@aws-lambda-powertools/logger";', 'import { Metrics } from "@aws-lambda-powertools/metrics";'];
   const clients = [...new Set(calls.map((c) => c.client))];
   for (const client of clients) {

@@ -10,28 +10,53 @@
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadEnvironments } from "../../modules/config/load";
+import { exitOnUsageError, nonNegative, parseOptions } from "../args";
 import { run, type Scenario, sustainedMaximum } from "./capacity";
 import { DEFAULT_BEHAVIOUR, DEFAULT_CALL_LENGTHS, DEFAULT_QUOTAS, deployedSettings, QUOTA_SOURCES, type Quotas, type Workload } from "./model";
 import { quotaTable, scenarioTable, settingsText, sustainedText } from "./report";
 
-const argv = process.argv.slice(2);
-const flag = (name: string): boolean => argv.includes(name);
-const num = (name: string): number | undefined => {
-  const i = argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a non-negative number, got ${argv[i + 1]}`);
-  return v;
-};
-const str = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i < 0 ? undefined : argv[i + 1];
-};
+const count = { type: "string" } as const;
 
-function main(): void {
+/** The options (strict `node:util` parseArgs): the workload and behaviour ones, then one per quota (`--quotas`). */
+const OPTIONS = {
+  env: { type: "string" },
+  burst: count,
+  "per-hour": count,
+  hours: count,
+  poisson: { type: "boolean" },
+  "per-day": count,
+  "call-median": count,
+  "call-sigma": count,
+  "call-fixed": count,
+  "event-loss": count,
+  seed: count,
+  "no-search": { type: "boolean" },
+  quotas: { type: "boolean" },
+  "reconcile-max-per-run": count,
+  "job-factor": count,
+  "job-overhead": count,
+  ...Object.fromEntries(Object.values(QUOTA_SOURCES).map((q) => [q.flag.replace(/^--/, ""), count])),
+} as const;
+
+/** The command line: `num` reads a numeric option (non-negative), `flag` a switch, `env` the environment. */
+export function parseCapacityArgs(argv: readonly string[]) {
+  const { values } = parseOptions(argv, OPTIONS);
+  const v = values as Readonly<Record<string, string | boolean | undefined>>;
+  const numbers = new Map<string, number>();
+  for (const [name, value] of Object.entries(v)) {
+    if (typeof value === "string" && name !== "env") numbers.set(name, nonNegative(name, value) as number);
+  }
+  return {
+    env: values.env ?? "prod",
+    flag: (name: string): boolean => v[name.replace(/^--/, "")] === true,
+    num: (name: string): number | undefined => numbers.get(name.replace(/^--/, "")),
+  };
+}
+
+function main(argv: readonly string[]): void {
+  const { env, flag, num } = parseCapacityArgs(argv);
   // Only printed: a duration, on the monotonic clock. The model itself runs on its own virtual clock (simulate.ts).
   const started = performance.now();
-  const env = str("--env") ?? "prod";
   const [cfg] = loadEnvironments(path.join(__dirname, "..", "..", "config"), env);
   const quotas = { ...DEFAULT_QUOTAS } as { -readonly [K in keyof Quotas]: number };
   for (const k of Object.keys(QUOTA_SOURCES) as Array<keyof Quotas>) {
@@ -94,4 +119,10 @@ function main(): void {
   if (results.some((r) => r.result.lost > 0)) process.exitCode = 1;
 }
 
-main();
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    exitOnUsageError("capacity", e);
+  }
+}

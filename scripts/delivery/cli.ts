@@ -17,33 +17,55 @@
  */
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type ParseArgsOptionsConfig, parseArgs as parseNodeArgs } from "node:util";
 import { applyMatrix, buildStackMatrix, renderMatrixSummary, type PlanMeta, type StackMatrix } from "./matrix";
 import { planCommentMarker, renderPlanFailure, renderPlanMarkdown, summarizePlan, type PlanJson } from "./plan-summary";
-import { ALLOW_DESTROY_LABEL, changesMarker, checkPriorState, planChanges, statefulDestroys } from "./guards";
+import { ALLOW_DESTROY_LABEL, checkPriorState, statefulDestroys } from "./guards";
+import { changesMarker, planChanges } from "./main-plan";
 import { readCheckovText } from "./scan";
 import { redactPlanForScan } from "./redact";
 import { classifyDrift, renderDriftIssue, renderUnappliedIssue } from "./drift";
 import { buildApplyResult, renderApplyResult } from "./apply-result";
 import { DEFAULT_BODY_BUDGET, STEP_SUMMARY_BUDGET } from "./truncate";
 
-type Args = Record<string, string | true>;
+const text = { type: "string" } as const;
+const flag = { type: "boolean" } as const;
 
-export function parseArgs(argv: string[]): Args {
-  const out: Args = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) throw new Error(`Unexpected argument ${a}`);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) out[a.slice(2)] = true;
-    else {
-      out[a.slice(2)] = next;
-      i++;
-    }
+/** Each command's options (see the list above); any other option is an error that names it. */
+const COMMANDS = {
+  matrix: { "out-dir": text },
+  "render-plan": { stack: text, "plan-json": text, "plan-text": text, scan: text, out: text, meta: text, kind: text, summary: flag },
+  "render-failure": { stack: text, log: text, out: text, kind: text, summary: flag },
+  "apply-matrix": { metas: text, matrix: text },
+  "prior-state-guard": { "plan-json": text, "state-list": text },
+  "redact-plan": { "plan-json": text, out: text },
+  "drift-report": { stack: text, "refresh-json": text, "plan-json": text, "out-dir": text },
+  "apply-result": { stack: text, outcome: text, "plan-json": text, log: text, "errored-artifact": text, out: text },
+} as const;
+
+type Command = keyof typeof COMMANDS;
+type Args = Readonly<Record<string, string | boolean | undefined>>;
+
+/**
+ * The options of `command` (strict `node:util` parseArgs); throws on an unknown command or option, naming it. Node's
+ * own message, not scripts/args.ts: the bundle the role-holding jobs run is built from scripts/delivery only.
+ */
+export function parseArgs(command: string | undefined, argv: readonly string[]): Args {
+  if (command === undefined || !Object.hasOwn(COMMANDS, command)) {
+    throw new Error(
+      `Unknown command ${command ?? "(none)"}; expected ${Object.keys(COMMANDS)
+        .join(", ")
+        .replace(/, (?=[^,]*$)/, " or ")}`,
+    );
   }
-  return out;
+  try {
+    return parseNodeArgs({ args: [...argv], options: COMMANDS[command as Command] as ParseArgsOptionsConfig, strict: true }).values as Args;
+  } catch (e) {
+    throw new Error(`${command}: ${(e as Error).message.split("\n")[0]}`);
+  }
 }
 
-/** The value of `--name`; throws `--name is required` when it is missing or has no value. */
+/** The value of `--name`; throws `--name is required` when it is missing. */
 function required(args: Args, name: string): string {
   const v = args[name];
   if (typeof v === "string") return v;
@@ -93,7 +115,7 @@ export function destroyNote(kind: "pr" | "apply" | "drift", destroys: string[]):
 
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const [command, ...rest] = argv;
-  const args = parseArgs(rest);
+  const args = parseArgs(command, rest);
   switch (command) {
     case "matrix": {
       const m = buildStackMatrix(optional(args, "out-dir") ?? "cdktf.out");
@@ -222,9 +244,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
       return 0;
     }
     default:
-      throw new Error(
-        `Unknown command ${command ?? "(none)"}; expected matrix, render-plan, render-failure, apply-matrix, prior-state-guard, redact-plan, drift-report or apply-result`,
-      );
+      throw new Error(`Unknown command ${command}`);
   }
 }
 

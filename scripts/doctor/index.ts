@@ -7,8 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../modules/config/load";
+import { parseOptions, UsageError } from "../args";
 import type { CciLiteConfig } from "../../modules/config/schema";
-import { callerIdentity, createClients, gatherFacts, type DoctorClients } from "./aws";
+import { gatherFacts } from "./aws";
+import { callerIdentity, createClients, type DoctorClients } from "./aws/clients";
 import { credentialErrors, runChecks, type CheckResult } from "./checks";
 
 export const USAGE = "usage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]";
@@ -29,41 +31,17 @@ export interface DoctorOptions {
   readonly json: boolean;
 }
 
-class UsageError extends Error {}
-
+/** The options; `--help`/`-h` returns "help". Throws a UsageError naming a bad option. */
 export function parseArgs(argv: readonly string[], defaults: { configDir: string }): DoctorOptions | "help" {
-  let env = "prod";
-  let configDir = defaults.configDir;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] =
-      argv[i].startsWith("--") && argv[i].includes("=")
-        ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
-        : [argv[i], undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--env":
-        env = value();
-        break;
-      case "--config-dir":
-        configDir = value();
-        break;
-      case "--json":
-        if (inline !== undefined) throw new UsageError("--json takes no value");
-        json = true;
-        break;
-      case "-h":
-      case "--help":
-        return "help";
-      default:
-        throw new UsageError(`unknown argument ${argv[i]}`);
-    }
-  }
-  return { env, configDir, json };
+  const { values } = parseOptions(argv, {
+    env: { type: "string" },
+    "config-dir": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return "help";
+  for (const name of ["env", "config-dir"] as const) if (values[name] === "") throw new UsageError(`--${name} needs a value`);
+  return { env: values.env ?? "prod", configDir: values["config-dir"] ?? defaults.configDir, json: values.json === true };
 }
 
 /** `config/prod.json` when under the working directory, else the absolute path. */

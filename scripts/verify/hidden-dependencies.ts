@@ -16,10 +16,19 @@
  *   no path from R to T's resource policy (topic/queue/bucket policy, Lambda permission), which the service needs.
  *
  * Pure: no AWS, no Terraform, no file access in `analyzeStack`. Tables are per resource type, so a new type is one line.
+ * The tables: ./identities.ts (how each type is named), ./allowed-uses.ts (ALLOWED_USES), the deliveries below;
+ * reading a stack document: ./stack-document.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CdktfManifest } from "../delivery/matrix";
+import { ALLOWED_USES, fieldName, type Use } from "./allowed-uses";
+import { type ArnContext, IDENTITY_RULES, type Identity, matches } from "./identities";
+import { interpolations, literalPart, providerRegions, renderPath, type Resource, type StackDocument, type StringLeaf, stringLeaves } from "./stack-document";
+
+export { ALLOWED_USES, type AllowedUse, fieldName, type Use } from "./allowed-uses";
+export { type ArnContext, type FieldReader, IDENTITY_RULES, type Identity, type IdentityKind, type IdentityRule } from "./identities";
+export type { StackDocument } from "./stack-document";
 
 export type Rule = "names-target" | "delivery-needs-policy";
 
@@ -37,12 +46,6 @@ export interface Finding {
   readonly via?: string;
 }
 
-/** A parsed `cdk.tf.json` (only the parts the analysis reads). */
-export interface StackDocument {
-  readonly provider?: Record<string, unknown>;
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-}
-
 export interface AnalyzeOptions {
   /** Account id for ARNs. @default the AWS provider's `allowed_account_ids[0]` */
   readonly account?: string;
@@ -51,242 +54,6 @@ export interface AnalyzeOptions {
   /** @default "aws" */
   readonly partition?: string;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Identities: how each resource type is named by others. One entry per type.
-// ---------------------------------------------------------------------------------------------------------------
-
-export type IdentityKind = "name" | "arn" | "url";
-
-export interface Identity {
-  readonly value: string;
-  /**
-   * "name": matches a string equal to it. "arn" / "url": also matches as a prefix followed by `/`, `:` or `*`
-   * (object ARNs, log-stream ARNs, wildcards).
-   */
-  readonly kind: IdentityKind;
-}
-
-export interface ArnContext {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-}
-
-/** Reads a configured attribute as a literal (following `${type.name.attr}` to the referenced resource). */
-export type FieldReader = (field: string) => string | undefined;
-
-export interface IdentityRule {
-  /** Top-level fields that name the resource itself (not scanned in its own configuration). */
-  readonly own: readonly string[];
-  readonly ids: (get: FieldReader, c: ArnContext) => (Identity | undefined)[];
-}
-
-const name = (v?: string): Identity | undefined => (v ? { value: v, kind: "name" } : undefined);
-const arn = (v?: string | false): Identity | undefined => (v ? { value: v, kind: "arn" } : undefined);
-const url = (v?: string | false): Identity | undefined => (v ? { value: v, kind: "url" } : undefined);
-/** `/` for an unset IAM path. */
-const iamPath = (p?: string) => (p && p !== "" ? p : "/");
-
-export const IDENTITY_RULES: Readonly<Record<string, IdentityRule>> = {
-  aws_s3_bucket: {
-    own: ["bucket"],
-    ids: (g, c) => [name(g("bucket")), arn(g("bucket") && `arn:${c.partition}:s3:::${g("bucket")}`), url(g("bucket") && `s3://${g("bucket")}`)],
-  },
-  aws_s3_access_point: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:s3:${c.region}:${g("account_id") ?? c.account}:accesspoint/${g("name")}`)],
-  },
-  aws_sqs_queue: {
-    own: ["name"],
-    ids: (g, c) => [
-      name(g("name")),
-      arn(g("name") && `arn:${c.partition}:sqs:${c.region}:${c.account}:${g("name")}`),
-      url(g("name") && `https://sqs.${c.region}.amazonaws.com/${c.account}/${g("name")}`),
-    ],
-  },
-  aws_sns_topic: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:sns:${c.region}:${c.account}:${g("name")}`)] },
-  aws_cloudwatch_log_group: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${g("name")}`)],
-  },
-  aws_lambda_function: {
-    own: ["function_name"],
-    ids: (g, c) => [name(g("function_name")), arn(g("function_name") && `arn:${c.partition}:lambda:${c.region}:${c.account}:function:${g("function_name")}`)],
-  },
-  aws_cloudwatch_event_rule: {
-    own: ["name"],
-    ids: (g, c) => {
-      const bus = g("event_bus_name");
-      const rulePath = bus && bus !== "default" ? `${bus}/${g("name")}` : g("name");
-      return [name(g("name")), arn(g("name") && `arn:${c.partition}:events:${c.region}:${c.account}:rule/${rulePath}`)];
-    },
-  },
-  aws_cloudwatch_metric_alarm: {
-    own: ["alarm_name"],
-    ids: (g, c) => [arn(g("alarm_name") && `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:${g("alarm_name")}`)],
-  },
-  aws_iam_role: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:role${iamPath(g("path"))}${g("name")}`)],
-  },
-  aws_iam_user: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:iam::${c.account}:user${iamPath(g("path"))}${g("name")}`)],
-  },
-  aws_iam_group: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:group${iamPath(g("path"))}${g("name")}`)] },
-  aws_iam_policy: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:policy${iamPath(g("path"))}${g("name")}`)] },
-  aws_iam_openid_connect_provider: {
-    own: ["url"],
-    ids: (g, c) => {
-      const url = g("url");
-      return [arn(url && `arn:${c.partition}:iam::${c.account}:oidc-provider/${url.replace(/^https:\/\//, "")}`)];
-    },
-  },
-  aws_iam_saml_provider: { own: ["name"], ids: (g, c) => [arn(g("name") && `arn:${c.partition}:iam::${c.account}:saml-provider/${g("name")}`)] },
-  aws_kms_alias: { own: ["name"], ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:kms:${c.region}:${c.account}:${g("name")}`)] },
-  aws_athena_workgroup: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:athena:${c.region}:${c.account}:workgroup/${g("name")}`)],
-  },
-  aws_glue_catalog_database: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:database/${g("name")}`)],
-  },
-  aws_glue_catalog_table: {
-    own: ["name"],
-    ids: (g, c) => [
-      name(g("name")),
-      arn(g("name") && g("database_name") && `arn:${c.partition}:glue:${c.region}:${g("catalog_id") ?? c.account}:table/${g("database_name")}/${g("name")}`),
-    ],
-  },
-  aws_glue_crawler: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:glue:${c.region}:${c.account}:crawler/${g("name")}`)],
-  },
-  aws_ssm_parameter: {
-    own: ["name"],
-    ids: (g, c) => {
-      const n = g("name");
-      return [name(n), arn(n && `arn:${c.partition}:ssm:${c.region}:${c.account}:parameter/${n.replace(/^\//, "")}`)];
-    },
-  },
-  aws_quicksight_data_source: {
-    own: ["data_source_id"],
-    ids: (g, c) => [
-      name(g("data_source_id")),
-      arn(g("data_source_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:datasource/${g("data_source_id")}`),
-    ],
-  },
-  aws_quicksight_data_set: {
-    own: ["data_set_id"],
-    ids: (g, c) => [arn(g("data_set_id") && `arn:${c.partition}:quicksight:${c.region}:${g("aws_account_id") ?? c.account}:dataset/${g("data_set_id")}`)],
-  },
-  aws_cloudtrail: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:cloudtrail:${c.region}:${c.account}:trail/${g("name")}`)],
-  },
-  aws_dynamodb_table: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:dynamodb:${c.region}:${c.account}:table/${g("name")}`)],
-  },
-  aws_sfn_state_machine: {
-    own: ["name"],
-    ids: (g, c) => [name(g("name")), arn(g("name") && `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${g("name")}`)],
-  },
-};
-
-// ---------------------------------------------------------------------------------------------------------------
-// Allowed uses: the short list of places where AWS accepts a name before the named resource exists.
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Where a string was found. */
-export interface Use {
-  readonly fromType: string;
-  /** Path in the resource configuration, numeric indices included (e.g. ["notification", 0, "subscriber_sns_topic_arns", 0]). */
-  readonly configPath: readonly (string | number)[];
-  /** For a string inside a JSON-encoded attribute: the path inside the parsed JSON. */
-  readonly jsonPath?: readonly (string | number)[];
-}
-
-export interface AllowedUse {
-  readonly id: string;
-  readonly where: string;
-  readonly reason: string;
-  readonly doc: string;
-  readonly matches: (use: Use) => boolean;
-}
-
-/** Attributes holding identity policies (attached to a principal), by resource type. */
-const IDENTITY_POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
-  aws_iam_role_policy: "policy",
-  aws_iam_policy: "policy",
-  aws_iam_user_policy: "policy",
-  aws_iam_group_policy: "policy",
-  aws_iam_role: "inline_policy.policy",
-};
-
-/** Drops numeric indices: ["notification", 0, "x"] → "notification.x". */
-export function fieldName(path: readonly (string | number)[]): string {
-  return path.filter((p) => typeof p === "string").join(".");
-}
-
-/** The statement element (`Resource`, `Principal`, `Condition`, ...) a JSON path points into, if any. */
-function statementElement(jsonPath?: readonly (string | number)[]): string | undefined {
-  if (jsonPath?.[0] !== "Statement") return undefined;
-  const at = typeof jsonPath[1] === "number" ? 2 : 1;
-  return typeof jsonPath[at] === "string" ? (jsonPath[at] as string) : undefined;
-}
-
-export const ALLOWED_USES: readonly AllowedUse[] = [
-  {
-    id: "identity-policy-resource",
-    where:
-      "Statement[].Resource / NotResource of an identity policy (aws_iam_role_policy, aws_iam_policy, aws_iam_user_policy, aws_iam_group_policy, aws_iam_role inline_policy)",
-    reason:
-      "IAM stores an identity policy without resolving its resource ARNs (they are patterns matched per request); the permission simply applies once the resource exists",
-    doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
-    matches: (u) =>
-      IDENTITY_POLICY_ATTRIBUTES[u.fromType] === fieldName(u.configPath) && ["Resource", "NotResource"].includes(statementElement(u.jsonPath) ?? ""),
-  },
-  {
-    id: "endpoint-policy-resource",
-    where: "Statement[].Resource of a VPC endpoint policy (aws_vpc_endpoint.policy)",
-    reason:
-      "an endpoint policy is evaluated per request like an identity policy's resource patterns; EC2 stores it without resolving the resources it names (the functions that use the endpoint, and the resources they reach, are created after it)",
-    doc: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
-    matches: (u) => u.fromType === "aws_vpc_endpoint" && fieldName(u.configPath) === "policy" && statementElement(u.jsonPath) === "Resource",
-  },
-  {
-    id: "policy-condition-value",
-    where: "Statement[].Condition values of any policy document (aws:PrincipalArn, aws:SourceArn, kms:EncryptionContext:*, kms:ResourceAliases, ...)",
-    reason: "condition values are strings compared with the request context when a request is evaluated; no service checks that they name an existing resource",
-    doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-    matches: (u) => statementElement(u.jsonPath) === "Condition",
-  },
-  {
-    id: "lambda-permission-source",
-    where: "aws_lambda_permission.source_arn / source_account",
-    reason: "Lambda writes it into the function policy as an AWS:SourceArn / AWS:SourceAccount condition, evaluated when the service invokes",
-    doc: "https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html",
-    matches: (u) => u.fromType === "aws_lambda_permission" && ["source_arn", "source_account"].includes(fieldName(u.configPath)),
-  },
-  {
-    id: "lambda-environment",
-    where: "aws_lambda_function.environment.variables.*",
-    reason: "environment variables are opaque strings to Lambda; the code uses them only when invoked, after the apply",
-    doc: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html",
-    matches: (u) => u.fromType === "aws_lambda_function" && fieldName(u.configPath).startsWith("environment.variables."),
-  },
-  {
-    id: "metric-dimensions",
-    where: "aws_cloudwatch_metric_alarm dimensions (and metric_query[].metric.dimensions)",
-    reason:
-      "a metric is identified by namespace, name and dimensions, not by a resource; an alarm on a metric with no data yet is created in INSUFFICIENT_DATA",
-    doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
-    matches: (u) => u.fromType === "aws_cloudwatch_metric_alarm" && /^(dimensions|metric_query\.metric\.dimensions)\./.test(fieldName(u.configPath)),
-  },
-];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deliveries: an AWS service writes to the target with the target's resource policy, so that policy comes first.
@@ -312,117 +79,6 @@ export const POLICY_ATTACHMENTS: Readonly<Record<string, string>> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Analysis
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Keys that are Terraform meta-arguments or cdktf metadata, not configuration sent to AWS. */
-const META_KEYS = new Set(["//", "depends_on", "provider", "lifecycle", "count", "for_each", "provisioner", "connection"]);
-
-interface Resource {
-  readonly type: string;
-  readonly name: string;
-  readonly address: string;
-  readonly config: Record<string, unknown>;
-}
-
-interface StringLeaf {
-  readonly value: string;
-  readonly configPath: (string | number)[];
-  readonly jsonPath?: (string | number)[];
-}
-
-/** `${...}` blocks of a Terraform string (balanced braces; `$${` is an escaped literal). */
-function interpolations(s: string): { start: number; end: number; body: string }[] {
-  const out: { start: number; end: number; body: string }[] = [];
-  for (let i = 0; i < s.length - 1; i++) {
-    if (s[i] !== "$" || s[i + 1] !== "{") continue;
-    if (i > 0 && s[i - 1] === "$") continue; // $${ → literal
-    let depth = 0;
-    let j = i + 1;
-    for (; j < s.length; j++) {
-      if (s[j] === "{") depth++;
-      else if (s[j] === "}" && --depth === 0) break;
-    }
-    out.push({ start: i, end: j, body: s.slice(i + 2, j) });
-    i = j;
-  }
-  return out;
-}
-
-/** The string with interpolations replaced by a character no identity contains. */
-function literalPart(s: string): string {
-  let out = "";
-  let at = 0;
-  for (const x of interpolations(s)) {
-    out += `${s.slice(at, x.start)}\u0000`;
-    at = x.end + 1;
-  }
-  return out + s.slice(at);
-}
-
-/** Every string leaf of a configuration; JSON-encoded objects/arrays are parsed and walked too. */
-function stringLeaves(value: unknown, configPath: (string | number)[], jsonPath: (string | number)[] | undefined, out: StringLeaf[]): void {
-  if (typeof value === "string") {
-    const t = value.trim();
-    if (!jsonPath && (t.startsWith("{") || t.startsWith("["))) {
-      try {
-        const parsed = JSON.parse(t);
-        if (parsed && typeof parsed === "object") {
-          stringLeaves(parsed, configPath, [], out);
-          return;
-        }
-      } catch {
-        /* not JSON: scan as a string */
-      }
-    }
-    out.push({ value, configPath, jsonPath });
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      if (jsonPath) stringLeaves(v, configPath, [...jsonPath, i], out);
-      else stringLeaves(v, [...configPath, i], undefined, out);
-    });
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (!jsonPath && configPath.length === 0 && META_KEYS.has(k)) continue;
-      if (jsonPath) stringLeaves(v, configPath, [...jsonPath, k], out);
-      else stringLeaves(v, [...configPath, k], undefined, out);
-    }
-  }
-}
-
-function renderPath(configPath: readonly (string | number)[], jsonPath?: readonly (string | number)[]): string {
-  const render = (p: readonly (string | number)[]) => p.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-  return jsonPath ? `${render(configPath)}#${render(jsonPath)}` : render(configPath);
-}
-
-function matches(s: string, id: Identity): boolean {
-  if (s === id.value) return true;
-  if (id.kind === "name" || !s.startsWith(id.value)) return false;
-  return "/:*".includes(s[id.value.length]);
-}
-
-/** An `aws` provider block of a parsed `cdk.tf.json` (the fields read here). */
-interface AwsProviderBlock {
-  readonly alias?: string;
-  readonly region?: string;
-  readonly allowed_account_ids?: readonly string[];
-}
-
-function providerRegions(doc: StackDocument): { defaultRegion?: string; account?: string; byAlias: Record<string, string> } {
-  const raw = doc.provider?.aws;
-  const blocks = (Array.isArray(raw) ? raw : raw ? [raw] : []) as AwsProviderBlock[];
-  const byAlias: Record<string, string> = {};
-  let defaultRegion: string | undefined;
-  let account: string | undefined;
-  for (const b of blocks) {
-    if (b.alias) {
-      if (b.region) byAlias[b.alias] = b.region;
-    } else {
-      defaultRegion = b.region;
-      account = b.allowed_account_ids?.[0];
-    }
-    account ??= b.allowed_account_ids?.[0];
-  }
-  return { defaultRegion, account, byAlias };
-}
 
 /** A literal use that an ALLOWED_USES entry accepts (reported by `analyze` so the allow-list can be reviewed). */
 export interface AllowedFinding {

@@ -1,0 +1,75 @@
+/**
+ * `npm run doctor`: the checks. Pure functions from plain facts about the account (../facts.ts, gathered by ../aws/)
+ * and the configuration to one result each; no SDK, no I/O. One check per file in this folder (shared helpers in
+ * ./shared.ts), composed here into the list the doctor runs, in the order they print. docs/doctor.md describes
+ * every check, its calls and its fixes.
+ */
+import type { AccountFacts, Fact, FactError, NetworkFacts } from "../facts";
+import { checkAccount } from "./account";
+import { checkBedrock } from "./bedrock-model-access";
+import { checkBucket } from "./bucket-names";
+import { checkGithubOidcProvider } from "./github-oidc-provider";
+import { checkGuardDuty } from "./guardduty-detector";
+import { checkLambdaConcurrency } from "./lambda-concurrency";
+import { checkEndpointPolicies } from "./network-endpoint-policy";
+import { checkEndpointServices } from "./network-endpoint-services";
+import { checkEndpointZones } from "./network-endpoint-zones";
+import { checkPrivateDnsConflicts } from "./network-private-dns";
+import { checkRouteTables } from "./network-route-tables";
+import { checkSubnets } from "./network-subnets";
+import { checkVpcDns } from "./network-vpc-dns";
+import { checkQuickSight } from "./quicksight-subscription";
+import { checkServiceAvailability } from "./service-availability";
+import type { CheckContext, CheckResult } from "./shared";
+
+export type { CheckContext, CheckResult, Status } from "./shared";
+
+/** The network checks: none when `network.mode` is off; the existing-VPC checks only with `existing`. */
+export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): CheckResult[] {
+  if (ctx.cfg.network.mode === "off") return [];
+  if (!n) return [{ id: "network-endpoint-services", status: "skipped", message: "not gathered" }];
+  const all = [checkEndpointServices(n, ctx), checkEndpointPolicies(n, ctx), checkEndpointZones(n, ctx)];
+  if (ctx.cfg.network.mode !== "existing") return all;
+  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx)];
+}
+
+/** Every check, in the order they print. A wrong account skips the rest: they would describe another account. */
+export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[] {
+  const account = checkAccount(facts.caller, ctx);
+  const rest: CheckResult[] = [
+    checkLambdaConcurrency(facts.lambda, ctx),
+    checkGithubOidcProvider(facts.oidc, ctx),
+    checkQuickSight(facts.quicksight, ctx),
+    checkBedrock(facts.bedrock, ctx),
+    checkGuardDuty(facts.guardduty, ctx),
+    checkServiceAvailability(facts.services, ctx),
+    ...facts.buckets.map((b) => checkBucket(b, ctx)),
+    ...networkChecks(facts.network, ctx),
+  ];
+  if (account.status === "problem") {
+    return [account, ...rest.map((r) => ({ id: r.id, status: "skipped" as const, message: "credentials are for another account" }))];
+  }
+  return [account, ...rest];
+}
+
+/** Fact errors that mean the credentials themselves are unusable: the run stops with exit 2. */
+export function credentialErrors(facts: AccountFacts): FactError[] {
+  const all: (Fact<unknown> | undefined)[] = [
+    facts.lambda,
+    facts.oidc,
+    facts.quicksight,
+    facts.bedrock.profile,
+    facts.bedrock.availability,
+    facts.guardduty,
+    facts.services.transcribe,
+    facts.services.comprehend,
+    ...facts.buckets.map((b) => b.probe),
+    facts.network?.services,
+    facts.network?.zones,
+    facts.network?.existing?.vpc,
+    facts.network?.existing?.subnets,
+    facts.network?.existing?.routeTables,
+    facts.network?.existing?.endpoints,
+  ];
+  return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
+}

@@ -1,0 +1,30 @@
+/**
+ * `network-private-dns`: private networking (`network.mode` create or existing, docs/network.md), existing VPC: no other endpoint already holds the private DNS names of these services (docs/doctor.md, "The checks").
+ */
+import type { NetworkFacts } from "../facts";
+import { type CheckContext, type CheckResult, existingOnly, list, taggedByProject, unavailableResult } from "./shared";
+
+/** VPC endpoint states in which the endpoint still holds its private DNS names. */
+const LIVE_ENDPOINT = new Set(["pendingacceptance", "pending", "available", "modifying"]);
+
+export function checkPrivateDnsConflicts(n: NetworkFacts, ctx: CheckContext): CheckResult {
+  const id = "network-private-dns";
+  if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const f = n.existing.endpoints;
+  if (!f.ok) return unavailableResult(id, f.error);
+  const vpcId = ctx.cfg.network.vpcId ?? "";
+  const live = f.value.filter((e) => e.privateDns && LIVE_ENDPOINT.has(e.state.toLowerCase()));
+  const ours = live.filter((e) => taggedByProject(e.tags, ctx.cfg.environment));
+  const others = live.filter((e) => !taggedByProject(e.tags, ctx.cfg.environment));
+  if (others.length > 0) {
+    return {
+      id,
+      status: "problem",
+      message: `${list(others.map((e) => `${e.id} (${e.serviceName})`))} already has private DNS in ${vpcId}; the stack's endpoint for the same service would fail to create (conflicting private DNS)`,
+      fix: `set network.vpcId (with subnetIds and routeTableIds) in ${ctx.configFile} to a VPC without these endpoints, or delete them (or turn off their private DNS) before the first apply`,
+    };
+  }
+  return ours.length > 0
+    ? { id, status: "ok", message: `the private-DNS endpoints in ${vpcId} are this environment's own (${list(ours.map((e) => e.id))}): already applied` }
+    : { id, status: "ok", message: `no other interface endpoint with private DNS for these services in ${vpcId}` };
+}
