@@ -95,8 +95,3 @@ export const AWS_CALLS: Record<HandlerName, readonly AwsCall[]> = {
 
 /** The IAM service prefix of a client's actions (`bedrock` for bedrock-runtime). */
 export const iamPrefix = (client: AwsClient): string => (client === "bedrock-runtime" ? "bedrock" : client);
-
-/** The calls a handler is granted under the given deployment settings. */
-export function grantedCalls(handler: HandlerName, settings: Readonly<Record<AwsCallCondition, boolean>>): AwsCall[] {
-  return AWS_CALLS[handler].filter((c) => c.when === undefined || settings[c.when]);
-}

@@ -4,7 +4,7 @@
  * the statements for exactly the actions those calls need (with the key, conditions and denies that go with it).
  * A new call on a known resource needs no change here; a new kind of resource adds one entry.
  */
-import { type AwsCallCondition, type AwsResource, grantedCalls } from "../../lambda-src/contracts/aws-calls";
+import { AWS_CALLS, type AwsCallCondition, type AwsResource } from "../../lambda-src/contracts/aws-calls";
 import type { HandlerName } from "../../lambda-src/contracts/handlers";
 import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, RESULT_RECORDS_GLOB, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
 import type { CustomerKey } from "../constructs/customer-key";
@@ -125,7 +125,8 @@ export const RESOURCE_GRANTS: Record<AwsResource, Grant> = {
 /** The actions of a handler's granted calls, by the resource they act on. */
 export function actionsByResource(handler: HandlerName, settings: Readonly<Record<AwsCallCondition, boolean>>): Map<AwsResource, Set<string>> {
   const out = new Map<AwsResource, Set<string>>();
-  for (const c of grantedCalls(handler, settings)) {
+  for (const c of AWS_CALLS[handler]) {
+    if (c.when !== undefined && !settings[c.when]) continue;
     const set = out.get(c.resource) ?? new Set<string>();
     for (const a of c.actions) set.add(a);
     out.set(c.resource, set);
