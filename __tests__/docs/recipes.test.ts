@@ -9,13 +9,13 @@ import * as path from "node:path";
 const REPO = path.join(__dirname, "..", "..");
 const DOC = fs.readFileSync(path.join(REPO, "docs", "architecture.md"), "utf8");
 
-export interface Recipe {
+interface Recipe {
   readonly title: string;
   readonly body: string;
 }
 
 /** The `### ` recipes of a document's "## How to add…" section. */
-export function recipes(doc: string): Recipe[] {
+function recipes(doc: string): Recipe[] {
   const start = doc.indexOf("\n## How to add…");
   if (start < 0) throw new Error('no "## How to add…" section');
   const rest = doc.slice(start + 1);
@@ -28,19 +28,19 @@ export function recipes(doc: string): Recipe[] {
 }
 
 /** Repository paths a recipe names (backticked, with a folder and an extension or a trailing slash). */
-export function namedPaths(body: string): string[] {
+function namedPaths(body: string): string[] {
   return [...new Set([...body.matchAll(/`([A-Za-z_.][\w.-]*\/[\w./<>-]+)`/g)].map((m) => m[1]).filter((p) => !p.includes("<")))];
 }
 
 /** `Table: \`NAME\` in \`file\`, read by \`a\`, \`b\`.` */
-export function tableLine(body: string): { name: string; file: string; readers: string[] } | undefined {
+function tableLine(body: string): { name: string; file: string; readers: string[] } | undefined {
   const m = /^Table: `(\w+)` in `([^`]+)`, read by ([^\n]+(?:\n(?!\n)[^\n]+)*)/m.exec(body);
   if (!m) return undefined;
   return { name: m[1], file: m[2], readers: [...m[3].matchAll(/`([^`]+)`/g)].map((x) => x[1]) };
 }
 
 /** Whether `reader` imports `name` from the module at `file` (a relative specifier, with or without /index). */
-export function importsFrom(readerSource: string, readerPath: string, name: string, file: string): boolean {
+function importsFrom(readerSource: string, readerPath: string, name: string, file: string): boolean {
   for (const m of readerSource.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
     const names = m[1].split(",").map(
       (x) =>
