@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { StartTranscriptionJobCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { handlerWith } from "../../lambda-src/handlers/start";
+import { MIN_REMAINING_MS } from "../../lambda-src/services/upload-batch";
 import { clearTenantCache, TENANT_CACHE_MS } from "../../lambda-src/aws/tenants";
 import { metrics } from "../../lambda-src/aws/observability";
 import { manualClock } from "../../lambda-src/core/clock";
@@ -280,6 +281,21 @@ describe("start handler", () => {
   it("caches tenant settings per container", async () => {
     await handler(uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" }));
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it("reports the messages it has no time left for, without starting them, and finishes the others", async () => {
+    const event = uploadEvent({ key: "demo-tenant/calls/a.wav" }, { key: "demo-tenant/calls/b.wav" });
+    const second = event.Records[1].messageId;
+    let left = 12_000;
+    const context = { getRemainingTimeInMillis: () => left, awsRequestId: "req-1" } as never;
+    transcribe.on(StartTranscriptionJobCommand).callsFake(async () => {
+      left = MIN_REMAINING_MS - 1; // the first start used up the time
+      return { TranscriptionJob: { TranscriptionJobStatus: "QUEUED" } };
+    });
+    const res = await handler(event, context);
+    expect(started()).toHaveLength(1);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: second }]);
+    expect(records()).toEqual([]);
   });
 
   it("acknowledges and logs the s3:TestEvent", async () => {

@@ -19,6 +19,13 @@ interface S3TestEvent {
 
 const processor = new BatchProcessor(EventType.SQS, { logger });
 
+/**
+ * The time a message may need (tenant lookup, header read, StartTranscriptionJob, a record write, with the SDK's
+ * retries). A message that would start with less left is not started: it is reported for retry, so a batch never
+ * runs into the function's timeout (60 s), which would retry every message of it, the finished ones included.
+ */
+export const MIN_REMAINING_MS = 10_000;
+
 /** Handles one SQS message (one S3 notification, possibly with several records) at `now`. Throws to retry it. */
 export async function processMessage(cfg: StartConfig, msg: SQSRecord, now: Date): Promise<RecordOutcome[]> {
   let body: Partial<S3Event> & S3TestEvent;
@@ -51,6 +58,11 @@ export async function processMessage(cfg: StartConfig, msg: SQSRecord, now: Date
 /** Processes the batch (each message at the clock's time); the messages that threw are returned for retry, the others are acknowledged. */
 export function processUploadBatch(cfg: StartConfig, event: SQSEvent, clock: Clock, context?: Context): Promise<SQSBatchResponse> {
   const handleMessage = async (msg: SQSRecord): Promise<RecordOutcome[]> => {
+    const left = context?.getRemainingTimeInMillis();
+    if (left !== undefined && left < MIN_REMAINING_MS) {
+      logger.warn("Too little time left to start this message; reported for retry", { message_id: msg.messageId, remaining_ms: left });
+      throw new Error(`${left} ms left in the invocation, less than the ${MIN_REMAINING_MS} ms a message may need`);
+    }
     try {
       return await processMessage(cfg, msg, clock.now());
     } catch (e) {
