@@ -14,10 +14,9 @@ import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
 import { RUNBOOK, runbookRef } from "./runbooks";
+import { StackContext } from "./stack-context";
 
 export interface AlarmTopicProps {
-  readonly accountId: string;
-  readonly region: string;
   readonly topicName: string;
   /** Customer key that encrypts the topic; the services that publish get its use for this topic only. */
   readonly key: CustomerKey;
@@ -61,10 +60,12 @@ export class AlarmTopic extends Construct {
   readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly eventRuleArns: string[] = [];
   private readonly key: CustomerKey;
+  private readonly context: StackContext;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    this.topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    this.context = StackContext.of(this);
+    this.topicArn = this.context.arn("sns", props.topicName);
     this.stem = props.topicName.replace(/-alarms$/, "");
     this.key = props.key;
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.key.key.arn });
@@ -72,24 +73,25 @@ export class AlarmTopic extends Construct {
     for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) props.key.grantServiceForResources(service, { snsTopicArns: [this.topicArn] });
     this.policy = new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
-      policy: Lazy.stringValue({ produce: () => render(policy(...this.statements(props))) }),
+      policy: Lazy.stringValue({ produce: () => render(policy(...this.statements())) }),
     });
     (props.emails ?? []).forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     });
   }
 
-  private statements(props: AlarmTopicProps): Statement[] {
+  private statements(): Statement[] {
+    const ctx = this.context;
     return [
       {
         Sid: "AllowAccountToManageTopic",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+        Principal: { AWS: ctx.iamArn("root") },
         Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
         Resource: this.topicArn,
       },
-      this.allowServicePublish(props, "AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*`),
-      this.allowServicePublish(props, "AllowBudgets", "budgets.amazonaws.com", `arn:aws:budgets::${props.accountId}:*`),
+      this.allowServicePublish("AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", ctx.arn("cloudwatch", "alarm:*")),
+      this.allowServicePublish("AllowBudgets", "budgets.amazonaws.com", ctx.arn("budgets", "*", { region: "" })),
       ...(this.eventRuleArns.length
         ? [
             {
@@ -107,14 +109,14 @@ export class AlarmTopic extends Construct {
   }
 
   /** A service may publish on behalf of this account's resources only (confused-deputy protection). */
-  private allowServicePublish(props: AlarmTopicProps, sid: string, service: string, sourceArnLike: string): Statement {
+  private allowServicePublish(sid: string, service: string, sourceArnLike: string): Statement {
     return {
       Sid: sid,
       Effect: "Allow",
       Principal: { Service: service },
       Action: "sns:Publish",
       Resource: this.topicArn,
-      Condition: { StringEquals: { "aws:SourceAccount": props.accountId }, ArnLike: { "aws:SourceArn": sourceArnLike } },
+      Condition: { StringEquals: { "aws:SourceAccount": this.context.accountId }, ArnLike: { "aws:SourceArn": sourceArnLike } },
     };
   }
 

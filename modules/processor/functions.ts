@@ -17,6 +17,7 @@ import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipel
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
 import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import { StackContext } from "../constructs/stack-context";
 
 /**
  * Per-handler runtime settings, from `npm run bench` (docs/benchmarks.md). start: at least twice the peak RSS of a
@@ -57,11 +58,8 @@ export function bedrockStatements(arns: readonly string[]): Statement[] {
   ];
 }
 
+/** Function names are `<stem>-<handler>`, role names `<stem>-<handler>-fn` (the stem from the {@link StackContext}). */
 export interface PipelineFunctionsProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: function names are `<stem>-<handler>`, role names `<stem>-<handler>-fn`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   readonly input: SecureBucket;
   readonly results: SecureBucket;
@@ -90,7 +88,9 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { accountId: account, region, key, input, results, stem } = props;
+    const ctx = StackContext.of(this);
+    const { stem } = ctx;
+    const { key, input, results } = props;
     const settings: ReconcileConfig & StartConfig = {
       ...props.settings,
       transcribeRoleArn: props.transcribeRole.principalArn,
@@ -100,8 +100,6 @@ export class PipelineFunctions extends Construct {
     const fns = {} as Record<HandlerName, PipelineFunction>;
     for (const h of HANDLER_NAMES) {
       fns[h] = new PipelineFunction(this, h, {
-        accountId: account,
-        region,
         handler: h,
         functionName: `${stem}-${h}`,
         roleName: `${stem}-${h}-fn`,
@@ -119,7 +117,7 @@ export class PipelineFunctions extends Construct {
     this.analyze = fns.analyze;
     this.reconcile = fns.reconcile;
 
-    const jobArn = `arn:aws:transcribe:${region}:${account}:transcription-job/${settings.jobNamePrefix}*`;
+    const jobArn = ctx.arn("transcribe", `transcription-job/${settings.jobNamePrefix}*`);
     const writeRecords = (f: PipelineFunction) => {
       results.grantPut(f, "WriteResultsAndErrorRecords");
       f.addToPrincipalPolicy({

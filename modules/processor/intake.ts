@@ -14,6 +14,7 @@ import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
 import { intakeDeadLetterQueueName, intakeQueueName } from "../config/naming";
 import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import { StackContext } from "../constructs/stack-context";
 
 /** Messages per `start` invocation (the event source mapping's batch size). */
 export const INTAKE_BATCH_SIZE = 10;
@@ -24,11 +25,8 @@ export const intakeVisibilityTimeoutSeconds = (consumerTimeoutSeconds: number): 
 /** The audio-expiry alarm fires when the oldest waiting upload is this close to its audio's expiry. */
 export const AUDIO_EXPIRY_WARNING_SECONDS = 12 * 3600;
 
+/** Queues are `<stem>-intake` and `<stem>-intake-dlq` (the stem from the {@link StackContext}). */
 export interface IntakeProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: queues are `<stem>-intake` and `<stem>-intake-dlq`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   /** Every object created here is an event: `start` decides (and records) what is rejected. */
   readonly input: SecureBucket;
@@ -55,11 +53,10 @@ export class Intake extends Construct {
     if (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 2 || props.maxConcurrency > 1000) {
       throw new ValidationError(this.node.path, "maxConcurrency", `must be 2-1000 (SQS event source maximum concurrency), got ${props.maxConcurrency}`);
     }
-    const { accountId, region, key, stem } = props;
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: intakeDeadLetterQueueName(stem) });
+    const { accountId, stem } = StackContext.of(this);
+    const key = props.key;
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { key, queueName: intakeDeadLetterQueueName(stem) });
     this.queue = new EncryptedQueue(this, "queue", {
-      accountId,
-      region,
       key,
       queueName: intakeQueueName(stem),
       visibilityTimeoutSeconds: intakeVisibilityTimeoutSeconds(props.consumer.timeoutSeconds),
