@@ -173,7 +173,11 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
       });
     },
   ],
-  ["AlarmTopic", "addAlarm.name", (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", namespace: "n", metricName: "m", threshold: 0 })],
+  [
+    "AlarmTopic",
+    "addAlarm.name",
+    (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", runbook: "queueAge", namespace: "n", metricName: "m", threshold: 0 }),
+  ],
   [
     "TranscribeAccess",
     "outputPrefix",

@@ -13,7 +13,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
-import { RUNBOOK, runbookRef } from "./runbooks";
+import { type RunbookKey, runbookRef } from "./runbooks";
 import { StackContext } from "./stack-context";
 
 export interface AlarmTopicProps {
@@ -27,7 +27,10 @@ export interface AlarmTopicProps {
 export interface MetricAlarmProps {
   /** Alarm name suffix; the full name is `<topic stem>-<name>`. */
   readonly name: string;
+  /** What fired, in one sentence; the runbook link is appended. */
   readonly description: string;
+  /** The docs/runbooks.md section that says what to do (a key of the RUNBOOK table, modules/constructs/runbooks.ts). */
+  readonly runbook: RunbookKey;
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions?: Record<string, string>;
@@ -133,7 +136,7 @@ export class AlarmTopic extends Construct {
     const evaluationPeriods = props.evaluationPeriods ?? 1;
     const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
       alarmName: `${this.stem}-${props.name}`,
-      alarmDescription: props.description,
+      alarmDescription: `${props.description}${runbookRef(props.runbook)}`,
       namespace: props.namespace,
       metricName: props.metricName,
       dimensions: props.dimensions,
@@ -169,7 +172,8 @@ export class AlarmTopic extends Construct {
     });
     return this.addAlarm({
       name: `${name}-error-lines`,
-      description: `ERROR lines in ${logGroupName} (guide §12).${runbookRef(RUNBOOK.functionErrors)}`,
+      description: `ERROR lines in ${logGroupName} (guide §12).`,
+      runbook: "functionErrors",
       namespace: LOG_ERRORS_NAMESPACE,
       metricName,
       threshold: 0,

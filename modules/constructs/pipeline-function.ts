@@ -15,7 +15,6 @@ import type { AlarmTopic } from "./alarm-topic";
 import { bundleHandler, type LambdaBundle } from "./bundling";
 import type { CustomerKey } from "./customer-key";
 import { Role } from "./role";
-import { RUNBOOK, runbookRef } from "./runbooks";
 import { StackContext } from "./stack-context";
 
 /** Lambda's limits for the settings below. */
@@ -160,7 +159,8 @@ export class PipelineFunction extends Construct implements Grantee {
     const dims = { FunctionName: props.functionName };
     alarms.addAlarm({
       name: `${h}-errors`,
-      description: `${h} function errors (guide §9 LambdaErrorsHigh).${runbookRef(RUNBOOK.functionErrors)}`,
+      description: `${h} function errors (guide §9 LambdaErrorsHigh).`,
+      runbook: "functionErrors",
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: dims,
@@ -169,7 +169,8 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-throttles`,
-      description: `${h} function throttled (concurrency reached).${runbookRef(RUNBOOK.functionThrottles)}`,
+      description: `${h} function throttled (concurrency reached).`,
+      runbook: "functionThrottles",
       namespace: "AWS/Lambda",
       metricName: "Throttles",
       dimensions: dims,
@@ -177,7 +178,8 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-duration-near-timeout`,
-      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh).${runbookRef(RUNBOOK.functionDuration)}`,
+      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh).`,
+      runbook: "functionDuration",
       namespace: "AWS/Lambda",
       metricName: "Duration",
       dimensions: dims,

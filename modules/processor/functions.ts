@@ -16,7 +16,6 @@ import type { CustomerKey } from "../constructs/customer-key";
 import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 import { StackContext } from "../constructs/stack-context";
 
 /**
@@ -191,20 +190,21 @@ export class PipelineFunctions extends Construct {
     reconcile.addToPrincipalPolicy({ Sid: "HandJobsToAnalyze", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: analyze.functionArn });
 
     // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
-    for (const [metric, name, description] of [
-      [METRIC.CallsFailed, "calls-failed", `Calls that ended in a FAILED record.${runbookRef(RUNBOOK.callsFailed)}`],
-      [METRIC.CallsRejected, "calls-rejected", `Uploads rejected (error record written).${runbookRef(RUNBOOK.callsRejected)}`],
-      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h.${runbookRef(RUNBOOK.jobsStuck)}`],
-      [METRIC.SummariesFailed, "summaries-failed", `COMPLETED calls recorded without a model summary (summary_error).${runbookRef(RUNBOOK.modelAccessDenied)}`],
+    for (const [metric, name, description, runbook] of [
+      [METRIC.CallsFailed, "calls-failed", "Calls that ended in a FAILED record.", "callsFailed"],
+      [METRIC.CallsRejected, "calls-rejected", "Uploads rejected (error record written).", "callsRejected"],
+      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h.`, "jobsStuck"],
+      [METRIC.SummariesFailed, "summaries-failed", "COMPLETED calls recorded without a model summary (summary_error).", "modelAccessDenied"],
     ] as const) {
-      props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
+      props.alarms.addAlarm({ name, description, runbook, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
     }
     // reconcile's watermark age (seconds, every run): fires at three quarters of the lookback, before jobs older
     // than the lookback floor would leave every window unseen.
     const watermarkHours = (settings.reconcileLookbackHours * 3) / 4;
     props.alarms.addAlarm({
       name: "reconcile-watermark-age",
-      description: `reconcile's window starts more than ${watermarkHours} h back (lookback ${settings.reconcileLookbackHours} h).${runbookRef(RUNBOOK.reconcileWatermarkAge)}`,
+      description: `reconcile's window starts more than ${watermarkHours} h back (lookback ${settings.reconcileLookbackHours} h).`,
+      runbook: "reconcileWatermarkAge",
       namespace: METRICS_NAMESPACE,
       metricName: METRIC.ReconcileWatermarkAge,
       dimensions: { service: stem },

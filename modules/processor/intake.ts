@@ -13,7 +13,7 @@ import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
 import { intakeDeadLetterQueueName, intakeQueueName } from "../config/naming";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import type { RunbookKey } from "../constructs/runbooks";
 import { StackContext } from "../constructs/stack-context";
 
 /** Messages per `start` invocation (the event source mapping's batch size). */
@@ -83,10 +83,11 @@ export class Intake extends Construct {
       dependsOn: [props.consumer.role.policy],
     });
 
-    const queueAlarm = (name: string, queue: string, description: string, metricName: string, threshold: number, actionsEnabled = true) =>
+    const queueAlarm = (name: string, queue: string, description: string, runbook: RunbookKey, metricName: string, threshold: number, actionsEnabled = true) =>
       props.alarms.addAlarm({
         name,
         description,
+        runbook,
         namespace: "AWS/SQS",
         metricName,
         dimensions: { QueueName: queue },
@@ -97,7 +98,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-dlq-not-empty",
       this.deadLetterQueue.queueName,
-      `Uploads that failed start repeatedly (redrive after fixing: cci redrive).${runbookRef(RUNBOOK.intakeDlqNotEmpty)}`,
+      "Uploads that failed start repeatedly (redrive after fixing: cci redrive).",
+      "intakeDlqNotEmpty",
       "ApproximateNumberOfMessagesVisible",
       0,
     );
@@ -105,7 +107,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-oldest-message-age",
       this.queue.queueName,
-      `Oldest upload waiting over 15 minutes (silenced while processing.paused).${runbookRef(RUNBOOK.queueAge)}`,
+      "Oldest upload waiting over 15 minutes (silenced while processing.paused).",
+      "queueAge",
       "ApproximateAgeOfOldestMessage",
       900,
       !props.paused,
@@ -114,7 +117,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-audio-expiring",
       this.queue.queueName,
-      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays}).${runbookRef(RUNBOOK.audioExpiring)}`,
+      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays}).`,
+      "audioExpiring",
       "ApproximateAgeOfOldestMessage",
       props.inputDays * 86_400 - AUDIO_EXPIRY_WARNING_SECONDS,
     );

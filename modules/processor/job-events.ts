@@ -12,7 +12,6 @@ import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { CustomerKey } from "../constructs/customer-key";
 import { EncryptedQueue } from "../constructs/encrypted-queue";
 import type { PipelineFunction } from "../constructs/pipeline-function";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 import { StackContext } from "../constructs/stack-context";
 
 /** Rules are `<stem>-transcribe-job-state` and `<stem>-reconcile-schedule` (the stem from the {@link StackContext}). */
@@ -90,7 +89,8 @@ export class JobEvents extends Construct {
 
     props.alarms.addAlarm({
       name: "events-dlq-not-empty",
-      description: `Job events analyze/reconcile could not process.${runbookRef(RUNBOOK.eventsDlqNotEmpty)}`,
+      description: "Job events analyze/reconcile could not process.",
+      runbook: "eventsDlqNotEmpty",
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.queueName },
