@@ -12,7 +12,7 @@ import { QuicksightRefreshSchedule } from "@cdktf/provider-aws/lib/quicksight-re
 import { ValidationError } from "../config/errors";
 import { StackContext } from "../constructs/stack-context";
 import { dashboardDefinition } from "./definition";
-import { stopWordsFor } from "./semantics";
+import { stopWordsFor } from "./terms";
 import { HIVE_TYPES, INSIGHT_VIEWS, prestoViewText, QUICKSIGHT_TYPES, type ViewContext } from "./views";
 import { DATA_SET_OWNER_ACTIONS } from "../iam/quicksight";
 
