@@ -16,7 +16,9 @@ import type { CustomerKey } from "./customer-key";
 import { type RunbookKey, runbookRef } from "./runbooks";
 import { StackContext } from "./stack-context";
 
+/** The topic and its alarms belong to the {@link StackContext}'s account and region; alarm names start with its stem. */
 export interface AlarmTopicProps {
+  /** SNS topic name, e.g. `<stem>-alarms`; its ARN is built from it. */
   readonly topicName: string;
   /** Customer key that encrypts the topic; the services that publish get its use for this topic only. */
   readonly key: CustomerKey;
@@ -25,7 +27,7 @@ export interface AlarmTopicProps {
 }
 
 export interface MetricAlarmProps {
-  /** Alarm name suffix; the full name is `<topic stem>-<name>`. */
+  /** Alarm name suffix; the full name is `<stem>-<name>` (the stem from the {@link StackContext}). */
   readonly name: string;
   /** What fired, in one sentence; the runbook link is appended. */
   readonly description: string;
@@ -59,7 +61,6 @@ export class AlarmTopic extends Construct {
   readonly policy: SnsTopicPolicy;
   /** Built from the name: known at plan time. */
   readonly topicArn: string;
-  private readonly stem: string;
   readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly eventRuleArns: string[] = [];
   private readonly key: CustomerKey;
@@ -69,7 +70,6 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     this.context = StackContext.of(this);
     this.topicArn = this.context.arn("sns", props.topicName);
-    this.stem = props.topicName.replace(/-alarms$/, "");
     this.key = props.key;
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.key.key.arn });
     // CloudWatch alarms and Budgets publish here (statements below) and must encrypt for this topic.
@@ -135,7 +135,7 @@ export class AlarmTopic extends Construct {
       throw new ValidationError(this.node.path, "addAlarm.name", `"${props.name}" must be lower-case letters, digits and '-'`);
     const evaluationPeriods = props.evaluationPeriods ?? 1;
     const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
-      alarmName: `${this.stem}-${props.name}`,
+      alarmName: `${this.context.stem}-${props.name}`,
       alarmDescription: `${props.description}${runbookRef(props.runbook)}`,
       namespace: props.namespace,
       metricName: props.metricName,
@@ -164,7 +164,7 @@ export class AlarmTopic extends Construct {
   addErrorLogAlarm(name: string, logGroup: CloudwatchLogGroup, logGroupName: string): CloudwatchMetricAlarm {
     const metricName = `ErrorLines-${name}`;
     new CloudwatchLogMetricFilter(this, `error-filter-${name}`, {
-      name: `${this.stem}-${name}-error-lines`,
+      name: `${this.context.stem}-${name}-error-lines`,
       // A reference, not the name string: PutMetricFilter fails when the group does not exist yet.
       logGroupName: logGroup.name,
       pattern: "ERROR",

@@ -35,8 +35,6 @@ export const RUNBOOK = {
 } as const satisfies Record<string, string>;
 /** A runbook section an alarm links to: a key of {@link RUNBOOK}. */
 export type RunbookKey = keyof typeof RUNBOOK;
-/** The heading anchor of a runbook section in docs/runbooks.md. */
-export type RunbookAnchor = (typeof RUNBOOK)[RunbookKey];
 
 /** ` Runbook: docs/runbooks.md#<anchor>`, appended to an alarm's description (AlarmTopic.addAlarm). */
 export function runbookRef(key: RunbookKey): string {
