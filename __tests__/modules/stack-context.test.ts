@@ -4,7 +4,7 @@
  */
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { partitionOf } from "../../modules/config/aws-facts";
+import { AWS_REGIONS, partitionOf } from "../../modules/config/aws-facts";
 import { isUserError, ValidationError } from "../../modules/config/errors";
 import { CustomerKey } from "../../modules/constructs/customer-key";
 import { StackContext } from "../../modules/constructs/stack-context";
@@ -68,6 +68,14 @@ describe("StackContext", () => {
     const e = caught(() => ctx.stem);
     expect(e.field).toBe("stem");
     expect(e.construct).toBe("bootstrap");
+  });
+
+  it("accepts every region and stem the configuration allows", () => {
+    for (const region of AWS_REGIONS) expect(StackContext.set(new TerraformStack(Testing.app(), "s"), { accountId: ACCOUNT, region }).region).toBe(region);
+    // namePrefix allows inner '-' runs (`a--b`), environment a-z0-9.
+    expect(StackContext.set(new TerraformStack(Testing.app(), "s"), { accountId: ACCOUNT, region: "eu-central-1", stem: "a--b-prod2" }).stem).toBe(
+      "a--b-prod2",
+    );
   });
 
   it.each([

@@ -63,8 +63,9 @@ export class StackContext {
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) throw new ValidationError(path, "region", `"${props.region}" is not an AWS region name`);
     if (props.partition !== undefined && !/^aws(-[a-z]+)*$/.test(props.partition))
       throw new ValidationError(path, "partition", `"${props.partition}" is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`);
-    if (props.stem !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(props.stem))
-      throw new ValidationError(path, "stem", `"${props.stem}" must be lower-case letters and digits joined by single '-'`);
+    // The configuration allows `<prefix>-<env>` with inner '-' runs (namePrefix `a--b`): so does the stem.
+    if (props.stem !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.stem))
+      throw new ValidationError(path, "stem", `"${props.stem}" must be lower-case letters, digits and inner '-'`);
     this.accountId = props.accountId;
     this.region = props.region;
     this.partition = props.partition ?? partitionOf(props.region);
