@@ -29,6 +29,7 @@ import { ConfigParameters } from "./modules/config-parameters";
 import { AlarmTopic } from "./modules/constructs/alarm-topic";
 import type { LambdaBundle } from "./modules/constructs/bundling";
 import { CustomerKey } from "./modules/constructs/customer-key";
+import { StackContext } from "./modules/constructs/stack-context";
 import { Dashboards } from "./modules/dashboards";
 import { AccountHardening } from "./modules/hardening";
 import { InsightDashboard, InsightViews } from "./modules/insights";
@@ -68,21 +69,22 @@ export class CciLiteStack extends TerraformStack {
   constructor(scope: Construct, cfg: CciLiteConfig, options: { readonly bundles?: Record<HandlerName, LambdaBundle> } = {}) {
     const names = naming(cfg);
     super(scope, names.stackName);
-    const { accountId, region } = cfg;
-    const state = stateNames(cfg.namePrefix, accountId, region);
+    // Account, partition, region and the naming stem: every construct below reads them from here (StackContext.of).
+    const ctx = StackContext.set(this, { accountId: cfg.accountId, region: cfg.region, stem: names.stem });
+    const state = stateNames(cfg.namePrefix, ctx.accountId, ctx.region);
     const backend = new S3Backend(this, {
       bucket: state.bucket,
       key: `cci-lite/${cfg.environment}/terraform.tfstate`,
       region: state.region,
       encrypt: true,
-      kmsKeyId: `arn:aws:kms:${state.region}:${accountId}:${state.keyAlias}`,
+      kmsKeyId: ctx.arn("kms", state.keyAlias, { region: state.region }),
     });
     backend.addOverride("use_lockfile", true); // S3-native locking; no DynamoDB table.
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     awsProvider(this, cfg, cfg.environment);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     // Every role of the stack carries the delivery boundary: the apply role may create roles only with it (docs/delivery.md).
-    const boundary = boundaryArn(accountId, cfg.namePrefix);
+    const boundary = boundaryArn(ctx, cfg.namePrefix);
     Aspects.of(this).add({
       visit: (node) => {
         if (node instanceof IamRole) node.permissionsBoundary = boundary;
@@ -92,11 +94,11 @@ export class CciLiteStack extends TerraformStack {
     this.addOverride("//.cci_lite_delivery", {
       environment: cfg.environment,
       deployEnvironment: cfg.github.deployEnvironment,
-      applyRoleArn: `arn:aws:iam::${accountId}:role/${applyRoleName(cfg.namePrefix, cfg.environment)}`,
+      applyRoleArn: ctx.iamArn(`role/${applyRoleName(cfg.namePrefix, cfg.environment)}`),
     });
 
     // §2 Customer-managed key; every grant below adds its key use too.
-    const key = new CustomerKey(this, "key", { accountId, region, alias: names.keyAlias, logGroupNamePrefix: `/aws/lambda/${names.stem}-` });
+    const key = new CustomerKey(this, "key", { alias: names.keyAlias, logGroupNamePrefix: `/aws/lambda/${names.stem}-` });
     this.key = key;
 
     // §3 Buckets, lifecycle and bucket policies (§3.3).
@@ -115,8 +117,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §4.2 Transcribe's data-access role.
     const transcribe = new TranscribeAccess(this, "transcribe-access", {
-      accountId,
-      region,
       roleName: names.transcribeRoleName,
       input,
       results,
@@ -133,24 +133,23 @@ export class CciLiteStack extends TerraformStack {
     });
 
     // §9, §12 Alarm topic (budgets and every alarm notify it).
-    const alarms = new AlarmTopic(this, "alarms", { accountId, region, topicName: names.alarmTopic, key, emails: cfg.alarms.emails });
+    const alarms = new AlarmTopic(this, "alarms", { topicName: names.alarmTopic, key, emails: cfg.alarms.emails });
 
     // §12 Private networking (optional): a VPC without internet, endpoints for every service the functions call.
     const net = resolveNetwork(cfg);
     const functionRoleArns = HANDLER_NAMES.map((h) => names.roleArn(`${h}-fn`));
+    const configPathArn = ctx.arn("ssm", `parameter${names.configPath}`);
     if (net.mode !== "off") {
       this.network = new PrivateNetwork(this, "network", {
-        region,
-        stem: names.stem,
         network: net,
         scope: {
           functionRoleArns,
           inputBucketArn: names.inputBucketArn,
           resultsBucketArn: names.resultsBucketArn,
-          transcriptionJobArn: `arn:aws:transcribe:${region}:${accountId}:transcription-job/${names.jobNamePrefix}*`,
-          configPathArn: `arn:aws:ssm:${region}:${accountId}:parameter${names.configPath}`,
+          transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${names.jobNamePrefix}*`),
+          configPathArn,
           bedrockResourceArns: bedrockResourceArns(cfg),
-          analyzeFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${names.functionName("analyze")}`,
+          analyzeFunctionArn: ctx.arn("lambda", `function:${names.functionName("analyze")}`),
           settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
         },
       });
@@ -160,14 +159,11 @@ export class CciLiteStack extends TerraformStack {
     // §6-§8 (replaced) start / analyze / reconcile functions, the intake queue in front of start, job events behind.
     const p = cfg.processing;
     this.functions = new PipelineFunctions(this, "functions", {
-      accountId,
-      region,
-      stem: names.stem,
       key,
       input,
       results,
       transcribeRole: transcribe.role,
-      configPathArn: `arn:aws:ssm:${region}:${accountId}:parameter${names.configPath}`,
+      configPathArn,
       bedrockResourceArns: bedrockResourceArns(cfg),
       settings: {
         environment: cfg.environment,
@@ -190,9 +186,6 @@ export class CciLiteStack extends TerraformStack {
       vpc: this.network?.functionNetwork,
     });
     this.intake = new Intake(this, "intake", {
-      accountId,
-      region,
-      stem: names.stem,
       key,
       input,
       consumer: this.functions.start,
@@ -203,9 +196,6 @@ export class CciLiteStack extends TerraformStack {
       alarms,
     });
     const jobEvents = new JobEvents(this, "job-events", {
-      accountId,
-      region,
-      stem: names.stem,
       key,
       jobNamePrefix: names.jobNamePrefix,
       analyze: this.functions.analyze,
@@ -216,8 +206,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §10 Glue + Athena.
     const analytics = new Analytics(this, "analytics", {
-      accountId,
-      region,
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       workgroupName: names.workgroup,
@@ -233,7 +221,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §11 Insight views (Athena views over the results table, docs/insights.md), with or without QuickSight.
     const insightViews = new InsightViews(this, "insight-views", {
-      accountId,
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       languages: [...new Set(cfg.tenants.flatMap((t) => t.languages))],
@@ -246,8 +233,6 @@ export class CciLiteStack extends TerraformStack {
       const principalArn = qs.principalArn;
       if (!principalArn) throw new Error("quicksight.principalArn is missing (validation requires it when quicksight.enabled is true)");
       const dashboards = new Dashboards(this, "dashboards", {
-        accountId,
-        idStem: names.stem,
         workgroupName: analytics.workgroup.name,
         databaseName: names.glueDatabase,
         tableName: names.resultsTable,
@@ -255,8 +240,6 @@ export class CciLiteStack extends TerraformStack {
       });
       // The insights dashboard: a data set per view, row-level security on tenant, refresh, the visuals.
       const insights = new InsightDashboard(this, "insights", {
-        accountId,
-        idStem: names.stem,
         dataSourceArn: dashboards.dataSource.arn,
         databaseName: names.glueDatabase,
         views: insightViews,
@@ -268,17 +251,11 @@ export class CciLiteStack extends TerraformStack {
       // The guide's calls data set carries every tenant's rows: the same row-level security.
       dashboards.restrictRows(insights.rules.arn);
       // QuickSight reads results (Decrypt) and Athena writes its query results (GenerateDataKey) as this role.
-      key.grantExternalRole("AllowQuickSightServiceRole", `arn:aws:iam::${accountId}:role/${cfg.quicksight.serviceRoleName}`, [
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
-      ]);
+      key.grantExternalRole("AllowQuickSightServiceRole", ctx.iamArn(`role/${cfg.quicksight.serviceRoleName}`), ["kms:Decrypt", "kms:GenerateDataKey"]);
     }
 
     // §13 Tenant isolation: per-tenant access points, read-only role (its own Glue table, above) and Athena workgroup.
     new TenantAccess(this, "tenants", {
-      accountId,
-      region,
-      stem: names.stem,
       workgroupStem: names.workgroup,
       tenants: cfg.tenants,
       key,
@@ -291,9 +268,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §12 Account hardening toggles: CloudTrail and GuardDuty.
     new AccountHardening(this, "hardening", {
-      accountId,
-      region,
-      stem: names.stem,
       key,
       cloudtrail: cfg.cloudtrail.enabled,
       guardduty: cfg.guardduty.enabled ? { createDetector: cfg.guardduty.createDetector } : false,
@@ -302,9 +276,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §4.3, §13 People and systems outside the pipeline: uploaders, operators, analysts (docs/security.md).
     new PeopleAccess(this, "people", {
-      accountId,
-      region,
-      stem: names.stem,
       key,
       input,
       results,
@@ -324,7 +295,6 @@ export class CciLiteStack extends TerraformStack {
 
     // §14 Budget.
     new CostBudget(this, "budget", {
-      accountId,
       name: `${names.stem}-monthly`,
       monthlyLimit: cfg.budget.monthlyLimit,
       currency: cfg.budget.currency,
@@ -348,14 +318,15 @@ export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, envs: readonly CciLiteConfig[]) {
     super(scope, id);
     const first = envs[0];
+    // Per account: no environment, so no naming stem (each environment's stem is a DeployTarget below).
+    const ctx = StackContext.set(this, { accountId: first.accountId, region: first.region });
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     awsProvider(this, first, "shared");
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
-    const state = stateNames(first.namePrefix, first.accountId, first.region);
-    const remote = new RemoteState(this, "state", { accountId: first.accountId, state });
+    const state = stateNames(first.namePrefix, ctx.accountId, ctx.region);
+    const remote = new RemoteState(this, "state", { state });
     const delivery = new DeliveryAccess(this, "delivery", {
-      accountId: first.accountId,
       namePrefix: first.namePrefix,
       state,
       github: first.github,

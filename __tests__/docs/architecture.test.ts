@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { headingAnchors } from "../helpers/markdown";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -90,19 +91,8 @@ function references(markdown: string, file: string): Reference[] {
   return refs;
 }
 
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
-function anchorsOf(markdown: string): Set<string> {
-  const anchors = new Set<string>();
-  for (const m of markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
-    anchors.add(
-      m[1]
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
-        .replace(/\s/g, "-"),
-    );
-  }
-  return anchors;
-}
+/** GitHub's heading anchors (shared with the runbook anchor test). */
+const anchorsOf = headingAnchors;
 
 const read = (file: string): string => fs.readFileSync(path.join(REPO, file), "utf8");
 const exists = (target: string): boolean => fs.existsSync(path.join(REPO, target));

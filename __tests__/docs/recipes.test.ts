@@ -32,11 +32,21 @@ function namedPaths(body: string): string[] {
   return [...new Set([...body.matchAll(/`([A-Za-z_.][\w.-]*\/[\w./<>-]+)`/g)].map((m) => m[1]).filter((p) => !p.includes("<")))];
 }
 
-/** `Table: \`NAME\` in \`file\`, read by \`a\`, \`b\`.` */
+/** `Table: \`NAME\` in \`file\`, read by \`a\`, \`b\`.`: the readers end at the sentence's end or a parenthesis. */
 function tableLine(body: string): { name: string; file: string; readers: string[] } | undefined {
-  const m = /^Table: `(\w+)` in `([^`]+)`, read by ([^\n]+(?:\n(?!\n)[^\n]+)*)/m.exec(body);
+  const m = /^Table: `(\w+)` in `([^`]+)`, read by ([\s\S]*)/m.exec(body);
   if (!m) return undefined;
-  return { name: m[1], file: m[2], readers: [...m[3].matchAll(/`([^`]+)`/g)].map((x) => x[1]) };
+  let inCode = false;
+  let end = m[3].length;
+  for (let i = 0; i < m[3].length; i++) {
+    const c = m[3][i];
+    if (c === "`") inCode = !inCode;
+    else if (!inCode && (c === "." || c === "(")) {
+      end = i;
+      break;
+    }
+  }
+  return { name: m[1], file: m[2], readers: [...m[3].slice(0, end).matchAll(/`([^`]+)`/g)].map((x) => x[1]) };
 }
 
 /** Whether `reader` imports `name` from the module at `file` (a relative specifier, with or without /index). */
@@ -58,9 +68,9 @@ function importsFrom(readerSource: string, readerPath: string, name: string, fil
 
 const RECIPES = recipes(DOC);
 
-it("has the recipes the issue asks for: a setting, an AWS call, a doctor check, a rule", () => {
+it("has the recipes the issue asks for: a setting, an AWS call, an alarm, a doctor check, a rule (and a stack-wide value)", () => {
   const titles = RECIPES.map((r) => r.title);
-  for (const t of ["A tenant setting", "An AWS call", "A doctor check", "A rule"]) expect(titles).toContain(t);
+  for (const t of ["A tenant setting", "An AWS call", "An alarm", "A doctor check", "A rule", "A stack-wide value"]) expect(titles).toContain(t);
 });
 
 describe.each(RECIPES.map((r) => [r.title, r] as const))("%s", (_title, r) => {
@@ -73,7 +83,7 @@ describe.each(RECIPES.map((r) => [r.title, r] as const))("%s", (_title, r) => {
   it("names its declaration table, exported by its file and imported from it by every reader", () => {
     const t = tableLine(r.body);
     if (!t) throw new Error(`recipe "${r.title}" has no "Table:" line`);
-    expect(fs.readFileSync(path.join(REPO, t.file), "utf8")).toMatch(new RegExp(`export (const|function) ${t.name}\\b`));
+    expect(fs.readFileSync(path.join(REPO, t.file), "utf8")).toMatch(new RegExp(`export (const|function|class) ${t.name}\\b`));
     expect(t.readers.length).toBeGreaterThan(0);
     const notReading = t.readers.filter((reader) => !importsFrom(fs.readFileSync(path.join(REPO, reader), "utf8"), reader, t.name, t.file));
     expect(notReading).toEqual([]);
@@ -87,6 +97,7 @@ describe("the checker itself", () => {
     expect(r.title).toBe("A thing");
     expect(namedPaths(r.body)).toEqual(["lib/things.ts", "app/use.ts"]);
     expect(tableLine(r.body)).toEqual({ name: "THINGS", file: "lib/things.ts", readers: ["app/use.ts"] });
+    expect(tableLine("Table: `T` in `a/t.ts`, read by `b/u.ts`, `c/v.ts` (`d/w.ts` uses its keys).")?.readers).toEqual(["b/u.ts", "c/v.ts"]);
   });
   it("tells a reader that imports the table from its file from one that does not", () => {
     expect(importsFrom('import { THINGS } from "../lib/things";', "app/use.ts", "THINGS", "lib/things.ts")).toBe(true);

@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { CustomerKey } from "../../modules/constructs/customer-key";
 import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
+import { StackContext } from "../../modules/constructs/stack-context";
 import { doc, statement, synthApp } from "../helpers/synth";
 
 const s = synthApp();
@@ -273,7 +274,8 @@ describe("key policy size", () => {
   it("fails synth with a clear message when so many principals need the key that KMS would reject the policy", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
-    const key = new CustomerKey(stack, "key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/test" });
+    StackContext.set(stack, { accountId: ACCOUNT, region: "eu-central-1" });
+    const key = new CustomerKey(stack, "key", { alias: "alias/test" });
     for (let i = 0; i < 600; i++) key.grantUse(`arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-tenant-${String(i).padStart(3, "0")}-reader`);
     expect(() => Testing.synth(stack)).toThrow(/Invalid [^\n]*key:\n {2}- policy: \d+ bytes, over KMS's 32768-byte limit \(600 principals\)/);
   });

@@ -1,19 +1,16 @@
-/** The insight views as Glue stores them, and the rules they share with the report (modules/insights/semantics.ts). */
+/** The insight views as Glue stores them, and the rules they share with the report (modules/insights/semantics.ts, terms.ts). */
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
 import {
   callsDaily,
   type DatedResult,
   failuresDaily,
   itemsDaily,
-  normalizeItem,
   sentimentDaily,
   speakerSentimentDaily,
-  STOP_WORDS,
-  stopWordsFor,
-  summaryTerms,
   summaryTermsDaily,
   talkTimeDaily,
 } from "../../modules/insights/semantics";
+import { normalizeItem, STOP_WORDS, stopWordsFor, summaryTerms } from "../../modules/insights/terms";
 import { decodePrestoView, INSIGHT_VIEWS, viewSql } from "../../modules/insights/views";
 import { synthApp } from "../helpers/synth";
 

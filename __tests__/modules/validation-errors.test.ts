@@ -5,6 +5,7 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { Analytics } from "../../modules/analytics";
+import { DeliveryAccess, RemoteState, stateNames } from "../../modules/bootstrap";
 import { CostBudget } from "../../modules/budgets";
 import { isUserError, ValidationError } from "../../modules/config/errors";
 import { AlarmTopic } from "../../modules/constructs/alarm-topic";
@@ -14,6 +15,7 @@ import { ManagedPolicy } from "../../modules/constructs/managed-policy";
 import { PipelineFunction } from "../../modules/constructs/pipeline-function";
 import { Role } from "../../modules/constructs/role";
 import { SecureBucket } from "../../modules/constructs/secure-bucket";
+import { StackContext } from "../../modules/constructs/stack-context";
 import { policy } from "../../modules/iam/policy";
 import { InsightDashboard, type InsightDashboardProps, InsightViews } from "../../modules/insights";
 import { PrivateNetwork, type PrivateNetworkProps } from "../../modules/network";
@@ -24,17 +26,18 @@ import { fakeBundles } from "../helpers/synth";
 const ACCOUNT = "111122223333";
 const REGION = "eu-central-1";
 
-function stack(): TerraformStack {
-  return new TerraformStack(Testing.app(), "s");
+/** A stack with its StackContext (account, region, stem), as main.ts sets it. */
+function stack(stem = "cci-lite-test"): TerraformStack {
+  const s = new TerraformStack(Testing.app(), "s");
+  StackContext.set(s, { accountId: ACCOUNT, region: REGION, stem });
+  return s;
 }
-const key = (s: Construct, alias = "alias/k") => new CustomerKey(s, `key-${alias.slice(6)}`, { accountId: ACCOUNT, region: REGION, alias });
+const key = (s: Construct, alias = "alias/k") => new CustomerKey(s, `key-${alias.slice(6)}`, { alias });
 const bucket = (s: Construct, id = "b") =>
   new SecureBucket(s, id, { bucketName: `${id}-bucket-111122223333`, key: key(s, `alias/${id}`), expirations: [{ id: "all", prefix: "", days: 1 }] });
-const topic = (s: Construct) => new AlarmTopic(s, "alarms", { accountId: ACCOUNT, region: REGION, topicName: "t-alarms", key: key(s, "alias/t") });
+const topic = (s: Construct) => new AlarmTopic(s, "alarms", { topicName: "t-alarms", key: key(s, "alias/t") });
 const fn = (s: Construct, over: Partial<ConstructorParameters<typeof PipelineFunction>[2]> = {}) =>
   new PipelineFunction(s, "fn", {
-    accountId: ACCOUNT,
-    region: REGION,
     handler: "start",
     functionName: "f",
     roleName: "f-role",
@@ -59,12 +62,12 @@ const SCOPE: PrivateNetworkProps["scope"] = {
   analyzeFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:a`,
   settings: { deleteInputOnSuccess: false },
 };
-const network = (s: Construct, n: PrivateNetworkProps["network"]) => new PrivateNetwork(s, "net", { region: REGION, stem: "x", network: n, scope: SCOPE });
+const network = (s: Construct, n: PrivateNetworkProps["network"]) => new PrivateNetwork(s, "net", { network: n, scope: SCOPE });
 const placement = { subnetIds: ["subnet-01234567", "subnet-89abcdef"], securityGroupIds: ["sg-01234567"], dependsOn: [] };
 
 const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
   ["CustomerKey", "alias", (s) => key(s, "alias/aws/s3")],
-  ["CustomerKey", "deletionWindowDays", (s) => new CustomerKey(s, "k", { accountId: ACCOUNT, region: REGION, alias: "alias/x", deletionWindowDays: 3 })],
+  ["CustomerKey", "deletionWindowDays", (s) => new CustomerKey(s, "k", { alias: "alias/x", deletionWindowDays: 3 })],
   [
     "CustomerKey",
     "policy",
@@ -120,32 +123,24 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         expirations: Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, prefix: `${i}/`, days: 1 })),
       }),
   ],
-  ["Role", "roleName", (s) => new Role(s, "r", { accountId: ACCOUNT, roleName: "bad name", description: "d", assumeRolePolicy: policy(), policyName: "p" })],
+  ["Role", "roleName", (s) => new Role(s, "r", { roleName: "bad name", description: "d", assumeRolePolicy: policy(), policyName: "p" })],
   [
     "Role",
     "policy",
     (s) => {
-      new Role(s, "r", { accountId: ACCOUNT, roleName: "r", description: "d", assumeRolePolicy: policy(), policyName: "p" });
+      new Role(s, "r", { roleName: "r", description: "d", assumeRolePolicy: policy(), policyName: "p" });
       Testing.synth(s);
     },
   ],
-  [
-    "EncryptedQueue",
-    "retentionSeconds",
-    (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), retentionSeconds: 30 }),
-  ],
-  [
-    "EncryptedQueue",
-    "visibilityTimeoutSeconds",
-    (s) => new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: key(s), visibilityTimeoutSeconds: 50_000 }),
-  ],
+  ["EncryptedQueue", "retentionSeconds", (s) => new EncryptedQueue(s, "q", { queueName: "q", key: key(s), retentionSeconds: 30 })],
+  ["EncryptedQueue", "visibilityTimeoutSeconds", (s) => new EncryptedQueue(s, "q", { queueName: "q", key: key(s), visibilityTimeoutSeconds: 50_000 })],
   [
     "EncryptedQueue",
     "deadLetter.maxReceiveCount",
     (s) => {
       const k = key(s);
-      const dlq = new EncryptedQueue(s, "dlq", { accountId: ACCOUNT, region: REGION, queueName: "dlq", key: k });
-      new EncryptedQueue(s, "q", { accountId: ACCOUNT, region: REGION, queueName: "q", key: k, deadLetter: { queue: dlq, maxReceiveCount: 0 } });
+      const dlq = new EncryptedQueue(s, "dlq", { queueName: "dlq", key: k });
+      new EncryptedQueue(s, "q", { queueName: "q", key: k, deadLetter: { queue: dlq, maxReceiveCount: 0 } });
     },
   ],
   ["PipelineFunction", "memoryMb", (s) => fn(s, { memoryMb: 64 })],
@@ -169,9 +164,6 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
     (s) => {
       const consumer = fn(s);
       new Intake(s, "intake", {
-        accountId: ACCOUNT,
-        region: REGION,
-        stem: "x",
         key: key(s, "alias/i"),
         input: bucket(s),
         consumer,
@@ -183,14 +175,16 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
       });
     },
   ],
-  ["AlarmTopic", "addAlarm.name", (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", namespace: "n", metricName: "m", threshold: 0 })],
+  [
+    "AlarmTopic",
+    "addAlarm.name",
+    (s) => topic(s).addAlarm({ name: "Bad Name", description: "d", runbook: "queueAge", namespace: "n", metricName: "m", threshold: 0 }),
+  ],
   [
     "TranscribeAccess",
     "outputPrefix",
     (s) =>
       new TranscribeAccess(s, "t", {
-        accountId: ACCOUNT,
-        region: REGION,
         roleName: "t",
         input: bucket(s, "in"),
         results: bucket(s, "out"),
@@ -203,8 +197,6 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
     field,
     (s) =>
       new Analytics(s, "a", {
-        accountId: ACCOUNT,
-        region: REGION,
         databaseName: field === "databaseName" ? "Bad-Name" : "db",
         tableName: "t",
         workgroupName: "w",
@@ -216,26 +208,34 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         bytesScannedCutoffPerQuery: 10_485_760,
       }),
   ]),
-  ["ManagedPolicy", "principals", (s) => new ManagedPolicy(s, "m", { accountId: ACCOUNT, policyName: "m", description: "d", principals: [] })],
+  ["ManagedPolicy", "principals", (s) => new ManagedPolicy(s, "m", { policyName: "m", description: "d", principals: [] })],
+  ["ManagedPolicy", "principals[0]", (s) => new ManagedPolicy(s, "m", { policyName: "m", description: "d", principals: ["arn:aws:iam::999999999999:role/x"] })],
+  ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { name: "b", monthlyLimit: 0, topic: topic(s) })],
+  ["InsightViews", "languages", (s) => new InsightViews(s, "v", { databaseName: "db", tableName: "t", languages: [], dependsOn: [] })],
+  // The ids start with the stack's stem: QuickSight ids leave it 40 characters.
+  ["InsightDashboard", "stem", () => insights(stack("x".repeat(41)), {})],
+  ["RemoteState", "state.region", (s) => new RemoteState(s, "state", { state: stateNames("cci-lite", ACCOUNT, "eu-west-1") })],
   [
-    "ManagedPolicy",
-    "principals[0]",
-    (s) => new ManagedPolicy(s, "m", { accountId: ACCOUNT, policyName: "m", description: "d", principals: ["arn:aws:iam::999999999999:role/x"] }),
+    "DeliveryAccess",
+    "state.region",
+    (s) =>
+      new DeliveryAccess(s, "delivery", {
+        namePrefix: "cci-lite",
+        state: stateNames("cci-lite", ACCOUNT, "eu-west-1"),
+        github: { repository: "o/r" },
+        environments: [],
+        dataBucketArns: [],
+      }),
   ],
-  ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { accountId: ACCOUNT, name: "b", monthlyLimit: 0, topic: topic(s) })],
-  ["InsightViews", "languages", (s) => new InsightViews(s, "v", { accountId: ACCOUNT, databaseName: "db", tableName: "t", languages: [], dependsOn: [] })],
-  ["InsightDashboard", "idStem", (s) => insights(s, { idStem: "Bad Stem" })],
   ["InsightDashboard", "refresh.dailyAt", (s) => insights(s, { refresh: { mode: "spice", dailyAt: "25:00", timezone: "UTC" } })],
   ["InsightDashboard", "tenantGroupArns", (s) => insights(s, { tenantGroupArns: new Map([["t", ["arn:aws:iam::111122223333:role/x"]]]) })],
 ];
 
 function insights(s: Construct, over: Partial<InsightDashboardProps>): InsightDashboard {
   return new InsightDashboard(s, "i", {
-    accountId: ACCOUNT,
-    idStem: "cci-lite-test",
     dataSourceArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:datasource/x`,
     databaseName: "db",
-    views: new InsightViews(s, "views", { accountId: ACCOUNT, databaseName: "db", tableName: "t", languages: ["en-US"], dependsOn: [] }),
+    views: new InsightViews(s, "views", { databaseName: "db", tableName: "t", languages: ["en-US"], dependsOn: [] }),
     ownerArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:user/default/admin`,
     tenantGroupArns: new Map(),
     refresh: { mode: "direct" },
@@ -260,7 +260,7 @@ describe.each(cases)("%s rejects a bad %s", (construct, field, build) => {
   });
 });
 
-it("covers every throw in modules/ outside the rule pack", () => {
+it("covers every throw in modules/ outside the rule pack (and the stack context, one case each in stack-context.test.ts)", () => {
   const fs = require("node:fs") as typeof import("node:fs");
   const path = require("node:path") as typeof import("node:path");
   const root = path.join(__dirname, "..", "..", "modules");
@@ -269,7 +269,7 @@ it("covers every throw in modules/ outside the rule pack", () => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory() && e.name !== "security") walk(p);
-      else if (e.name.endsWith(".ts")) files.push(p);
+      else if (e.name.endsWith(".ts") && e.name !== "stack-context.ts") files.push(p);
     }
   };
   walk(root);

@@ -24,10 +24,10 @@ function endpointsWith(services: readonly PipelineService[]): Record<string, { p
   jest.isolateModules(() => {
     jest.doMock("../../modules/config/network-facts", () => ({ ...jest.requireActual("../../modules/config/network-facts"), PIPELINE_SERVICES: services }));
     const { PrivateNetwork } = require("../../modules/network") as typeof import("../../modules/network");
+    const { StackContext } = require("../../modules/constructs/stack-context") as typeof import("../../modules/constructs/stack-context");
     const stack = new TerraformStack(Testing.app(), "s");
+    StackContext.set(stack, { accountId: ACCOUNT, region: REGION, stem: "x" });
     new PrivateNetwork(stack, "net", {
-      region: REGION,
-      stem: "x",
       network: { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567", "subnet-89abcdef"], routeTableIds: ["rtb-01234567"] },
       scope: SCOPE,
     });

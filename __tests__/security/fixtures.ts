@@ -35,6 +35,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SecurityRules, errorsOf } from "../../modules/security";
 import { CustomerKey } from "../../modules/constructs/customer-key";
 import { SecureBucket } from "../../modules/constructs/secure-bucket";
+import { StackContext } from "../../modules/constructs/stack-context";
 
 export const ACCOUNT = "111122223333";
 export const KEY_ARN = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -43,6 +44,7 @@ const TAGS = { Project: "CCI-Lite", Env: "test", Owner: "Security", Data: "Voice
 /** A stack with a tagged AWS provider and the rule pack. */
 export function fixtureStack(app: App, id: string, opts: { tags?: Record<string, string> | false } = {}): TerraformStack {
   const stack = new TerraformStack(app, id);
+  StackContext.set(stack, { accountId: ACCOUNT, region: "eu-central-1", stem: "fixture" });
   new AwsProvider(stack, "aws", { region: "eu-central-1", ...(opts.tags === false ? {} : { defaultTags: [{ tags: opts.tags ?? TAGS }] }) });
   Aspects.of(stack).add(new SecurityRules());
   return stack;
@@ -165,7 +167,7 @@ export interface RuleFixture {
 const secureBucket = (scope: Construct) =>
   new SecureBucket(scope, "ok-bucket", {
     bucketName: "ok-bucket-111122223333",
-    key: new CustomerKey(scope, "ok-bucket-key", { accountId: ACCOUNT, region: "eu-central-1", alias: "alias/ok-bucket" }),
+    key: new CustomerKey(scope, "ok-bucket-key", { alias: "alias/ok-bucket" }),
     expirations: [{ id: "all", prefix: "", days: 1 }],
   });
 const bareBucket = (scope: Construct) => new S3Bucket(scope, "bare-bucket", { bucket: "bare-bucket-111122223333" });

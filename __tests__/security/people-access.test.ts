@@ -11,14 +11,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  CLI_PERMISSIONS,
-  type CliPermission,
-  type PeopleGroup,
-  type PermissionPlace,
-  permissionsMarkdown,
-  placeholderPlace,
-} from "../../modules/access/cli-permissions";
+import { CLI_PERMISSIONS } from "../../modules/access/cli-permissions";
+import { permissionsMarkdown, placeholderPlace } from "../../modules/access/cli-permissions-doc";
+import type { CliPermission, PeopleGroup, PermissionPlace } from "../../modules/access/cli-requests";
 import { naming } from "../../modules/config/naming";
 import { config, synthApp } from "../helpers/synth";
 import { type Decision, type Policy, simulate } from "./iam";

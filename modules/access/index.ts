@@ -12,14 +12,15 @@ import type { EncryptedQueue } from "../constructs/encrypted-queue";
 import { ManagedPolicy } from "../constructs/managed-policy";
 import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
 
+/**
+ * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst` (the stem from the
+ * {@link StackContext}).
+ */
 export interface PeopleAccessProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   readonly input: SecureBucket;
   readonly results: SecureBucket;
@@ -46,9 +47,11 @@ export interface PeopleAccessProps {
 export class PeopleAccess extends Construct {
   constructor(scope: Construct, id: string, props: PeopleAccessProps) {
     super(scope, id);
-    const { accountId, region, stem, input, results } = props;
+    const ctx = StackContext.of(this);
+    const { stem } = ctx;
+    const { input, results } = props;
     const managed = (pid: string, policyName: string, description: string, principals: readonly string[]) =>
-      principals.length ? new ManagedPolicy(this, pid, { accountId, policyName, description, principals }) : undefined;
+      principals.length ? new ManagedPolicy(this, pid, { policyName, description, principals }) : undefined;
 
     // Uploads: put (single or multipart) under the upload prefix; the key for S3 to encrypt and to assemble parts.
     const upload = (p: Grantee, pattern: string) => {
@@ -72,8 +75,8 @@ export class PeopleAccess extends Construct {
     // widen nothing): the workgroup, the table definition, and S3 and the key only through Athena.
     const query = (p: Grantee) => {
       const viaAthena = CALLED_VIA_ATHENA;
-      p.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", region, accountId, props.workgroupName));
-      p.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", region, accountId, props.glueDatabase, [props.resultsTable]));
+      p.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", ctx, props.workgroupName));
+      p.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", ctx, props.glueDatabase, [props.resultsTable]));
       p.addToPrincipalPolicy({
         Sid: "AthenaListsResults",
         Effect: "Allow",
@@ -123,7 +126,7 @@ export class PeopleAccess extends Construct {
         Sid: "ReadTranscriptionJobs",
         Effect: "Allow",
         Action: "transcribe:GetTranscriptionJob",
-        Resource: `arn:aws:transcribe:${region}:${accountId}:transcription-job/${props.jobNamePrefix}*`,
+        Resource: ctx.arn("transcribe", `transcription-job/${props.jobNamePrefix}*`),
       });
       operators.addToPrincipalPolicy({
         Sid: "ListPendingUploads",
@@ -139,7 +142,7 @@ export class PeopleAccess extends Construct {
         Effect: "Allow",
         Action: ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams", "logs:StartQuery"],
         Resource: props.functions.flatMap((f) => {
-          const group = `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${f.functionName}`;
+          const group = ctx.arn("logs", `log-group:/aws/lambda/${f.functionName}`);
           return [group, `${group}:*`];
         }),
       });

@@ -17,12 +17,12 @@ import { ValidationError } from "../config/errors";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { serviceTrust } from "../iam/policy";
 import { resultsTable } from "./results-table";
 
+/** The Glue catalog is the {@link StackContext}'s account's. */
 export interface AnalyticsProps {
-  readonly accountId: string;
-  readonly region: string;
   readonly databaseName: string;
   readonly tableName: string;
   readonly workgroupName: string;
@@ -65,10 +65,11 @@ export class Analytics extends Construct {
     if (props.tenantIds.length === 0) throw new ValidationError(this.node.path, "tenantIds", "must not be empty");
     const start = props.projectionStart ?? "2025/01/01";
     const location = `s3://${props.results.bucketName}/`;
+    const ctx = StackContext.of(this);
 
     this.database = new GlueCatalogDatabase(this, "database", {
       name: props.databaseName,
-      catalogId: props.accountId,
+      catalogId: ctx.accountId,
       description: "CCI Lite call results (guide §10)",
     });
 
@@ -76,7 +77,7 @@ export class Analytics extends Construct {
       name: props.tableName,
       description: "One row per call: results and error records, partitioned by tenant and call date",
       databaseName: this.database.name,
-      catalogId: props.accountId,
+      catalogId: ctx.accountId,
       bucketLocation: location,
       tenants: [...props.tenantIds, UNASSIGNED_TENANT],
       projectionStart: start,
@@ -92,7 +93,7 @@ export class Analytics extends Construct {
           name: props.tenantTableName(tenant),
           description: `One row per call of tenant ${tenant} only (what its reader role queries), partitioned by tenant (this one) and call date`,
           databaseName: this.database.name,
-          catalogId: props.accountId,
+          catalogId: ctx.accountId,
           bucketLocation: location,
           prefix: resultsPrefix(tenant),
           tenants: [tenant],
@@ -117,7 +118,7 @@ export class Analytics extends Construct {
         engineVersion: { selectedEngineVersion: "AUTO" },
         resultConfiguration: {
           outputLocation: `${location}${props.queryResultsPrefix}`,
-          expectedBucketOwner: props.accountId,
+          expectedBucketOwner: ctx.accountId,
           encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: props.key.key.arn },
         },
       },
@@ -155,16 +156,15 @@ export class Analytics extends Construct {
 
     if (props.crawler) {
       const role = new Role(this, "crawler-role", {
-        accountId: props.accountId,
         roleName: props.crawler.roleName,
         description: "Guide §10 optional Glue crawler over CCI Lite results",
-        assumeRolePolicy: serviceTrust("glue.amazonaws.com", props.accountId),
+        assumeRolePolicy: serviceTrust("glue.amazonaws.com", ctx.accountId),
         policyName: "read-results",
       });
       this.crawlerRole = role;
       new IamRolePolicyAttachment(this, "crawler-service-policy", {
         role: role.role.name,
-        policyArn: "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole",
+        policyArn: ctx.arn("iam", "policy/service-role/AWSGlueServiceRole", { region: "", account: "aws" }),
       });
       props.results.grantList(role, "ListResults");
       role.addToPrincipalPolicy({

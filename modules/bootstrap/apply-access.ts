@@ -8,6 +8,7 @@
  * role's boundary; IAM users and access keys; the state bucket's policy and protections; deleting state versions;
  * the state key's policy, deletion and alias. docs/delivery.md ("What the apply role may do") explains each part.
  */
+import type { StackContext } from "../constructs/stack-context";
 import { keyByAlias, type Statement } from "../iam/policy";
 
 /** Terraform resource type prefix → IAM service prefix, longest prefix first. */
@@ -44,19 +45,20 @@ export const APP_SERVICES = [...new Set(RESOURCE_TYPE_SERVICES.map(([, s]) => s)
 export const WORKLOAD_SERVICES = ["bedrock", "comprehend", "transcribe"] as const;
 
 export interface ApplyAccessNames {
-  readonly accountId: string;
+  /** The bootstrap stack's account, region (the state's) and partition. */
+  readonly context: StackContext;
   readonly namePrefix: string;
   /** `<prefix>-<env>`: every role and managed policy of the environment's app stack starts with it. */
   readonly stem: string;
   readonly stateBucket: string;
   readonly stateKeyAlias: string;
-  readonly region: string;
   readonly boundaryArn: string;
   readonly oidcProviderArn: string;
 }
 
 export const boundaryName = (namePrefix: string): string => `${namePrefix}-delivery-boundary`;
-export const boundaryArn = (accountId: string, namePrefix: string): string => `arn:aws:iam::${accountId}:policy/${boundaryName(namePrefix)}`;
+/** The boundary policy of the account of `context` (the bootstrap stack creates it, every app stack names it). */
+export const boundaryArn = (context: Pick<StackContext, "iamArn">, namePrefix: string): string => context.iamArn(`policy/${boundaryName(namePrefix)}`);
 
 const IAM_WRITES = [
   "iam:Add*",
@@ -75,8 +77,8 @@ const IAM_WRITES = [
 
 /** The permission boundary of every apply role and of every role the app stacks create. */
 export function boundaryStatements(n: Omit<ApplyAccessNames, "stem">): Statement[] {
-  const iam = (r: string) => `arn:aws:iam::${n.accountId}:${r}`;
-  const state = `arn:aws:s3:::${n.stateBucket}`;
+  const iam = (r: string) => n.context.iamArn(r);
+  const state = n.context.bucketArn(n.stateBucket);
   return [
     {
       Sid: "AllowAppServices",
@@ -147,20 +149,20 @@ export function boundaryStatements(n: Omit<ApplyAccessNames, "stem">): Statement
         "kms:TagResource",
         "kms:UntagResource",
       ],
-      ...keyByAlias(n.accountId, n.region, n.stateKeyAlias),
+      ...keyByAlias(n.context, n.stateKeyAlias),
     },
     {
       Sid: "ProtectStateKeyAlias",
       Effect: "Deny",
       Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
-      Resource: `arn:aws:kms:${n.region}:${n.accountId}:${n.stateKeyAlias}`,
+      Resource: n.context.arn("kms", n.stateKeyAlias),
     },
   ];
 }
 
 /** The apply role's identity policy for one environment: the app services, IAM only under the environment's stem. */
 export function applyStatements(n: ApplyAccessNames): Statement[] {
-  const iam = (r: string) => `arn:aws:iam::${n.accountId}:${r}`;
+  const iam = (r: string) => n.context.iamArn(r);
   const withBoundary = { StringEquals: { "iam:PermissionsBoundary": n.boundaryArn } };
   return [
     {

@@ -13,6 +13,8 @@ import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/l
 import { keyByAlias, policy, render } from "../iam/policy";
 import { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
+import { ValidationError } from "../config/errors";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
 
 export { boundaryArn } from "./apply-access";
@@ -48,8 +50,8 @@ export function githubSubjects(repo: GithubRepository, context: string): string[
   return [`repo:${owner}/${name}:${context}`, `repo:${ids}:${context}`];
 }
 
+/** The roles are the {@link StackContext}'s account's; the state must live in its region. */
 export interface DeliveryAccessProps {
-  readonly accountId: string;
   readonly namePrefix: string;
   readonly state: StateNames;
   readonly github: GithubRepository;
@@ -84,15 +86,28 @@ export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
 
+/** The remote state of the {@link StackContext}'s account, created in its region. */
+export interface RemoteStateProps {
+  /** Names of the state bucket and key; `state.region` must be the stack's region. */
+  readonly state: StateNames;
+  /** Days old state versions are kept. @default 90 */
+  readonly noncurrentVersionDays?: number;
+}
+
 export class RemoteState extends Construct {
   readonly key: CustomerKey;
   readonly bucket: SecureBucket;
 
-  constructor(scope: Construct, id: string, props: { accountId: string; state: StateNames; noncurrentVersionDays?: number }) {
+  constructor(scope: Construct, id: string, props: RemoteStateProps) {
     super(scope, id);
+    const ctx = StackContext.of(this);
+    if (props.state.region !== ctx.region)
+      throw new ValidationError(
+        this.node.path,
+        "state.region",
+        `is ${props.state.region}, but the state's key and bucket are created in the stack's region ${ctx.region}`,
+      );
     this.key = new CustomerKey(this, "key", {
-      accountId: props.accountId,
-      region: props.state.region,
       alias: props.state.keyAlias,
       description: "CCI Lite Terraform state",
     });
@@ -118,7 +133,10 @@ export class DeliveryAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryAccessProps) {
     super(scope, id);
-    this.oidcProviderArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    const ctx = StackContext.of(this);
+    if (props.state.region !== ctx.region)
+      throw new ValidationError(this.node.path, "state.region", `is ${props.state.region}, but the state lives in the stack's region ${ctx.region}`);
+    this.oidcProviderArn = ctx.iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`);
     // IAM rejects a trust policy whose Federated principal does not exist yet: the roles wait for the provider.
     const provider = props.useExistingOidcProvider
       ? []
@@ -143,8 +161,8 @@ export class DeliveryAccess extends Construct {
         }),
       );
     const planName = `${props.namePrefix}-github-plan`;
-    this.planRoleArn = `arn:aws:iam::${props.accountId}:role/${planName}`;
-    const stateArn = `arn:aws:s3:::${props.state.bucket}`;
+    this.planRoleArn = ctx.iamArn(`role/${planName}`);
+    const stateArn = ctx.bucketArn(props.state.bucket);
 
     this.planRole = new IamRole(this, "plan-role", {
       name: planName,
@@ -153,7 +171,10 @@ export class DeliveryAccess extends Construct {
       maxSessionDuration: 3600,
       dependsOn: provider,
     });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    new IamRolePolicyAttachment(this, "plan-read-only", {
+      role: this.planRole.name,
+      policyArn: ctx.arn("iam", "policy/ReadOnlyAccess", { region: "", account: "aws" }),
+    });
     new IamRolePolicy(this, "plan-state-access", {
       role: this.planRole.name,
       name: "terraform-state",
@@ -165,7 +186,7 @@ export class DeliveryAccess extends Construct {
             Sid: "UseStateKey",
             Effect: "Allow",
             Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            ...keyByAlias(props.accountId, props.state.region, props.state.keyAlias),
+            ...keyByAlias(ctx, props.state.keyAlias),
           },
           // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
           { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
@@ -185,13 +206,12 @@ export class DeliveryAccess extends Construct {
 
     // Apply roles: a policy (app services; IAM only under the environment's stem, new roles only with the boundary)
     // and a permission boundary they can never change (modules/bootstrap/apply-access.ts, docs/delivery.md).
-    this.boundaryArn = boundaryArn(props.accountId, props.namePrefix);
+    this.boundaryArn = boundaryArn(ctx, props.namePrefix);
     const names = {
-      accountId: props.accountId,
+      context: ctx,
       namePrefix: props.namePrefix,
       stateBucket: props.state.bucket,
       stateKeyAlias: props.state.keyAlias,
-      region: props.state.region,
       boundaryArn: this.boundaryArn,
       oidcProviderArn: this.oidcProviderArn,
     };
@@ -219,7 +239,7 @@ export class DeliveryAccess extends Construct {
         policy: render(policy(...applyStatements({ ...names, stem: target.stem }))),
       });
       this.applyRoles[target.environment] = role;
-      this.applyRoleArns[target.environment] = `arn:aws:iam::${props.accountId}:role/${name}`;
+      this.applyRoleArns[target.environment] = ctx.iamArn(`role/${name}`);
     }
   }
 }

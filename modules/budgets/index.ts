@@ -6,9 +6,10 @@ import { Construct } from "constructs";
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
 import { ValidationError } from "../config/errors";
 import type { AlarmTopic } from "../constructs/alarm-topic";
+import { StackContext } from "../constructs/stack-context";
 
+/** The budget covers the {@link StackContext}'s account. */
 export interface CostBudgetProps {
-  readonly accountId: string;
   readonly name: string;
   /** Monthly limit in `currency`. Must be positive. */
   readonly monthlyLimit: number;
@@ -37,7 +38,7 @@ export class CostBudget extends Construct {
     };
     this.budget = new BudgetsBudget(this, "budget", {
       name: props.name,
-      accountId: props.accountId,
+      accountId: StackContext.of(this).accountId,
       budgetType: "COST",
       limitAmount: props.monthlyLimit.toFixed(2),
       limitUnit: props.currency ?? "USD",

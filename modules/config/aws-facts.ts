@@ -1,5 +1,12 @@
 /** AWS facts the configuration is checked against (regions, Logs retention values, inference profile routes). */
 
+/** The partition of a region's ARNs: `aws-cn` for China, `aws-us-gov` for GovCloud, `aws` otherwise (every region below). */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 /** Commercial AWS regions where the stack may be deployed. */
 export const AWS_REGIONS = [
   "us-east-1",

@@ -1,11 +1,12 @@
 /**
  * Every name and ARN derived from the configuration, in one place. ARNs are built from names (not read from
- * resource attributes) so that every policy is fully known in an offline plan.
+ * resource attributes) so that every policy is fully known in an offline plan; their partition follows from the
+ * region (partitionOf, the same as the stack's StackContext).
  */
 import { jobNamePrefix } from "../../lambda-src/core/job-name";
 import { ATHENA_RESULTS_PREFIX, TMP_PREFIX, UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import { configParameterPath, type ModelSettings, tenantDocument } from "../../lambda-src/contracts/tenant-settings";
-import { INFERENCE_PROFILE_DESTINATIONS } from "./aws-facts";
+import { INFERENCE_PROFILE_DESTINATIONS, partitionOf } from "./aws-facts";
 import type { CciLiteConfig } from "./schema";
 
 export interface Naming {
@@ -53,7 +54,8 @@ export function naming(cfg: CciLiteConfig): Naming {
   const inputBucket = cfg.buckets.input ?? bucket("input");
   const resultsBucket = cfg.buckets.results ?? bucket("results");
   const roleName = (purpose: string) => `${stem}-${purpose}`;
-  const roleArn = (purpose: string) => `arn:aws:iam::${cfg.accountId}:role/${roleName(purpose)}`;
+  const partition = partitionOf(cfg.region);
+  const roleArn = (purpose: string) => `arn:${partition}:iam::${cfg.accountId}:role/${roleName(purpose)}`;
   const functionName = (handler: string) => `${stem}-${handler}`;
   const resultsTable = "call_results";
   return {
@@ -61,8 +63,8 @@ export function naming(cfg: CciLiteConfig): Naming {
     stackName: `cci-lite-${cfg.environment}`,
     inputBucket,
     resultsBucket,
-    inputBucketArn: `arn:aws:s3:::${inputBucket}`,
-    resultsBucketArn: `arn:aws:s3:::${resultsBucket}`,
+    inputBucketArn: `arn:${partition}:s3:::${inputBucket}`,
+    resultsBucketArn: `arn:${partition}:s3:::${resultsBucket}`,
     keyAlias: `alias/${stem}-master-key`,
     transcribeRoleName: roleName("transcribe-access"),
     transcribeRoleArn: roleArn("transcribe-access"),
@@ -100,13 +102,14 @@ export function bedrockRegion(cfg: CciLiteConfig): string {
 export function bedrockResourceArns(cfg: CciLiteConfig): string[] {
   const model = cfg.bedrock.modelId;
   const region = bedrockRegion(cfg);
+  const partition = partitionOf(cfg.region);
   const m = /^([a-z]+)\.([a-z0-9-]+\..+)$/.exec(model);
   const isProfile = m !== null && (m[1] === "global" || m[1] in INFERENCE_PROFILE_DESTINATIONS || cfg.bedrock.destinationRegions !== undefined);
-  if (!isProfile || !m) return [`arn:aws:bedrock:${region}::foundation-model/${model}`];
+  if (!isProfile || !m) return [`arn:${partition}:bedrock:${region}::foundation-model/${model}`];
   const foundation = m[2];
   return [
-    `arn:aws:bedrock:${region}:${cfg.accountId}:inference-profile/${model}`,
-    ...(cfg.bedrock.destinationRegions ?? ["*"]).map((r) => `arn:aws:bedrock:${r}::foundation-model/${foundation}`),
+    `arn:${partition}:bedrock:${region}:${cfg.accountId}:inference-profile/${model}`,
+    ...(cfg.bedrock.destinationRegions ?? ["*"]).map((r) => `arn:${partition}:bedrock:${r}::foundation-model/${foundation}`),
   ];
 }
 
@@ -126,5 +129,5 @@ export function modelSettings(cfg: CciLiteConfig): ModelSettings {
  */
 export function quicksightGroupArn(cfg: CciLiteConfig, group: string): string {
   const identityRegion = cfg.quicksight.principalArn?.split(":")[3] ?? cfg.region;
-  return `arn:aws:quicksight:${identityRegion}:${cfg.accountId}:group/${cfg.quicksight.namespace}/${group}`;
+  return `arn:${partitionOf(cfg.region)}:quicksight:${identityRegion}:${cfg.accountId}:group/${cfg.quicksight.namespace}/${group}`;
 }

@@ -13,11 +13,12 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
-import { RUNBOOK, runbookRef } from "./runbooks";
+import { type RunbookKey, runbookRef } from "./runbooks";
+import { StackContext } from "./stack-context";
 
+/** The topic and its alarms belong to the {@link StackContext}'s account and region; alarm names start with its stem. */
 export interface AlarmTopicProps {
-  readonly accountId: string;
-  readonly region: string;
+  /** SNS topic name, e.g. `<stem>-alarms`; its ARN is built from it. */
   readonly topicName: string;
   /** Customer key that encrypts the topic; the services that publish get its use for this topic only. */
   readonly key: CustomerKey;
@@ -26,9 +27,12 @@ export interface AlarmTopicProps {
 }
 
 export interface MetricAlarmProps {
-  /** Alarm name suffix; the full name is `<topic stem>-<name>`. */
+  /** Alarm name suffix; the full name is `<stem>-<name>` (the stem from the {@link StackContext}). */
   readonly name: string;
+  /** What fired, in one sentence; the runbook link is appended. */
   readonly description: string;
+  /** The docs/runbooks.md section that says what to do (a key of the RUNBOOK table, modules/constructs/runbooks.ts). */
+  readonly runbook: RunbookKey;
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions?: Record<string, string>;
@@ -57,39 +61,40 @@ export class AlarmTopic extends Construct {
   readonly policy: SnsTopicPolicy;
   /** Built from the name: known at plan time. */
   readonly topicArn: string;
-  private readonly stem: string;
   readonly alarms: CloudwatchMetricAlarm[] = [];
   private readonly eventRuleArns: string[] = [];
   private readonly key: CustomerKey;
+  private readonly context: StackContext;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    this.topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
-    this.stem = props.topicName.replace(/-alarms$/, "");
+    this.context = StackContext.of(this);
+    this.topicArn = this.context.arn("sns", props.topicName);
     this.key = props.key;
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, kmsMasterKeyId: props.key.key.arn });
     // CloudWatch alarms and Budgets publish here (statements below) and must encrypt for this topic.
     for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) props.key.grantServiceForResources(service, { snsTopicArns: [this.topicArn] });
     this.policy = new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
-      policy: Lazy.stringValue({ produce: () => render(policy(...this.statements(props))) }),
+      policy: Lazy.stringValue({ produce: () => render(policy(...this.statements())) }),
     });
     (props.emails ?? []).forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint: email });
     });
   }
 
-  private statements(props: AlarmTopicProps): Statement[] {
+  private statements(): Statement[] {
+    const ctx = this.context;
     return [
       {
         Sid: "AllowAccountToManageTopic",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+        Principal: { AWS: ctx.iamArn("root") },
         Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
         Resource: this.topicArn,
       },
-      this.allowServicePublish(props, "AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:*`),
-      this.allowServicePublish(props, "AllowBudgets", "budgets.amazonaws.com", `arn:aws:budgets::${props.accountId}:*`),
+      this.allowServicePublish("AllowCloudWatchAlarms", "cloudwatch.amazonaws.com", ctx.arn("cloudwatch", "alarm:*")),
+      this.allowServicePublish("AllowBudgets", "budgets.amazonaws.com", ctx.arn("budgets", "*", { region: "" })),
       ...(this.eventRuleArns.length
         ? [
             {
@@ -107,14 +112,14 @@ export class AlarmTopic extends Construct {
   }
 
   /** A service may publish on behalf of this account's resources only (confused-deputy protection). */
-  private allowServicePublish(props: AlarmTopicProps, sid: string, service: string, sourceArnLike: string): Statement {
+  private allowServicePublish(sid: string, service: string, sourceArnLike: string): Statement {
     return {
       Sid: sid,
       Effect: "Allow",
       Principal: { Service: service },
       Action: "sns:Publish",
       Resource: this.topicArn,
-      Condition: { StringEquals: { "aws:SourceAccount": props.accountId }, ArnLike: { "aws:SourceArn": sourceArnLike } },
+      Condition: { StringEquals: { "aws:SourceAccount": this.context.accountId }, ArnLike: { "aws:SourceArn": sourceArnLike } },
     };
   }
 
@@ -130,8 +135,8 @@ export class AlarmTopic extends Construct {
       throw new ValidationError(this.node.path, "addAlarm.name", `"${props.name}" must be lower-case letters, digits and '-'`);
     const evaluationPeriods = props.evaluationPeriods ?? 1;
     const alarm = new CloudwatchMetricAlarm(this, `alarm-${props.name}`, {
-      alarmName: `${this.stem}-${props.name}`,
-      alarmDescription: props.description,
+      alarmName: `${this.context.stem}-${props.name}`,
+      alarmDescription: `${props.description}${runbookRef(props.runbook)}`,
       namespace: props.namespace,
       metricName: props.metricName,
       dimensions: props.dimensions,
@@ -159,7 +164,7 @@ export class AlarmTopic extends Construct {
   addErrorLogAlarm(name: string, logGroup: CloudwatchLogGroup, logGroupName: string): CloudwatchMetricAlarm {
     const metricName = `ErrorLines-${name}`;
     new CloudwatchLogMetricFilter(this, `error-filter-${name}`, {
-      name: `${this.stem}-${name}-error-lines`,
+      name: `${this.context.stem}-${name}-error-lines`,
       // A reference, not the name string: PutMetricFilter fails when the group does not exist yet.
       logGroupName: logGroup.name,
       pattern: "ERROR",
@@ -167,7 +172,8 @@ export class AlarmTopic extends Construct {
     });
     return this.addAlarm({
       name: `${name}-error-lines`,
-      description: `ERROR lines in ${logGroupName} (guide §12).${runbookRef(RUNBOOK.functionErrors)}`,
+      description: `ERROR lines in ${logGroupName} (guide §12).`,
+      runbook: "functionErrors",
       namespace: LOG_ERRORS_NAMESPACE,
       metricName,
       threshold: 0,

@@ -9,12 +9,9 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { ValidationError } from "../config/errors";
 import { type Grantee, keyByAlias, policy, render, type Statement } from "../iam/policy";
+import { StackContext } from "./stack-context";
 
 export interface CustomerKeyProps {
-  /** Account that owns and administers the key. */
-  readonly accountId: string;
-  /** Region of the key (used in service conditions). */
-  readonly region: string;
   /** Alias, e.g. `alias/cci-lite-prod-master-key`. Must start with `alias/`. */
   readonly alias: string;
   /** @default "CCI Lite customer-managed key" */
@@ -61,8 +58,8 @@ export class CustomerKey extends Construct {
   readonly aliasName: string;
   readonly aliasArn: string;
   private readonly root: string;
-  private readonly accountId: string;
-  private readonly region: string;
+  /** The stack's account, region and partition: the key's own (it administers and uses the key). */
+  private readonly context: StackContext;
   private readonly users = new Set<string>();
   private readonly services = new Map<string, Statement>();
 
@@ -75,21 +72,21 @@ export class CustomerKey extends Construct {
     if (!Number.isInteger(window) || window < 7 || window > 30) {
       throw new ValidationError(this.node.path, "deletionWindowDays", `must be a whole number 7-30, got ${window}`);
     }
-    this.root = `arn:aws:iam::${props.accountId}:root`;
-    this.accountId = props.accountId;
-    this.region = props.region;
+    const ctx = StackContext.of(this);
+    this.context = ctx;
+    this.root = ctx.iamArn("root");
     this.aliasName = props.alias;
-    this.aliasArn = `arn:aws:kms:${props.region}:${props.accountId}:${props.alias}`;
+    this.aliasArn = ctx.arn("kms", props.alias);
 
     if (props.logGroupNamePrefix) {
       this.services.set("logs", {
         Sid: "AllowCloudWatchLogsForThisDeployment",
         Effect: "Allow",
-        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
         Condition: {
-          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${props.region}:${props.accountId}:log-group:${props.logGroupNamePrefix}*` },
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": ctx.arn("logs", `log-group:${props.logGroupNamePrefix}*`) },
         },
       });
     }
@@ -149,7 +146,7 @@ export class CustomerKey extends Construct {
       Sid: "UseCustomerKey",
       Effect: "Allow",
       Action: [...new Set([...actions, "kms:DescribeKey"])],
-      ...keyByAlias(this.accountId, this.region, this.aliasName),
+      ...keyByAlias(this.context, this.aliasName),
     });
   }
 

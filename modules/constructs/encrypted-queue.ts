@@ -9,13 +9,12 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, type Grantee, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
+import { StackContext } from "./stack-context";
 
 /** The SQS maximum: messages wait this long (e.g. while processing is paused). */
 export const MAX_RETENTION_SECONDS = 14 * 24 * 3600;
 
 export interface EncryptedQueueProps {
-  readonly accountId: string;
-  readonly region: string;
   readonly queueName: string;
   readonly key: CustomerKey;
   /** @default 14 days (the SQS maximum) */
@@ -51,7 +50,7 @@ export class EncryptedQueue extends Construct {
     }
     this.key = props.key;
     this.queueName = props.queueName;
-    this.queueArn = `arn:aws:sqs:${props.region}:${props.accountId}:${props.queueName}`;
+    this.queueArn = StackContext.of(this).arn("sqs", props.queueName);
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       kmsMasterKeyId: props.key.key.arn,

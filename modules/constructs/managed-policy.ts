@@ -10,12 +10,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { ValidationError } from "../config/errors";
 import { type Grantee, policy, render, type Statement, StatementList } from "../iam/policy";
+import { StackContext } from "./stack-context";
 
-/** An IAM role or user ARN of one account; the name is the last path segment. */
-const PRINCIPAL = /^arn:aws:iam::(\d{12}):(role|user)\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+/** An IAM role or user ARN of one account (partition, account, kind, name); the name is the last path segment. */
+const PRINCIPAL = /^arn:([a-z-]+):iam::(\d{12}):(role|user)\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 
 export interface ManagedPolicyProps {
-  readonly accountId: string;
   /** Policy name (1-128 characters). */
   readonly policyName: string;
   readonly description: string;
@@ -32,6 +32,7 @@ export class ManagedPolicy extends Construct implements Grantee {
     super(scope, id);
     if (props.principals.length === 0) throw new ValidationError(this.node.path, "principals", "must name at least one role or user");
     this.keyPolicyPrincipals = [...props.principals];
+    const ctx = StackContext.of(this);
     this.policy = new IamPolicy(this, "policy", {
       name: props.policyName,
       description: props.description,
@@ -39,10 +40,10 @@ export class ManagedPolicy extends Construct implements Grantee {
     });
     props.principals.forEach((arn, i) => {
       const m = PRINCIPAL.exec(arn);
-      if (!m || m[1] !== props.accountId) {
-        throw new ValidationError(this.node.path, `principals[${i}]`, `"${arn}" is not a role or user ARN of account ${props.accountId}`);
+      if (!m || m[1] !== ctx.partition || m[2] !== ctx.accountId) {
+        throw new ValidationError(this.node.path, `principals[${i}]`, `"${arn}" is not a role or user ARN of account ${ctx.accountId}`);
       }
-      const [, , kind, name] = m;
+      const [, , , kind, name] = m;
       if (kind === "role") new IamRolePolicyAttachment(this, `attach-${i}`, { role: name, policyArn: this.policy.arn });
       else new IamUserPolicyAttachment(this, `attach-${i}`, { user: name, policyArn: this.policy.arn });
     });

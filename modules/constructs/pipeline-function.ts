@@ -10,12 +10,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { HANDLER_ENTRY, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { ValidationError } from "../config/errors";
-import { type Grantee, serviceTrust, type Statement } from "../iam/policy";
+import { type ArnBuilder, type Grantee, serviceTrust, type Statement } from "../iam/policy";
 import type { AlarmTopic } from "./alarm-topic";
 import { bundleHandler, type LambdaBundle } from "./bundling";
 import type { CustomerKey } from "./customer-key";
 import { Role } from "./role";
-import { RUNBOOK, runbookRef } from "./runbooks";
+import { StackContext } from "./stack-context";
 
 /** Lambda's limits for the settings below. */
 /** The functions' runtime; tests, scripts and workflows run the same Node major (.nvmrc, docs/testing.md). */
@@ -40,21 +40,19 @@ export interface FunctionVpcPlacement {
  * (the role's policy would be unknown in the reviewed plan), and the Lambda Developer Guide warns that a
  * `DeleteNetworkInterface` without a matching resource keeps the function from the VPC.
  */
-export function vpcAccessStatements(accountId: string, region: string): Statement[] {
+export function vpcAccessStatements(at: ArnBuilder): Statement[] {
   return [
     { Sid: "DescribeNetworkInterfaces", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
     {
       Sid: "ManageFunctionNetworkInterfaces",
       Effect: "Allow",
       Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
-      Resource: `arn:aws:ec2:${region}:${accountId}:*/*`,
+      Resource: at.arn("ec2", "*/*"),
     },
   ];
 }
 
 export interface PipelineFunctionProps {
-  readonly accountId: string;
-  readonly region: string;
   /** Which handler of lambda-src/handlers runs. */
   readonly handler: HandlerName;
   readonly functionName: string;
@@ -103,13 +101,13 @@ export class PipelineFunction extends Construct implements Grantee {
     const logGroupName = `/aws/lambda/${props.functionName}`;
     this.functionName = props.functionName;
     this.timeoutSeconds = timeoutSeconds;
-    this.functionArn = `arn:aws:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
+    const ctx = StackContext.of(this);
+    this.functionArn = ctx.arn("lambda", `function:${props.functionName}`);
 
     this.role = new Role(this, "role", {
-      accountId: props.accountId,
       roleName: props.roleName,
       description: `CCI Lite ${props.handler} function`,
-      assumeRolePolicy: serviceTrust("lambda.amazonaws.com", props.accountId),
+      assumeRolePolicy: serviceTrust("lambda.amazonaws.com", ctx.accountId),
       policyName: `${props.handler}-least-privilege`,
     });
     this.principalArn = this.role.principalArn;
@@ -118,7 +116,7 @@ export class PipelineFunction extends Construct implements Grantee {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}:*`,
+      Resource: ctx.arn("logs", `log-group:${logGroupName}:*`),
     });
     const vpc = props.vpc;
     if (vpc) {
@@ -126,7 +124,7 @@ export class PipelineFunction extends Construct implements Grantee {
         throw new ValidationError(this.node.path, "vpc.subnetIds", `needs subnets in two or more zones, got ${vpc.subnetIds.length}`);
       if (vpc.securityGroupIds.length === 0) throw new ValidationError(this.node.path, "vpc.securityGroupIds", "must name at least one security group");
       // Lambda checks these permissions at CreateFunction: the role's policy is a dependency of the function below.
-      for (const statement of vpcAccessStatements(props.accountId, props.region)) this.role.addToPrincipalPolicy(statement);
+      for (const statement of vpcAccessStatements(ctx)) this.role.addToPrincipalPolicy(statement);
     }
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });
 
@@ -161,7 +159,8 @@ export class PipelineFunction extends Construct implements Grantee {
     const dims = { FunctionName: props.functionName };
     alarms.addAlarm({
       name: `${h}-errors`,
-      description: `${h} function errors (guide §9 LambdaErrorsHigh).${runbookRef(RUNBOOK.functionErrors)}`,
+      description: `${h} function errors (guide §9 LambdaErrorsHigh).`,
+      runbook: "functionErrors",
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: dims,
@@ -170,7 +169,8 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-throttles`,
-      description: `${h} function throttled (concurrency reached).${runbookRef(RUNBOOK.functionThrottles)}`,
+      description: `${h} function throttled (concurrency reached).`,
+      runbook: "functionThrottles",
       namespace: "AWS/Lambda",
       metricName: "Throttles",
       dimensions: dims,
@@ -178,7 +178,8 @@ export class PipelineFunction extends Construct implements Grantee {
     });
     alarms.addAlarm({
       name: `${h}-duration-near-timeout`,
-      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh).${runbookRef(RUNBOOK.functionDuration)}`,
+      description: `${h} duration above 80% of its ${timeoutSeconds}s timeout (guide §9 LambdaDurationHigh).`,
+      runbook: "functionDuration",
       namespace: "AWS/Lambda",
       metricName: "Duration",
       dimensions: dims,

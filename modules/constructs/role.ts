@@ -9,9 +9,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { ValidationError } from "../config/errors";
 import { type Grantee, type PolicyDocument, policy, render, type Statement, StatementList } from "../iam/policy";
+import { StackContext } from "./stack-context";
 
 export interface RoleProps {
-  readonly accountId: string;
   /** Role name (1-64 characters). */
   readonly roleName: string;
   readonly description: string;
@@ -38,7 +38,7 @@ export class Role extends Construct implements Grantee {
       throw new ValidationError(this.node.path, "roleName", `"${props.roleName}" must be 1-64 characters of letters, digits and +=,.@_-`);
     }
     this.roleName = props.roleName;
-    this.principalArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
+    this.principalArn = StackContext.of(this).iamArn(`role/${props.roleName}`);
     this.keyPolicyPrincipals = [this.principalArn];
     this.role = new IamRole(this, "role", {
       name: props.roleName,

@@ -1,7 +1,9 @@
 /**
- * The runbook sections of docs/runbooks.md that alarms link to: one home for the anchors, used by the alarm
- * descriptions and by __tests__/cli/runbooks.test.ts (every alarm of the synthesized stacks names an anchor that
- * is a section heading of the document: `## Queue age` is `#queue-age`).
+ * The runbook sections of docs/runbooks.md that alarms link to: one table, keyed by {@link RunbookKey}. Every alarm
+ * names its section by key (`AlarmTopic.addAlarm({ runbook: "queueAge", ... })`), so a link to a section that is
+ * not in the table does not compile; __tests__/modules/runbook-anchors.test.ts checks without synthesizing that
+ * every anchor here is a section heading of the document (`## Queue age` is `#queue-age`), and
+ * __tests__/cli/runbooks.test.ts that every synthesized alarm carries its link.
  */
 export const RUNBOOKS_DOC = "docs/runbooks.md";
 
@@ -30,10 +32,11 @@ export const RUNBOOK = {
   functionDuration: "function-duration",
   /** reconcile's window reaches far back: a deep Transcribe queue, or jobs it cannot settle. */
   reconcileWatermarkAge: "reconcile-watermark-age",
-} as const;
-export type RunbookAnchor = (typeof RUNBOOK)[keyof typeof RUNBOOK];
+} as const satisfies Record<string, string>;
+/** A runbook section an alarm links to: a key of {@link RUNBOOK}. */
+export type RunbookKey = keyof typeof RUNBOOK;
 
-/** ` Runbook: docs/runbooks.md#<anchor>`, appended to an alarm's description. */
-export function runbookRef(anchor: RunbookAnchor): string {
-  return ` Runbook: ${RUNBOOKS_DOC}#${anchor}`;
+/** ` Runbook: docs/runbooks.md#<anchor>`, appended to an alarm's description (AlarmTopic.addAlarm). */
+export function runbookRef(key: RunbookKey): string {
+  return ` Runbook: ${RUNBOOKS_DOC}#${RUNBOOK[key]}`;
 }

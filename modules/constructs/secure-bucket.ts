@@ -16,6 +16,7 @@ import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/l
 import { ValidationError } from "../config/errors";
 import { denyInsecureTransport, type Grantee, policy, render, type Statement } from "../iam/policy";
 import type { CustomerKey } from "./customer-key";
+import { StackContext } from "./stack-context";
 
 /** The SSE request headers as S3 condition keys. */
 export const SSE_HEADER = "s3:x-amz-server-side-encryption";
@@ -133,7 +134,7 @@ export class SecureBucket extends Construct {
     if (props.expirations.length > 999)
       throw new ValidationError(this.node.path, "expirations", `has ${props.expirations.length} rules; S3 allows 1000 per bucket`);
     this.bucketName = props.bucketName;
-    this.bucketArn = `arn:aws:s3:::${props.bucketName}`;
+    this.bucketArn = StackContext.of(this).bucketArn(props.bucketName);
     this.key = props.key;
 
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });

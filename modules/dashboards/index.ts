@@ -6,12 +6,11 @@
 import { Construct } from "constructs";
 import { QuicksightDataSet } from "@cdktf/provider-aws/lib/quicksight-data-set";
 import { QuicksightDataSource } from "@cdktf/provider-aws/lib/quicksight-data-source";
+import { StackContext } from "../constructs/stack-context";
 import { DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS } from "../iam/quicksight";
 
+/** The data source and data set ids are `<stem>-athena` and `<stem>-calls` (the stem from the {@link StackContext}). */
 export interface DashboardsProps {
-  readonly accountId: string;
-  /** Id stem for the data source and data set, e.g. `cci-lite-prod`. */
-  readonly idStem: string;
   readonly workgroupName: string;
   readonly databaseName: string;
   readonly tableName: string;
@@ -45,10 +44,11 @@ export class Dashboards extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardsProps) {
     super(scope, id);
+    const { accountId, stem } = StackContext.of(this);
     this.dataSource = new QuicksightDataSource(this, "athena", {
-      awsAccountId: props.accountId,
-      dataSourceId: `${props.idStem}-athena`,
-      name: `${props.idStem} Athena`,
+      awsAccountId: accountId,
+      dataSourceId: `${stem}-athena`,
+      name: `${stem} Athena`,
       type: "ATHENA",
       parameters: { athena: { workGroup: props.workgroupName } },
       sslProperties: { disableSsl: false },
@@ -56,9 +56,9 @@ export class Dashboards extends Construct {
     });
     const sql = `SELECT ${DATA_SET_COLUMNS.map((c) => `${c.sql} AS ${c.name === "timestamp" ? '"timestamp"' : c.name}`).join(", ")} FROM "${props.databaseName}"."${props.tableName}"`;
     this.dataSet = new QuicksightDataSet(this, "calls", {
-      awsAccountId: props.accountId,
-      dataSetId: `${props.idStem}-calls`,
-      name: `${props.idStem} calls`,
+      awsAccountId: accountId,
+      dataSetId: `${stem}-calls`,
+      name: `${stem} calls`,
       importMode: "DIRECT_QUERY",
       physicalTableMap: [
         {

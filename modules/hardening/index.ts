@@ -13,16 +13,14 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import type { Statement } from "../iam/policy";
 
 /** Days trail logs are kept. */
 export const TRAIL_LOG_DAYS = 365;
 
+/** The trail and its bucket are named after the {@link StackContext}'s stem (`<stem>-trail`). */
 export interface AccountHardeningProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: names the trail and its bucket. */
-  readonly stem: string;
   readonly key: CustomerKey;
   readonly cloudtrail: boolean;
   /** GuardDuty: create the detector (with S3 protection), or use the region's existing one; findings are forwarded either way. */
@@ -41,13 +39,14 @@ export class AccountHardening extends Construct {
 
   constructor(scope: Construct, id: string, props: AccountHardeningProps) {
     super(scope, id);
-    const { accountId: account, region } = props;
+    const ctx = StackContext.of(this);
+    const { accountId: account, region, stem } = ctx;
 
     if (props.cloudtrail) {
-      const trailName = `${props.stem}-trail`;
-      const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/${trailName}`;
-      const bucketName = `${props.stem}-trail-${account}-${region}`;
-      const bucketArn = `arn:aws:s3:::${bucketName}`;
+      const trailName = `${stem}-trail`;
+      const trailArn = ctx.arn("cloudtrail", `trail/${trailName}`);
+      const bucketName = `${stem}-trail-${account}-${region}`;
+      const bucketArn = ctx.bucketArn(bucketName);
       const fromThisTrail = { StringEquals: { "aws:SourceArn": trailArn } };
       this.trailBucket = new SecureBucket(this, "trail-bucket", {
         bucketName,
@@ -81,7 +80,7 @@ export class AccountHardening extends Construct {
       props.key.grantServiceStatement("AllowCloudTrailDescribeKey", "cloudtrail.amazonaws.com", ["kms:DescribeKey"], fromThisTrail);
       props.key.grantServiceStatement("AllowCloudTrailEncryptLogs", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"], {
         ...fromThisTrail,
-        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${account}:trail/*` },
+        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": ctx.arn("cloudtrail", "trail/*", { region: "*" }) },
       });
       this.trail = new Cloudtrail(this, "trail", {
         name: trailName,
@@ -102,7 +101,7 @@ export class AccountHardening extends Construct {
         new GuarddutyDetectorFeature(this, "s3-protection", { detectorId: this.detector.id, name: "S3_DATA_EVENTS", status: "ENABLED" });
       }
       if (props.findingsTopic) {
-        const ruleName = `${props.stem}-guardduty-findings`;
+        const ruleName = `${stem}-guardduty-findings`;
         const rule = new CloudwatchEventRule(this, "findings-rule", {
           name: ruleName,
           description: `GuardDuty findings of severity ${FINDINGS_MIN_SEVERITY} or more, to the alarm topic`,
@@ -113,7 +112,7 @@ export class AccountHardening extends Construct {
           }),
         });
         new CloudwatchEventTarget(this, "findings-target", { rule: rule.name, arn: props.findingsTopic.topicArn, dependsOn: [props.findingsTopic.policy] });
-        props.findingsTopic.allowEventRule(`arn:aws:events:${region}:${account}:rule/${ruleName}`);
+        props.findingsTopic.allowEventRule(ctx.arn("events", `rule/${ruleName}`));
       }
     }
   }

@@ -2,6 +2,7 @@
  * IAM policy documents as plain data. Statements are built from ARNs derived from configured names, so the
  * rendered JSON is fully known in an offline `terraform plan` and reviewers read the real policy.
  */
+import type { StackContext } from "../constructs/stack-context";
 
 export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
@@ -62,10 +63,16 @@ export function denyInsecureTransport(action: string, resource: string | readonl
   };
 }
 
-/** Identity-policy condition that matches the customer key by its alias (the key ARN is unknown until apply). */
-export function keyByAlias(accountId: string, region: string, alias: string): Pick<Statement, "Resource" | "Condition"> {
+/** Builds the ARNs of one account and region (a stack's {@link StackContext}, or the state key's place in bootstrap). */
+export type ArnBuilder = Pick<StackContext, "arn">;
+
+/**
+ * Identity-policy condition that matches the customer key by its alias (the key ARN is unknown until apply);
+ * `at` places the key (account, region, partition).
+ */
+export function keyByAlias(at: ArnBuilder, alias: string): Pick<Statement, "Resource" | "Condition"> {
   return {
-    Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+    Resource: at.arn("kms", "key/*"),
     Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } },
   };
 }

@@ -10,13 +10,14 @@ import { QuicksightDashboard } from "@cdktf/provider-aws/lib/quicksight-dashboar
 import { QuicksightDataSet } from "@cdktf/provider-aws/lib/quicksight-data-set";
 import { QuicksightRefreshSchedule } from "@cdktf/provider-aws/lib/quicksight-refresh-schedule";
 import { ValidationError } from "../config/errors";
+import { StackContext } from "../constructs/stack-context";
 import { dashboardDefinition } from "./definition";
-import { stopWordsFor } from "./semantics";
+import { stopWordsFor } from "./terms";
 import { HIVE_TYPES, INSIGHT_VIEWS, prestoViewText, QUICKSIGHT_TYPES, type ViewContext } from "./views";
 import { DATA_SET_OWNER_ACTIONS } from "../iam/quicksight";
 
+/** The views are created in the Glue catalog of the {@link StackContext}'s account. */
 export interface InsightViewsProps {
-  readonly accountId: string;
   /** Glue database the views are created in (and whose results table they read). */
   readonly databaseName: string;
   /** The shared results table the views read. */
@@ -44,7 +45,7 @@ export class InsightViews extends Construct {
         new GlueCatalogTable(this, `view-${view.id}`, {
           name: view.name,
           databaseName: props.databaseName,
-          catalogId: props.accountId,
+          catalogId: StackContext.of(this).accountId,
           tableType: "VIRTUAL_VIEW",
           description: view.description,
           dependsOn: [...props.dependsOn],
@@ -73,10 +74,11 @@ export type InsightRefresh =
       readonly timezone: string;
     };
 
+/**
+ * The data sets and the dashboard belong to the {@link StackContext}'s account; their ids start with its stem
+ * (`<stem>-insights`), which must be 1-40 characters.
+ */
 export interface InsightDashboardProps {
-  readonly accountId: string;
-  /** Id stem of the data sets and dashboard, e.g. `cci-lite-prod`. */
-  readonly idStem: string;
   /** The Athena data source the data sets read through. */
   readonly dataSourceArn: string;
   readonly databaseName: string;
@@ -138,13 +140,14 @@ export class InsightDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: InsightDashboardProps) {
     super(scope, id);
-    if (!/^[a-z0-9-]{1,40}$/.test(props.idStem))
-      throw new ValidationError(this.node.path, "idStem", `"${props.idStem}" must be 1-40 characters of a-z, 0-9 and '-'`);
+    const { accountId, stem } = StackContext.of(this);
+    if (!/^[a-z0-9-]{1,40}$/.test(stem))
+      throw new ValidationError(this.node.path, "stem", `"${stem}" (the StackContext's stem) must be 1-40 characters of a-z, 0-9 and '-'`);
     if (props.refresh.mode === "spice" && !/^([01]\d|2[0-3]):[0-5]\d$/.test(props.refresh.dailyAt))
       throw new ValidationError(this.node.path, "refresh.dailyAt", `"${props.refresh.dailyAt}" must be HH:MM (24 h)`);
     for (const [tenant, groups] of props.tenantGroupArns)
       for (const g of groups)
-        if (!/^arn:aws:quicksight:[a-z0-9-]+:\d{12}:group\//.test(g))
+        if (!/^arn:[a-z-]+:quicksight:[a-z0-9-]+:\d{12}:group\//.test(g))
           throw new ValidationError(this.node.path, "tenantGroupArns", `${tenant}: "${g}" is not a QuickSight group ARN`);
     const owner = [{ principal: props.ownerArn, actions: [...DATA_SET_OWNER_ACTIONS] }];
     const importMode = props.refresh.mode === "spice" ? "SPICE" : "DIRECT_QUERY";
@@ -152,9 +155,9 @@ export class InsightDashboard extends Construct {
     // Direct query: the rules come from the configuration (no table behind them) and are read on every query, so a
     // changed tenant group list applies with the apply that changes it. Only the owner may use or change them.
     this.rules = new QuicksightDataSet(this, "rls-rules", {
-      awsAccountId: props.accountId,
-      dataSetId: `${props.idStem}-insights-rls`,
-      name: `${props.idStem} insights row-level security`,
+      awsAccountId: accountId,
+      dataSetId: `${stem}-insights-rls`,
+      name: `${stem} insights row-level security`,
       importMode: "DIRECT_QUERY",
       physicalTableMap: [
         {
@@ -181,9 +184,9 @@ export class InsightDashboard extends Construct {
       // InsightViews creates every view of INSIGHT_VIEWS.
       if (!table) throw new Error(`InsightViews has no view ${view.id}`);
       const dataSet = new QuicksightDataSet(this, `data-set-${view.id}`, {
-        awsAccountId: props.accountId,
-        dataSetId: `${props.idStem}-insights-${view.id}`,
-        name: `${props.idStem} ${view.name}`,
+        awsAccountId: accountId,
+        dataSetId: `${stem}-insights-${view.id}`,
+        name: `${stem} ${view.name}`,
         importMode,
         dependsOn: [table],
         physicalTableMap: [
@@ -205,7 +208,7 @@ export class InsightDashboard extends Construct {
       if (props.refresh.mode === "spice") {
         schedules.push(
           new QuicksightRefreshSchedule(this, `refresh-${view.id}`, {
-            awsAccountId: props.accountId,
+            awsAccountId: accountId,
             dataSetId: dataSet.dataSetId,
             scheduleId: "daily",
             schedule: [
@@ -225,9 +228,9 @@ export class InsightDashboard extends Construct {
       (arn) => arn !== props.ownerArn,
     );
     this.dashboard = new QuicksightDashboard(this, "dashboard", {
-      awsAccountId: props.accountId,
-      dashboardId: `${props.idStem}-insights`,
-      name: `${props.idStem} insights`,
+      awsAccountId: accountId,
+      dashboardId: `${stem}-insights`,
+      name: `${stem} insights`,
       versionDescription: "CCI Lite insights (modules/insights/definition.ts)",
       definition: dashboardDefinition(Object.fromEntries([...dataSets].map(([k, ds]) => [k, ds.arn]))),
       permissions: [

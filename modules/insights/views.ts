@@ -9,7 +9,8 @@
  * from what the SQL returns. The rules (terms, stop words, item normalization, roles) come from semantics.ts, which
  * `npm run report` uses too.
  */
-import { CHANNEL_ROLES, MIN_TERM_LENGTH, OTHER_ROLE, SUMMARY_FAILURE_STATUS, TERM_SEPARATOR, UNKNOWN_CODE } from "./semantics";
+import { CHANNEL_ROLES, OTHER_ROLE, SUMMARY_FAILURE_STATUS, UNKNOWN_CODE } from "./semantics";
+import { MIN_TERM_LENGTH, TERM_SEPARATOR } from "./terms";
 
 /** Trino type of a view column (the Presto view's JSON) and its Hive type (the Glue column). */
 export type ViewColumnType = "varchar" | "bigint" | "double" | "date";

@@ -21,15 +21,14 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { ValidationError } from "../config/errors";
 import type { ResolvedNetwork } from "../config/network";
 import { PIPELINE_SERVICES, type PipelineService } from "../config/network-facts";
+import { StackContext } from "../constructs/stack-context";
 import { policy, render, type Statement } from "../iam/policy";
 import { type EndpointPolicyScope, endpointPolicies } from "./endpoint-policies";
 
 export type { EndpointPolicyScope } from "./endpoint-policies";
 
+/** Name tags are `<stem>-<what>`, endpoints those of the stack's region (both from the {@link StackContext}). */
 export interface PrivateNetworkProps {
-  readonly region: string;
-  /** `<prefix>-<env>`: the Name tag stem. */
-  readonly stem: string;
   /** The resolved `network` section (not `off`: then there is no PrivateNetwork). */
   readonly network: Exclude<ResolvedNetwork, { readonly mode: "off" }>;
   /** What each endpoint's policy allows: the function roles and this environment's resources. */
@@ -68,7 +67,8 @@ export class PrivateNetwork extends Construct {
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
     const n = props.network;
-    const name = (what: string) => ({ Name: `${props.stem}-${what}` });
+    const { region, stem } = StackContext.of(this);
+    const name = (what: string) => ({ Name: `${stem}-${what}` });
     let routeTableIds: string[];
     if (n.mode === "create") {
       if (n.subnets.length < 2) throw new ValidationError(this.node.path, "network.subnets", `needs two or more Availability Zones, got ${n.subnets.length}`);
@@ -99,13 +99,13 @@ export class PrivateNetwork extends Construct {
     }
 
     this.functionSecurityGroup = new SecurityGroup(this, "functions", {
-      name: `${props.stem}-functions`,
+      name: `${stem}-functions`,
       description: "CCI Lite functions: HTTPS to the VPC endpoints only",
       vpcId: this.vpcId,
       tags: name("functions"),
     });
     this.endpointSecurityGroup = new SecurityGroup(this, "endpoints", {
-      name: `${props.stem}-endpoints`,
+      name: `${stem}-endpoints`,
       description: "CCI Lite interface endpoints: HTTPS from the functions only",
       vpcId: this.vpcId,
       tags: name("endpoints"),
@@ -115,7 +115,7 @@ export class PrivateNetwork extends Construct {
     if (!s3) throw new Error("modules/config/network-facts.ts: PIPELINE_SERVICES has no S3 gateway endpoint");
     this.s3Endpoint = new VpcEndpoint(this, "s3", {
       vpcId: this.vpcId,
-      serviceName: `com.amazonaws.${props.region}.s3`,
+      serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds,
       policy: endpointPolicyDocument(s3, policies.s3),
@@ -126,7 +126,7 @@ export class PrivateNetwork extends Construct {
       if (!policies[s.suffix]) throw new Error(`modules/network/endpoint-policies.ts: no endpoint policy for ${s.suffix}`);
       endpoints[s.suffix] = new VpcEndpoint(this, `endpoint-${s.suffix}`, {
         vpcId: this.vpcId,
-        serviceName: `com.amazonaws.${props.region}.${s.suffix}`,
+        serviceName: `com.amazonaws.${region}.${s.suffix}`,
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
         subnetIds: [...this.subnetIds],

@@ -14,8 +14,8 @@ import type { CustomerKey } from "../constructs/customer-key";
 import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
 import { type CallGrantScope, grantCalls } from "./call-grants";
+import { StackContext } from "../constructs/stack-context";
 
 /**
  * Per-handler runtime settings, from `npm run bench` (docs/benchmarks.md). start: at least twice the peak RSS of a
@@ -31,11 +31,8 @@ export const FUNCTION_SETTINGS: Record<HandlerName, { readonly memoryMb: number;
   reconcile: { memoryMb: 256, timeoutSeconds: 600, description: "Finds finished jobs without a result and stuck jobs" },
 };
 
+/** Function names are `<stem>-<handler>`, role names `<stem>-<handler>-fn` (the stem from the {@link StackContext}). */
 export interface PipelineFunctionsProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: function names are `<stem>-<handler>`, role names `<stem>-<handler>-fn`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   readonly input: SecureBucket;
   readonly results: SecureBucket;
@@ -64,7 +61,9 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { accountId: account, region, key, input, results, stem } = props;
+    const ctx = StackContext.of(this);
+    const { stem } = ctx;
+    const { key, input, results } = props;
     const settings: ReconcileConfig & StartConfig = {
       ...props.settings,
       transcribeRoleArn: props.transcribeRole.principalArn,
@@ -74,8 +73,6 @@ export class PipelineFunctions extends Construct {
     const fns = {} as Record<HandlerName, PipelineFunction>;
     for (const h of HANDLER_NAMES) {
       fns[h] = new PipelineFunction(this, h, {
-        accountId: account,
-        region,
         handler: h,
         functionName: `${stem}-${h}`,
         roleName: `${stem}-${h}-fn`,
@@ -102,7 +99,7 @@ export class PipelineFunctions extends Construct {
       results,
       key,
       transcribeRole: props.transcribeRole,
-      jobArn: `arn:aws:transcribe:${region}:${account}:transcription-job/${settings.jobNamePrefix}*`,
+      jobArn: ctx.arn("transcribe", `transcription-job/${settings.jobNamePrefix}*`),
       configPathArn: props.configPathArn,
       bedrockResourceArns: props.bedrockResourceArns,
       analyzeFunctionArn: this.analyze.functionArn,
@@ -111,20 +108,21 @@ export class PipelineFunctions extends Construct {
     for (const h of HANDLER_NAMES) grantCalls(fns[h], h, grants);
 
     // Outcomes the handlers count (EMF): any failed, rejected or stuck call notifies.
-    for (const [metric, name, description] of [
-      [METRIC.CallsFailed, "calls-failed", `Calls that ended in a FAILED record.${runbookRef(RUNBOOK.callsFailed)}`],
-      [METRIC.CallsRejected, "calls-rejected", `Uploads rejected (error record written).${runbookRef(RUNBOOK.callsRejected)}`],
-      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h.${runbookRef(RUNBOOK.jobsStuck)}`],
-      [METRIC.SummariesFailed, "summaries-failed", `COMPLETED calls recorded without a model summary (summary_error).${runbookRef(RUNBOOK.modelAccessDenied)}`],
+    for (const [metric, name, description, runbook] of [
+      [METRIC.CallsFailed, "calls-failed", "Calls that ended in a FAILED record.", "callsFailed"],
+      [METRIC.CallsRejected, "calls-rejected", "Uploads rejected (error record written).", "callsRejected"],
+      [METRIC.JobsStuck, "jobs-stuck", `Transcribe jobs unfinished after ${settings.stuckJobHours} h.`, "jobsStuck"],
+      [METRIC.SummariesFailed, "summaries-failed", "COMPLETED calls recorded without a model summary (summary_error).", "modelAccessDenied"],
     ] as const) {
-      props.alarms.addAlarm({ name, description, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
+      props.alarms.addAlarm({ name, description, runbook, namespace: METRICS_NAMESPACE, metricName: metric, dimensions: { service: stem }, threshold: 0 });
     }
     // reconcile's watermark age (seconds, every run): fires at three quarters of the lookback, before jobs older
     // than the lookback floor would leave every window unseen.
     const watermarkHours = (settings.reconcileLookbackHours * 3) / 4;
     props.alarms.addAlarm({
       name: "reconcile-watermark-age",
-      description: `reconcile's window starts more than ${watermarkHours} h back (lookback ${settings.reconcileLookbackHours} h).${runbookRef(RUNBOOK.reconcileWatermarkAge)}`,
+      description: `reconcile's window starts more than ${watermarkHours} h back (lookback ${settings.reconcileLookbackHours} h).`,
+      runbook: "reconcileWatermarkAge",
       namespace: METRICS_NAMESPACE,
       metricName: METRIC.ReconcileWatermarkAge,
       dimensions: { service: stem },

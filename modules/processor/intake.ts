@@ -13,7 +13,8 @@ import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { SecureBucket } from "../constructs/secure-bucket";
 import { ValidationError } from "../config/errors";
 import { intakeDeadLetterQueueName, intakeQueueName } from "../config/naming";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import type { RunbookKey } from "../constructs/runbooks";
+import { StackContext } from "../constructs/stack-context";
 
 /** Messages per `start` invocation (the event source mapping's batch size). */
 export const INTAKE_BATCH_SIZE = 10;
@@ -24,11 +25,8 @@ export const intakeVisibilityTimeoutSeconds = (consumerTimeoutSeconds: number): 
 /** The audio-expiry alarm fires when the oldest waiting upload is this close to its audio's expiry. */
 export const AUDIO_EXPIRY_WARNING_SECONDS = 12 * 3600;
 
+/** Queues are `<stem>-intake` and `<stem>-intake-dlq` (the stem from the {@link StackContext}). */
 export interface IntakeProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: queues are `<stem>-intake` and `<stem>-intake-dlq`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   /** Every object created here is an event: `start` decides (and records) what is rejected. */
   readonly input: SecureBucket;
@@ -55,11 +53,10 @@ export class Intake extends Construct {
     if (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 2 || props.maxConcurrency > 1000) {
       throw new ValidationError(this.node.path, "maxConcurrency", `must be 2-1000 (SQS event source maximum concurrency), got ${props.maxConcurrency}`);
     }
-    const { accountId, region, key, stem } = props;
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: intakeDeadLetterQueueName(stem) });
+    const { accountId, stem } = StackContext.of(this);
+    const key = props.key;
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { key, queueName: intakeDeadLetterQueueName(stem) });
     this.queue = new EncryptedQueue(this, "queue", {
-      accountId,
-      region,
       key,
       queueName: intakeQueueName(stem),
       visibilityTimeoutSeconds: intakeVisibilityTimeoutSeconds(props.consumer.timeoutSeconds),
@@ -86,10 +83,11 @@ export class Intake extends Construct {
       dependsOn: [props.consumer.role.policy],
     });
 
-    const queueAlarm = (name: string, queue: string, description: string, metricName: string, threshold: number, actionsEnabled = true) =>
+    const queueAlarm = (name: string, queue: string, description: string, runbook: RunbookKey, metricName: string, threshold: number, actionsEnabled = true) =>
       props.alarms.addAlarm({
         name,
         description,
+        runbook,
         namespace: "AWS/SQS",
         metricName,
         dimensions: { QueueName: queue },
@@ -100,7 +98,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-dlq-not-empty",
       this.deadLetterQueue.queueName,
-      `Uploads that failed start repeatedly (redrive after fixing: cci redrive).${runbookRef(RUNBOOK.intakeDlqNotEmpty)}`,
+      "Uploads that failed start repeatedly (redrive after fixing: cci redrive).",
+      "intakeDlqNotEmpty",
       "ApproximateNumberOfMessagesVisible",
       0,
     );
@@ -108,7 +107,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-oldest-message-age",
       this.queue.queueName,
-      `Oldest upload waiting over 15 minutes (silenced while processing.paused).${runbookRef(RUNBOOK.queueAge)}`,
+      "Oldest upload waiting over 15 minutes (silenced while processing.paused).",
+      "queueAge",
       "ApproximateAgeOfOldestMessage",
       900,
       !props.paused,
@@ -117,7 +117,8 @@ export class Intake extends Construct {
     queueAlarm(
       "intake-audio-expiring",
       this.queue.queueName,
-      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays}).${runbookRef(RUNBOOK.audioExpiring)}`,
+      `Oldest waiting upload is within ${AUDIO_EXPIRY_WARNING_SECONDS / 3600} h of its audio's expiry (retention.inputDays ${props.inputDays}).`,
+      "audioExpiring",
       "ApproximateAgeOfOldestMessage",
       props.inputDays * 86_400 - AUDIO_EXPIRY_WARNING_SECONDS,
     );

@@ -12,13 +12,10 @@ import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { CustomerKey } from "../constructs/customer-key";
 import { EncryptedQueue } from "../constructs/encrypted-queue";
 import type { PipelineFunction } from "../constructs/pipeline-function";
-import { RUNBOOK, runbookRef } from "../constructs/runbooks";
+import { StackContext } from "../constructs/stack-context";
 
+/** Rules are `<stem>-transcribe-job-state` and `<stem>-reconcile-schedule` (the stem from the {@link StackContext}). */
 export interface JobEventsProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: rules are `<stem>-transcribe-job-state` and `<stem>-reconcile-schedule`. */
-  readonly stem: string;
   readonly key: CustomerKey;
   /** Only jobs whose name starts with this prefix are this deployment's. */
   readonly jobNamePrefix: string;
@@ -33,9 +30,10 @@ export class JobEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: JobEventsProps) {
     super(scope, id);
-    const { accountId, region, key, stem } = props;
-    const ruleArn = (name: string) => `arn:aws:events:${region}:${accountId}:rule/${name}`;
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { accountId, region, key, queueName: `${stem}-events-dlq` });
+    const ctx = StackContext.of(this);
+    const { stem } = ctx;
+    const ruleArn = (name: string) => ctx.arn("events", `rule/${name}`);
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { key: props.key, queueName: `${stem}-events-dlq` });
 
     const analyzeRuleName = `${stem}-transcribe-job-state`;
     const reconcileRuleName = `${stem}-reconcile-schedule`;
@@ -91,7 +89,8 @@ export class JobEvents extends Construct {
 
     props.alarms.addAlarm({
       name: "events-dlq-not-empty",
-      description: `Job events analyze/reconcile could not process.${runbookRef(RUNBOOK.eventsDlqNotEmpty)}`,
+      description: "Job events analyze/reconcile could not process.",
+      runbook: "eventsDlqNotEmpty",
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.queueName },

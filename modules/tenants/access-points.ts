@@ -7,6 +7,7 @@ import { S3AccessPoint } from "@cdktf/provider-aws/lib/s3-access-point";
 import type { CustomerKey } from "../constructs/customer-key";
 import type { Role } from "../constructs/role";
 import { type SecureBucket, uploadEncryptionDenies } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { denyInsecureTransport, policy, render, type Statement } from "../iam/policy";
 import type { TenantNames } from "./tenant-names";
 
@@ -43,7 +44,8 @@ function confinement(apArn: string, prefix: string): Statement[] {
  * tenant's prefix) decide access for the named actions. `s3:DataAccessPointAccount` is a fixed-value condition,
  * so the statement is not public and Block Public Access accepts it.
  */
-export function delegateToAccessPoints(bucket: SecureBucket, accountId: string, actions: string[]): void {
+export function delegateToAccessPoints(bucket: SecureBucket, actions: string[]): void {
+  const { accountId } = StackContext.of(bucket);
   bucket.addToResourcePolicy({
     Sid: "DelegateToThisAccountsAccessPoints",
     Effect: "Allow",
@@ -55,11 +57,12 @@ export function delegateToAccessPoints(bucket: SecureBucket, accountId: string, 
 }
 
 /** The tenant's input access point: account principals upload under `<tenant>/calls/` with this key (or none). */
-export function inputAccessPoint(scope: Construct, tn: TenantNames, accountId: string, input: SecureBucket, key: CustomerKey): S3AccessPoint {
+export function inputAccessPoint(scope: Construct, tn: TenantNames, input: SecureBucket, key: CustomerKey): S3AccessPoint {
+  const ctx = StackContext.of(scope);
   return new S3AccessPoint(scope, "input-access-point", {
     name: tn.inputAccessPoint,
     bucket: input.bucket.id,
-    accountId,
+    accountId: ctx.accountId,
     publicAccessBlockConfiguration: BLOCK_PUBLIC,
     policy: render(
       policy(
@@ -67,7 +70,7 @@ export function inputAccessPoint(scope: Construct, tn: TenantNames, accountId: s
         {
           Sid: "AllowAccountUploadsToTenantPrefix",
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+          Principal: { AWS: ctx.iamArn("root") },
           Action: "s3:PutObject",
           Resource: `${tn.inputAccessPointArn}/object/${tn.uploadPrefix}*`,
         },
@@ -81,11 +84,11 @@ export function inputAccessPoint(scope: Construct, tn: TenantNames, accountId: s
 }
 
 /** The tenant's results access point: only its reader role lists and reads, under `<tenant>/` only. */
-export function resultsAccessPoint(scope: Construct, tn: TenantNames, accountId: string, results: SecureBucket, reader: Role): S3AccessPoint {
+export function resultsAccessPoint(scope: Construct, tn: TenantNames, results: SecureBucket, reader: Role): S3AccessPoint {
   return new S3AccessPoint(scope, "results-access-point", {
     name: tn.resultsAccessPoint,
     bucket: results.bucket.id,
-    accountId,
+    accountId: StackContext.of(scope).accountId,
     publicAccessBlockConfiguration: BLOCK_PUBLIC,
     policy: render(
       policy(

@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import type { CustomerKey } from "../constructs/customer-key";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { delegateToAccessPoints, inputAccessPoint, resultsAccessPoint } from "./access-points";
 import { readerRole } from "./reader-role";
 import { type TenantNames, tenantNames } from "./tenant-names";
@@ -23,11 +24,8 @@ export interface TenantReader {
   readonly readerPrincipals?: readonly string[];
 }
 
+/** Access points and roles are named `<stem>-<tenant>-<kind>` (the stem from the {@link StackContext}). */
 export interface TenantAccessProps {
-  readonly accountId: string;
-  readonly region: string;
-  /** `<prefix>-<env>`: access points and roles are named `<stem>-<tenant>-<kind>`. */
-  readonly stem: string;
   /** The shared workgroup's name: each tenant's workgroup is `<workgroupStem>-<tenant>`. */
   readonly workgroupStem: string;
   readonly tenants: readonly TenantReader[];
@@ -47,27 +45,26 @@ export class TenantAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantAccessProps) {
     super(scope, id);
-    const { accountId, region, key, input, results } = props;
+    const { key, input, results } = props;
+    const ctx = StackContext.of(this);
     const tenants = new Map<string, TenantNames>();
-    delegateToAccessPoints(input, accountId, ["s3:PutObject", "s3:ListBucket"]);
-    delegateToAccessPoints(results, accountId, ["s3:GetObject", "s3:ListBucket"]);
+    delegateToAccessPoints(input, ["s3:PutObject", "s3:ListBucket"]);
+    delegateToAccessPoints(results, ["s3:GetObject", "s3:ListBucket"]);
 
     for (const t of props.tenants) {
-      const tn = tenantNames({ accountId, region }, { stem: props.stem, workgroup: props.workgroupStem }, t.id);
+      const tn = tenantNames(ctx, { stem: ctx.stem, workgroup: props.workgroupStem }, t.id);
       tenants.set(t.id, tn);
       const scopeT = new Construct(this, t.id);
 
       const role = readerRole(scopeT, tn, {
-        accountId,
-        region,
         readerPrincipals: t.readerPrincipals,
         key,
         results,
         glueDatabase: props.glueDatabase,
         glueTable: props.tenantTableName(t.id),
       });
-      inputAccessPoint(scopeT, tn, accountId, input, key);
-      resultsAccessPoint(scopeT, tn, accountId, results, role);
+      inputAccessPoint(scopeT, tn, input, key);
+      resultsAccessPoint(scopeT, tn, results, role);
 
       new AthenaWorkgroup(scopeT, "workgroup", {
         name: tn.workgroup,
@@ -82,7 +79,7 @@ export class TenantAccess extends Construct {
           engineVersion: { selectedEngineVersion: "AUTO" },
           resultConfiguration: {
             outputLocation: `s3://${results.bucketName}/${tn.queryResultsPrefix}`,
-            expectedBucketOwner: accountId,
+            expectedBucketOwner: ctx.accountId,
             encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key.key.arn },
           },
         },

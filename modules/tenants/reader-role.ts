@@ -7,13 +7,12 @@ import type { Construct } from "constructs";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import { keyByAlias, policy, type Statement } from "../iam/policy";
 import type { TenantNames } from "./tenant-names";
 
 export interface ReaderRoleProps {
-  readonly accountId: string;
-  readonly region: string;
   /** Who may assume the role. @default this account's root */
   readonly readerPrincipals?: readonly string[];
   readonly key: CustomerKey;
@@ -24,15 +23,15 @@ export interface ReaderRoleProps {
 }
 
 export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleProps): Role {
-  const { accountId: account, region, key, results } = props;
+  const { key, results } = props;
+  const ctx = StackContext.of(scope);
   const role = new Role(scope, "reader", {
-    accountId: account,
     roleName: tn.roleName,
     description: `CCI Lite tenant ${tn.tenant}: read-only access to its results (access point and Athena workgroup)`,
     assumeRolePolicy: policy({
       Sid: "AllowTenantConsumers",
       Effect: "Allow",
-      Principal: { AWS: props.readerPrincipals ? [...props.readerPrincipals] : [`arn:aws:iam::${account}:root`] },
+      Principal: { AWS: props.readerPrincipals ? [...props.readerPrincipals] : [ctx.iamArn("root")] },
       Action: "sts:AssumeRole",
     }),
     policyName: "tenant-read-only",
@@ -40,7 +39,7 @@ export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleP
   key.grantUse(tn.roleArn);
 
   const calledViaAthena = CALLED_VIA_ATHENA;
-  const kb = keyByAlias(account, region, key.aliasName);
+  const kb = keyByAlias(ctx, key.aliasName);
   const statements: Statement[] = [
     { Sid: "ReadOwnResultsViaAccessPoint", Effect: "Allow", Action: "s3:GetObject", Resource: `${tn.resultsAccessPointArn}/object/${tn.resultsPrefix}*` },
     {
@@ -50,8 +49,8 @@ export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleP
       Resource: tn.resultsAccessPointArn,
       Condition: { StringLike: { "s3:prefix": `${tn.resultsPrefix}*` } },
     },
-    queryWorkgroup("QueryOwnWorkgroup", region, account, tn.workgroup),
-    readTableDefinitions("ReadResultsTableDefinition", region, account, props.glueDatabase, [props.glueTable]),
+    queryWorkgroup("QueryOwnWorkgroup", ctx, tn.workgroup),
+    readTableDefinitions("ReadResultsTableDefinition", ctx, props.glueDatabase, [props.glueTable]),
     {
       Sid: "AthenaReadsOwnResults",
       Effect: "Allow",
@@ -79,7 +78,7 @@ export function readerRole(scope: Construct, tn: TenantNames, props: ReaderRoleP
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
       Resource: kb.Resource,
-      Condition: { ...kb.Condition, StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+      Condition: { ...kb.Condition, StringEquals: { "kms:ViaService": `s3.${ctx.region}.amazonaws.com` } },
     },
   ];
   for (const st of statements) role.addToPrincipalPolicy(st);

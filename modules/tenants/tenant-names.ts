@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { resultsPrefix, tenantQueryResultsPrefix, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
 import type { Naming } from "../config/naming";
+import { partitionOf } from "../config/aws-facts";
 
 /** A name of at most `max` characters: `<stem>-<part>-<suffix>`, the part replaced by a hash when too long. */
 export function fitName(stem: string, part: string, suffix: string, max: number): string {
@@ -30,7 +31,7 @@ export interface TenantNames {
   readonly queryResultsPrefix: string;
 }
 
-/** Where the stack lives: the account and region of every ARN. */
+/** Where the stack lives: the account and region of every ARN (the partition follows from the region). */
 export interface TenantLocation {
   readonly accountId: string;
   readonly region: string;
@@ -39,7 +40,8 @@ export interface TenantLocation {
 /** Every per-tenant name and ARN (`at` and `n` accept the whole configuration and naming, or just these fields). */
 export function tenantNames(at: TenantLocation, n: Pick<Naming, "stem" | "workgroup">, tenant: string): TenantNames {
   const ap = (kind: string) => fitName(n.stem, tenant, kind, 50);
-  const apArn = (name: string) => `arn:aws:s3:${at.region}:${at.accountId}:accesspoint/${name}`;
+  const partition = partitionOf(at.region);
+  const apArn = (name: string) => `arn:${partition}:s3:${at.region}:${at.accountId}:accesspoint/${name}`;
   const roleName = fitName(n.stem, tenant, "reader", 64);
   return {
     tenant,
@@ -48,7 +50,7 @@ export function tenantNames(at: TenantLocation, n: Pick<Naming, "stem" | "workgr
     inputAccessPointArn: apArn(ap("input")),
     resultsAccessPointArn: apArn(ap("results")),
     roleName,
-    roleArn: `arn:aws:iam::${at.accountId}:role/${roleName}`,
+    roleArn: `arn:${partition}:iam::${at.accountId}:role/${roleName}`,
     workgroup: `${n.workgroup}-${tenant}`,
     uploadPrefix: uploadPrefix(tenant),
     resultsPrefix: resultsPrefix(tenant),

@@ -9,11 +9,10 @@ import { ValidationError } from "../config/errors";
 import type { CustomerKey } from "../constructs/customer-key";
 import { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { StackContext } from "../constructs/stack-context";
 import { serviceTrust } from "../iam/policy";
 
 export interface TranscribeAccessProps {
-  readonly accountId: string;
-  readonly region: string;
   /** Role name; its ARN is derived from it. */
   readonly roleName: string;
   readonly input: SecureBucket;
@@ -29,11 +28,11 @@ export class TranscribeAccess extends Construct {
   constructor(scope: Construct, id: string, props: TranscribeAccessProps) {
     super(scope, id);
     if (!props.outputPrefix.endsWith("/")) throw new ValidationError(this.node.path, "outputPrefix", `must end with "/", got "${props.outputPrefix}"`);
+    const ctx = StackContext.of(this);
     const role = new Role(this, "role", {
-      accountId: props.accountId,
       roleName: props.roleName,
       description: "Assumed by Amazon Transcribe: reads CCI Lite input audio, writes transcripts under tmp/",
-      assumeRolePolicy: serviceTrust("transcribe.amazonaws.com", props.accountId, `arn:aws:transcribe:${props.region}:${props.accountId}:*`),
+      assumeRolePolicy: serviceTrust("transcribe.amazonaws.com", ctx.accountId, ctx.arn("transcribe", "*")),
       policyName: "transcribe-data-access",
     });
     this.role = role;
