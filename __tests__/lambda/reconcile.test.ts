@@ -14,7 +14,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { handlerWith as reconcileWith } from "../../lambda-src/handlers/reconcile";
 import { handlerWith as analyzeWith } from "../../lambda-src/handlers/analyze";
 import { manualClock } from "../../lambda-src/core/clock";
-import { MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, MAX_JOB_ERRORS, reconcile } from "../../lambda-src/services/reconcile-jobs";
+import { LIST_RESERVE_MS, MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, MAX_JOB_ERRORS, reconcile, SAVE_EVERY } from "../../lambda-src/services/reconcile-jobs";
 import { readConfig } from "../../lambda-src/contracts/environment";
 import { doneMarkerKey, RECONCILE_LEASE_KEY, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
 import { DEFAULT_LEASE_MS, LEASE_MARGIN_MS, leaseHoldMs, leaseIsFree } from "../../lambda-src/services/reconcile-lease";
@@ -354,6 +354,70 @@ describe("reconcile: one run at a time (the lease), whatever the concurrency set
     expect(leaseIsFree({ owner: "r", expires: at(T0, 1).toISOString() }, T0)).toBe(false);
     expect(leaseHoldMs(600_000)).toBe(600_000 + LEASE_MARGIN_MS);
     expect(leaseHoldMs(Number.POSITIVE_INFINITY)).toBe(DEFAULT_LEASE_MS);
+  });
+});
+
+describe("reconcile: budgeted, and saving its state as it goes", () => {
+  it("a listing that runs out of its time budget hands out what it listed and keeps the window's start for the next run", async () => {
+    runAnalyze = false;
+    // 150 unsettled finished jobs: two pages of 100, newest first.
+    const all = Array.from({ length: 150 }, (_, i) => addJob({ id: `j${i}`, status: "COMPLETED", created: at(hoursAgo(40), i) }));
+    bucket.put(RECONCILE_STATE_KEY, JSON.stringify({ watermark: hoursAgo(41).toISOString(), attempts: {}, stuck: {} }));
+    let left = LIST_RESERVE_MS + 1;
+    transcribe.on(ListTranscriptionJobsCommand).callsFake((input) => {
+      const page = listPage(input);
+      if (input.Status === "COMPLETED") left = LIST_RESERVE_MS - 1; // the first COMPLETED page used up the listing's time
+      return page;
+    });
+    const report = await reconcileAt(T0, () => left);
+    const windowStart = at(hoursAgo(41), -30).toISOString();
+    expect(report).toMatchObject({ listingCut: true, handedOut: 100, watermark: windowStart, stateSaved: true });
+    // The newest 100 were handed out; the 50 oldest were not reached and stay in the window.
+    expect(new Set(handedOut.map((h) => h.jobName))).toEqual(new Set(all.slice(50).map((j) => j.TranscriptionJobName)));
+    expect(bucket.record(RECONCILE_STATE_KEY)).toMatchObject({ watermark: windowStart });
+    // The next run, with time, lists the whole window and hands out the 50 it had not reached (the others wait).
+    handedOut = [];
+    transcribe.on(ListTranscriptionJobsCommand).callsFake(listPage);
+    expect(await reconcileAt(at(T0, 10))).toMatchObject({ listingCut: false, handedOut: 50 });
+    expect(new Set(handedOut.map((h) => h.jobName))).toEqual(new Set(all.slice(0, 50).map((j) => j.TranscriptionJobName)));
+  });
+
+  it(`saves the state every ${SAVE_EVERY} hand-outs, with the window unchanged, so a run that dies keeps its hand-outs`, async () => {
+    runAnalyze = false;
+    const all = Array.from({ length: SAVE_EVERY + 5 }, (_, i) => addJob({ id: `k${i}`, status: "COMPLETED", created: at(hoursAgo(10), i) }));
+    const old = hoursAgo(11).toISOString();
+    bucket.put(RECONCILE_STATE_KEY, JSON.stringify({ watermark: old, attempts: {}, stuck: {} }));
+    let saved: { watermark?: string; attempts: Record<string, unknown> } | undefined;
+    let n = 0;
+    lambda.on(InvokeCommand).callsFake(() => {
+      // The run dies (its timeout) at the hand-out after the first save: what was saved is what the next run sees.
+      if (++n === SAVE_EVERY + 1) {
+        saved = bucket.record(RECONCILE_STATE_KEY);
+        throw new Error("Task timed out");
+      }
+      return { StatusCode: 202 };
+    });
+    await reconcileAt(T0);
+    expect(saved?.watermark).toBe(old);
+    expect(Object.keys(saved?.attempts ?? {}).sort()).toEqual(
+      all
+        .slice(0, SAVE_EVERY)
+        .map((j) => j.TranscriptionJobName)
+        .sort(),
+    );
+  });
+
+  it("a save that finds the state written by another run ends the run: no more hand-outs, the other run's state kept", async () => {
+    runAnalyze = false;
+    Array.from({ length: SAVE_EVERY + 5 }, (_, i) => addJob({ id: `m${i}`, status: "COMPLETED", created: at(hoursAgo(10), i) }));
+    let n = 0;
+    lambda.on(InvokeCommand).callsFake(() => {
+      if (++n === SAVE_EVERY) bucket.put(RECONCILE_STATE_KEY, JSON.stringify({ watermark: T0.toISOString(), attempts: {}, stuck: {} }));
+      return { StatusCode: 202 };
+    });
+    expect(await reconcileAt(T0)).toMatchObject({ handedOut: SAVE_EVERY, stateSaved: false });
+    expect(n).toBe(SAVE_EVERY);
+    expect(bucket.record(RECONCILE_STATE_KEY)).toEqual({ watermark: T0.toISOString(), attempts: {}, stuck: {} });
   });
 });
 

@@ -58,6 +58,13 @@ export const EVENT_GRACE_MINUTES = 15;
 export const WATERMARK_OVERLAP_MINUTES = 30;
 /** Stop starting new work when less than this is left of the invocation. */
 const TIME_RESERVE_MS = 60_000;
+/**
+ * Listing stops when less than this is left (the hand-outs and the state need the rest). A cut listing keeps the
+ * window where it was: the jobs it did not reach stay behind the watermark, and the watermark-age alarm tells.
+ */
+export const LIST_RESERVE_MS = 180_000;
+/** Hand-outs between two saves of the state: a run that dies keeps what it handed out. */
+export const SAVE_EVERY = 100;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
@@ -100,16 +107,27 @@ export interface ReconcileReport {
   readonly lease: "TAKEN" | "HELD";
   /** False when another run wrote the state after this one read it (this run's state is then dropped, not forced). */
   readonly stateSaved: boolean;
+  /** True when listing ran out of its time budget ({@link LIST_RESERVE_MS}): the window kept its start. */
+  readonly listingCut: boolean;
 }
 
 /** A listed job: name and creation time are always there. */
 export type ListedJob = TranscriptionJobSummary & { readonly TranscriptionJobName: string; readonly CreationTime: Date };
 
-/** Lists this deployment's jobs with one status, newest first, stopping at jobs created before `notBefore`. */
-export async function listJobs(prefix: string, status: TranscriptionJobStatus, notBefore: Date): Promise<ListedJob[]> {
+/**
+ * Lists this deployment's jobs with one status, newest first, stopping at jobs created before `notBefore`, or when
+ * `inTime()` says the time for listing is over (`complete: false`: older jobs of the window were not reached).
+ */
+export async function listJobs(
+  prefix: string,
+  status: TranscriptionJobStatus,
+  notBefore: Date,
+  inTime: () => boolean = () => true,
+): Promise<{ jobs: ListedJob[]; complete: boolean }> {
   const out: ListedJob[] = [];
   let NextToken: string | undefined;
   do {
+    if (NextToken && !inTime()) return { jobs: out, complete: false };
     const page = await transcribeClient().send(new ListTranscriptionJobsCommand({ Status: status, JobNameContains: prefix, MaxResults: 100, NextToken }));
     let older = false;
     for (const j of page.TranscriptionJobSummaries ?? []) {
@@ -124,7 +142,7 @@ export async function listJobs(prefix: string, status: TranscriptionJobStatus, n
     }
     NextToken = older ? undefined : page.NextToken; // newest first by creation time (API reference, `Status`)
   } while (NextToken);
-  return out;
+  return { jobs: out, complete: true };
 }
 
 /** The stored state and its ETag (for the conditional write at the end of the run); empty when there is none. */
@@ -270,7 +288,7 @@ export async function reconcile(
   if (!lease) {
     logger.info("Another reconcile run holds the lease; this run ends without work");
     const none = { listed: 0, unsettled: 0, handedOut: 0, gaveUp: 0, stuck: 0, errors: 0, deferred: 0 };
-    return { from: now.toISOString(), ...none, watermark: "", lease: "HELD", stateSaved: false };
+    return { from: now.toISOString(), ...none, watermark: "", lease: "HELD", stateSaved: false, listingCut: false };
   }
   try {
     return await reconcileRun(cfg, now, remainingMs);
@@ -289,15 +307,46 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
 
   // In the order of Transcribe's state machine (QUEUED -> IN_PROGRESS -> COMPLETED | FAILED): a job only moves
   // forward, so one that changes state while this run lists is seen at least once (in a later list), never missed.
-  const unfinished = [
-    ...(await listJobs(cfg.jobNamePrefix, "QUEUED", new Date(floor))),
-    ...(await listJobs(cfg.jobNamePrefix, "IN_PROGRESS", new Date(floor))),
-  ];
-  const finished = [...(await listJobs(cfg.jobNamePrefix, "COMPLETED", from)), ...(await listJobs(cfg.jobNamePrefix, "FAILED", from))];
+  // Listing has a time budget (LIST_RESERVE_MS before the end): a cut list keeps the window's start.
+  const inTime = () => remainingMs() >= LIST_RESERVE_MS;
+  const lists = [];
+  for (const [status, notBefore] of [
+    ["QUEUED", new Date(floor)],
+    ["IN_PROGRESS", new Date(floor)],
+    ["COMPLETED", from],
+    ["FAILED", from],
+  ] as const) {
+    lists.push(await listJobs(cfg.jobNamePrefix, status, notBefore, inTime));
+  }
+  const unfinished = [...lists[0].jobs, ...lists[1].jobs];
+  const finished = [...lists[2].jobs, ...lists[3].jobs];
+  const listingCut = lists.some((l) => !l.complete);
 
   let watermark = now.getTime();
-  const keep = (s: ListedJob) => {
+  const keep = (s: Pick<ListedJob, "CreationTime">) => {
     watermark = Math.min(watermark, s.CreationTime.getTime());
+  };
+  if (listingCut) {
+    // Jobs of the window the listing did not reach stay in the next window.
+    keep({ CreationTime: from });
+    logger.warn("Listing the jobs ran out of its time budget; the window keeps its start for the next run", {
+      window_start: from.toISOString(),
+      listed: lists.map((l) => l.jobs.length),
+    });
+  }
+  // The state as the run goes: saved every SAVE_EVERY hand-outs (window unchanged), so a run that dies keeps them.
+  let etag = state.etag;
+  let stateLost = false;
+  const save = async (doc: ReconcileState): Promise<boolean> => {
+    try {
+      etag = await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, RECONCILE_STATE_KEY, JSON.stringify(doc), { etag });
+      return true;
+    } catch (e) {
+      if (!isWriteConflict(e)) throw e;
+      stateLost = true;
+      logger.error("Another reconcile run wrote the state since this run read it; this run's state is dropped and the run ends");
+      return false;
+    }
   };
   const isStuck = (s: ListedJob) => s.TranscriptionJobStatus === "IN_PROGRESS" && (s.StartTime ?? s.CreationTime).getTime() < stuckCut;
   // Stuck jobs do not hold the watermark (they would stretch every window back to them); their JOB_STUCK
@@ -322,7 +371,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
     } catch (e) {
       // This job only (e.g. throttled): held behind the watermark, looked at again by the next run.
       logger.warn("Reading a formerly stuck job failed; the next run looks again", { job_name: name, error: e as Error });
-      keep({ TranscriptionJobName: name, CreationTime: new Date(t) });
+      keep({ CreationTime: new Date(t) });
       continue;
     }
     const s: ListedJob = { TranscriptionJobName: name, CreationTime: new Date(t), CompletionTime: completed };
@@ -342,6 +391,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
     errors = 0,
     deferred = 0;
   for (const s of unsettled) {
+    if (stateLost) break;
     const name = s.TranscriptionJobName;
     const before = state.attempts[name];
     const attempt = (before?.n ?? 0) + 1;
@@ -370,6 +420,9 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
       handedOut++;
       count(METRIC.CallsReconciled);
       logger.info("Unsettled job handed to analyze", { attempt, completed_at: s.CompletionTime?.toISOString() });
+      if (handedOut % SAVE_EVERY === 0) {
+        await save({ watermark: state.watermark, attempts: { ...state.attempts, ...attempts }, stuck: state.stuck, errors: { ...state.errors, ...jobErrors } });
+      }
     } catch (e) {
       // This job only: the others are still handed out; the next run tries it again, up to MAX_JOB_ERRORS runs in
       // a row; then it stops holding the watermark.
@@ -391,6 +444,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   // Each stuck job is looked at once (recorded, or left alone under its own or a newer upload's record).
   const stuckSeen: Record<string, string> = {};
   for (const s of stuckNow) {
+    if (stateLost) break;
     const name = s.TranscriptionJobName;
     const created = s.CreationTime.toISOString();
     if (state.stuck?.[name]) {
@@ -412,21 +466,9 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
   const next = new Date(watermark).toISOString();
   // How far back the next window starts: the alarm on it fires before the window reaches the lookback floor.
   watermarkAge(Math.max(0, Math.round((now.getTime() - watermark) / 1000)));
-  // Conditional on the state this run read: a run that overran its lease never overwrites a newer run's state.
-  let stateSaved = true;
-  try {
-    await putSmallObject(
-      cfg.resultsBucket,
-      cfg.kmsKeyArn,
-      RECONCILE_STATE_KEY,
-      JSON.stringify({ watermark: next, attempts, stuck: stuckSeen, errors: jobErrors } satisfies ReconcileState),
-      { etag: state.etag },
-    );
-  } catch (e) {
-    if (!isWriteConflict(e)) throw e;
-    stateSaved = false;
-    logger.error("Another reconcile run wrote the state since this run read it; this run's state is dropped");
-  }
+  // Conditional on the state this run last read or wrote: a run that overran its lease never overwrites a newer
+  // run's state.
+  const stateSaved = !stateLost && (await save({ watermark: next, attempts, stuck: stuckSeen, errors: jobErrors }));
   const report: ReconcileReport = {
     from: from.toISOString(),
     listed: finished.length,
@@ -439,6 +481,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
     watermark: next,
     lease: "TAKEN",
     stateSaved,
+    listingCut,
   };
   logger.info("Reconcile run finished", { ...report, unfinished: unfinished.length });
   return report;
