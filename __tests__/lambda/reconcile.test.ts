@@ -191,6 +191,20 @@ beforeEach(() => {
 afterEach(() => metricSpy.mockRestore());
 
 describe("result identity (one true result per upload)", () => {
+  it("a re-upload of a call on another UTC day is that day's call: its own record under that day, the earlier day's record untouched", async () => {
+    const dayOne = addJob({ id: "y-1", callId: "y", status: "COMPLETED", created: hoursAgo(20), uploadedAt: "2026-03-13T15:00:00.000Z" });
+    const dayTwo = addJob({ id: "y-2", callId: "y", status: "COMPLETED", created: hoursAgo(3), uploadedAt: "2026-03-14T09:00:00.000Z" });
+    await deliver(dayOne);
+    const first = bucket.record("demo-tenant/2026/03/13/y.json");
+    expect(first).toMatchObject({ status: "COMPLETED", transcription_job_name: dayOne.TranscriptionJobName });
+    await deliver(dayTwo);
+    expect(bucket.record(resultKey("y"))).toMatchObject({ status: "COMPLETED", transcription_job_name: dayTwo.TranscriptionJobName });
+    expect(bucket.record("demo-tenant/2026/03/13/y.json")).toEqual(first);
+    // Both jobs are settled: no reconcile run hands either out again.
+    runAnalyze = false;
+    expect(await reconcileAt(at(T0, 30))).toMatchObject({ handedOut: 0, unsettled: 0 });
+  });
+
   it("two uploads with the same call id (same day; different format) end with exactly the newest upload's result and no further model calls on later reconcile runs", async () => {
     // x.mp3 uploaded 09:00, x.wav 09:05; the newer job finishes first and the older upload's event arrives last.
     const older = addJob({ id: "x-mp3", callId: "x", ext: "mp3", status: "COMPLETED", created: at(hoursAgo(3), 1), uploadedAt: "2026-03-14T09:00:00.000Z" });
