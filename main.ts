@@ -30,6 +30,7 @@ import { AlarmTopic } from "./modules/constructs/alarm-topic";
 import type { LambdaBundle } from "./modules/constructs/bundling";
 import { CustomerKey } from "./modules/constructs/customer-key";
 import { StackContext } from "./modules/constructs/stack-context";
+import { handoutBudget } from "./lambda-src/contracts/pacing";
 import { Dashboards } from "./modules/dashboards";
 import { AccountHardening } from "./modules/hardening";
 import { InsightDashboard, InsightViews } from "./modules/insights";
@@ -178,6 +179,7 @@ export class CciLiteStack extends TerraformStack {
         deleteInputOnSuccess: p.deleteInputOnSuccess,
         stuckJobHours: p.stuckJobHours,
         reconcileLookbackHours: 48,
+        reconcileMaxHandouts: handoutBudget(p.quotas, p.reconcileEveryMinutes),
       },
       reservedConcurrency: p.reservedConcurrency,
       logRetentionDays: cfg.retention.logsDays,

@@ -102,6 +102,10 @@ describe("processor", () => {
     // reconcile hands unsettled jobs to analyze: the function name through the environment contract.
     const reconcile = (Object.values(fns) as any[]).find((f) => f.function_name.endsWith("reconcile")).environment.variables;
     expect(reconcile.ANALYZE_FUNCTION_NAME).toBe("cci-lite-prod-analyze");
+    // Paced by the configured quotas (contracts/pacing.ts): 250 model requests per minute every 15 minutes.
+    expect(reconcile.RECONCILE_MAX_HANDOUTS).toBe("937");
+    const slow = synthApp({ processing: { quotas: { modelRequestsPerMinute: 10 } } } as never).resources("aws_lambda_function");
+    expect((Object.values(slow) as any[]).find((f) => f.function_name.endsWith("reconcile")).environment.variables.RECONCILE_MAX_HANDOUTS).toBe("37");
     expect(start.ANALYZE_FUNCTION_NAME).toBeUndefined();
     expect(analyze.ANALYZE_FUNCTION_NAME).toBeUndefined();
   });

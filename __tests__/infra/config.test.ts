@@ -88,6 +88,13 @@ describe("configuration: each class of mistake fails with the file and the field
   it("tenant id that shadows a pipeline prefix", () => {
     expect(problems(withTenants([{ id: "tmp" }]))).toEqual([expect.stringMatching(/^tenants\[0\]\.id: is reserved/)]);
   });
+  it("a quota that is not a positive whole number, or an unknown quota", () => {
+    expect(problems({ ...BASE_CONFIG, processing: { quotas: { modelRequestsPerMinute: 0 } } })[0]).toMatch(/^processing\.quotas\.modelRequestsPerMinute: /);
+    expect(problems({ ...BASE_CONFIG, processing: { quotas: { comprehendRequestsPerSecond: 2.5 } } })[0]).toMatch(
+      /^processing\.quotas\.comprehendRequestsPerSecond: /,
+    );
+    expect(problems({ ...BASE_CONFIG, processing: { quotas: { bedrockRpm: 10 } } })[0]).toBe("processing.quotas.bedrockRpm: unknown field");
+  });
   it("no tenants at all", () => {
     expect(problems(withTenants([]))[0]).toMatch(/^tenants: /);
   });

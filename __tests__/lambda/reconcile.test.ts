@@ -628,6 +628,15 @@ describe("reconcile: detection separate from processing", () => {
     expect(ages).toEqual([["Seconds", (T0.getTime() - old.CreationTime!.getTime()) / 1000]]);
   });
 
+  it("hands out at most the run's budget from the configured quotas (RECONCILE_MAX_HANDOUTS); the rest waits in the window", async () => {
+    runAnalyze = false;
+    for (let i = 0; i < 5; i++) addJob({ id: `p${i}`, status: "COMPLETED", created: new Date(hoursAgo(2).getTime() - i * 1000) });
+    clock.set(T0);
+    const report = await reconcile({ ...cfg(), reconcileMaxHandouts: 2 }, T0);
+    expect(report).toMatchObject({ handedOut: 2, deferred: 3 });
+    expect(handedOut).toHaveLength(2);
+  });
+
   it("never hands out more than the per-run cap; the rest stays behind the watermark", async () => {
     runAnalyze = false;
     for (let i = 0; i < MAX_HANDOUTS_PER_RUN + 3; i++) addJob({ id: `m${i}`, status: "COMPLETED", created: new Date(hoursAgo(2).getTime() - i * 1000) });

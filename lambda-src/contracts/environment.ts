@@ -5,6 +5,7 @@
  * Pure: callers pass `process.env`, tests pass a plain object.
  */
 import type { HandlerName } from "./handlers";
+import { MAX_HANDOUTS_PER_RUN } from "./pacing";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,6 +43,8 @@ const RECONCILE = {
   reconcileLookbackHours: positive("RECONCILE_LOOKBACK_HOURS", 48),
   /** The analyze function reconcile hands missed jobs to (asynchronous invocation). */
   analyzeFunctionName: text("ANALYZE_FUNCTION_NAME"),
+  /** Hand-outs per run: the budget the configured quotas give (contracts/pacing.ts `handoutBudget`). */
+  reconcileMaxHandouts: positive("RECONCILE_MAX_HANDOUTS", MAX_HANDOUTS_PER_RUN),
 };
 
 /** Every handler's variables. */

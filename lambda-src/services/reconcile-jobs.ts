@@ -12,7 +12,8 @@
  * 3. Settled jobs: one ListObjectsV2 per creation hour of the window over the markers analyze writes
  *    (`cci-lite/reconcile/done/<hour>/<job>`), not one request per job.
  * 4. Each unsettled job finished more than {@link EVENT_GRACE_MINUTES} ago -> `lambda:Invoke` (Event) of analyze
- *    with `{ reconcile: { jobName, attempt } }`, again at most every {@link HANDOUT_RETRY_MINUTES}; after
+ *    with `{ reconcile: { jobName, attempt } }`, at most `RECONCILE_MAX_HANDOUTS` per run (the budget the
+ *    configured quotas give, contracts/pacing.ts), again at most every {@link HANDOUT_RETRY_MINUTES}; after
  *    {@link MAX_HANDOUTS} hand-outs without a marker and past the model's retry window ({@link mayGiveUp}), reconcile
  *    gives it up: COMPLETED with `MODEL_UNAVAILABLE` and the sentiment an attempt saved, or FAILED `PROCESSING_ERROR`.
  * 5. IN_PROGRESS jobs started more than STUCK_JOB_HOURS ago -> FAILED `JOB_STUCK` record, once (QUEUED jobs are
@@ -45,8 +46,8 @@ export const MAX_HANDOUTS = 3;
  * error-lines alarm) and left alone.
  */
 export const MAX_JOB_ERRORS = 5;
-/** Hand-outs per run; the rest stays behind the watermark for the next run. */
-export const MAX_HANDOUTS_PER_RUN = 1000;
+/** Hand-outs per run at most (the configured budget, `RECONCILE_MAX_HANDOUTS`, is never larger); the rest stays behind the watermark. */
+export { MAX_HANDOUTS_PER_RUN } from "../contracts/pacing";
 /**
  * A job is handed out again only this long after its last hand-out: analyze's own attempts (3 x its 300 s timeout
  * plus Lambda's back-off) are over by then, so a slow success is not counted as a failure.
@@ -401,7 +402,7 @@ async function reconcileRun(cfg: ReconcileConfig, now: Date, remainingMs: () => 
       keep(s);
       continue;
     }
-    if (handedOut >= MAX_HANDOUTS_PER_RUN || remainingMs() < TIME_RESERVE_MS) {
+    if (handedOut >= cfg.reconcileMaxHandouts || remainingMs() < TIME_RESERVE_MS) {
       deferred++;
       keep(s);
       if (before) attempts[name] = before;

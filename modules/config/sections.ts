@@ -65,6 +65,19 @@ export const processingSection = z
     stuckJobHours: z.number().int().min(5).max(72).default(6),
     /** Minutes between reconcile runs. */
     reconcileEveryMinutes: z.number().int().min(10).max(15).default(15),
+    /**
+     * The account's quotas the pipeline paces itself by (Service Quotas): reconcile hands out per run at most half of
+     * what they allow per period (lambda-src/contracts/pacing.ts), and `npm run capacity` models them.
+     */
+    quotas: z
+      .object({
+        /** The summary model's requests per minute (Bedrock, for the model or its inference profile). No published default: set yours. */
+        modelRequestsPerMinute: z.number().int().min(1).max(1_000_000).default(250),
+        /** Comprehend DetectSentiment requests per second. */
+        comprehendRequestsPerSecond: z.number().int().min(1).max(10_000).default(20),
+      })
+      .strict()
+      .default({ modelRequestsPerMinute: 250, comprehendRequestsPerSecond: 20 }),
   })
   .strict()
   .default({
@@ -74,6 +87,7 @@ export const processingSection = z
     maxReceiveCount: 5,
     stuckJobHours: 6,
     reconcileEveryMinutes: 15,
+    quotas: { modelRequestsPerMinute: 250, comprehendRequestsPerSecond: 20 },
   });
 
 /** Time zones a QuickSight refresh schedule accepts (IANA names, plus UTC). */

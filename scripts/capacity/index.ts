@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { loadEnvironments } from "../../modules/config/load";
 import { exitOnUsageError, nonNegative, parseOptions } from "../args";
 import { run, type Scenario, sustainedMaximum } from "./capacity";
+import { handoutBudget } from "../../lambda-src/contracts/pacing";
 import { DEFAULT_BEHAVIOUR, DEFAULT_CALL_LENGTHS, DEFAULT_QUOTAS, deployedSettings, QUOTA_SOURCES, type Quotas, type Workload } from "./model";
 import { quotaTable, scenarioTable, settingsText, sustainedText } from "./report";
 
@@ -58,7 +59,12 @@ function main(argv: readonly string[]): void {
   // Only printed: a duration, on the monotonic clock. The model itself runs on its own virtual clock (simulate.ts).
   const started = performance.now();
   const [cfg] = loadEnvironments(path.join(__dirname, "..", "..", "config"), env);
-  const quotas = { ...DEFAULT_QUOTAS } as { -readonly [K in keyof Quotas]: number };
+  // The two quotas the configuration declares (processing.quotas, which also pace reconcile) come from it.
+  const quotas = {
+    ...DEFAULT_QUOTAS,
+    bedrockRequestsPerMinute: cfg.processing.quotas.modelRequestsPerMinute,
+    comprehendDetectTps: cfg.processing.quotas.comprehendRequestsPerSecond,
+  } as { -readonly [K in keyof Quotas]: number };
   for (const k of Object.keys(QUOTA_SOURCES) as Array<keyof Quotas>) {
     const v = num(QUOTA_SOURCES[k].flag);
     if (v !== undefined) quotas[k] = v;
@@ -72,7 +78,13 @@ function main(argv: readonly string[]): void {
     eventLossRate: num("--event-loss") ?? DEFAULT_BEHAVIOUR.eventLossRate,
     jobSecondsPerAudioSecond: num("--job-factor") ?? DEFAULT_BEHAVIOUR.jobSecondsPerAudioSecond,
     jobOverheadSeconds: num("--job-overhead") ?? DEFAULT_BEHAVIOUR.jobOverheadSeconds,
-    reconcileMaxPerRun: num("--reconcile-max-per-run") ?? DEFAULT_BEHAVIOUR.reconcileMaxPerRun,
+    // The deployed budget (main.ts gives reconcile the same): from the quotas in effect and the schedule.
+    reconcileMaxPerRun:
+      num("--reconcile-max-per-run") ??
+      handoutBudget(
+        { modelRequestsPerMinute: quotas.bedrockRequestsPerMinute, comprehendRequestsPerSecond: quotas.comprehendDetectTps },
+        cfg.processing.reconcileEveryMinutes,
+      ),
   };
   const fixed = num("--call-fixed");
   const calls = {
