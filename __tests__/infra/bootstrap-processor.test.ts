@@ -221,7 +221,11 @@ describe("processor", () => {
     expect(() => statement(plain, "InvokeFoundationModelThroughProfile")).toThrow();
     expect(statement(p, "NeverWriteTranscriptsOrQueryResults")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject" });
     expect(doc(p).Statement.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:PassRole");
-    expect(() => statement(p, "UploadedAudio")).toThrow();
+    // One byte of the audio, IfMatch the job's ETag (the exact upload), and never a delete unless configured.
+    expect(statement(p, "UploadedAudio")).toMatchObject({
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::cci-lite-prod-input-111122223333-eu-central-1/*/calls/*",
+    });
     const deleting = synthApp({ processing: { deleteInputOnSuccess: true } }).resource("aws_iam_role_policy", "functions_analyze_role_policy").policy;
     // A conditional delete (If-Match the processed ETag) needs s3:GetObject too.
     expect(statement(deleting, "UploadedAudio")).toMatchObject({

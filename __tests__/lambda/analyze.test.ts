@@ -156,6 +156,8 @@ describe("analyze handler", () => {
     ]);
     expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // the identity check before any model call
+      // The exact upload: the input key still holds the ETag the job was started for.
+      { Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", IfMatch: '"etag1"', Range: "bytes=0-0" },
       { Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY },
       { Bucket: ENV.RESULTS_BUCKET, Key: `cci-lite/jobs/${JOB}.json` }, // the job's claim, before the first paid call
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // read again for the conditional write
@@ -585,7 +587,7 @@ describe("analyze handler", () => {
       }),
     });
     await handler(event());
-    expect(s3.commandCalls(GetObjectCommand)[1].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
+    expect(s3.commandCalls(GetObjectCommand)[2].args[0].input).toEqual({ Bucket: ENV.RESULTS_BUCKET, Key: `tmp/demo-tenant/redacted-${JOB}.json` });
   });
 
   it("logs and returns JOB_NOT_FOUND for a job Transcribe no longer knows", async () => {
@@ -593,6 +595,27 @@ describe("analyze handler", () => {
       .on(GetTranscriptionJobCommand)
       .rejects(awsError("BadRequestException", 400, "The requested job couldn't be found. Check the job name and try your request again."));
     expect(await handler(event())).toMatchObject({ outcome: "JOB_NOT_FOUND" });
+  });
+});
+
+describe("the exact upload: the input key must still hold the job's upload (ETag)", () => {
+  const INPUT_KEY = "demo-tenant/calls/call-001.wav";
+  it("a key overwritten by a newer upload: no model call, no record, the job settled (the newer upload's job writes)", async () => {
+    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).rejects(awsError("PreconditionFailed", 412));
+    expect(await handler(event())).toMatchObject({ outcome: "SKIPPED", skipReason: "source-changed", resultKey: RESULT_KEY });
+    expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(0);
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
+    expect(puts()).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`cci-lite/reconcile/done/2026-03-14T09/${JOB}`]);
+  });
+  it("a key that is gone (expired or deleted) is no evidence of a change: the job is analysed", async () => {
+    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).rejects(awsError("NoSuchKey", 404));
+    expect(await handler(event())).toMatchObject({ outcome: "COMPLETED" });
+  });
+  it("any other error of the check is retried (thrown), never taken as a change", async () => {
+    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).rejects(awsError("SlowDown", 503));
+    await expect(handler(event())).rejects.toMatchObject({ name: "SlowDown" });
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
   });
 });
 

@@ -76,6 +76,8 @@ export const AWS_CALLS: Record<HandlerName, readonly AwsCall[]> = {
   analyze: [
     call("transcribe", "GetTranscriptionJob", "ownJobs", ["transcribe:GetTranscriptionJob"]),
     call("s3", "GetObject", "resultObjects", ["s3:GetObject", "s3:ListBucket"]),
+    // The exact upload: one byte of the audio IfMatch the job's ETag (a 404 for a gone key needs the listing).
+    call("s3", "GetObject", "uploads", ["s3:GetObject", "s3:ListBucket"]),
     call("s3", "PutObject", "records", ["s3:PutObject"]),
     // A conditional delete (If-Match the processed ETag) needs s3:GetObject besides s3:DeleteObject (S3 User Guide).
     call("s3", "DeleteObject", "uploads", ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject"], "deleteInputOnSuccess"),

@@ -35,7 +35,7 @@ export interface ProcessResult {
    * stays) or `superseded` (a record that outranks this one is there); with `errorCode` when this run failed (its
    * failure record was not written over the record that stays).
    */
-  readonly skipReason?: "own" | "superseded" | "claimed";
+  readonly skipReason?: "own" | "superseded" | "claimed" | "source-changed";
 }
 
 export interface ProcessOptions {
@@ -74,6 +74,26 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
     logger.warn("Error record written", { result_key: ctx.resultKey, status: record.status, error: record.error });
   }
   return { jobName: ctx.jobName, outcome: record.status === "COMPLETED" ? "COMPLETED" : "FAILED", resultKey: ctx.resultKey, errorCode: record.error?.code };
+}
+
+/**
+ * Whether the input key no longer holds the upload this job was started for (its ETag, from the job's tags).
+ * Transcribe's media URI carries no version, so a newer upload of the key before Transcribe read it would make
+ * this the newer audio's transcript. A 1-byte read `IfMatch` the upload's ETag: 412 -> changed. A key that is gone
+ * (expired, deleted) or an upload without a known ETag is no evidence of a change.
+ */
+async function sourceChanged(ctx: JobContext): Promise<boolean> {
+  const { bucket, key, etag } = ctx.source;
+  if (!bucket || !key || !etag) return false;
+  try {
+    const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag.replace(/"/g, "")}"`, Range: "bytes=0-0" }));
+    await out.Body?.transformToByteArray();
+    return false;
+  } catch (e) {
+    if (isWriteConflict(e)) return true;
+    if (isNotFound(e)) return false;
+    throw e;
+  }
 }
 
 /**
@@ -157,6 +177,14 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIBE_FAILED, ctx.job.FailureReason ?? "Transcription job failed (no reason given)", {
       languageCode: ctx.job.LanguageCode ?? null,
     });
+  }
+
+  // The exact upload: a key that holds a newer upload now has that upload's own event, job and record (which
+  // outranks this one), so this job pays for nothing and writes nothing.
+  if (await sourceChanged(ctx)) {
+    logger.info("The input key holds a newer upload than this job's; its own job makes the record", { source_etag: ctx.source.etag });
+    await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
+    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "source-changed" };
   }
 
   const uri = ctx.job.Transcript?.RedactedTranscriptFileUri ?? ctx.job.Transcript?.TranscriptFileUri;

@@ -67,10 +67,13 @@ export async function reprocessCommand(env: Environment, refs: readonly string[]
     if (results.some((r) => r.outcome === "SKIPPED" && "skipReason" in r && r.skipReason === "claimed")) {
       io.stderr("cci reprocess: another delivery is analysing the job now (its claim lasts at most 25 minutes); it writes the record: see cci status");
     }
+    if (results.some((r) => r.outcome === "SKIPPED" && "skipReason" in r && r.skipReason === "source-changed")) {
+      io.stderr("cci reprocess: the input key holds a newer upload than the job's; that upload's own job makes the record: see cci status");
+    }
   }
   // A SKIPPED run with an error code failed (a forced run after the transcript expired); the record it met stays.
-  // A job claimed by another delivery was not reprocessed by this request either.
-  const ok = (r: (typeof results)[number]) =>
-    r.outcome === "COMPLETED" || (r.outcome === "SKIPPED" && !("errorCode" in r && r.errorCode) && !("skipReason" in r && r.skipReason === "claimed"));
+  // A job claimed by another delivery, or whose upload was replaced, was not reprocessed by this request either.
+  const notDone = (r: (typeof results)[number]) => "skipReason" in r && (r.skipReason === "claimed" || r.skipReason === "source-changed");
+  const ok = (r: (typeof results)[number]) => r.outcome === "COMPLETED" || (r.outcome === "SKIPPED" && !("errorCode" in r && r.errorCode) && !notDone(r));
   return results.every(ok) ? EXIT.OK : EXIT.FAILED;
 }
