@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { checkDestroy, findMergedPullRequest, type GuardsOctokit, labelNames, type PullRequestInfo } from "./guards";
 import type { IssueComment, RepoParams } from "./octokit";
 import { planCommentMarker, summarizePlan, type PlanJson } from "./plan-summary";
+import { DEFAULT_BODY_BUDGET, truncateMarkdown } from "./truncate";
 
 /** The plan's changes as sorted "address action" lines (no-ops and reads left out). */
 export function planChanges(plan: PlanJson): string[] {
@@ -99,6 +100,34 @@ export interface ReportInput extends RepoParams {
   changes: string[];
   /** Rendered main plan (Markdown), appended below the comparison. */
   planMarkdown: string;
+  /** The workflow run: its page holds the job summaries and the artifacts. */
+  runUrl?: string;
+}
+
+/** The artifact (uploaded by the plan job) that holds a stack's rendered plan, `<stack>.md`, in full. */
+export function planMetaArtifact(stack: string): string {
+  return `plan-meta-${stack}`;
+}
+
+/**
+ * The main-plan comment: the heading and the comparison, then the plan, cut so the whole body stays within
+ * `max` characters (GitHub rejects bodies over 65,536; JavaScript's length is never below GitHub's count).
+ * A cut plan says so and points to the job summary and the artifact, which hold it in full.
+ */
+export function mainPlanCommentBody(i: { stack: string; comparison: string; planMarkdown: string; runUrl?: string; max?: number }): string {
+  const max = i.max ?? DEFAULT_BODY_BUDGET;
+  const head = `${mainPlanMarker(i.stack)}\n### Plan on \`main\` after merging: \`${i.stack}\`\n\n${i.comparison}\n\n`;
+  const artifact = `\`${planMetaArtifact(i.stack)}\` (file \`${i.stack}.md\`)`;
+  const where = i.runUrl
+    ? `the [job summary](${i.runUrl}) of \`plan ${i.stack}\` and the artifact [${artifact}](${i.runUrl}#artifacts) of this run`
+    : `the job summary of \`plan ${i.stack}\` and the artifact ${artifact} of this run`;
+  const note = (omitted: number) =>
+    `\n> [!NOTE]\n> This comment was truncated (${omitted} characters of the plan left out) to fit GitHub's 65,536-character ` +
+    `comment limit; the full plan is in ${where}.\n`;
+  const planBudget = max - head.length;
+  const plan = planBudget > 1_000 ? truncateMarkdown(i.planMarkdown, planBudget, note) : { text: note(i.planMarkdown.length) };
+  // A comparison longer than the budget on its own (thousands of long addresses): cut the whole body.
+  return truncateMarkdown(head + plan.text, max, note).text;
 }
 
 /**
@@ -117,7 +146,7 @@ export async function reportMainPlan(i: ReportInput): Promise<{ comparison: Chan
   const comparison = compareChanges(last ? parseChangesMarker(last.body ?? "") : undefined, i.changes);
   const markdown = renderComparison(i.stack, comparison, i.pr.number);
   const marker = mainPlanMarker(i.stack);
-  const body = `${marker}\n### Plan on \`main\` after merging: \`${i.stack}\`\n\n${markdown}\n\n${i.planMarkdown}`;
+  const body = mainPlanCommentBody({ stack: i.stack, comparison: markdown, planMarkdown: i.planMarkdown, runUrl: i.runUrl });
   const mine = comments.find((c) => isBot(c) && (c.body ?? "").includes(marker));
   const { data } = mine
     ? await i.octokit.rest.issues.updateComment({ owner: i.owner, repo: i.repo, comment_id: mine.id, body })
@@ -139,7 +168,7 @@ export interface StackPlanReport {
 }
 
 export async function reviewMainPlans(
-  i: RepoParams & { octokit: GuardsOctokit; sha: string; branch: string; stacks: StackPlanReport[] },
+  i: RepoParams & { octokit: GuardsOctokit; sha: string; branch: string; stacks: StackPlanReport[]; runUrl?: string },
 ): Promise<{ pr?: PullRequestInfo; summary: string; problems: string[]; differs: string[] }> {
   const pr = await findMergedPullRequest({ octokit: i.octokit, owner: i.owner, repo: i.repo, sha: i.sha, base: i.branch });
   const labels = labelNames(pr?.labels);
@@ -150,7 +179,16 @@ export async function reviewMainPlans(
   for (const s of [...i.stacks].sort((a, b) => a.stack.localeCompare(b.stack))) {
     problems.push(...checkDestroy(s.stack, s.statefulDestroys, labels).problems);
     if (!pr || !s.hasChanges) continue;
-    const r = await reportMainPlan({ octokit: i.octokit, owner: i.owner, repo: i.repo, pr, stack: s.stack, changes: s.changes, planMarkdown: s.planMarkdown });
+    const r = await reportMainPlan({
+      octokit: i.octokit,
+      owner: i.owner,
+      repo: i.repo,
+      pr,
+      stack: s.stack,
+      changes: s.changes,
+      planMarkdown: s.planMarkdown,
+      runUrl: i.runUrl,
+    });
     if (r.comparison.status === "different") differs.push(s.stack);
     lines.push(r.markdown, "");
   }
