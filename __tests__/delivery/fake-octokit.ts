@@ -3,7 +3,7 @@
  * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate.
  * Pages are 100 items at most (or `per_page`), like the real API, so pagination is exercised.
  */
-import type { Issue, IssueComment, OctokitLike } from "../../scripts/delivery/github";
+import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo } from "../../scripts/delivery/github";
 
 interface FakeComment extends IssueComment {
   issue_number: number;
@@ -85,4 +85,23 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
     }
   };
   return { rest: { issues }, paginate, state } as unknown as OctokitLike & { state: FakeState };
+}
+
+export const SHA_A = "a".repeat(40);
+export const SHA_B = "b".repeat(40);
+
+/** fakeOctokit plus the repos calls of the guards: environments (404 when absent), the branch head, a commit's PRs. */
+export function fakeGitHub(o: { environments?: Record<string, EnvironmentInfo>; head?: string; pulls?: Record<string, PullRequestInfo[]> } = {}) {
+  const base = fakeOctokit();
+  const repos = {
+    getEnvironment: async (p: { environment_name: string }) => {
+      base.state.calls.push(`getEnvironment:${p.environment_name}`);
+      const env = o.environments?.[p.environment_name];
+      if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { data: env };
+    },
+    getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
+    listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
+  };
+  return { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & OctokitLike & { state: typeof base.state };
 }

@@ -6,11 +6,9 @@ import {
   checkHead,
   checkPriorState,
   type EnvironmentInfo,
-  type GuardsOctokit,
   parseChangesMarker,
   planChanges,
   planCommentMarker,
-  type PullRequestInfo,
   reviewMainPlans,
   statefulDestroys,
   verifyEnvironment,
@@ -18,30 +16,12 @@ import {
 } from "../../scripts/delivery/github";
 import { destroyNote, main } from "../../scripts/delivery/cli";
 import { loadOfflinePlan, PLAN_TIMEOUT_MS } from "../helpers/offline-plan";
-import { fakeOctokit } from "./fake-octokit";
+import { fakeGitHub, SHA_A, SHA_B } from "./fake-octokit";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 jest.setTimeout(PLAN_TIMEOUT_MS);
-
-const SHA_A = "a".repeat(40);
-const SHA_B = "b".repeat(40);
-
-function fakeGitHub(o: { environments?: Record<string, EnvironmentInfo>; head?: string; pulls?: Record<string, PullRequestInfo[]> } = {}) {
-  const base = fakeOctokit();
-  const repos = {
-    getEnvironment: async (p: { environment_name: string }) => {
-      const env = o.environments?.[p.environment_name];
-      if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
-      return { data: env };
-    },
-    getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
-    listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
-  };
-  const gh = { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & { state: typeof base.state };
-  return gh;
-}
 
 const good: EnvironmentInfo = {
   name: "prod",

@@ -277,7 +277,7 @@ describe("apply.yml", () => {
     expect(steps.find((s) => s.with?.name === "apply-result-${{ matrix.stack }}")!.if).toBe("always()");
     const report = w.doc.jobs.report!;
     expect(report.needs).toEqual(["collect", "apply"]);
-    expect(report.if).toBe("always() && needs.collect.outputs.has-changes == 'true'");
+    expect(report.if).toBe("always() && (needs.collect.outputs.has-changes == 'true' || needs.collect.outputs.has-blocked == 'true')");
     expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
     expect(String(stepsUsing(report, "actions/github-script")[0]!.with!.script)).toMatch(/delivery\.reportApplyResults\(/);
   });
@@ -312,21 +312,40 @@ describe("apply.yml", () => {
   const scriptOf = (s: Step) => String(s.with?.script ?? "");
   const collect = w.doc.jobs.collect!;
 
-  test("guards: the environment's protection is verified before approval (collect) and first thing in the apply job", () => {
-    const inCollect = stepsUsing(collect, "actions/github-script").filter((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
-    expect(inCollect).toHaveLength(1);
-    expect(inCollect[0]!.if).toBe("steps.apply.outputs.has-changes == 'true'");
-    expect(scriptOf(inCollect[0]!)).toMatch(/core\.setFailed\(/);
+  test("guards: the environment's protection is verified before approval (collect's gate) and first thing in the apply job", () => {
     const steps = apply.steps ?? [];
     const first = steps.findIndex((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
     expect(first).toBe(1); // right after downloading the bundle, before Terraform and credentials
     expect(steps[0]!.with).toEqual({ name: "delivery-scripts", path: "dist/delivery" });
-    // Each stack's own environment: collect checks every environment of the matrix, the apply job its matrix entry's.
-    expect(inCollect[0]!.env).toEqual({ MATRIX: "${{ steps.apply.outputs.matrix }}" });
-    expect(scriptOf(inCollect[0]!)).toMatch(/JSON\.parse\(process\.env\.MATRIX\)\.include\.map\(\(m\) => m\.environment\)/);
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
     expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+  });
+
+  test("guards (M8, M9): one gate step in collect, per stack; it never fails the job, so the other stacks go on", () => {
+    const scripts = stepsUsing(collect, "actions/github-script");
+    expect(scripts).toHaveLength(1);
+    const gate = scripts[0]!;
+    expect(gate.id).toBe("gate");
+    expect(gate.if).toBe("steps.apply.outputs.has-changes == 'true'");
+    // Comparison, destroy guard and environments in one call, in that order (gateStacks, __tests__/delivery/gate.test.ts).
+    expect(scriptOf(gate)).toMatch(/delivery\.gateStacks\(\{[^}]*matrix: JSON\.parse\(process\.env\.MATRIX\)/s);
+    expect(gate.env?.MATRIX).toBe("${{ steps.apply.outputs.matrix }}");
+    // Any failure in collect would skip every apply job of the run: nothing in it fails on a guard.
+    for (const step of collect.steps ?? []) expect(`${scriptOf(step)}${step.run ?? ""}`).not.toMatch(/setFailed|exit 1/);
+    expect((collect as { outputs?: Record<string, string> }).outputs).toEqual({
+      matrix: "${{ steps.gate.outputs.matrix }}",
+      "has-changes": "${{ steps.gate.outputs.has-changes }}",
+      blocked: "${{ steps.gate.outputs.blocked }}",
+      "has-blocked": "${{ steps.gate.outputs.has-blocked }}",
+    });
+    for (const key of ["matrix", "has-changes", "blocked", "has-blocked"]) expect(scriptOf(gate)).toContain(`core.setOutput('${key}', `);
+    // The held-back stacks fail the run in the report job, which runs also when every stack was held back.
+    const report = w.doc.jobs.report!;
+    const post = scriptOf(stepsUsing(report, "actions/github-script")[0]!);
+    expect(stepsUsing(report, "actions/github-script")[0]!.env?.BLOCKED).toBe("${{ needs.collect.outputs.blocked }}");
+    expect(post).toMatch(/stacks: \[\.\.\.JSON\.parse\(process\.env\.MATRIX\)\.include\.map\(\(m\) => m\.stack\), \.\.\.blocked\]/);
+    expect(post).toMatch(/if \(blocked\.length\) failures\.push/);
   });
 
   test("guards: no-prior-state check, then the head guard immediately before terraform apply", () => {
@@ -344,10 +363,10 @@ describe("apply.yml", () => {
   });
 
   test("guards: collect posts the main plan on the merged PR, flags differences and enforces the destroy label", () => {
-    const step = stepsUsing(collect, "actions/github-script").find((s) => /delivery\.reviewMainPlans\(/.test(scriptOf(s)))!;
+    const step = stepsUsing(collect, "actions/github-script").find((s) => /delivery\.gateStacks\(/.test(scriptOf(s)))!;
     expect(scriptOf(step)).toMatch(/core\.summary\.addRaw/);
     expect(scriptOf(step)).toMatch(/core\.warning\(/);
-    expect(scriptOf(step)).toMatch(/if \(r\.problems\.length\) core\.setFailed/);
+    expect(scriptOf(step)).toMatch(/for \(const \[stack, problems\] of Object\.entries\(r\.blocked\)\) core\.error\(/);
     expect(collect.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "write" });
     expect(runs(plan)).toMatch(/--meta "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.json" --out "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.md"/);
     expect(apply.needs).toBe("collect");

@@ -4,7 +4,8 @@
  * on that pull request; and the collect job that runs it, with the destroy guard, for every stack of a push to main.
  */
 import { createHash } from "node:crypto";
-import { checkDestroy, findMergedPullRequest, type GuardsOctokit, labelNames, type PullRequestInfo } from "./guards";
+import { checkDestroy, findMergedPullRequest, type GuardsOctokit, labelNames, type PullRequestInfo, verifyEnvironment } from "./guards";
+import type { MatrixEntry } from "./matrix";
 import type { IssueComment, RepoParams } from "./octokit";
 import { planCommentMarker, summarizePlan, type PlanJson } from "./plan-summary";
 import { DEFAULT_BODY_BUDGET, truncateMarkdown } from "./truncate";
@@ -169,15 +170,18 @@ export interface StackPlanReport {
 
 export async function reviewMainPlans(
   i: RepoParams & { octokit: GuardsOctokit; sha: string; branch: string; stacks: StackPlanReport[]; runUrl?: string },
-): Promise<{ pr?: PullRequestInfo; summary: string; problems: string[]; differs: string[] }> {
+): Promise<{ pr?: PullRequestInfo; summary: string; problems: string[]; differs: string[]; problemsByStack: Record<string, string[]> }> {
   const pr = await findMergedPullRequest({ octokit: i.octokit, owner: i.owner, repo: i.repo, sha: i.sha, base: i.branch });
   const labels = labelNames(pr?.labels);
   const lines = ["### Reviewed plan vs. plan on `main`", ""];
   const problems: string[] = [];
   const differs: string[] = [];
   if (!pr) lines.push(`No merged pull request found for commit \`${i.sha.slice(0, 12)}\` (a direct push?): nothing to compare with.`, "");
+  const problemsByStack: Record<string, string[]> = {};
   for (const s of [...i.stacks].sort((a, b) => a.stack.localeCompare(b.stack))) {
-    problems.push(...checkDestroy(s.stack, s.statefulDestroys, labels).problems);
+    const destroy = checkDestroy(s.stack, s.statefulDestroys, labels).problems;
+    problems.push(...destroy);
+    if (destroy.length) problemsByStack[s.stack] = destroy;
     if (!pr || !s.hasChanges) continue;
     const r = await reportMainPlan({
       octokit: i.octokit,
@@ -193,5 +197,51 @@ export async function reviewMainPlans(
     lines.push(r.markdown, "");
   }
   if (problems.length) lines.push("### ❌ Destroy guard", "", ...problems.map((p) => `- ${p}`), "");
-  return { pr, summary: lines.join("\n"), problems, differs };
+  return { pr, summary: lines.join("\n"), problems, differs, problemsByStack };
+}
+
+export interface GateResult {
+  pr?: PullRequestInfo;
+  /** The stacks that passed every guard: the apply matrix. */
+  matrix: { include: MatrixEntry[] };
+  /** Stacks held back in this run, each with what to fix. */
+  blocked: Record<string, string[]>;
+  differs: string[];
+  summary: string;
+}
+
+/**
+ * The collect job's gate, one stack at a time. First the comparison with the reviewed plan and the destroy guard,
+ * which post on the merged pull request whatever the environments say (so a private repository without required
+ * reviewers still gets the comparison); then each environment's protection, read once. A stack failing a guard is
+ * held back alone: the other stacks, in other environments, still go on to their approval.
+ */
+export async function gateStacks(
+  i: RepoParams & { octokit: GuardsOctokit; sha: string; branch: string; stacks: StackPlanReport[]; matrix: { include: MatrixEntry[] }; runUrl?: string },
+): Promise<GateResult> {
+  const review = await reviewMainPlans(i);
+  const blocked: Record<string, string[]> = {};
+  for (const [stack, problems] of Object.entries(review.problemsByStack)) blocked[stack] = [...problems];
+  const lines = [review.summary];
+  for (const environment of [...new Set(i.matrix.include.map((e) => e.environment))].sort()) {
+    const r = await verifyEnvironment({ octokit: i.octokit, owner: i.owner, repo: i.repo, environment });
+    if (r.ok) continue;
+    lines.push(`### ❌ Environment \`${environment}\` is not protected`, "", ...r.problems.map((p) => `- ${p}`), "");
+    for (const e of i.matrix.include.filter((x) => x.environment === environment)) {
+      blocked[e.stack] = [...(blocked[e.stack] ?? []), ...r.problems.map((p) => `${e.stack} (environment ${environment}): ${p}`)];
+    }
+  }
+  const include = i.matrix.include.filter((e) => !blocked[e.stack]);
+  const held = Object.keys(blocked).sort();
+  if (held.length) {
+    lines.push(
+      "### ⛔ Held back in this run",
+      "",
+      ...held.map((s) => `- \`${s}\`: not applied; fix what is listed above, then **Re-run all jobs**`),
+      "",
+      include.length ? `The other stacks go on: ${include.map((e) => `\`${e.stack}\``).join(", ")}.` : "No stack goes on to approval.",
+      "",
+    );
+  }
+  return { pr: review.pr, matrix: { include }, blocked, differs: review.differs, summary: lines.join("\n") };
 }
