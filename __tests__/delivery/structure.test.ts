@@ -1,7 +1,9 @@
 /** Structural rules for the delivery workflows (security baseline, apply/drift semantics, pinning). */
-import { readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { allSteps, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
+import { allSteps, ARTIFACT_RETENTION, DEFAULT_ARTIFACT_RETENTION_DAYS, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
 import { APPLY_ROLE_MAX_SESSION_SECONDS } from "../../modules/bootstrap";
 import { LAMBDA_RUNTIME } from "../../modules/constructs/pipeline-function";
 import { NODE_MAJOR } from "../../scripts/prerequisites";
@@ -219,9 +221,9 @@ describe("apply.yml", () => {
     expect(w.doc.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  test("the plan job saves plan file, synthesized JSON and lock file ENCRYPTED for the environment, kept one day", () => {
+  test("the plan job saves plan file, synthesized JSON and lock file ENCRYPTED for the environment, kept ARTIFACT_RETENTION_DAYS", () => {
     const upload = stepsUsing(plan, "actions/upload-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
-    expect(upload.with).toMatchObject({ path: "${{ runner.temp }}/sealed/plan.sealed", "retention-days": 1, "if-no-files-found": "error" });
+    expect(upload.with).toMatchObject({ path: "${{ runner.temp }}/sealed/plan.sealed", "retention-days": ARTIFACT_RETENTION, "if-no-files-found": "error" });
     const text = runs(plan);
     expect(text).toMatch(/-out=plan\.tfplan/);
     expect(text).toContain('tar -C "$STACK_DIR" --exclude=./.terraform -czf "${RUNNER_TEMP}/plan.tgz" .');
@@ -232,13 +234,63 @@ describe("apply.yml", () => {
     expect(text).toMatch(/render-plan --kind apply .* --summary/s);
   });
 
-  test("every artifact is kept one day, except the encrypted errored.tfstate (30 days)", () => {
+  test("M6: every artifact of apply.yml is kept ARTIFACT_RETENTION_DAYS (default 7), except errored.tfstate (30); the others one day", () => {
     for (const x of workflows) {
       for (const { job, step } of allSteps(x).filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"))) {
         const days = step.with?.["retention-days"];
-        if (step.with?.name === "errored-state-${{ matrix.stack }}") expect(days).toBe(30);
-        else expect({ file: x.file, job, name: step.with?.name, days }).toEqual({ file: x.file, job, name: step.with?.name, days: 1 });
+        const want = x.file !== "apply.yml" ? 1 : step.with?.name === "errored-state-${{ matrix.stack }}" ? 30 : ARTIFACT_RETENTION;
+        expect({ file: x.file, job, name: step.with?.name, days }).toEqual({ file: x.file, job, name: step.with?.name, days: want });
       }
+    }
+  });
+
+  test("M6: every artifact a job downloads after an approval (an environment job or one that needs it) is kept ARTIFACT_RETENTION_DAYS", () => {
+    const jobs = w.doc.jobs;
+    const needs = (j: string): string[] => [jobs[j]!.needs ?? []].flat();
+    const gated = new Set(Object.keys(jobs).filter((j) => jobs[j]!.environment));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const j of Object.keys(jobs))
+        if (!gated.has(j) && needs(j).some((n) => gated.has(n))) {
+          gated.add(j);
+          grew = true;
+        }
+    }
+    expect([...gated].sort()).toEqual(["apply", "report"]);
+    const uploads = allSteps(w).filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"));
+    const downloads = allSteps(w).filter(({ job, step }) => gated.has(job) && step.uses?.startsWith("actions/download-artifact@"));
+    expect(downloads.length).toBeGreaterThanOrEqual(4);
+    for (const { job, step } of downloads) {
+      const wanted = String(step.with?.name ?? step.with?.pattern);
+      const glob = new RegExp(`^${wanted.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+      const from = uploads.filter((u) => glob.test(String(u.step.with?.name)) || String(u.step.with?.name) === wanted);
+      expect({ job, wanted, from: from.length > 0 }).toEqual({ job, wanted, from: true });
+      for (const u of from) expect({ job, wanted, days: u.step.with?.["retention-days"] }).toEqual({ job, wanted, days: ARTIFACT_RETENTION });
+    }
+  });
+
+  test("M6: prepare refuses an ARTIFACT_RETENTION_DAYS that is not 1 to 400 days, before anything else", () => {
+    const check = w.doc.jobs.prepare!.steps![0]!;
+    expect(check.name).toBe("Check the artifact retention setting");
+    expect(check.env).toEqual({ ARTIFACT_RETENTION_DAYS: "${{ vars.ARTIFACT_RETENTION_DAYS }}" });
+    const dir = mkdtempSync(join(tmpdir(), "retention-"));
+    try {
+      const run = (value: string) => {
+        const summary = join(dir, "summary.md");
+        const r = spawnSync("bash", ["-eo", "pipefail", "-c", check.run!], {
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, ARTIFACT_RETENTION_DAYS: value, GITHUB_STEP_SUMMARY: summary },
+        });
+        return { status: r.status, out: `${r.stdout}${existsSync(summary) ? readFileSync(summary, "utf8") : ""}` };
+      };
+      expect(run("")).toEqual({ status: 0, out: expect.stringContaining(`kept ${DEFAULT_ARTIFACT_RETENTION_DAYS} days`) });
+      expect(run("30")).toEqual({ status: 0, out: expect.stringContaining("kept 30 days") });
+      expect(run("400").status).toBe(0);
+      for (const bad of ["0", "401", "7d", "-3", "07", "1.5", "$(id)"]) {
+        expect({ bad, ...run(bad) }).toEqual({ bad, status: 1, out: expect.stringContaining("::error title=Bad ARTIFACT_RETENTION_DAYS::") });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
