@@ -6,6 +6,8 @@ import {
   checkHead,
   checkPriorState,
   type EnvironmentInfo,
+  findMergedPullRequest,
+  type PullRequestInfo,
   parseChangesMarker,
   planChanges,
   planCommentMarker,
@@ -65,6 +67,15 @@ describe("environment verification", () => {
     expect(checkEnvironmentProtection(noField, "prod").ok).toBe(false);
   });
 
+  test("a missing can_admins_bypass field has its own message (the API did not say), not the untick one", () => {
+    const { can_admins_bypass: _, ...noField } = good;
+    const r = checkEnvironmentProtection(noField, "prod");
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^Settings → Environments → prod: GitHub's answer does not say whether administrators can bypass .*no can_admins_bypass field/),
+    ]);
+    expect(r.problems[0]).not.toMatch(/^Settings → Environments → prod: untick/);
+  });
+
   test("a missing environment (GitHub would create it unprotected) fails; other API errors propagate", async () => {
     const r = await verifyEnvironment({ ...repo, octokit: fakeGitHub() });
     expect(r.ok).toBe(false);
@@ -74,6 +85,25 @@ describe("environment verification", () => {
       throw Object.assign(new Error("Server Error"), { status: 500 });
     };
     await expect(verifyEnvironment({ ...repo, octokit: broken })).rejects.toThrow("Server Error");
+  });
+});
+
+describe("merged pull request of a commit", () => {
+  const pull = (number: number, merge_commit_sha: string, base = "main"): PullRequestInfo => ({
+    number,
+    merged_at: "2026-12-01T00:00:00Z",
+    merge_commit_sha,
+    base: { ref: base },
+  });
+  const find = (pulls: PullRequestInfo[]) =>
+    findMergedPullRequest({ owner: "o", repo: "r", sha: SHA_A, base: "main", octokit: fakeGitHub({ pulls: { [SHA_A]: pulls } }) });
+
+  test("only the pull request whose merge commit is the pushed commit, never another one the commit belongs to", async () => {
+    expect((await find([pull(3, SHA_B), pull(4, SHA_A)]))?.number).toBe(4);
+    // A direct push of a commit that was on another (merged) pull request's branch: no merged pull request.
+    expect(await find([pull(3, SHA_B)])).toBeUndefined();
+    expect(await find([pull(5, SHA_A, "release")])).toBeUndefined();
+    expect(await find([{ ...pull(6, SHA_A), merged_at: null }])).toBeUndefined();
   });
 });
 
