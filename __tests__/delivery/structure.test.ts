@@ -503,3 +503,24 @@ describe("third-party code", () => {
     }
   });
 });
+
+describe("required checks in the docs", () => {
+  /** Check runs of a job are named by its `name:` (matrix jobs by their expanded name, never required). */
+  const jobNames = new Set(loadWorkflows().flatMap((x) => Object.values(x.doc.jobs).map((j) => j.name ?? "")));
+  const docs = readFileSync(join(REPO_ROOT, "docs", "delivery.md"), "utf8");
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const names = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+
+  test("docs/delivery.md (branch protection) and the README name the required checks by their real names", () => {
+    const setup = /require the\s+status checks ([\s\S]+?)\(a required check/.exec(docs);
+    expect(setup).not.toBeNull();
+    const required = names(setup![1]!);
+    expect(required).toEqual(["type-check, test, synth", "plan-status"]);
+    const inReadme = /Branch protection requires the checks ([^;]+);/.exec(readme);
+    expect(inReadme).not.toBeNull();
+    expect(names(inReadme![1]!)).toEqual(required);
+    for (const name of required) expect({ name, isAJob: jobNames.has(name) }).toEqual({ name, isAJob: true });
+    // "workflow / job" is how the checks list shows them, not a check name.
+    for (const text of [docs, readme]) expect(text).not.toMatch(/`(ci|plan) \/ /);
+  });
+});
