@@ -337,7 +337,7 @@ describe("apply.yml", () => {
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
     expect(apply.environment).toBe("${{ matrix.environment }}"); // per-stack environment and role
 
-    expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false, queue: "max" });
     const download = stepsUsing(apply, "actions/download-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
     expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ runner.temp }}/sealed" });
     const text = runs(apply);
@@ -359,6 +359,18 @@ describe("apply.yml", () => {
 
   test("guards: plan and apply of a stack share one concurrency group across runs, never cancelled", () => {
     expect(plan.concurrency).toEqual(apply.concurrency);
+  });
+
+  test("M7: plan and apply queue with queue: max (no pending job of another run is cancelled); the docs have the runbook", () => {
+    for (const job of [plan, apply]) expect(job.concurrency).toMatchObject({ "cancel-in-progress": false, queue: "max" });
+    // GitHub refuses queue: max together with cancel-in-progress: true; no other job of any workflow uses it.
+    for (const x of workflows)
+      for (const [name, j] of Object.entries(x.doc.jobs)) {
+        if (typeof j.concurrency === "object" && j.concurrency.queue !== undefined) expect(`${x.file}:${name}`).toMatch(/^apply\.yml:(plan|apply)$/);
+      }
+    const docs = readFileSync(join(REPO_ROOT, "docs", "delivery.md"), "utf8");
+    expect(docs).toMatch(/### Reject superseded runs\n/);
+    expect(docs).toContain("`queue: max`");
   });
 
   const scriptOf = (s: Step) => String(s.with?.script ?? "");

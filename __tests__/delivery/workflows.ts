@@ -23,7 +23,7 @@ export interface Job {
   if?: string;
   environment?: string | { name: string; url?: string };
   permissions?: Record<string, string> | string;
-  concurrency?: { group: string; "cancel-in-progress"?: boolean | string } | string;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean | string; queue?: "single" | "max" } | string;
   strategy?: { matrix?: unknown; "fail-fast"?: boolean };
   env?: Record<string, string>;
   steps?: Step[];
