@@ -38,7 +38,7 @@ describe("actionlint", () => {
   const samplePaths = queueSamples.map((_, n) => join(sampleDir, `queue-${n}.yml`));
   beforeAll(() => {
     writeFileSync(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
-    queueSamples.forEach((text, n) => writeFileSync(samplePaths[n]!, text));
+    for (const [n, text] of queueSamples.entries()) writeFileSync(samplePaths[n]!, text);
     results = actionlint([bad, ...samplePaths, ...workflows.map((w: Workflow) => w.path)]);
   });
   afterAll(() => rmSync(sampleDir, { recursive: true, force: true }));
