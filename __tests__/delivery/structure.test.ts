@@ -398,7 +398,7 @@ describe("apply.yml", () => {
     // Any failure in collect would skip every apply job of the run: nothing in it fails on a guard.
     for (const step of collect.steps ?? []) expect(`${scriptOf(step)}${step.run ?? ""}`).not.toMatch(/setFailed|exit 1/);
     expect((collect as { outputs?: Record<string, string> }).outputs).toEqual({
-      matrix: "${{ steps.gate.outputs.matrix }}",
+      matrix: "${{ steps.gate.outputs.matrix || steps.apply.outputs.matrix }}",
       "has-changes": "${{ steps.gate.outputs.has-changes }}",
       blocked: "${{ steps.gate.outputs.blocked }}",
       "has-blocked": "${{ steps.gate.outputs.has-blocked }}",
