@@ -126,6 +126,48 @@ describe("reportApplyResults (fake GitHub API)", () => {
     expect(gh.state.issues[0]!.state).toBe("closed");
   });
 
+  test("a re-run attempt does not repost an earlier attempt's result (nor reopen its issue); its own results are posted", async () => {
+    const gh = fakeGitHub([merged]);
+    const fromAttempt = (r: ReturnType<typeof ok>, runAttempt: number) => ({ ...r, runAttempt });
+    await reportApplyResults({
+      ...repo,
+      octokit: gh,
+      sha: SHA,
+      branch: "main",
+      stacks: ["cci-lite-prod"],
+      results: [fromAttempt(failed(1), 1)],
+      runAttempt: 1,
+    });
+    expect(gh.state.issues).toHaveLength(1);
+    // The failure was fixed by hand and the issue closed; attempt 2 re-runs the report while prod's apply is not re-run.
+    gh.state.issues[0]!.state = "closed";
+    const callsBefore = gh.state.calls.length;
+    const second = await reportApplyResults({
+      ...repo,
+      octokit: gh,
+      sha: SHA,
+      branch: "main",
+      stacks: ["cci-lite-dev", "cci-lite-prod"],
+      results: [fromAttempt(failed(1), 1), fromAttempt({ ...ok(), stack: "cci-lite-dev" }, 2)],
+      runAttempt: 2,
+    });
+    expect(second.failed).toEqual([]);
+    expect(second.summary).toContain("- `cci-lite-prod`: not run again in attempt 2; its result (attempt 1) was reported then.");
+    expect(gh.state.issues.map((i) => i.state)).toEqual(["closed"]);
+    const writes = gh.state.calls.slice(callsBefore).filter((c) => !c.startsWith("list"));
+    expect(writes).toEqual(["createComment"]); // dev's result only
+    expect(gh.state.comments.at(-1)!.body).toContain(applyResultMarker("cci-lite-dev"));
+    // The CLI records the attempt from GITHUB_RUN_ATTEMPT.
+    const dir = mkdtempSync(join(tmpdir(), "apply-result-"));
+    try {
+      const out = join(dir, "r.json");
+      main(["apply-result", "--stack", "s", "--outcome", "success", "--out", out], { GITHUB_STEP_SUMMARY: join(dir, "s"), GITHUB_RUN_ATTEMPT: "3" });
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ stack: "s", outcome: "success", runAttempt: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a stack without a result (rejected, cancelled) is reported as not applied and opens no issue; no PR: summary only", async () => {
     const gh = fakeGitHub([]);
     const r = await reportApplyResults({ ...repo, octokit: gh, sha: SHA, branch: "main", stacks: ["cci-lite-dev", "cci-lite-prod"], results: [ok()] });

@@ -3,7 +3,7 @@
  * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate.
  * Pages are 100 items at most (or `per_page`), like the real API, so pagination is exercised.
  */
-import type { Issue, IssueComment, OctokitLike } from "../../scripts/delivery/github";
+import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo } from "../../scripts/delivery/github";
 
 interface FakeComment extends IssueComment {
   issue_number: number;
@@ -13,6 +13,10 @@ export interface FakeState {
   comments: FakeComment[];
   issues: Array<Omit<Issue, "labels"> & { labels: Array<{ name: string }> }>;
   calls: string[];
+  /** Labels of the repository (getLabel/createLabel). */
+  labels: Array<{ name: string; color?: string; description?: string }>;
+  /** Like GitHub for a token that may not set labels: issues are created without them. */
+  dropIssueLabels?: boolean;
 }
 
 type Page<P> = P & { page?: number; per_page?: number };
@@ -24,7 +28,7 @@ function pageOf<T>(items: T[], params: { page?: number; per_page?: number }): T[
 }
 
 export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state: FakeState } {
-  const state: FakeState = { comments: [], issues: [], calls: [], ...initial };
+  const state: FakeState = { comments: [], issues: [], calls: [], labels: [], ...initial };
   let nextId = 1000 + state.comments.length + state.issues.length;
   const url = (kind: string, n: number) => `https://github.example/o/r/${kind}/${n}`;
   const issues = {
@@ -61,9 +65,25 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
     create: async (p: { title: string; body: string; labels?: string[] }) => {
       state.calls.push("create");
       const n = nextId++;
-      const issue = { number: n, title: p.title, body: p.body, state: "open", labels: (p.labels ?? []).map((name) => ({ name })), html_url: url("issues", n) };
+      const labels = state.dropIssueLabels ? [] : (p.labels ?? []).map((name) => ({ name }));
+      const issue = { number: n, title: p.title, body: p.body, state: "open", labels, html_url: url("issues", n) };
       state.issues.push(issue);
       return { data: issue as Issue };
+    },
+    getLabel: async (p: { name: string }) => {
+      state.calls.push(`getLabel:${p.name}`);
+      const label = state.labels.find((l) => l.name.toLowerCase() === p.name.toLowerCase());
+      if (!label) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { data: label };
+    },
+    createLabel: async (p: { name: string; color: string; description?: string }) => {
+      state.calls.push(`createLabel:${p.name}`);
+      if (state.labels.some((l) => l.name.toLowerCase() === p.name.toLowerCase())) {
+        throw Object.assign(new Error("Validation Failed: already_exists"), { status: 422 });
+      }
+      const label = { name: p.name, color: p.color, description: p.description };
+      state.labels.push(label);
+      return { data: label };
     },
     update: async (p: { issue_number: number; body?: string; state?: "open" | "closed"; state_reason?: string; title?: string }) => {
       state.calls.push(`update:${p.state ?? "body"}`);
@@ -85,4 +105,23 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
     }
   };
   return { rest: { issues }, paginate, state } as unknown as OctokitLike & { state: FakeState };
+}
+
+export const SHA_A = "a".repeat(40);
+export const SHA_B = "b".repeat(40);
+
+/** fakeOctokit plus the repos calls of the guards: environments (404 when absent), the branch head, a commit's PRs. */
+export function fakeGitHub(o: { environments?: Record<string, EnvironmentInfo>; head?: string; pulls?: Record<string, PullRequestInfo[]> } = {}) {
+  const base = fakeOctokit();
+  const repos = {
+    getEnvironment: async (p: { environment_name: string }) => {
+      base.state.calls.push(`getEnvironment:${p.environment_name}`);
+      const env = o.environments?.[p.environment_name];
+      if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { data: env };
+    },
+    getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
+    listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
+  };
+  return { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & OctokitLike & { state: typeof base.state };
 }

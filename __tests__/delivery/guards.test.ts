@@ -6,11 +6,11 @@ import {
   checkHead,
   checkPriorState,
   type EnvironmentInfo,
-  type GuardsOctokit,
+  findMergedPullRequest,
+  type PullRequestInfo,
   parseChangesMarker,
   planChanges,
   planCommentMarker,
-  type PullRequestInfo,
   reviewMainPlans,
   statefulDestroys,
   verifyEnvironment,
@@ -18,30 +18,12 @@ import {
 } from "../../scripts/delivery/github";
 import { destroyNote, main } from "../../scripts/delivery/cli";
 import { loadOfflinePlan, PLAN_TIMEOUT_MS } from "../helpers/offline-plan";
-import { fakeOctokit } from "./fake-octokit";
+import { fakeGitHub, SHA_A, SHA_B } from "./fake-octokit";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 jest.setTimeout(PLAN_TIMEOUT_MS);
-
-const SHA_A = "a".repeat(40);
-const SHA_B = "b".repeat(40);
-
-function fakeGitHub(o: { environments?: Record<string, EnvironmentInfo>; head?: string; pulls?: Record<string, PullRequestInfo[]> } = {}) {
-  const base = fakeOctokit();
-  const repos = {
-    getEnvironment: async (p: { environment_name: string }) => {
-      const env = o.environments?.[p.environment_name];
-      if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
-      return { data: env };
-    },
-    getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
-    listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
-  };
-  const gh = { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & { state: typeof base.state };
-  return gh;
-}
 
 const good: EnvironmentInfo = {
   name: "prod",
@@ -85,6 +67,15 @@ describe("environment verification", () => {
     expect(checkEnvironmentProtection(noField, "prod").ok).toBe(false);
   });
 
+  test("a missing can_admins_bypass field has its own message (the API did not say), not the untick one", () => {
+    const { can_admins_bypass: _, ...noField } = good;
+    const r = checkEnvironmentProtection(noField, "prod");
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^Settings → Environments → prod: GitHub's answer does not say whether administrators can bypass .*no can_admins_bypass field/),
+    ]);
+    expect(r.problems[0]).not.toMatch(/^Settings → Environments → prod: untick/);
+  });
+
   test("a missing environment (GitHub would create it unprotected) fails; other API errors propagate", async () => {
     const r = await verifyEnvironment({ ...repo, octokit: fakeGitHub() });
     expect(r.ok).toBe(false);
@@ -94,6 +85,25 @@ describe("environment verification", () => {
       throw Object.assign(new Error("Server Error"), { status: 500 });
     };
     await expect(verifyEnvironment({ ...repo, octokit: broken })).rejects.toThrow("Server Error");
+  });
+});
+
+describe("merged pull request of a commit", () => {
+  const pull = (number: number, merge_commit_sha: string, base = "main"): PullRequestInfo => ({
+    number,
+    merged_at: "2026-12-01T00:00:00Z",
+    merge_commit_sha,
+    base: { ref: base },
+  });
+  const find = (pulls: PullRequestInfo[]) =>
+    findMergedPullRequest({ owner: "o", repo: "r", sha: SHA_A, base: "main", octokit: fakeGitHub({ pulls: { [SHA_A]: pulls } }) });
+
+  test("only the pull request whose merge commit is the pushed commit, never another one the commit belongs to", async () => {
+    expect((await find([pull(3, SHA_B), pull(4, SHA_A)]))?.number).toBe(4);
+    // A direct push of a commit that was on another (merged) pull request's branch: no merged pull request.
+    expect(await find([pull(3, SHA_B)])).toBeUndefined();
+    expect(await find([pull(5, SHA_A, "release")])).toBeUndefined();
+    expect(await find([{ ...pull(6, SHA_A), merged_at: null }])).toBeUndefined();
   });
 });
 

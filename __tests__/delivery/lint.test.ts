@@ -21,7 +21,7 @@ describe("actionlint", () => {
     column: number;
     kind: string;
   }
-  function actionlint(paths: string[]): Array<{ file: string; results: LintResult[] }> {
+  function actionlint(paths: string[]): Array<{ file: string; results: LintResult[]; allowed: LintResult[] }> {
     const r = spawnSync(process.execPath, ["scripts/delivery/lint/actionlint.cjs", ...paths], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
     if (r.status !== 0) throw new Error(`actionlint failed (${r.status}): ${r.stderr}`);
     return JSON.parse(r.stdout);
@@ -30,10 +30,16 @@ describe("actionlint", () => {
   // One run of the embedded linter (≈ 3 CPU-s to start) checks the known-bad sample and every workflow.
   const sampleDir = mkdtempSync(join(tmpdir(), "wf-"));
   const bad = join(sampleDir, "bad.yml");
-  let results: Array<{ file: string; results: LintResult[] }> = [];
+  let results: Array<{ file: string; results: LintResult[]; allowed: LintResult[] }> = [];
+  // The queue exception (scripts/delivery/lint/actionlint.cjs): `queue: max` only; another value or key still fails.
+  const queue = (concurrency: string) =>
+    `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n${concurrency}    steps:\n      - run: echo hi\n`;
+  const queueSamples = [queue("      queue: max\n"), queue("      queue: min\n"), queue("      queue: max\n      limit: 3\n")];
+  const samplePaths = queueSamples.map((_, n) => join(sampleDir, `queue-${n}.yml`));
   beforeAll(() => {
     writeFileSync(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n");
-    results = actionlint([bad, ...workflows.map((w: Workflow) => w.path)]);
+    for (const [n, text] of queueSamples.entries()) writeFileSync(samplePaths[n]!, text);
+    results = actionlint([bad, ...samplePaths, ...workflows.map((w: Workflow) => w.path)]);
   });
   afterAll(() => rmSync(sampleDir, { recursive: true, force: true }));
 
@@ -41,8 +47,25 @@ describe("actionlint", () => {
     expect(results[0]!.results.map((x) => x.kind)).toContain("expression");
   });
 
+  test("the queue: max exception is narrow: that exact line only, any other value or key is still reported", () => {
+    const [max, min, extra] = results.slice(1, 1 + queueSamples.length);
+    expect(max!.results).toEqual([]);
+    expect(max!.allowed).toEqual([expect.objectContaining({ line: 7, kind: "syntax-check", message: expect.stringContaining('unexpected key "queue"') })]);
+    expect(min!.allowed).toEqual([]);
+    expect(min!.results.map((r) => r.message)).toEqual([expect.stringContaining('unexpected key "queue"')]);
+    expect(extra!.results.map((r) => r.message)).toEqual([expect.stringContaining('unexpected key "limit"')]);
+  });
+
+  test("the exception is used exactly where the workflows set queue: max", () => {
+    const ours = results.slice(1 + queueSamples.length);
+    for (const [n, w] of workflows.entries()) {
+      const lines = w.text.split("\n").flatMap((l, i) => (l.trim() === "queue: max" ? [i + 1] : []));
+      expect({ file: w.file, allowed: ours[n]!.allowed.map((r) => r.line) }).toEqual({ file: w.file, allowed: lines });
+    }
+  });
+
   test("every workflow passes", () => {
-    const ours = results.slice(1);
+    const ours = results.slice(1 + queueSamples.length);
     expect(ours).toHaveLength(workflows.length);
     for (const r of ours) {
       expect(r.results.map((x) => `${r.file}:${x.line}:${x.column} ${x.kind}: ${x.message}`)).toEqual([]);

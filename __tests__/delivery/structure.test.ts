@@ -1,7 +1,9 @@
 /** Structural rules for the delivery workflows (security baseline, apply/drift semantics, pinning). */
-import { readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { allSteps, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
+import { allSteps, ARTIFACT_RETENTION, DEFAULT_ARTIFACT_RETENTION_DAYS, loadWorkflows, REPO_ROOT, workflow, type Job, type Step } from "./workflows";
 import { APPLY_ROLE_MAX_SESSION_SECONDS } from "../../modules/bootstrap";
 import { LAMBDA_RUNTIME } from "../../modules/constructs/pipeline-function";
 import { NODE_MAJOR } from "../../scripts/prerequisites";
@@ -219,9 +221,9 @@ describe("apply.yml", () => {
     expect(w.doc.on).toEqual({ push: { branches: ["main"] } });
   });
 
-  test("the plan job saves plan file, synthesized JSON and lock file ENCRYPTED for the environment, kept one day", () => {
+  test("the plan job saves plan file, synthesized JSON and lock file ENCRYPTED for the environment, kept ARTIFACT_RETENTION_DAYS", () => {
     const upload = stepsUsing(plan, "actions/upload-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
-    expect(upload.with).toMatchObject({ path: "${{ runner.temp }}/sealed/plan.sealed", "retention-days": 1, "if-no-files-found": "error" });
+    expect(upload.with).toMatchObject({ path: "${{ runner.temp }}/sealed/plan.sealed", "retention-days": ARTIFACT_RETENTION, "if-no-files-found": "error" });
     const text = runs(plan);
     expect(text).toMatch(/-out=plan\.tfplan/);
     expect(text).toContain('tar -C "$STACK_DIR" --exclude=./.terraform -czf "${RUNNER_TEMP}/plan.tgz" .');
@@ -232,13 +234,63 @@ describe("apply.yml", () => {
     expect(text).toMatch(/render-plan --kind apply .* --summary/s);
   });
 
-  test("every artifact is kept one day, except the encrypted errored.tfstate (30 days)", () => {
+  test("M6: every artifact of apply.yml is kept ARTIFACT_RETENTION_DAYS (default 7), except errored.tfstate (30); the others one day", () => {
     for (const x of workflows) {
       for (const { job, step } of allSteps(x).filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"))) {
         const days = step.with?.["retention-days"];
-        if (step.with?.name === "errored-state-${{ matrix.stack }}") expect(days).toBe(30);
-        else expect({ file: x.file, job, name: step.with?.name, days }).toEqual({ file: x.file, job, name: step.with?.name, days: 1 });
+        const want = x.file !== "apply.yml" ? 1 : step.with?.name === "errored-state-${{ matrix.stack }}" ? 30 : ARTIFACT_RETENTION;
+        expect({ file: x.file, job, name: step.with?.name, days }).toEqual({ file: x.file, job, name: step.with?.name, days: want });
       }
+    }
+  });
+
+  test("M6: every artifact a job downloads after an approval (an environment job or one that needs it) is kept ARTIFACT_RETENTION_DAYS", () => {
+    const jobs = w.doc.jobs;
+    const needs = (j: string): string[] => [jobs[j]!.needs ?? []].flat();
+    const gated = new Set(Object.keys(jobs).filter((j) => jobs[j]!.environment));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const j of Object.keys(jobs))
+        if (!gated.has(j) && needs(j).some((n) => gated.has(n))) {
+          gated.add(j);
+          grew = true;
+        }
+    }
+    expect([...gated].sort()).toEqual(["apply", "report"]);
+    const uploads = allSteps(w).filter(({ step }) => step.uses?.startsWith("actions/upload-artifact@"));
+    const downloads = allSteps(w).filter(({ job, step }) => gated.has(job) && step.uses?.startsWith("actions/download-artifact@"));
+    expect(downloads.length).toBeGreaterThanOrEqual(4);
+    for (const { job, step } of downloads) {
+      const wanted = String(step.with?.name ?? step.with?.pattern);
+      const glob = new RegExp(`^${wanted.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+      const from = uploads.filter((u) => glob.test(String(u.step.with?.name)) || String(u.step.with?.name) === wanted);
+      expect({ job, wanted, from: from.length > 0 }).toEqual({ job, wanted, from: true });
+      for (const u of from) expect({ job, wanted, days: u.step.with?.["retention-days"] }).toEqual({ job, wanted, days: ARTIFACT_RETENTION });
+    }
+  });
+
+  test("M6: prepare refuses an ARTIFACT_RETENTION_DAYS that is not 1 to 400 days, before anything else", () => {
+    const check = w.doc.jobs.prepare!.steps![0]!;
+    expect(check.name).toBe("Check the artifact retention setting");
+    expect(check.env).toEqual({ ARTIFACT_RETENTION_DAYS: "${{ vars.ARTIFACT_RETENTION_DAYS }}" });
+    const dir = mkdtempSync(join(tmpdir(), "retention-"));
+    try {
+      const run = (value: string) => {
+        const summary = join(dir, "summary.md");
+        const r = spawnSync("bash", ["-eo", "pipefail", "-c", check.run!], {
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, ARTIFACT_RETENTION_DAYS: value, GITHUB_STEP_SUMMARY: summary },
+        });
+        return { status: r.status, out: `${r.stdout}${existsSync(summary) ? readFileSync(summary, "utf8") : ""}` };
+      };
+      expect(run("")).toEqual({ status: 0, out: expect.stringContaining(`kept ${DEFAULT_ARTIFACT_RETENTION_DAYS} days`) });
+      expect(run("30")).toEqual({ status: 0, out: expect.stringContaining("kept 30 days") });
+      expect(run("400").status).toBe(0);
+      for (const bad of ["0", "401", "7d", "-3", "07", "1.5", "$(id)"]) {
+        expect({ bad, ...run(bad) }).toEqual({ bad, status: 1, out: expect.stringContaining("::error title=Bad ARTIFACT_RETENTION_DAYS::") });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -277,7 +329,7 @@ describe("apply.yml", () => {
     expect(steps.find((s) => s.with?.name === "apply-result-${{ matrix.stack }}")!.if).toBe("always()");
     const report = w.doc.jobs.report!;
     expect(report.needs).toEqual(["collect", "apply"]);
-    expect(report.if).toBe("always() && needs.collect.outputs.has-changes == 'true'");
+    expect(report.if).toBe("always() && (needs.collect.outputs.has-changes == 'true' || needs.collect.outputs.has-blocked == 'true')");
     expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
     expect(String(stepsUsing(report, "actions/github-script")[0]!.with!.script)).toMatch(/delivery\.reportApplyResults\(/);
   });
@@ -285,7 +337,7 @@ describe("apply.yml", () => {
   test("apply: environment prod, serialized per stack without cancelling, applies exactly the saved plan", () => {
     expect(apply.environment).toBe("${{ matrix.environment }}"); // per-stack environment and role
 
-    expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false, queue: "max" });
     const download = stepsUsing(apply, "actions/download-artifact").find((s) => s.with?.name === "plan-${{ matrix.stack }}")!;
     expect(download.with).toEqual({ name: "plan-${{ matrix.stack }}", path: "${{ runner.temp }}/sealed" });
     const text = runs(apply);
@@ -309,24 +361,55 @@ describe("apply.yml", () => {
     expect(plan.concurrency).toEqual(apply.concurrency);
   });
 
+  test("M7: plan and apply queue with queue: max (no pending job of another run is cancelled); the docs have the runbook", () => {
+    for (const job of [plan, apply]) expect(job.concurrency).toMatchObject({ "cancel-in-progress": false, queue: "max" });
+    // GitHub refuses queue: max together with cancel-in-progress: true; no other job of any workflow uses it.
+    for (const x of workflows)
+      for (const [name, j] of Object.entries(x.doc.jobs)) {
+        if (typeof j.concurrency === "object" && j.concurrency.queue !== undefined) expect(`${x.file}:${name}`).toMatch(/^apply\.yml:(plan|apply)$/);
+      }
+    const docs = readFileSync(join(REPO_ROOT, "docs", "delivery.md"), "utf8");
+    expect(docs).toMatch(/### Reject superseded runs\n/);
+    expect(docs).toContain("`queue: max`");
+  });
+
   const scriptOf = (s: Step) => String(s.with?.script ?? "");
   const collect = w.doc.jobs.collect!;
 
-  test("guards: the environment's protection is verified before approval (collect) and first thing in the apply job", () => {
-    const inCollect = stepsUsing(collect, "actions/github-script").filter((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
-    expect(inCollect).toHaveLength(1);
-    expect(inCollect[0]!.if).toBe("steps.apply.outputs.has-changes == 'true'");
-    expect(scriptOf(inCollect[0]!)).toMatch(/core\.setFailed\(/);
+  test("guards: the environment's protection is verified before approval (collect's gate) and first thing in the apply job", () => {
     const steps = apply.steps ?? [];
     const first = steps.findIndex((s) => /delivery\.verifyEnvironment\(/.test(scriptOf(s)));
     expect(first).toBe(1); // right after downloading the bundle, before Terraform and credentials
     expect(steps[0]!.with).toEqual({ name: "delivery-scripts", path: "dist/delivery" });
-    // Each stack's own environment: collect checks every environment of the matrix, the apply job its matrix entry's.
-    expect(inCollect[0]!.env).toEqual({ MATRIX: "${{ steps.apply.outputs.matrix }}" });
-    expect(scriptOf(inCollect[0]!)).toMatch(/JSON\.parse\(process\.env\.MATRIX\)\.include\.map\(\(m\) => m\.environment\)/);
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
     expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+  });
+
+  test("guards (M8, M9): one gate step in collect, per stack; it never fails the job, so the other stacks go on", () => {
+    const scripts = stepsUsing(collect, "actions/github-script");
+    expect(scripts).toHaveLength(1);
+    const gate = scripts[0]!;
+    expect(gate.id).toBe("gate");
+    expect(gate.if).toBe("steps.apply.outputs.has-changes == 'true'");
+    // Comparison, destroy guard and environments in one call, in that order (gateStacks, __tests__/delivery/gate.test.ts).
+    expect(scriptOf(gate)).toMatch(/delivery\.gateStacks\(\{[^}]*matrix: JSON\.parse\(process\.env\.MATRIX\)/s);
+    expect(gate.env?.MATRIX).toBe("${{ steps.apply.outputs.matrix }}");
+    // Any failure in collect would skip every apply job of the run: nothing in it fails on a guard.
+    for (const step of collect.steps ?? []) expect(`${scriptOf(step)}${step.run ?? ""}`).not.toMatch(/setFailed|exit 1/);
+    expect((collect as { outputs?: Record<string, string> }).outputs).toEqual({
+      matrix: "${{ steps.gate.outputs.matrix || steps.apply.outputs.matrix }}",
+      "has-changes": "${{ steps.gate.outputs.has-changes }}",
+      blocked: "${{ steps.gate.outputs.blocked }}",
+      "has-blocked": "${{ steps.gate.outputs.has-blocked }}",
+    });
+    for (const key of ["matrix", "has-changes", "blocked", "has-blocked"]) expect(scriptOf(gate)).toContain(`core.setOutput('${key}', `);
+    // The held-back stacks fail the run in the report job, which runs also when every stack was held back.
+    const report = w.doc.jobs.report!;
+    const post = scriptOf(stepsUsing(report, "actions/github-script")[0]!);
+    expect(stepsUsing(report, "actions/github-script")[0]!.env?.BLOCKED).toBe("${{ needs.collect.outputs.blocked }}");
+    expect(post).toMatch(/stacks: \[\.\.\.JSON\.parse\(process\.env\.MATRIX\)\.include\.map\(\(m\) => m\.stack\), \.\.\.blocked\]/);
+    expect(post).toMatch(/if \(blocked\.length\) failures\.push/);
   });
 
   test("guards: no-prior-state check, then the head guard immediately before terraform apply", () => {
@@ -344,10 +427,10 @@ describe("apply.yml", () => {
   });
 
   test("guards: collect posts the main plan on the merged PR, flags differences and enforces the destroy label", () => {
-    const step = stepsUsing(collect, "actions/github-script").find((s) => /delivery\.reviewMainPlans\(/.test(scriptOf(s)))!;
+    const step = stepsUsing(collect, "actions/github-script").find((s) => /delivery\.gateStacks\(/.test(scriptOf(s)))!;
     expect(scriptOf(step)).toMatch(/core\.summary\.addRaw/);
     expect(scriptOf(step)).toMatch(/core\.warning\(/);
-    expect(scriptOf(step)).toMatch(/if \(r\.problems\.length\) core\.setFailed/);
+    expect(scriptOf(step)).toMatch(/for \(const \[stack, problems\] of Object\.entries\(r\.blocked\)\) core\.error\(/);
     expect(collect.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "write" });
     expect(runs(plan)).toMatch(/--meta "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.json" --out "\$\{RUNNER_TEMP\}\/meta\/\$\{STACK\}\.md"/);
     expect(apply.needs).toBe("collect");
@@ -430,5 +513,26 @@ describe("third-party code", () => {
       const inputs = Object.keys(r.metafile!.inputs);
       expect(inputs.filter((p) => !p.startsWith("scripts/delivery/"))).toEqual([]);
     }
+  });
+});
+
+describe("required checks in the docs", () => {
+  /** Check runs of a job are named by its `name:` (matrix jobs by their expanded name, never required). */
+  const jobNames = new Set(loadWorkflows().flatMap((x) => Object.values(x.doc.jobs).map((j) => j.name ?? "")));
+  const docs = readFileSync(join(REPO_ROOT, "docs", "delivery.md"), "utf8");
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const names = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+
+  test("docs/delivery.md (branch protection) and the README name the required checks by their real names", () => {
+    const setup = /require the\s+status checks ([\s\S]+?)\(a required check/.exec(docs);
+    expect(setup).not.toBeNull();
+    const required = names(setup![1]!);
+    expect(required).toEqual(["type-check, test, synth", "plan-status"]);
+    const inReadme = /Branch protection requires the checks ([^;]+);/.exec(readme);
+    expect(inReadme).not.toBeNull();
+    expect(names(inReadme![1]!)).toEqual(required);
+    for (const name of required) expect({ name, isAJob: jobNames.has(name) }).toEqual({ name, isAJob: true });
+    // "workflow / job" is how the checks list shows them, not a check name.
+    for (const text of [docs, readme]) expect(text).not.toMatch(/`(ci|plan) \/ /);
   });
 });

@@ -23,7 +23,7 @@ export interface Job {
   if?: string;
   environment?: string | { name: string; url?: string };
   permissions?: Record<string, string> | string;
-  concurrency?: { group: string; "cancel-in-progress"?: boolean | string } | string;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean | string; queue?: "single" | "max" } | string;
   strategy?: { matrix?: unknown; "fail-fast"?: boolean };
   env?: Record<string, string>;
   steps?: Step[];
@@ -64,3 +64,10 @@ export function workflow(name: string): Workflow {
 export function allSteps(w: Workflow): Array<{ job: string; index: number; step: Step }> {
   return Object.entries(w.doc.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step, index) => ({ job, index, step })));
 }
+
+/**
+ * Retention of the apply workflow's artifacts (docs/delivery.md, "Artifacts and approvals"): the repository variable
+ * ARTIFACT_RETENTION_DAYS, 7 days when unset. Every artifact a job downloads after an approval is kept this long.
+ */
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 7;
+export const ARTIFACT_RETENTION = `\${{ vars.ARTIFACT_RETENTION_DAYS || ${DEFAULT_ARTIFACT_RETENTION_DAYS} }}`;

@@ -20,6 +20,8 @@ export interface ApplyResult {
   erroredStateArtifact?: string;
   runUrl?: string;
   sha?: string;
+  /** GITHUB_RUN_ATTEMPT of the apply job that wrote it: a re-run's report job also sees earlier attempts' results. */
+  runAttempt?: number;
 }
 
 /** `Apply complete! Resources: 3 added, 1 changed, 0 destroyed.` (also printed as far as it got on some failures). */
@@ -43,6 +45,7 @@ export function buildApplyResult(i: {
   erroredStateArtifact?: string;
   runUrl?: string;
   sha?: string;
+  runAttempt?: number;
 }): ApplyResult {
   const outcome = outcomeOf(i.stepOutcome);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC (\u001b)
@@ -55,6 +58,7 @@ export function buildApplyResult(i: {
   if (i.erroredStateArtifact) r.erroredStateArtifact = i.erroredStateArtifact;
   if (i.runUrl) r.runUrl = i.runUrl;
   if (i.sha) r.sha = i.sha;
+  if (i.runAttempt !== undefined) r.runAttempt = i.runAttempt;
   return r;
 }
 

@@ -238,6 +238,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
         erroredStateArtifact: optional(args, "errored-artifact"),
         runUrl: runUrl(env),
         sha: env.GITHUB_SHA,
+        runAttempt: env.GITHUB_RUN_ATTEMPT ? Number(env.GITHUB_RUN_ATTEMPT) : undefined,
       });
       writeFileSync(required(args, "out"), `${JSON.stringify(r)}\n`);
       appendSummary(renderApplyResult(r), env);

@@ -58,6 +58,8 @@ export interface ApplyReportInput extends RepoParams {
   /** Results the apply jobs uploaded (a stack without one was not run: rejected, cancelled or skipped). */
   results: ApplyResult[];
   runUrl?: string;
+  /** GITHUB_RUN_ATTEMPT of this report: results of earlier attempts were reported by those attempts' reports. */
+  runAttempt?: number;
 }
 
 export async function reportApplyResults(i: ApplyReportInput): Promise<{ prNumber?: number; summary: string; failed: string[] }> {
@@ -66,7 +68,14 @@ export async function reportApplyResults(i: ApplyReportInput): Promise<{ prNumbe
   const lines = ["### Apply results", ""];
   const failed: string[] = [];
   for (const stack of [...new Set([...i.stacks, ...byStack.keys()])].sort()) {
-    const r: ApplyResult = byStack.get(stack) ?? { stack, outcome: "not-applied", runUrl: i.runUrl, sha: i.sha };
+    const earlier = byStack.get(stack);
+    // A re-run sees the artifacts of earlier attempts: a stack not applied again in this attempt must not have its
+    // old result posted again (nor its issue reopened); that attempt's report said it already.
+    if (earlier?.runAttempt !== undefined && i.runAttempt !== undefined && earlier.runAttempt < i.runAttempt) {
+      lines.push(`- \`${stack}\`: not run again in attempt ${i.runAttempt}; its result (attempt ${earlier.runAttempt}) was reported then.`, "");
+      continue;
+    }
+    const r: ApplyResult = earlier ?? { stack, outcome: "not-applied", runUrl: i.runUrl, sha: i.sha };
     const body = renderApplyResult(r);
     lines.push(body);
     if (pr) await upsertComment({ octokit: i.octokit, owner: i.owner, repo: i.repo, issueNumber: pr.number, marker: applyResultMarker(stack), body });

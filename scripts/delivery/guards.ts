@@ -84,7 +84,13 @@ export function checkEnvironmentProtection(env: EnvironmentInfo | undefined, nam
   if (rule && rule.prevent_self_review !== true) {
     problems.push(`${where}: tick "Prevent self-review", so the person who triggered the run cannot approve it.`);
   }
-  if (env.can_admins_bypass !== false) {
+  if (env.can_admins_bypass === undefined) {
+    problems.push(
+      `${where}: GitHub's answer does not say whether administrators can bypass the protection rules (no can_admins_bypass ` +
+        `field; older GitHub Enterprise Server versions omit it). Nothing is applied until it does: make sure "Allow ` +
+        `administrators to bypass configured protection rules" is unticked, and run on a GitHub version that reports it.`,
+    );
+  } else if (env.can_admins_bypass !== false) {
     problems.push(`${where}: untick "Allow administrators to bypass configured protection rules".`);
   }
   return result(problems);
@@ -164,11 +170,14 @@ export function checkPriorState(plan: PlanJson, stateList: string): GuardResult 
   return result([]);
 }
 
-/** The pull request merged as `sha` (GET /repos/{owner}/{repo}/commits/{sha}/pulls). */
+/**
+ * The pull request merged as `sha` (GET /repos/{owner}/{repo}/commits/{sha}/pulls): only one whose merge commit IS
+ * `sha`. The commit may be associated with other merged pull requests (it was on their branch, or a direct push
+ * contains it); taking one of those would put its labels, `allow-destroy` included, on a change nobody reviewed there.
+ */
 export async function findMergedPullRequest(i: RepoParams & { octokit: GuardsOctokit; sha: string; base?: string }): Promise<PullRequestInfo | undefined> {
   const { data } = await i.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: i.owner, repo: i.repo, commit_sha: i.sha, per_page: 100 });
-  const merged = data.filter((p) => p.merged_at && (!i.base || p.base?.ref === i.base));
-  return merged.find((p) => p.merge_commit_sha === i.sha) ?? merged[0];
+  return data.find((p) => p.merged_at && (!i.base || p.base?.ref === i.base) && p.merge_commit_sha === i.sha);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -3,9 +3,48 @@
  * label: drift, merged-but-not-applied and drift-check-failed issues per stack, scripts/delivery/drift.ts) and
  * failed applies (`apply-failed`). docs/delivery.md, "Drift" and "Apply results".
  */
-import type { Issue, OctokitLike, RepoParams, UpsertResult } from "./octokit";
+import { ALLOW_DESTROY_LABEL } from "./guards";
+import type { Issue, Label, OctokitLike, RepoParams, UpsertResult } from "./octokit";
 
 export const DRIFT_LABEL = "drift";
+export const APPLY_FAILED_LABEL = "apply-failed";
+
+/** Every label the workflows read or set, created up front (ensureLabels), never left to "the first issue". */
+export const DELIVERY_LABELS: readonly Required<Label>[] = [
+  { name: DRIFT_LABEL, color: "fbca04", description: "Drift, merged-but-not-applied or failed drift check of a stack (drift workflow)" },
+  { name: APPLY_FAILED_LABEL, color: "d73a4a", description: "The apply of a stack on main failed (apply workflow)" },
+  { name: ALLOW_DESTROY_LABEL, color: "b60205", description: "Allows the apply on main to delete or replace stateful resources" },
+];
+
+/**
+ * Creates each label that does not exist yet (GET, then POST on 404); an existing label is left as it is, and a
+ * concurrent creation (422 already_exists) counts as existing. Returns the names it created.
+ */
+export async function ensureLabels(i: RepoParams & { octokit: OctokitLike; labels?: readonly Label[] }): Promise<string[]> {
+  const created: string[] = [];
+  for (const label of i.labels ?? DELIVERY_LABELS) {
+    try {
+      await i.octokit.rest.issues.getLabel({ owner: i.owner, repo: i.repo, name: label.name });
+      continue;
+    } catch (e) {
+      if ((e as { status?: number }).status !== 404) throw e;
+    }
+    const known = DELIVERY_LABELS.find((l) => l.name === label.name);
+    try {
+      await i.octokit.rest.issues.createLabel({
+        owner: i.owner,
+        repo: i.repo,
+        name: label.name,
+        color: label.color ?? known?.color ?? "ededed",
+        description: label.description ?? known?.description ?? undefined,
+      });
+      created.push(label.name);
+    } catch (e) {
+      if ((e as { status?: number }).status !== 422) throw e;
+    }
+  }
+  return created;
+}
 
 export function driftIssueTitle(stack: string): string {
   return `Drift detected in stack ${stack}`;
@@ -37,7 +76,16 @@ export async function syncIssue(i: SyncIssueInput): Promise<UpsertResult> {
       const { data } = await i.octokit.rest.issues.update({ owner: i.owner, repo: i.repo, issue_number: existing.number, body: i.body });
       return { action: "updated", number: existing.number, url: data.html_url ?? existing.html_url };
     }
+    // The label must exist first: the next run finds this issue by its label, so without it every run would open another.
+    await ensureLabels({ octokit: i.octokit, owner: i.owner, repo: i.repo, labels: [{ name: i.label }] });
     const { data } = await i.octokit.rest.issues.create({ owner: i.owner, repo: i.repo, title: i.title, body: i.body, labels: [i.label] });
+    const names = (data.labels ?? []).map((l) => (typeof l === "string" ? l : l.name));
+    if (!names.includes(i.label)) {
+      throw new Error(
+        `Issue #${data.number} was created without the label "${i.label}" (GitHub drops labels the token may not set): ` +
+          `the next run could not find it and would open another. Give the workflow's token issues: write and add the label to #${data.number}.`,
+      );
+    }
     return { action: "created", number: data.number, url: data.html_url };
   }
   if (open.length === 0) return { action: "none" };
@@ -89,8 +137,6 @@ export function unappliedIssueTitle(stack: string): string {
 export function driftErrorIssueTitle(stack: string): string {
   return `Drift check failed for stack ${stack}`;
 }
-
-export const APPLY_FAILED_LABEL = "apply-failed";
 
 export function applyFailedIssueTitle(stack: string): string {
   return `Apply failed for stack ${stack}`;

@@ -27,6 +27,12 @@ export interface Issue {
   pull_request?: unknown;
 }
 
+export interface Label {
+  name: string;
+  color?: string;
+  description?: string | null;
+}
+
 export interface OctokitLike {
   rest: {
     issues: {
@@ -35,6 +41,8 @@ export interface OctokitLike {
       updateComment: Api<RepoParams & { comment_id: number; body: string }, IssueComment>;
       listForRepo: Api<RepoParams & { labels?: string; state?: "open" | "closed" | "all"; per_page?: number }, Issue[]>;
       create: Api<RepoParams & { title: string; body: string; labels?: string[] }, Issue>;
+      getLabel: Api<RepoParams & { name: string }, Label>;
+      createLabel: Api<RepoParams & { name: string; color: string; description?: string }, Label>;
       update: Api<
         RepoParams & {
           issue_number: number;

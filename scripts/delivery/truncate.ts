@@ -70,3 +70,33 @@ export function codeBlock(content: string, lang = ""): string {
 export function tableCell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
+
+/**
+ * Cuts Markdown to at most `max` characters, closing what the cut leaves open (a fenced code block, `<details>`), so
+ * `note(omitted)` is rendered as Markdown after it and not as code. Line-based: cuts at a line break.
+ */
+export function truncateMarkdown(markdown: string, max: number, note: (omitted: number) => string): TruncateResult {
+  if (markdown.length <= max) return { text: markdown, truncated: false, omitted: 0 };
+  // Worst case of what closing may add: a fence as long as the longest backtick run, and every open <details>.
+  let longest = 3;
+  for (const m of markdown.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const openDetails = (markdown.match(/<details>/g) ?? []).length;
+  const closerBudget = longest + 2 + openDetails * "</details>\n".length;
+  const cut = truncateText(markdown, Math.max(0, max - closerBudget - note(markdown.length).length), () => "");
+  let text = cut.text;
+  // Close an open fence: a line of 3+ backticks opens a block, the same fence closes it.
+  let fence: string | undefined;
+  for (const line of text.split("\n")) {
+    const m = /^(`{3,})/.exec(line);
+    if (!m) continue;
+    if (fence === undefined) fence = m[1];
+    else if (m[1] === fence && line.trim() === fence) fence = undefined;
+  }
+  if (fence !== undefined) text += `${text.endsWith("\n") ? "" : "\n"}${fence}\n`;
+  const unclosed = (text.match(/<details>/g) ?? []).length - (text.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < unclosed; i++) text += "</details>\n";
+  const omitted = markdown.length - cut.text.length;
+  text += note(omitted);
+  if (text.length > max) throw new Error(`truncateMarkdown: ${text.length} > ${max} characters`);
+  return { text, truncated: true, omitted };
+}
