@@ -15,6 +15,7 @@ const terraform = [
   "delivery/drift.test.ts",
   "delivery/github.test.ts",
   "delivery/guards.test.ts",
+  "delivery/main-plan-comment.test.ts",
   "delivery/plan-summary.test.ts",
   "infra/terraform.test.ts",
   "network/plan.test.ts",
