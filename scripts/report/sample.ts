@@ -190,8 +190,8 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
           };
         }
         out.push({ key: resultKey(t.id, at, callId), result });
-        // Every fourth day the first call's recorder also uploads a sidecar `<call>.json`: a file record, not a call.
-        if (d % 4 === 1 && c === 0) {
+        // Every seventh day the first call's recorder also uploads a sidecar `<call>.json`: a file record, not a call.
+        if (d % 7 === 1 && c === 0) {
           const name = `${callId}.json`;
           const fileId = fileRecordId(name);
           out.push({
