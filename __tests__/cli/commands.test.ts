@@ -278,11 +278,67 @@ describe("status and wait", () => {
   });
   it("rejected: a REJECTED record and no job", async () => {
     s3.on(GetObjectCommand, { Bucket: RESULTS, Key: "demo-tenant/2026/11/28/sample.json" }).resolves({
-      Body: body(record("REJECTED", { transcription_job_name: null, error: { code: "UNSUPPORTED_FORMAT", message: "bad" } })) as never,
+      Body: body(record("REJECTED", { transcription_job_name: null, error: { code: "EMPTY_OBJECT", message: "bad" } })) as never,
     });
     const r = await cci("status", "sample", "--json");
     expect(r.code).toBe(EXIT.FAILED);
-    expect(r.json()).toMatchObject({ state: "rejected", error: { code: "UNSUPPORTED_FORMAT" } });
+    expect(r.json()).toMatchObject({ state: "rejected", error: { code: "EMPTY_OBJECT" } });
+  });
+  describe("a rejected non-audio file (a recorder's sidecar sample.json next to sample.wav): its own record file!sample.json", () => {
+    const FILE_KEY = "demo-tenant/2026/11/28/file!sample.json.json";
+    const sidecar = () =>
+      record("REJECTED", {
+        call_id: "file!sample.json",
+        transcription_job_name: null,
+        source_key: "demo-tenant/calls/sample.json",
+        rejected_file: { name: "sample.json", extension: "json" },
+        error: { code: "UNSUPPORTED_FORMAT", message: 'Unsupported file extension "json"' },
+      });
+    beforeEach(() => s3.on(GetObjectCommand, { Bucket: RESULTS, Key: FILE_KEY }).resolves({ Body: body(sidecar()) as never }));
+
+    it("`cci status sample.json`: no call of that id, so the file of that name", async () => {
+      const r = await cci("status", "sample.json", "--json");
+      expect(r.code).toBe(EXIT.FAILED);
+      expect(r.json()).toMatchObject({
+        callId: "file!sample.json",
+        state: "rejected",
+        resultKey: FILE_KEY,
+        uploadKey: "demo-tenant/calls/sample.json",
+        error: { code: "UNSUPPORTED_FORMAT" },
+      });
+      // The call id "sample.json" was looked for first (a call may be named so: sample.json.wav).
+      expect(transcribe.commandCalls(ListTranscriptionJobsCommand)[0].args[0].input.JobNameContains).toBe("cci-lite-prod-demo-tenant-sample.json-");
+    });
+    it("a path to the file, or the record id, names the file directly (no Transcribe lookup); the table says file", async () => {
+      for (const ref of ["./recordings/sample.json", "file!sample.json"]) {
+        transcribe.resetHistory();
+        const r = await cci("status", ref);
+        expect(r.code).toBe(EXIT.FAILED);
+        expect(r.out).toMatch(/file\s+│ demo-tenant\/file!sample\.json/);
+        expect(r.out).toContain("UNSUPPORTED_FORMAT");
+        expect(transcribe.commandCalls(ListTranscriptionJobsCommand)).toHaveLength(0);
+      }
+    });
+    it("the call sample is not confused with its sidecar: the sidecar upload is not the call's pending upload", async () => {
+      s3.on(ListObjectsV2Command, { Bucket: INPUT }).resolves({
+        Contents: [{ Key: "demo-tenant/calls/sample.json", LastModified: new Date(UPLOADED_AT), Size: 300 }],
+      });
+      const call = await cci("status", "sample");
+      expect(call.code).toBe(EXIT.NOT_FOUND);
+      const file = await cci("status", "./sample.json", "--json");
+      expect(file.json()).toMatchObject({
+        callId: "file!sample.json",
+        state: "queued",
+        uploadKey: "demo-tenant/calls/sample.json",
+        resultKey: "demo-tenant/2026/11/29/file!sample.json.json",
+      });
+    });
+    it("neither a call nor a file of that name: exit 4 naming both", async () => {
+      const r = await cci("status", "other.json");
+      expect(r.code).toBe(EXIT.NOT_FOUND);
+      expect(r.err).toContain('no call "other.json" of tenant demo-tenant');
+      expect(r.err).toContain("nor a file record file!other.json");
+    });
   });
   it("without Transcribe or input-bucket read access (the operator policy) the record alone tells", async () => {
     transcribe.on(ListTranscriptionJobsCommand).rejects(denied("transcribe:ListTranscriptionJobs", "*"));

@@ -76,6 +76,12 @@ describe("analytics (guide §10)", () => {
     const latest = q.find((x) => x.name.endsWith("latest-calls")).query;
     expect(latest).toContain('SELECT tenant, call_id, status, "timestamp" FROM "cci_lite_prod"."call_results"');
     expect(q.find((x) => x.name.endsWith("sentiment-per-day")).query).toContain("avg(sentiment.sentimentscore.positive)");
+    // A rejected non-audio or oversize file (rejected_file set) is not a call: counted apart, never a latest call.
+    expect(latest).toContain("AND rejected_file IS NULL ORDER BY");
+    const perDay = q.find((x) => x.name.endsWith("calls-per-day-per-tenant")).query;
+    expect(perDay).toContain("count_if(rejected_file IS NULL) AS calls");
+    expect(perDay).toContain("count_if(status = 'REJECTED' AND rejected_file IS NULL) AS rejected");
+    expect(perDay).toContain("count_if(NOT rejected_file IS NULL) AS rejected_files");
   });
   it("leaves the guide's crawler off by default and builds it, scoped, when enabled", () => {
     expect(s.resources("aws_glue_crawler")).toEqual({});

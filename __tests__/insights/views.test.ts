@@ -4,6 +4,7 @@ import {
   callsDaily,
   type DatedResult,
   failuresDaily,
+  isFileRecord,
   itemsDaily,
   sentimentDaily,
   speakerSentimentDaily,
@@ -144,6 +145,29 @@ describe("semantics", () => {
       ["REJECTED", "UNKNOWN", 1],
       ["SUMMARY", "SUMMARY_INVALID", 1],
     ]);
+  });
+
+  it("a rejected non-audio or oversize file is not a call: left out of the call counts, a FILE failure; records before 1.2 are calls", () => {
+    const file = (code: string) =>
+      at({ status: "REJECTED", call_id: "file!c.json", rejected_file: { name: "c.json", extension: "json" }, error: { code, message: "" }, duration_seconds: null });
+    const rows = [at({}), at({ status: "REJECTED", error: { code: "EMPTY_OBJECT", message: "" } }), file("UNSUPPORTED_FORMAT"), file("TOO_LARGE")];
+    expect(isFileRecord(rows[2].result)).toBe(true);
+    expect(isFileRecord(rows[1].result)).toBe(false);
+    // Written before schema 1.2: no rejected_file key at all.
+    expect(isFileRecord({} as CallResult)).toBe(false);
+    expect(callsDaily(rows).map((r) => [r.status, r.calls])).toEqual([
+      ["COMPLETED", 1],
+      ["REJECTED", 1],
+    ]);
+    expect(failuresDaily(rows).map((f) => [f.status, f.error_code, f.calls])).toEqual([
+      ["REJECTED", "EMPTY_OBJECT", 1],
+      ["FILE", "UNSUPPORTED_FORMAT", 1],
+      ["FILE", "TOO_LARGE", 1],
+    ]);
+    // The views say the same in SQL.
+    const sql = (id: string) => viewSql(INSIGHT_VIEWS.find((v) => v.id === id)!, { database: "d", table: "t", stopWords: {} });
+    expect(sql("calls")).toContain("WHERE r.rejected_file IS NULL");
+    expect(sql("failures")).toContain("CASE WHEN r.rejected_file IS NULL THEN r.status ELSE 'FILE' END AS status");
   });
 
   it("talk time by role for channel-identified calls only; speaker sentiment per label", () => {

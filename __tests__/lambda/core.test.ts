@@ -1,5 +1,5 @@
 import { ENV, wavHeader, flacHeader, mp3Header, speakerTranscript, channelTranscript, GOOD_ANSWER } from "./fixtures";
-import { callIdFromFileName, decodeS3Key, isFolderMarker, parseUploadKey, CALL_ID_MAX, MAX_MEDIA_BYTES } from "../../lambda-src/core/s3-key";
+import { callIdFromFileName, extensionOf, decodeS3Key, isFolderMarker, parseUploadKey, CALL_ID_MAX, MAX_MEDIA_BYTES } from "../../lambda-src/core/s3-key";
 import { buildJobName, JOB_NAME_MAX, JOB_NAME_PATTERN, jobNamePrefix, sourceObjectHash } from "../../lambda-src/core/job-name";
 import { detectAudioHeader, parseFlacHeader, parseMp3Header, parseWavHeader } from "../../lambda-src/core/audio-header";
 import { aggregateSentiment, batches, chunkText, utf8Bytes } from "../../lambda-src/core/sentiment";
@@ -79,6 +79,12 @@ describe("upload key layout and call id", () => {
     expect(id).toMatch(/^[A-Za-z0-9._-]+$/);
     expect(callIdFromFileName(`${"x".repeat(300)}.wav`)).toBe(id);
     expect(callIdFromFileName(`${"x".repeat(301)}.wav`)).not.toBe(id);
+  });
+  it("extensions are lower-cased without the dot; a leading dot is part of the name", () => {
+    expect(extensionOf("x.WAV")).toBe("wav");
+    expect(extensionOf("a.b.Json")).toBe("json");
+    expect(extensionOf(".wav")).toBe("");
+    expect(extensionOf("README")).toBe("");
   });
 });
 

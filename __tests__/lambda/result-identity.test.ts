@@ -12,6 +12,8 @@ import { logger } from "../../lambda-src/aws/observability";
 import { commitRecord, MAX_WRITE_ATTEMPTS } from "../../lambda-src/aws/records";
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
 import { compareUploads, decideWrite, recordRank } from "../../lambda-src/core/result-identity";
+import { RESULT_RECORDS_GLOB, resultKey } from "../../lambda-src/contracts/storage-layout";
+import { callIdFromFileName, extensionOf, FILE_RECORD_PREFIX, fileRecordId, MAX_MEDIA_BYTES, MEDIA_FORMATS, nonCallFile } from "../../lambda-src/core/s3-key";
 import { awsError, body } from "./fixtures";
 
 const A = { uploadedAt: "2026-03-14T09:00:00.000Z", jobName: "p-t-x-bbbbbbbbbbbbbbbb" };
@@ -134,28 +136,34 @@ function expectedWinner(writers: readonly Writer[]): { job: number | null; minut
   return { job: best.job, minute: best.minute, completed: same.some((w) => w.status === "COMPLETED") };
 }
 
-/** An in-memory results bucket with S3's conditional-write semantics; every request waits for the scheduler. */
+/** An in-memory results bucket with S3's conditional-write semantics, per key; every request waits for the scheduler. */
 function conditionalBucket(schedule: <T>(p: Promise<T>) => Promise<T>) {
-  let stored: { body: string; etag: string } | undefined;
+  const stored = new Map<string, { body: string; etag: string }>();
   let version = 0;
-  const history: CallResult[] = [];
-  s3.on(GetObjectCommand).callsFake(() =>
+  const histories = new Map<string, CallResult[]>();
+  s3.on(GetObjectCommand).callsFake((input) =>
     schedule(Promise.resolve()).then(() => {
-      if (!stored) throw awsError("NoSuchKey", 404);
-      return { ETag: stored.etag, Body: body(stored.body) };
+      const o = stored.get(input.Key);
+      if (!o) throw awsError("NoSuchKey", 404);
+      return { ETag: o.etag, Body: body(o.body) };
     }),
   );
   s3.on(PutObjectCommand).callsFake((input) =>
     schedule(Promise.resolve()).then(() => {
-      if (input.IfNoneMatch === "*" && stored) throw awsError("PreconditionFailed", 412);
-      if (input.IfMatch !== undefined && input.IfMatch !== stored?.etag) throw awsError("PreconditionFailed", 412);
+      const o = stored.get(input.Key);
+      if (input.IfNoneMatch === "*" && o) throw awsError("PreconditionFailed", 412);
+      if (input.IfMatch !== undefined && input.IfMatch !== o?.etag) throw awsError("PreconditionFailed", 412);
       if (input.IfMatch === undefined && input.IfNoneMatch === undefined) throw new Error("an unconditional write of a call's record");
-      stored = { body: String(input.Body), etag: `"${++version}"` };
-      history.push(JSON.parse(stored.body) as CallResult);
-      return { ETag: stored.etag };
+      stored.set(input.Key, { body: String(input.Body), etag: `"${++version}"` });
+      histories.set(input.Key, [...(histories.get(input.Key) ?? []), JSON.parse(String(input.Body)) as CallResult]);
+      return { ETag: `"${version}"` };
     }),
   );
-  return { current: () => (stored ? (JSON.parse(stored.body) as CallResult) : undefined), history };
+  const current = (key = KEY) => {
+    const o = stored.get(key);
+    return o ? (JSON.parse(o.body) as CallResult) : undefined;
+  };
+  return { current, history: (key = KEY) => histories.get(key) ?? [], keys: () => [...stored.keys()].sort() };
 }
 
 describe("commitRecord: every interleaving of concurrent writers", () => {
@@ -193,13 +201,68 @@ describe("commitRecord: every interleaving of concurrent writers", () => {
 
         // Along the way: once an accepted result is there, no rejection follows; once a job's COMPLETED record is
         // there, that job's failure never follows.
-        const h = bucket.history;
+        const h = bucket.history();
         for (let i = 1; i < h.length; i++) {
           if (h[i - 1]!.status !== "REJECTED") expect(h[i]!.status).not.toBe("REJECTED");
           if (h[i - 1]!.status === "COMPLETED" && h[i]!.transcription_job_name === h[i - 1]!.transcription_job_name) expect(h[i]!.status).toBe("COMPLETED");
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("sidecars and oversize files of the call, written concurrently by the key rule start uses, never touch the call's record", async () => {
+    /** What a recorder leaves next to `call-1.wav`: sidecars in any case, a file without extension, an oversize copy. */
+    const files = [
+      { name: "call-1.json", size: 300 },
+      { name: "call-1.JSON", size: 300 },
+      { name: "call-1.xml", size: 300 },
+      { name: "call-1", size: 300 },
+      { name: "call-1.wav", size: MAX_MEDIA_BYTES + 1 },
+    ];
+    const sidecarsArb = fc.array(fc.record({ file: fc.constantFrom(...files), minute: fc.integer({ min: 0, max: 50 }) }), { maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), writersArb, sidecarsArb, async (scheduler, writers, sidecars) => {
+        s3.reset();
+        const bucket = conditionalBucket((p) => scheduler.schedule(p));
+        const day = new Date(Date.UTC(2026, 2, 14));
+        const routed = sidecars.map((c) => {
+          // start's rule (services/start-upload.ts reject): a non-call file gets its own id and key.
+          const file = nonCallFile(`demo-tenant/calls/${c.file.name}`, c.file.size);
+          if (file === undefined) throw new Error(`${c.file.name} should not be a call`);
+          const id = fileRecordId(file);
+          const record = {
+            ...recordOf({ minute: c.minute, job: null, status: "REJECTED", force: false }),
+            call_id: id,
+            rejected_file: { name: file, extension: extensionOf(file) },
+          };
+          return { key: resultKey("demo-tenant", day, id), record };
+        });
+        const deliver = async (key: string, record: CallResult, force = false): Promise<void> => {
+          for (let delivery = 1; ; delivery++) {
+            try {
+              await commitRecord(BUCKET, "kms", key, record, { force });
+              return;
+            } catch (e) {
+              if ((e as Error).name !== "PreconditionFailed" || delivery >= 20) throw e;
+            }
+          }
+        };
+        await scheduler.waitFor(Promise.all([...writers.map((w) => deliver(KEY, recordOf(w), w.force)), ...routed.map((r) => deliver(r.key, r.record))]));
+        // The call's key: exactly what the call's own writers leave, and never a file's record on the way.
+        const want = expectedWinner(writers);
+        expect(bucket.current()?.transcription_job_name ?? null).toBe(recordOf({ ...writers[0]!, job: want.job }).transcription_job_name);
+        expect(bucket.current()?.uploaded_at).toBe(recordOf({ ...writers[0]!, minute: want.minute }).uploaded_at);
+        for (const r of bucket.history()) expect(r.call_id).toBe("call-1");
+        // Each file: its own key, holding its newest upload's rejection.
+        for (const r of routed) {
+          expect(r.key).not.toBe(KEY);
+          const newest = Math.max(...routed.filter((x) => x.key === r.key).map((x) => Date.parse(x.record.uploaded_at!)));
+          expect(bucket.current(r.key)).toMatchObject({ status: "REJECTED", call_id: r.record.call_id, uploaded_at: new Date(newest).toISOString() });
+        }
+        expect(bucket.keys()).toEqual([...new Set([KEY, ...routed.map((r) => r.key)])].sort());
+      }),
+      { numRuns: 150 },
     );
   });
 
@@ -223,5 +286,60 @@ describe("commitRecord: every interleaving of concurrent writers", () => {
     await expect(commitRecord(BUCKET, "kms", KEY, recordOf({ minute: 1, job: 1, status: "COMPLETED", force: false }))).rejects.toThrow();
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(MAX_WRITE_ATTEMPTS);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(MAX_WRITE_ATTEMPTS);
+  });
+});
+
+// ---- the record key of an upload that is not a call (core/s3-key.ts fileRecordId, nonCallFile) ----
+
+describe("file records: a non-audio or oversize upload's key never equals a call's", () => {
+  const DAY = new Date(Date.UTC(2026, 2, 14));
+  /** File names as recorders and people write them: dots, spaces, `!`, upper case, non-ASCII, no extension. */
+  const stemArb = fc.string({ unit: fc.constantFrom("x", "Y", "1", ".", " ", "!", "_", "-", "ü", "通"), minLength: 0, maxLength: 12 });
+  const extArb = fc.constantFrom("wav", "WAV", "Mp3", "flac", "json", "JSON", "xml", "txt", "tar.gz", "", "w!v");
+  const nameArb = fc.tuple(stemArb, extArb).map(([stem, ext]) => (ext ? `${stem}.${ext}` : stem));
+  const sizeArb = fc.constantFrom(1, 300, MAX_MEDIA_BYTES, MAX_MEDIA_BYTES + 1);
+  /** Athena's partition layout `<tenant>/YYYY/MM/DD/<file>`. */
+  const LAYOUT = /^demo-tenant\/\d{4}\/\d{2}\/\d{2}\/[^/]+\.json$/;
+  /** The IAM resource glob the roles are granted on call records (`*` any characters, `?` one). */
+  const GLOB = new RegExp(`^${RESULT_RECORDS_GLOB.replace(/[.]/g, "\\.").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+
+  it("examples: a sidecar next to its call, an oversize call, upper case, dots, no extension", () => {
+    expect(fileRecordId("x.json")).toBe("file!x.json");
+    expect(resultKey("demo-tenant", DAY, fileRecordId("x.json"))).toBe("demo-tenant/2026/03/14/file!x.json.json");
+    expect(resultKey("demo-tenant", DAY, callIdFromFileName("x.wav"))).toBe("demo-tenant/2026/03/14/x.json");
+    expect(resultKey("demo-tenant", DAY, callIdFromFileName("x.json.wav"))).toBe("demo-tenant/2026/03/14/x.json.json");
+    expect(fileRecordId("x.JSON")).toBe("file!x.JSON");
+    expect(fileRecordId("call.2026-03.tar.gz")).toBe("file!call.2026-03.tar.gz");
+    expect(fileRecordId("README")).toBe("file!README");
+    expect(fileRecordId("a b.json")).toMatch(/^file!a_b-[0-9a-f]{8}\.json$/);
+    expect(fileRecordId(".DS_Store")).toMatch(/^file!_DS_Store-[0-9a-f]{8}$/);
+    // A long name keeps its extension.
+    expect(fileRecordId(`${"x".repeat(300)}.json`)).toMatch(/^file!x+-[0-9a-f]{8}\.json$/);
+    expect(nonCallFile("demo-tenant/calls/x.json", 300)).toBe("x.json");
+    expect(nonCallFile("demo-tenant/calls/x.WAV", 300)).toBeUndefined();
+    expect(nonCallFile("demo-tenant/calls/x.wav", MAX_MEDIA_BYTES)).toBeUndefined();
+    expect(nonCallFile("demo-tenant/calls/x.wav", MAX_MEDIA_BYTES + 1)).toBe("x.wav");
+    expect(nonCallFile("demo-tenant/calls/x.wav", undefined)).toBeUndefined();
+    expect(nonCallFile("x.aac", 1)).toBe("x.aac");
+  });
+
+  it("for any call and any non-call file of a tenant and day, the two record keys differ; distinct files get distinct keys", () => {
+    fc.assert(
+      fc.property(nameArb, sizeArb, nameArb, (a, sizeA, b) => {
+        const callId = callIdFromFileName(a);
+        expect(callId).not.toContain("!");
+        expect(callId.startsWith(FILE_RECORD_PREFIX)).toBe(false);
+        const fileA = nonCallFile(`demo-tenant/calls/${a}`, sizeA);
+        const isCall = Object.hasOwn(MEDIA_FORMATS, a.lastIndexOf(".") > 0 ? a.slice(a.lastIndexOf(".") + 1).toLowerCase() : "") && sizeA <= MAX_MEDIA_BYTES;
+        expect(fileA).toBe(isCall ? undefined : a);
+        const fileKey = resultKey("demo-tenant", DAY, fileRecordId(b));
+        expect(fileKey).toMatch(LAYOUT);
+        expect(fileKey).toMatch(GLOB);
+        expect(fileKey.split("/").pop()!).toMatch(/^file!/); // never `_…` or `.…`, which Athena skips
+        expect(fileKey).not.toBe(resultKey("demo-tenant", DAY, callId));
+        if (a !== b) expect(fileRecordId(a)).not.toBe(fileRecordId(b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

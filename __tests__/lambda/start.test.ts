@@ -9,6 +9,8 @@ import { clearTenantCache, TENANT_CACHE_MS } from "../../lambda-src/aws/tenants"
 import { metrics } from "../../lambda-src/aws/observability";
 import { manualClock } from "../../lambda-src/core/clock";
 import { JOB_NAME_PATTERN } from "../../lambda-src/core/job-name";
+import { commitRecord } from "../../lambda-src/aws/records";
+import type { CallResult } from "../../lambda-src/contracts/result-schema";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
@@ -136,19 +138,103 @@ describe("start handler", () => {
     expectRejected("KEY_OUTSIDE_CALLS", "demo-tenant/2026/03/14/a.json");
   });
 
-  it("rejects an unsupported extension", async () => {
+  it("rejects an unsupported extension at the file's own record key (file!<name>), not a call's", async () => {
     await handler(uploadEvent({ key: "demo-tenant/calls/notes.txt" }));
-    expectRejected("UNSUPPORTED_FORMAT", "demo-tenant/2026/03/14/notes.json");
+    expectRejected("UNSUPPORTED_FORMAT", "demo-tenant/2026/03/14/file!notes.txt.json");
+    expect(records()[0].body).toMatchObject({
+      call_id: "file!notes.txt",
+      source_key: "demo-tenant/calls/notes.txt",
+      rejected_file: { name: "notes.txt", extension: "txt" },
+    });
   });
 
-  it("rejects a zero-byte upload", async () => {
+  it("rejects a zero-byte upload (an audio upload: the call's own record)", async () => {
     await handler(uploadEvent({ key: "demo-tenant/calls/empty.wav", size: 0 }));
     expectRejected("EMPTY_OBJECT", "demo-tenant/2026/03/14/empty.json");
+    expect(records()[0].body).toMatchObject({ call_id: "empty", rejected_file: null });
   });
 
-  it("rejects an upload over Transcribe's 2 GB limit", async () => {
-    await handler(uploadEvent({ key: "demo-tenant/calls/huge.wav", size: 2 * 1024 ** 3 + 1 }));
-    expectRejected("TOO_LARGE", "demo-tenant/2026/03/14/huge.json");
+  it("rejects an upload over Transcribe's 2 GB limit at the file's own record key", async () => {
+    await handler(uploadEvent({ key: "demo-tenant/calls/huge.WAV", size: 2 * 1024 ** 3 + 1 }));
+    expectRejected("TOO_LARGE", "demo-tenant/2026/03/14/file!huge.WAV.json");
+    expect(records()[0].body).toMatchObject({ call_id: "file!huge.WAV", rejected_file: { name: "huge.WAV", extension: "wav" } });
+  });
+
+  describe("a recorder's sidecar x.json next to x.wav: its own record, never the call's", () => {
+    const CALL_KEY = "demo-tenant/2026/03/14/x.json";
+    const SIDECAR_KEY = "demo-tenant/2026/03/14/file!x.json.json";
+    /** The results bucket as a map with S3's conditional writes (the input bucket keeps beforeEach's WAV header). */
+    function resultsBucket() {
+      const objects = new Map<string, { body: string; etag: string }>();
+      let n = 0;
+      s3.on(GetObjectCommand, { Bucket: ENV.RESULTS_BUCKET }).callsFake((i: { Key: string }) => {
+        const o = objects.get(i.Key);
+        if (!o) throw awsError("NoSuchKey", 404);
+        return { ETag: o.etag, Body: body(o.body) };
+      });
+      s3.on(PutObjectCommand, { Bucket: ENV.RESULTS_BUCKET }).callsFake((i: { Key: string; Body: string; IfMatch?: string; IfNoneMatch?: string }) => {
+        const o = objects.get(i.Key);
+        if ((i.IfNoneMatch === "*" && o) || (i.IfMatch !== undefined && i.IfMatch !== o?.etag)) throw awsError("PreconditionFailed", 412);
+        objects.set(i.Key, { body: String(i.Body), etag: `"${++n}"` });
+        return { ETag: `"${n}"` };
+      });
+      return { doc: (key: string) => (objects.has(key) ? JSON.parse(objects.get(key)!.body) : undefined), keys: () => [...objects.keys()].sort() };
+    }
+    const completed = {
+      schema_version: "1.2",
+      status: "COMPLETED",
+      tenant: "demo-tenant",
+      call_id: "x",
+      summary: "The customer asked for a refund.",
+      transcription_job_name: "cci-lite-test-demo-tenant-x-0123456789abcdef",
+      uploaded_at: "2026-03-14T09:20:00.000Z",
+      rejected_file: null,
+    } as unknown as CallResult;
+
+    it("uploaded after the audio: the call's COMPLETED record stays as it was, the sidecar's REJECTED record is beside it", async () => {
+      const bucket = resultsBucket();
+      await commitRecord(ENV.RESULTS_BUCKET, ENV.KMS_KEY_ARN, CALL_KEY, completed);
+      const callKeyRequests = () =>
+        [...s3.commandCalls(GetObjectCommand), ...s3.commandCalls(PutObjectCommand)].filter((c) => c.args[0].input.Key === CALL_KEY).length;
+      const before = callKeyRequests();
+      const res = await handler(uploadEvent({ key: "demo-tenant/calls/x.json", size: 300 }));
+      expect(res.batchItemFailures).toEqual([]);
+      expect(bucket.doc(CALL_KEY)).toEqual(completed);
+      expect(bucket.doc(SIDECAR_KEY)).toMatchObject({
+        status: "REJECTED",
+        call_id: "file!x.json",
+        rejected_file: { name: "x.json", extension: "json" },
+        source_key: "demo-tenant/calls/x.json",
+        error: { code: "UNSUPPORTED_FORMAT" },
+      });
+      expect(bucket.keys()).toEqual([SIDECAR_KEY, CALL_KEY].sort());
+      // start never read or wrote the call's key.
+      expect(callKeyRequests()).toBe(before);
+      expect(started()).toHaveLength(0);
+    });
+
+    it("uploaded before the audio: the audio is started as call x, and its result is written (not superseded by the sidecar)", async () => {
+      const bucket = resultsBucket();
+      await handler(uploadEvent({ key: "demo-tenant/calls/x.json", size: 300, eventTime: "2026-03-14T09:19:00.000Z" }));
+      await handler(uploadEvent({ key: "demo-tenant/calls/x.wav", eventTime: "2026-03-14T09:20:00.000Z" }));
+      expect(started()).toHaveLength(1);
+      expect(started()[0].Tags).toEqual(expect.arrayContaining([{ Key: "call_id", Value: "x" }]));
+      expect(bucket.keys()).toEqual([SIDECAR_KEY]);
+      // analyze writes the call's result through the same protocol: the key is free, so it is written.
+      expect(await commitRecord(ENV.RESULTS_BUCKET, ENV.KMS_KEY_ARN, CALL_KEY, completed)).toBe("written");
+      expect(bucket.doc(CALL_KEY)).toEqual(completed);
+      expect(bucket.doc(SIDECAR_KEY)).toMatchObject({ status: "REJECTED", call_id: "file!x.json" });
+      // A late redelivery of the sidecar's event changes neither record.
+      await handler(uploadEvent({ key: "demo-tenant/calls/x.json", size: 300, eventTime: "2026-03-14T09:19:00.000Z" }));
+      expect(bucket.doc(CALL_KEY)).toEqual(completed);
+      expect(bucket.keys()).toEqual([SIDECAR_KEY, CALL_KEY].sort());
+    });
+
+    it("an upper-case sidecar X.JSON and x.json are two files with two records", async () => {
+      const bucket = resultsBucket();
+      await handler(uploadEvent({ key: "demo-tenant/calls/x.json", size: 300 }, { key: "demo-tenant/calls/x.JSON", size: 300 }));
+      expect(bucket.keys()).toEqual(["demo-tenant/2026/03/14/file!x.JSON.json", SIDECAR_KEY]);
+    });
   });
 
   it("rejects a key with malformed percent-encoding instead of crashing", async () => {

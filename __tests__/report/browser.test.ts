@@ -59,7 +59,9 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const sample = generateSample().map((r) => r.result);
+const records = generateSample().map((r) => r.result);
+/** The calls; the sample's rejected sidecar files are counted apart. */
+const sample = records.filter((r) => !r.rejected_file);
 const text = (id: string) => page.locator(`#${id}`).innerText();
 
 describe("the report in Chromium", () => {
@@ -90,6 +92,7 @@ describe("the report in Chromium", () => {
     expect(await text("total-completed")).toBe(String(count("COMPLETED")));
     expect(await text("total-failed")).toBe(String(count("FAILED")));
     expect(await text("total-rejected")).toBe(String(count("REJECTED")));
+    expect(await text("total-files")).toBe(String(records.length - sample.length));
   });
 
   it("charts hold the sample's numbers: calls per day by status, failures by code", async () => {
@@ -104,7 +107,7 @@ describe("the report in Chromium", () => {
     const perDay = charts.calls.labels.map((_: string, i: number) => charts.calls.datasets.reduce((a: number, d: any) => a + d.data[i], 0));
     expect(perDay).toEqual(charts.calls.labels.map((d: string) => byDay.get(d)));
     const codes = new Map<string, number>();
-    for (const r of sample) {
+    for (const r of records) {
       const code = r.status !== "COMPLETED" ? r.error!.code : r.summary_error?.code;
       if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
     }

@@ -42,6 +42,14 @@ describe("generated sample", () => {
     expect(sample.some((r) => r.result.sentiment_source === "model")).toBe(true);
     for (const s of ["FAILED", "REJECTED"]) expect(sample.some((r) => r.result.status === s)).toBe(true);
     expect(sample.some((r) => r.result.summary_error)).toBe(true);
+    // Recorder sidecars: file records at their own key, never a call's.
+    const files = sample.filter((r) => r.result.rejected_file);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(f.key).toMatch(/\/file!.+\.json\.json$/);
+      expect(f.result).toMatchObject({ status: "REJECTED", error: { code: "UNSUPPORTED_FORMAT" } });
+    }
+    expect(new Set(sample.map((r) => r.key)).size).toBe(sample.length);
   });
 });
 
@@ -49,17 +57,29 @@ describe("figures", () => {
   const rows = generateSample().map((r) => datedResult(r.key, JSON.stringify(r.result)));
   const model = buildModel(rows, { source: "test", generatedAt: "2026-11-30T00:00:00Z" });
 
-  it("totals and calls per day match the records counted directly", () => {
-    const count = (s: string) => rows.filter((r) => r.result.status === s).length;
-    expect(model.totals).toMatchObject({ calls: rows.length, completed: count("COMPLETED"), failed: count("FAILED"), rejected: count("REJECTED") });
+  it("totals and calls per day match the records counted directly; rejected files are not calls", () => {
+    const calls = rows.filter((r) => !r.result.rejected_file);
+    const files = rows.length - calls.length;
+    expect(files).toBeGreaterThan(0);
+    const count = (s: string) => calls.filter((r) => r.result.status === s).length;
+    expect(model.totals).toEqual({
+      calls: calls.length,
+      completed: count("COMPLETED"),
+      failed: count("FAILED"),
+      rejected: count("REJECTED"),
+      files,
+      meanScore: model.totals.meanScore,
+    });
     const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-    expect(sum(model.callsByDay.COMPLETED) + sum(model.callsByDay.FAILED) + sum(model.callsByDay.REJECTED)).toBe(rows.length);
+    expect(sum(model.callsByDay.COMPLETED) + sum(model.callsByDay.FAILED) + sum(model.callsByDay.REJECTED)).toBe(calls.length);
+    expect(model.latestCalls.some((c) => c.callId.startsWith("file!"))).toBe(false);
     expect(model.days).toHaveLength(14);
   });
 
-  it("failures add up to failed + rejected + summary errors; stop words never are top terms", () => {
+  it("failures add up to failed + rejected + summary errors + rejected files (status FILE); stop words never are top terms", () => {
     const summaryErrors = rows.filter((r) => r.result.summary_error).length;
-    expect(model.failures.reduce((a, f) => a + f.calls, 0)).toBe(model.totals.failed + model.totals.rejected + summaryErrors);
+    expect(model.failures.reduce((a, f) => a + f.calls, 0)).toBe(model.totals.failed + model.totals.rejected + summaryErrors + model.totals.files);
+    expect(model.failures.filter((f) => f.status === "FILE")).toEqual([{ status: "FILE", code: "UNSUPPORTED_FORMAT", calls: model.totals.files }]);
     const terms = model.topTerms.map((t) => t.term);
     for (const stop of ["the", "der", "que", "customer", "kunde", "cliente"]) expect(terms).not.toContain(stop);
     expect(terms).toContain("refund");
@@ -142,7 +162,10 @@ describe("npm run report", () => {
       ["cci-lite-prod-results-111122223333-eu-central-1", "acme/2026/11/02/"],
       ["cci-lite-prod-results-111122223333-eu-central-1", "acme/2026/11/03/"],
     ]);
-    expect(r.calls).toBe(sample.filter((x) => x.key < "acme/2026/11/04").length);
+    const read = sample.filter((x) => x.key < "acme/2026/11/04");
+    expect(r.calls).toBe(read.filter((x) => !x.result.rejected_file).length);
+    expect(r.files).toBe(1); // the sidecar of 2026-11-02's first call
+    expect(r.calls + r.files).toBe(read.length);
     expect(fs.readFileSync(out, "utf8")).toContain("s3://cci-lite-prod-results-111122223333-eu-central-1/acme/ 2026-11-01..2026-11-03");
     // Generated at the time of the clock it was given.
     expect(r.html).toContain('"generatedAt":"2031-07-01T08:00:00.000Z"');

@@ -6,6 +6,8 @@
 import { loadOfflinePlan, plannedResources, type LoadedPlan } from "../helpers/offline-plan";
 import { synthApp } from "../helpers/synth";
 import { ACCOUNT, simulate, simulateWebIdentity, type Policy } from "./iam";
+import { resultKey } from "../../lambda-src/contracts/storage-layout";
+import { fileRecordId } from "../../lambda-src/core/s3-key";
 import {
   AP,
   INPUT,
@@ -134,6 +136,12 @@ describe("start role: starts jobs, nothing more", () => {
   it("allows the start role reading a call's record (read before a rejection is written: aws/records.ts commitRecord)", async () => {
     expect(await as("s3:GetObject", `${RESULTS}/demo-tenant/2026/11/25/c1.json`, {}, resultsPolicy())).toBe("Allowed");
     expect(await as("s3:ListBucket", RESULTS, {}, resultsPolicy())).toBe("Allowed");
+  });
+  it("allows the start role reading and writing a rejected non-audio file's own record (file!<name>, core/s3-key.ts fileRecordId)", async () => {
+    const key = `${RESULTS}/${resultKey("demo-tenant", new Date(Date.UTC(2026, 10, 25)), fileRecordId("c1.json"))}`;
+    expect(key).toBe(`${RESULTS}/demo-tenant/2026/11/25/file!c1.json.json`);
+    expect(await as("s3:GetObject", key, {}, resultsPolicy())).toBe("Allowed");
+    expect(await as("s3:PutObject", key, KMS_CTX, resultsPolicy())).toBe("Allowed");
   });
   it("denies the start role reading transcripts, query results or the pipeline's own state", async () => {
     expect(await as("s3:GetObject", `${RESULTS}/tmp/demo-tenant/job.json`, {}, resultsPolicy())).toBe("ImplicitlyDenied");

@@ -5,8 +5,11 @@
  * {@link RESULT_COLUMNS} and a test checks that every key of {@link CallResult} has a column.
  */
 
-/** 1.1: `summary_error`; a call whose summary failed is COMPLETED (1.0: FAILED with the code in `error`). */
-export const RESULT_SCHEMA_VERSION = "1.1";
+/**
+ * 1.1: `summary_error`; a call whose summary failed is COMPLETED (1.0: FAILED with the code in `error`).
+ * 1.2: `rejected_file`; a rejected non-audio or oversize upload has its own record (`call_id` `file!<file name>`).
+ */
+export const RESULT_SCHEMA_VERSION = "1.2";
 
 export type CallStatus = "COMPLETED" | "FAILED" | "REJECTED";
 export type SentimentLabel = "POSITIVE" | "NEGATIVE" | "NEUTRAL" | "MIXED";
@@ -35,6 +38,10 @@ export interface CallResult {
   readonly status: CallStatus;
   /** Tenant id (also the first key segment and the `tenant` partition). `unassigned` for unknown tenants. */
   readonly tenant: string;
+  /**
+   * The call id (the file name without its extension, core/s3-key.ts `callIdFromFileName`); for the record of an
+   * upload that is not a call, `file!<file name with extension>` (`fileRecordId`, see {@link CallResult.rejected_file}).
+   */
   readonly call_id: string;
   /** Summary text from the model; null when not COMPLETED or the summary failed. */
   readonly summary: string | null;
@@ -61,6 +68,13 @@ export interface CallResult {
   readonly source_version_id: string | null;
   readonly source_etag: string | null;
   readonly source_size_bytes: number | null;
+  /**
+   * Set on the REJECTED record of an upload that is not a call: a file whose extension is not an audio format (a
+   * recorder's sidecar `x.json` next to `x.wav`) or that is over the size limit. Its record is at its own key
+   * (`<tenant>/YYYY/MM/DD/file!x.json.json`), never at a call's; null on every call's record (and on records
+   * before 1.2). `name` is the uploaded file name, `extension` its extension, lower-case (`""` when none).
+   */
+  readonly rejected_file: { readonly name: string; readonly extension: string } | null;
   readonly transcription_job_name: string | null;
   readonly model_id: string | null;
   /** When the upload event happened (S3 event time). */
@@ -90,7 +104,7 @@ const SENTIMENT_TYPE = "struct<sentiment:string,sentimentscore:struct<positive:d
 export const RESULT_COLUMNS: readonly ResultColumn[] = /* @__PURE__ */ (() => [
   { name: "schema_version", type: "string", comment: "Result schema version" },
   { name: "status", type: "string", comment: "COMPLETED, FAILED or REJECTED" },
-  { name: "call_id", type: "string", comment: "Call id from the uploaded file name" },
+  { name: "call_id", type: "string", comment: "Call id from the uploaded file name; file!<file name> for a rejected non-audio or oversize file" },
   { name: "summary", type: "string", comment: "Model summary of the call" },
   { name: "action_items", type: "array<string>", comment: "Action items from the model" },
   { name: "risks", type: "array<string>", comment: "Risks from the model" },
@@ -111,6 +125,11 @@ export const RESULT_COLUMNS: readonly ResultColumn[] = /* @__PURE__ */ (() => [
   { name: "source_version_id", type: "string", comment: "Uploaded object version" },
   { name: "source_etag", type: "string", comment: "Uploaded object ETag" },
   { name: "source_size_bytes", type: "bigint", comment: "Uploaded object size" },
+  {
+    name: "rejected_file",
+    type: "struct<name:string,extension:string>",
+    comment: "Set when the record is a rejected non-audio or oversize file, not a call: file name and extension",
+  },
   { name: "transcription_job_name", type: "string", comment: "Amazon Transcribe job" },
   { name: "model_id", type: "string", comment: "Bedrock model or inference profile" },
   { name: "uploaded_at", type: "string", comment: "Upload event time (ISO 8601)" },

@@ -15,6 +15,8 @@ export interface RecordBase {
   readonly tenant: string;
   readonly callId: string;
   readonly source: SourceInfo;
+  /** The rejected upload is a file, not a call (CallResult `rejected_file`). */
+  readonly rejectedFile?: CallResult["rejected_file"];
   readonly jobName?: string | null;
   readonly modelId?: string | null;
   readonly uploadedAt?: string | null;
@@ -63,6 +65,7 @@ export function buildResult(
     source_version_id: base.source.versionId ?? null,
     source_etag: base.source.etag ? base.source.etag.replace(/"/g, "") : null,
     source_size_bytes: base.source.size ?? null,
+    rejected_file: base.rejectedFile ?? null,
     transcription_job_name: base.jobName ?? null,
     model_id: base.modelId ?? null,
     uploaded_at: base.uploadedAt ?? null,

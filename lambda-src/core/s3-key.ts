@@ -72,10 +72,15 @@ export function parseUploadKey(key: string): UploadKeyParse {
   if (parts.length !== 3 || parts[1] !== "calls" || fileName === "" || !tenant) {
     return { ok: false, tenantCandidate: tenant, callId, reason: "key is not <tenant>/calls/<file>" };
   }
-  const dot = fileName.lastIndexOf(".");
-  const extension = dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
+  const extension = extensionOf(fileName);
   const mediaFormat = Object.hasOwn(MEDIA_FORMATS, extension) ? MEDIA_FORMATS[extension as keyof typeof MEDIA_FORMATS] : undefined;
   return { ok: true, value: { tenant, fileName, extension, mediaFormat, callId } };
+}
+
+/** A file name's extension, lower-case, without the dot; `""` when there is none (`.wav` alone is a name, not an extension). */
+export function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf(".");
+  return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : "";
 }
 
 export function sha256Hex(...parts: readonly string[]): string {
@@ -94,7 +99,11 @@ export function sha256Hex(...parts: readonly string[]): string {
  */
 export function callIdFromFileName(fileName: string): string {
   const dot = fileName.lastIndexOf(".");
-  const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
+  return safeId(dot > 0 ? fileName.slice(0, dot) : fileName);
+}
+
+/** {@link callIdFromFileName}'s rule for a name: the call-id alphabet, at most {@link CALL_ID_MAX} characters, a hash when changed. */
+function safeId(stem: string): string {
   let id = stem.replace(/[^A-Za-z0-9._-]/g, "_");
   // Leading dots would make hidden-looking files; keep ids starting with an alphanumeric or underscore.
   id = id.replace(/^\.+/, (m) => "_".repeat(m.length));
@@ -102,4 +111,29 @@ export function callIdFromFileName(fileName: string): string {
   const suffix = `-${sha256Hex(stem).slice(0, 8)}`;
   const base = (id || "call").slice(0, CALL_ID_MAX - suffix.length);
   return `${base}${suffix}`;
+}
+
+/** Start of every {@link fileRecordId}; `!` is not in a call id's alphabet. */
+export const FILE_RECORD_PREFIX = "file!";
+
+/**
+ * The record id of an upload that is not a call: `file!<call id of the file name>.<extension>`, both parts by the
+ * call-id rule, case kept: `file!x.json` for a sidecar `x.json`, `file!x.WAV` for an oversize `x.WAV`, `file!README`.
+ * Its record is at `resultKey(tenant, day, id)` = `<tenant>/YYYY/MM/DD/file!x.json.json`. No call id contains `!`,
+ * so this never names a call's record; the `file` prefix keeps the object name from starting with `_` or `.`, which
+ * Athena skips. The extension has no dot, so the last dot splits the id back into its parts: two file names get two
+ * ids. docs/pipeline.md "Result identity".
+ */
+export function fileRecordId(fileName: string): string {
+  const dot = fileName.lastIndexOf(".");
+  return `${FILE_RECORD_PREFIX}${callIdFromFileName(fileName)}${dot > 0 ? `.${safeId(fileName.slice(dot + 1))}` : ""}`;
+}
+
+/**
+ * The file name of an upload that is not a call, or `undefined` for a call: a rejected upload gets a file record
+ * ({@link fileRecordId}) when its extension is not an audio format or it is larger than {@link MAX_MEDIA_BYTES}.
+ */
+export function nonCallFile(key: string, size: number | undefined): string | undefined {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return Object.hasOwn(MEDIA_FORMATS, extensionOf(name)) && !((size ?? 0) > MAX_MEDIA_BYTES) ? undefined : name;
 }

@@ -13,6 +13,7 @@ import { detectAudioHeader, HEADER_BYTES } from "../core/audio-header";
 import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound } from "../core/errors";
 import { buildJobName, sourceObjectHash } from "../core/job-name";
 import { buildResult } from "../core/result";
+import { extensionOf, fileRecordId, nonCallFile } from "../core/s3-key";
 import { buildStartJobRequest } from "../core/transcribe-request";
 import { checkUpload, eventDate, preCheckUpload, type Rejection } from "../core/upload";
 import { s3Client, transcribeClient } from "../aws/clients";
@@ -25,13 +26,17 @@ export type RecordOutcome = "started" | "duplicate" | "rejected" | "ignored";
 type Problem = Pick<Rejection, "code" | "message">;
 
 async function reject(cfg: StartConfig, rec: S3EventRecord, r: Omit<Rejection, "kind">, key: string, now: Date): Promise<RecordOutcome> {
-  setRecordKeys({ tenant: r.tenant, call_id: r.callId });
   const o = rec.s3.object;
+  // A non-audio or oversize file is not a call: its record has its own id and key, which no call's can equal.
+  const file = nonCallFile(key, o.size);
+  const callId = file === undefined ? r.callId : fileRecordId(file);
+  setRecordKeys({ tenant: r.tenant, call_id: callId });
   const record = buildResult(
     "REJECTED",
     {
       tenant: r.tenant,
-      callId: r.callId,
+      callId,
+      rejectedFile: file === undefined ? null : { name: file, extension: extensionOf(file) },
       source: { bucket: rec.s3.bucket.name, key, versionId: o.versionId, etag: o.eTag, size: o.size },
       uploadedAt: rec.eventTime ?? null,
       now,
@@ -39,7 +44,7 @@ async function reject(cfg: StartConfig, rec: S3EventRecord, r: Omit<Rejection, "
     {},
     { code: r.code, message: r.message },
   );
-  const outKey = resultKey(r.tenant, eventDate(rec.eventTime, now), r.callId);
+  const outKey = resultKey(r.tenant, eventDate(rec.eventTime, now), callId);
   // Through the one write protocol: a rejection never replaces an accepted upload's result or a newer upload's
   // rejection (a late redrive, a sidecar file). If the write fails the error propagates: the message is retried.
   const outcome = await commitRecord(cfg.resultsBucket, cfg.kmsKeyArn, outKey, record);

@@ -126,16 +126,18 @@ export class Analytics extends Construct {
 
     const table = `"${props.databaseName}"."${props.tableName}"`;
     const recent = `call_date >= date_format(current_date - interval '30' day, '%Y/%m/%d')`;
+    // A record with rejected_file is a rejected non-audio or oversize upload, not a call (docs/insights.md).
+    const isCall = "rejected_file IS NULL";
     const queries: Array<[string, string, string]> = [
       [
         "latest-calls",
         "Guide §10: the ten latest calls (last 30 days)",
-        `SELECT tenant, call_id, status, "timestamp" FROM ${table} WHERE ${recent} ORDER BY "timestamp" DESC LIMIT 10;`,
+        `SELECT tenant, call_id, status, "timestamp" FROM ${table} WHERE ${recent} AND ${isCall} ORDER BY "timestamp" DESC LIMIT 10;`,
       ],
       [
         "calls-per-day-per-tenant",
-        "Calls per day per tenant, by outcome (last 30 days)",
-        `SELECT tenant, call_date, count(*) AS calls, count_if(status = 'COMPLETED') AS completed, count_if(status = 'FAILED') AS failed, count_if(status = 'REJECTED') AS rejected FROM ${table} WHERE ${recent} GROUP BY tenant, call_date ORDER BY call_date DESC, tenant;`,
+        "Calls per day per tenant, by outcome, and rejected files that are not calls (last 30 days)",
+        `SELECT tenant, call_date, count_if(${isCall}) AS calls, count_if(status = 'COMPLETED') AS completed, count_if(status = 'FAILED') AS failed, count_if(status = 'REJECTED' AND ${isCall}) AS rejected, count_if(NOT ${isCall}) AS rejected_files FROM ${table} WHERE ${recent} GROUP BY tenant, call_date ORDER BY call_date DESC, tenant;`,
       ],
       [
         "average-sentiment-per-day",

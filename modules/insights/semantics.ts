@@ -8,6 +8,9 @@
  *   the model have a label but no scores, so they count in the label counts and not in the mean score.
  * - A *failure* is a FAILED or REJECTED record (code from `error.code`) or a COMPLETED record with a
  *   `summary_error` (status `SUMMARY`, code from `summary_error.code`).
+ * - A *file record* (`rejected_file` set: a rejected non-audio or oversize upload, `call_id` `file!<file name>`) is
+ *   not a call: the call counts leave it out, and the failures count it with status {@link FILE_FAILURE_STATUS} and
+ *   its code (UNSUPPORTED_FORMAT, TOO_LARGE, ...). Records written before schema 1.2 have no `rejected_file`: calls.
  * - *Talk time* is split by role only where channels are known (`speaker_mode = channel_identification`):
  *   {@link CHANNEL_ROLES} maps the channel labels to roles.
  */
@@ -18,6 +21,13 @@ import { normalizeItem, STOP_WORDS, summaryTerms } from "./terms";
 export const UNKNOWN_CODE = "UNKNOWN";
 /** Status of a failure row for a COMPLETED call whose summary step fell short. */
 export const SUMMARY_FAILURE_STATUS = "SUMMARY";
+/** Status of a failure row for a rejected file that is not a call (a record with `rejected_file`). */
+export const FILE_FAILURE_STATUS = "FILE";
+
+/** A rejected non-audio or oversize upload's record, not a call's (`rejected_file` set; absent before schema 1.2). */
+export function isFileRecord(r: Pick<CallResult, "rejected_file">): boolean {
+  return r.rejected_file != null;
+}
 
 /**
  * Channel label -> role for channel-identified (stereo) recordings. Amazon Connect records the customer on the left
@@ -124,10 +134,10 @@ function sentimentFold(tenant: string, day: string, sentiments: ReadonlyArray<Ca
   };
 }
 
-/** `insights_calls_daily`: calls per tenant, day and status. */
+/** `insights_calls_daily`: calls per tenant, day and status (file records are not calls). */
 export function callsDaily(rows: readonly DatedResult[]): CallsDailyRow[] {
   return groupBy(
-    rows,
+    rows.filter((r) => !isFileRecord(r.result)),
     (r) => `${r.tenant}|${r.day}|${r.result.status}`,
     (g) => ({
       tenant: g[0].tenant,
@@ -211,11 +221,13 @@ export function itemsDaily(rows: readonly DatedResult[]): ItemRow[] {
   );
 }
 
-/** `insights_failures`: failed, rejected and summary-less records by code, per tenant and day. */
+/** `insights_failures`: failed, rejected and summary-less records by code, per tenant and day; rejected files as status FILE. */
 export function failuresDaily(rows: readonly DatedResult[]): FailureRow[] {
   const failures = rows.flatMap((r) => {
-    if (r.result.status !== "COMPLETED")
-      return [{ tenant: r.tenant, day: r.day, status: r.result.status as string, code: r.result.error?.code ?? UNKNOWN_CODE }];
+    if (r.result.status !== "COMPLETED") {
+      const status = isFileRecord(r.result) ? FILE_FAILURE_STATUS : r.result.status;
+      return [{ tenant: r.tenant, day: r.day, status, code: r.result.error?.code ?? UNKNOWN_CODE }];
+    }
     if (r.result.summary_error) return [{ tenant: r.tenant, day: r.day, status: SUMMARY_FAILURE_STATUS, code: r.result.summary_error.code }];
     return [];
   });

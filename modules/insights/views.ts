@@ -9,7 +9,7 @@
  * from what the SQL returns. The rules (terms, stop words, item normalization, roles) come from semantics.ts, which
  * `npm run report` uses too.
  */
-import { CHANNEL_ROLES, OTHER_ROLE, SUMMARY_FAILURE_STATUS, UNKNOWN_CODE } from "./semantics";
+import { CHANNEL_ROLES, FILE_FAILURE_STATUS, OTHER_ROLE, SUMMARY_FAILURE_STATUS, UNKNOWN_CODE } from "./semantics";
 import { MIN_TERM_LENGTH, TERM_SEPARATOR } from "./terms";
 
 /** Trino type of a view column (the Presto view's JSON) and its Hive type (the Glue column). */
@@ -60,6 +60,8 @@ const DAY = "CAST(date_parse(r.call_date, '%Y/%m/%d') AS date)";
 const ROLE = `CASE WHEN r.speaker_mode = 'channel_identification' THEN CASE sp.label ${Object.entries(CHANNEL_ROLES)
   .map(([label, role]) => `WHEN ${str(label)} THEN ${str(role)}`)
   .join(" ")} ELSE ${str(OTHER_ROLE)} END ELSE ${str(OTHER_ROLE)} END`;
+/** A record of a call, not of a rejected file (semantics.isFileRecord). */
+const IS_CALL = "r.rejected_file IS NULL";
 /** Unnests `speakers` (its struct fields as columns, in the result schema's order). */
 const SPEAKERS = "CROSS JOIN UNNEST(r.speakers) AS sp(label, talk_time_seconds, word_count, sentiment)";
 
@@ -81,10 +83,10 @@ export const INSIGHT_VIEWS: readonly InsightView[] = [
   {
     id: "calls",
     name: "insights_calls_daily",
-    description: "Calls per tenant, day and status, with their audio minutes",
+    description: "Calls per tenant, day and status, with their audio minutes (rejected non-audio or oversize files are not calls)",
     columns: [...KEYS, col("status", "varchar"), col("calls", "bigint", "count(*)"), col("duration_seconds", "double", "coalesce(sum(q.duration_seconds), 0)")],
     groupBy: 3,
-    inner: (ctx) => `SELECT r.tenant, ${DAY} AS day, r.status, r.duration_seconds FROM ${from(ctx)}`,
+    inner: (ctx) => `SELECT r.tenant, ${DAY} AS day, r.status, r.duration_seconds FROM ${from(ctx)} WHERE ${IS_CALL}`,
   },
   {
     id: "sentiment",
@@ -133,11 +135,11 @@ export const INSIGHT_VIEWS: readonly InsightView[] = [
   {
     id: "failures",
     name: "insights_failures",
-    description: `Failed and rejected calls by error code, and COMPLETED calls whose summary fell short (status ${SUMMARY_FAILURE_STATUS}), per tenant and day`,
+    description: `Failed and rejected calls by error code, COMPLETED calls whose summary fell short (status ${SUMMARY_FAILURE_STATUS}) and rejected non-audio or oversize files (status ${FILE_FAILURE_STATUS}), per tenant and day`,
     columns: [...KEYS, col("status", "varchar"), col("error_code", "varchar"), col("calls", "bigint", "count(*)")],
     groupBy: 4,
     inner: (ctx) =>
-      `SELECT r.tenant, ${DAY} AS day, r.status, coalesce(r.error.code, ${str(UNKNOWN_CODE)}) AS error_code FROM ${from(ctx)} WHERE r.status <> 'COMPLETED' UNION ALL SELECT r.tenant, ${DAY} AS day, ${str(SUMMARY_FAILURE_STATUS)} AS status, r.summary_error.code AS error_code FROM ${from(ctx)} WHERE r.status = 'COMPLETED' AND r.summary_error IS NOT NULL`,
+      `SELECT r.tenant, ${DAY} AS day, CASE WHEN ${IS_CALL} THEN r.status ELSE ${str(FILE_FAILURE_STATUS)} END AS status, coalesce(r.error.code, ${str(UNKNOWN_CODE)}) AS error_code FROM ${from(ctx)} WHERE r.status <> 'COMPLETED' UNION ALL SELECT r.tenant, ${DAY} AS day, ${str(SUMMARY_FAILURE_STATUS)} AS status, r.summary_error.code AS error_code FROM ${from(ctx)} WHERE r.status = 'COMPLETED' AND r.summary_error IS NOT NULL`,
   },
   {
     id: "talktime",

@@ -10,18 +10,23 @@ import { GetTranscriptionJobCommand, ListTranscriptionJobsCommand, type Transcri
 import { resultKey, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
 import { buildJobName, JOB_NAME_PATTERN } from "../../lambda-src/core/job-name";
-import { callIdFromFileName, MEDIA_FORMATS } from "../../lambda-src/core/s3-key";
+import { callIdFromFileName, extensionOf, FILE_RECORD_PREFIX, fileRecordId, MEDIA_FORMATS, nonCallFile } from "../../lambda-src/core/s3-key";
 import { TAG, tagsToRecord } from "../../lambda-src/core/transcribe-request";
 import { call, isNotFound } from "./aws";
 import { type Environment, resolveTenant } from "./environment";
 import { CliError, EXIT } from "./exit-codes";
 
-/** What a person asks about: a call id, a local file (its call id) or a transcription job name. */
+/** What a person asks about: a call id, a local file (its call id), a transcription job name, or an upload that is not a call. */
 export interface CallRef {
   readonly tenant: string;
+  /** The call id, or for an upload that is not a call its record id `file!<name>` (core/s3-key.ts fileRecordId). */
   readonly callId: string;
   /** Set when the reference was a job name. */
   readonly jobName?: string;
+  /** The reference names a rejected non-audio or oversize file: no job, its own record. */
+  readonly isFile?: boolean;
+  /** Looked up when {@link callId} is not found: `x.json` is a call id first, then the file `x.json`. */
+  readonly alternative?: CallRef;
 }
 
 /** Length of the hash at the end of every job name (lambda-src/core/job-name.ts). */
@@ -30,7 +35,9 @@ const JOB_HASH = /-[0-9a-f]{16}$/;
 /**
  * Resolves `<call-id | file | job-name>`: a job name starts with this environment's job-name prefix and ends with
  * the 16-hex source hash, its tenant is the configured tenant it names; a file (or any name with a media extension)
- * stands for the call id the pipeline derives from its name; anything else is a call id.
+ * stands for the call id the pipeline derives from its name, or, when it is not audio (a path to `x.json`, `README`),
+ * for its own record `file!<name>`; `file!…` is such a record id; a name with another extension (`x.json`) is a call
+ * id, and the file of that name when there is no such call; anything else is a call id.
  */
 export function parseCallRef(env: Environment, ref: string, tenantOption: string | undefined): CallRef {
   const prefix = env.names.jobNamePrefix;
@@ -43,10 +50,13 @@ export function parseCallRef(env: Environment, ref: string, tenantOption: string
     if (tenant) return { tenant, callId: rest.slice(tenant.length + 1), jobName: ref };
   }
   const base = path.basename(ref);
-  const ext = base.includes(".") ? base.slice(base.lastIndexOf(".") + 1).toLowerCase() : "";
-  const isFile = Object.hasOwn(MEDIA_FORMATS, ext) || ref.includes("/");
+  const ext = extensionOf(base);
   const tenant = resolveTenant(env.cfg, tenantOption);
-  return { tenant, callId: isFile ? callIdFromFileName(base) : ref };
+  if (ref.startsWith(FILE_RECORD_PREFIX)) return { tenant, callId: ref, isFile: true };
+  const file: CallRef = { tenant, callId: fileRecordId(base), isFile: true };
+  if (ref.includes("/")) return nonCallFile(base, undefined) === undefined ? { tenant, callId: callIdFromFileName(base) } : file;
+  if (Object.hasOwn(MEDIA_FORMATS, ext)) return { tenant, callId: callIdFromFileName(base) };
+  return ext ? { tenant, callId: ref, alternative: file } : { tenant, callId: ref };
 }
 
 /** `queued`: uploaded, no job yet; `transcribing`: the job runs; `analysing`: transcribed, record not written yet. */
@@ -131,13 +141,19 @@ async function newestJob(env: Environment, ref: CallRef): Promise<TranscriptionJ
 /** The leading characters of a call id that the file name must start with (sanitizing only writes `_`, hashing `-`). */
 const verbatimStart = (callId: string): string => /^[A-Za-z0-9.]*/.exec(callId)?.[0] ?? "";
 
-/** The newest upload of the call still in the input bucket (`<tenant>/calls/<file>` whose call id matches). */
+/** The newest upload of the call still in the input bucket (`<tenant>/calls/<file>` whose call id, or file record id, matches). */
 async function pendingUpload(env: Environment, ref: CallRef): Promise<{ key: string; lastModified: Date } | undefined> {
+  const start = verbatimStart(ref.isFile ? ref.callId.slice(FILE_RECORD_PREFIX.length) : ref.callId);
   const out = await call("s3:ListBucket", env.region, () =>
-    env.clients.s3.send(new ListObjectsV2Command({ Bucket: env.names.inputBucket, Prefix: `${uploadPrefix(ref.tenant)}${verbatimStart(ref.callId)}` })),
+    env.clients.s3.send(new ListObjectsV2Command({ Bucket: env.names.inputBucket, Prefix: `${uploadPrefix(ref.tenant)}${start}` })),
   );
+  // A call's upload is audio (a sidecar x.json is not call x's upload); a file's is not (start's rule, nonCallFile).
   const matches = (out.Contents ?? [])
-    .filter((o) => o.Key && callIdFromFileName(o.Key.slice(uploadPrefix(ref.tenant).length)) === ref.callId)
+    .filter((o) => {
+      const name = o.Key?.slice(uploadPrefix(ref.tenant).length) ?? "";
+      const isFile = nonCallFile(name, o.Size) !== undefined;
+      return o.Key && isFile === Boolean(ref.isFile) && (isFile ? fileRecordId(name) : callIdFromFileName(name)) === ref.callId;
+    })
     .sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0));
   const m = matches[0];
   return m?.Key && m.LastModified ? { key: m.Key, lastModified: m.LastModified } : undefined;
@@ -145,13 +161,31 @@ async function pendingUpload(env: Environment, ref: CallRef): Promise<{ key: str
 
 const DAY = 86_400_000;
 
-/** Finds the call: its newest job, its record, or its pending upload. Throws exit 4 when there is none of them. */
+/**
+ * Finds the call: its newest job, its record, or its pending upload; then the reference's {@link CallRef.alternative}
+ * (the file of that name). Throws exit 4 when there is none of them.
+ */
 export async function locateCall(env: Environment, ref: CallRef, opts: LocateOptions = {}): Promise<CallStatus> {
+  try {
+    return await locateOne(env, ref, opts);
+  } catch (e) {
+    if (!ref.alternative || !(e instanceof CliError) || e.exitCode !== EXIT.NOT_FOUND) throw e;
+    try {
+      return await locateOne(env, ref.alternative, opts);
+    } catch (again) {
+      // Neither: the call's message, which names the file record it also looked for.
+      throw again instanceof CliError && again.exitCode === EXIT.NOT_FOUND ? e : again;
+    }
+  }
+}
+
+async function locateOne(env: Environment, ref: CallRef, opts: LocateOptions): Promise<CallStatus> {
   const bucket = env.names.resultsBucket;
   const base = { tenant: ref.tenant, callId: ref.callId };
   let job: TranscriptionJob | undefined;
   try {
-    job = await call("transcribe:GetTranscriptionJob", env.region, () => newestJob(env, ref));
+    // A file that is not a call never has a transcription job.
+    job = ref.isFile ? undefined : await call("transcribe:GetTranscriptionJob", env.region, () => newestJob(env, ref));
   } catch (e) {
     // Without Transcribe read access (optional in modules/access/cli-permissions.ts) the record alone still tells where the call is.
     if (!(e instanceof CliError) || e.exitCode !== EXIT.AWS_ACCESS || ref.jobName) throw e;
@@ -246,8 +280,11 @@ export async function locateCall(env: Environment, ref: CallRef, opts: LocateOpt
       error: null,
     };
   }
+  const also = ref.alternative ? ` (nor a file record ${ref.alternative.callId})` : "";
   throw new CliError(
-    `no call "${ref.callId}" of tenant ${ref.tenant} in ${env.cfg.environment}: no transcription job, no upload under ${uploadPrefix(ref.tenant)}, no record in the last ${days} days (--days to look further back)`,
+    ref.isFile
+      ? `no file record "${ref.callId}" of tenant ${ref.tenant} in ${env.cfg.environment}: no upload of that file under ${uploadPrefix(ref.tenant)}, no record in the last ${days} days (--days to look further back)`
+      : `no call "${ref.callId}" of tenant ${ref.tenant} in ${env.cfg.environment}: no transcription job, no upload under ${uploadPrefix(ref.tenant)}, no record in the last ${days} days (--days to look further back)${also}`,
     EXIT.NOT_FOUND,
   );
 }

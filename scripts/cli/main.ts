@@ -93,12 +93,17 @@ export function buildProgram(io: Io, clock: Clock, setCode: (c: ExitCode) => voi
   program
     .command("status")
     .description("where a call is: queued, transcribing (Transcribe's state), analysing, analysed, failed (error code), rejected")
-    .argument("<call>", "call id, the uploaded file (its call id), or the transcription job name")
+    .argument("<call>", "call id, the uploaded file (its call id; a non-audio or oversize file: its own record file!<name>), or the transcription job name")
     .option("--tenant <id>", "tenant of a call id or file (not needed for a job name, or with one tenant)")
     .option("--days <n>", "days to look back for a record when the job and upload are gone", int("--days"), 7)
     .addHelpText(
       "after",
-      `${examples(["cci status sample --tenant demo-tenant", "cci status ./sample.wav --tenant demo-tenant --json", "cci status cci-lite-prod-demo-tenant-sample-0123456789abcdef"])}${EXIT_HELP}`,
+      `${examples([
+        "cci status sample --tenant demo-tenant",
+        "cci status ./sample.wav --tenant demo-tenant --json",
+        "cci status ./sample.json --tenant demo-tenant   # a rejected sidecar file: its record file!sample.json",
+        "cci status cci-lite-prod-demo-tenant-sample-0123456789abcdef",
+      ])}${EXIT_HELP}`,
     )
     .action(run((g, cmd) => statusCommand(open(g), cmd.args[0], cmd.opts(), io, g.json)));
 

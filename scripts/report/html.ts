@@ -24,7 +24,7 @@ const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2430}
 header{background:#232f3e;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;font-size:13px;opacity:.8}
 main{padding:16px 24px;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px;max-width:1400px}
-.tiles{grid-column:1/-1;display:grid;grid-template-columns:repeat(5,1fr);gap:12px}
+.tiles{grid-column:1/-1;display:grid;grid-template-columns:repeat(6,1fr);gap:12px}
 .tile{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .tile .n{font-size:26px;font-weight:600}.tile .l{font-size:12px;color:#5b6473;text-transform:uppercase;letter-spacing:.04em}
 section{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -38,7 +38,7 @@ const SCRIPT = `
 "use strict";
 const M = JSON.parse(document.getElementById("report-data").textContent);
 const palette = ["#2e7d32", "#c62828", "#ef6c00", "#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#9e9d24"];
-const statusColor = { COMPLETED: "#2e7d32", FAILED: "#c62828", REJECTED: "#ef6c00", SUMMARY: "#6a1b9a" };
+const statusColor = { COMPLETED: "#2e7d32", FAILED: "#c62828", REJECTED: "#ef6c00", SUMMARY: "#6a1b9a", FILE: "#9e9d24" };
 Chart.defaults.animation = false;
 Chart.defaults.responsive = true;
 Chart.defaults.maintainAspectRatio = false;
@@ -61,6 +61,7 @@ text("total-calls", M.totals.calls);
 text("total-completed", M.totals.completed);
 text("total-failed", M.totals.failed);
 text("total-rejected", M.totals.rejected);
+text("total-files", M.totals.files);
 text("mean-score", M.totals.meanScore === null ? "—" : M.totals.meanScore.toFixed(3));
 text("source", M.source + " · " + M.tenants.join(", ") + " · " + (M.days[0] || "") + " to " + (M.days[M.days.length - 1] || "") + " · generated " + M.generatedAt);
 chart("calls-by-day", { type: "bar", data: { labels: M.days, datasets: Object.keys(M.callsByDay).map((s) => ({ label: s, data: M.callsByDay[s], backgroundColor: statusColor[s] })) },
@@ -99,6 +100,7 @@ export function renderHtml(model: ReportModel, chartJs: string = chartJsSource()
 <div class="tile"><div class="n" id="total-completed"></div><div class="l">Completed</div></div>
 <div class="tile"><div class="n" id="total-failed"></div><div class="l">Failed</div></div>
 <div class="tile"><div class="n" id="total-rejected"></div><div class="l">Rejected</div></div>
+<div class="tile"><div class="n" id="total-files"></div><div class="l">Rejected files (not calls)</div></div>
 <div class="tile"><div class="n" id="mean-score"></div><div class="l">Mean sentiment score</div></div>
 </div>
 <section><h2>Calls per day by status <small>insights_calls_daily</small></h2><div class="chart"><canvas id="calls-by-day"></canvas></div></section>

@@ -46,7 +46,10 @@ examples:
 export interface ReportArgs {
   readonly out: string;
   readonly html: string;
+  /** Calls in the report (records of audio uploads). */
   readonly calls: number;
+  /** Rejected non-audio or oversize files, counted apart from the calls (modules/insights/semantics.ts isFileRecord). */
+  readonly files: number;
   /** Set (and nothing written) for --help. */
   readonly help?: string;
 }
@@ -96,7 +99,7 @@ export async function runReport(argv: readonly string[], deps: ReportDeps): Prom
     throw new UsageError(`${(e as Error).message} (see --help)`);
   }
   const { values } = parsed;
-  if (values.help) return { out: "", html: "", calls: 0, help: USAGE };
+  if (values.help) return { out: "", html: "", calls: 0, files: 0, help: USAGE };
   const modes = [values.sample, values.from !== undefined, values.env !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError("give exactly one of --sample, --from <folder>, --env <environment> (with --tenant, --since, --until)");
   let rows: DatedResult[];
@@ -119,15 +122,16 @@ export async function runReport(argv: readonly string[], deps: ReportDeps): Prom
     rows = await loadBucket(s3, bucket, values.tenant, values.since, values.until);
     source = `s3://${bucket}/${values.tenant}/ ${values.since}..${values.until}`;
   }
-  const html = renderHtml(buildModel(rows, { source, generatedAt: deps.clock.now().toISOString() }));
+  const model = buildModel(rows, { source, generatedAt: deps.clock.now().toISOString() });
+  const html = renderHtml(model);
   fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   fs.writeFileSync(values.out, html);
-  return { out: values.out, html, calls: rows.length };
+  return { out: values.out, html, calls: model.totals.calls, files: model.totals.files };
 }
 
 if (require.main === module) {
   runReport(process.argv.slice(2), { clock: systemClock }).then(
-    (r) => console.log(r.help ?? `wrote ${r.out}: ${r.calls} calls, ${Math.round(r.html.length / 1024)} KB, self-contained`),
+    (r) => console.log(r.help ?? `wrote ${r.out}: ${r.calls} calls, ${r.files} rejected files, ${Math.round(r.html.length / 1024)} KB, self-contained`),
     (e) => {
       console.error(e instanceof UsageError || isUserError(e) ? `report: ${e.message}` : e);
       process.exit(1);

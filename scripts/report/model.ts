@@ -2,7 +2,16 @@
  * The report's figures, computed from result records with the views' own rules (modules/insights/semantics.ts):
  * each section names the Athena view that holds the same rows.
  */
-import { callsDaily, type DatedResult, failuresDaily, itemsDaily, sentimentDaily, summaryTermsDaily, talkTimeDaily } from "../../modules/insights/semantics";
+import {
+  callsDaily,
+  type DatedResult,
+  failuresDaily,
+  isFileRecord,
+  itemsDaily,
+  sentimentDaily,
+  summaryTermsDaily,
+  talkTimeDaily,
+} from "../../modules/insights/semantics";
 
 export const STATUSES = ["COMPLETED", "FAILED", "REJECTED"] as const;
 
@@ -11,11 +20,14 @@ export interface ReportModel {
   readonly source: string;
   readonly tenants: readonly string[];
   readonly days: readonly string[];
+  /** Calls are the records of audio uploads; rejected non-audio or oversize files (semantics.isFileRecord) are counted apart, in `files`. */
   readonly totals: {
     readonly calls: number;
     readonly completed: number;
     readonly failed: number;
     readonly rejected: number;
+    /** Rejected files that are not calls (a recorder's sidecar, an oversize file). */
+    readonly files: number;
     readonly meanScore: number | null;
   };
   /** insights_calls_daily: calls per day by status (all tenants). */
@@ -27,7 +39,7 @@ export interface ReportModel {
   /** insights_items. */
   readonly topActionItems: ReadonlyArray<{ readonly item: string; readonly occurrences: number }>;
   readonly topRisks: ReadonlyArray<{ readonly item: string; readonly occurrences: number }>;
-  /** insights_failures: calls per error code (status/code). */
+  /** insights_failures: calls per error code (status/code); rejected files with status FILE. */
   readonly failures: ReadonlyArray<{ readonly status: string; readonly code: string; readonly calls: number }>;
   /** insights_talk_time: seconds per role. */
   readonly talkTime: Readonly<Record<string, number>>;
@@ -62,7 +74,8 @@ function top<T extends { occurrences: number }>(rows: readonly T[], key: (r: T) 
     .slice(0, n);
 }
 
-export function buildModel(rows: readonly DatedResult[], options: ModelOptions): ReportModel {
+export function buildModel(all: readonly DatedResult[], options: ModelOptions): ReportModel {
+  const rows = all.filter((r) => !isFileRecord(r.result));
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const tenants = [...new Set(rows.map((r) => r.tenant))].sort();
   const dayIndex = new Map(days.map((d, i) => [d, i]));
@@ -83,7 +96,7 @@ export function buildModel(rows: readonly DatedResult[], options: ModelOptions):
 
   const items = itemsDaily(rows);
   const failures = new Map<string, { status: string; code: string; calls: number }>();
-  for (const f of failuresDaily(rows)) {
+  for (const f of failuresDaily(all)) {
     const k = `${f.status}|${f.error_code}`;
     const prev = failures.get(k);
     failures.set(k, { status: f.status, code: f.error_code, calls: (prev?.calls ?? 0) + f.calls });
@@ -102,6 +115,7 @@ export function buildModel(rows: readonly DatedResult[], options: ModelOptions):
       completed: count("COMPLETED"),
       failed: count("FAILED"),
       rejected: count("REJECTED"),
+      files: all.length - rows.length,
       meanScore: scored ? scoreSum / scored : null,
     },
     callsByDay,

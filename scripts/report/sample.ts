@@ -7,6 +7,7 @@
  */
 import { type CallResult, RESULT_SCHEMA_VERSION, type Sentiment, type SentimentLabel, type SpeakerStats } from "../../lambda-src/contracts/result-schema";
 import { resultKey } from "../../lambda-src/contracts/storage-layout";
+import { fileRecordId } from "../../lambda-src/core/s3-key";
 
 export interface SampleOptions {
   /** @default 7 */
@@ -92,7 +93,8 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
 ];
 
 const FAILURE_CODES = ["TRANSCRIBE_FAILED", "AUDIO_TOO_LONG", "JOB_STUCK"] as const;
-const REJECT_CODES = ["UNSUPPORTED_FORMAT", "EMPTY_FILE"] as const;
+/** Rejections of audio uploads (a non-audio file's rejection is a file record, below). */
+const REJECT_CODES = ["EMPTY_OBJECT", "OBJECT_NOT_FOUND"] as const;
 const SUMMARY_CODES = ["SUMMARY_INVALID", "MODEL_THROTTLED"] as const;
 const LABELS: readonly SentimentLabel[] = ["POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"];
 
@@ -132,6 +134,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
           source_version_id: null,
           source_etag: null,
           source_size_bytes: Math.floor(duration * 16_000),
+          rejected_file: null,
           model_id: null,
           uploaded_at: at.toISOString(),
           job_started_at: null,
@@ -187,6 +190,34 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
           };
         }
         out.push({ key: resultKey(t.id, at, callId), result });
+        // Every seventh day the first call's recorder also uploads a sidecar `<call>.json`: a file record, not a call.
+        if (d % 7 === 1 && c === 0) {
+          const name = `${callId}.json`;
+          const fileId = fileRecordId(name);
+          out.push({
+            key: resultKey(t.id, at, fileId),
+            result: {
+              ...base,
+              call_id: fileId,
+              source_key: `${t.id}/calls/${name}`,
+              source_size_bytes: 512,
+              rejected_file: { name, extension: "json" },
+              status: "REJECTED",
+              summary: null,
+              action_items: [],
+              risks: [],
+              sentiment: null,
+              sentiment_source: null,
+              language_code: null,
+              duration_seconds: null,
+              speaker_mode: null,
+              speakers: [],
+              error: { code: "UNSUPPORTED_FORMAT", message: 'Unsupported file extension "json"' },
+              summary_error: null,
+              transcription_job_name: null,
+            },
+          });
+        }
       }
     }
   }

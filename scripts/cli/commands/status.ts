@@ -1,6 +1,7 @@
 /**
  * `cci status <call-id | file | job-name>` and `cci wait <call-id>`: where a call is (./locate.ts).
  */
+import { FILE_RECORD_PREFIX } from "../../../lambda-src/core/s3-key";
 import { checkAccount, type Environment } from "../environment";
 import { CliError, EXIT, type ExitCode } from "../exit-codes";
 import { type CallStatus, locateCall, parseCallRef, SETTLED } from "../locate";
@@ -22,7 +23,7 @@ export function printStatus(s: CallStatus, io: Io, asJson: boolean): void {
   }
   io.stdout(
     keyValueTable([
-      ["call", `${s.tenant}/${s.callId}`],
+      [s.callId.startsWith(FILE_RECORD_PREFIX) ? "file" : "call", `${s.tenant}/${s.callId}`],
       ["state", s.state],
       ["transcribe", s.transcribeState],
       ["job", s.jobName],
