@@ -149,7 +149,13 @@ describe("semantics", () => {
 
   it("a rejected non-audio or oversize file is not a call: left out of the call counts, a FILE failure; records before 1.2 are calls", () => {
     const file = (code: string) =>
-      at({ status: "REJECTED", call_id: "file!c.json", rejected_file: { name: "c.json", extension: "json" }, error: { code, message: "" }, duration_seconds: null });
+      at({
+        status: "REJECTED",
+        call_id: "file!c.json",
+        rejected_file: { name: "c.json", extension: "json" },
+        error: { code, message: "" },
+        duration_seconds: null,
+      });
     const rows = [at({}), at({ status: "REJECTED", error: { code: "EMPTY_OBJECT", message: "" } }), file("UNSUPPORTED_FORMAT"), file("TOO_LARGE")];
     expect(isFileRecord(rows[2].result)).toBe(true);
     expect(isFileRecord(rows[1].result)).toBe(false);
