@@ -174,8 +174,9 @@ describe("analyze and reconcile roles: read transcripts, write results", () => {
       expect(await as("s3:PutObject", `${RESULTS}/tmp/demo-tenant/job.json`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
       expect(await as("s3:PutObject", `${RESULTS}/athena-results/x.csv`, KMS_CTX, resultsPolicy())).toBe("ExplicitlyDenied");
     });
-    it(`denies ${h} reading the input audio or writing to the input bucket`, async () => {
-      expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe("ImplicitlyDenied");
+    it(`denies ${h} writing to the input bucket; only analyze reads the audio (one byte, IfMatch the job's ETag: the exact upload)`, async () => {
+      expect(await as("s3:GetObject", `${INPUT}/demo-tenant/calls/c1.wav`, {}, inputPolicy())).toBe(h === "analyze" ? "Allowed" : "ImplicitlyDenied");
+      expect(await as("s3:GetObject", `${INPUT}/demo-tenant/other/c1.wav`, {}, inputPolicy())).toBe("ImplicitlyDenied");
       expect(await as("s3:PutObject", `${INPUT}/demo-tenant/calls/c2.wav`, KMS_CTX, inputPolicy())).toBe("ImplicitlyDenied");
     });
     it(`denies ${h} s3:DeleteBucket on the results bucket and any iam:PassRole`, async () => {
