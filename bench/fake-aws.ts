@@ -179,6 +179,17 @@ export interface AsyncInvocation {
   readonly payload: string;
 }
 
+/** An S3 request as a test's gate sees it ({@link FakeAws.setS3Gate}). */
+export interface S3GateRequest {
+  readonly method: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request body (UTF-8). */
+  readonly body: string;
+}
+export type S3Gate = (req: S3GateRequest) => Promise<void> | void;
+
 /** The version id of the seeded audio (the one the benchmark's S3 event names). */
 export const SEEDED_VERSION_ID = "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY";
 
@@ -190,6 +201,11 @@ export interface FakeAws {
   reset(): void;
   /** Asynchronous invocations accepted since the last call, oldest first (the queue is drained). */
   takeAsyncInvocations(): AsyncInvocation[];
+  /**
+   * Every S3 request waits for `gate` before it is served (undefined: none), so a test can order concurrent requests
+   * (both writers read, then one writes first). Requests are still served one at a time, in the order they pass.
+   */
+  setS3Gate(gate: S3Gate | undefined): void;
   /** Upload time of the seeded call (its S3 object, its job's tags and times, the events of bench/events.ts). */
   readonly uploadedAt: Date;
   /** The next `n` S3 UploadPart requests fail with 500 InternalError (the SDK retries them). */
@@ -209,6 +225,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   let calls: string[] = [];
   let busyMs = 0;
   let invocations: AsyncInvocation[] = [];
+  let s3Gate: S3Gate | undefined;
   // Any Transcribe output under tmp/ in the results bucket that was not written: the canned transcript.
   const transcript = (bucket: string, key: string): S3Object | undefined => {
     if (bucket === FAKE.resultsBucket && /^tmp\/.+\.json$/.test(key)) {
@@ -381,6 +398,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       // S3, path-style (bench/fake-s3.ts).
       const [, bucket = "", ...keyParts] = u.pathname.split("/");
       const key = keyParts.map(decodeURIComponent).join("/");
+      if (s3Gate) await s3Gate({ method, bucket, key, headers, body: body.toString("utf8") });
       const out = s3.handle(method, bucket, key, u.searchParams, headers, body, (op) => calls.push(op));
       return { ...out, headers: { ...base, "x-amz-id-2": "fake", ...out.headers } };
     } catch (err) {
@@ -468,6 +486,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       const out = invocations;
       invocations = [];
       return out;
+    },
+    setS3Gate: (gate) => {
+      s3Gate = gate;
     },
     failNextUploadParts: (n) => {
       s3.failUploadParts = n;
