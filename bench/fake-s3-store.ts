@@ -136,6 +136,7 @@ export class S3Store {
         throw new HttpError(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
           "x-amz-delete-marker": "true",
           "x-amz-version-id": v.versionId,
+          "last-modified": v.lastModified.toUTCString(),
         });
       return v;
     }

@@ -16,6 +16,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -61,6 +62,16 @@ const MOTO_DIFFERENCES: readonly MotoDifference[] = [
     source:
       "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html (ETag: objects encrypted by SSE-C or SSE-KMS have ETags that are not an MD5 digest of their object data)",
   },
+  {
+    // Reading a delete marker by its version id: S3 answers 405 (with x-amz-delete-marker), moto 404 NoSuchVersion.
+    // The runtime reads uploads by the version id of an ObjectCreated event (start's header read), never a delete
+    // marker's; a test that plants one must expect S3's 405, not a "not found".
+    step: "get the delete marker by its version id: 405 MethodNotAllowed",
+    s3: { ok: false, status: 405, name: "MethodNotAllowed" },
+    moto: { ok: false, status: 404, name: "NoSuchVersion" },
+    source:
+      "https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (LastModified: if the specified version in the request is a delete marker, the response returns a 405 Method Not Allowed error)",
+  },
 ];
 
 /** What the script remembers between steps (ETags and version ids it was given). */
@@ -105,9 +116,10 @@ const get = (s3: S3Client, m: Memo, bucket: string, key: string, versionId?: str
     return { $metadata: out.$metadata, body, etag, version: Boolean(out.VersionId) };
   });
 
-const del = (s3: S3Client, bucket: string, key: string, opts: { IfMatch?: string; VersionId?: string } = {}) =>
+const del = (s3: S3Client, bucket: string, key: string, opts: { IfMatch?: string; VersionId?: string } = {}, m?: Memo, remember?: string) =>
   outcome(async () => {
     const out = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...opts }));
+    if (m && remember) m.versions[remember] = out.VersionId;
     return { $metadata: out.$metadata, marker: Boolean(out.DeleteMarker), version: Boolean(out.VersionId) };
   });
 
@@ -187,7 +199,16 @@ const SCRIPT: readonly Step[] = [
   ["versioned put If-Match a stale ETag: 412", (s3, m) => put(s3, m, VERSIONED, "v.json", '{"v":"stale"}', { IfMatch: m.etags.v1 })],
   ["get the older version by id", (s3, m) => get(s3, m, VERSIONED, "v.json", m.versions.v1, "v1")],
   ["get the current version", (s3, m) => get(s3, m, VERSIONED, "v.json", undefined, "v2")],
-  ["delete without a version: a delete marker", (s3) => del(s3, VERSIONED, "v.json")],
+  ["delete without a version: a delete marker", (s3, m) => del(s3, VERSIONED, "v.json", {}, m, "marker")],
+  ["get the delete marker by its version id: 405 MethodNotAllowed", (s3, m) => get(s3, m, VERSIONED, "v.json", m.versions.marker)],
+  [
+    "head behind a delete marker: 404",
+    (s3) =>
+      outcome(async () => {
+        const out = await s3.send(new HeadObjectCommand({ Bucket: VERSIONED, Key: "v.json" }));
+        return { $metadata: out.$metadata, etag: Boolean(out.ETag) };
+      }),
+  ],
   ["get behind a delete marker: 404 NoSuchKey", (s3, m) => get(s3, m, VERSIONED, "v.json")],
   ["put If-Match behind a delete marker: 404 NoSuchKey", (s3, m) => put(s3, m, VERSIONED, "v.json", "{}", { IfMatch: m.etags.v2 })],
   ["get a version behind the delete marker", (s3, m) => get(s3, m, VERSIONED, "v.json", m.versions.v2, "v2")],
