@@ -9,9 +9,7 @@
  * /work/shared/notes/emulator-facts.md). Without it the test fails and says so; it is never skipped.
  * Nothing leaves 127.0.0.1: both endpoints are loopback, and moto runs with proxies pointing at a closed local port.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import * as net from "node:net";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -24,6 +22,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { type FakeAws, startFakeAws } from "../../bench/fake-aws";
 import { manualClock } from "../../lambda-src/core/clock";
+import { type MotoServer, startMoto, stopMoto } from "../helpers/moto";
 
 /** One step's observable result. */
 type Outcome =
@@ -228,63 +227,7 @@ async function run(s3: S3Client): Promise<Map<string, Outcome>> {
   return out;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const MOTO_MISSING =
-  "moto's S3 server is a prerequisite of this test and could not be started (`python3 -m moto.server`): install it with `pip install 'moto[server]==5.2.1'` (/work/shared/notes/emulator-facts.md)";
-
-/** Starts `python3 -m moto.server` on a free loopback port and waits until it answers (at most 15 s). */
-async function startMoto(): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const closed = `http://127.0.0.1:${await freePort()}`;
-  const proc = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      MOTO_ACCOUNT_ID: "111122223333",
-      HTTP_PROXY: closed,
-      HTTPS_PROXY: closed,
-      NO_PROXY: "127.0.0.1,localhost",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr?.on("data", (b: Buffer) => {
-    stderr = (stderr + b.toString("utf8")).slice(-2000);
-  });
-  let exited: string | undefined;
-  proc.on("error", (e) => {
-    exited = String(e);
-  });
-  proc.on("exit", (code) => {
-    exited ??= `exit ${code}`;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const t0 = performance.now(); // a duration: the monotonic clock
-  while (performance.now() - t0 < 15_000) {
-    if (exited) throw new Error(`${MOTO_MISSING}: ${exited}; ${stderr.trim()}`);
-    try {
-      const r = await fetch(`${url}/moto-api/`);
-      if (r.status < 500) return { url, proc };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`${MOTO_MISSING}: no answer within 15 s; ${stderr.trim()}`);
-}
-
-let moto: { url: string; proc: ChildProcess } | undefined;
+let moto: MotoServer | undefined;
 let fake: FakeAws;
 let motoOut: Map<string, Outcome>;
 let fakeOut: Map<string, Outcome>;
@@ -298,11 +241,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
-  if (moto?.proc.exitCode === null) {
-    const gone = new Promise((r) => moto?.proc.once("exit", r));
-    moto.proc.kill("SIGTERM");
-    await gone;
-  }
+  if (moto) await stopMoto(moto);
 });
 
 it("the fake served every step as a known S3 operation", () => {
