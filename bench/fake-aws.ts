@@ -3,9 +3,13 @@
  * port), speaks HTTP/1.1 and cleartext HTTP/2 on the same port (the Bedrock Runtime client uses HTTP/2; the
  * connection's first bytes decide), answers with canned, realistic responses and records every call.
  *
- *  - S3 (REST-XML, path-style `/<bucket>/<key>`): HeadObject, GetObject (with Range), PutObject, DeleteObject,
- *    ListObjectsV2 (empty). Seeded objects are read-only: PUT/DELETE are acknowledged and counted, not applied,
- *    so every invocation of a warm loop takes the same path.
+ *  - S3 (REST-XML, path-style `/<bucket>/<key>`): stateful and faithful to S3 for what the write protocol relies on
+ *    (bench/fake-s3.ts: ETags, `If-Match` / `If-None-Match: *` writes, conditional deletes, versions, listing).
+ *    Seeded: the call's audio in the (versioned) input bucket, with the version id the benchmark's events name; the
+ *    results bucket is versioned, as deployed. {@link FakeAws.reset} restores the seeded state, so every invocation
+ *    of a warm loop takes the same path.
+ *  - Lambda Invoke: `InvocationType: Event` is accepted (202) and queued for the test to drain
+ *    ({@link FakeAws.takeAsyncInvocations}); nothing runs. `DryRun`: 204. A synchronous invoke is not emulated.
  *  - Transcribe (JSON 1.1): StartTranscriptionJob, GetTranscriptionJob, ListTranscriptionJobs.
  *  - Comprehend (JSON 1.1): DetectSentiment, BatchDetectSentiment.
  *  - SSM (JSON 1.1): GetParameter (tenant settings and the models document; other names: ParameterNotFound).
@@ -24,6 +28,7 @@ import * as http2 from "node:http2";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Clock } from "../lambda-src/core/clock";
+import { FakeS3, HttpError, type S3Object } from "./fake-s3";
 
 export const FAKE = {
   region: "eu-central-1",
@@ -56,15 +61,6 @@ const MAX_BODY = 8 * 1024 * 1024;
  * Transcribe output under tmp/ instead of the canned two-speaker transcript (the 4-hour benchmark).
  */
 export const TRANSCRIPT_FILE_ENV = "BENCH_TRANSCRIPT_FILE";
-
-interface StoredObject {
-  readonly body: Buffer;
-  /** Served from this file instead of `body` (which is then empty). */
-  readonly file?: string;
-  readonly contentType: string;
-  readonly lastModified: Date;
-  readonly metadata?: Record<string, string>;
-}
 
 /** 1 s of 8 kHz 16-bit mono PCM silence with a canonical 44-byte RIFF/WAVE header. */
 export function wavFile(seconds = 1, sampleRate = 8000): Buffer {
@@ -174,8 +170,42 @@ export interface FakeAwsOptions {
   readonly json?: Readonly<Record<string, (body: Record<string, unknown>) => unknown>>;
 }
 
+/** An accepted asynchronous Lambda invocation (`InvocationType: Event`), waiting in the fake's queue. */
+export interface AsyncInvocation {
+  /** The function name or ARN as the caller named it (URL-decoded). */
+  readonly functionName: string;
+  readonly qualifier: string | undefined;
+  /** The payload as sent (UTF-8). */
+  readonly payload: string;
+}
+
+/** An S3 request as a test's gate sees it ({@link FakeAws.setS3Gate}). */
+export interface S3GateRequest {
+  readonly method: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request body (UTF-8). */
+  readonly body: string;
+}
+export type S3Gate = (req: S3GateRequest) => Promise<void> | void;
+
+/** The version id of the seeded audio (the one the benchmark's S3 event names). */
+export const SEEDED_VERSION_ID = "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY";
+
 export interface FakeAws {
   readonly url: string;
+  /** The fake's S3 state (buckets, versions, uploads), for a test to seed or inspect directly. */
+  readonly s3: FakeS3;
+  /** Back to the seeded state: every object, upload and queued invocation since the start is forgotten. */
+  reset(): void;
+  /** Asynchronous invocations accepted since the last call, oldest first (the queue is drained). */
+  takeAsyncInvocations(): AsyncInvocation[];
+  /**
+   * Every S3 request waits for `gate` before it is served (undefined: none), so a test can order concurrent requests
+   * (both writers read, then one writes first). Requests are still served one at a time, in the order they pass.
+   */
+  setS3Gate(gate: S3Gate | undefined): void;
   /** Upload time of the seeded call (its S3 object, its job's tags and times, the events of bench/events.ts). */
   readonly uploadedAt: Date;
   /** The next `n` S3 UploadPart requests fail with 500 InternalError (the SDK retries them). */
@@ -189,32 +219,15 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-class HttpError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly message: string,
-  ) {}
-}
-
 export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const clock = options.clock;
   const uploadedAt = seededUploadTime(clock);
   let calls: string[] = [];
-  let failUploadParts = 0;
-  const multipart = new Map<string, { key: string; parts: Map<number, { etag: string; size: number }>; state: "open" | "completed" | "aborted" }>();
   let busyMs = 0;
-  const objects = new Map<string, StoredObject>();
-  objects.set(`${FAKE.inputBucket}/${FAKE.inputKey}`, {
-    body: wavFile(),
-    contentType: "audio/wav",
-    lastModified: uploadedAt,
-  });
-
-  const findObject = (bucket: string, key: string): StoredObject | undefined => {
-    const seeded = objects.get(`${bucket}/${key}`);
-    if (seeded) return seeded;
-    // Any Transcribe output under tmp/ in the results bucket: the canned transcript.
+  let invocations: AsyncInvocation[] = [];
+  let s3Gate: S3Gate | undefined;
+  // Any Transcribe output under tmp/ in the results bucket that was not written: the canned transcript.
+  const transcript = (bucket: string, key: string): S3Object | undefined => {
     if (bucket === FAKE.resultsBucket && /^tmp\/.+\.json$/.test(key)) {
       const jobName = key.replace(/^.*\//, "").replace(/\.json$/, "");
       const file = process.env[TRANSCRIPT_FILE_ENV];
@@ -223,6 +236,21 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
     return undefined;
   };
+  const s3 = new FakeS3(clock, transcript);
+  const seed = (): void => {
+    s3.clear();
+    invocations = [];
+    s3.setVersioning(FAKE.inputBucket, "Enabled");
+    s3.setVersioning(FAKE.resultsBucket, "Enabled");
+    s3.store(FAKE.inputBucket, FAKE.inputKey, {
+      body: wavFile(),
+      contentType: "audio/wav",
+      lastModified: uploadedAt,
+      versionId: SEEDED_VERSION_ID,
+      sse: "aws:kms",
+    });
+  };
+  seed();
 
   const epoch = (d: Date): number => Math.floor(d.getTime() / 1000) + (d.getTime() % 1000) / 1000;
 
@@ -345,9 +373,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const xml = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/operator/fake</Arn><UserId>AROAFAKE:fake</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
         return { status: 200, headers: { ...base, "content-type": "text/xml" }, body: xml };
       }
-      // Lambda Invoke (reconcile hands missed jobs to analyze asynchronously): accepted, 202, nothing runs.
-      if (method === "POST" && /^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(u.pathname)) {
+      // Lambda Invoke (reconcile hands missed jobs to analyze asynchronously): an event is queued (202), nothing runs.
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(u.pathname);
+      if (method === "POST" && invoke) {
         calls.push("Lambda.Invoke");
+        const type = String(headers["x-amz-invocation-type"] ?? "RequestResponse");
+        if (type === "DryRun") return { status: 204, headers: base };
+        if (type !== "Event") throw new HttpError(400, "UnknownOperationException", `fake Lambda runs no function (InvocationType ${type})`);
+        const qualifier = u.searchParams.get("Qualifier") ?? undefined;
+        invocations.push({ functionName: decodeURIComponent(invoke[1] ?? ""), qualifier, payload: body.toString("utf8") });
         return { status: 202, headers: { ...base, "content-type": "application/json" }, body: "" };
       }
       const converse = /^\/model\/([^/]+)\/converse$/.exec(u.pathname);
@@ -361,141 +395,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         };
         return { status: 200, headers: { ...base, "content-type": "application/json" }, body: JSON.stringify(out) };
       }
-      // S3, path-style.
+      // S3, path-style (bench/fake-s3.ts).
       const [, bucket = "", ...keyParts] = u.pathname.split("/");
       const key = keyParts.map(decodeURIComponent).join("/");
-      const s3base = { ...base, "x-amz-id-2": "fake" };
-      if (!key) {
-        if (method === "GET" && u.searchParams.get("list-type") === "2") {
-          calls.push("S3.ListObjectsV2");
-          const xml = `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${u.searchParams.get("prefix") ?? ""}</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>`;
-          return { status: 200, headers: { ...s3base, "content-type": "application/xml" }, body: xml };
-        }
-        throw new HttpError(400, "UnknownOperationException", `fake S3: ${method} ${u.pathname}${u.search}`);
-      }
-      const uploadId = u.searchParams.get("uploadId");
-      const mpXml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?>${inner}`;
-      if (method === "POST" && u.searchParams.has("uploads")) {
-        calls.push("S3.CreateMultipartUpload");
-        const id = `fake-upload-${multipart.size + 1}`;
-        multipart.set(id, { key, parts: new Map(), state: "open" });
-        return {
-          status: 200,
-          headers: {
-            ...s3base,
-            "content-type": "application/xml",
-            "x-amz-server-side-encryption": String(headers["x-amz-server-side-encryption"] ?? "aws:kms"),
-          },
-          body: mpXml(`<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`),
-        };
-      }
-      if (uploadId) {
-        const mp = multipart.get(uploadId);
-        if (mp?.state !== "open") throw new HttpError(404, "NoSuchUpload", "The specified upload does not exist.");
-        if (method === "PUT" && u.searchParams.has("partNumber")) {
-          calls.push("S3.UploadPart");
-          if (failUploadParts > 0) {
-            failUploadParts--;
-            throw new HttpError(500, "InternalError", "We encountered an internal error. Please try again.");
-          }
-          const etag = `"${createHash("md5").update(body).digest("hex")}"`;
-          mp.parts.set(Number(u.searchParams.get("partNumber")), { etag, size: body.length });
-          return { status: 200, headers: { ...s3base, etag, "x-amz-server-side-encryption": "aws:kms" } };
-        }
-        if (method === "GET") {
-          calls.push("S3.ListParts");
-          const parts = [...mp.parts.entries()]
-            .sort(([a], [b]) => a - b)
-            .map(([n, p]) => `<Part><PartNumber>${n}</PartNumber><ETag>${p.etag.replace(/"/g, "&quot;")}</ETag><Size>${p.size}</Size></Part>`)
-            .join("");
-          return {
-            status: 200,
-            headers: { ...s3base, "content-type": "application/xml" },
-            body: mpXml(
-              `<ListPartsResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts}</ListPartsResult>`,
-            ),
-          };
-        }
-        if (method === "POST") {
-          calls.push("S3.CompleteMultipartUpload");
-          mp.state = "completed";
-          return {
-            status: 200,
-            headers: {
-              ...s3base,
-              "content-type": "application/xml",
-              "x-amz-server-side-encryption": "aws:kms",
-              "x-amz-server-side-encryption-aws-kms-key-id": String(headers["x-amz-server-side-encryption-aws-kms-key-id"] ?? ""),
-            },
-            body: mpXml(
-              `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>"fake-${mp.parts.size}"</ETag></CompleteMultipartUploadResult>`,
-            ),
-          };
-        }
-        if (method === "DELETE") {
-          calls.push("S3.AbortMultipartUpload");
-          mp.state = "aborted";
-          return { status: 204, headers: s3base };
-        }
-      }
-      const obj = findObject(bucket, key);
-      const sizeOf = (o: StoredObject): number => (o.file ? fs.statSync(o.file).size : o.body.length);
-      const objHeaders = (o: StoredObject): Record<string, string> => ({
-        ...s3base,
-        "content-type": o.contentType,
-        etag: `"${createHash("md5")
-          .update(o.file ? `${o.file}:${sizeOf(o)}` : o.body)
-          .digest("hex")}"`,
-        "last-modified": o.lastModified.toUTCString(),
-        "accept-ranges": "bytes",
-        "x-amz-server-side-encryption": "aws:kms",
-        "x-amz-version-id": "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY",
-        ...Object.fromEntries(Object.entries(o.metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
-      });
-      switch (method) {
-        case "HEAD":
-          calls.push("S3.HeadObject");
-          if (!obj) return { status: 404, headers: s3base };
-          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(sizeOf(obj)) } };
-        case "GET": {
-          calls.push("S3.GetObject");
-          if (!obj) throw new HttpError(404, "NoSuchKey", "The specified key does not exist.");
-          if (obj.file) return { status: 200, headers: { ...objHeaders(obj), "content-length": String(sizeOf(obj)) }, file: obj.file };
-          const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers.range ?? ""));
-          if (range) {
-            const start = Number(range[1]);
-            const end = Math.min(range[2] ? Number(range[2]) : obj.body.length - 1, obj.body.length - 1);
-            const part = obj.body.subarray(start, end + 1);
-            return {
-              status: 206,
-              headers: { ...objHeaders(obj), "content-range": `bytes ${start}-${end}/${obj.body.length}`, "content-length": String(part.length) },
-              body: part,
-            };
-          }
-          return { status: 200, headers: { ...objHeaders(obj), "content-length": String(obj.body.length) }, body: obj.body };
-        }
-        case "PUT":
-          calls.push(headers["x-amz-copy-source"] ? "S3.CopyObject" : "S3.PutObject");
-          return {
-            status: 200,
-            headers: {
-              ...s3base,
-              etag: `"${createHash("md5").update(body).digest("hex")}"`,
-              "x-amz-server-side-encryption": String(headers["x-amz-server-side-encryption"] ?? "AES256"),
-              ...(headers["x-amz-server-side-encryption-aws-kms-key-id"]
-                ? { "x-amz-server-side-encryption-aws-kms-key-id": String(headers["x-amz-server-side-encryption-aws-kms-key-id"]) }
-                : {}),
-            },
-          };
-        case "DELETE":
-          calls.push("S3.DeleteObject");
-          return { status: 204, headers: s3base };
-        default:
-          throw new HttpError(405, "MethodNotAllowed", `fake S3: ${method}`);
-      }
+      if (s3Gate) await s3Gate({ method, bucket, key, headers, body: body.toString("utf8") });
+      const out = s3.handle(method, bucket, key, u.searchParams, headers, body, (op) => calls.push(op));
+      return { ...out, headers: { ...base, "x-amz-id-2": "fake", ...out.headers } };
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      if (err.code === "UnknownOperationException" || err.code === "MethodNotAllowed") calls.push(`UNHANDLED ${method} ${url} ${target ?? ""}`);
+      if (err.code === "UnknownOperationException") calls.push(`UNHANDLED ${method} ${url} ${target ?? ""}`);
       if (typeof target === "string" || /^\/model\//.test(u.pathname)) {
         return {
           status: err.status,
@@ -504,7 +412,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         };
       }
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${err.code}</Code><Message>${err.message}</Message><RequestId>${requestId}</RequestId></Error>`;
-      return { status: err.status, headers: { ...base, "content-type": "application/xml" }, body: method === "HEAD" ? undefined : xml };
+      return { status: err.status, headers: { ...base, "content-type": "application/xml", ...err.headers }, body: method === "HEAD" ? undefined : xml };
     }
   };
 
@@ -568,10 +476,24 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   return {
     url: `http://127.0.0.1:${port}`,
     uploadedAt,
-    failNextUploadParts: (n) => {
-      failUploadParts = n;
+    s3,
+    reset: () => {
+      const t0 = performance.now();
+      seed();
+      busyMs += performance.now() - t0; // the fake's work, not the handler's
     },
-    multipartUploads: () => new Map([...multipart].map(([id, m]) => [id, { key: m.key, parts: [...m.parts.keys()].sort((a, b) => a - b), state: m.state }])),
+    takeAsyncInvocations: () => {
+      const out = invocations;
+      invocations = [];
+      return out;
+    },
+    setS3Gate: (gate) => {
+      s3Gate = gate;
+    },
+    failNextUploadParts: (n) => {
+      s3.failUploadParts = n;
+    },
+    multipartUploads: () => s3.uploads(),
     takeBusyMs: () => {
       const out = busyMs;
       busyMs = 0;

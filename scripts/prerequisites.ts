@@ -83,6 +83,13 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
     ok: ft.ok,
     detail: ft.ok ? "present" : "not on PATH: `apt-get install faketime` (Debian/Ubuntu) or `brew install libfaketime`",
   });
+  // __tests__/lambda/fake-s3-parity.test.ts checks the fake S3 against moto's server (`python3 -m moto.server`).
+  const moto = run("python3", ["-c", "import moto, moto.server; print(moto.__version__)"], env);
+  findings.push({
+    tool: "moto",
+    ok: moto.ok,
+    detail: moto.ok ? moto.out.trim() : "`python3 -m moto.server` cannot start: `pip install 'moto[server]==5.2.1'`",
+  });
   return findings;
 }
 

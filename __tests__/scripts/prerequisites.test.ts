@@ -8,7 +8,7 @@ import { checkPrerequisites } from "../../scripts/prerequisites";
 const REPO = path.join(__dirname, "..", "..");
 
 describe("prerequisites", () => {
-  it("finds Node 22, terraform, the AWS provider (mirror here), shellcheck, chromium, tmux and faketime on this machine", () => {
+  it("finds Node 22, terraform, the AWS provider (mirror here), shellcheck, chromium, tmux, faketime and moto on this machine", () => {
     const findings = checkPrerequisites(); // runs every tool once (Chromium's start alone is about a CPU-second)
     expect(findings.map((f) => [f.tool, f.ok])).toEqual([
       ["node", true],
@@ -18,13 +18,14 @@ describe("prerequisites", () => {
       ["chromium", true],
       ["tmux", true],
       ["faketime", true],
+      ["moto", true],
     ]);
     expect(findings.find((x) => x.tool === "AWS provider")!.detail).toBe("provider mirror /opt/tf-plugins (offline)");
   });
 
   it("names every missing tool on its own line with how to get it, and exits 1", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "cci-no-tools-"));
-    // PATH holds node only: no terraform, no shellcheck, no chromium, no tmux, no faketime.
+    // PATH holds node only: no terraform, no shellcheck, no chromium, no tmux, no faketime, no python3 (moto).
     fs.symlinkSync(process.execPath, path.join(empty, "node"));
     const tsx = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
     const r = spawnSync(process.execPath, [tsx, path.join(REPO, "scripts", "prerequisites.ts")], { encoding: "utf8", env: { PATH: empty, HOME: os.tmpdir() } });
@@ -37,9 +38,10 @@ describe("prerequisites", () => {
         expect.stringMatching(/^missing prerequisite: chromium: not on PATH: `apt-get install chromium`/),
         expect.stringMatching(/^missing prerequisite: tmux: not on PATH: `apt-get install tmux`/),
         expect.stringMatching(/^missing prerequisite: faketime: not on PATH: `apt-get install faketime`/),
+        expect.stringMatching(/^missing prerequisite: moto: `python3 -m moto\.server` cannot start: `pip install 'moto\[server\]==5\.2\.1'`/),
       ]),
     );
-    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(5);
+    expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(6);
   });
 
   it("names a Node older than the Lambda runtime's major with how to get 22", () => {
