@@ -15,7 +15,7 @@
  *  - ListObjectsV2 with prefix, delimiter, start-after, max-keys and continuation tokens, in key order.
  *  - CopyObject, multipart uploads (create, upload part, list parts, complete, abort).
  * Errors have S3's XML body (`<Error><Code>…`), so the AWS SDK sets `name` and `$metadata.httpStatusCode` as against
- * S3. Not emulated: bucket policies and ACLs, NoSuchBucket, conditional GET, ListObjectVersions, 409
+ * S3. Not emulated: bucket policies and ACLs, NoSuchBucket, GET with If-None-Match or dates, ListObjectVersions, 409
  * ConditionalRequestConflict (requests are served one at a time, so no two conditional writes overlap).
  */
 import { bare, HttpError, md5, NS, type S3Object, type S3Reply, S3Store, sizeOf, XML, xmlEscape } from "./fake-s3-store";
@@ -80,6 +80,8 @@ export class FakeS3 extends S3Store {
       }
       case "GET": {
         op("S3.GetObject");
+        const ifMatch = header("if-match");
+        if (ifMatch !== undefined) this.checkIfMatch(bucket, key, ifMatch);
         const o = this.find(bucket, key, versionId);
         const headers = this.objectHeaders(bucket, o);
         if (o.file) return { status: 200, headers: { ...headers, "content-length": String(sizeOf(o)) }, file: o.file };

@@ -115,6 +115,13 @@ const get = (s3: S3Client, m: Memo, bucket: string, key: string, versionId?: str
     return { $metadata: out.$metadata, body, etag, version: Boolean(out.VersionId) };
   });
 
+/** services/process-job.ts `sourceChanged`: one byte of the key, If-Match the ETag. */
+const oneByte = (s3: S3Client, key: string, etag: string | undefined) =>
+  outcome(async () => {
+    const out = await s3.send(new GetObjectCommand({ Bucket: PLAIN, Key: key, IfMatch: etag, Range: "bytes=0-0" }));
+    return { $metadata: out.$metadata, body: out.Body ? await out.Body.transformToString("utf-8") : "" };
+  });
+
 const del = (s3: S3Client, bucket: string, key: string, opts: { IfMatch?: string; VersionId?: string } = {}, m?: Memo, remember?: string) =>
   outcome(async () => {
     const out = await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...opts }));
@@ -178,6 +185,8 @@ const SCRIPT: readonly Step[] = [
   ],
   ["get: the last write, with the ETag the write returned", (s3, m) => get(s3, m, PLAIN, "r/a.json", undefined, "a2")],
   ["get an absent key: 404 NoSuchKey", (s3, m) => get(s3, m, PLAIN, "r/absent.json")],
+  ["get one byte If-Match the current ETag (analyze's exact-upload check)", (s3, m) => oneByte(s3, "r/a.json", m.etags.a2)],
+  ["get one byte If-Match a stale ETag: 412", (s3, m) => oneByte(s3, "r/a.json", m.etags.a1)],
   ["delete If-Match a stale ETag: 412", (s3, m) => del(s3, PLAIN, "r/a.json", { IfMatch: m.etags.a1 })],
   ["delete If-Match the current ETag", (s3, m) => del(s3, PLAIN, "r/a.json", { IfMatch: m.etags.a2 })],
   ["get a deleted key: 404 NoSuchKey", (s3, m) => get(s3, m, PLAIN, "r/a.json")],
