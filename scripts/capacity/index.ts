@@ -115,12 +115,17 @@ function main(argv: readonly string[]): void {
   console.log(
     `Capacity model of config/${env}.json (seed ${sc.seed}; calls log-normal, median ${calls.medianSeconds} s, sigma ${calls.sigma}${fixed !== undefined ? `; fixed ${fixed} s` : ""}; event loss ${behaviour.eventLossRate}).`,
   );
+  console.log(
+    `Assumptions: Transcribe job ${behaviour.jobOverheadSeconds} s + ${behaviour.jobSecondsPerAudioSecond} x call length; Bedrock output tokens count ${behaviour.outputTokenBurndown}x (not verified for this model); ${100 * behaviour.maxTokensRetryShare} % of answers cut and asked again with double max_tokens (not measured); reconcile hands out at most ${behaviour.reconcileMaxPerRun} per run.`,
+  );
   console.log(settingsText(settings, quotas));
   console.log("");
   const results = workloads.map(({ title, w }) => ({ title, result: run(sc, w) }));
   console.log(scenarioTable(results));
   for (const { title, result } of results) {
     if (result.lost > 0) console.log(`\n${title}: ${result.lost} LOST -- ${JSON.stringify(result.lostReasons)}`);
+    if (result.processingErrors > 0) console.log(`${title}: ${result.processingErrors} PROCESSING_ERROR (reconcile gave up, no sentiment saved)`);
+    if (result.completedWithoutSummary > 0) console.log(`${title}: ${result.completedWithoutSummary} completed WITHOUT a summary (MODEL_UNAVAILABLE)`);
   }
   if (!flag("--no-search")) {
     const hours = 6;
@@ -128,7 +133,7 @@ function main(argv: readonly string[]): void {
     console.log(sustainedText(sustainedMaximum(sc, hours), hours));
   }
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  if (results.some((r) => r.result.lost > 0)) process.exitCode = 1;
+  if (results.some((r) => r.result.lost > 0 || r.result.processingErrors > 0 || r.result.completedWithoutSummary > 0)) process.exitCode = 1;
 }
 
 if (require.main === module) {
