@@ -29,8 +29,8 @@ export class Analysis {
   constructor(private readonly r: RunState) {
     const q = r.q;
     this.getTps = new TokenBucket(q.transcribeGetTps, Math.max(1, q.transcribeGetTps));
-    this.detectTps = new TokenBucket(q.comprehendDetectTps, q.comprehendDetectTps);
-    this.batchTps = new TokenBucket(q.comprehendBatchTps, q.comprehendBatchTps);
+    this.detectTps = new TokenBucket(q.comprehendDetectTps, Math.max(1, q.comprehendDetectTps));
+    this.batchTps = new TokenBucket(q.comprehendBatchTps, Math.max(1, q.comprehendBatchTps));
     this.bedrockRpm = new TokenBucket(q.bedrockRequestsPerMinute / 60, q.bedrockRequestsPerMinute);
     this.bedrockTpm = new TokenBucket(q.bedrockTokensPerMinute / 60, q.bedrockTokensPerMinute);
     this.tpd = q.bedrockTokensPerDay > 0 ? q.bedrockTokensPerDay : q.bedrockTokensPerMinute * 24 * 60;

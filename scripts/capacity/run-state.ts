@@ -119,7 +119,10 @@ export class RunState {
     gaveUp: 0,
   };
   readonly peaks = { intakeQueue: 0, transcribeRunning: 0, transcribeQueued: 0, analyzeWaiting: 0 };
-  /** Quota-seconds used: each admitted request adds 1 / its rate; busy slots add their seconds / the limit. */
+  /**
+   * Quota-seconds used: each admitted request adds 1 / its rate; busy slots add their seconds / the limit (for
+   * ListTranscriptionJobs: the most pages a run needed over those its listing budget allows).
+   */
   readonly used = Object.fromEntries(RESOURCES.map((r) => [r, 0])) as Record<Resource, number>;
   /** Jobs finished without a result, for reconcile; and every job's completion time, in order (its listing). */
   readonly finished: Call[] = [];

@@ -89,6 +89,9 @@ export interface SimulationResult {
   readonly openAtEnd: number;
 }
 
+/** The window over which each resource's use is measured (its busiest one counts). */
+export const USE_WINDOW_SECONDS = 900;
+
 const quantile = (sorted: readonly number[], q: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 
@@ -158,9 +161,20 @@ export function simulate(input: SimulationInput): SimulationResult {
     r.used["analyze concurrency"] += (dt * analysis.running()) / s.analyzeConcurrency;
     lastT = t;
   };
+  // Use per window of USE_WINDOW_SECONDS; each resource's busiest window is its utilisation.
+  const peak = Object.fromEntries(RESOURCES.map((res) => [res, 0])) as Record<Resource, number>;
+  let windowStart = 0;
+  let before = { ...r.used };
+  const closeWindow = (t: number, force = false) => {
+    if (!force && t < windowStart + USE_WINDOW_SECONDS) return;
+    for (const res of RESOURCES) peak[res] = Math.max(peak[res], (r.used[res] - before[res]) / USE_WINDOW_SECONDS);
+    before = { ...r.used };
+    windowStart = Math.floor(t / USE_WINDOW_SECONDS) * USE_WINDOW_SECONDS;
+  };
 
   for (let e = heap.pop(); e && e.t <= horizon && r.open > 0; e = heap.pop()) {
     accrue(e.t);
+    closeWindow(e.t);
     r.now = e.t;
     const now = r.now;
     const ev = e.v;
@@ -207,11 +221,12 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   const { latencies, lostReasons } = r;
   latencies.sort((x, y) => x - y);
-  // The quota that binds: the highest admitted use over capacity (reported from half of it).
-  const span = Math.max(1, lastT);
-  const utilisation = Object.fromEntries(
-    RESOURCES.map((res) => [res, res === "Transcribe ListTranscriptionJobs TPS" ? r.used[res] : r.used[res] / span]),
-  ) as Record<Resource, number>;
+  // The quota that binds: the highest admitted use over capacity in its busiest window (reported from half of it).
+  closeWindow(lastT, true);
+  const utilisation = Object.fromEntries(RESOURCES.map((res) => [res, res === "Transcribe ListTranscriptionJobs TPS" ? r.used[res] : peak[res]])) as Record<
+    Resource,
+    number
+  >;
   let bottleneck: Resource | null = null;
   for (const res of RESOURCES) if (utilisation[res] >= 0.5 && (bottleneck === null || utilisation[res] > utilisation[bottleneck])) bottleneck = res;
   return {
