@@ -115,7 +115,8 @@ export class Analysis {
     if (step === "bedrockRetry") r.counts.bedrockCutRetries++;
     r.used["Bedrock requests per minute"] += 60 / q.bedrockRequestsPerMinute;
     r.used["Bedrock tokens per minute"] += (60 * Math.max(reserve, settled)) / q.bedrockTokensPerMinute;
-    r.used["Bedrock tokens per day"] += (86_400 * settled) / this.tpd;
+    const day = Math.floor(r.now / 86_400); // tokens per day: over each day, not its busiest 15 minutes
+    r.tokensByDay[day] = (r.tokensByDay[day] ?? 0) + settled / this.tpd;
     return true;
   }
 

@@ -5,7 +5,8 @@
  *
  * Options: --env <name> (default prod), --burst N, --per-hour N [--hours H] [--poisson], --per-day N,
  * --call-median S, --call-sigma X, --call-fixed S, --event-loss R (0-1), --seed N, --no-search, --quotas,
- * --reconcile-max-per-run N, --job-factor X, --job-overhead S, and one flag per quota (--quotas lists them).
+ * --reconcile-max-per-run N, --job-factor X, --job-overhead S, --output-burndown X (Bedrock quota tokens per output
+ * token), --cut-share R (0-1, answers cut at max_tokens), and one flag per quota (--quotas lists them).
  */
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -36,6 +37,8 @@ const OPTIONS = {
   "reconcile-max-per-run": count,
   "job-factor": count,
   "job-overhead": count,
+  "output-burndown": count,
+  "cut-share": count,
   ...Object.fromEntries(Object.values(QUOTA_SOURCES).map((q) => [q.flag.replace(/^--/, ""), count])),
 } as const;
 
@@ -78,6 +81,8 @@ function main(argv: readonly string[]): void {
     eventLossRate: num("--event-loss") ?? DEFAULT_BEHAVIOUR.eventLossRate,
     jobSecondsPerAudioSecond: num("--job-factor") ?? DEFAULT_BEHAVIOUR.jobSecondsPerAudioSecond,
     jobOverheadSeconds: num("--job-overhead") ?? DEFAULT_BEHAVIOUR.jobOverheadSeconds,
+    outputTokenBurndown: num("--output-burndown") ?? DEFAULT_BEHAVIOUR.outputTokenBurndown,
+    maxTokensRetryShare: num("--cut-share") ?? DEFAULT_BEHAVIOUR.maxTokensRetryShare,
     // The deployed budget (main.ts gives reconcile the same): from the quotas in effect and the schedule.
     reconcileMaxPerRun:
       num("--reconcile-max-per-run") ??

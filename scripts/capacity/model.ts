@@ -91,12 +91,12 @@ export const QUOTA_SOURCES: Record<keyof Quotas, { readonly flag: string; readon
   bedrockRequestsPerMinute: {
     flag: "--bedrock-rpm",
     source:
-      "Bedrock 'Cross-Region InvokeModel requests per minute' for Claude Haiku 4.5: no published default; placeholder, new accounts get less (bedrock/latest/userguide/quotas.html)",
+      "Bedrock 'Cross-Region InvokeModel requests per minute' for Claude Haiku 4.5: no published default; placeholder, new accounts get less (bedrock/latest/userguide/quotas.html; quotas-runtime.html now says bedrock-runtime no longer enforces it: NOT verified, kept as processing.quotas paces by it)",
   },
   bedrockTokensPerMinute: {
     flag: "--bedrock-tpm",
     source:
-      "Bedrock 'Cross-Region InvokeModel tokens per minute' for Claude Haiku 4.5: no published default; placeholder (quotas-runtime.html); input + max_tokens reserved per request",
+      "Bedrock 'Cross-Region InvokeModel tokens per minute' for Claude Haiku 4.5: no published default; placeholder (quotas-runtime.html); input + max_tokens reserved when a request starts, settled at input + burndown x output",
   },
   bedrockTokensPerDay: {
     flag: "--bedrock-tpd",

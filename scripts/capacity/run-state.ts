@@ -127,6 +127,8 @@ export class RunState {
   /** Jobs finished without a result, for reconcile; and every job's completion time, in order (its listing). */
   readonly finished: Call[] = [];
   readonly completions: number[] = [];
+  /** Settled Bedrock tokens per simulated day, over the tokens-per-day quota. */
+  readonly tokensByDay: number[] = [];
 
   constructor(
     readonly s: DeployedSettings,

@@ -150,14 +150,14 @@ export function simulate(input: SimulationInput): SimulationResult {
   let openAtEnd = 0;
   let reconcileScheduled = false;
 
-  // Busy slots over the limit, between events; a full job queue.
+  // Busy slots (and queued jobs) over the limit, between events.
   let lastT = 0;
   const accrue = (t: number) => {
     const dt = t - lastT;
     if (dt <= 0) return;
     r.used["start concurrency"] += (dt * intake.startRunning()) / s.startMaxConcurrency;
     r.used["Transcribe concurrent jobs"] += (dt * intake.jobsRunning()) / q.transcribeConcurrentJobs;
-    if (intake.jobQueued() >= q.transcribeQueuedJobs) r.used["Transcribe job queue"] += dt;
+    r.used["Transcribe job queue"] += (dt * intake.jobQueued()) / q.transcribeQueuedJobs;
     r.used["analyze concurrency"] += (dt * analysis.running()) / s.analyzeConcurrency;
     lastT = t;
   };
@@ -223,12 +223,15 @@ export function simulate(input: SimulationInput): SimulationResult {
   latencies.sort((x, y) => x - y);
   // The quota that binds: the highest admitted use over capacity in its busiest window (reported from half of it).
   closeWindow(lastT, true);
-  const utilisation = Object.fromEntries(RESOURCES.map((res) => [res, res === "Transcribe ListTranscriptionJobs TPS" ? r.used[res] : peak[res]])) as Record<
-    Resource,
-    number
-  >;
+  const special: Partial<Record<Resource, number>> = {
+    "Transcribe ListTranscriptionJobs TPS": r.used["Transcribe ListTranscriptionJobs TPS"],
+    "Bedrock tokens per day": r.tokensByDay.reduce((m, v) => Math.max(m, v), 0),
+  };
+  const utilisation = Object.fromEntries(RESOURCES.map((res) => [res, special[res] ?? peak[res]])) as Record<Resource, number>;
   let bottleneck: Resource | null = null;
-  for (const res of RESOURCES) if (utilisation[res] >= 0.5 && (bottleneck === null || utilisation[res] > utilisation[bottleneck])) bottleneck = res;
+  // Near a tie (2 points) the later resource wins: an upstream stage waiting on a downstream one (start retrying
+  // LimitExceededException) is busy because of it.
+  for (const res of RESOURCES) if (utilisation[res] >= 0.5 && (bottleneck === null || utilisation[res] >= utilisation[bottleneck] - 0.02)) bottleneck = res;
   return {
     uploads: calls.length,
     completed: r.completed,
