@@ -15,13 +15,17 @@ export interface Scenario {
 function meanDemand(sc: Scenario) {
   const rng = new Rng(sc.seed + 7);
   const n = 4000;
-  const acc = { detect: 0, batch: 0, tokens: 0, jobSeconds: 0 };
+  const acc = { detect: 0, batch: 0, tokens: 0, settled: 0, requests: 0, jobSeconds: 0 };
+  const cut = sc.behaviour.maxTokensRetryShare;
   for (let i = 0; i < n; i++) {
     const len = sc.calls.fixedSeconds ?? Math.min(14_400, Math.max(5, sc.calls.medianSeconds * Math.exp(sc.calls.sigma * rng.normal())));
     const d = callDemand(len, sc.behaviour, sc.settings.bedrockMaxTokens);
     acc.detect += d.detect / n;
     acc.batch += d.batch / n;
-    acc.tokens += d.tokens / n;
+    // Tokens per minute count the larger of the reservation and the settled amount; a cut answer costs two requests.
+    acc.tokens += ((1 - cut) * Math.max(d.tokens, d.settled) + cut * (Math.max(d.tokens, d.cut.settledFirst) + Math.max(d.cut.tokens, d.cut.settled))) / n;
+    acc.settled += ((1 - cut) * d.settled + cut * (d.cut.settledFirst + d.cut.settled)) / n;
+    acc.requests += (1 + cut) / n;
     acc.jobSeconds += d.jobSeconds / n;
   }
   return acc;
@@ -43,7 +47,11 @@ export function stageCapacities(sc: Scenario): Record<Resource, number> {
       d.detect > 0 ? (q.comprehendDetectTps * 3600) / d.detect : Infinity,
       d.batch > 0 ? (q.comprehendBatchTps * 3600) / d.batch : Infinity,
     ),
-    "Bedrock requests/tokens per minute": Math.min(q.bedrockRequestsPerMinute * 60, (q.bedrockTokensPerMinute * 60) / d.tokens),
+    "Transcribe GetTranscriptionJob TPS": q.transcribeGetTps * 3600,
+    "Transcribe ListTranscriptionJobs TPS": Number.POSITIVE_INFINITY,
+    "Bedrock requests per minute": (q.bedrockRequestsPerMinute * 60) / d.requests,
+    "Bedrock tokens per minute": (q.bedrockTokensPerMinute * 60) / d.tokens,
+    "Bedrock tokens per day": (q.bedrockTokensPerDay > 0 ? q.bedrockTokensPerDay : q.bedrockTokensPerMinute * 1440) / 24 / d.settled,
   };
 }
 
@@ -68,6 +76,8 @@ export interface SustainedResult {
  */
 export function sustainable(r: SimulationResult, perHour: number): string | null {
   if (r.lost > 0) return `${r.lost} lost (${Object.keys(r.lostReasons).join("; ")})`;
+  if (r.processingErrors > 0) return `${r.processingErrors} PROCESSING_ERROR (reconcile gave up without sentiment)`;
+  if (r.completedWithoutSummary > 0) return `${r.completedWithoutSummary} completed without a summary (MODEL_UNAVAILABLE)`;
   if (r.inDlq > 0) return `${r.inDlq} in the DLQ`;
   const growth = r.openAtEnd - r.openAtMiddle;
   if (growth > 0.02 * perHour + 20) return `backlog grows: ${r.openAtMiddle} -> ${r.openAtEnd} calls open between the middle and the end of the upload window`;

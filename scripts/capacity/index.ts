@@ -5,7 +5,8 @@
  *
  * Options: --env <name> (default prod), --burst N, --per-hour N [--hours H] [--poisson], --per-day N,
  * --call-median S, --call-sigma X, --call-fixed S, --event-loss R (0-1), --seed N, --no-search, --quotas,
- * --reconcile-max-per-run N, --job-factor X, --job-overhead S, and one flag per quota (--quotas lists them).
+ * --reconcile-max-per-run N, --job-factor X, --job-overhead S, --output-burndown X (Bedrock quota tokens per output
+ * token), --cut-share R (0-1, answers cut at max_tokens), and one flag per quota (--quotas lists them).
  */
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -36,6 +37,8 @@ const OPTIONS = {
   "reconcile-max-per-run": count,
   "job-factor": count,
   "job-overhead": count,
+  "output-burndown": count,
+  "cut-share": count,
   ...Object.fromEntries(Object.values(QUOTA_SOURCES).map((q) => [q.flag.replace(/^--/, ""), count])),
 } as const;
 
@@ -78,6 +81,8 @@ function main(argv: readonly string[]): void {
     eventLossRate: num("--event-loss") ?? DEFAULT_BEHAVIOUR.eventLossRate,
     jobSecondsPerAudioSecond: num("--job-factor") ?? DEFAULT_BEHAVIOUR.jobSecondsPerAudioSecond,
     jobOverheadSeconds: num("--job-overhead") ?? DEFAULT_BEHAVIOUR.jobOverheadSeconds,
+    outputTokenBurndown: num("--output-burndown") ?? DEFAULT_BEHAVIOUR.outputTokenBurndown,
+    maxTokensRetryShare: num("--cut-share") ?? DEFAULT_BEHAVIOUR.maxTokensRetryShare,
     // The deployed budget (main.ts gives reconcile the same): from the quotas in effect and the schedule.
     reconcileMaxPerRun:
       num("--reconcile-max-per-run") ??
@@ -115,12 +120,17 @@ function main(argv: readonly string[]): void {
   console.log(
     `Capacity model of config/${env}.json (seed ${sc.seed}; calls log-normal, median ${calls.medianSeconds} s, sigma ${calls.sigma}${fixed !== undefined ? `; fixed ${fixed} s` : ""}; event loss ${behaviour.eventLossRate}).`,
   );
+  console.log(
+    `Assumptions: Transcribe job ${behaviour.jobOverheadSeconds} s + ${behaviour.jobSecondsPerAudioSecond} x call length; Bedrock output tokens count ${behaviour.outputTokenBurndown}x (not verified for this model); ${100 * behaviour.maxTokensRetryShare} % of answers cut and asked again with double max_tokens (not measured); reconcile hands out at most ${behaviour.reconcileMaxPerRun} per run.`,
+  );
   console.log(settingsText(settings, quotas));
   console.log("");
   const results = workloads.map(({ title, w }) => ({ title, result: run(sc, w) }));
   console.log(scenarioTable(results));
   for (const { title, result } of results) {
     if (result.lost > 0) console.log(`\n${title}: ${result.lost} LOST -- ${JSON.stringify(result.lostReasons)}`);
+    if (result.processingErrors > 0) console.log(`${title}: ${result.processingErrors} PROCESSING_ERROR (reconcile gave up, no sentiment saved)`);
+    if (result.completedWithoutSummary > 0) console.log(`${title}: ${result.completedWithoutSummary} completed WITHOUT a summary (MODEL_UNAVAILABLE)`);
   }
   if (!flag("--no-search")) {
     const hours = 6;
@@ -128,7 +138,7 @@ function main(argv: readonly string[]): void {
     console.log(sustainedText(sustainedMaximum(sc, hours), hours));
   }
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  if (results.some((r) => r.result.lost > 0)) process.exitCode = 1;
+  if (results.some((r) => r.result.lost > 0 || r.result.processingErrors > 0 || r.result.completedWithoutSummary > 0)) process.exitCode = 1;
 }
 
 if (require.main === module) {

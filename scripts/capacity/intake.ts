@@ -24,6 +24,16 @@ export class Intake {
     this.queuedSlots = Math.floor(r.q.transcribeConcurrentJobs * r.q.transcribeQueueSlotShare);
   }
 
+  /** Transcribe jobs running. */
+  jobsRunning(): number {
+    return this.running;
+  }
+
+  /** start invocations running. */
+  startRunning(): number {
+    return this.startBusy;
+  }
+
   /** Transcribe jobs waiting in its job queue. */
   jobQueued(): number {
     return this.jobQueue.length - this.jobQueueHead;
@@ -140,20 +150,20 @@ export class Intake {
       accepted = true; // duplicate delivery: ConflictException = success
     else if (!this.startTps.take(r.now)) {
       r.counts.transcribeThrottled++;
-      r.saturation["Transcribe StartTranscriptionJob TPS"] += 1;
       retryable = true;
     } else if (this.running < q.transcribeConcurrentJobs && this.jobQueued() === 0) {
+      r.used["Transcribe StartTranscriptionJob TPS"] += 1 / q.transcribeStartTps;
       call.state = "transcribing";
       this.startJob(call);
       accepted = true;
     } else if (this.jobQueued() < q.transcribeQueuedJobs) {
+      r.used["Transcribe StartTranscriptionJob TPS"] += 1 / q.transcribeStartTps;
       call.state = "transcribing";
       this.jobQueue.push(call);
       r.peaks.transcribeQueued = Math.max(r.peaks.transcribeQueued, this.jobQueued());
       accepted = true;
     } else {
       r.counts.transcribeLimitExceeded++;
-      r.saturation["Transcribe job queue"] += 1;
       retryable = true;
     }
     if (retryable && inv.attempt + 1 < b.sdkMaxAttempts && r.now - inv.receivedAt < s.startTimeoutSeconds) {
@@ -190,10 +200,11 @@ export class Intake {
     call.state = "finished";
     call.jobCompletedAt = r.now;
     r.finished.push(call);
+    r.completions.push(r.now);
     if (r.rng.next() < b.eventLossRate) {
       r.counts.eventsLost++;
       return;
     }
-    r.heap.push(r.now + b.eventDelaySeconds, { k: "event", call, retry: 0 });
+    r.heap.push(r.now + b.eventDelaySeconds, { k: "event", call, retry: 0, chain: r.chain() });
   }
 }

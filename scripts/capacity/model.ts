@@ -7,6 +7,7 @@ import type { CciLiteConfig } from "../../modules/config/schema";
 import { MAX_RETENTION_SECONDS } from "../../modules/constructs/encrypted-queue";
 import { FUNCTION_SETTINGS } from "../../modules/processor/functions";
 import { EVENT_GRACE_MINUTES, MAX_HANDOUTS_PER_RUN } from "../../lambda-src/services/reconcile-jobs";
+import { largerTokenBudget } from "../../lambda-src/core/summary";
 import { INTAKE_BATCH_SIZE, INTAKE_BATCHING_WINDOW_SECONDS, intakeVisibilityTimeoutSeconds } from "../../modules/processor/intake";
 
 /** Settings of one deployment that shape its throughput (all from the configuration and the infrastructure code). */
@@ -22,6 +23,7 @@ export interface DeployedSettings {
   readonly analyzeConcurrency: number;
   readonly analyzeTimeoutSeconds: number;
   readonly reconcilePeriodSeconds: number;
+  readonly reconcileTimeoutSeconds: number;
   /** Audio lifetime in the input bucket. */
   readonly inputDays: number;
   readonly bedrockMaxTokens: number;
@@ -38,6 +40,12 @@ export interface Quotas {
   readonly comprehendBatchTps: number;
   readonly bedrockRequestsPerMinute: number;
   readonly bedrockTokensPerMinute: number;
+  /** Bedrock "Model invocation max tokens per day"; 0 = the documented default, tokens per minute x 24 x 60. */
+  readonly bedrockTokensPerDay: number;
+  /** GetTranscriptionJob requests per second (analyze: one per invocation). */
+  readonly transcribeGetTps: number;
+  /** ListTranscriptionJobs requests per second (reconcile: one per page of 100 jobs). */
+  readonly transcribeListTps: number;
   /** Account concurrency left for analyze when it has no reservation. */
   readonly lambdaAccountConcurrency: number;
 }
@@ -51,6 +59,9 @@ export const DEFAULT_QUOTAS: Quotas = {
   comprehendBatchTps: 10,
   bedrockRequestsPerMinute: 250,
   bedrockTokensPerMinute: 1_000_000,
+  bedrockTokensPerDay: 0,
+  transcribeGetTps: 30,
+  transcribeListTps: 5,
   lambdaAccountConcurrency: 1000,
 };
 
@@ -80,13 +91,23 @@ export const QUOTA_SOURCES: Record<keyof Quotas, { readonly flag: string; readon
   bedrockRequestsPerMinute: {
     flag: "--bedrock-rpm",
     source:
-      "Bedrock 'Cross-Region InvokeModel requests per minute' for Claude Haiku 4.5: no published default; placeholder, new accounts get less (bedrock/latest/userguide/quotas.html)",
+      "Bedrock 'Cross-Region InvokeModel requests per minute' for Claude Haiku 4.5: no published default; placeholder, new accounts get less (bedrock/latest/userguide/quotas.html; quotas-runtime.html now says bedrock-runtime no longer enforces it: NOT verified, kept as processing.quotas paces by it)",
   },
   bedrockTokensPerMinute: {
     flag: "--bedrock-tpm",
     source:
-      "Bedrock 'Cross-Region InvokeModel tokens per minute' for Claude Haiku 4.5: no published default; placeholder (quotas-runtime.html); input + max_tokens reserved per request",
+      "Bedrock 'Cross-Region InvokeModel tokens per minute' for Claude Haiku 4.5: no published default; placeholder (quotas-runtime.html); input + max_tokens reserved when a request starts, settled at input + burndown x output",
   },
+  bedrockTokensPerDay: {
+    flag: "--bedrock-tpd",
+    source:
+      "Bedrock 'Model invocation max tokens per day': by default tokens per minute x 24 x 60 (0 here = that default; quotas-runtime.html; new accounts may get less)",
+  },
+  transcribeGetTps: {
+    flag: "--transcribe-get-tps",
+    source: "Transcribe quotas: GetTranscriptionJob 30 TPS (limits-guidelines.html; older accounts: 20)",
+  },
+  transcribeListTps: { flag: "--transcribe-list-tps", source: "Transcribe quotas: ListTranscriptionJobs 5 TPS (same page)" },
   lambdaAccountConcurrency: {
     flag: "--lambda-concurrency",
     source: "Lambda concurrent executions, 1,000 per region (lambda/latest/dg/gettingstarted-limits.html; new accounts may have less)",
@@ -110,6 +131,15 @@ export interface Behaviour {
   readonly bedrockBaseSeconds: number;
   readonly bedrockSecondsPerOutputToken: number;
   readonly outputTokens: number;
+  /**
+   * Quota tokens per output token (Bedrock's "token burndown rate": 5 for Anthropic Claude 4 models, quotas.html;
+   * NOT verified for Haiku 4.5 in this repository). Settled tokens = input + burndown x output.
+   */
+  readonly outputTokenBurndown: number;
+  /** Share of summaries cut at max_tokens and asked again with a doubled budget (an assumption, not measured). */
+  readonly maxTokensRetryShare: number;
+  /** One ListTranscriptionJobs page (100 jobs) round trip. */
+  readonly listPageSeconds: number;
   readonly promptTokens: number;
   /** Transcript density and size. */
   readonly wordsPerSecond: number;
@@ -142,6 +172,9 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   bedrockBaseSeconds: 1.5,
   bedrockSecondsPerOutputToken: 0.01,
   outputTokens: 300,
+  outputTokenBurndown: 5,
+  maxTokensRetryShare: 0.02,
+  listPageSeconds: 0.3,
   promptTokens: 700,
   wordsPerSecond: 2.5,
   bytesPerWord: 6,
@@ -186,6 +219,7 @@ export function deployedSettings(cfg: CciLiteConfig, quotas: Quotas = DEFAULT_QU
     analyzeConcurrency: p.reservedConcurrency?.analyze ?? quotas.lambdaAccountConcurrency,
     analyzeTimeoutSeconds: FUNCTION_SETTINGS.analyze.timeoutSeconds,
     reconcilePeriodSeconds: p.reconcileEveryMinutes * 60,
+    reconcileTimeoutSeconds: FUNCTION_SETTINGS.reconcile.timeoutSeconds,
     inputDays: cfg.retention.inputDays,
     bedrockMaxTokens: cfg.bedrock.maxTokens,
   };
@@ -206,8 +240,18 @@ export function callDemand(lengthSeconds: number, b: Behaviour, maxTokens: numbe
   }
   const transcriptChars = Math.min(b.promptTranscriptChars, bytes * 1.1);
   const inputTokens = b.promptTokens + transcriptChars / b.charsPerToken;
-  // Bedrock reserves input + max_tokens against the tokens-per-minute quota when the request starts (conservative:
-  // the model counts the reservation, not the smaller settled amount).
+  // Bedrock reserves input + max_tokens against the tokens-per-minute quota when the request starts, and settles it
+  // when the answer is in.
   const tokens = Math.ceil(inputTokens + maxTokens);
-  return { detect, batch, tokens, jobSeconds: b.jobOverheadSeconds + b.jobSecondsPerAudioSecond * lengthSeconds };
+  // What the request settles at: input + burndown x output. A cut answer (max_tokens) is asked again with the
+  // doubled budget (lambda-src largerTokenBudget): its output is the whole first budget, the retry's that plus the
+  // usual answer (an assumption).
+  const settled = Math.ceil(inputTokens + b.outputTokenBurndown * b.outputTokens);
+  const retryBudget = largerTokenBudget(maxTokens) ?? maxTokens;
+  const cut = {
+    tokens: Math.ceil(inputTokens + retryBudget),
+    settledFirst: Math.ceil(inputTokens + b.outputTokenBurndown * maxTokens),
+    settled: Math.ceil(inputTokens + b.outputTokenBurndown * Math.min(retryBudget, maxTokens + b.outputTokens)),
+  };
+  return { detect, batch, tokens, settled, cut, jobSeconds: b.jobOverheadSeconds + b.jobSecondsPerAudioSecond * lengthSeconds };
 }

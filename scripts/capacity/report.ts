@@ -13,7 +13,9 @@ const n = (x: number): string => Math.round(x).toLocaleString("en-US");
 export function scenarioTable(columns: ReadonlyArray<{ readonly title: string; readonly result: SimulationResult }>): string {
   const rows: Array<[string, (r: SimulationResult) => string]> = [
     ["uploads", (r) => n(r.uploads)],
-    ["calls completed", (r) => n(r.completed)],
+    ["calls completed with a summary", (r) => n(r.completed)],
+    ["completed WITHOUT a summary (MODEL_UNAVAILABLE)", (r) => n(r.completedWithoutSummary)],
+    ["PROCESSING_ERROR (given up, no sentiment)", (r) => n(r.processingErrors)],
     ["in DLQ", (r) => n(r.inDlq)],
     [
       "lost",
@@ -34,8 +36,13 @@ export function scenarioTable(columns: ReadonlyArray<{ readonly title: string; r
     ["SQS redeliveries (start retries)", (r) => n(r.counts.sqsRetries)],
     ["Transcribe throttled / LimitExceeded", (r) => `${n(r.counts.transcribeThrottled)} / ${n(r.counts.transcribeLimitExceeded)}`],
     ["Comprehend / Bedrock throttled", (r) => `${n(r.counts.comprehendThrottled)} / ${n(r.counts.bedrockThrottled)}`],
-    ["events lost / reconciled", (r) => `${n(r.counts.eventsLost)} / ${n(r.counts.reconciled)}`],
-    ["bottleneck (most time at its limit)", (r) => r.bottleneck ?? "none"],
+    ["Transcribe Get throttled / Bedrock max_tokens retries", (r) => `${n(r.counts.transcribeGetThrottled)} / ${n(r.counts.bedrockCutRetries)}`],
+    [
+      "events lost / hand-outs / absorbed by the claim / given up",
+      (r) => `${n(r.counts.eventsLost)} / ${n(r.counts.reconciled)} / ${n(r.counts.duplicatesAbsorbed)} / ${n(r.counts.gaveUp)}`,
+    ],
+    ["reconcile runs failed (List throttled) / listings cut", (r) => `${n(r.counts.reconcileRunsFailed)} / ${n(r.counts.listingsCut)}`],
+    ["bottleneck (highest use of its quota)", (r) => (r.bottleneck ? `${r.bottleneck} (${Math.round(100 * r.utilisation[r.bottleneck])} %)` : "none")],
     ["raise", (r) => (r.bottleneck ? RAISE[r.bottleneck] : "-")],
   ];
   const lines = [`| | ${columns.map((c) => c.title).join(" | ")} |`, `|---|${columns.map(() => "---:").join("|")}|`];
@@ -50,7 +57,7 @@ export function sustainedText(s: SustainedResult, hours: number): string {
     .map(([k, v]) => `${k} ${n(v)}`)
     .join(", ");
   return [
-    `Highest sustained rate: **${n(s.callsPerHour)} calls/hour** (${n(s.callsPerHour * 24)} calls/day spread evenly; ${hours} h of steady uploads, 0 lost, 0 in the DLQ, backlog not growing; p95 ${dur(s.at.latencySeconds.p95)}).`,
+    `Highest sustained rate: **${n(s.callsPerHour)} calls/hour** (${n(s.callsPerHour * 24)} calls/day spread evenly; ${hours} h of steady uploads, 0 lost, 0 PROCESSING_ERROR, 0 without a summary, 0 in the DLQ, backlog not growing; p95 ${dur(s.at.latencySeconds.p95)}).`,
     `At ${n(s.above.callsPerHour)} calls/hour: ${s.above.why}; bottleneck ${s.above.result.bottleneck ?? s.limitingStage}.`,
     `Limit: ${s.limitingStage}. Raise: ${RAISE[s.limitingStage]}.`,
     `Per-stage average capacity, calls/hour: ${analytic}. (${s.runs} simulation runs.)`,

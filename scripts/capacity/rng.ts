@@ -85,4 +85,9 @@ export class TokenBucket {
     this.tokens -= need;
     return true;
   }
+  /** Settles a taken request at `n` more tokens (negative: given back); the balance may go below zero. */
+  charge(now: number, n: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.rate) - n;
+    this.last = now;
+  }
 }

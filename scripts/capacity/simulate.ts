@@ -7,10 +7,11 @@
  * ./intake.ts (queue, start, Transcribe) and ./analysis.ts (analyze, reconcile), on the shared ./run-state.ts.
  */
 import { Analysis } from "./analysis";
+import { Reconcile } from "./reconcile";
 import { Intake } from "./intake";
 import { type Behaviour, type CallLengths, type DeployedSettings, MAX_CALL_SECONDS, type Quotas, type Workload } from "./model";
 import { Rng } from "./rng";
-import { type Call, RESOURCES, type Resource, RunState } from "./run-state";
+import { type Call, isFinal, RESOURCES, type Resource, RunState } from "./run-state";
 
 export { RESOURCES, type Resource } from "./run-state";
 
@@ -32,13 +33,23 @@ export const RAISE: Record<Resource, string> = {
   "Transcribe concurrent jobs": "Transcribe quota 'Concurrent batch transcription jobs' (Service Quotas)",
   "Transcribe job queue": "Transcribe quota 'Concurrent batch transcription jobs'; meanwhile processing.maxReceiveCount (retries before the DLQ)",
   "analyze concurrency": "processing.reservedConcurrency.analyze / the account's Lambda concurrency",
+  "Transcribe GetTranscriptionJob TPS": "Transcribe quota 'GetTranscriptionJob' transactions per second",
+  "Transcribe ListTranscriptionJobs TPS": "Transcribe quota 'ListTranscriptionJobs' transactions per second (or a shorter reconcile window)",
   "Comprehend TPS": "Comprehend quotas 'DetectSentiment' / 'BatchDetectSentiment' requests per second",
-  "Bedrock requests/tokens per minute": "Bedrock quotas 'Cross-Region InvokeModel tokens/requests per minute' for the model",
+  "Bedrock requests per minute": "Bedrock quota 'Cross-Region InvokeModel requests per minute' for the model (and processing.quotas.modelRequestsPerMinute)",
+  "Bedrock tokens per minute":
+    "Bedrock quota 'Cross-Region InvokeModel tokens per minute' for the model (output tokens count 5x); or a smaller bedrock.maxTokens",
+  "Bedrock tokens per day": "Bedrock quota 'Model invocation max tokens per day' for the model",
 };
 
 export interface SimulationResult {
   readonly uploads: number;
+  /** COMPLETED with a summary. */
   readonly completed: number;
+  /** COMPLETED without a summary (MODEL_UNAVAILABLE): analyze past the model's retry window, or reconcile's give-up with the saved sentiment. */
+  readonly completedWithoutSummary: number;
+  /** FAILED PROCESSING_ERROR: reconcile's give-up with no sentiment saved. */
+  readonly processingErrors: number;
   readonly inDlq: number;
   readonly lost: number;
   readonly lostReasons: Record<string, number>;
@@ -58,9 +69,18 @@ export interface SimulationResult {
     readonly analyzeAsyncRetries: number;
     readonly eventsLost: number;
     readonly reconciled: number;
+    readonly duplicatesAbsorbed: number;
+    readonly transcribeGetThrottled: number;
+    readonly bedrockCutRetries: number;
+    readonly reconcileRunsFailed: number;
+    readonly listingsCut: number;
+    readonly gaveUp: number;
   };
-  /** Seconds each resource spent at its limit, plus one second per throttled request. */
-  readonly saturation: Record<Resource, number>;
+  /**
+   * Each resource's admitted use over what its quota allows in the simulated time (busy slots over the limit for
+   * concurrency; for ListTranscriptionJobs the most pages one run needed over those its time budget allows).
+   */
+  readonly utilisation: Record<Resource, number>;
   readonly bottleneck: Resource | null;
   /** Last result minus first upload. */
   readonly drainSeconds: number;
@@ -68,6 +88,9 @@ export interface SimulationResult {
   readonly openAtMiddle: number;
   readonly openAtEnd: number;
 }
+
+/** The window over which each resource's use is measured (its busiest one counts). */
+export const USE_WINDOW_SECONDS = 900;
 
 const quantile = (sorted: readonly number[], q: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -102,7 +125,19 @@ export function simulate(input: SimulationInput): SimulationResult {
   }
   function newCall(id: number, t: number): Call {
     lastUpload = Math.max(lastUpload, t);
-    const call: Call = { id, uploadedAt: t, length: callLength(), state: "intake", receives: 0, jobCompletedAt: -1, inAnalyze: false };
+    const call: Call = {
+      id,
+      uploadedAt: t,
+      length: callLength(),
+      state: "intake",
+      receives: 0,
+      jobCompletedAt: -1,
+      handouts: 0,
+      lastHandoutAt: 0,
+      claimOwner: 0,
+      claimUntil: 0,
+      sentimentSaved: false,
+    };
     heap.push(t, { k: "upload", call });
     return call;
   }
@@ -110,23 +145,36 @@ export function simulate(input: SimulationInput): SimulationResult {
   r.open = calls.length;
   const intake = new Intake(r);
   const analysis = new Analysis(r);
+  const reconcile = new Reconcile(r, analysis, () => intake.jobsRunning() + intake.jobQueued());
   let openAtMiddle = 0;
   let openAtEnd = 0;
   let reconcileScheduled = false;
 
-  // Time at the limit, between events.
+  // Busy slots (and queued jobs) over the limit, between events.
   let lastT = 0;
   const accrue = (t: number) => {
     const dt = t - lastT;
     if (dt <= 0) return;
-    if (intake.startSaturated()) r.saturation["start concurrency"] += dt;
-    if (intake.jobQueued() > 0) r.saturation["Transcribe concurrent jobs"] += dt;
-    if (analysis.waitingCount() > 0) r.saturation["analyze concurrency"] += dt;
+    r.used["start concurrency"] += (dt * intake.startRunning()) / s.startMaxConcurrency;
+    r.used["Transcribe concurrent jobs"] += (dt * intake.jobsRunning()) / q.transcribeConcurrentJobs;
+    r.used["Transcribe job queue"] += (dt * intake.jobQueued()) / q.transcribeQueuedJobs;
+    r.used["analyze concurrency"] += (dt * analysis.running()) / s.analyzeConcurrency;
     lastT = t;
+  };
+  // Use per window of USE_WINDOW_SECONDS; each resource's busiest window is its utilisation.
+  const peak = Object.fromEntries(RESOURCES.map((res) => [res, 0])) as Record<Resource, number>;
+  let windowStart = 0;
+  let before = { ...r.used };
+  const closeWindow = (t: number, force = false) => {
+    if (!force && t < windowStart + USE_WINDOW_SECONDS) return;
+    for (const res of RESOURCES) peak[res] = Math.max(peak[res], (r.used[res] - before[res]) / USE_WINDOW_SECONDS);
+    before = { ...r.used };
+    windowStart = Math.floor(t / USE_WINDOW_SECONDS) * USE_WINDOW_SECONDS;
   };
 
   for (let e = heap.pop(); e && e.t <= horizon && r.open > 0; e = heap.pop()) {
     accrue(e.t);
+    closeWindow(e.t);
     r.now = e.t;
     const now = r.now;
     const ev = e.v;
@@ -154,13 +202,13 @@ export function simulate(input: SimulationInput): SimulationResult {
         intake.onJobDone(ev.call);
         break;
       case "event":
-        analysis.invoke(ev.call, ev.retry);
+        analysis.invoke(ev.call, ev.retry, ev.chain);
         break;
       case "step":
         analysis.onStep(ev.inv);
         break;
       case "reconcile":
-        analysis.reconcile();
+        reconcile.run();
         break;
       case "sample":
         // Uploaded so far minus those with an outcome (every call with an outcome was uploaded).
@@ -169,23 +217,33 @@ export function simulate(input: SimulationInput): SimulationResult {
         break;
     }
   }
-  for (const c of calls)
-    if (c.state !== "done" && c.state !== "dlq" && c.state !== "lost") r.finish(c, "lost", "still waiting at the end of the simulated time");
+  for (const c of calls) if (!isFinal(c) && c.state !== "processingError") r.finish(c, "lost", "still waiting at the end of the simulated time");
 
-  const { latencies, lostReasons, saturation } = r;
+  const { latencies, lostReasons } = r;
   latencies.sort((x, y) => x - y);
+  // The quota that binds: the highest admitted use over capacity in its busiest window (reported from half of it).
+  closeWindow(lastT, true);
+  const special: Partial<Record<Resource, number>> = {
+    "Transcribe ListTranscriptionJobs TPS": r.used["Transcribe ListTranscriptionJobs TPS"],
+    "Bedrock tokens per day": r.tokensByDay.reduce((m, v) => Math.max(m, v), 0),
+  };
+  const utilisation = Object.fromEntries(RESOURCES.map((res) => [res, special[res] ?? peak[res]])) as Record<Resource, number>;
   let bottleneck: Resource | null = null;
-  for (const res of RESOURCES) if (saturation[res] > 0 && (bottleneck === null || saturation[res] > saturation[bottleneck])) bottleneck = res;
+  // Near a tie (2 points) the later resource wins: an upstream stage waiting on a downstream one (start retrying
+  // LimitExceededException) is busy because of it.
+  for (const res of RESOURCES) if (utilisation[res] >= 0.5 && (bottleneck === null || utilisation[res] >= utilisation[bottleneck] - 0.02)) bottleneck = res;
   return {
     uploads: calls.length,
     completed: r.completed,
+    completedWithoutSummary: r.noSummary,
+    processingErrors: r.processingErrors,
     inDlq: r.inDlq,
     lost: Object.values(lostReasons).reduce((a, n) => a + n, 0),
     lostReasons,
     latencySeconds: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: latencies.at(-1) ?? 0 },
     peaks: r.peaks,
     counts: r.counts,
-    saturation,
+    utilisation,
     bottleneck,
     drainSeconds: r.lastResult,
     openAtMiddle,
