@@ -356,6 +356,11 @@ describe("delivery roles (bootstrap stack)", () => {
     expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
     expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
   });
+  it("gives the plan role the state key to read the state, never kms:Encrypt (plans write nothing)", () => {
+    const useKey = one(boot, "aws_iam_role_policy", "plan-state-access").Statement.find((st: { Sid?: string }) => st.Sid === "UseStateKey");
+    expect(useKey.Action).toContain("kms:Decrypt");
+    expect(useKey.Action).not.toContain("kms:Encrypt");
+  });
   it("denies the plan role overwriting or deleting the state itself", async () => {
     expect(await plan("s3:PutObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
     expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
@@ -463,6 +468,19 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await apply("s3:DeleteBucket", RESULTS)).toBe("Allowed");
     expect(await apply("lambda:CreateFunction", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cci-lite-prod-start`)).toBe("Allowed");
     expect(await apply("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("Allowed");
+    // Passed to Lambda only, and only GuardDuty's service-linked role may be created (issue 21).
+    expect(await apply("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "ec2.amazonaws.com" })).toMatch(/Denied$/);
+    const slr = (service: string, name: string) => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/${service}/${name}`;
+    expect(
+      await apply("iam:CreateServiceLinkedRole", slr("guardduty.amazonaws.com", "AWSServiceRoleForAmazonGuardDuty"), {
+        "iam:AWSServiceName": "guardduty.amazonaws.com",
+      }),
+    ).toBe("Allowed");
+    expect(
+      await apply("iam:CreateServiceLinkedRole", slr("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing"), {
+        "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com",
+      }),
+    ).toMatch(/Denied$/);
     expect(await apply("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:PutRolePolicy", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:DeleteRole", role("cci-lite-prod-start-fn"))).toBe("Allowed");

@@ -184,8 +184,17 @@ export function applyStatements(n: ApplyAccessNames): Statement[] {
     {
       Sid: "ManageAppRoles",
       Effect: "Allow",
-      Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole"],
+      Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"],
       Resource: iam(`role/${n.stem}-*`),
+    },
+    // The stack passes its roles to Lambda only (each function's execution role); start passes the Transcribe
+    // data-access role at run time, with its own role, not the apply role.
+    {
+      Sid: "PassAppRolesToLambda",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: iam(`role/${n.stem}-*`),
+      Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
     },
     {
       Sid: "ManageAppPolicies",
@@ -201,6 +210,14 @@ export function applyStatements(n: ApplyAccessNames): Statement[] {
       ],
       Resource: iam(`policy/${n.stem}-*`),
     },
-    { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: iam("role/aws-service-role/*") },
+    // The one service-linked role an apply may create: GuardDuty's, when the stack creates the detector
+    // (docs.aws.amazon.com/guardduty/latest/ug/slr-permissions.html).
+    {
+      Sid: "GuardDutyServiceLinkedRole",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: iam("role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"),
+      Condition: { StringEquals: { "iam:AWSServiceName": "guardduty.amazonaws.com" } },
+    },
   ];
 }

@@ -185,7 +185,8 @@ export class DeliveryAccess extends Construct {
           {
             Sid: "UseStateKey",
             Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            // Reading the state only: plans never write it (no kms:Encrypt).
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
             ...keyByAlias(ctx, props.state.keyAlias),
           },
           // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
