@@ -34,6 +34,7 @@ import { handoutBudget } from "./lambda-src/contracts/pacing";
 import { Dashboards } from "./modules/dashboards";
 import { AccountHardening } from "./modules/hardening";
 import { InsightDashboard, InsightViews } from "./modules/insights";
+import { INSIGHT_VIEWS } from "./modules/insights/views";
 import { PipelineFunctions } from "./modules/processor/functions";
 import { Intake } from "./modules/processor/intake";
 import { JobEvents } from "./modules/processor/job-events";
@@ -292,6 +293,7 @@ export class CciLiteStack extends TerraformStack {
       workgroupName: names.workgroup,
       glueDatabase: names.glueDatabase,
       resultsTable: names.resultsTable,
+      insightViews: INSIGHT_VIEWS.map((v) => v.name),
       jobNamePrefix: names.jobNamePrefix,
     });
 

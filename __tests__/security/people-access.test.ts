@@ -153,3 +153,21 @@ describe("the table is complete and documented", () => {
     expect(doc.includes(expected) ? expected : doc.slice(doc.indexOf("## Permissions"), doc.indexOf("## Testing"))).toBe(expected);
   });
 });
+
+describe("the insight views (docs/insights.md): analysts and operators may read their definitions, as Athena needs to query them", () => {
+  const { INSIGHT_VIEWS } = jest.requireActual("../../modules/insights/views") as typeof import("../../modules/insights/views");
+  const viewArn = (name: string) => `arn:aws:glue:${REGION}:${place.accountId}:table/${names.glueDatabase}/${name}`;
+  const getTable = (principal: string, identity: Policy[], name: string) =>
+    simulate({ principal, action: "glue:GetTable", resource: viewArn(name), identity, context: { "aws:CalledVia": ["athena.amazonaws.com"] } });
+
+  test.each(INSIGHT_VIEWS.map((v) => [v.name] as const))("%s: allowed to analysts and operators, not to uploaders or a stranger", async (name) => {
+    for (const m of [...MEMBERS.analyst, ...MEMBERS.operator])
+      expect([m.label, await getTable(m.principal, managed(m.policy), name)]).toEqual([m.label, "Allowed"]);
+    for (const m of MEMBERS.uploader) expect(await getTable(m.principal, managed(m.policy), name)).not.toBe("Allowed");
+    expect(await getTable(STRANGER, [], name)).not.toBe("Allowed");
+  });
+
+  test("another table of the database stays out of reach", async () => {
+    expect(await getTable(ANALYST, managed("people_analysts_policy"), "someone_elses_table")).not.toBe("Allowed");
+  });
+});

@@ -40,6 +40,11 @@ export interface PeopleAccessProps {
   readonly workgroupName: string;
   readonly glueDatabase: string;
   readonly resultsTable: string;
+  /**
+   * The insight views (Athena views in the same database, modules/insights/views.ts) analysts and operators query
+   * besides the results table (docs/insights.md). @default none
+   */
+  readonly insightViews?: readonly string[];
   /** Every transcription job of the environment starts with it (lambda-src/core/job-name.ts): operators read those jobs. */
   readonly jobNamePrefix: string;
 }
@@ -76,7 +81,7 @@ export class PeopleAccess extends Construct {
     const query = (p: Grantee) => {
       const viaAthena = CALLED_VIA_ATHENA;
       p.addToPrincipalPolicy(queryWorkgroup("QueryEnvironmentWorkgroup", ctx, props.workgroupName));
-      p.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", ctx, props.glueDatabase, [props.resultsTable]));
+      p.addToPrincipalPolicy(readTableDefinitions("ReadResultsTableDefinition", ctx, props.glueDatabase, [props.resultsTable, ...(props.insightViews ?? [])]));
       p.addToPrincipalPolicy({
         Sid: "AthenaListsResults",
         Effect: "Allow",
