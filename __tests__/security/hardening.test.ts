@@ -87,9 +87,8 @@ describe("account hardening toggles on", () => {
   );
 });
 
-describe("apply role services come from the synthesized app stack (docs/delivery.md, modules/bootstrap/apply-access.ts)", () => {
-  // Every toggle on: CloudTrail, GuardDuty, the Glue crawler, QuickSight and people access.
-  const s = synthApp({
+describe("apply role services come from the synthesized app stack, in every network mode (docs/delivery.md, modules/bootstrap/apply-access.ts)", () => {
+  const everyToggle = {
     ...ON,
     glueCrawler: { enabled: true },
     access: {
@@ -98,13 +97,23 @@ describe("apply role services come from the synthesized app stack (docs/delivery
       analysts: ["arn:aws:iam::111122223333:role/Analyst"],
       administrators: [],
     },
-  });
-  it("every resource type maps to a service the apply policy manages, and every mapped service is used", () => {
-    const types = Object.keys(s.json.resource);
-    const services = new Set(types.map(serviceOfResourceType));
+  };
+  // Every toggle on, with each network mode: a mode's resources (the VPC, its endpoints) and its roles' calls (the
+  // functions' ENIs) must be within the apply policy and the boundary, or the mode's first apply fails.
+  const MODES = {
+    off: synthApp(everyToggle),
+    create: synthApp({ ...everyToggle, network: { mode: "create" } } as never),
+    existing: synthApp({
+      ...everyToggle,
+      network: { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567", "subnet-89abcdef"], routeTableIds: ["rtb-01234567"] },
+    } as never),
+  };
+  it("every resource type of every mode maps to a service the apply policy manages, and every mapped service is used", () => {
+    const services = new Set(Object.values(MODES).flatMap((s) => Object.keys(s.json.resource).map(serviceOfResourceType)));
     expect([...services].sort()).toEqual(APP_SERVICES);
   });
-  it("every role carries the delivery boundary, and the boundary allows every service the roles' policies use", () => {
+  it.each(Object.keys(MODES))("network %s: every role carries the delivery boundary, and the boundary allows every service the roles' policies use", (mode) => {
+    const s = MODES[mode as keyof typeof MODES];
     const roles = Object.values(s.resources("aws_iam_role")) as any[];
     expect(roles.length).toBeGreaterThan(0);
     for (const r of roles) expect([r.name, r.permissions_boundary]).toEqual([r.name, "arn:aws:iam::111122223333:policy/cci-lite-delivery-boundary"]);

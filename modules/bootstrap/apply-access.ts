@@ -20,6 +20,13 @@ export const RESOURCE_TYPE_SERVICES: ReadonlyArray<readonly [string, string]> = 
   ["aws_athena_", "athena"],
   ["aws_budgets_", "budgets"],
   ["aws_cloudtrail", "cloudtrail"],
+  // Private networking (network.mode create / existing): the VPC, subnets, routes, endpoints and security groups.
+  // The functions' roles then call ec2 too (ENIs in the subnets), so the boundary must allow it (issue 20, B1).
+  ["aws_default_security_group", "ec2"],
+  ["aws_route_table", "ec2"],
+  ["aws_security_group", "ec2"],
+  ["aws_subnet", "ec2"],
+  ["aws_vpc", "ec2"],
   ["aws_glue_", "glue"],
   ["aws_guardduty_", "guardduty"],
   ["aws_iam_", "iam"],
