@@ -24,6 +24,8 @@ describe("analytics (guide §10)", () => {
       "storage.location.template": `s3://${RESULTS}/$\${tenant}/$\${call_date}/`,
     });
     expect(table.partition_keys.map((k: any) => k.name)).toEqual(["tenant", "call_date"]);
+    // SSE-KMS data needs no table property; has_encrypted_data would declare CSE-KMS data.
+    expect(table.parameters.has_encrypted_data).toBeUndefined();
   });
   it("takes its columns from the result schema in lambda-src (one definition)", () => {
     expect(table.storage_descriptor.columns.map((c: any) => [c.name, c.type])).toEqual(RESULT_COLUMNS.map((c) => [c.name, c.type]));

@@ -95,6 +95,19 @@ describe("configuration: each class of mistake fails with the file and the field
     );
     expect(problems({ ...BASE_CONFIG, processing: { quotas: { bedrockRpm: 10 } } })[0]).toBe("processing.quotas.bedrockRpm: unknown field");
   });
+  it("a person group naming an IAM user, an Identity Center role or no role: one message each, naming the field", () => {
+    const access = (analysts: string[]) => ({ ...BASE_CONFIG, access: { uploaders: [], operators: [], analysts, administrators: [] } });
+    expect(problems(access(["arn:aws:iam::111122223333:user/alice"]))).toEqual([
+      "access.analysts[0]: is an IAM user: attach the policy to a role instead (rule CCI-IAM-3: no policies on users)",
+    ]);
+    expect(problems(access(["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Analyst_0123456789abcdef"]))).toEqual([
+      "access.analysts[0]: is an IAM Identity Center role, which takes no attached policy (UnmodifiableEntity): add the policy to its permission set instead",
+    ]);
+    expect(problems(access(["arn:aws:iam::111122223333:root"]))).toEqual(["access.analysts[0]: is not an IAM role ARN"]);
+    expect(parseConfig(access(["arn:aws:iam::111122223333:role/team/Analyst"]), "test.json").access.analysts).toEqual([
+      "arn:aws:iam::111122223333:role/team/Analyst",
+    ]);
+  });
   it("no tenants at all", () => {
     expect(problems(withTenants([]))[0]).toMatch(/^tenants: /);
   });

@@ -171,3 +171,12 @@ describe("the insight views (docs/insights.md): analysts and operators may read 
     expect(await getTable(ANALYST, managed("people_analysts_policy"), "someone_elses_table")).not.toBe("Allowed");
   });
 });
+
+test("operators can read and stop the Logs Insights queries they may start (no resource type: *), analysts cannot", () => {
+  const actions = (policy: string) =>
+    managed(policy)[0]
+      .Statement.filter((st: { Effect: string }) => st.Effect === "Allow")
+      .flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+  expect(actions("people_operators_policy")).toEqual(expect.arrayContaining(["logs:StartQuery", "logs:GetQueryResults", "logs:StopQuery"]));
+  expect(actions("people_analysts_policy")).not.toContain("logs:GetQueryResults");
+});

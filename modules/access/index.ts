@@ -151,6 +151,9 @@ export class PeopleAccess extends Construct {
           return [group, `${group}:*`];
         }),
       });
+      // A Logs Insights query started on those groups is read and stopped by its query id: these two actions have no
+      // resource type (Service Authorization Reference, CloudWatch Logs), so `*`; they reach only queries' results.
+      operators.addToPrincipalPolicy({ Sid: "ReadLogsInsightsResults", Effect: "Allow", Action: ["logs:GetQueryResults", "logs:StopQuery"], Resource: "*" });
       // cci results
       query(operators);
     }

@@ -35,7 +35,8 @@ export function resultsTable(scope: Construct, id: string, props: ResultsTablePr
     description: props.description,
     parameters: {
       classification: "json",
-      has_encrypted_data: "true",
+      // SSE-KMS objects need no table property (S3 decrypts them); has_encrypted_data marks CSE-KMS data
+      // (Athena User Guide, "Create tables based on encrypted datasets in Amazon S3").
       "projection.enabled": "true",
       "projection.tenant.type": "enum",
       "projection.tenant.values": props.tenants.join(","),

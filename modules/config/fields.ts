@@ -11,6 +11,24 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const INPUT_DAYS_MAX = 7;
 
 export const days = (min: number, max: number) => z.number().int().min(min).max(max);
-/** Role or user ARNs (never an account root: these principals get a policy attached and a place in the key policy). */
+/**
+ * Role ARNs (never an account root: these principals get a policy attached and a place in the key policy). Refused
+ * with their own message: IAM users (rule CCI-IAM-3 allows no user policies) and IAM Identity Center roles
+ * (`role/aws-reserved/sso.amazonaws.com/…`: AWS refuses to attach policies to them, `UnmodifiableEntity`).
+ */
 export const principals = () =>
-  z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "is not an IAM role or user ARN")).default([]);
+  z
+    .array(
+      z
+        .string()
+        .refine((a) => !/^arn:aws:iam::\d{12}:user\//.test(a), {
+          message: "is an IAM user: attach the policy to a role instead (rule CCI-IAM-3: no policies on users)",
+          abort: true,
+        })
+        .refine((a) => !/^arn:aws:iam::\d{12}:role\/aws-reserved\/sso\.amazonaws\.com\//.test(a), {
+          message: "is an IAM Identity Center role, which takes no attached policy (UnmodifiableEntity): add the policy to its permission set instead",
+          abort: true,
+        })
+        .refine((a) => /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(a), "is not an IAM role ARN"),
+    )
+    .default([]);
