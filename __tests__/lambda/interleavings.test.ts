@@ -14,6 +14,7 @@ import { metrics } from "../../lambda-src/aws/observability";
 import {
   checkInvariants,
   commandArbitraries,
+  comprehendPaidTwice,
   commands as C,
   drain,
   INTERLEAVINGS,
@@ -26,16 +27,16 @@ import {
 } from "./pipeline-model";
 
 /**
- * Seeds that once failed, replayed first (fast-check's seed, path and the commands' replay path, with the generator as it
- * was then: 50 commands at most, size "max"), each with its shrunk command script, which stays valid when the generator changes.
+ * Cases that once failed, kept as regressions: the seed that found each (with the generator of the commit named), and
+ * its shrunk command script, which stays valid when the generator changes. Each script runs as its own test and as
+ * an `examples` entry of the property.
  */
 const REGRESSIONS = [
   {
-    seed: 3,
-    path: "370:6:5:10:10:16:16:21:28:31:34:34:38:38:40:21:21:21:21:21:24:22:22:22:32:33:33",
-    replayPath: "//////////N:/f",
+    // Seed 3, 400 runs, generator of d4a0619 (path 370:6:5:10:10:16:16:21:28:31:34:34:38:38:40:21:21:21:21:21:24:22:22:22:32:33:33).
     // Fixed in services/process-job.ts: a forced reprocess whose summary failed past the model's 6 h retry window
     // (Bedrock throttled) wrote the job's COMPLETED record without a summary over its COMPLETED record with one.
+    seed: 3,
     note: "a forced reprocess while Bedrock throttles, past the model's retry window, replaced the job's summary",
     script: [
       C.upload("a", "wav"),
@@ -52,8 +53,8 @@ const REGRESSIONS = [
 
 const SEED = 19_004;
 
-function property(check: (w: World) => void, replayPath?: string) {
-  return fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: MAX_COMMANDS, size: "max", replayPath }), async (cmds) => {
+function property(check: (w: World) => void) {
+  return fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
     const w = newWorld();
     wireMocks(w);
     await fc.asyncModelRun(() => ({ model: {}, real: w }), cmds);
@@ -73,12 +74,19 @@ describe(`pipeline interleavings (fast-check commands: ${INTERLEAVINGS})`, () =>
 
   for (const r of REGRESSIONS) {
     it(`regression seed ${r.seed}: ${r.note}`, async () => {
-      await fc.assert(property(checkInvariants, r.replayPath), { seed: r.seed, path: r.path });
       await runScript(r.script);
     });
   }
 
   it("every call ends with the newest upload's record, no COMPLETED record gives way to a worse one, models are paid once, nothing is left unsettled", async () => {
-    await fc.assert(property(checkInvariants), { seed: SEED, numRuns: NUM_RUNS });
+    await fc.assert(property(checkInvariants), { seed: SEED, numRuns: NUM_RUNS, examples: REGRESSIONS.map((r) => [r.script]) });
+  }, 60_000);
+
+  // Known bug, issue #19 item 6 ("keep partial successes on retry"): a Comprehend throttle on a speaker's score makes
+  // the retry pay the whole call's score (and the speakers scored before) again. This strict form of invariant 3
+  // fails today; when analyze keeps partial scores it passes, and `it.failing` then fails: make it `it`.
+  it.failing("strict: Comprehend scores each text of a job at most once, even when a throttle cut the scoring (issue #19 item 6)", async () => {
+    const strict = (w: World) => expect(comprehendPaidTwice(w)).toEqual([]);
+    await fc.assert(property(strict), { seed: SEED, numRuns: 100, endOnFailure: true });
   }, 60_000);
 });
