@@ -22,6 +22,7 @@ import {
   NUM_RUNS,
   newWorld,
   runScript,
+  runWorld,
   type World,
   wireMocks,
 } from "./pipeline-model";
@@ -81,6 +82,28 @@ describe(`pipeline interleavings (fast-check commands: ${INTERLEAVINGS})`, () =>
   it("every call ends with the newest upload's record, no COMPLETED record gives way to a worse one, models are paid once, nothing is left unsettled", async () => {
     await fc.assert(property(checkInvariants), { seed: SEED, numRuns: NUM_RUNS, examples: REGRESSIONS.map((r) => [r.script]) });
   }, 60_000);
+
+  // Found while reading the model's runs (no invariant above fails on it: both outcomes satisfy invariant 1): the
+  // record depends on the order. x.wav is accepted, then overwritten by an empty x.wav (EMPTY_OBJECT). If analyze
+  // ran before the overwrite, the accepted result stays (the rank rule); if after, analyze sees the key changed
+  // (services/process-job.ts `sourceChanged`), writes nothing, counting on the newer upload's record to outrank it,
+  // but that record is a rejection, which ranks below: the call ends REJECTED. docs/pipeline.md says the record
+  // does not depend on the order. Not fixed here (what the older job's transcript holds after an overwrite is
+  // unknowable); when it is, this passes and `it.failing` fails: make it `it`.
+  it.failing("the record does not depend on whether an older upload was analysed before or after a rejected upload overwrote its key", async () => {
+    const record = async (script: Parameters<typeof runWorld>[0]) => (await runWorld(script)).results.record("demo-tenant/2026/03/14/a.json");
+    const before = await record([
+      C.upload("a", "wav"),
+      C.s3Delivery(0),
+      C.transcribeFinishes(0),
+      C.analyzeDelivery(0),
+      C.upload("a", "empty"),
+      C.s3Delivery(0),
+    ]);
+    const after = await record([C.upload("a", "wav"), C.s3Delivery(0), C.upload("a", "empty"), C.s3Delivery(0), C.transcribeFinishes(0), C.analyzeDelivery(0)]);
+    expect(before).toMatchObject({ status: "COMPLETED" });
+    expect({ status: after.status, job: after.transcription_job_name }).toEqual({ status: before.status, job: before.transcription_job_name });
+  });
 
   // Known bug, issue #19 item 6 ("keep partial successes on retry"): a Comprehend throttle on a speaker's score makes
   // the retry pay the whole call's score (and the speakers scored before) again. This strict form of invariant 3

@@ -466,13 +466,18 @@ function commandKinds(idx: fc.Arbitrary<number>): Array<fc.Arbitrary<Cmd>> {
   ];
 }
 
-/** Runs a script of commands, the drain and the invariants (a regression case). */
-export async function runScript(script: readonly Cmd[]): Promise<void> {
+/** Runs a script of commands and the drain; the world as it ends. */
+export async function runWorld(script: readonly Cmd[]): Promise<World> {
   const w = newWorld();
   wireMocks(w);
   for (const c of script) await c.run({}, w);
   await drain(w);
-  checkInvariants(w);
+  return w;
+}
+
+/** Runs a script of commands, the drain and the invariants (a regression case). */
+export async function runScript(script: readonly Cmd[]): Promise<void> {
+  checkInvariants(await runWorld(script));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
