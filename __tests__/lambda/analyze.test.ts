@@ -506,6 +506,22 @@ describe("analyze handler", () => {
     expect(puts()).toHaveLength(0);
   });
 
+  it("a forced run whose summary fails past the model's window keeps the job's COMPLETED record (and its summary) and reports the failure", async () => {
+    // Found by __tests__/lambda/interleavings.test.ts: the forced run wrote COMPLETED without a summary over it.
+    existing({ status: "COMPLETED", transcription_job_name: JOB, uploaded_at: EVENT_TIME, summary: "The agent issued a refund." });
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    const out = await handler({ jobNames: [JOB], force: true });
+    expect(out).toEqual({ results: [expect.objectContaining({ jobName: JOB, outcome: "SKIPPED", skipReason: "own", errorCode: "MODEL_UNAVAILABLE" })] });
+    expect(puts()).toHaveLength(0);
+  });
+
+  it("a forced run whose summary fails still writes where the job has no COMPLETED record of its own", async () => {
+    bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));
+    const out = await handler({ jobNames: [JOB], force: true });
+    expect(out).toEqual({ results: [expect.objectContaining({ jobName: JOB, outcome: "COMPLETED" })] });
+    expect(onlyRecord()).toMatchObject({ status: "COMPLETED", summary: null, summary_error: { code: "MODEL_UNAVAILABLE" } });
+  });
+
   it("reports a per-job error on a direct invocation instead of failing the whole batch", async () => {
     finishedJustNow();
     bedrock.on(ConverseCommand).rejects(awsError("ThrottlingException", 429));

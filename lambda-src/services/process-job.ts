@@ -269,7 +269,12 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     risks: summary.risks,
     summaryError: summary.summaryError,
   });
-  const result = await write(cfg, ctx, record, now, force);
+  // A forced run whose summary failed (e.g. the model throttled past its retry window) is a failure of that run:
+  // it never replaces the job's own COMPLETED record, which keeps the summary an earlier run paid for; the run
+  // answers SKIPPED with the summary's error code. Without force nothing changes (the rule already keeps it).
+  const keepOwn = force && summary.failed;
+  const result = await write(cfg, ctx, record, now, force && !keepOwn);
+  if (keepOwn && result.outcome === "SKIPPED" && record.summary_error) return { ...result, errorCode: record.summary_error.code };
   if (result.outcome === "COMPLETED" && summary.failed) count(METRIC.SummariesFailed);
   if (result.outcome === "COMPLETED" && cfg.deleteInputOnSuccess) await deleteProcessedSource(ctx);
   return result;
