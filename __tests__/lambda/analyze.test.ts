@@ -671,6 +671,22 @@ describe("paying once: the job's claim before any paid call (services/job-claim.
     expect(onlyRecord()).toMatchObject({ status: "COMPLETED", sentiment: { Sentiment: "NEGATIVE" }, speakers: [{ label: "spk_0" }, { label: "spk_1" }] });
   });
 
+  it("a Comprehend throttle part-way through the scoring: the retry scores only what was not scored (partial save in the claim)", async () => {
+    finishedJustNow();
+    let calls = 0;
+    comprehend.on(DetectSentimentCommand).callsFake(() => {
+      // The whole call and the first speaker are scored; the second speaker's score is throttled once.
+      if (++calls === 3) throw awsError("ThrottlingException", 400);
+      return { Sentiment: "NEGATIVE", SentimentScore: SCORE };
+    });
+    await expect(handler(event(), delivery("req-1"))).rejects.toMatchObject({ name: "ThrottlingException" });
+    expect(claims.record(CLAIM_KEY)).toMatchObject({ sentiment: { partial: true, wholeScored: true, speakers: [{ label: "spk_0" }] } });
+    expect(await handler(event(), delivery("req-1"))).toMatchObject({ outcome: "COMPLETED" });
+    expect(calls).toBe(4); // 3 before the throttle (the third threw), then only the second speaker
+    expect(onlyRecord()).toMatchObject({ sentiment: { Sentiment: "NEGATIVE" }, speakers: [{ label: "spk_0" }, { label: "spk_1" }] });
+    expect(claims.record(CLAIM_KEY).sentiment.partial).toBeUndefined();
+  });
+
   it("an S3 error saving the sentiment is thrown (the event is retried), never taken for a Comprehend failure", async () => {
     let writes = 0;
     s3.on(PutObjectCommand, { Key: CLAIM_KEY }).callsFake((input) => {

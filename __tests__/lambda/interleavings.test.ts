@@ -105,10 +105,10 @@ describe(`pipeline interleavings (fast-check commands: ${INTERLEAVINGS})`, () =>
     expect({ status: after.status, job: after.transcription_job_name }).toEqual({ status: before.status, job: before.transcription_job_name });
   });
 
-  // Known bug, issue #19 item 6 ("keep partial successes on retry"): a Comprehend throttle on a speaker's score makes
-  // the retry pay the whole call's score (and the speakers scored before) again. This strict form of invariant 3
-  // fails today; when analyze keeps partial scores it passes, and `it.failing` then fails: make it `it`.
-  it.failing("strict: Comprehend scores each text of a job at most once, even when a throttle cut the scoring (issue #19 item 6)", async () => {
+  // Issue #19 item 6 ("keep partial successes on retry"): a Comprehend throttle on a speaker's score used to make
+  // the retry pay the whole call's score (and the speakers scored before) again. analyze now saves what it scored
+  // in the job's claim before the throttle is retried (`partial`), so the strict form of invariant 3 holds.
+  it("strict: Comprehend scores each text of a job at most once, even when a throttle cut the scoring (issue #19 item 6)", async () => {
     const strict = (w: World) => expect(comprehendPaidTwice(w)).toEqual([]);
     await fc.assert(property(strict), { seed: SEED, numRuns: 100, endOnFailure: true });
   }, 60_000);

@@ -32,6 +32,12 @@ export interface SavedSentiment {
   readonly languageCode: string | null;
   readonly durationSeconds: number | null;
   readonly speakerMode: CallResult["speaker_mode"];
+  /**
+   * A throttle cut the scoring: `speakers` holds the speakers scored so far and `sentiment` the whole call's score
+   * when `wholeScored`; a retry scores only the rest. Absent: the scoring is complete.
+   */
+  readonly partial?: true;
+  readonly wholeScored?: boolean;
 }
 
 export interface ClaimDoc {

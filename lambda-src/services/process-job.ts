@@ -218,21 +218,38 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   let compLang = comprehendLanguageFor(languageCode ?? undefined);
   let sentiment: Sentiment | null = null;
   let speakers: SpeakerStats[] = [...(fields.speakers ?? [])];
-  const saved = claim.doc.sentiment;
-  if (compLang && saved?.language === compLang) {
+  const saved = compLang && claim.doc.sentiment?.language === compLang ? claim.doc.sentiment : undefined;
+  const stats = { languageCode: languageCode ?? null, durationSeconds: t.durationSeconds ?? null, speakerMode: t.speakerMode };
+  if (compLang && saved && !saved.partial) {
     logger.info("Reusing the sentiment an earlier attempt paid for", { language_code: compLang });
     sentiment = saved.sentiment;
     speakers = [...saved.speakers];
   } else if (compLang) {
+    // What an attempt cut by a throttle scored is reused; only the rest is scored (and paid) now.
+    let whole = saved?.wholeScored ? saved.sentiment : undefined;
+    const scored: SpeakerStats[] = [];
     try {
-      sentiment = await detectSentiment(t.text, compLang);
-      const scored: SpeakerStats[] = [];
+      if (whole === undefined) whole = await detectSentiment(t.text, compLang);
       for (const s of speakersBase) {
-        scored.push({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) });
+        const prior = saved?.speakers.find((p) => p.label === s.label);
+        scored.push(
+          prior ?? { label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) },
+        );
       }
+      sentiment = whole;
       speakers = scored;
     } catch (e) {
-      if (isRetryable(e)) throw e;
+      if (isRetryable(e)) {
+        await saveSentiment(cfg, ctx.jobName, claim, {
+          language: compLang,
+          sentiment: whole ?? null,
+          speakers: scored,
+          ...stats,
+          partial: true,
+          wholeScored: whole !== undefined,
+        });
+        throw e;
+      }
       // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.
       logger.warn("Comprehend sentiment failed permanently; using the model's label", { error: e as Error });
       compLang = undefined;
@@ -240,14 +257,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     }
     // Outside the Comprehend error handling: an S3 error here is not a Comprehend answer (it throws: retried).
     if (compLang) {
-      await saveSentiment(cfg, ctx.jobName, claim, {
-        language: compLang,
-        sentiment,
-        speakers,
-        languageCode: languageCode ?? null,
-        durationSeconds: t.durationSeconds ?? null,
-        speakerMode: t.speakerMode,
-      });
+      await saveSentiment(cfg, ctx.jobName, claim, { language: compLang, sentiment, speakers, ...stats });
     }
   } else {
     logger.info("Comprehend has no sentiment model for this language; using the model's label", { language_code: languageCode });

@@ -219,7 +219,8 @@ export function mayGiveUp(attempt: number, job: Pick<ListedJob, "CompletionTime"
  * upload's record; then the marker.
  */
 async function giveUp(cfg: ReconcileConfig, s: ListedJob, attempts: number, now: Date): Promise<void> {
-  const saved = (await readClaim(cfg, s.TranscriptionJobName))?.doc?.sentiment;
+  const claimed = (await readClaim(cfg, s.TranscriptionJobName))?.doc?.sentiment;
+  const saved = claimed?.partial ? undefined : claimed; // a scoring cut short is not the call's sentiment
   const loaded = saved ? await loadJob(s.TranscriptionJobName, now) : undefined;
   if (saved && loaded?.kind === "ok") {
     const ctx = loaded.ctx;
