@@ -7,6 +7,7 @@ import { checkBedrock } from "../../scripts/doctor/checks/bedrock-model-access";
 import { checkBucket } from "../../scripts/doctor/checks/bucket-names";
 import { checkGithubOidcProvider } from "../../scripts/doctor/checks/github-oidc-provider";
 import { checkGuardDuty } from "../../scripts/doctor/checks/guardduty-detector";
+import { checkQuickSightServiceRole } from "../../scripts/doctor/checks/quicksight-service-role";
 import { checkLambdaConcurrency, configuredReservations } from "../../scripts/doctor/checks/lambda-concurrency";
 import { checkQuickSight } from "../../scripts/doctor/checks/quicksight-subscription";
 import { checkServiceAvailability } from "../../scripts/doctor/checks/service-availability";
@@ -34,6 +35,7 @@ describe("runChecks", () => {
       ["lambda-concurrency", "ok"],
       ["github-oidc-provider", "ok"],
       ["quicksight-subscription", "ok"],
+      ["quicksight-service-role", "ok"],
       ["bedrock-model-access", "ok"],
       ["guardduty-detector", "ok"],
       ["service-availability", "ok"],
@@ -344,5 +346,29 @@ describe("bucket-names", () => {
   it("AccessDenied names the IAM action", () => {
     const r = checkBucket({ kind: "input", name: "b", probe: failed(denied("s3:GetBucketTagging")) }, ctx());
     expect(r.fix).toContain("s3:GetBucketTagging");
+  });
+});
+
+describe("quicksight-service-role", () => {
+  const consumers = "service-role/aws-quicksight-s3-consumers-role-v0";
+  it("is ok when the configured role exists and no S3-consumers role does; skipped without QuickSight", () => {
+    expect(checkQuickSightServiceRole(fact({ configured: true, s3Consumers: false }), ctx())).toMatchObject({ status: "ok" });
+    expect(checkQuickSightServiceRole(undefined, ctx(config({ quicksight: { enabled: false } })))).toMatchObject({ status: "skipped" });
+  });
+  it("reports a missing configured role: the key policy names it, so the key cannot be created", () => {
+    const r = checkQuickSightServiceRole(fact({ configured: false, s3Consumers: false }), ctx());
+    expect(r).toMatchObject({ status: "problem", message: expect.stringContaining("the key cannot be created") });
+    expect(r.fix).toContain("Security & permissions");
+  });
+  it("names the S3-consumers role where QuickSight uses it, missing configured role or not", () => {
+    expect(checkQuickSightServiceRole(fact({ configured: false, s3Consumers: true }), ctx()).fix).toContain(`quicksight.serviceRoleName to "${consumers}"`);
+    expect(checkQuickSightServiceRole(fact({ configured: true, s3Consumers: true }), ctx())).toMatchObject({
+      status: "problem",
+      fix: expect.stringContaining(`quicksight.serviceRoleName to "${consumers}"`),
+    });
+    const named = config({
+      quicksight: { enabled: true, principalArn: "arn:aws:quicksight:eu-central-1:111122223333:user/default/cci-lite-admin", serviceRoleName: consumers },
+    });
+    expect(checkQuickSightServiceRole(fact({ configured: true, s3Consumers: true }), ctx(named))).toMatchObject({ status: "ok" });
   });
 });

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { BedrockClient, GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import { ComprehendClient, ListSentimentDetectionJobsCommand } from "@aws-sdk/client-comprehend";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
-import { GetOpenIDConnectProviderCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeAccountSubscriptionCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { GetBucketTaggingCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -58,6 +58,9 @@ beforeEach(() => {
   lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
   lambda.on(GetFunctionConcurrencyCommand).rejects(awsError("ResourceNotFoundException", "Function not found", 404));
   iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com` }] });
+  // QuickSight's service role exists; the S3-consumers role does not (quicksight-service-role).
+  iam.on(GetRoleCommand).rejects(awsError("NoSuchEntityException", "The role cannot be found", 404));
+  iam.on(GetRoleCommand, { RoleName: "aws-quicksight-service-role-v0" }).resolves({ Role: { RoleName: "aws-quicksight-service-role-v0" } as never });
   quicksight
     .on(DescribeAccountSubscriptionCommand)
     .resolves({ AccountInfo: { AccountSubscriptionStatus: "ACCOUNT_CREATED", Edition: "ENTERPRISE" }, Status: 200 });
@@ -84,10 +87,10 @@ describe("npm run doctor", () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out[0]).toBe(`doctor: ${path.resolve(dir, "prod.json")}, account ${ACCOUNT}, region ${REGION} (read-only)`);
-    expect(out.slice(1, -1)).toHaveLength(10);
+    expect(out.slice(1, -1)).toHaveLength(11);
     for (const l of out.slice(1, -1)) expect(l).toMatch(/^ok {6}[a-z/-]+ {2,}\S/);
     expect(line(out, "lambda-concurrency")).toMatch(/^ok {6}lambda-concurrency +reservations start 5 \+ analyze 10 \+ reconcile 1 = 16 fit/);
-    expect(out[out.length - 1]).toBe("doctor: no problems (10 ok, 0 skipped)");
+    expect(out[out.length - 1]).toBe("doctor: no problems (11 ok, 0 skipped)");
 
     expect(
       lambda
@@ -129,7 +132,7 @@ describe("npm run doctor", () => {
         `^PROBLEM lambda-concurrency .*minus 100.*  fix: remove processing\\.reservedConcurrency \\(or lower it\\) in ${fixFile.replace(/[.]/g, "\\.")}, or request a Lambda concurrency quota increase$`,
       ),
     );
-    expect(out[out.length - 1]).toBe("doctor: 1 problem (9 ok, 0 skipped); fix them before the first apply (docs/doctor.md)");
+    expect(out[out.length - 1]).toBe("doctor: 1 problem (10 ok, 0 skipped); fix them before the first apply (docs/doctor.md)");
   });
 
   it("lambda-concurrency: AccessDenied is a problem naming the denied action; the other checks still run", async () => {
@@ -141,7 +144,7 @@ describe("npm run doctor", () => {
     expect(line(out, "lambda-concurrency")).toMatch(
       /^PROBLEM lambda-concurrency .*access denied to lambda:GetAccountSettings.*fix: allow lambda:GetAccountSettings/,
     );
-    expect(out.filter((l) => l.startsWith("ok "))).toHaveLength(9);
+    expect(out.filter((l) => l.startsWith("ok "))).toHaveLength(10);
   });
 
   it("github-oidc-provider: an existing provider (not this project's) is a problem; the project's own is ok", async () => {
@@ -198,9 +201,11 @@ describe("npm run doctor", () => {
     expect(code).toBe(0);
     expect(line(out, "quicksight-subscription")).toMatch(/^skipped quicksight-subscription +quicksight\.enabled is false$/);
     expect(line(out, "guardduty-detector")).toMatch(/^skipped guardduty-detector +guardduty\.enabled is false$/);
+    expect(line(out, "quicksight-service-role")).toMatch(/^skipped quicksight-service-role +quicksight\.enabled is false$/);
     expect(quicksight.calls()).toHaveLength(0);
+    expect(iam.commandCalls(GetRoleCommand)).toHaveLength(0);
     expect(guardduty.calls()).toHaveLength(0);
-    expect(out[out.length - 1]).toBe("doctor: no problems (8 ok, 2 skipped)");
+    expect(out[out.length - 1]).toBe("doctor: no problems (8 ok, 3 skipped)");
   });
 
   it("bedrock-model-access: a model not authorized is a problem naming what is missing and the region", async () => {
@@ -272,7 +277,7 @@ describe("npm run doctor", () => {
     const { code, out } = await run();
     expect(code).toBe(1);
     expect(line(out, "account")).toMatch(/^PROBLEM account .*999988887777.*fix: use credentials for account 111122223333/);
-    expect(out.filter((l) => l.startsWith("skipped "))).toHaveLength(9);
+    expect(out.filter((l) => l.startsWith("skipped "))).toHaveLength(10);
   });
 });
 

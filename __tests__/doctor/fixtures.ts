@@ -46,6 +46,7 @@ export function healthyFacts(): AccountFacts {
     lambda: fact({ concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000, ownReservations: {} }),
     oidc: fact({}),
     quicksight: fact({ subscribed: true, status: "ACCOUNT_CREATED", edition: "ENTERPRISE" }),
+    quicksightRoles: fact({ configured: true, s3Consumers: false }),
     bedrock: {
       region: REGION,
       modelId: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",

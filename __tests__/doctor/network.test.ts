@@ -18,7 +18,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
-import { IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import { GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeAccountSubscriptionCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -383,6 +383,8 @@ describe("npm run doctor with private networking", () => {
       regionAvailability: "AVAILABLE",
     });
     guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    iam.on(GetRoleCommand).rejects(awsError("NoSuchEntityException", "The role cannot be found", 404));
+    iam.on(GetRoleCommand, { RoleName: "aws-quicksight-service-role-v0" }).resolves({ Role: { RoleName: "aws-quicksight-service-role-v0" } as never });
     transcribe.on(ListTranscriptionJobsCommand).resolves({});
     comprehend.on(ListSentimentDetectionJobsCommand).resolves({});
     s3.on(HeadBucketCommand).rejects(awsError("NotFound", "NotFound", 404));

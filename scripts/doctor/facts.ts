@@ -35,6 +35,14 @@ export interface OidcFacts {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Which of QuickSight's two service roles exist (IAM GetRole; NoSuchEntity -> false). */
+export interface QuickSightRoleFacts {
+  /** The role `quicksight.serviceRoleName` names (the key policy and the grants name it). */
+  readonly configured: boolean;
+  /** `service-role/aws-quicksight-s3-consumers-role-v0`, which QuickSight uses for S3 and Athena in many accounts. */
+  readonly s3Consumers: boolean;
+}
+
 export interface QuickSightFacts {
   /** False when DescribeAccountSubscription answers ResourceNotFoundException (no subscription). */
   readonly subscribed: boolean;
@@ -156,6 +164,8 @@ export interface AccountFacts {
   readonly oidc: Fact<OidcFacts>;
   /** Absent when `quicksight.enabled` is false. */
   readonly quicksight?: Fact<QuickSightFacts>;
+  /** Absent when `quicksight.enabled` is false. */
+  readonly quicksightRoles?: Fact<QuickSightRoleFacts>;
   readonly bedrock: BedrockFacts;
   /** Absent when `guardduty.enabled` is false. */
   readonly guardduty?: Fact<GuardDutyFacts>;

@@ -6,7 +6,7 @@
 import { GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import { ListSentimentDetectionJobsCommand } from "@aws-sdk/client-comprehend";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
-import { GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import { GetOpenIDConnectProviderCommand, GetRoleCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
 import { DescribeAccountSubscriptionCommand } from "@aws-sdk/client-quicksight";
 import { ListTranscriptionJobsCommand } from "@aws-sdk/client-transcribe";
@@ -27,6 +27,7 @@ import {
   type ModelAvailabilityFacts,
   type OidcFacts,
   type QuickSightFacts,
+  type QuickSightRoleFacts,
 } from "../facts";
 import { attempt, classifyError, type DoctorClients, firstLine } from "./clients";
 
@@ -148,4 +149,27 @@ export async function serviceFacts(clients: DoctorClients, cfg: CciLiteConfig): 
     }),
   ]);
   return { transcribe, comprehend };
+}
+
+/** QuickSight's S3 and Athena role in accounts set up after 2023 (the IAM console lists it under service-role/). */
+export const QUICKSIGHT_S3_CONSUMERS_ROLE = "service-role/aws-quicksight-s3-consumers-role-v0";
+
+/** Whether a role (`path/name` or `name`) exists: IAM GetRole, NoSuchEntity -> false. */
+async function roleExists(clients: DoctorClients, roleName: string): Promise<Fact<boolean>> {
+  const name = roleName.slice(roleName.lastIndexOf("/") + 1);
+  try {
+    await clients.iam.send(new GetRoleCommand({ RoleName: name }));
+    return fact(true);
+  } catch (e) {
+    if (errorName(e) === "NoSuchEntityException" || errorName(e) === "NoSuchEntity") return fact(false);
+    return failed(classifyError(e, "iam:GetRole", "global"));
+  }
+}
+
+/** IAM GetRole of the configured QuickSight service role and of the S3-consumers role. */
+export async function quicksightRoleFacts(clients: DoctorClients, cfg: CciLiteConfig): Promise<Fact<QuickSightRoleFacts>> {
+  const [configured, s3Consumers] = await Promise.all([roleExists(clients, cfg.quicksight.serviceRoleName), roleExists(clients, QUICKSIGHT_S3_CONSUMERS_ROLE)]);
+  if (!configured.ok) return configured;
+  if (!s3Consumers.ok) return s3Consumers;
+  return fact({ configured: configured.value, s3Consumers: s3Consumers.value });
 }

@@ -18,6 +18,7 @@ import { checkPrivateDnsConflicts } from "./network-private-dns";
 import { checkRouteTables } from "./network-route-tables";
 import { checkSubnets } from "./network-subnets";
 import { checkVpcDns } from "./network-vpc-dns";
+import { checkQuickSightServiceRole } from "./quicksight-service-role";
 import { checkQuickSight } from "./quicksight-subscription";
 import { checkServiceAvailability } from "./service-availability";
 import type { CheckContext, CheckResult } from "./shared";
@@ -40,6 +41,7 @@ export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[]
     checkLambdaConcurrency(facts.lambda, ctx),
     checkGithubOidcProvider(facts.oidc, ctx),
     checkQuickSight(facts.quicksight, ctx),
+    checkQuickSightServiceRole(facts.quicksightRoles, ctx),
     checkBedrock(facts.bedrock, ctx),
     checkGuardDuty(facts.guardduty, ctx),
     checkServiceAvailability(facts.services, ctx),
@@ -58,6 +60,7 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.lambda,
     facts.oidc,
     facts.quicksight,
+    facts.quicksightRoles,
     facts.bedrock.profile,
     facts.bedrock.availability,
     facts.guardduty,
