@@ -70,7 +70,10 @@ describe("a bundled client with named errors only", () => {
   });
 
   it("throws a named error as its class and an unnamed one as the base exception with the same name, message and fault", async () => {
-    const entry = path.join(REPO_ROOT, "lambda-src", `.named-errors-probe-${process.pid}.ts`);
+    // Under dist/ (git-ignored, inside the repository so node_modules resolves), never in lambda-src/, which other
+    // tests scan while this one runs.
+    const entry = path.join(REPO_ROOT, "dist", "named-errors-probe", `probe-${process.pid}.ts`);
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
     fs.writeFileSync(
       entry,
       `import { GetParameterCommand, GetParametersCommand, ParameterNotFound, SSMClient, SSMServiceException } from "@aws-sdk/client-ssm";
