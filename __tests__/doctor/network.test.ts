@@ -208,6 +208,14 @@ describe("network-subnets", () => {
     const one = SUBNETS.map((id) => ({ id, vpcId: VPC, zoneId: "euc1-az1", zoneName: "eu-central-1c" }));
     expect(checkSubnets(withExisting({ subnets: fact(one) }), existingCtx()).message).toContain("two or more zones");
   });
+  it("problem for two subnets in one zone beside a third zone (DuplicateSubnetsInSameZone), naming network.subnetIds", () => {
+    const three = [...SUBNETS, "subnet-0cccccccccccccccc"];
+    const subnets = three.map((id, i) => ({ id, vpcId: VPC, zoneId: i === 2 ? "euc1-az2" : "euc1-az1", zoneName: "eu-central-1x" }));
+    const r = checkSubnets(withExisting({ subnets: fact(subnets) }), ctx(config({ ...EXISTING, network: { ...EXISTING.network, subnetIds: three } } as never)));
+    expect(r).toMatchObject({ status: "problem", message: expect.stringContaining("DuplicateSubnetsInSameZone") });
+    expect(r.message).toContain(`${SUBNETS[0]}, ${SUBNETS[1]} (all in euc1-az1)`);
+    expect(r.fix).toContain("each in a different Availability Zone");
+  });
 });
 
 describe("network-route-tables", () => {
@@ -219,6 +227,23 @@ describe("network-route-tables", () => {
     expect(r.status).toBe("problem");
     expect(r.message).toContain(`${RTB}: 0.0.0.0/0 → igw-0123`);
     expect(r.fix).toContain("set network.routeTableIds in config/prod.json");
+  });
+  it("problem for another S3 gateway endpoint on a configured route table (RouteAlreadyExists); this environment's own is fine", () => {
+    const gateway = (tags: Record<string, string>, tables: string[]) => ({
+      id: "vpce-0s3",
+      serviceName: serviceName("s3"),
+      state: "available",
+      privateDns: false,
+      tags,
+      type: "Gateway",
+      routeTableIds: tables,
+    });
+    const r = checkRouteTables(withExisting({ endpoints: fact([gateway({}, [RTB, "rtb-0other"])]) }), existingCtx());
+    expect(r).toMatchObject({ status: "problem", message: expect.stringContaining(`vpce-0s3 (${RTB})`) });
+    expect(r.message).toContain("RouteAlreadyExists");
+    expect(r.fix).toContain("set network.routeTableIds in config/prod.json");
+    expect(checkRouteTables(withExisting({ endpoints: fact([gateway({}, ["rtb-0other"])]) }), existingCtx()).status).toBe("ok");
+    expect(checkRouteTables(withExisting({ endpoints: fact([gateway({ Project: "CCI-Lite", Env: "prod" }, [RTB])]) }), existingCtx()).status).toBe("ok");
   });
   it("problem for a route table that is missing or in another VPC", () => {
     expect(checkRouteTables(withExisting({ routeTables: fact([]) }), existingCtx()).message).toBe(`${RTB} does not exist in ${REGION}`);
@@ -343,7 +368,7 @@ describe("networkFacts (EC2 wiring)", () => {
     expect(ec2.commandCalls(DescribeRouteTablesCommand)[0].args[0].input).toEqual({ Filters: [{ Name: "route-table-id", Values: [RTB] }] });
     expect(ec2.commandCalls(DescribeVpcEndpointsCommand)[0].args[0].input.Filters).toEqual([
       { Name: "vpc-id", Values: [VPC] },
-      { Name: "service-name", Values: SUFFIXES.map(serviceName) },
+      { Name: "service-name", Values: [...SUFFIXES.map(serviceName), serviceName("s3")] },
     ]);
   });
 

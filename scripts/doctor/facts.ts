@@ -134,6 +134,10 @@ export interface VpcEndpointFacts {
   readonly state: string;
   readonly privateDns: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** `Gateway` or `Interface` (DescribeVpcEndpoints `VpcEndpointType`). @default Interface */
+  readonly type?: string;
+  /** The route tables a gateway endpoint serves. @default none */
+  readonly routeTableIds?: readonly string[];
 }
 
 /** `network.mode: existing` only: what the stack would build on. */

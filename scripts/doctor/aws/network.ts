@@ -113,7 +113,8 @@ export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): 
           new DescribeVpcEndpointsCommand({
             Filters: [
               { Name: "vpc-id", Values: [vpcId] },
-              { Name: "service-name", Values: wanted.map((s) => s.serviceName) },
+              // The interface services, and S3: a gateway endpoint already on the route tables is RouteAlreadyExists.
+              { Name: "service-name", Values: [...wanted.map((s) => s.serviceName), `com.amazonaws.${region}.s3`] },
             ],
             NextToken,
           }),
@@ -125,6 +126,8 @@ export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): 
             state: e.State ?? "",
             privateDns: e.PrivateDnsEnabled === true,
             tags: Object.fromEntries((e.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+            type: e.VpcEndpointType ?? "Interface",
+            routeTableIds: e.RouteTableIds ?? [],
           });
         }
         NextToken = r.NextToken;

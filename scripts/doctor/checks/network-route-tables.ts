@@ -1,8 +1,8 @@
 /**
- * `network-route-tables`: private networking (`network.mode` create or existing, docs/network.md), existing VPC: the route tables exist, are in the VPC and have no default route to the internet (docs/doctor.md, "The checks").
+ * `network-route-tables`: private networking (`network.mode` create or existing, docs/network.md), existing VPC: the route tables exist, are in the VPC, have no default route to the internet and no other S3 gateway endpoint (docs/doctor.md, "The checks").
  */
 import type { NetworkFacts } from "../facts";
-import { type CheckContext, type CheckResult, existingOnly, list, NETWORK_DOC, unavailableResult } from "./shared";
+import { type CheckContext, type CheckResult, existingOnly, list, NETWORK_DOC, taggedByProject, unavailableResult } from "./shared";
 
 export function checkRouteTables(n: NetworkFacts, ctx: CheckContext): CheckResult {
   const id = "network-route-tables";
@@ -34,6 +34,27 @@ export function checkRouteTables(n: NetworkFacts, ctx: CheckContext): CheckResul
       message: `${list(open)}: a default route to the internet; private networking means the functions reach AWS only through the endpoints`,
       fix: `remove those routes, or set network.routeTableIds in ${ctx.configFile} to route tables without a default route to an internet or NAT gateway (${NETWORK_DOC})`,
     };
+  }
+  // The stack's S3 gateway endpoint adds the S3 route to these tables; another S3 gateway endpoint already on one of
+  // them makes its creation fail (RouteAlreadyExists).
+  const endpoints = n.existing.endpoints;
+  if (endpoints.ok) {
+    const s3 = `com.amazonaws.${ctx.cfg.region}.s3`;
+    const taken = endpoints.value.filter(
+      (e) =>
+        e.type === "Gateway" &&
+        e.serviceName === s3 &&
+        !taggedByProject(e.tags, ctx.cfg.environment) &&
+        (e.routeTableIds ?? []).some((r) => wanted.includes(r)),
+    );
+    if (taken.length > 0) {
+      return {
+        id,
+        status: "problem",
+        message: `${list(taken.map((e) => `${e.id} (${list((e.routeTableIds ?? []).filter((r) => wanted.includes(r)))})`))}: an S3 gateway endpoint already serves these route tables; the stack's own would fail (RouteAlreadyExists)`,
+        fix: `set network.routeTableIds in ${ctx.configFile} to route tables without an S3 gateway endpoint, or remove that endpoint from them before the first apply`,
+      };
+    }
   }
   return { id, status: "ok", message: `${list(wanted)} are in ${vpcId}, with no default route to an internet or NAT gateway` };
 }
