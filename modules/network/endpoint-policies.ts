@@ -14,38 +14,29 @@
  * foundation-model ARNs; Converse is authorised as InvokeModel), SSM `GetParameter` (parameter ARN), Lambda
  * `InvokeFunction` (function ARN).
  */
-import { AWS_CALLS, type AwsCallCondition, type AwsClient, type AwsResource, iamPrefix } from "../../lambda-src/contracts/aws-calls";
+import { AWS_CALLS, type AwsClient, type AwsResource, iamPrefix } from "../../lambda-src/contracts/aws-calls";
 import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
-import { ALL_UPLOADS_GLOB, RESULT_RECORDS_GLOB } from "../../lambda-src/contracts/storage-layout";
+import { type CallTargets, S3_TARGETS } from "../iam/call-targets";
 import type { Statement } from "../iam/policy";
 
-export interface EndpointPolicyScope {
+export interface EndpointPolicyScope extends CallTargets {
   /** The pipeline's function roles: the only principals the endpoints serve. */
   readonly functionRoleArns: readonly string[];
   readonly inputBucketArn: string;
   readonly resultsBucketArn: string;
-  /** This environment's Transcribe jobs (`…:transcription-job/<prefix>*`). */
-  readonly transcriptionJobArn: string;
-  /** The tenant settings' SSM path (`…:parameter/cci-lite/<env>/config`). */
-  readonly configPathArn: string;
-  /** The summary model: the inference profile and its foundation models. */
-  readonly bedrockResourceArns: readonly string[];
-  /** The analyze function (reconcile hands jobs to it). */
-  readonly analyzeFunctionArn: string;
-  /** The deployment settings that turn calls on (a call that is off is not allowed through the endpoint either). */
-  readonly settings: Readonly<Record<AwsCallCondition, boolean>>;
 }
 
 /** The ARNs of a kind of resource: `objects` for object-level actions, `bucket` for `s3:ListBucket`. */
 export function resourceArns(kind: AwsResource, s: EndpointPolicyScope): { readonly objects: readonly string[]; readonly bucket?: string } {
   switch (kind) {
     case "uploads":
-      return { objects: [`${s.inputBucketArn}/${ALL_UPLOADS_GLOB}`], bucket: s.inputBucketArn };
     case "callRecords":
-      return { objects: [`${s.resultsBucketArn}/${RESULT_RECORDS_GLOB}`], bucket: s.resultsBucketArn };
     case "resultObjects":
-    case "records":
-      return { objects: [`${s.resultsBucketArn}/*`], bucket: s.resultsBucketArn };
+    case "records": {
+      const t = S3_TARGETS[kind];
+      const bucket = t.bucket === "input" ? s.inputBucketArn : s.resultsBucketArn;
+      return { objects: [`${bucket}/${t.pattern}`], bucket };
+    }
     case "tenantSettings":
       return { objects: [`${s.configPathArn}/*`] };
     case "ownJobs":

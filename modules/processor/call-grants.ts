@@ -6,29 +6,21 @@
  */
 import { AWS_CALLS, type AwsCallCondition, type AwsResource } from "../../lambda-src/contracts/aws-calls";
 import type { HandlerName } from "../../lambda-src/contracts/handlers";
-import { ALL_UPLOADS_GLOB, ATHENA_RESULTS_PREFIX, RESULT_RECORDS_GLOB, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
+import { ATHENA_RESULTS_PREFIX, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
 import type { CustomerKey } from "../constructs/customer-key";
 import type { PipelineFunction } from "../constructs/pipeline-function";
 import type { Role } from "../constructs/role";
 import type { SecureBucket } from "../constructs/secure-bucket";
+import { type CallTargets, S3_TARGETS } from "../iam/call-targets";
 import type { Statement } from "../iam/policy";
 
-/** What the grants point at: the buckets, the key and the ARNs of the other resources. */
-export interface CallGrantScope {
+/** What the grants point at: the buckets, the key, the Transcribe role and the other resources' ARNs. */
+export interface CallGrantScope extends CallTargets {
   readonly input: SecureBucket;
   readonly results: SecureBucket;
   readonly key: CustomerKey;
   /** Transcribe's data-access role: the only role a new job may be given. */
   readonly transcribeRole: Role;
-  /** This deployment's Transcribe jobs (`…:transcription-job/<prefix>*`). */
-  readonly jobArn: string;
-  /** The tenant settings' SSM path (`…:parameter/cci-lite/<env>/config`). */
-  readonly configPathArn: string;
-  /** ARNs `bedrock:InvokeModel` must allow (the profile and its foundation models). */
-  readonly bedrockResourceArns: readonly string[];
-  readonly analyzeFunctionArn: string;
-  /** The deployment settings that turn calls on. */
-  readonly settings: Readonly<Record<AwsCallCondition, boolean>>;
 }
 
 type Grant = (fn: PipelineFunction, actions: ReadonlySet<string>, scope: CallGrantScope) => void;
@@ -39,10 +31,11 @@ const act = (actions: Iterable<string>): string | string[] => {
   return sorted.length === 1 ? sorted[0] : sorted;
 };
 
-/** Object actions of an S3 read or delete on `pattern`, the bucket listing when asked, and the key to decrypt. */
-function s3Objects(bucket: (s: CallGrantScope) => SecureBucket, pattern: string, sid: string, listSid: string): Grant {
+/** Object actions of an S3 kind ({@link S3_TARGETS}), the bucket listing when asked, and the key to decrypt. */
+function s3Objects(kind: keyof typeof S3_TARGETS, sid: string, listSid: string): Grant {
   return (fn, actions, scope) => {
-    const b = bucket(scope);
+    const { bucket, pattern } = S3_TARGETS[kind];
+    const b = bucket === "input" ? scope.input : scope.results;
     const objectActions = [...actions].filter((a) => a !== "s3:ListBucket");
     if (objectActions.length > 0) fn.addToPrincipalPolicy({ Sid: sid, Effect: "Allow", Action: act(objectActions), Resource: b.objectsArn(pattern) });
     if (objectActions.some((a) => a.startsWith("s3:Get"))) scope.key.grantDecrypt(fn);
@@ -77,9 +70,9 @@ export function bedrockStatements(arns: readonly string[]): Statement[] {
 
 /** One grant per resource kind. */
 export const RESOURCE_GRANTS: Record<AwsResource, Grant> = {
-  uploads: s3Objects((s) => s.input, ALL_UPLOADS_GLOB, "UploadedAudio", "ListInput"),
-  callRecords: s3Objects((s) => s.results, RESULT_RECORDS_GLOB, "ReadCallRecords", "ListResults"),
-  resultObjects: s3Objects((s) => s.results, "*", "ReadResultsBucket", "ListResults"),
+  uploads: s3Objects("uploads", "UploadedAudio", "ListInput"),
+  callRecords: s3Objects("callRecords", "ReadCallRecords", "ListResults"),
+  resultObjects: s3Objects("resultObjects", "ReadResultsBucket", "ListResults"),
   // Records anywhere in the results bucket, never under tmp/ (Transcribe's output) or athena-results/.
   records: (fn, _actions, { results }) => {
     results.grantPut(fn, "WriteResultsAndErrorRecords");
@@ -113,7 +106,7 @@ export const RESOURCE_GRANTS: Record<AwsResource, Grant> = {
     });
     s.key.grant(fn, ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]);
   },
-  ownJobs: (fn, actions, s) => fn.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: act(actions), Resource: s.jobArn }),
+  ownJobs: (fn, actions, s) => fn.addToPrincipalPolicy({ Sid: "ReadJobs", Effect: "Allow", Action: act(actions), Resource: s.transcriptionJobArn }),
   any: (fn, actions) => fn.addToPrincipalPolicy({ Sid: "NoResourceLevelCalls", Effect: "Allow", Action: act(actions), Resource: "*" }),
   summaryModel: (fn, _actions, s) => {
     for (const statement of bedrockStatements(s.bedrockResourceArns)) fn.addToPrincipalPolicy(statement);

@@ -99,7 +99,7 @@ export class PipelineFunctions extends Construct {
       results,
       key,
       transcribeRole: props.transcribeRole,
-      jobArn: ctx.arn("transcribe", `transcription-job/${settings.jobNamePrefix}*`),
+      transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${settings.jobNamePrefix}*`),
       configPathArn: props.configPathArn,
       bedrockResourceArns: props.bedrockResourceArns,
       analyzeFunctionArn: this.analyze.functionArn,
