@@ -22,6 +22,7 @@ import { bundleHandlers, REPO_ROOT } from "../modules/constructs/bundling";
 import { HANDLER_NAMES } from "../lambda-src/contracts/handlers";
 import { exitOnUsageError, parseOptions } from "../scripts/args";
 import { benchOutputs, replaceBlock } from "./outputs";
+import { median } from "./stats";
 
 /** The issue-22 target for the analyze bundle's cold import, as a fraction of the Python init. */
 export const COLD_IMPORT_TARGET = 0.28;
@@ -53,12 +54,6 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): { bin: string 
   if (probe.status !== 0) return { missing: `${candidate} with boto3 not found (${(probe.stderr || String(probe.error ?? "")).trim().split("\n").pop()})` };
   return { bin: probe.stdout.trim() };
 }
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 interface Variant {
   readonly name: string;

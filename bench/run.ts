@@ -29,6 +29,7 @@ import { contractEnv } from "./events";
 import { TRANSCRIPT_FILE_ENV } from "./fake-aws";
 import { LONG_CALL_SECONDS, type LongTranscriptKind, writeLongTranscript } from "./long-transcripts";
 import { benchOutputs, replaceBlock } from "./outputs";
+import { median } from "./stats";
 
 const OUT = path.join(REPO_ROOT, "dist", "bench");
 const CHILD_TIMEOUT_MS = 30_000;
@@ -131,11 +132,6 @@ function runChild(
     });
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Approximate deployment zip size: deflate (level 6, as Terraform's archive provider) + zip headers. */
 function zippedBytes(file: string): number {

@@ -1,5 +1,6 @@
 /** bench/cold-import.ts without running the benchmark: its median and how it finds (or explains the lack of) Python. */
-import { findPython, GUIDE_CLIENTS, median, MIN_RUNS } from "../../bench/cold-import";
+import { findPython, GUIDE_CLIENTS, MIN_RUNS } from "../../bench/cold-import";
+import { median } from "../../bench/stats";
 
 test("median of odd and even samples", () => {
   expect(median([5, 1, 3])).toBe(3);
