@@ -586,15 +586,13 @@ export function checkInvariants(w: World): void {
         trace,
       });
     } else {
-      const ok =
-        (rec.status === "REJECTED" && rec.uploaded_at === newest.at) ||
-        (rank(rec.status) === 1 && us.some((u) => accepted(u) && u.job === rec.transcription_job_name));
-      expect({ key, msg: "the newest upload's rejection, or an accepted upload's result that outranks it", ok, trace }).toEqual({
-        key,
-        msg: "the newest upload's rejection, or an accepted upload's result that outranks it",
-        ok: true,
-        trace,
-      });
+      // A newest upload rejected by the size rules (empty): an accepted upload's record, whatever the order
+      // (services/source-check.ts). Rejected for another reason (its audio gone before start read it, so analyze
+      // of the older job may already have skipped as `source-changed`): either (docs/pipeline.md, known limit).
+      const acceptedRecord = rank(rec.status) === 1 && us.some((u) => accepted(u) && u.job === rec.transcription_job_name);
+      const ok = acceptedRecord || (newest.kind !== "empty" && rec.status === "REJECTED" && rec.uploaded_at === newest.at);
+      const msg = "an accepted upload's record outranks the newest upload's rejection (or, not a size rejection, the rejection)";
+      expect({ key, msg, ok, status: rec.status, trace }).toEqual({ key, msg, ok: true, status: rec.status, trace });
     }
   }
   const stray = [...w.results.objects.keys()].filter((k) => isRecordKey(k) && !expectedKeys.has(k));
