@@ -22,6 +22,7 @@ import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } f
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
+import type { CallTargets } from "./modules/iam/call-targets";
 import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
@@ -140,20 +141,18 @@ export class CciLiteStack extends TerraformStack {
     // §12 Private networking (optional): a VPC without internet, endpoints for every service the functions call.
     const net = resolveNetwork(cfg);
     const functionRoleArns = HANDLER_NAMES.map((h) => names.roleArn(`${h}-fn`));
-    const configPathArn = ctx.arn("ssm", `parameter${names.configPath}`);
+    // What the functions' AWS calls act on (modules/iam/call-targets.ts): their roles and the endpoint policies.
+    const targets: CallTargets = {
+      transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${names.jobNamePrefix}*`),
+      configPathArn: ctx.arn("ssm", `parameter${names.configPath}`),
+      bedrockResourceArns: bedrockResourceArns(cfg),
+      analyzeFunctionArn: ctx.arn("lambda", `function:${names.functionName("analyze")}`),
+      settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
+    };
     if (net.mode !== "off") {
       this.network = new PrivateNetwork(this, "network", {
         network: net,
-        scope: {
-          functionRoleArns,
-          inputBucketArn: names.inputBucketArn,
-          resultsBucketArn: names.resultsBucketArn,
-          transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${names.jobNamePrefix}*`),
-          configPathArn,
-          bedrockResourceArns: bedrockResourceArns(cfg),
-          analyzeFunctionArn: ctx.arn("lambda", `function:${names.functionName("analyze")}`),
-          settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
-        },
+        scope: { functionRoleArns, inputBucketArn: names.inputBucketArn, resultsBucketArn: names.resultsBucketArn, ...targets },
       });
       storage.denyFunctionsOutsideEndpoint(functionRoleArns, this.network.s3Endpoint.id);
     }
@@ -165,8 +164,7 @@ export class CciLiteStack extends TerraformStack {
       input,
       results,
       transcribeRole: transcribe.role,
-      configPathArn,
-      bedrockResourceArns: bedrockResourceArns(cfg),
+      targets,
       settings: {
         environment: cfg.environment,
         inputBucket: names.inputBucket,
