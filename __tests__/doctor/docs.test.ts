@@ -15,7 +15,7 @@ describe("docs/doctor.md", () => {
 
   it("names every network check (network.mode existing runs all of them) in a section heading", () => {
     const ids = networkChecks(healthyNetwork(true), ctx(config(EXISTING))).map((r) => r.id);
-    expect(ids).toHaveLength(7);
+    expect(ids).toHaveLength(8);
     const headings = doc.split("\n").filter((l) => l.startsWith("### "));
     for (const id of ids) expect(headings.some((h) => h.includes(id))).toBe(true);
   });

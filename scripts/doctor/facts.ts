@@ -52,6 +52,24 @@ export interface QuickSightFacts {
   readonly identityRegion?: string;
 }
 
+/** One principal the configuration names (scripts/doctor/aws/principals.ts). */
+export interface PrincipalFacts {
+  readonly arn: string;
+  /** The configuration fields that name it. */
+  readonly fields: readonly string[];
+  /** `not-checked`: an account root, or a principal of another account (this account's credentials cannot ask). */
+  readonly state: "exists" | "missing" | "not-checked";
+}
+
+/** A Route 53 private hosted zone associated with the VPC (ListHostedZonesByVPC). */
+export interface PrivateZoneFacts {
+  readonly id: string;
+  /** Without the trailing dot, lower case. */
+  readonly name: string;
+  /** Set for a zone another AWS service manages (e.g. an endpoint's own private DNS). */
+  readonly owningService?: string;
+}
+
 export interface InferenceProfileFacts {
   readonly exists: boolean;
   readonly status?: string;
@@ -106,6 +124,8 @@ export interface EndpointServiceFacts {
   /** Zones the service is offered in, as zone ids (`euc1-az1`). */
   readonly zoneIds: readonly string[];
   readonly privateDns?: boolean;
+  /** The service's private DNS names (`PrivateDnsName`, `PrivateDnsNames`), e.g. `transcribe.<region>.amazonaws.com`. */
+  readonly privateDnsNames?: readonly string[];
   readonly acceptanceRequired?: boolean;
 }
 
@@ -150,6 +170,8 @@ export interface ExistingNetworkFacts {
   readonly routeTables: Fact<readonly RouteTableFacts[]>;
   /** DescribeVpcEndpoints in the VPC for the interface endpoint services. */
   readonly endpoints: Fact<readonly VpcEndpointFacts[]>;
+  /** Route 53 ListHostedZonesByVPC: the private hosted zones associated with the VPC. */
+  readonly privateZones: Fact<readonly PrivateZoneFacts[]>;
 }
 
 /** Present when `network.mode` is not off. */
@@ -170,6 +192,10 @@ export interface AccountFacts {
   readonly quicksight?: Fact<QuickSightFacts>;
   /** Absent when `quicksight.enabled` is false. */
   readonly quicksightRoles?: Fact<QuickSightRoleFacts>;
+  /** Absent when `quicksight.enabled` is false: the QuickSight users and groups the configuration names. */
+  readonly quicksightPrincipals?: Fact<readonly PrincipalFacts[]>;
+  /** The IAM roles and users the configuration names (access groups, tenants' reader and uploader principals). */
+  readonly principals: Fact<readonly PrincipalFacts[]>;
   readonly bedrock: BedrockFacts;
   /** Absent when `guardduty.enabled` is false. */
   readonly guardduty?: Fact<GuardDutyFacts>;

@@ -14,10 +14,14 @@ import { checkLambdaConcurrency } from "./lambda-concurrency";
 import { checkEndpointPolicies } from "./network-endpoint-policy";
 import { checkEndpointServices } from "./network-endpoint-services";
 import { checkEndpointZones } from "./network-endpoint-zones";
+import { checkPrivateZones } from "./network-private-zones";
 import { checkPrivateDnsConflicts } from "./network-private-dns";
 import { checkRouteTables } from "./network-route-tables";
 import { checkSubnets } from "./network-subnets";
 import { checkVpcDns } from "./network-vpc-dns";
+import { checkPrincipalsExist } from "./principals-exist";
+import { checkQuickSightEdition } from "./quicksight-edition";
+import { checkQuickSightPrincipals } from "./quicksight-principals";
 import { checkQuickSightServiceRole } from "./quicksight-service-role";
 import { checkQuickSight } from "./quicksight-subscription";
 import { checkServiceAvailability } from "./service-availability";
@@ -31,7 +35,7 @@ export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): C
   if (!n) return [{ id: "network-endpoint-services", status: "skipped", message: "not gathered" }];
   const all = [checkEndpointServices(n, ctx), checkEndpointPolicies(n, ctx), checkEndpointZones(n, ctx)];
   if (ctx.cfg.network.mode !== "existing") return all;
-  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx)];
+  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx), checkPrivateZones(n, ctx)];
 }
 
 /** Every check, in the order they print. A wrong account skips the rest: they would describe another account. */
@@ -41,7 +45,10 @@ export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[]
     checkLambdaConcurrency(facts.lambda, ctx),
     checkGithubOidcProvider(facts.oidc, ctx),
     checkQuickSight(facts.quicksight, ctx),
+    checkQuickSightEdition(facts.quicksight, ctx),
     checkQuickSightServiceRole(facts.quicksightRoles, ctx),
+    checkQuickSightPrincipals(facts.quicksightPrincipals, ctx),
+    checkPrincipalsExist(facts.principals, ctx),
     checkBedrock(facts.bedrock, ctx),
     checkGuardDuty(facts.guardduty, ctx),
     checkServiceAvailability(facts.services, ctx),
@@ -61,6 +68,8 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.oidc,
     facts.quicksight,
     facts.quicksightRoles,
+    facts.quicksightPrincipals,
+    facts.principals,
     facts.bedrock.profile,
     facts.bedrock.availability,
     facts.guardduty,
@@ -73,6 +82,7 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.network?.existing?.subnets,
     facts.network?.existing?.routeTables,
     facts.network?.existing?.endpoints,
+    facts.network?.existing?.privateZones,
   ];
   return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
 }
