@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { VISUAL_SOURCES } from "../../modules/insights/definition";
 import { INSIGHT_VIEWS } from "../../modules/insights/views";
+import { definitionRevision } from "../../modules/insights/index";
 import { BASE_CONFIG, synthApp, type Synthesized } from "../helpers/synth";
 import { checkDefinition, dataSetColumns } from "./definition-check";
 
@@ -168,5 +169,23 @@ describe("docs/insights.md", () => {
   it.each(Object.entries(VISUAL_SOURCES))("describes visual %s and the view it reads", (visual, viewId) => {
     const view = INSIGHT_VIEWS.find((v) => v.id === viewId)!;
     expect(doc).toMatch(new RegExp(`\\| \`${visual}\` \\|[^\\n]*\`${view.name}\``));
+  });
+});
+
+describe("the definition's round trip (issue 20, M3): ignored on read, replaced on change", () => {
+  it("Terraform ignores the read-back definition, and the definition's revision replaces the dashboard", () => {
+    const revisions = Object.entries(prod.resources("terraform_data"));
+    expect(revisions).toHaveLength(1);
+    const [[address, revision]] = revisions;
+    expect(dashboard(prod).lifecycle).toEqual({ ignore_changes: ["definition"], replace_triggered_by: [`terraform_data.${address}`] });
+    expect(revision.input).toEqual({ definition_sha256: definitionRevision(INSIGHT_VIEWS.map((v) => v.id)) });
+  });
+
+  it("the revision is the definition's hash: the same for the same data sets, another when the definition changes", () => {
+    const keys = INSIGHT_VIEWS.map((v) => v.id);
+    expect(definitionRevision(keys)).toMatch(/^[0-9a-f]{64}$/);
+    expect(definitionRevision(keys)).toBe(definitionRevision([...keys]));
+    // A different definition (here: one data set's ARN placeholder differs) is a different revision.
+    expect(definitionRevision(keys.map((k, i) => (i === 0 ? `${k}-renamed` : k)))).not.toBe(definitionRevision(keys));
   });
 });
