@@ -19,9 +19,9 @@ import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { applyRoleName, boundaryArn, DeliveryAccess, planRoleName, RemoteState, stateNames } from "./modules/bootstrap";
+import { applyRoleName, boundaryArn, DeliveryAccess, planRoleArn, RemoteState, stateNames } from "./modules/bootstrap";
 import { GithubSettings } from "./modules/github";
-import { pinnedActions, readWorkflows, repositorySettings } from "./modules/github/settings";
+import { pinnedActions, readWorkflows, repositorySettings, repositoryVariables } from "./modules/github/settings";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
@@ -371,12 +371,11 @@ export class GithubStack extends TerraformStack {
     new GithubSettings(this, "settings", {
       settings,
       allowedActions: pinnedActions(readWorkflows()),
-      // What the workflows read as `vars.*`; PLAN_PUBLIC_KEY_<ENV> is set with its private key (scripts/setup-github.sh).
-      variables: {
-        AWS_REGION: first.region,
-        AWS_PLAN_ROLE_ARN: `arn:aws:iam::${first.accountId}:role/${planRoleName(first.namePrefix)}`,
-        ARTIFACT_RETENTION_DAYS: String(settings.artifactRetentionDays),
-      },
+      variables: repositoryVariables({
+        region: first.region,
+        planRoleArn: planRoleArn(first.accountId, first.namePrefix),
+        artifactRetentionDays: settings.artifactRetentionDays,
+      }),
     });
   }
 }

@@ -6,7 +6,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../modules/config/load";
-import { CODEOWNED_PATHS, pinnedActions, readWorkflows, renderCodeowners, REQUIRED_CHECKS, repositorySettings } from "../../modules/github/settings";
+import {
+  CODEOWNED_PATHS,
+  PLAN_PRIVATE_KEY_SECRET,
+  pinnedActions,
+  readWorkflows,
+  renderCodeowners,
+  REQUIRED_CHECKS,
+  repositorySettings,
+} from "../../modules/github/settings";
 import { DELIVERY_WORKFLOWS } from "../../modules/iam/github-oidc";
 import { DEFAULT_ARTIFACT_RETENTION_DAYS, loadWorkflows, REPO_ROOT } from "../delivery/workflows";
 
@@ -57,6 +65,9 @@ describe("action allow-list", () => {
 describe("names shared with the workflows", () => {
   it("the workflows the roles trust exist", () => {
     for (const file of Object.values(DELIVERY_WORKFLOWS)) expect(fs.existsSync(path.join(REPO_ROOT, ".github", "workflows", file))).toBe(true);
+  });
+  it("the plan private key's secret is the one apply.yml reads", () => {
+    expect(fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", "apply.yml"), "utf8")).toContain(`secrets.${PLAN_PRIVATE_KEY_SECRET}`);
   });
   it("the artifact retention default is the workflows' default", () => {
     expect(settings.artifactRetentionDays).toBe(DEFAULT_ARTIFACT_RETENTION_DAYS);

@@ -68,6 +68,8 @@ export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
 
 /** Name of the read-only plan role of an account's delivery (`AWS_PLAN_ROLE_ARN`, set by the `github` stack). */
 export const planRoleName = (namePrefix: string): string => `${namePrefix}-github-plan`;
+/** Its ARN in `accountId` (the repository variable `AWS_PLAN_ROLE_ARN`, set by the `github` stack, checked by the doctor). */
+export const planRoleArn = (accountId: string, namePrefix: string): string => `arn:aws:iam::${accountId}:role/${planRoleName(namePrefix)}`;
 
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
