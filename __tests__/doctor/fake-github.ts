@@ -24,6 +24,8 @@ export interface FakeGithubState {
   labels: string[];
   environmentSecrets: Record<string, string[]>;
   repositorySecrets: string[];
+  /** Branches that exist (the main branch, after the first push). */
+  branches: string[];
   /** null: no CODEOWNERS file (404). */
   codeownersErrors: Array<{ line: number; message: string; path: string }> | null;
   /** Paths (without query) answered 403. */
@@ -89,6 +91,7 @@ export function healthyGithub(x: GithubExpected): FakeGithubState {
     labels: x.labels.map((l) => l.name),
     environmentSecrets: Object.fromEntries(s.environments.map((e) => [e.name, [x.secret]])),
     repositorySecrets: [],
+    branches: [s.mainBranch],
     codeownersErrors: [],
     forbidden: [],
   };
@@ -119,6 +122,7 @@ const ROUTES: Array<[RegExp, (s: FakeGithubState, m: string[]) => Answer]> = [
   [/^\/actions\/variables\/([^/]+)$/, (s, [name]) => found(name! in s.variables ? { name, value: s.variables[name!] } : undefined)],
   [/^\/actions\/secrets\/([^/]+)$/, (s, [name]) => found(s.repositorySecrets.includes(name!) ? { name } : undefined)],
   [/^\/labels\/([^/]+)$/, (s, [name]) => found(s.labels.includes(name!) ? { name } : undefined)],
+  [/^\/branches\/([^/]+)$/, (s, [name]) => found(s.branches.includes(name!) ? { name } : undefined)],
   [/^\/codeowners\/errors$/, (s) => found(s.codeownersErrors === null ? undefined : { errors: s.codeownersErrors })],
 ];
 

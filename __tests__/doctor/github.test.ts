@@ -141,6 +141,17 @@ describe.each(FAILURES)("doctor --github: %s fails (%s)", (id, _what, mutate, me
   });
 });
 
+describe("doctor --github: before the first push", () => {
+  it("skips the CODEOWNERS check while the main branch does not exist (the file arrives with the push), exit 0", async () => {
+    const r = await doctor((s) => {
+      s.branches = [];
+      s.codeownersErrors = null;
+    });
+    expect(r.code).toBe(0);
+    expect(r.byId["github-codeowners"]).toMatchObject({ status: "skipped", message: expect.stringMatching(/first push/) });
+  });
+});
+
 describe("doctor --github: access and usage", () => {
   it("a refused call costs only its own check, naming the call", async () => {
     const r = await doctor((s) => s.forbidden.push(`${REPO}/actions/oidc/customization/sub`));

@@ -1,13 +1,17 @@
 /**
  * `github-codeowners`: the default branch has a CODEOWNERS file GitHub can read without errors (unknown owners,
- * bad patterns); the ruleset's code-owner review depends on it (docs/doctor.md, "GitHub settings").
+ * bad patterns); the ruleset's code-owner review depends on it. Before the first push (no main branch) it is skipped
+ * (docs/doctor.md, "GitHub settings").
  */
 import type { GithubFacts } from "../github/facts";
 import { type CheckResult, githubUnavailable } from "./shared";
 
-export function checkGithubCodeowners(f: GithubFacts["codeowners"]): CheckResult {
+export function checkGithubCodeowners(f: GithubFacts["codeowners"], mainExists: GithubFacts["mainExists"]): CheckResult {
   const id = "github-codeowners";
   if (!f.ok) return githubUnavailable(id, f.error);
+  if (!mainExists.ok) return githubUnavailable(id, mainExists.error);
+  if (f.value === null && !mainExists.value)
+    return { id, status: "skipped", message: "the main branch does not exist yet: CODEOWNERS arrives with the first push; run the doctor again after it" };
   if (f.value === null)
     return {
       id,

@@ -96,7 +96,7 @@ export function runGithubChecks(f: GithubFacts, ctx: GithubCheckContext): CheckR
     checkGithubVariables(f.variables, ctx),
     checkGithubLabels(f.labels, ctx),
     checkGithubSecrets(f.secrets, ctx),
-    checkGithubCodeowners(f.codeowners),
+    checkGithubCodeowners(f.codeowners, f.mainExists),
   ];
 }
 
@@ -111,6 +111,7 @@ export function githubCredentialErrors(f: GithubFacts): FactError[] {
     ...Object.values(f.labels),
     ...Object.values(f.secrets.environments),
     f.secrets.repository,
+    f.mainExists,
     f.codeowners,
   ];
   return all.flatMap((x) => (!x.ok && x.error.kind === "credentials" ? [x.error] : []));

@@ -118,6 +118,7 @@ export async function gatherGithubFacts(gh: GithubClient, x: GithubExpected): Pr
       ),
       repository: exists(await call(gh, `/repos/${repo}/actions/secrets/${x.secret}`, true)),
     },
+    mainExists: exists(await call(gh, `/repos/${repo}/branches/${encodeURIComponent(x.settings.mainBranch)}`, true)),
     codeowners: await (async () => {
       const c = orNull(await call<{ errors?: Array<{ line: number; message: string; path: string }> }>(gh, `/repos/${repo}/codeowners/errors`, true));
       return c.ok ? fact(c.value === null ? null : (c.value.errors ?? [])) : c;

@@ -62,6 +62,8 @@ export interface GithubFacts {
   readonly labels: Readonly<Record<string, Fact<boolean>>>;
   /** Environment → `PLAN_PRIVATE_KEY` exists there; and whether a repository secret of that name exists (it must not). */
   readonly secrets: { readonly environments: Readonly<Record<string, Fact<boolean>>>; readonly repository: Fact<boolean> };
+  /** `GET .../branches/{main}` answered 200: the first push has happened. */
+  readonly mainExists: Fact<boolean>;
   /** `GET .../codeowners/errors` → `errors[]` (null: no CODEOWNERS file on the default branch). */
   readonly codeowners: Fact<ReadonlyArray<{ readonly line: number; readonly message: string; readonly path: string }> | null>;
 }
