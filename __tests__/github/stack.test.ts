@@ -52,6 +52,12 @@ describe("github stack", () => {
     expect(policies.every((p: any) => !("tag_pattern" in p))).toBe(true);
   });
 
+  it("declares no reviewers block for an environment without configured reviewers", () => {
+    const bare = envs.map((c) => ({ ...c, github: { ...c.github, reviewers: { users: [], teams: [] } } }));
+    const j = JSON.parse(Testing.synth(new GithubStack(Testing.app(), GITHUB_STACK, bare)));
+    for (const e of Object.values(j.resource.github_repository_environment) as any[]) expect(e.reviewers).toBeUndefined();
+  });
+
   it("protects main with one ruleset: real check names from GitHub Actions, last-push and code-owner approval, no bypass", () => {
     const r = only("github_repository_ruleset");
     expect(r).toMatchObject({ repository: "cci-lite", target: "branch", enforcement: "active", conditions: { ref_name: { include: ["refs/heads/main"] } } });

@@ -50,7 +50,9 @@ export class GithubSettings extends Construct {
         environment: env.name,
         preventSelfReview: true,
         canAdminsBypass: false,
-        reviewers: [{ users: [...env.reviewers.users], teams: [...env.reviewers.teams] }],
+        // None configured: no reviewers block (the doctor and the apply workflow's guard refuse such an environment).
+        reviewers:
+          env.reviewers.users.length + env.reviewers.teams.length > 0 ? [{ users: [...env.reviewers.users], teams: [...env.reviewers.teams] }] : undefined,
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       });
       new RepositoryEnvironmentDeploymentPolicy(this, `environment-${env.name}-branch`, {
