@@ -18,7 +18,10 @@ import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storag
 import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { applyRoleName, boundaryArn, DeliveryAccess, planRoleArn, RemoteState, stateNames } from "./modules/bootstrap";
+import { GithubSettings } from "./modules/github";
+import { pinnedActions, readWorkflows, repositorySettings, repositoryVariables } from "./modules/github/settings";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
@@ -347,6 +350,34 @@ export class BootstrapStack extends TerraformStack {
   }
 }
 
+/** The stack name of the repository's settings; it is never planned offline (scripts/offline-plan.ts). */
+export const GITHUB_STACK = "github";
+
+/**
+ * The repository's delivery settings (`modules/github`), applied by an administrator with local state and a GitHub
+ * token (`GITHUB_TOKEN`, or `gh auth token`): environments, the `main` ruleset, Actions permissions, the OIDC subject
+ * template, variables and labels (docs/delivery.md, "The github stack").
+ */
+export class GithubStack extends TerraformStack {
+  constructor(scope: Construct, id: string, envs: readonly CciLiteConfig[]) {
+    super(scope, id);
+    const settings = repositorySettings(envs);
+    const first = envs[0] as CciLiteConfig;
+    new LocalBackend(this, { path: "terraform.github.tfstate" });
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
+    new GithubProvider(this, "github", { owner: settings.owner });
+    new GithubSettings(this, "settings", {
+      settings,
+      allowedActions: pinnedActions(readWorkflows()),
+      variables: repositoryVariables({
+        region: first.region,
+        planRoleArn: planRoleArn(first.accountId, first.namePrefix),
+        artifactRetentionDays: settings.artifactRetentionDays,
+      }),
+    });
+  }
+}
+
 export interface BuildOptions {
   /** Folder of `<env>.json` files. @default `CCI_LITE_CONFIG_DIR`, else `<repo>/config` */
   readonly configDir?: string;
@@ -358,12 +389,13 @@ export interface BuildOptions {
   readonly bundles?: Record<HandlerName, LambdaBundle>;
 }
 
-/** Builds the app: the bootstrap stack and one stack per environment. Validates every configuration first. */
+/** Builds the app: the bootstrap and github stacks and one stack per environment. Validates every configuration first. */
 export function buildApp(options: BuildOptions = {}): App {
   const configDir = options.configDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "config");
   const envs = loadEnvironments(configDir, options.environments ?? process.env.CCI_LITE_ENVS);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   new BootstrapStack(app, "bootstrap", envs);
+  new GithubStack(app, GITHUB_STACK, envs);
   for (const cfg of envs) new CciLiteStack(app, cfg, { bundles: options.bundles });
   return app;
 }

@@ -49,7 +49,7 @@ function outputs(): Record<string, string> {
 const synthOut = () => dirname(dirname(prod.synthDir));
 
 describe("stack matrix from cdktf.out/manifest.json", () => {
-  test("the real synth: remote-backend stacks are planned, bootstrap (local backend) is excluded", () => {
+  test("the real synth: remote-backend stacks are planned, bootstrap and github (local backend) are excluded", () => {
     const m = buildStackMatrix(synthOut());
     const entry = (env: string) => ({
       stack: `cci-lite-${env}`,
@@ -61,7 +61,10 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
       planKeyVariable: `PLAN_PUBLIC_KEY_${env.toUpperCase()}`,
     });
     expect(m.matrix.include).toEqual([entry("dev"), entry("prod")]);
-    expect(m.excluded).toEqual([{ stack: "bootstrap", backend: "local", reason: expect.stringMatching(/administrator/) }]);
+    expect(m.excluded).toEqual([
+      { stack: "bootstrap", backend: "local", reason: expect.stringMatching(/administrator/) },
+      { stack: "github", backend: "local", reason: expect.stringMatching(/administrator/) },
+    ]);
     expect(dirname(bootstrap.synthDir)).toBe(dirname(prod.synthDir));
   });
 

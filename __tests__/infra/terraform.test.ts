@@ -21,13 +21,13 @@ beforeAll(() => {
 const types = (p: LoadedPlan) => new Set((p.json.resource_changes as any[]).map((r) => r.type));
 
 describe("offline terraform", () => {
-  it("synthesizes exactly the bootstrap stack and one stack per environment, and plans them (dev in the modes target)", () => {
+  it("synthesizes exactly the bootstrap and github stacks and one stack per environment, and plans all but github (dev in the modes target)", () => {
     const synthOut = path.dirname(path.dirname(prod.synthDir));
     expect(
       stacksOf(synthOut)
         .map((s) => s.name)
         .sort(),
-    ).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod"]);
+    ).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod", "github"]);
     expect(offlinePlanIndex().stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "bootstrap"]);
     expect(offlinePlanIndex("modes").stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "cci-lite-dev"]);
   });

@@ -315,27 +315,58 @@ describe("delivery roles (bootstrap stack)", () => {
     "token.actions.githubusercontent.com:aud": aud,
   });
 
-  it("lets the apply role be assumed from the prod environment of the configured repository (name-only sub)", () => {
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod"))).toBe("Allowed");
+  /** A subject in the github stack's template: repo, context, then the workflow file and ref (modules/iam/github-oidc.ts). */
+  const sub = (repo: string, context: string, file = "apply.yml", ref = "refs/heads/main", workflowRepo = "conversant/cci-lite") =>
+    `repo:${repo}:${context}:job_workflow_ref:${workflowRepo}/.github/workflows/${file}@${ref}`;
+  const REPO = "conversant/cci-lite";
+
+  it("lets the apply role be assumed by apply.yml on main in the prod environment (name-only and id-bearing repo claim)", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "environment:prod")))).toBe("Allowed");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub("conversant@1234/cci-lite@5678", "environment:prod")))).toBe("Allowed");
   });
-  it("lets the apply role be assumed from the prod environment with the id-bearing sub format", () => {
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant@1234/cci-lite@5678:environment:prod"))).toBe("Allowed");
+  it("never lets another workflow, or apply.yml from another branch or a pull request, assume the apply role in prod", () => {
+    for (const [file, ref] of [
+      ["plan.yml", "refs/heads/main"],
+      ["drift.yml", "refs/heads/main"],
+      ["evil.yml", "refs/heads/main"],
+      ["apply.yml", "refs/heads/feature"],
+      ["apply.yml", "refs/pull/7/merge"],
+      ["apply.yml", "refs/heads/main-old"],
+    ]) {
+      expect({ file, ref, decision: simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "environment:prod", file, ref))) }).toEqual({
+        file,
+        ref,
+        decision: "ImplicitlyDenied",
+      });
+    }
+    // The default subject (no job_workflow_ref: the template was reset) is refused too.
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
   });
-  it("never lets a pull request or the main branch assume the apply role", () => {
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:pull_request"))).toBe("ImplicitlyDenied");
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:ref:refs/heads/main"))).toBe("ImplicitlyDenied");
+  it("never lets a pull request or the main branch outside the environment assume the apply role", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "pull_request", "apply.yml", "refs/pull/7/merge")))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "ref:refs/heads/main")))).toBe("ImplicitlyDenied");
   });
-  it("never lets another repository, another environment or another audience assume the apply role", () => {
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:evil/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite-fork:environment:prod"))).toBe("ImplicitlyDenied");
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:staging"))).toBe("ImplicitlyDenied");
-    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims("repo:conversant/cci-lite:environment:prod", "sts.evil.example"))).toBe(
+  it("never lets another repository, another environment, another repository's workflow or another audience assume the apply role", () => {
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub("evil/cci-lite", "environment:prod")))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub("conversant/cci-lite-fork", "environment:prod")))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "environment:staging")))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "environment:prod", "apply.yml", "refs/heads/main", "evil/x")))).toBe(
       "ImplicitlyDenied",
     );
+    expect(simulateWebIdentity(applyTrust(), OIDC, ROLES.apply, claims(sub(REPO, "environment:prod"), "sts.evil.example"))).toBe("ImplicitlyDenied");
   });
-  it("lets pull requests assume the plan role, never the prod environment's identity", () => {
-    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims("repo:conversant/cci-lite:pull_request"))).toBe("Allowed");
-    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims("repo:evil/cci-lite:pull_request"))).toBe("ImplicitlyDenied");
+  it("lets plan.yml on pull requests and apply.yml and drift.yml on main assume the plan role, nothing else", () => {
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub(REPO, "pull_request", "plan.yml", "refs/pull/7/merge")))).toBe("Allowed");
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub(REPO, "ref:refs/heads/main", "apply.yml")))).toBe("Allowed");
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub(REPO, "ref:refs/heads/main", "drift.yml")))).toBe("Allowed");
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub("evil/cci-lite", "pull_request", "plan.yml", "refs/pull/7/merge")))).toBe(
+      "ImplicitlyDenied",
+    );
+    // A branch's own workflow, pushed: neither its context nor its ref is trusted.
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub(REPO, "ref:refs/heads/feature", "plan.yml", "refs/heads/feature")))).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(simulateWebIdentity(planTrust(), OIDC, ROLES.plan, claims(sub(REPO, "ref:refs/heads/main", "evil.yml")))).toBe("ImplicitlyDenied");
   });
 
   // ReadOnlyAccess (AWS managed, not in the plan) is modelled by read actions; writes come only from the inline policy.
@@ -510,11 +541,15 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ImplicitlyDenied");
     expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
     const devTrust = one(boot, "aws_iam_role", "apply_dev_role", "assume_role_policy");
-    const sub = (s: string) => ({ "token.actions.githubusercontent.com:sub": s, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
-    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:dev"))).toBe("Allowed");
-    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
+    const apply_ = "job_workflow_ref:conversant/cci-lite/.github/workflows/apply.yml@refs/heads/main";
+    const sub = (env: string) => ({
+      "token.actions.githubusercontent.com:sub": `repo:conversant/cci-lite:environment:${env}:${apply_}`,
+      "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+    });
+    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("dev"))).toBe("Allowed");
+    expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("prod"))).toBe("ImplicitlyDenied");
     const prodTrust = one(boot, "aws_iam_role", "apply_prod_role", "assume_role_policy");
-    expect(simulateWebIdentity(prodTrust, OIDC, ROLES.apply, sub("repo:conversant/cci-lite:environment:dev"))).toBe("ImplicitlyDenied");
+    expect(simulateWebIdentity(prodTrust, OIDC, ROLES.apply, sub("dev"))).toBe("ImplicitlyDenied");
   });
 });
 

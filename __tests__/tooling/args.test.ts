@@ -51,8 +51,10 @@ describe("parseOptions", () => {
 
 describe("doctor", () => {
   it("keeps its options and defaults", () => {
-    expect(doctorArgs([], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "cfg", json: false });
-    expect(doctorArgs(["--env=dev", "--config-dir", "x", "--json"], { configDir: "cfg" })).toEqual({ env: "dev", configDir: "x", json: true });
+    expect(doctorArgs([], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "cfg", json: false, github: false });
+    expect(doctorArgs(["--env=dev", "--config-dir", "x", "--json"], { configDir: "cfg" })).toEqual({ env: "dev", configDir: "x", json: true, github: false });
+    expect(doctorArgs(["--github", "--config-dir", "x"], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "x", json: false, github: true });
+    expect(() => doctorArgs(["--github", "--env", "dev"], { configDir: "cfg" })).toThrow("drop --env");
     expect(doctorArgs(["-h"], { configDir: "cfg" })).toBe("help");
     expect(() => doctorArgs(["--env="], { configDir: "cfg" })).toThrow("--env needs a value");
   });
@@ -61,7 +63,9 @@ describe("doctor", () => {
     const err: string[] = [];
     const code = await doctor(["--env", "prod", "--jsn"], { io: { stdout: () => undefined, stderr: (l) => err.push(l) } });
     expect(code).toBe(2);
-    expect(err.join("\n")).toBe("doctor: unknown option --jsn\nusage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]");
+    expect(err.join("\n")).toBe(
+      "doctor: unknown option --jsn\nusage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json] | --github [--config-dir <dir>] [--json]",
+    );
   });
 });
 

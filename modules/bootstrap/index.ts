@@ -1,7 +1,7 @@
 /**
  * Applied once per account by an administrator (local state): the remote-state bucket with its own key, the
- * GitHub OIDC identity provider, a read-only plan role and an apply role trusted only for the protected
- * GitHub environment. See docs/delivery.md.
+ * GitHub OIDC identity provider, a read-only plan role and one apply role per environment, trusted only for
+ * apply.yml on main running in that environment's protected GitHub environment. See docs/delivery.md.
  */
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -16,18 +16,11 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { ValidationError } from "../config/errors";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
+import { DELIVERY_WORKFLOWS, GITHUB_OIDC_HOST, type GithubRepository, githubSubjects, type WorkflowAt } from "../iam/github-oidc";
 
 export { boundaryArn } from "./apply-access";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-
-export interface GithubRepository {
-  /** `owner/name`. */
-  readonly repository: string;
-  /** Numeric ids; when given, the id-bearing `sub` format is matched exactly instead of with `@*`. */
-  readonly ownerId?: number;
-  readonly repositoryId?: number;
-}
+export { GITHUB_OIDC_HOST, githubSubjects, type GithubRepository } from "../iam/github-oidc";
 
 export interface StateNames {
   readonly bucket: string;
@@ -38,16 +31,6 @@ export interface StateNames {
 /** Names of the remote-state resources of an account (shared by the bootstrap and application stacks). */
 export function stateNames(namePrefix: string, accountId: string, region: string): StateNames {
   return { bucket: `${namePrefix}-tfstate-${accountId}-${region}`, keyAlias: `alias/${namePrefix}-tfstate`, region };
-}
-
-/**
- * The `sub` claims a trust policy accepts for one GitHub context (`pull_request`, `ref:refs/heads/main`,
- * `environment:prod`): the name-only format and the id-bearing format repositories get since 2026-07-15.
- */
-export function githubSubjects(repo: GithubRepository, context: string): string[] {
-  const [owner, name] = repo.repository.split("/");
-  const ids = repo.ownerId !== undefined && repo.repositoryId !== undefined ? `${owner}@${repo.ownerId}/${name}@${repo.repositoryId}` : `${owner}@*/${name}@*`;
-  return [`repo:${owner}/${name}:${context}`, `repo:${ids}:${context}`];
 }
 
 /** The roles are the {@link StackContext}'s account's; the state must live in its region. */
@@ -82,6 +65,11 @@ export interface DeployTarget {
  * timeout (`role-duration-seconds` >= `timeout-minutes` in .github/workflows/apply.yml, tested), which must fit in here.
  */
 export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
+
+/** Name of the read-only plan role of an account's delivery (`AWS_PLAN_ROLE_ARN`, set by the `github` stack). */
+export const planRoleName = (namePrefix: string): string => `${namePrefix}-github-plan`;
+/** Its ARN in `accountId` (the repository variable `AWS_PLAN_ROLE_ARN`, set by the `github` stack, checked by the doctor). */
+export const planRoleArn = (accountId: string, namePrefix: string): string => `arn:aws:iam::${accountId}:role/${planRoleName(namePrefix)}`;
 
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
@@ -147,7 +135,9 @@ export class DeliveryAccess extends Construct {
             thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
           }),
         ];
-    const trust = (contexts: string[]) =>
+    // Subjects carry the workflow file and its ref (the `github` stack's subject template, modules/iam/github-oidc.ts):
+    // each role trusts named workflows on named refs, never any workflow of any branch.
+    const trust = (contexts: ReadonlyArray<readonly [string, WorkflowAt]>) =>
       render(
         policy({
           Sid: "AllowGithubActionsOidc",
@@ -156,18 +146,24 @@ export class DeliveryAccess extends Construct {
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
-            StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: contexts.flatMap((c) => githubSubjects(props.github, c)) },
+            StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: contexts.flatMap(([c, w]) => githubSubjects(props.github, c, w)) },
           },
         }),
       );
-    const planName = `${props.namePrefix}-github-plan`;
+    const planName = planRoleName(props.namePrefix);
+    const main = `refs/heads/${props.mainBranch ?? "main"}`;
     this.planRoleArn = ctx.iamArn(`role/${planName}`);
     const stateArn = ctx.bucketArn(props.state.bucket);
 
     this.planRole = new IamRole(this, "plan-role", {
       name: planName,
       description: "GitHub Actions: read-only plan and drift detection for CCI Lite",
-      assumeRolePolicy: trust(["pull_request", `ref:refs/heads/${props.mainBranch ?? "main"}`]),
+      // Pull requests through plan.yml; on main, the apply workflow's plan job and the drift workflow.
+      assumeRolePolicy: trust([
+        ["pull_request", { file: DELIVERY_WORKFLOWS.plan, ref: "refs/pull/*/merge" }],
+        [`ref:${main}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }],
+        [`ref:${main}`, { file: DELIVERY_WORKFLOWS.drift, ref: main }],
+      ]),
       maxSessionDuration: 3600,
       dependsOn: provider,
     });
@@ -229,7 +225,8 @@ export class DeliveryAccess extends Construct {
       const role = new IamRole(scope, "role", {
         name,
         description: `GitHub Actions: applies reviewed CCI Lite ${target.environment} plans from the ${target.deployEnvironment} environment only`,
-        assumeRolePolicy: trust([`environment:${target.deployEnvironment}`]),
+        // Only apply.yml as it is on main, in the environment whose protection rules gate the apply.
+        assumeRolePolicy: trust([[`environment:${target.deployEnvironment}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }]]),
         permissionsBoundary: boundary.arn,
         maxSessionDuration: APPLY_ROLE_MAX_SESSION_SECONDS,
         dependsOn: provider,

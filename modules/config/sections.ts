@@ -18,6 +18,32 @@ export const githubSection = z
      * the bootstrap stack trusts it instead of creating it (creating a second fails with EntityAlreadyExists).
      */
     useExistingOidcProvider: z.boolean().default(false),
+    /**
+     * Required reviewers of `deployEnvironment` (the `github` stack), by numeric GitHub id (`gh api users/<login> --jq .id`,
+     * `gh api orgs/<org>/teams/<slug> --jq .id`): ids survive renames. At most 6 in all (GitHub's limit). Empty: the
+     * environment has no reviewers, and `npm run doctor -- --github` and the apply workflow's guard refuse it.
+     */
+    reviewers: z
+      .object({
+        users: z.array(z.number().int().positive()).default([]),
+        teams: z.array(z.number().int().positive()).default([]),
+      })
+      .strict()
+      .refine((r) => r.users.length + r.teams.length <= 6, "at most 6 reviewers (users and teams together), GitHub's limit")
+      .default({ users: [], teams: [] }),
+    /**
+     * Owners of the delivery paths in `.github/CODEOWNERS` (`@user` or `@org/team`), whose review the `main` ruleset
+     * requires for `.github/`, `scripts/delivery/`, `modules/bootstrap/` and `config/`. Repository-wide: every
+     * `config/<env>.json` naming the repository must agree.
+     */
+    codeOwners: z.array(z.string().regex(/^@[A-Za-z0-9-]{1,39}(?:\/[A-Za-z0-9._-]{1,100})?$/, "must be @user or @org/team")).default([]),
+    /** Approvals a pull request into `mainBranch` needs (the `main` ruleset). Repository-wide. */
+    requiredApprovals: z.number().int().min(1).max(10).default(1),
+    /**
+     * Days the apply workflow keeps its artifacts (saved plans): the repository variable `ARTIFACT_RETENTION_DAYS`
+     * the `github` stack sets. It must cover the approval window. Repository-wide.
+     */
+    artifactRetentionDays: z.number().int().min(1).max(400).default(7),
   })
   .strict();
 

@@ -25,9 +25,18 @@ import { checkQuickSightPrincipals } from "./quicksight-principals";
 import { checkQuickSightServiceRole } from "./quicksight-service-role";
 import { checkQuickSight } from "./quicksight-subscription";
 import { checkServiceAvailability } from "./service-availability";
-import type { CheckContext, CheckResult } from "./shared";
+import type { GithubFacts } from "../github/facts";
+import { checkGithubActionsPermissions } from "./github-actions-permissions";
+import { checkGithubCodeowners } from "./github-codeowners";
+import { checkGithubEnvironments } from "./github-environments";
+import { checkGithubLabels } from "./github-labels";
+import { checkGithubOidcSubject } from "./github-oidc-subject";
+import { checkGithubRuleset } from "./github-ruleset";
+import { checkGithubSecrets } from "./github-secrets";
+import { checkGithubVariables } from "./github-variables";
+import type { CheckContext, CheckResult, GithubCheckContext } from "./shared";
 
-export type { CheckContext, CheckResult, Status } from "./shared";
+export type { CheckContext, CheckResult, GithubCheckContext, Status } from "./shared";
 
 /** The network checks: none when `network.mode` is off; the existing-VPC checks only with `existing`. */
 export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): CheckResult[] {
@@ -85,4 +94,35 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.network?.existing?.privateZones,
   ];
   return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
+}
+
+/** `--github`: the repository's settings against what the github stack declares, in the order they print. */
+export function runGithubChecks(f: GithubFacts, ctx: GithubCheckContext): CheckResult[] {
+  return [
+    checkGithubEnvironments(f.environments, ctx),
+    checkGithubRuleset(f.ruleset, ctx),
+    checkGithubActionsPermissions(f.actions, ctx),
+    checkGithubOidcSubject(f.oidc, ctx),
+    checkGithubVariables(f.variables, ctx),
+    checkGithubLabels(f.labels, ctx),
+    checkGithubSecrets(f.secrets, ctx),
+    checkGithubCodeowners(f.codeowners, f.mainExists),
+  ];
+}
+
+/** GitHub fact errors that mean the token itself is unusable (HTTP 401): the run stops with exit 2. */
+export function githubCredentialErrors(f: GithubFacts): FactError[] {
+  const all: Fact<unknown>[] = [
+    ...Object.values(f.environments),
+    f.ruleset,
+    f.actions,
+    f.oidc,
+    ...Object.values(f.variables),
+    ...Object.values(f.labels),
+    ...Object.values(f.secrets.environments),
+    f.secrets.repository,
+    f.mainExists,
+    f.codeowners,
+  ];
+  return all.flatMap((x) => (!x.ok && x.error.kind === "credentials" ? [x.error] : []));
 }

@@ -61,3 +61,34 @@ export const list = (xs: readonly string[]) => (xs.length > 0 ? xs.join(", ") : 
 export function existingOnly(id: string, ctx: CheckContext): CheckResult | undefined {
   return ctx.cfg.network.mode === "existing" ? undefined : { id, status: "skipped", message: `network.mode is "${ctx.cfg.network.mode}"` };
 }
+
+/** The GitHub checks (`--github`) compare the repository with what the `github` stack declares. */
+export interface GithubCheckContext {
+  readonly expected: import("../github/facts").GithubExpected;
+}
+
+export const GITHUB_DOC = `${DOCTOR_DOC}, "GitHub settings"`;
+/** The fix of most GitHub problems: the stack declares it. */
+export const APPLY_GITHUB_STACK = 'apply the github stack (docs/delivery.md, "One-time setup"), or change the setting back in the repository\'s settings';
+
+/** A GitHub fact that could not be gathered, as this check's result. */
+export function githubUnavailable(id: string, error: FactError): CheckResult {
+  return error.kind === "access-denied"
+    ? {
+        id,
+        status: "problem",
+        message: `cannot check: ${error.action} was refused (${error.message})`,
+        fix: `use a token of a repository administrator with the read permissions in ${GITHUB_DOC}`,
+      }
+    : {
+        id,
+        status: "problem",
+        message: `cannot check: ${error.action} failed (${error.message})`,
+        fix: "run the doctor again; if it persists, resolve the error shown",
+      };
+}
+
+/** One result from a list of findings: ok with `okMessage` when there are none, else one problem naming them all. */
+export function findings(id: string, issues: readonly string[], okMessage: string, fix: string = APPLY_GITHUB_STACK): CheckResult {
+  return issues.length === 0 ? { id, status: "ok", message: okMessage } : { id, status: "problem", message: issues.join("; "), fix };
+}
