@@ -95,7 +95,8 @@ const TRANSCRIPT_TEXT = {
     : "The transcript is not available to the reader of this report: it was made without --transcripts. Only principals in access.transcriptReaders may read transcripts (analysts and operators never do).",
   expired: (c) => "The transcript has expired: transcripts are kept " + M.transcriptsDays + " days (retention.transcriptsDays), this one until " + c.transcript.expiredOn + ".",
   missing: () => "No transcript was found for this call, though it has not expired.",
-  none: (c) => c.status === "COMPLETED" ? "This call has no transcription job." : "This call has no transcript: it was " + c.status.toLowerCase() + " before a transcript was written.",
+  none: (c) => c.status === "COMPLETED" ? "This call has no transcription job."
+    : c.status === "FAILED" ? "This call has no transcript: it failed (see the error above)." : "This call has no transcript: it was rejected before transcription.",
 };
 
 function transcript(c) {
