@@ -1,8 +1,8 @@
 /**
  * The call browser: one self-contained HTML file next to the aggregate page, a single page with hash routing
  * (`#/call/<tenant>/<call id>`) over the calls' data embedded as JSON. One file rather than a file per call: 10,000
- * calls stay one file of a few MB written in well under a second (bench/report-site.ts, docs/benchmarks.md),
- * instead of 10,000 files to copy around, and filters survive opening a call and coming back.
+ * calls are one file of about 7.5 MB (without transcripts; time and size measured by bench/report-site.ts,
+ * docs/benchmarks.md), instead of 10,000 files to copy around, and filters survive opening a call and coming back.
  *
  * The Content-Security-Policy is the aggregate page's (html.ts), with the script allowed by its SHA-256 instead of
  * `'unsafe-inline'`: nothing may be fetched, and no script but this one may run, should a summary or a transcript
