@@ -7,6 +7,8 @@
 import * as path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
+import { manualClock } from "../../lambda-src/core/clock";
+import { runReport } from "../../scripts/report/index";
 
 export interface Shared {
   readonly context: () => BrowserContext;
@@ -167,6 +169,22 @@ export function callBrowserTests(s: Shared): void {
       await open(`#/call/${failed.tenant}/${failed.call_id}`);
       expect(await page.locator("#call-error").innerText()).toBe(`${failed.error!.code}: ${failed.error!.message}`);
       expect(await page.locator("#transcript-status").innerText()).toBe("This call has no transcript: it failed (see the error above).");
+    });
+
+    it("made with --transcripts (a transcript reader's run), the call's page shows the transcript turns", async () => {
+      const file = path.join(path.dirname(s.callsFile()), "with-transcripts.html");
+      const made = await runReport(["--sample", "--transcripts", "--out", file], { clock: manualClock(s.now) });
+      const reader = await s.context().newPage();
+      try {
+        await reader.goto(`file://${made.callsOut}#/call/${chosen.tenant}/${chosen.call_id}`);
+        await reader.waitForSelector("ol.turns li");
+        const turns = await reader.locator("ol.turns li").allInnerTexts();
+        expect(turns.map((t) => t.split("\n")[0])).toEqual(["agent (ch_1)", "customer (ch_0)", "agent (ch_1)", "customer (ch_0)"]);
+        expect(turns[1]).toContain(chosen.summary);
+        expect(await reader.locator("#transcript-status").count()).toBe(0);
+      } finally {
+        await reader.close();
+      }
     });
 
     it("back to the list: the list again, filters as they were (the search for the chosen call)", async () => {
