@@ -15,6 +15,8 @@ export type PeopleGroup = (typeof PEOPLE_GROUPS)[number];
 /** The `cci` commands that call AWS (`doctor` reads local files only), and `report`: `npm run report -- --env …`. */
 export const CLI_COMMANDS = ["upload", "status", "wait", "reprocess", "results", "redrive", "logs", "report"] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
+/** The table's commands that are not `cci` commands (the CLI never names their groups in its access-denied hints). */
+export const NOT_CCI_COMMANDS: readonly CliCommand[] = ["report"];
 
 /** Who sends the request: the person, or a service with the person's credentials. */
 export type Via = "caller" | "s3" | "sqs" | "athena" | "athena+s3";
