@@ -220,7 +220,9 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             summary_error: summaryFails ? { code: pick(SUMMARY_CODES), message: "sample summary error" } : null,
             transcription_job_name: `cci-lite-sample-${callId}`,
             model_id: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+            categories: [],
           };
+          // Matched on the finished record (summary, risks, sentiment), as the pipeline matches its rules.
           result = { ...result, categories: sampleCategories(t, result) };
         }
         out.push({ key: resultKey(t.id, at, callId), result });
