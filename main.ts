@@ -16,6 +16,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { HANDLER_NAMES, type HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
+import { transcriptReadersByTenant } from "./modules/config/access-rules";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
@@ -287,6 +288,7 @@ export class CciLiteStack extends TerraformStack {
       tenantUploaders: new Map(cfg.tenants.map((t) => [t.id, t.uploaderPrincipals])),
       operators: cfg.access.operators,
       analysts: cfg.access.analysts,
+      transcriptReaders: transcriptReadersByTenant(cfg.access.transcriptReaders),
       intakeQueue: this.intake.queue,
       deadLetterQueues: [this.intake.deadLetterQueue, jobEvents.deadLetterQueue],
       functions: [this.functions.start, this.functions.analyze, this.functions.reconcile],

@@ -41,7 +41,7 @@ describe("configuration: defaults", () => {
     expect(c.processing.intakeMaxConcurrency).toBe(5);
     expect(c.guardduty.createDetector).toBe(true);
     expect(c.github.useExistingOidcProvider).toBe(false);
-    expect(c.access).toEqual({ uploaders: [], operators: [], analysts: [], administrators: [] });
+    expect(c.access).toEqual({ uploaders: [], operators: [], analysts: [], administrators: [], transcriptReaders: [] });
     const noQuickSight = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" } }, "dev.json");
     expect(noQuickSight.quicksight.enabled).toBe(false);
   });

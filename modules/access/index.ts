@@ -1,7 +1,7 @@
 /**
  * Guide §4.3 and §13, for the people and systems outside the pipeline: uploaders (all tenants, or one tenant's
- * prefix), operators (dead-letter redrive, reprocessing, results and logs) and analysts (every tenant through the
- * environment's Athena workgroup). Each group is one managed policy, filled by grants on the buckets, queues and key
+ * prefix), operators (dead-letter redrive, reprocessing, results and logs), analysts (every tenant through the
+ * environment's Athena workgroup) and, opt-in, transcript readers (one tenant's transcripts, ./transcript-readers.ts). Each group is one managed policy, filled by grants on the buckets, queues and key
  * and attached to the configured roles and users; the key policy names exactly those principals. A group with no
  * principals creates nothing.
  */
@@ -15,10 +15,11 @@ import type { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
+import { grantTranscriptReading } from "./transcript-readers";
 
 /**
- * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst` (the stem from the
- * {@link StackContext}).
+ * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst`,
+ * `<stem>-<tenant>-transcript-reader` (the stem from the {@link StackContext}).
  */
 export interface PeopleAccessProps {
   readonly key: CustomerKey;
@@ -30,6 +31,11 @@ export interface PeopleAccessProps {
   readonly tenantUploaders: ReadonlyMap<string, readonly string[]>;
   readonly operators: readonly string[];
   readonly analysts: readonly string[];
+  /**
+   * Principals reading one tenant's transcripts (and records), by tenant id (`access.transcriptReaders`); never an
+   * operator or analyst (their policies deny transcripts). @default none
+   */
+  readonly transcriptReaders?: ReadonlyMap<string, readonly string[]>;
   /** The queue uploads wait in, and the dead-letter queues operators redrive. */
   readonly intakeQueue: EncryptedQueue;
   readonly deadLetterQueues: readonly EncryptedQueue[];
@@ -160,5 +166,11 @@ export class PeopleAccess extends Construct {
 
     const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
     if (analysts) query(analysts);
+
+    for (const [tenant, principals] of props.transcriptReaders ?? []) {
+      const description = `CCI Lite: read tenant ${tenant}'s records and transcripts (tmp/${tenant}/)`;
+      const p = managed(`transcript-readers-${tenant}`, `${stem}-${tenant}-transcript-reader`, description, principals);
+      if (p) grantTranscriptReading(p, results, tenant);
+    }
   }
 }

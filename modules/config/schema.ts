@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { tenantDocument } from "../../lambda-src/contracts/tenant-settings";
+import { transcriptReaderIssues } from "./access-rules";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
 import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
 import { networkIssues } from "./network";
@@ -194,6 +195,7 @@ export const configSchema = z
       ctx.addIssue({ code: "custom", path: ["github", "repositoryId"], message: "ownerId and repositoryId go together" });
     }
     for (const issue of networkIssues(c)) ctx.addIssue({ code: "custom", ...issue });
+    for (const issue of transcriptReaderIssues(c)) ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message });
   });
 
 /** The configuration file as written (defaults optional). */

@@ -57,9 +57,26 @@ export const accessSection = z
     analysts: principals(),
     /** Roles or users that deploy by hand or break glass: use of the Terraform state key (bootstrap stack). */
     administrators: principals(),
+    /**
+     * Opt-in: roles that may read the transcripts of their tenants (Transcribe's output under `tmp/<tenant>/`) and
+     * those tenants' records, e.g. for `npm run report -- --transcripts`. Analysts and operators never read
+     * transcripts, so a role here must be in neither group (modules/config/access-rules.ts). @default [] (nobody)
+     */
+    transcriptReaders: z
+      .array(
+        z
+          .object({
+            /** The roles of this group. */
+            principals: principals(),
+            /** The configured tenants whose transcripts they read. */
+            tenants: z.array(z.string()).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict()
-  .default({ uploaders: [], operators: [], analysts: [], administrators: [] });
+  .default({ uploaders: [], operators: [], analysts: [], administrators: [], transcriptReaders: [] });
 
 export const processingSection = z
   .object({
