@@ -39,6 +39,9 @@ export const RESOURCE_TYPE_SERVICES: ReadonlyArray<readonly [string, string]> = 
   ["aws_ssm_", "ssm"],
 ];
 
+/** Resource types Terraform itself manages in state, with no AWS call and so no IAM service (`terraform_data`). */
+export const TERRAFORM_BUILTIN_TYPES: ReadonlySet<string> = new Set(["terraform_data"]);
+
 /** The IAM service a Terraform resource type is managed through (throws for an unmapped type). */
 export function serviceOfResourceType(type: string): string {
   const hit = RESOURCE_TYPE_SERVICES.find(([prefix]) => type.startsWith(prefix));
