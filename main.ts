@@ -18,7 +18,8 @@ import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storag
 import { PeopleAccess } from "./modules/access";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
+import { applyRoleName, boundaryArn, DeliveryAccess, planRoleName, RemoteState, stateNames } from "./modules/bootstrap";
+import { ENVIRONMENT_TAG_KEY, PROJECT_TAG, SHARED_ENVIRONMENT, stateObjectKey } from "./modules/bootstrap/environment-scope";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
@@ -50,12 +51,15 @@ import { TranscribeAccess } from "./modules/transcribe-access";
  */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 
-/** Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). */
+/**
+ * Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). `Project`
+ * and `Env` also scope each environment's delivery roles (modules/bootstrap/environment-scope.ts).
+ */
 function awsProvider(scope: Construct, cfg: Pick<CciLiteConfig, "accountId" | "region" | "owner">, env: string): AwsProvider {
   return new AwsProvider(scope, "aws", {
     region: cfg.region,
     allowedAccountIds: [cfg.accountId],
-    defaultTags: [{ tags: { Project: "CCI-Lite", Env: env, Owner: cfg.owner, Data: "Voice" } }],
+    defaultTags: [{ tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, [ENVIRONMENT_TAG_KEY]: env, Owner: cfg.owner, Data: "Voice" } }],
   });
 }
 
@@ -76,7 +80,8 @@ export class CciLiteStack extends TerraformStack {
     const state = stateNames(cfg.namePrefix, ctx.accountId, ctx.region);
     const backend = new S3Backend(this, {
       bucket: state.bucket,
-      key: `cci-lite/${cfg.environment}/terraform.tfstate`,
+      // Each environment's own object: its plan and apply roles are denied the others' (environment-scope.ts).
+      key: stateObjectKey(cfg.environment),
       region: state.region,
       encrypt: true,
       kmsKeyId: ctx.arn("kms", state.keyAlias, { region: state.region }),
@@ -92,10 +97,11 @@ export class CciLiteStack extends TerraformStack {
         if (node instanceof IamRole) node.permissionsBoundary = boundary;
       },
     });
-    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which role.
+    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which roles.
     this.addOverride("//.cci_lite_delivery", {
       environment: cfg.environment,
       deployEnvironment: cfg.github.deployEnvironment,
+      planRoleArn: ctx.iamArn(`role/${planRoleName(cfg.namePrefix, cfg.environment)}`),
       applyRoleArn: ctx.iamArn(`role/${applyRoleName(cfg.namePrefix, cfg.environment)}`),
     });
 
@@ -326,7 +332,7 @@ export class BootstrapStack extends TerraformStack {
     const ctx = StackContext.set(this, { accountId: first.accountId, region: first.region });
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    awsProvider(this, first, "shared");
+    awsProvider(this, first, SHARED_ENVIRONMENT);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     const state = stateNames(first.namePrefix, ctx.accountId, ctx.region);
     const remote = new RemoteState(this, "state", { state });
@@ -339,12 +345,11 @@ export class BootstrapStack extends TerraformStack {
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });
-    remote.key.grantUse(delivery.planRoleArn);
-    for (const arn of Object.values(delivery.applyRoleArns)) remote.key.grantUse(arn);
+    for (const arn of [...Object.values(delivery.planRoleArns), ...Object.values(delivery.applyRoleArns)]) remote.key.grantUse(arn);
     // Hand deploys and break-glass: administrators use the state key (their own IAM policies must allow KMS too).
     for (const admin of new Set(envs.flatMap((c) => c.access.administrators))) remote.key.grantUse(admin);
     new TerraformOutput(this, "state_bucket", { value: state.bucket });
-    new TerraformOutput(this, "plan_role_arn", { value: delivery.planRoleArn });
+    new TerraformOutput(this, "plan_role_arns", { description: "Plan role per CCI Lite environment", value: delivery.planRoleArns });
     new TerraformOutput(this, "apply_role_arns", { description: "Apply role per CCI Lite environment", value: delivery.applyRoleArns });
   }
 }

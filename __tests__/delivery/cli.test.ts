@@ -57,6 +57,7 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
       lockFile: `tf/locks/cci-lite-${env}.terraform.lock.hcl`,
       backend: "s3",
       environment: env,
+      planRoleArn: `arn:aws:iam::111122223333:role/cci-lite-github-plan-${env}`,
       applyRoleArn: `arn:aws:iam::111122223333:role/cci-lite-github-apply-${env}`,
       planKeyVariable: `PLAN_PUBLIC_KEY_${env.toUpperCase()}`,
     });

@@ -57,13 +57,11 @@ describe.each(workflows.map((w) => [w.file, w] as const))("%s", (_f, w) => {
     }
   });
 
-  test("no stored AWS keys; credentials only through OIDC role-to-assume from repository variables", () => {
+  test("no stored AWS keys; credentials only through OIDC role-to-assume, the stack's own role from the matrix", () => {
     expect(w.text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key/i);
     expect(w.text).not.toMatch(/secrets\.AWS/i);
     for (const { step } of allSteps(w).filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-      expect(String(step.with?.["role-to-assume"])).toMatch(
-        /^\$\{\{ (vars\.AWS_[A-Z_]+_ROLE_ARN( \|\| vars\.AWS_[A-Z_]+_ROLE_ARN)?|matrix\.applyRoleArn) \}\}$/,
-      );
+      expect(String(step.with?.["role-to-assume"])).toMatch(/^\$\{\{ matrix\.(plan|apply)RoleArn \}\}$/);
       expect(step.with?.["aws-region"]).toBe("${{ vars.AWS_REGION }}");
     }
   });
@@ -106,7 +104,7 @@ describe("state lock", () => {
     for (const w of workflows) {
       for (const [name, job] of Object.entries(w.doc.jobs)) {
         const role = String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"] ?? "");
-        if (!role.includes("AWS_PLAN_ROLE_ARN")) continue;
+        if (!role.includes("matrix.planRoleArn")) continue;
         const planLines = runs(job)
           .split("\n")
           .filter((l) => /terraform -chdir="\$STACK_DIR" plan /.test(l));
@@ -437,7 +435,7 @@ describe("apply.yml", () => {
   });
 
   test("the plan role plans, the apply role applies", () => {
-    expect(String(stepsUsing(plan, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    expect(String(stepsUsing(plan, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ matrix.planRoleArn }}");
     expect(plan.environment).toBeUndefined();
   });
 });
@@ -456,9 +454,7 @@ describe("drift.yml", () => {
     expect(text).toMatch(/plan -input=false -lock=false -detailed-exitcode -no-color -out=drift\.tfplan/);
     expect(text).toMatch(/cli\.cjs drift-report --stack "\$STACK"/);
     expect(text).not.toMatch(/ apply /);
-    expect(String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe(
-      "${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}",
-    );
+    expect(String(stepsUsing(job, "aws-actions/configure-aws-credentials")[0]!.with!["role-to-assume"])).toBe("${{ matrix.planRoleArn }}");
     const sync = stepsUsing(job, "actions/github-script")[0]!;
     expect(sync.if).toBeUndefined(); // errors open or update an issue too
     expect(String(sync.with!.script)).toMatch(/delivery\.syncDriftIssues\(/);

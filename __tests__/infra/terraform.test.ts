@@ -41,7 +41,7 @@ describe("offline terraform", () => {
       plannedResources(bootstrap, "aws_iam_role")
         .map((r) => r.after.name)
         .sort(),
-    ).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod", "cci-lite-github-plan"]);
+    ).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod", "cci-lite-github-plan-dev", "cci-lite-github-plan-prod"]);
   });
 
   it("application: validates and plans every construct of the foundation and the pipeline", () => {

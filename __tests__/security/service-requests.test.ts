@@ -730,10 +730,12 @@ describe("who may use the customer key (key policy inventory)", () => {
   it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles use it", () => {
     expect(inventory(one(boot, "aws_kms_key", "key"))).toEqual({
       aws: [`arn:aws:iam::${ACCOUNT}:root`],
-      principalArns: [role("cci-lite-github-apply-dev"), APPLY, role("cci-lite-github-plan")].sort(),
+      principalArns: [role("cci-lite-github-apply-dev"), APPLY, role("cci-lite-github-plan-dev"), role("cci-lite-github-plan-prod")].sort(),
       services: [],
     });
-    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual([APPLY, role("cci-lite-github-plan")].sort());
+    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual(
+      [APPLY, role("cci-lite-github-plan-prod")].sort(),
+    );
   });
 });
 

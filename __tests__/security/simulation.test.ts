@@ -30,7 +30,7 @@ const ROLES = {
   reconcile: role("cci-lite-prod-reconcile-fn"),
   transcribe: role("cci-lite-prod-transcribe-access"),
   tenant: role("cci-lite-prod-demo-tenant-reader"),
-  plan: role("cci-lite-github-plan"),
+  plan: role("cci-lite-github-plan-prod"),
   apply: role("cci-lite-github-apply-prod"),
   applyDev: role("cci-lite-github-apply-dev"),
 };
@@ -80,9 +80,9 @@ describe("plan: every IAM and resource policy is known before apply", () => {
         seen++;
       }
     }
-    // bootstrap: 3 trusts (plan, apply dev, apply prod), 3 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
+    // bootstrap: 4 trusts (plan and apply, dev and prod), 4 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
     // policies, 2 access points, 1 key, 1 topic, 3 queues.
-    expect(seen).toBe(stack === "bootstrap" ? 8 : 19);
+    expect(seen).toBe(stack === "bootstrap" ? 10 : 19);
   });
 });
 
@@ -309,7 +309,7 @@ describe("trust policies and the key policy", () => {
 
 describe("delivery roles (bootstrap stack)", () => {
   const applyTrust = () => one(boot, "aws_iam_role", "apply_prod_role", "assume_role_policy");
-  const planTrust = () => one(boot, "aws_iam_role", "plan-role", "assume_role_policy");
+  const planTrust = () => one(boot, "aws_iam_role", "plan-prod_role", "assume_role_policy");
   const claims = (sub: string, aud = "sts.amazonaws.com") => ({
     "token.actions.githubusercontent.com:sub": sub,
     "token.actions.githubusercontent.com:aud": aud,
@@ -348,7 +348,7 @@ describe("delivery roles (bootstrap stack)", () => {
       principal: ROLES.plan,
       action,
       resource,
-      identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+      identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"),
       context: { ...(action === "s3:PutObject" ? STATE_KMS_CTX : {}), ...context },
     });
@@ -357,7 +357,7 @@ describe("delivery roles (bootstrap stack)", () => {
     expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
   });
   it("gives the plan role the state key to read the state, never kms:Encrypt (plans write nothing)", () => {
-    const useKey = one(boot, "aws_iam_role_policy", "plan-state-access").Statement.find((st: { Sid?: string }) => st.Sid === "UseStateKey");
+    const useKey = one(boot, "aws_iam_role_policy", "plan-prod_state-access").Statement.find((st: { Sid?: string }) => st.Sid === "UseStateKey");
     expect(useKey.Action).toContain("kms:Decrypt");
     expect(useKey.Action).not.toContain("kms:Encrypt");
   });
@@ -373,7 +373,7 @@ describe("delivery roles (bootstrap stack)", () => {
         principal: ROLES.plan,
         action: "iam:CreateRole",
         resource: role("x"),
-        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       }),
     ).toBe("ImplicitlyDenied");
   });
@@ -383,7 +383,7 @@ describe("delivery roles (bootstrap stack)", () => {
         principal: ROLES.plan,
         action: "s3:GetObject",
         resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
-        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       }),
     ).toBe("ExplicitlyDenied");
   });
@@ -410,7 +410,8 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
 
   it("attaches no AWS managed policy to the apply roles; each carries the boundary", () => {
     const attachments = plannedResources(boot, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
-    expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    // Only the plan roles (one per environment) get ReadOnlyAccess.
+    expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const roles = plannedResources(boot, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
     expect(roles.map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod"]);
     for (const r of roles) expect(r.afterUnknown?.permissions_boundary ?? r.after.permissions_boundary).toBeTruthy();
@@ -484,7 +485,9 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await apply("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:PutRolePolicy", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:DeleteRole", role("cci-lite-prod-start-fn"))).toBe("Allowed");
-    expect(await apply("kms:CreateKey", "*")).toBe("Allowed");
+    // Terraform sends the provider's default tags with CreateKey; a key without the environment's tag is refused
+    // (modules/bootstrap/environment-scope.ts, environments.test.ts).
+    expect(await apply("kms:CreateKey", "*", { "aws:RequestTag/Env": "prod", "aws:RequestTag/Project": "CCI-Lite" })).toBe("Allowed");
     // Key actions also need the key policy (the app key's, which lets the account's IAM policies decide).
     const onAppKey = (action: string) =>
       simulate({
@@ -506,9 +509,10 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
   it("per-stack environment and role: the dev apply role manages only dev's roles; prod's apply role only prod's", async () => {
     const dev = applyAs("apply_dev_policy", ROLES.applyDev);
     expect(await dev("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("Allowed");
-    expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
-    expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ImplicitlyDenied");
-    expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
+    // Not allowed, and since issue 21 explicitly denied: the other environment's names (environments.test.ts).
+    expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
+    expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ExplicitlyDenied");
+    expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
     const devTrust = one(boot, "aws_iam_role", "apply_dev_role", "assume_role_policy");
     const sub = (s: string) => ({ "token.actions.githubusercontent.com:sub": s, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
     expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:dev"))).toBe("Allowed");
