@@ -22,7 +22,7 @@ import { applyRoleName, boundaryArn, DeliveryAccess, planRoleName, RemoteState, 
 import { ENVIRONMENT_TAG_KEY, PROJECT_TAG, SHARED_ENVIRONMENT, stateObjectKey } from "./modules/bootstrap/environment-scope";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
-import { loadEnvironments } from "./modules/config/load";
+import { accountGroups, loadEnvironments } from "./modules/config/load";
 import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
@@ -365,12 +365,13 @@ export interface BuildOptions {
   readonly bundles?: Record<HandlerName, LambdaBundle>;
 }
 
-/** Builds the app: the bootstrap stack and one stack per environment. Validates every configuration first. */
+/** Builds the app: a bootstrap stack per account and one stack per environment. Validates every configuration first. */
 export function buildApp(options: BuildOptions = {}): App {
   const configDir = options.configDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "config");
   const envs = loadEnvironments(configDir, options.environments ?? process.env.CCI_LITE_ENVS);
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  new BootstrapStack(app, "bootstrap", envs);
+  // One bootstrap stack per account: its state bucket, OIDC provider, boundary and its environments' roles.
+  for (const group of accountGroups(envs)) new BootstrapStack(app, group.stackName, group.environments);
   for (const cfg of envs) new CciLiteStack(app, cfg, { bundles: options.bundles });
   return app;
 }

@@ -40,7 +40,7 @@ function keyPair(name: "prod" | "dev"): { priv: string; pub: string } {
 
 beforeAll(() => {
   prod = loadOfflinePlan("cci-lite-prod");
-  bootstrap = loadOfflinePlan("bootstrap");
+  bootstrap = loadOfflinePlan("bootstrap-prod");
   work = mkdtempSync(join(tmpdir(), "seal-"));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -203,7 +203,7 @@ describe("apply session", () => {
     const timeout = Number((apply as { "timeout-minutes"?: number })["timeout-minutes"]);
     expect(asked).toBeGreaterThanOrEqual(timeout * 60);
     const roles = plannedResources(bootstrap, "aws_iam_role").filter((r) => /-github-apply-/.test(r.after.name));
-    expect(roles.length).toBeGreaterThanOrEqual(2);
+    expect(roles.length).toBeGreaterThanOrEqual(1); // prod's account: its one apply role
     for (const r of roles) {
       expect(r.after.max_session_duration).toBe(APPLY_ROLE_MAX_SESSION_SECONDS);
       expect(asked).toBeLessThanOrEqual(r.after.max_session_duration);

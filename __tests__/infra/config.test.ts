@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { ConfigError } from "../../modules/config/errors";
-import { loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
+import { accountGroups, loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
 import { bedrockResourceArns, naming } from "../../modules/config/naming";
 import { BASE_CONFIG, config } from "../helpers/synth";
 
@@ -200,12 +200,19 @@ describe("configuration files", () => {
     fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
     expect(() => loadEnvironments(dir, "prod,qa")).toThrow(/qa\.json:\n {2}- does not exist/);
   });
-  it("rejects environments that span accounts (the bootstrap stack belongs to one account)", () => {
+  it("loads environments in separate accounts: one bootstrap stack per account (bootstrap-<environments>)", () => {
     fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false } }));
     fs.writeFileSync(
       path.join(dir, "dev.json"),
       JSON.stringify({ ...BASE_CONFIG, environment: "dev", accountId: "999999999999", quicksight: { enabled: false } }),
     );
-    expect(() => loadEnvironments(dir, "")).toThrow(/span accounts 999999999999, 111122223333/);
+    const groups = accountGroups(loadEnvironments(dir, ""));
+    expect(groups.map((g) => [g.accountId, g.stackName, g.environments.map((c) => c.environment)])).toEqual([
+      ["999999999999", "bootstrap-dev", ["dev"]],
+      ["111122223333", "bootstrap-prod-qa", ["prod", "qa"]],
+    ]);
+    // One account for all: the stack keeps its name.
+    expect(accountGroups(loadEnvironments(dir, "prod,qa")).map((g) => g.stackName)).toEqual(["bootstrap"]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Environments of one account cannot reach each other (issue 21, M3; modules/bootstrap/environment-scope.ts). The
- * default configuration is the shared-account one (prod and dev in one account, one state bucket): the delivery
- * roles of the real bootstrap plan are simulated against every resource of the synthesized prod and dev stacks
- * (`modes`: prod with private networking, CloudTrail and GuardDuty, so every resource type is there), and against
- * each environment's state object.
+ * committed examples use two accounts; the `modes` plan target is the shared-account configuration (dev in prod's
+ * account, one bootstrap stack, one state bucket): the delivery roles of its real bootstrap plan are simulated against
+ * every resource of the synthesized prod and dev stacks (prod with private networking, CloudTrail and GuardDuty, so
+ * every resource type is there), and against each environment's state object.
  */
 import { loadOfflinePlan, type LoadedPlan } from "../helpers/offline-plan";
 import { simulate, type Policy } from "./iam";
@@ -15,7 +15,7 @@ let boot: LoadedPlan;
 let prod: Target[];
 let dev: Target[];
 beforeAll(() => {
-  boot = loadOfflinePlan("bootstrap");
+  boot = loadOfflinePlan("bootstrap", "modes");
   prod = targetsOf(loadOfflinePlan("cci-lite-prod", "modes"), REGION);
   dev = targetsOf(loadOfflinePlan("cci-lite-dev", "modes"), REGION);
 }, 600_000);

@@ -41,6 +41,8 @@ const JOB = `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/cci-lite-
 
 let app: LoadedPlan;
 let boot: LoadedPlan;
+/** The shared-account bootstrap (dev in prod's account, the `modes` target): both environments' roles. */
+let shared: LoadedPlan;
 const parse = (text: string): Policy => JSON.parse(text);
 const one = (plan: LoadedPlan, type: string, addressPart: string, attr = "policy"): Policy => planned(plan, type, addressPart, attr);
 const identity = (h: string): Policy[] => [one(app, "aws_iam_role_policy", h)];
@@ -49,7 +51,8 @@ const resultsPolicy = () => one(app, "aws_s3_bucket_policy", "storage_results");
 
 beforeAll(() => {
   app = loadOfflinePlan("cci-lite-prod");
-  boot = loadOfflinePlan("bootstrap");
+  boot = loadOfflinePlan("bootstrap-prod");
+  shared = loadOfflinePlan("bootstrap", "modes");
 }, 600_000);
 
 describe("plan: every IAM and resource policy is known before apply", () => {
@@ -80,9 +83,9 @@ describe("plan: every IAM and resource policy is known before apply", () => {
         seen++;
       }
     }
-    // bootstrap: 4 trusts (plan and apply, dev and prod), 4 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
+    // bootstrap (prod's account): 2 trusts (plan, apply), 2 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
     // policies, 2 access points, 1 key, 1 topic, 3 queues.
-    expect(seen).toBe(stack === "bootstrap" ? 10 : 19);
+    expect(seen).toBe(stack === "bootstrap" ? 6 : 19);
   });
 });
 
@@ -394,14 +397,14 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
   const OIDC_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
   const STATE_ALIAS = { "kms:ResourceAliases": ["alias/cci-lite-tfstate"] };
   const applyAs =
-    (policyPart: string, principal: string) =>
+    (policyPart: string, principal: string, plan = boot) =>
     (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
       simulate({
         principal,
         action,
         resource,
-        identity: [one(boot, "aws_iam_role_policy", policyPart)],
-        boundary: one(boot, "aws_iam_policy", "apply_boundary"),
+        identity: [one(plan, "aws_iam_role_policy", policyPart)],
+        boundary: one(plan, "aws_iam_policy", "apply_boundary"),
         context,
       });
   const apply = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
@@ -410,9 +413,11 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
 
   it("attaches no AWS managed policy to the apply roles; each carries the boundary", () => {
     const attachments = plannedResources(boot, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
-    // Only the plan roles (one per environment) get ReadOnlyAccess.
-    expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-    const roles = plannedResources(boot, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
+    // Only the plan roles (one per environment of the account) get ReadOnlyAccess.
+    expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const sharedAttachments = plannedResources(shared, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
+    expect(sharedAttachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const roles = plannedResources(shared, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
     expect(roles.map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod"]);
     for (const r of roles) expect(r.afterUnknown?.permissions_boundary ?? r.after.permissions_boundary).toBeTruthy();
   });
@@ -507,13 +512,15 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await apply("athena:CreateWorkGroup", `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/cci-lite-prod`)).toBe("Allowed");
   });
   it("per-stack environment and role: the dev apply role manages only dev's roles; prod's apply role only prod's", async () => {
-    const dev = applyAs("apply_dev_policy", ROLES.applyDev);
+    // Separate accounts (as committed): prod's account has no dev role, and prod's role manages no dev names.
+    expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
+    // One shared account (the `modes` target): not allowed, and explicitly denied (environments.test.ts).
+    const dev = applyAs("apply_dev_policy", ROLES.applyDev, shared);
     expect(await dev("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("Allowed");
-    // Not allowed, and since issue 21 explicitly denied: the other environment's names (environments.test.ts).
     expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
     expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ExplicitlyDenied");
-    expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
-    const devTrust = one(boot, "aws_iam_role", "apply_dev_role", "assume_role_policy");
+    expect(await applyAs("apply_prod_policy", ROLES.apply, shared)("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
+    const devTrust = one(shared, "aws_iam_role", "apply_dev_role", "assume_role_policy");
     const sub = (s: string) => ({ "token.actions.githubusercontent.com:sub": s, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
     expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:dev"))).toBe("Allowed");
     expect(simulateWebIdentity(devTrust, OIDC, ROLES.applyDev, sub("repo:conversant/cci-lite:environment:prod"))).toBe("ImplicitlyDenied");
