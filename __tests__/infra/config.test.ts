@@ -215,4 +215,22 @@ describe("configuration files", () => {
     // One account for all: the stack keeps its name.
     expect(accountGroups(loadEnvironments(dir, "prod,qa")).map((g) => g.stackName)).toEqual(["bootstrap"]);
   });
+  it("gives each account-wide singleton one owner among the environments of an account (GuardDuty detector, CloudTrail)", () => {
+    const on = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify({ ...BASE_CONFIG, ...on }));
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false }, ...on }));
+    expect(() => loadEnvironments(dir, "")).toThrow(
+      /guardduty\.createDetector: prod and qa share account 111122223333 and both create the region's one detector[\s\S]*cloudtrail\.enabled: prod and qa share account 111122223333/,
+    );
+    // The owner creates, the other reads: valid.
+    const reader = { cloudtrail: { enabled: false }, guardduty: { enabled: true, createDetector: false } };
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false }, ...reader }));
+    expect(loadEnvironments(dir, "").map((c) => c.environment)).toEqual(["prod", "qa"]);
+    // In separate accounts each environment owns its own.
+    fs.writeFileSync(
+      path.join(dir, "qa.json"),
+      JSON.stringify({ ...BASE_CONFIG, environment: "qa", accountId: "999999999999", quicksight: { enabled: false }, ...on }),
+    );
+    expect(loadEnvironments(dir, "")).toHaveLength(2);
+  });
 });
