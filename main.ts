@@ -20,12 +20,13 @@ import { transcriptReadersByTenant } from "./modules/config/access-rules";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { applyRoleName, boundaryArn, DeliveryAccess, planRoleArn, RemoteState, stateNames } from "./modules/bootstrap";
+import { applyRoleName, boundaryArn, DeliveryAccess, planRoleName, RemoteState, stateNames } from "./modules/bootstrap";
+import { ENVIRONMENT_TAG_KEY, PROJECT_TAG, SHARED_ENVIRONMENT, stateObjectKey } from "./modules/bootstrap/environment-scope";
 import { GithubSettings } from "./modules/github";
 import { pinnedActions, readWorkflows, repositorySettings, repositoryVariables } from "./modules/github/settings";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
-import { loadEnvironments } from "./modules/config/load";
+import { accountGroups, loadEnvironments } from "./modules/config/load";
 import type { CallTargets } from "./modules/iam/call-targets";
 import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
@@ -55,12 +56,15 @@ import { TranscribeAccess } from "./modules/transcribe-access";
  */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 
-/** Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). */
+/**
+ * Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). `Project`
+ * and `Env` also scope each environment's delivery roles (modules/bootstrap/environment-scope.ts).
+ */
 function awsProvider(scope: Construct, cfg: Pick<CciLiteConfig, "accountId" | "region" | "owner">, env: string): AwsProvider {
   return new AwsProvider(scope, "aws", {
     region: cfg.region,
     allowedAccountIds: [cfg.accountId],
-    defaultTags: [{ tags: { Project: "CCI-Lite", Env: env, Owner: cfg.owner, Data: "Voice" } }],
+    defaultTags: [{ tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, [ENVIRONMENT_TAG_KEY]: env, Owner: cfg.owner, Data: "Voice" } }],
   });
 }
 
@@ -81,7 +85,8 @@ export class CciLiteStack extends TerraformStack {
     const state = stateNames(cfg.namePrefix, ctx.accountId, ctx.region);
     const backend = new S3Backend(this, {
       bucket: state.bucket,
-      key: `cci-lite/${cfg.environment}/terraform.tfstate`,
+      // Each environment's own object: its plan and apply roles are denied the others' (environment-scope.ts).
+      key: stateObjectKey(cfg.environment),
       region: state.region,
       encrypt: true,
       kmsKeyId: ctx.arn("kms", state.keyAlias, { region: state.region }),
@@ -97,10 +102,11 @@ export class CciLiteStack extends TerraformStack {
         if (node instanceof IamRole) node.permissionsBoundary = boundary;
       },
     });
-    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which role.
+    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which roles.
     this.addOverride("//.cci_lite_delivery", {
       environment: cfg.environment,
       deployEnvironment: cfg.github.deployEnvironment,
+      planRoleArn: ctx.iamArn(`role/${planRoleName(cfg.namePrefix, cfg.environment)}`),
       applyRoleArn: ctx.iamArn(`role/${applyRoleName(cfg.namePrefix, cfg.environment)}`),
     });
 
@@ -329,7 +335,7 @@ export class BootstrapStack extends TerraformStack {
     const ctx = StackContext.set(this, { accountId: first.accountId, region: first.region });
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    awsProvider(this, first, "shared");
+    awsProvider(this, first, SHARED_ENVIRONMENT);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     const state = stateNames(first.namePrefix, ctx.accountId, ctx.region);
     const remote = new RemoteState(this, "state", { state });
@@ -342,12 +348,11 @@ export class BootstrapStack extends TerraformStack {
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });
-    remote.key.grantUse(delivery.planRoleArn);
-    for (const arn of Object.values(delivery.applyRoleArns)) remote.key.grantUse(arn);
+    for (const arn of [...Object.values(delivery.planRoleArns), ...Object.values(delivery.applyRoleArns)]) remote.key.grantUse(arn);
     // Hand deploys and break-glass: administrators use the state key (their own IAM policies must allow KMS too).
     for (const admin of new Set(envs.flatMap((c) => c.access.administrators))) remote.key.grantUse(admin);
     new TerraformOutput(this, "state_bucket", { value: state.bucket });
-    new TerraformOutput(this, "plan_role_arn", { value: delivery.planRoleArn });
+    new TerraformOutput(this, "plan_role_arns", { description: "Plan role per CCI Lite environment", value: delivery.planRoleArns });
     new TerraformOutput(this, "apply_role_arns", { description: "Apply role per CCI Lite environment", value: delivery.applyRoleArns });
   }
 }
@@ -371,11 +376,8 @@ export class GithubStack extends TerraformStack {
     new GithubSettings(this, "settings", {
       settings,
       allowedActions: pinnedActions(readWorkflows()),
-      variables: repositoryVariables({
-        region: first.region,
-        planRoleArn: planRoleArn(first.accountId, first.namePrefix),
-        artifactRetentionDays: settings.artifactRetentionDays,
-      }),
+      // The workflows take each stack's plan role from the matrix (per environment), not from a variable.
+      variables: repositoryVariables({ region: first.region, artifactRetentionDays: settings.artifactRetentionDays }),
     });
   }
 }
@@ -391,12 +393,13 @@ export interface BuildOptions {
   readonly bundles?: Record<HandlerName, LambdaBundle>;
 }
 
-/** Builds the app: the bootstrap and github stacks and one stack per environment. Validates every configuration first. */
+/** Builds the app: a bootstrap stack per account, the github stack and one stack per environment. Validates every configuration first. */
 export function buildApp(options: BuildOptions = {}): App {
   const configDir = options.configDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "config");
   const envs = loadEnvironments(configDir, options.environments ?? process.env.CCI_LITE_ENVS);
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  new BootstrapStack(app, "bootstrap", envs);
+  // One bootstrap stack per account: its state bucket, OIDC provider, boundary and its environments' roles.
+  for (const group of accountGroups(envs)) new BootstrapStack(app, group.stackName, group.environments);
   new GithubStack(app, GITHUB_STACK, envs);
   for (const cfg of envs) new CciLiteStack(app, cfg, { bundles: options.bundles });
   return app;

@@ -21,6 +21,7 @@ import { planStacks } from "./plan-stacks";
 import {
   checkToolchain,
   LOCKS_DIR,
+  lockFileOf,
   offlineStackJson,
   type PlanIndex,
   PROVIDER_MIRROR,
@@ -45,7 +46,7 @@ function updateLock(stack: string, synthDir: string, setup: ProviderSetup): void
       path.join(workDir, "cdk.tf.json"),
       JSON.stringify(offlineStackJson(JSON.parse(fs.readFileSync(path.join(synthDir, "cdk.tf.json"), "utf8")))),
     );
-    const committed = path.join(LOCKS_DIR, `${stack}.terraform.lock.hcl`);
+    const committed = lockFileOf(stack);
     if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(workDir, ".terraform.lock.hcl"));
     const source = setup.mode === "mirror" ? [`-fs-mirror=${PROVIDER_MIRROR}`] : [];
     terraform(["providers", "lock", ...source, "-platform=linux_amd64"], workDir, {}, setup);

@@ -98,7 +98,6 @@ describe("github stack", () => {
     const vars = Object.fromEntries(Object.values(res("github_actions_variable")).map((v: any) => [v.variable_name, v.value]));
     expect(vars).toEqual({
       AWS_REGION: "eu-central-1",
-      AWS_PLAN_ROLE_ARN: "arn:aws:iam::111122223333:role/cci-lite-github-plan",
       ARTIFACT_RETENTION_DAYS: "7",
     });
     const workflowText = readWorkflows()

@@ -13,6 +13,9 @@ export const EXISTING_NETWORK = {
   routeTableIds: ["rtb-0ccccccccccccccc3"],
 };
 
+/** prod's account (config/prod.json); dev has its own (config/dev.json) unless a target puts it here. */
+export const SHARED_ACCOUNT = "111122223333";
+
 /** Account hardening on: CloudTrail and GuardDuty (guide §12). */
 export const HARDENING_ON = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
 
@@ -30,22 +33,27 @@ export interface PlanTarget {
 
 export const PLAN_TARGETS = {
   /**
-   * config/ as committed: prod (the default configuration) and dev. dev's settings are planned in `modes` (dev.json
-   * plus an existing VPC), so its plain stack is synthesized here but not planned twice.
+   * config/ as committed: prod (the default configuration) and dev, each in its own account (so each account has its
+   * bootstrap stack, `bootstrap-prod` and `bootstrap-dev`). dev's settings are planned in `modes` (dev.json plus an
+   * existing VPC), so its plain stack is synthesized here but not planned twice.
    */
   default: {
     environments: { prod: {}, dev: {} },
-    stacks: ["cci-lite-prod", "bootstrap"],
-    text: ["cci-lite-prod", "bootstrap"],
+    stacks: ["cci-lite-prod", "bootstrap-prod"],
+    text: ["cci-lite-prod", "bootstrap-prod"],
   },
   /**
    * The other modes, combined so that each is planned once: prod in a new VPC (`network.mode: "create"`) with
    * CloudTrail and GuardDuty on, dev (QuickSight off, as committed) in an existing VPC (`"existing"`; docs/network.md,
-   * modules/hardening).
+   * modules/hardening). And the shared-account configuration: dev in prod's account, one `bootstrap` stack with both
+   * environments' roles (security/environments.test.ts simulates dev's roles against prod's stack and state).
    */
   modes: {
-    environments: { prod: { network: { mode: "create" as const }, ...HARDENING_ON }, dev: { network: EXISTING_NETWORK } },
-    stacks: ["cci-lite-prod", "cci-lite-dev"],
+    environments: {
+      prod: { network: { mode: "create" as const }, ...HARDENING_ON },
+      dev: { network: EXISTING_NETWORK, accountId: SHARED_ACCOUNT },
+    },
+    stacks: ["cci-lite-prod", "cci-lite-dev", "bootstrap"],
   },
 } as const satisfies Record<string, PlanTarget>;
 

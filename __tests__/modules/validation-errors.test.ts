@@ -227,6 +227,22 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         dataBucketArns: [],
       }),
   ],
+  [
+    "DeliveryAccess",
+    "environments",
+    (s) =>
+      new DeliveryAccess(s, "delivery", {
+        namePrefix: "cci-lite",
+        state: stateNames("cci-lite", ACCOUNT, REGION),
+        github: { repository: "o/r" },
+        // cci-lite-prod-* would also match prod-eu's names: overlapping scopes in one account.
+        environments: [
+          { environment: "prod", deployEnvironment: "prod", stem: "cci-lite-prod" },
+          { environment: "prod-eu", deployEnvironment: "prod-eu", stem: "cci-lite-prod-eu" },
+        ],
+        dataBucketArns: [],
+      }),
+  ],
   ["InsightDashboard", "refresh.dailyAt", (s) => insights(s, { refresh: { mode: "spice", dailyAt: "25:00", timezone: "UTC" } })],
   ["InsightDashboard", "tenantGroupArns", (s) => insights(s, { tenantGroupArns: new Map([["t", ["arn:aws:iam::111122223333:role/x"]]]) })],
 ];

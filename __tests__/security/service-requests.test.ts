@@ -98,7 +98,7 @@ const identity = (addressPart: string): Policy[] => [one(app, "aws_iam_role_poli
 
 beforeAll(() => {
   app = loadOfflinePlan("cci-lite-prod");
-  boot = loadOfflinePlan("bootstrap");
+  boot = loadOfflinePlan("bootstrap-prod");
 }, 600_000);
 
 /** A KMS request S3 makes with the requester's credentials for an SSE-KMS object of `bucketArn`. */
@@ -727,13 +727,15 @@ describe("who may use the customer key (key policy inventory)", () => {
     };
     expect(inventory(synthesizedPolicy(synthApp(overrides).resource("aws_kms_key").policy))).toEqual(expected(config(overrides)));
   });
-  it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles use it", () => {
+  it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles of its environments use it", () => {
     expect(inventory(one(boot, "aws_kms_key", "key"))).toEqual({
       aws: [`arn:aws:iam::${ACCOUNT}:root`],
-      principalArns: [role("cci-lite-github-apply-dev"), APPLY, role("cci-lite-github-plan")].sort(),
+      principalArns: [APPLY, role("cci-lite-github-plan-prod")].sort(),
       services: [],
     });
-    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual([APPLY, role("cci-lite-github-plan")].sort());
+    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual(
+      [APPLY, role("cci-lite-github-plan-prod")].sort(),
+    );
   });
 });
 

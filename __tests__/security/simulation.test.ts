@@ -30,7 +30,7 @@ const ROLES = {
   reconcile: role("cci-lite-prod-reconcile-fn"),
   transcribe: role("cci-lite-prod-transcribe-access"),
   tenant: role("cci-lite-prod-demo-tenant-reader"),
-  plan: role("cci-lite-github-plan"),
+  plan: role("cci-lite-github-plan-prod"),
   apply: role("cci-lite-github-apply-prod"),
   applyDev: role("cci-lite-github-apply-dev"),
 };
@@ -41,6 +41,8 @@ const JOB = `arn:aws:transcribe:${REGION}:${ACCOUNT}:transcription-job/cci-lite-
 
 let app: LoadedPlan;
 let boot: LoadedPlan;
+/** The shared-account bootstrap (dev in prod's account, the `modes` target): both environments' roles. */
+let shared: LoadedPlan;
 const parse = (text: string): Policy => JSON.parse(text);
 const one = (plan: LoadedPlan, type: string, addressPart: string, attr = "policy"): Policy => planned(plan, type, addressPart, attr);
 const identity = (h: string): Policy[] => [one(app, "aws_iam_role_policy", h)];
@@ -49,7 +51,8 @@ const resultsPolicy = () => one(app, "aws_s3_bucket_policy", "storage_results");
 
 beforeAll(() => {
   app = loadOfflinePlan("cci-lite-prod");
-  boot = loadOfflinePlan("bootstrap");
+  boot = loadOfflinePlan("bootstrap-prod");
+  shared = loadOfflinePlan("bootstrap", "modes");
 }, 600_000);
 
 describe("plan: every IAM and resource policy is known before apply", () => {
@@ -80,9 +83,9 @@ describe("plan: every IAM and resource policy is known before apply", () => {
         seen++;
       }
     }
-    // bootstrap: 3 trusts (plan, apply dev, apply prod), 3 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
+    // bootstrap (prod's account): 2 trusts (plan, apply), 2 role policies, 1 bucket policy, 1 key; application: 5 trusts, 5 role policies, 2 bucket
     // policies, 2 access points, 1 key, 1 topic, 3 queues.
-    expect(seen).toBe(stack === "bootstrap" ? 8 : 19);
+    expect(seen).toBe(stack === "bootstrap" ? 6 : 19);
   });
 });
 
@@ -309,7 +312,7 @@ describe("trust policies and the key policy", () => {
 
 describe("delivery roles (bootstrap stack)", () => {
   const applyTrust = () => one(boot, "aws_iam_role", "apply_prod_role", "assume_role_policy");
-  const planTrust = () => one(boot, "aws_iam_role", "plan-role", "assume_role_policy");
+  const planTrust = () => one(boot, "aws_iam_role", "plan-prod_role", "assume_role_policy");
   const claims = (sub: string, aud = "sts.amazonaws.com") => ({
     "token.actions.githubusercontent.com:sub": sub,
     "token.actions.githubusercontent.com:aud": aud,
@@ -379,7 +382,7 @@ describe("delivery roles (bootstrap stack)", () => {
       principal: ROLES.plan,
       action,
       resource,
-      identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+      identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       resourcePolicy: one(boot, "aws_s3_bucket_policy", "state"),
       context: { ...(action === "s3:PutObject" ? STATE_KMS_CTX : {}), ...context },
     });
@@ -388,7 +391,7 @@ describe("delivery roles (bootstrap stack)", () => {
     expect(await plan("s3:DeleteObject", `${STATE}/cci-lite/prod/terraform.tfstate.tflock`)).toBe("ExplicitlyDenied");
   });
   it("gives the plan role the state key to read the state, never kms:Encrypt (plans write nothing)", () => {
-    const useKey = one(boot, "aws_iam_role_policy", "plan-state-access").Statement.find((st: { Sid?: string }) => st.Sid === "UseStateKey");
+    const useKey = one(boot, "aws_iam_role_policy", "plan-prod_state-access").Statement.find((st: { Sid?: string }) => st.Sid === "UseStateKey");
     expect(useKey.Action).toContain("kms:Decrypt");
     expect(useKey.Action).not.toContain("kms:Encrypt");
   });
@@ -404,7 +407,7 @@ describe("delivery roles (bootstrap stack)", () => {
         principal: ROLES.plan,
         action: "iam:CreateRole",
         resource: role("x"),
-        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       }),
     ).toBe("ImplicitlyDenied");
   });
@@ -414,7 +417,7 @@ describe("delivery roles (bootstrap stack)", () => {
         principal: ROLES.plan,
         action: "s3:GetObject",
         resource: `${RESULTS}/demo-tenant/2026/11/25/c1.json`,
-        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-state-access")],
+        identity: [readOnly, one(boot, "aws_iam_role_policy", "plan-prod_state-access")],
       }),
     ).toBe("ExplicitlyDenied");
   });
@@ -425,14 +428,14 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
   const OIDC_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
   const STATE_ALIAS = { "kms:ResourceAliases": ["alias/cci-lite-tfstate"] };
   const applyAs =
-    (policyPart: string, principal: string) =>
+    (policyPart: string, principal: string, plan = boot) =>
     (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
       simulate({
         principal,
         action,
         resource,
-        identity: [one(boot, "aws_iam_role_policy", policyPart)],
-        boundary: one(boot, "aws_iam_policy", "apply_boundary"),
+        identity: [one(plan, "aws_iam_role_policy", policyPart)],
+        boundary: one(plan, "aws_iam_policy", "apply_boundary"),
         context,
       });
   const apply = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
@@ -441,8 +444,11 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
 
   it("attaches no AWS managed policy to the apply roles; each carries the boundary", () => {
     const attachments = plannedResources(boot, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
+    // Only the plan roles (one per environment of the account) get ReadOnlyAccess.
     expect(attachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-    const roles = plannedResources(boot, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
+    const sharedAttachments = plannedResources(shared, "aws_iam_role_policy_attachment").map((r) => r.after.policy_arn);
+    expect(sharedAttachments).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const roles = plannedResources(shared, "aws_iam_role").filter((r) => r.after.name.startsWith("cci-lite-github-apply-"));
     expect(roles.map((r) => r.after.name).sort()).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod"]);
     for (const r of roles) expect(r.afterUnknown?.permissions_boundary ?? r.after.permissions_boundary).toBeTruthy();
   });
@@ -515,7 +521,9 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await apply("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:PutRolePolicy", role("cci-lite-prod-start-fn"), withBoundary)).toBe("Allowed");
     expect(await apply("iam:DeleteRole", role("cci-lite-prod-start-fn"))).toBe("Allowed");
-    expect(await apply("kms:CreateKey", "*")).toBe("Allowed");
+    // Terraform sends the provider's default tags with CreateKey; a key without the environment's tag is refused
+    // (modules/bootstrap/environment-scope.ts, environments.test.ts).
+    expect(await apply("kms:CreateKey", "*", { "aws:RequestTag/Env": "prod", "aws:RequestTag/Project": "CCI-Lite" })).toBe("Allowed");
     // Key actions also need the key policy (the app key's, which lets the account's IAM policies decide).
     const onAppKey = (action: string) =>
       simulate({
@@ -535,12 +543,15 @@ describe("apply role: policy and permission boundary instead of AdministratorAcc
     expect(await apply("athena:CreateWorkGroup", `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/cci-lite-prod`)).toBe("Allowed");
   });
   it("per-stack environment and role: the dev apply role manages only dev's roles; prod's apply role only prod's", async () => {
-    const dev = applyAs("apply_dev_policy", ROLES.applyDev);
-    expect(await dev("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("Allowed");
-    expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
-    expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ImplicitlyDenied");
+    // Separate accounts (as committed): prod's account has no dev role, and prod's role manages no dev names.
     expect(await apply("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ImplicitlyDenied");
-    const devTrust = one(boot, "aws_iam_role", "apply_dev_role", "assume_role_policy");
+    // One shared account (the `modes` target): not allowed, and explicitly denied (environments.test.ts).
+    const dev = applyAs("apply_dev_policy", ROLES.applyDev, shared);
+    expect(await dev("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("Allowed");
+    expect(await dev("iam:CreateRole", role("cci-lite-prod-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
+    expect(await dev("iam:PassRole", role("cci-lite-prod-start-fn"), { "iam:PassedToService": "lambda.amazonaws.com" })).toBe("ExplicitlyDenied");
+    expect(await applyAs("apply_prod_policy", ROLES.apply, shared)("iam:CreateRole", role("cci-lite-dev-start-fn"), withBoundary)).toBe("ExplicitlyDenied");
+    const devTrust = one(shared, "aws_iam_role", "apply_dev_role", "assume_role_policy");
     const apply_ = "job_workflow_ref:conversant/cci-lite/.github/workflows/apply.yml@refs/heads/main";
     const sub = (env: string) => ({
       "token.actions.githubusercontent.com:sub": `repo:conversant/cci-lite:environment:${env}:${apply_}`,

@@ -124,15 +124,15 @@ describe("the plan fixture: who plans is decided by an exclusive create and proc
     fs.mkdirSync(runDirOf(id), { recursive: true });
     fs.writeFileSync(path.join(runDirOf(id), "pid"), String(process.pid));
     fs.writeFileSync(path.join(runDirOf(id), "error.txt"), "terraform plan failed in bootstrap");
-    expect(() => loadOfflinePlan("bootstrap")).toThrow(/offline plan failed:\nterraform plan failed in bootstrap/);
+    expect(() => loadOfflinePlan("bootstrap-prod")).toThrow(/offline plan failed:\nterraform plan failed in bootstrap/);
   });
   it("a pass without Terraform names the tier list instead of planning", () => {
     process.env.CCI_LITE_PLAN_FIXTURE = "off";
-    expect(() => loadOfflinePlan("bootstrap")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
+    expect(() => loadOfflinePlan("bootstrap-prod")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
     expect(fs.existsSync(runDirOf(id))).toBe(false);
   });
   it("asking for a stack a target does not plan names the targets file", () => {
-    expect(() => loadOfflinePlan("bootstrap", "modes")).toThrow(/plan target "modes" does not plan bootstrap .*helpers\/plan-targets\.ts/);
+    expect(() => loadOfflinePlan("bootstrap-prod", "modes")).toThrow(/plan target "modes" does not plan bootstrap-prod .*helpers\/plan-targets\.ts/);
   });
 });
 

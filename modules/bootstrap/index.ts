@@ -1,7 +1,8 @@
 /**
  * Applied once per account by an administrator (local state): the remote-state bucket with its own key, the
- * GitHub OIDC identity provider, a read-only plan role and one apply role per environment, trusted only for
- * apply.yml on main running in that environment's protected GitHub environment. See docs/delivery.md.
+ * GitHub OIDC identity provider, and per environment a read-only plan role and an apply role trusted only for
+ * apply.yml on main running in that environment's protected GitHub environment, each kept off the account's other
+ * environments (environment-scope.ts). See docs/delivery.md.
  */
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -16,6 +17,7 @@ import { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { ValidationError } from "../config/errors";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
+import { checkScopes, otherEnvironmentDenials, planStateStatements, type ScopedEnvironment } from "./environment-scope";
 import { DELIVERY_WORKFLOWS, GITHUB_OIDC_HOST, type GithubRepository, githubSubjects, type WorkflowAt } from "../iam/github-oidc";
 
 export { boundaryArn } from "./apply-access";
@@ -66,10 +68,8 @@ export interface DeployTarget {
  */
 export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
 
-/** Name of the read-only plan role of an account's delivery (`AWS_PLAN_ROLE_ARN`, set by the `github` stack). */
-export const planRoleName = (namePrefix: string): string => `${namePrefix}-github-plan`;
-/** Its ARN in `accountId` (the repository variable `AWS_PLAN_ROLE_ARN`, set by the `github` stack, checked by the doctor). */
-export const planRoleArn = (accountId: string, namePrefix: string): string => `arn:aws:iam::${accountId}:role/${planRoleName(namePrefix)}`;
+/** Name of the plan role of one CCI Lite environment (pull requests and main plan it; it reads only its own state). */
+export const planRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-plan-${environment}`;
 
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
@@ -112,9 +112,10 @@ export class RemoteState extends Construct {
 
 export class DeliveryAccess extends Construct {
   readonly oidcProviderArn: string;
-  readonly planRole: IamRole;
+  readonly planRoles: Record<string, IamRole> = {};
   readonly applyRoles: Record<string, IamRole> = {};
-  readonly planRoleArn: string;
+  /** Plan role ARN per CCI Lite environment. */
+  readonly planRoleArns: Record<string, string> = {};
   /** Apply role ARN per CCI Lite environment. */
   readonly applyRoleArns: Record<string, string> = {};
   readonly boundaryArn: string;
@@ -137,6 +138,7 @@ export class DeliveryAccess extends Construct {
         ];
     // Subjects carry the workflow file and its ref (the `github` stack's subject template, modules/iam/github-oidc.ts):
     // each role trusts named workflows on named refs, never any workflow of any branch.
+    const main = `refs/heads/${props.mainBranch ?? "main"}`;
     const trust = (contexts: ReadonlyArray<readonly [string, WorkflowAt]>) =>
       render(
         policy({
@@ -150,56 +152,64 @@ export class DeliveryAccess extends Construct {
           },
         }),
       );
-    const planName = planRoleName(props.namePrefix);
-    const main = `refs/heads/${props.mainBranch ?? "main"}`;
-    this.planRoleArn = ctx.iamArn(`role/${planName}`);
     const stateArn = ctx.bucketArn(props.state.bucket);
+    const scoped: ScopedEnvironment[] = props.environments.map((t) => ({ environment: t.environment, stem: t.stem }));
+    const overlaps = checkScopes(scoped);
+    if (overlaps.length) throw new ValidationError(this.node.path, "environments", overlaps.join("; "));
+    const othersOf = (env: string) => scoped.filter((o) => o.environment !== env);
 
-    this.planRole = new IamRole(this, "plan-role", {
-      name: planName,
-      description: "GitHub Actions: read-only plan and drift detection for CCI Lite",
-      // Pull requests through plan.yml; on main, the apply workflow's plan job and the drift workflow.
-      assumeRolePolicy: trust([
-        ["pull_request", { file: DELIVERY_WORKFLOWS.plan, ref: "refs/pull/*/merge" }],
-        [`ref:${main}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }],
-        [`ref:${main}`, { file: DELIVERY_WORKFLOWS.drift, ref: main }],
-      ]),
-      maxSessionDuration: 3600,
-      dependsOn: provider,
-    });
-    new IamRolePolicyAttachment(this, "plan-read-only", {
-      role: this.planRole.name,
-      policyArn: ctx.arn("iam", "policy/ReadOnlyAccess", { region: "", account: "aws" }),
-    });
-    new IamRolePolicy(this, "plan-state-access", {
-      role: this.planRole.name,
-      name: "terraform-state",
-      policy: render(
-        policy(
-          { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
-          { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
-          {
-            Sid: "UseStateKey",
-            Effect: "Allow",
-            // Reading the state only: plans never write it (no kms:Encrypt).
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            ...keyByAlias(ctx, props.state.keyAlias),
-          },
-          // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
-          { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
-          ...(props.dataBucketArns.length
-            ? [
-                {
-                  Sid: "DenyReadingCallData",
-                  Effect: "Deny" as const,
-                  Action: ["s3:GetObject", "s3:GetObjectVersion"],
-                  Resource: props.dataBucketArns.map((a) => `${a}/*`),
-                },
-              ]
-            : []),
+    // One plan role per environment: it reads the account (ReadOnlyAccess) and its own environment's state only.
+    for (const target of props.environments) {
+      const planName = planRoleName(props.namePrefix, target.environment);
+      const own = { environment: target.environment, stem: target.stem };
+      const scope = new Construct(this, `plan-${target.environment}`);
+      const role = new IamRole(scope, "role", {
+        name: planName,
+        description: `GitHub Actions: read-only plan and drift detection for CCI Lite ${target.environment}`,
+        // Pull requests through plan.yml; on main, the apply workflow's plan job and the drift workflow.
+        assumeRolePolicy: trust([
+          ["pull_request", { file: DELIVERY_WORKFLOWS.plan, ref: "refs/pull/*/merge" }],
+          [`ref:${main}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }],
+          [`ref:${main}`, { file: DELIVERY_WORKFLOWS.drift, ref: main }],
+        ]),
+        maxSessionDuration: 3600,
+        dependsOn: provider,
+      });
+      new IamRolePolicyAttachment(scope, "read-only", {
+        role: role.name,
+        policyArn: ctx.arn("iam", "policy/ReadOnlyAccess", { region: "", account: "aws" }),
+      });
+      new IamRolePolicy(scope, "state-access", {
+        role: role.name,
+        name: "terraform-state",
+        policy: render(
+          policy(
+            ...planStateStatements(ctx, props.state.bucket, own, othersOf(target.environment)),
+            {
+              Sid: "UseStateKey",
+              Effect: "Allow",
+              // Reading the state only: plans never write it (no kms:Encrypt).
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+              ...keyByAlias(ctx, props.state.keyAlias),
+            },
+            // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
+            { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
+            ...(props.dataBucketArns.length
+              ? [
+                  {
+                    Sid: "DenyReadingCallData",
+                    Effect: "Deny" as const,
+                    Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                    Resource: props.dataBucketArns.map((a) => `${a}/*`),
+                  },
+                ]
+              : []),
+          ),
         ),
-      ),
-    });
+      });
+      this.planRoles[target.environment] = role;
+      this.planRoleArns[target.environment] = ctx.iamArn(`role/${planName}`);
+    }
 
     // Apply roles: a policy (app services; IAM only under the environment's stem, new roles only with the boundary)
     // and a permission boundary they can never change (modules/bootstrap/apply-access.ts, docs/delivery.md).
@@ -234,7 +244,13 @@ export class DeliveryAccess extends Construct {
       new IamRolePolicy(scope, "policy", {
         role: role.name,
         name: "apply-app-stack",
-        policy: render(policy(...applyStatements({ ...names, stem: target.stem }))),
+        policy: render(
+          policy(
+            ...applyStatements({ ...names, stem: target.stem }),
+            // Nothing of the account's other environments (modules/bootstrap/environment-scope.ts).
+            ...otherEnvironmentDenials(ctx, props.state.bucket, { environment: target.environment, stem: target.stem }, othersOf(target.environment)),
+          ),
+        ),
       });
       this.applyRoles[target.environment] = role;
       this.applyRoleArns[target.environment] = ctx.iamArn(`role/${name}`);

@@ -76,12 +76,8 @@ export const PLAN_PRIVATE_KEY_SECRET = "PLAN_PRIVATE_KEY";
  * The repository variables the stack sets (`vars.<NAME>` in the workflows). `PLAN_PUBLIC_KEY_<ENV>` is not among
  * them: it is set together with its private key by scripts/setup-github.sh, so the pair is created and rotated as one.
  */
-export function repositoryVariables(i: {
-  readonly region: string;
-  readonly planRoleArn: string;
-  readonly artifactRetentionDays: number;
-}): Record<string, string> {
-  return { AWS_REGION: i.region, AWS_PLAN_ROLE_ARN: i.planRoleArn, ARTIFACT_RETENTION_DAYS: String(i.artifactRetentionDays) };
+export function repositoryVariables(i: { readonly region: string; readonly artifactRetentionDays: number }): Record<string, string> {
+  return { AWS_REGION: i.region, ARTIFACT_RETENTION_DAYS: String(i.artifactRetentionDays) };
 }
 
 /** One GitHub environment the stack declares: its name and its required reviewers (numeric ids). */

@@ -17,8 +17,8 @@ export type Fact<T> = { readonly ok: true; readonly value: T } | { readonly ok: 
 export const fact = <T>(value: T): Fact<T> => ({ ok: true, value });
 export const failed = <T>(error: FactError): Fact<T> => ({ ok: false, error });
 
-/** Tags the stacks put on everything they create (main.ts `awsProvider` default tags). */
-export const PROJECT_TAG = { key: "Project", value: "CCI-Lite" } as const;
+/** Tags the stacks put on everything they create (main.ts `awsProvider` default tags; one home: environment-scope.ts). */
+export { ENVIRONMENT_TAG_KEY, PROJECT_TAG } from "../../modules/bootstrap/environment-scope";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 

@@ -4,7 +4,7 @@
  * ./index.ts (docs/doctor.md, "The checks").
  */
 import type { CciLiteConfig } from "../../../modules/config/schema";
-import { type FactError, PROJECT_TAG } from "../facts";
+import { ENVIRONMENT_TAG_KEY, type FactError, PROJECT_TAG } from "../facts";
 
 export type Status = "ok" | "problem" | "skipped";
 
@@ -51,7 +51,7 @@ export function unavailableResult(id: string, error: FactError): CheckResult {
 /** The tags this project's stacks put on what they create, for environment `env` (or shared, for bootstrap). */
 export function taggedByProject(tags: Readonly<Record<string, string>> | undefined, env?: string): boolean {
   if (!tags || tags[PROJECT_TAG.key] !== PROJECT_TAG.value) return false;
-  return env === undefined || tags.Env === env;
+  return env === undefined || tags[ENVIRONMENT_TAG_KEY] === env;
 }
 
 export const NETWORK_DOC = "docs/network.md";

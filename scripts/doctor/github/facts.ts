@@ -4,7 +4,6 @@
  * read by the `github-*` checks (../checks/). No I/O here.
  */
 import type { CciLiteConfig } from "../../../modules/config/schema";
-import { planRoleArn } from "../../../modules/bootstrap";
 import { DELIVERY_LABELS, type DeliveryLabel } from "../../../modules/github/labels";
 import {
   PLAN_PRIVATE_KEY_SECRET,
@@ -93,11 +92,7 @@ export function expectedGithub(envs: readonly CciLiteConfig[], workflows = readW
     requiredChecks: REQUIRED_CHECKS,
     allowedActions: pinnedActions(workflows),
     claimKeys: OIDC_SUBJECT_CLAIM_KEYS,
-    variables: repositoryVariables({
-      region: first.region,
-      planRoleArn: planRoleArn(first.accountId, first.namePrefix),
-      artifactRetentionDays: settings.artifactRetentionDays,
-    }),
+    variables: repositoryVariables({ region: first.region, artifactRetentionDays: settings.artifactRetentionDays }),
     planKeyVariables: Object.fromEntries(settings.environments.map((e) => [e.name, planKeyVariable(e.name)])),
     labels: DELIVERY_LABELS,
     secret: PLAN_PRIVATE_KEY_SECRET,
