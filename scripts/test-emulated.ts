@@ -107,7 +107,7 @@ async function main(keep: boolean, only: readonly string[]): Promise<number> {
     await boot.apply(PARALLELISM);
     say(`bootstrap applied (${boot.report.applied} resources): the state backend exists`);
     const check = async (r: EmulatedStackRun) => {
-      const findings = await r.secondPlan();
+      const findings = await r.secondPlan(PARALLELISM);
       for (const f of findings)
         failures.push(`${r.name}: second plan: ${f.address} ${f.actions.join("/")}${f.attributes.length ? ` (${f.attributes.join(", ")})` : ""}`);
       say(`${r.name}: second plan: ${findings.length} findings, ${Object.keys(r.report.gaps).length} known emulator gaps`);

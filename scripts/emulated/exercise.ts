@@ -16,9 +16,10 @@ import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import type { HandlerName } from "../../lambda-src/contracts/handlers";
 import type { LambdaBundle } from "../../modules/constructs/bundling";
 import { loadEnvironments } from "../../modules/config/load";
-import { naming } from "../../modules/config/naming";
+import { type Naming, naming } from "../../modules/config/naming";
+import type { CciLiteConfig } from "../../modules/config/schema";
 import { EMULATOR_KEYS } from "./overrides";
-import { motoClientConfig } from "./moto-aws";
+import { emptyBucket, motoClientConfig } from "./moto-aws";
 
 export interface ExerciseOptions {
   readonly moto: string;
@@ -119,10 +120,19 @@ interface CallStatusJson {
   readonly resultUri?: string;
 }
 
+/** Runs the exercise, then empties the buckets it wrote to (versioned: every version), so the stack can be destroyed. */
 export async function exerciseWiring(o: ExerciseOptions): Promise<void> {
-  fs.mkdirSync(o.workDir, { recursive: true });
   const [cfg] = loadEnvironments(o.configDir, o.environment);
   const names = naming(cfg);
+  try {
+    await exercise(o, cfg, names);
+  } finally {
+    for (const bucket of [names.inputBucket, names.resultsBucket]) await emptyBucket(o.moto, cfg.region, bucket);
+  }
+}
+
+async function exercise(o: ExerciseOptions, cfg: CciLiteConfig, names: Naming): Promise<void> {
+  fs.mkdirSync(o.workDir, { recursive: true });
   const client = motoClientConfig(o.moto, cfg.region);
   const cciEnv = awsEnv(cfg.region, { CCI_STATE_DIR: path.join(o.workDir, "cci-state") });
   const cci = async (...args: string[]): Promise<CallStatusJson> => {

@@ -104,10 +104,10 @@ export class EmulatedStackRun {
   }
 
   /** The second plan: throws listing every change that is not a known emulator gap. */
-  async secondPlan(): Promise<PlanFinding[]> {
+  async secondPlan(parallelism: number): Promise<PlanFinding[]> {
     return this.timed("plan", async () => {
       const planFile = path.join(this.workDir, "second.tfplan");
-      await this.tf("plan", ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`], [0, 2]);
+      await this.tf("plan", ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-parallelism=${parallelism}`, `-out=${planFile}`], [0, 2]);
       const json = JSON.parse((await this.tf("plan", ["show", "-json", planFile])).stdout) as SecondPlan;
       const { gaps, findings } = checkSecondPlan(json);
       this.report.gaps = gaps;
