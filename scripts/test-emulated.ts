@@ -16,7 +16,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { type MotoServer, startMoto, stopMoto } from "../__tests__/helpers/moto";
 import { buildApp } from "../main";
 import { stateNames } from "../modules/bootstrap";
@@ -27,6 +26,7 @@ import { type LoopbackProxy, startLoopbackProxy } from "./emulated/loopback-prox
 import { createExistingNetwork, emptyBucket } from "./emulated/moto-aws";
 import { EmulatedStackRun, type StackReport } from "./emulated/stack";
 import { stopAllTerraform } from "./emulated/terraform-run";
+import { exitOnUsageError, parseOptions } from "./args";
 import { stacksOf } from "./offline-plan";
 import { providerSetup, terraformEnv } from "./terraform";
 
@@ -168,7 +168,18 @@ async function main(keep: boolean, only: readonly string[]): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
+/** `[--keep] [--only <stack,...>]` (strict: any other option is an error naming it). */
+export function parseEmulatedArgs(argv: readonly string[]): { keep: boolean; only: string[] } {
+  const { values } = parseOptions(argv, { keep: { type: "boolean", default: false }, only: { type: "string" } });
+  return { keep: values.keep === true, only: values.only?.split(",").filter(Boolean) ?? [] };
+}
+
 if (require.main === module) {
-  const { values } = parseArgs({ options: { keep: { type: "boolean", default: false }, only: { type: "string" } }, strict: true });
-  main(values.keep === true, values.only?.split(",") ?? []).then((code) => process.exit(code));
+  let args: ReturnType<typeof parseEmulatedArgs>;
+  try {
+    args = parseEmulatedArgs(process.argv.slice(2));
+  } catch (e) {
+    exitOnUsageError("test:emulated", e, 2);
+  }
+  main(args.keep, args.only).then((code) => process.exit(code));
 }
