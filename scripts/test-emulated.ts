@@ -151,7 +151,9 @@ async function main(keep: boolean, only: readonly string[]): Promise<number> {
     if (proxy.refused.length)
       failures.push(`the loopback proxy refused requests for ${[...new Set(proxy.refused)].join(", ")}: something called outside 127.0.0.1`);
     console.log(`\n${table([boot, ...apps].map((r) => r.report))}`);
-    for (const r of [boot, ...apps]) for (const [at, why] of Object.entries(r.report.gaps)) console.log(`  known gap ${at}: ${why}`);
+    const gaps = new Map<string, number>();
+    for (const r of [boot, ...apps]) for (const why of Object.values(r.report.gaps)) gaps.set(why, (gaps.get(why) ?? 0) + 1);
+    for (const [why, n] of gaps) console.log(`  known emulator gap (${n}x): ${why}`);
   } catch (e) {
     failures.push(e instanceof Error ? e.message : String(e));
   } finally {
