@@ -11,8 +11,8 @@ import { assertLoopbackEndpoints, type EmulatedStack, emulatedStackJson, type St
 import { checkSecondPlan, type PlanFinding, type SecondPlan } from "./gaps";
 import { runTerraform } from "./terraform-run";
 
-/** Per-step timeouts (seconds): generous for two busy cores, far below the tier's 8 minutes only where a hang shows. */
-export const STEP_TIMEOUT_S = { init: 90, apply: 330, plan: 150, destroy: 240, state: 60 } as const;
+/** Per-step timeouts (seconds): about twice the longest measured at a load average of 20 on two cores (docs/testing.md). */
+export const STEP_TIMEOUT_S = { init: 90, apply: 420, plan: 180, destroy: 240, state: 60 } as const;
 
 /** Resources whose delete moto lacks: removed from the state before destroy (they vanish with moto's reset). */
 export const STATE_ONLY_DELETE: Readonly<Record<string, string>> = {
