@@ -11,6 +11,7 @@ import { parseCapacityArgs } from "../../scripts/capacity/index";
 import { parseArgs as deliveryArgs } from "../../scripts/delivery/cli";
 import { main as doctor, parseArgs as doctorArgs } from "../../scripts/doctor/index";
 import { parseOfflinePlanArgs } from "../../scripts/offline-plan";
+import { parseEmulatedArgs } from "../../scripts/test-emulated";
 
 const REPO = path.join(__dirname, "..", "..");
 const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
@@ -121,6 +122,15 @@ describe("offline-plan and bundle", () => {
     expect(() => parseOfflinePlanArgs(["stray"])).toThrow("unexpected argument stray");
     expect(() => parseBundleArgs(["--tops"])).toThrow("unknown option --tops");
     expect(() => parseBundleArgs(["a", "b"])).toThrow("unexpected argument b (one output folder at most)");
+  });
+});
+
+describe("test:emulated", () => {
+  it("keeps --keep and --only, and names an unknown option", () => {
+    expect(parseEmulatedArgs([])).toEqual({ keep: false, only: [] });
+    expect(parseEmulatedArgs(["--keep", "--only", "cci-lite-dev,cci-lite-prod"])).toEqual({ keep: true, only: ["cci-lite-dev", "cci-lite-prod"] });
+    expect(() => parseEmulatedArgs(["--keeep"])).toThrow("unknown option --keeep");
+    expect(() => parseEmulatedArgs(["--only"])).toThrow("--only needs a value");
   });
 });
 

@@ -1,0 +1,61 @@
+/**
+ * The configurations the emulated tier applies, in one place: the committed config/dev.json and config/prod.json,
+ * and dev in a VPC the stack creates (`network.mode: "create"`) and in one that exists (`"existing"`, whose VPC,
+ * subnets and route table the tier first creates in moto). Each is an environment of one generated configuration
+ * folder (bootstrap is synthesized from all of them, as it would be for one account), so their names are distinct.
+ * When the configuration mode matrix lands (issue 20, item 1), this list is the matrix's applied subset.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CciLiteConfigInput } from "../../modules/config/schema";
+
+/** The ids of the existing network the tier creates in moto before synth (existing mode). */
+export interface ExistingNetworkIds {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly routeTableIds: readonly string[];
+}
+
+export interface EmulatedConfiguration {
+  /** The environment (config file name and `environment` field); the stack is `cci-lite-<environment>`. */
+  readonly environment: string;
+  /** The committed file it starts from: `config/<base>.json`. */
+  readonly base: "dev" | "prod";
+  /** Top-level fields replaced in the base. @default none */
+  readonly overrides?: (network: ExistingNetworkIds) => Partial<CciLiteConfigInput>;
+  /** The runtime wiring (upload, start, status) is exercised on this stack. @default false */
+  readonly exercise?: boolean;
+}
+
+export const EMULATED_CONFIGURATIONS: readonly EmulatedConfiguration[] = [
+  { environment: "dev", base: "dev", exercise: true },
+  { environment: "prod", base: "prod" },
+  { environment: "netcreate", base: "dev", overrides: () => ({ network: { mode: "create" } }) },
+  {
+    environment: "netexisting",
+    base: "dev",
+    overrides: (n) => ({ network: { mode: "existing", vpcId: n.vpcId, subnetIds: [...n.subnetIds], routeTableIds: [...n.routeTableIds] } }),
+  },
+];
+
+export const REPO_CONFIG_DIR = path.resolve(__dirname, "..", "..", "config");
+
+/** The account and region every emulated configuration shares (the committed files name one account). */
+export function accountOf(configDir: string = REPO_CONFIG_DIR): { accountId: string; region: string } {
+  const bases = [...new Set(EMULATED_CONFIGURATIONS.map((c) => c.base))].map((b) => JSON.parse(fs.readFileSync(path.join(configDir, `${b}.json`), "utf8")));
+  const accounts = [...new Set(bases.map((b) => `${b.accountId} ${b.region}`))];
+  if (accounts.length !== 1) throw new Error(`emulated tier: the base configurations span accounts or regions (${accounts.join(", ")})`);
+  const [accountId, region] = accounts[0].split(" ");
+  return { accountId, region };
+}
+
+/** Writes `<dir>/<environment>.json` for every emulated configuration; returns the folder. */
+export function writeEmulatedConfigs(dir: string, network: ExistingNetworkIds, configDir: string = REPO_CONFIG_DIR): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const c of EMULATED_CONFIGURATIONS) {
+    const base = JSON.parse(fs.readFileSync(path.join(configDir, `${c.base}.json`), "utf8")) as CciLiteConfigInput;
+    const cfg = { ...base, ...(c.overrides?.(network) ?? {}), environment: c.environment };
+    fs.writeFileSync(path.join(dir, `${c.environment}.json`), `${JSON.stringify(cfg, null, 2)}\n`);
+  }
+  return dir;
+}
