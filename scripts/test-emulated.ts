@@ -27,7 +27,7 @@ import { createExistingNetwork, emptyBucket } from "./emulated/moto-aws";
 import { EmulatedStackRun, type StackReport } from "./emulated/stack";
 import { stopAllTerraform } from "./emulated/terraform-run";
 import { exitOnUsageError, parseOptions } from "./args";
-import { stacksOf } from "./offline-plan";
+import { offlinePlannable, stacksOf } from "./offline-plan";
 import { providerSetup, terraformEnv } from "./terraform";
 
 /** The tier's whole budget (docs/testing.md: 8 minutes on two cores); past it everything is stopped. */
@@ -93,7 +93,9 @@ async function main(keep: boolean, only: readonly string[]): Promise<number> {
     const synthOut = path.join(root, "cdktf.out");
     buildApp({ configDir, outdir: synthOut, bundles }).synth();
     const env = emulatedEnv(proxy);
-    const runs = stacksOf(synthOut).map((s) => new EmulatedStackRun(s.name, s.synthDir, path.join(root, "work"), moto?.url as string, env));
+    const runs = offlinePlannable(stacksOf(synthOut)).plannable.map(
+      (s) => new EmulatedStackRun(s.name, s.synthDir, path.join(root, "work"), moto?.url as string, env),
+    );
     say(`synthesized ${runs.map((r) => r.name).join(", ")}; every endpoint is ${moto.url}`);
     for (const r of runs) {
       const { excluded, dependents, droppedStatements } = r.report;

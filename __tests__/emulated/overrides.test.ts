@@ -19,7 +19,7 @@ import {
   EXCLUDED_TYPES,
   type StackJson,
 } from "../../scripts/emulated/overrides";
-import { stacksOf } from "../../scripts/offline-plan";
+import { offlinePlannable, stacksOf } from "../../scripts/offline-plan";
 import { fakeBundles } from "../helpers/synth";
 import { EXISTING_NETWORK } from "../helpers/plan-targets";
 
@@ -31,7 +31,7 @@ beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "cci-emulated-overrides-"));
   const configDir = writeEmulatedConfigs(path.join(root, "config"), EXISTING_NETWORK);
   buildApp({ configDir, outdir: path.join(root, "out"), bundles: fakeBundles() }).synth();
-  stacks = stacksOf(path.join(root, "out")).map((s) => {
+  stacks = offlinePlannable(stacksOf(path.join(root, "out"))).plannable.map((s) => {
     const text = fs.readFileSync(path.join(s.synthDir, "cdk.tf.json"), "utf8");
     return { name: s.name, json: JSON.parse(text), text };
   });

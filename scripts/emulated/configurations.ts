@@ -40,13 +40,14 @@ export const EMULATED_CONFIGURATIONS: readonly EmulatedConfiguration[] = [
 
 export const REPO_CONFIG_DIR = path.resolve(__dirname, "..", "..", "config");
 
-/** The account and region every emulated configuration shares (the committed files name one account). */
+/**
+ * The one account and region of the emulator: prod's. moto serves one account (MOTO_ACCOUNT_ID), so every emulated
+ * configuration is put into it: the shared-account configuration (docs/delivery.md, "Environments and accounts"),
+ * with one `bootstrap` stack for all environments, as the `modes` plan target has it.
+ */
 export function accountOf(configDir: string = REPO_CONFIG_DIR): { accountId: string; region: string } {
-  const bases = [...new Set(EMULATED_CONFIGURATIONS.map((c) => c.base))].map((b) => JSON.parse(fs.readFileSync(path.join(configDir, `${b}.json`), "utf8")));
-  const accounts = [...new Set(bases.map((b) => `${b.accountId} ${b.region}`))];
-  if (accounts.length !== 1) throw new Error(`emulated tier: the base configurations span accounts or regions (${accounts.join(", ")})`);
-  const [accountId, region] = accounts[0].split(" ");
-  return { accountId, region };
+  const prod = JSON.parse(fs.readFileSync(path.join(configDir, "prod.json"), "utf8"));
+  return { accountId: prod.accountId, region: prod.region };
 }
 
 /** Writes `<dir>/<environment>.json` for every emulated configuration; returns the folder. */
@@ -54,7 +55,7 @@ export function writeEmulatedConfigs(dir: string, network: ExistingNetworkIds, c
   fs.mkdirSync(dir, { recursive: true });
   for (const c of EMULATED_CONFIGURATIONS) {
     const base = JSON.parse(fs.readFileSync(path.join(configDir, `${c.base}.json`), "utf8")) as CciLiteConfigInput;
-    const cfg = { ...base, ...(c.overrides?.(network) ?? {}), environment: c.environment };
+    const cfg = { ...base, ...(c.overrides?.(network) ?? {}), environment: c.environment, ...accountOf(configDir) };
     fs.writeFileSync(path.join(dir, `${c.environment}.json`), `${JSON.stringify(cfg, null, 2)}\n`);
   }
   return dir;

@@ -40,6 +40,8 @@ export const ENDPOINT_OF: Readonly<Record<string, string | null>> = {
   aws_ssm_: "ssm",
   aws_subnet: "ec2",
   aws_vpc: "ec2",
+  // Terraform's own (the dashboard definition's revision): kept in state, no API call.
+  terraform_data: null,
   // Computed locally by the provider: no API call.
   aws_caller_identity: "sts",
   aws_iam_policy_document: null,
