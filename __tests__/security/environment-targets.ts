@@ -39,6 +39,8 @@ const ec2 = (kind: string, id: string) => (r: Planned, f: Facts, action: string)
 const each = (names: string[], f: (name: string) => Omit<Target, "address">) => names.map(f);
 
 const MAP: Record<string, (r: Planned, f: Facts) => Array<Omit<Target, "address">>> = {
+  // Terraform's own (the dashboard definition's revision): kept in state, no AWS request to deny.
+  terraform_data: () => [],
   aws_athena_named_query: (r, f) => [{ action: "athena:CreateNamedQuery", resource: arn(f, "athena", `workgroup/${r.after.workgroup}`) }],
   aws_athena_workgroup: (r, f) => [{ action: "athena:DeleteWorkGroup", resource: arn(f, "athena", `workgroup/${r.after.name}`) }],
   aws_budgets_budget: (r) => [{ action: "budgets:ModifyBudget", resource: `arn:aws:budgets::${ACCOUNT}:budget/${r.after.name}` }],
