@@ -16,6 +16,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { HANDLER_NAMES, type HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
+import { peopleAttachments } from "./modules/config/people-policies";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
@@ -335,7 +336,12 @@ export class BootstrapStack extends TerraformStack {
       state,
       github: first.github,
       mainBranch: first.github.mainBranch,
-      environments: envs.map((c) => ({ environment: c.environment, deployEnvironment: c.github.deployEnvironment, stem: naming(c).stem })),
+      environments: envs.map((c) => ({
+        environment: c.environment,
+        deployEnvironment: c.github.deployEnvironment,
+        stem: naming(c).stem,
+        peopleAttachments: peopleAttachments(c, naming(c).stem),
+      })),
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });

@@ -15,6 +15,7 @@ import type { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
+import { peoplePolicyName } from "../config/people-policies";
 
 /**
  * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst` (the stem from the
@@ -69,10 +70,10 @@ export class PeopleAccess extends Construct {
       });
       props.key.grantDecrypt(p); // UploadPart and CompleteMultipartUpload decrypt the upload's data key
     };
-    const all = managed("uploaders", `${stem}-uploader`, "CCI Lite: upload call audio for every tenant", props.uploaders);
+    const all = managed("uploaders", peoplePolicyName(stem, "uploader"), "CCI Lite: upload call audio for every tenant", props.uploaders);
     if (all) upload(all, ALL_UPLOADS_GLOB);
     for (const [tenant, principals] of props.tenantUploaders) {
-      const p = managed(`uploaders-${tenant}`, `${stem}-${tenant}-uploader`, `CCI Lite: upload call audio for tenant ${tenant}`, principals);
+      const p = managed(`uploaders-${tenant}`, peoplePolicyName(stem, "uploader", tenant), `CCI Lite: upload call audio for tenant ${tenant}`, principals);
       if (p) upload(p, `${uploadPrefix(tenant)}*`);
     }
 
@@ -101,7 +102,12 @@ export class PeopleAccess extends Construct {
       props.key.grant(p, ["kms:Decrypt", "kms:GenerateDataKey"]);
     };
 
-    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
+    const operators = managed(
+      "operators",
+      peoplePolicyName(stem, "operator"),
+      "CCI Lite: redrive dead letters, reprocess calls, read results and logs",
+      props.operators,
+    );
     if (operators) {
       // cci redrive: SQS's move task receives and deletes at the source and sends at the destination with the
       // caller's permissions (and key use through SQS); the CLI finds both queues by name first.
@@ -158,7 +164,7 @@ export class PeopleAccess extends Construct {
       query(operators);
     }
 
-    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
+    const analysts = managed("analysts", peoplePolicyName(stem, "analyst"), "CCI Lite: query every tenant's results in Athena", props.analysts);
     if (analysts) query(analysts);
   }
 }

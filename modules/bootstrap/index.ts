@@ -15,6 +15,7 @@ import { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { ValidationError } from "../config/errors";
+import type { PeopleAttachment } from "../config/people-policies";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
 
 export { boundaryArn } from "./apply-access";
@@ -75,6 +76,8 @@ export interface DeployTarget {
   readonly deployEnvironment: string;
   /** `<prefix>-<environment>`: the app stack's role and policy names start with it. */
   readonly stem: string;
+  /** The people policies the app stack attaches to configured roles outside it (issue 20, B2). @default none */
+  readonly peopleAttachments?: readonly PeopleAttachment[];
 }
 
 /**
@@ -237,7 +240,7 @@ export class DeliveryAccess extends Construct {
       new IamRolePolicy(scope, "policy", {
         role: role.name,
         name: "apply-app-stack",
-        policy: render(policy(...applyStatements({ ...names, stem: target.stem }))),
+        policy: render(policy(...applyStatements({ ...names, stem: target.stem, peopleAttachments: target.peopleAttachments }))),
       });
       this.applyRoles[target.environment] = role;
       this.applyRoleArns[target.environment] = ctx.iamArn(`role/${name}`);
