@@ -162,16 +162,24 @@ export async function decide(p: ApplyPrincipal, q: ApplyRequest): Promise<string
   return `mode ${q.mode}: ${q.address} ${q.phase} needs ${q.action} on ${resource}${ctx}: ${decision} by ${who}`;
 }
 
-/** Simulates every request once (requests equal in principal, action, resource, context and policy are one). */
+/** Decisions by principal policies and request, across modes: modes of one environment share most requests. */
+const decided = new Map<string, Promise<string | undefined>>();
+/** How many distinct requests were simulated so far (in this test file). */
+export const distinctSimulations = (): number => decided.size;
+
+/** Simulates every request once (requests equal in policies, action, resource, context and resource policy are one). */
 export async function undeniable(p: ApplyPrincipal, requests: readonly ApplyRequest[]): Promise<{ problems: string[]; simulated: number }> {
-  const seen = new Set<string>();
-  const problems: string[] = [];
+  const policies = JSON.stringify([p.arn, p.identity, p.boundary]);
+  const mine = new Map<string, Promise<string | undefined>>();
   for (const q of requests) {
-    const key = JSON.stringify([q.action, q.resource, q.context, q.resourcePolicy ? q.address : ""]);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const problem = await decide(p, q);
-    if (problem) problems.push(problem);
+    const key = JSON.stringify([policies, q.action, q.resource, q.context, q.resourcePolicy ?? null]);
+    if (mine.has(key)) continue;
+    const earlier = decided.get(key);
+    // A cached decision names the mode it was first found in: re-word it for this one.
+    const decision = earlier ? earlier.then((m) => m?.replace(/^mode \S+: \S+ \S+/, `mode ${q.mode}: ${q.address} ${q.phase}`)) : decide(p, q);
+    if (!earlier) decided.set(key, decision);
+    mine.set(key, decision);
   }
-  return { problems, simulated: seen.size };
+  const problems = (await Promise.all(mine.values())).filter((x): x is string => x !== undefined);
+  return { problems, simulated: mine.size };
 }

@@ -4,11 +4,20 @@
  * simulated against the environment's apply role policy and the permission boundary of the bootstrap stack
  * synthesized from the same configuration; then the stack's own roles at the moment a service checks them.
  */
-import { RESOURCE_ACTIONS } from "../../modules/bootstrap/resource-actions";
+import { type ArnParts, RESOURCE_ACTIONS } from "../../modules/bootstrap/resource-actions";
 import { MODE_NAMES, type ModeName } from "../../modules/config/modes";
 import { MODE_ROWS, synthMode } from "../helpers/modes";
-import type { ArnParts } from "../../modules/bootstrap/resource-actions";
-import { type ApplyRequest, applyPrincipal, applyRequests, arnParts, attributeReader, boundaryPolicy, resourcesOf, undeniable } from "./creatability";
+import {
+  type ApplyRequest,
+  applyPrincipal,
+  applyRequests,
+  arnParts,
+  attributeReader,
+  boundaryPolicy,
+  distinctSimulations,
+  resourcesOf,
+  undeniable,
+} from "./creatability";
 import { actionFacts, type Policy, simulate } from "./iam";
 
 const at = (c: ArnParts, resource: string, service = "ec2") => `arn:${c.partition}:${service}:${c.region}:${c.account}:${resource}`;
@@ -19,7 +28,7 @@ const boundaryArnOf = (mode: ModeName) => {
 };
 let simulated = 0;
 afterAll(() => {
-  console.log(`creatability: ${simulated} apply requests simulated over ${MODE_NAMES.length} modes`);
+  console.log(`creatability: ${simulated} apply requests over ${MODE_NAMES.length} modes, ${distinctSimulations()} distinct simulations`);
 });
 
 describe("the resource-action table", () => {
