@@ -23,7 +23,7 @@ import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } f
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { loadEnvironments } from "./modules/config/load";
-import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, resultsWindowDays, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
@@ -221,6 +221,7 @@ export class CciLiteStack extends TerraformStack {
       key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
+      projectionDays: resultsWindowDays(cfg),
     });
 
     // §11 Insight views (Athena views over the results table, docs/insights.md), with or without QuickSight.
@@ -228,6 +229,7 @@ export class CciLiteStack extends TerraformStack {
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       languages: [...new Set(cfg.tenants.flatMap((t) => t.languages))],
+      windowDays: resultsWindowDays(cfg),
       dependsOn: [analytics.database, analytics.table],
     });
 
