@@ -17,6 +17,7 @@ import { HANDLER_NAMES, type HandlerName } from "./lambda-src/contracts/handlers
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
 import { transcriptReadersByTenant } from "./modules/config/access-rules";
+import { peopleAttachments } from "./modules/config/people-policies";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
@@ -28,7 +29,7 @@ import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
 import { accountGroups, loadEnvironments } from "./modules/config/load";
 import type { CallTargets } from "./modules/iam/call-targets";
-import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, resultsWindowDays, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
@@ -228,6 +229,7 @@ export class CciLiteStack extends TerraformStack {
       key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
+      projectionDays: resultsWindowDays(cfg),
     });
 
     // §11 Insight views (Athena views over the results table, docs/insights.md), with or without QuickSight.
@@ -235,6 +237,7 @@ export class CciLiteStack extends TerraformStack {
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       languages: [...new Set(cfg.tenants.flatMap((t) => t.languages))],
+      windowDays: resultsWindowDays(cfg),
       dependsOn: [analytics.database, analytics.table],
     });
 
@@ -344,7 +347,12 @@ export class BootstrapStack extends TerraformStack {
       state,
       github: first.github,
       mainBranch: first.github.mainBranch,
-      environments: envs.map((c) => ({ environment: c.environment, deployEnvironment: c.github.deployEnvironment, stem: naming(c).stem })),
+      environments: envs.map((c) => ({
+        environment: c.environment,
+        deployEnvironment: c.github.deployEnvironment,
+        stem: naming(c).stem,
+        peopleAttachments: peopleAttachments(c, naming(c).stem),
+      })),
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });

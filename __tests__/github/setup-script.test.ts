@@ -63,8 +63,13 @@ describe("scripts/setup-github.sh", () => {
     // The pair works with seal.sh: sealed with the variable's key, opened with the secret's.
     fs.writeFileSync(path.join(r.dir, "pub.pem"), publicKey);
     fs.writeFileSync(path.join(r.dir, "plan.txt"), "plan");
-    expect(spawnSync("bash", [SEAL, "seal", path.join(r.dir, "pub.pem"), path.join(r.dir, "plan.txt"), path.join(r.dir, "p.sealed")]).status).toBe(0);
-    expect(spawnSync("bash", [SEAL, "open", backup, path.join(r.dir, "p.sealed"), path.join(r.dir, "out.txt")]).status).toBe(0);
+    const sealed = spawnSync("bash", [SEAL, "seal", path.join(r.dir, "pub.pem"), path.join(r.dir, "plan.txt"), path.join(r.dir, "p.sealed")], {
+      encoding: "utf8",
+    });
+    expect(sealed.status).toBe(0);
+    // seal prints the sealed file's SHA-256; open requires it (the digest the plan job hands the apply job).
+    const digest = /[0-9a-f]{64}/.exec(sealed.stdout)?.[0] ?? "";
+    expect(spawnSync("bash", [SEAL, "open", backup, path.join(r.dir, "p.sealed"), path.join(r.dir, "out.txt"), digest]).status).toBe(0);
     expect(fs.readFileSync(path.join(r.dir, "out.txt"), "utf8")).toBe("plan");
   });
 

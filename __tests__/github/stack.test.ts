@@ -130,9 +130,9 @@ describe("github stack in the app", () => {
     try {
       buildApp({ outdir: out, configDir: CONFIG_DIR, bundles: fakeBundles() }).synth();
       const stacks = stacksOf(out);
-      expect(stacks.map((s) => s.name).sort()).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod", GITHUB_STACK]);
+      expect(stacks.map((s) => s.name).sort()).toEqual(["bootstrap-dev", "bootstrap-prod", "cci-lite-dev", "cci-lite-prod", GITHUB_STACK]);
       const { plannable, skipped } = offlinePlannable(stacks);
-      expect(plannable.map((s) => s.name).sort()).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod"]);
+      expect(plannable.map((s) => s.name).sort()).toEqual(["bootstrap-dev", "bootstrap-prod", "cci-lite-dev", "cci-lite-prod"]);
       expect(skipped).toEqual([expect.objectContaining({ name: GITHUB_STACK, reason: "provider github is not in the offline mirror" })]);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

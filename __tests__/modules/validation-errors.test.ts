@@ -206,12 +206,13 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
         tenantIds: field === "tenantIds" ? [] : ["a"],
         key: key(s, "alias/a"),
         bytesScannedCutoffPerQuery: 10_485_760,
+        projectionDays: 45,
       }),
   ]),
   ["ManagedPolicy", "principals", (s) => new ManagedPolicy(s, "m", { policyName: "m", description: "d", principals: [] })],
   ["ManagedPolicy", "principals[0]", (s) => new ManagedPolicy(s, "m", { policyName: "m", description: "d", principals: ["arn:aws:iam::999999999999:role/x"] })],
   ["CostBudget", "monthlyLimit", (s) => new CostBudget(s, "b", { name: "b", monthlyLimit: 0, topic: topic(s) })],
-  ["InsightViews", "languages", (s) => new InsightViews(s, "v", { databaseName: "db", tableName: "t", languages: [], dependsOn: [] })],
+  ["InsightViews", "languages", (s) => new InsightViews(s, "v", { databaseName: "db", tableName: "t", windowDays: 45, languages: [], dependsOn: [] })],
   // The ids start with the stack's stem: QuickSight ids leave it 40 characters.
   ["InsightDashboard", "stem", () => insights(stack("x".repeat(41)), {})],
   ["RemoteState", "state.region", (s) => new RemoteState(s, "state", { state: stateNames("cci-lite", ACCOUNT, "eu-west-1") })],
@@ -251,7 +252,7 @@ function insights(s: Construct, over: Partial<InsightDashboardProps>): InsightDa
   return new InsightDashboard(s, "i", {
     dataSourceArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:datasource/x`,
     databaseName: "db",
-    views: new InsightViews(s, "views", { databaseName: "db", tableName: "t", languages: ["en-US"], dependsOn: [] }),
+    views: new InsightViews(s, "views", { databaseName: "db", tableName: "t", windowDays: 45, languages: ["en-US"], dependsOn: [] }),
     ownerArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:user/default/admin`,
     tenantGroupArns: new Map(),
     refresh: { mode: "direct" },

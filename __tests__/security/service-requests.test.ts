@@ -346,9 +346,9 @@ describe("Proof 2: QuickSight's service role", () => {
       }),
     ).toBe("Allowed");
   });
-  // The key policy names the service role itself (it is QuickSight's, outside the stack: no identity statement of ours
+  // The key policy grants the service role directly, by ARN in a condition (it is QuickSight's, outside the stack: no identity statement of ours
   // could give it KMS permissions, so the aws:PrincipalArn route under the account root would not be enough).
-  proof2("QuickSight: S3 decrypts results for its service role, named in the key policy itself", DOCS.quicksight, async () => {
+  proof2("QuickSight: S3 decrypts results for its service role, granted directly by the key policy (by ARN)", DOCS.quicksight, async () => {
     const decrypt = (principal: string) =>
       simulate({
         principal,
@@ -666,10 +666,11 @@ describe("who may use the customer key (key policy inventory)", () => {
       out.principalArns.push(...arns);
       // The account root is named twice: administration (no cryptographic action at all) and use (only for the
       // principals its aws:PrincipalArn condition lists). A root statement that could encrypt or decrypt without that
-      // list would let any IAM principal with an identity policy use the key. A named role (QuickSight's service role)
-      // is itself the whole list.
+      // list would let any IAM principal with an identity policy use the key. "*" (QuickSight's service role) is
+      // allowed only with an aws:PrincipalArn list and this account.
       const crypto = [st.Action].flat().filter((a: string) => CRYPTO.test(a) || a === "kms:*" || a === "*");
       if (aws.some((a) => a.endsWith(":root")) && crypto.length) expect([st.Sid, arns.length > 0]).toEqual([st.Sid, true]);
+      if (aws.includes("*")) expect([st.Sid, arns.length > 0, st.Condition?.StringEquals?.["aws:PrincipalAccount"]]).toEqual([st.Sid, true, ACCOUNT]);
     }
     return { aws: [...new Set(out.aws)].sort(), principalArns: [...new Set(out.principalArns)].sort(), services: out.services.sort() };
   }
@@ -705,8 +706,10 @@ describe("who may use the customer key (key policy inventory)", () => {
           ]
         : []),
     ];
-    const aws = [`arn:aws:iam::${cfg.accountId}:root`, ...(cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : [])];
-    return { aws: aws.sort(), principalArns: [...new Set(principalArns)].sort(), services: services.sort() };
+    // QuickSight's service role: any principal ("*") whose ARN is exactly the role's, in this account.
+    const quicksight = cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : [];
+    const aws = [`arn:aws:iam::${cfg.accountId}:root`, ...(quicksight.length ? ["*"] : [])];
+    return { aws: aws.sort(), principalArns: [...new Set([...principalArns, ...quicksight])].sort(), services: services.sort() };
   }
 
   it("application key, default configuration (offline plan): only the documented principals", () => {

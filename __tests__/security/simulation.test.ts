@@ -578,6 +578,17 @@ describe("tenant isolation (guide §13)", () => {
     expect(await viaAp("s3:ListBucket", RESULTS_AP, { "s3:prefix": "other-tenant/" })).toBe("ExplicitlyDenied");
     expect(await viaAp("s3:ListBucket", RESULTS_AP, { "s3:prefix": "" })).toBe("ExplicitlyDenied");
   });
+  // The simulator's action data lists s3:DataAccessPointArn for no request on a bucket's object ARN, so it ignores the
+  // key (iam.ts rejects that): the statement is checked as planned instead.
+  it("the buckets delegate to the tenants' own access points only (s3:DataAccessPointArn), never another access point of the account", () => {
+    for (const [bucket, ap] of [
+      [resultsPolicy(), RESULTS_AP],
+      [inputPolicy(), AP("cci-lite-prod-demo-tenant-input")],
+    ] as const) {
+      const st = bucket.Statement.find((x: any) => x.Sid === "DelegateToThisAccountsAccessPoints");
+      expect(st.Condition).toEqual({ StringEquals: { "s3:DataAccessPointAccount": ACCOUNT, "s3:DataAccessPointArn": [ap] } });
+    }
+  });
   it("denies tenant A reading tenant B's objects through its own access point", async () => {
     expect(await viaAp("s3:GetObject", `${RESULTS_AP}/object/other-tenant/2026/11/25/c1.json`)).toBe("ExplicitlyDenied");
   });

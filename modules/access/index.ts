@@ -16,6 +16,7 @@ import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
 import { grantTranscriptReading } from "./transcript-readers";
+import { peoplePolicyName } from "../config/people-policies";
 
 /**
  * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst`,
@@ -75,10 +76,10 @@ export class PeopleAccess extends Construct {
       });
       props.key.grantDecrypt(p); // UploadPart and CompleteMultipartUpload decrypt the upload's data key
     };
-    const all = managed("uploaders", `${stem}-uploader`, "CCI Lite: upload call audio for every tenant", props.uploaders);
+    const all = managed("uploaders", peoplePolicyName(stem, "uploader"), "CCI Lite: upload call audio for every tenant", props.uploaders);
     if (all) upload(all, ALL_UPLOADS_GLOB);
     for (const [tenant, principals] of props.tenantUploaders) {
-      const p = managed(`uploaders-${tenant}`, `${stem}-${tenant}-uploader`, `CCI Lite: upload call audio for tenant ${tenant}`, principals);
+      const p = managed(`uploaders-${tenant}`, peoplePolicyName(stem, "uploader", tenant), `CCI Lite: upload call audio for tenant ${tenant}`, principals);
       if (p) upload(p, `${uploadPrefix(tenant)}*`);
     }
 
@@ -107,7 +108,12 @@ export class PeopleAccess extends Construct {
       props.key.grant(p, ["kms:Decrypt", "kms:GenerateDataKey"]);
     };
 
-    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
+    const operators = managed(
+      "operators",
+      peoplePolicyName(stem, "operator"),
+      "CCI Lite: redrive dead letters, reprocess calls, read results and logs",
+      props.operators,
+    );
     if (operators) {
       // cci redrive: SQS's move task receives and deletes at the source and sends at the destination with the
       // caller's permissions (and key use through SQS); the CLI finds both queues by name first.
@@ -164,12 +170,12 @@ export class PeopleAccess extends Construct {
       query(operators);
     }
 
-    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
+    const analysts = managed("analysts", peoplePolicyName(stem, "analyst"), "CCI Lite: query every tenant's results in Athena", props.analysts);
     if (analysts) query(analysts);
 
     for (const [tenant, principals] of props.transcriptReaders ?? []) {
       const description = `CCI Lite: read tenant ${tenant}'s records and transcripts (tmp/${tenant}/)`;
-      const p = managed(`transcript-readers-${tenant}`, `${stem}-${tenant}-transcript-reader`, description, principals);
+      const p = managed(`transcript-readers-${tenant}`, peoplePolicyName(stem, "transcript-reader", tenant), description, principals);
       if (p) grantTranscriptReading(p, results, tenant);
     }
   }

@@ -16,6 +16,7 @@ import { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { ValidationError } from "../config/errors";
+import type { PeopleAttachment } from "../config/people-policies";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
 import { checkScopes, otherEnvironmentDenials, planStateStatements, type ScopedEnvironment } from "./environment-scope";
 import { DELIVERY_WORKFLOWS, GITHUB_OIDC_HOST, type GithubRepository, githubSubjects, type WorkflowAt } from "../iam/github-oidc";
@@ -60,6 +61,8 @@ export interface DeployTarget {
   readonly deployEnvironment: string;
   /** `<prefix>-<environment>`: the app stack's role and policy names start with it. */
   readonly stem: string;
+  /** The people policies the app stack attaches to configured roles outside it (issue 20, B2). @default none */
+  readonly peopleAttachments?: readonly PeopleAttachment[];
 }
 
 /**
@@ -246,7 +249,7 @@ export class DeliveryAccess extends Construct {
         name: "apply-app-stack",
         policy: render(
           policy(
-            ...applyStatements({ ...names, stem: target.stem }),
+            ...applyStatements({ ...names, stem: target.stem, peopleAttachments: target.peopleAttachments }),
             // Nothing of the account's other environments (modules/bootstrap/environment-scope.ts).
             ...otherEnvironmentDenials(ctx, props.state.bucket, { environment: target.environment, stem: target.stem }, othersOf(target.environment)),
           ),

@@ -24,6 +24,8 @@ export interface InsightViewsProps {
   readonly databaseName: string;
   /** The shared results table the views read. */
   readonly tableName: string;
+  /** Days back from today the views read (naming.ts `resultsWindowDays`): older days hold no record. */
+  readonly windowDays: number;
   /** Language codes of every configured tenant: the stop words of these languages are removed from the terms. */
   readonly languages: readonly string[];
   /** The database and results table: the views are created after them (they are named by literal in the view SQL). */
@@ -39,7 +41,7 @@ export class InsightViews extends Construct {
   constructor(scope: Construct, id: string, props: InsightViewsProps) {
     super(scope, id);
     if (props.languages.length === 0) throw new ValidationError(this.node.path, "languages", "must not be empty (the tenants' language codes)");
-    this.context = { database: props.databaseName, table: props.tableName, stopWords: stopWordsFor(props.languages) };
+    this.context = { database: props.databaseName, table: props.tableName, windowDays: props.windowDays, stopWords: stopWordsFor(props.languages) };
     const views = new Map<string, GlueCatalogTable>();
     for (const view of INSIGHT_VIEWS) {
       views.set(
