@@ -58,6 +58,7 @@ describe("action allow-list", () => {
   it("refuses a uses: pinned to a tag or branch, naming the workflow", () => {
     const text = "jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n";
     expect(() => pinnedActions([{ file: "x.yml", text }])).toThrow(/\.github\/workflows\/x\.yml:\n {2}- uses: actions\/checkout@v4 is not pinned/);
+    expect(() => repositorySettings([])).toThrow(/github:\n {2}- environments: no configuration to take the repository from/);
     expect(pinnedActions([{ file: "x.yml", text: "steps:\n  - uses: ./local-action\n" }])).toEqual([]);
   });
 });

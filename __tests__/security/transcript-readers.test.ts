@@ -12,20 +12,23 @@ import { naming } from "../../modules/config/naming";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
 import { config, synthApp } from "../helpers/synth";
 import { type Decision, type Policy, simulate } from "./iam";
-import { KEY, REGION, role, synthesizedPolicy } from "./plan-policies";
+import { REGION, synthesizedPolicy } from "./plan-policies";
 
 const INPUTS: Record<"prod" | "dev", CciLiteConfigInput> = {
   prod: JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "config", "prod.json"), "utf8")),
   dev: JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "config", "dev.json"), "utf8")),
 };
-const READER = role("quality-lead");
-const OPERATOR = role("cci-ops");
-const ANALYST = role("cci-analyst");
-const STRANGER = role("stranger");
 const OTHER = "other-tenant";
 
 describe.each(["prod", "dev"] as const)("%s", (env) => {
   const base = INPUTS[env];
+  // Each environment's own account (config/dev.json names another than prod's): its people, its key.
+  const role = (name: string) => `arn:aws:iam::${base.accountId}:role/${name}`;
+  const KEY = `arn:aws:kms:${REGION}:${base.accountId}:key/0b5e5a0e-0000-4000-8000-000000000000`;
+  const READER = role("quality-lead");
+  const OPERATOR = role("cci-ops");
+  const ANALYST = role("cci-analyst");
+  const STRANGER = role("stranger");
   const tenants = base.tenants ?? [];
   const tenant = tenants[0].id;
   const overrides: Partial<CciLiteConfigInput> = {
@@ -88,6 +91,8 @@ describe.each(["prod", "dev"] as const)("%s", (env) => {
 });
 
 describe("configuration", () => {
+  const role = (name: string) => `arn:aws:iam::${INPUTS.prod.accountId}:role/${name}`;
+  const [READER, OPERATOR, ANALYST] = [role("quality-lead"), role("cci-ops"), role("cci-analyst")];
   const withReaders = (access: object) => () =>
     config({ access: { uploaders: [], operators: [OPERATOR], analysts: [ANALYST], administrators: [], ...access } });
 

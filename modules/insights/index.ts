@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
-import { DataResource } from "cdktf/lib/terraform-data-resource";
+import { DataResource, type ITerraformDependable } from "cdktf";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import { QuicksightDashboard } from "@cdktf/provider-aws/lib/quicksight-dashboard";
 import { QuicksightDataSet } from "@cdktf/provider-aws/lib/quicksight-data-set";
