@@ -3,10 +3,10 @@
  * and dev in a VPC the stack creates (`network.mode: "create"`) and in one that exists (`"existing"`, whose VPC,
  * subnets and route table the tier first creates in moto). Each is an environment of one generated configuration
  * folder (bootstrap is synthesized from all of them, as it would be for one account), so their names are distinct.
- * When the configuration mode matrix lands (issue 20, item 1), this list is the matrix's applied subset.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { modeTopLevel } from "../../modules/config/modes";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
 
 /** The ids of the existing network the tier creates in moto before synth (existing mode). */
@@ -27,14 +27,22 @@ export interface EmulatedConfiguration {
   readonly exercise?: boolean;
 }
 
+/**
+ * The applied subset of the configuration matrix (modules/config/modes.ts): its `dev` and `prod` modes, and its two
+ * network modes (`dev-new-vpc`, `dev-existing-vpc`, whose VPC ids are the ones the tier created in moto). The rest of
+ * the matrix runs through synth, plan and simulation only (__tests__/infra/modes.test.ts, security/creatable.test.ts).
+ */
 export const EMULATED_CONFIGURATIONS: readonly EmulatedConfiguration[] = [
   { environment: "dev", base: "dev", exercise: true },
   { environment: "prod", base: "prod" },
-  { environment: "netcreate", base: "dev", overrides: () => ({ network: { mode: "create" } }) },
+  { environment: "netcreate", base: "dev", overrides: () => modeTopLevel("dev-new-vpc") },
   {
     environment: "netexisting",
     base: "dev",
-    overrides: (n) => ({ network: { mode: "existing", vpcId: n.vpcId, subnetIds: [...n.subnetIds], routeTableIds: [...n.routeTableIds] } }),
+    overrides: (n) => ({
+      ...modeTopLevel("dev-existing-vpc"),
+      network: { mode: "existing", vpcId: n.vpcId, subnetIds: [...n.subnetIds], routeTableIds: [...n.routeTableIds] },
+    }),
   },
 ];
 
