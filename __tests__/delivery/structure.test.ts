@@ -384,6 +384,10 @@ describe("apply.yml", () => {
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
     expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+    // M4: the deployment-branch rule is checked against main, the branch apply.yml runs on (`on: push: branches`).
+    expect(scriptOf(steps[first]!)).toMatch(/delivery\.verifyEnvironment\(\{[^}]*branch: 'main'/s);
+    expect(scriptOf(stepsUsing(collect, "actions/github-script")[0]!)).toMatch(/delivery\.gateStacks\(\{[^}]*branch: 'main'/s);
+    expect((w.doc.on.push as { branches?: string[] }).branches).toEqual(["main"]);
   });
 
   test("guards (M8, M9): one gate step in collect, per stack; it never fails the job, so the other stacks go on", () => {
