@@ -1,11 +1,12 @@
 /**
  * A hand-written fake of the few GitHub REST methods the delivery scripts use (no network, no Octokit):
  * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate; fakeGitHub adds
- * the repos calls of the guards (environments, deployment branch policies, branch head, a commit's pull requests).
+ * the repos calls of the guards (environments, deployment branch policies, branch head, a commit's pull requests)
+ * and pulls.get (a pull request's head now).
  * Pages are 100 items at most (or `per_page`), like the real API, so pagination is exercised.
  */
 import type { BranchPolicyEntry } from "../../scripts/delivery/branch-policy";
-import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo } from "../../scripts/delivery/github";
+import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo, PullsOctokit } from "../../scripts/delivery/github";
 
 interface FakeComment extends IssueComment {
   issue_number: number;
@@ -135,6 +136,8 @@ export function fakeGitHub(
     branchPolicies?: Record<string, BranchPolicyEntry[]>;
     head?: string;
     pulls?: Record<string, PullRequestInfo[]>;
+    /** Pull request number → its head commit now (GET .../pulls/{n}; 404 when absent). */
+    pullHeads?: Record<number, string>;
   } = {},
 ) {
   const base = fakeOctokit();
@@ -162,5 +165,13 @@ export function fakeGitHub(
     getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
     listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
   };
-  return { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & OctokitLike & { state: typeof base.state };
+  const pulls = {
+    get: async (p: { pull_number: number }) => {
+      base.state.calls.push(`pulls.get:${p.pull_number}`);
+      const sha = o.pullHeads?.[p.pull_number];
+      if (!sha) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { data: { number: p.pull_number, head: { sha } } };
+    },
+  };
+  return { ...base, rest: { ...base.rest, repos, pulls } } as unknown as GuardsOctokit & PullsOctokit & OctokitLike & { state: typeof base.state };
 }
