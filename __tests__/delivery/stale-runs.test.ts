@@ -34,7 +34,7 @@ describe("plan.yml: cancelled or superseded runs post no plan comment", () => {
     // The required check: a skipped required check counts as passed, so it must run (and fail) in a cancelled run.
     expect(jobs["plan-status"]!.if).toBe("always()");
     // A newer push cancels the older run: that is what makes its report stale.
-    expect(plan.doc.concurrency).toEqual({ group: "plan-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+    expect((plan.doc as { concurrency?: unknown }).concurrency).toEqual({ group: "plan-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
     // apply.yml keeps always(): each run reports its own commit on its own merged pull request (a cancelled apply's
     // errored state included), and a re-run attempt posts only its own results (apply-report.test.ts).
     expect(workflow("apply").doc.jobs.report!.if).toMatch(/^always\(\) && /);
