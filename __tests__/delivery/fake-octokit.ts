@@ -1,9 +1,12 @@
 /**
  * A hand-written fake of the few GitHub REST methods the delivery scripts use (no network, no Octokit):
- * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate.
+ * issues.listComments/createComment/updateComment, issues.listForRepo/create/update, and paginate; fakeGitHub adds
+ * the repos calls of the guards (environments, deployment branch policies, branch head, a commit's pull requests)
+ * and pulls.get (a pull request's head now).
  * Pages are 100 items at most (or `per_page`), like the real API, so pagination is exercised.
  */
-import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo } from "../../scripts/delivery/github";
+import type { BranchPolicyEntry } from "../../scripts/delivery/branch-policy";
+import type { EnvironmentInfo, GuardsOctokit, Issue, IssueComment, OctokitLike, PullRequestInfo, PullsOctokit } from "../../scripts/delivery/github";
 
 interface FakeComment extends IssueComment {
   issue_number: number;
@@ -110,18 +113,65 @@ export function fakeOctokit(initial?: Partial<FakeState>): OctokitLike & { state
 export const SHA_A = "a".repeat(40);
 export const SHA_B = "b".repeat(40);
 
-/** fakeOctokit plus the repos calls of the guards: environments (404 when absent), the branch head, a commit's PRs. */
-export function fakeGitHub(o: { environments?: Record<string, EnvironmentInfo>; head?: string; pulls?: Record<string, PullRequestInfo[]> } = {}) {
+/** A deploy environment as the github stack declares it: reviewers, no self review, no admin bypass, custom branch policies. */
+export const PROTECTED_ENVIRONMENT: EnvironmentInfo = {
+  can_admins_bypass: false,
+  protection_rules: [
+    { type: "required_reviewers", prevent_self_review: true, reviewers: [{ type: "Team", reviewer: { slug: "ops" } }] },
+    { type: "branch_policy" },
+  ],
+  deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+};
+
+/** The github stack's one deployment branch policy: the branch `main`. */
+export const MAIN_ONLY: BranchPolicyEntry[] = [{ name: "main", type: "branch" }];
+
+/**
+ * fakeOctokit plus the repos calls of the guards: environments (404 when absent), their deployment branch policies
+ * (`branchPolicies`, by environment; MAIN_ONLY when not given, like the github stack), the branch head, a commit's PRs.
+ */
+export function fakeGitHub(
+  o: {
+    environments?: Record<string, EnvironmentInfo>;
+    branchPolicies?: Record<string, BranchPolicyEntry[]>;
+    head?: string;
+    pulls?: Record<string, PullRequestInfo[]>;
+    /** Pull request number → its head commit now (GET .../pulls/{n}; 404 when absent). */
+    pullHeads?: Record<number, string>;
+  } = {},
+) {
   const base = fakeOctokit();
+  const environment = (name: string) => {
+    const env = o.environments?.[name];
+    if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
+    return env;
+  };
   const repos = {
     getEnvironment: async (p: { environment_name: string }) => {
       base.state.calls.push(`getEnvironment:${p.environment_name}`);
-      const env = o.environments?.[p.environment_name];
-      if (!env) throw Object.assign(new Error("Not Found"), { status: 404 });
-      return { data: env };
+      return { data: environment(p.environment_name) };
+    },
+    listDeploymentBranchPolicies: async (p: { environment_name: string; page?: number; per_page?: number }) => {
+      base.state.calls.push(`listDeploymentBranchPolicies:${p.environment_name}`);
+      environment(p.environment_name);
+      const all = o.branchPolicies?.[p.environment_name] ?? MAIN_ONLY;
+      // Like GitHub: ids added by the API, one page of `per_page` (at most 100), total_count of all of them.
+      const page = pageOf(
+        all.map((b, n) => ({ id: n + 1, ...b })),
+        p,
+      );
+      return { data: { total_count: all.length, branch_policies: page } };
     },
     getBranch: async (p: { branch: string }) => ({ data: { name: p.branch, commit: { sha: o.head ?? SHA_A } } }),
     listPullRequestsAssociatedWithCommit: async (p: { commit_sha: string }) => ({ data: o.pulls?.[p.commit_sha] ?? [] }),
   };
-  return { ...base, rest: { ...base.rest, repos } } as unknown as GuardsOctokit & OctokitLike & { state: typeof base.state };
+  const pulls = {
+    get: async (p: { pull_number: number }) => {
+      base.state.calls.push(`pulls.get:${p.pull_number}`);
+      const sha = o.pullHeads?.[p.pull_number];
+      if (!sha) throw Object.assign(new Error("Not Found"), { status: 404 });
+      return { data: { number: p.pull_number, head: { sha } } };
+    },
+  };
+  return { ...base, rest: { ...base.rest, repos, pulls } } as unknown as GuardsOctokit & PullsOctokit & OctokitLike & { state: typeof base.state };
 }

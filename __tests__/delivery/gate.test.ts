@@ -4,14 +4,18 @@
  */
 import { changesMarker, type EnvironmentInfo, gateStacks, type PullRequestInfo } from "../../scripts/delivery/github";
 import type { MatrixEntry } from "../../scripts/delivery/matrix";
-import { fakeGitHub, SHA_A } from "./fake-octokit";
+import { fakeGitHub, PROTECTED_ENVIRONMENT, SHA_A } from "./fake-octokit";
 
-const protectedEnv: EnvironmentInfo = {
+const protectedEnv = PROTECTED_ENVIRONMENT;
+/**
+ * What a private repository without Enterprise gets: the environment exists and deploys from main only (deployment
+ * branches are available there), with no required reviewers.
+ */
+const laxEnv: EnvironmentInfo = {
   can_admins_bypass: false,
-  protection_rules: [{ type: "required_reviewers", prevent_self_review: true, reviewers: [{ type: "Team", reviewer: { slug: "ops" } }] }],
+  protection_rules: [{ type: "branch_policy" }],
+  deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
 };
-/** What a private repository without Enterprise gets: the environment exists, with no required reviewers. */
-const laxEnv: EnvironmentInfo = { can_admins_bypass: false, protection_rules: [{ type: "branch_policy" }] };
 
 const entry = (stack: string, environment: string): MatrixEntry => ({
   stack,
@@ -85,4 +89,23 @@ test("M9: the destroy guard holds back its own stack only; with every guard pass
   expect(ok.matrix).toEqual(matrix);
   expect(ok.blocked).toEqual({});
   expect(ok.summary).not.toContain("Held back");
+});
+
+test("M4 with M9: an environment any branch may deploy to holds back its own stacks only, naming the branch rule", async () => {
+  const gh = fakeGitHub({
+    environments: { dev: protectedEnv, prod: protectedEnv },
+    branchPolicies: {
+      prod: [
+        { name: "main", type: "branch" },
+        { name: "feature/*", type: "branch" },
+      ],
+    },
+    pulls: { [SHA_A]: [pr()] },
+  });
+  const r = await gateStacks({ ...base, octokit: gh });
+  expect(r.matrix.include.map((e) => e.stack)).toEqual(["cci-lite-dev"]);
+  expect(r.blocked).toEqual({
+    "cci-lite-prod": [expect.stringMatching(/^cci-lite-prod \(environment prod\): .*lets \[main, feature\/\*\] deploy, not the branch "main" only/)],
+  });
+  expect(r.summary).toMatch(/### ❌ Environment `prod` is not protected/);
 });

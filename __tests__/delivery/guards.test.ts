@@ -1,11 +1,12 @@
-/** Apply guards (scripts/delivery/guards.ts) against a fake GitHub API and the real offline plan JSON. */
+/**
+ * Apply guards (scripts/delivery/guards.ts) against a fake GitHub API and the real offline plan JSON. The environment
+ * guard, which needs no plan, is in environment-guard.test.ts.
+ */
 import {
   changesMarker,
   checkDestroy,
-  checkEnvironmentProtection,
   checkHead,
   checkPriorState,
-  type EnvironmentInfo,
   findMergedPullRequest,
   type PullRequestInfo,
   parseChangesMarker,
@@ -13,7 +14,6 @@ import {
   planCommentMarker,
   reviewMainPlans,
   statefulDestroys,
-  verifyEnvironment,
   verifyHead,
 } from "../../scripts/delivery/github";
 import { destroyNote, main } from "../../scripts/delivery/cli";
@@ -24,69 +24,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 jest.setTimeout(PLAN_TIMEOUT_MS);
-
-const good: EnvironmentInfo = {
-  name: "prod",
-  can_admins_bypass: false,
-  protection_rules: [
-    { type: "required_reviewers", prevent_self_review: true, reviewers: [{ type: "Team", reviewer: { slug: "ops" } }] },
-    { type: "branch_policy" },
-  ],
-};
-
-describe("environment verification", () => {
-  const repo = { owner: "o", repo: "r", environment: "prod" };
-
-  test("good config (reviewers, self review prevented, no admin bypass) passes", async () => {
-    const r = await verifyEnvironment({ ...repo, octokit: fakeGitHub({ environments: { prod: good } }) });
-    expect(r).toEqual({ ok: true, problems: [] });
-  });
-
-  test("missing reviewers fails and says what to set", async () => {
-    const env = { ...good, protection_rules: [{ type: "branch_policy" }] };
-    const r = await verifyEnvironment({ ...repo, octokit: fakeGitHub({ environments: { prod: env } }) });
-    expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([expect.stringMatching(/Settings → Environments → prod: "Required reviewers" is not set\. Tick it/)]);
-    // A rule with an empty reviewer list protects nothing either.
-    const empty = { ...good, protection_rules: [{ type: "required_reviewers", prevent_self_review: true, reviewers: [] }] };
-    expect(checkEnvironmentProtection(empty, "prod").problems).toEqual([expect.stringContaining('"Required reviewers" is not set')]);
-  });
-
-  test("self review allowed fails", () => {
-    const env = { ...good, protection_rules: [{ ...good.protection_rules![0]!, prevent_self_review: false }] };
-    const r = checkEnvironmentProtection(env, "prod");
-    expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([expect.stringContaining('tick "Prevent self-review"')]);
-  });
-
-  test("admin bypass fails (also when the field is missing)", () => {
-    expect(checkEnvironmentProtection({ ...good, can_admins_bypass: true }, "prod").problems).toEqual([
-      expect.stringContaining('untick "Allow administrators to bypass configured protection rules"'),
-    ]);
-    const { can_admins_bypass: _, ...noField } = good;
-    expect(checkEnvironmentProtection(noField, "prod").ok).toBe(false);
-  });
-
-  test("a missing can_admins_bypass field has its own message (the API did not say), not the untick one", () => {
-    const { can_admins_bypass: _, ...noField } = good;
-    const r = checkEnvironmentProtection(noField, "prod");
-    expect(r.problems).toEqual([
-      expect.stringMatching(/^Settings → Environments → prod: GitHub's answer does not say whether administrators can bypass .*no can_admins_bypass field/),
-    ]);
-    expect(r.problems[0]).not.toMatch(/^Settings → Environments → prod: untick/);
-  });
-
-  test("a missing environment (GitHub would create it unprotected) fails; other API errors propagate", async () => {
-    const r = await verifyEnvironment({ ...repo, octokit: fakeGitHub() });
-    expect(r.ok).toBe(false);
-    expect(r.problems[0]).toMatch(/The environment "prod" does not exist.*Create it/);
-    const broken = fakeGitHub();
-    broken.rest.repos.getEnvironment = async () => {
-      throw Object.assign(new Error("Server Error"), { status: 500 });
-    };
-    await expect(verifyEnvironment({ ...repo, octokit: broken })).rejects.toThrow("Server Error");
-  });
-});
 
 describe("merged pull request of a commit", () => {
   const pull = (number: number, merge_commit_sha: string, base = "main"): PullRequestInfo => ({

@@ -22,7 +22,15 @@ function status(env: Record<string, string>): { code: number; stdout: string; su
   }
 }
 
-const planned = { IS_FORK: "false", PREPARE_RESULT: "success", HAS_STACKS: "true", PLAN_RESULT: "success", SCAN_RESULT: "success", REPORT_RESULT: "success" };
+const planned = {
+  IS_FORK: "false",
+  IS_DEPENDABOT: "false",
+  PREPARE_RESULT: "success",
+  HAS_STACKS: "true",
+  PLAN_RESULT: "success",
+  SCAN_RESULT: "success",
+  REPORT_RESULT: "success",
+};
 
 describe("plan-status", () => {
   test("plan-status for forks: reports success with the reason (no OIDC for forks; main plans it before approval)", () => {
@@ -31,6 +39,17 @@ describe("plan-status", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^::notice title=plan-status::Not planned: this pull request comes from a fork/m);
     expect(r.summary).toMatch(/### ✅ plan-status\n\nNot planned: .*forks get no OIDC token or secrets.*apply workflow plans every stack on main/s);
+  });
+
+  test("plan-status for a run Dependabot started: success, not planned, says why (GitHub runs it like a fork's)", () => {
+    // What GitHub passes: the pull request's branch is in this repository, but prepare is skipped by its `if`.
+    const skipped = { PREPARE_RESULT: "skipped", HAS_STACKS: "", PLAN_RESULT: "skipped", SCAN_RESULT: "skipped", REPORT_RESULT: "skipped" };
+    const r = status({ IS_FORK: "false", IS_DEPENDABOT: "true", ...skipped });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::notice title=plan-status::Not planned: Dependabot started this run, and GitHub runs such runs like a fork's/m);
+    expect(r.summary).toMatch(/no stack was planned with AWS credentials.*apply workflow plans every stack on main/s);
+    // Not Dependabot, same skipped jobs: that is a failed synth, not a pass.
+    expect(status({ IS_FORK: "false", IS_DEPENDABOT: "false", ...skipped }).code).toBe(1);
   });
 
   test("plan-status for an empty matrix: success, nothing to plan, says why", () => {

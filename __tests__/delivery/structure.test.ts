@@ -156,7 +156,8 @@ describe("plan.yml", () => {
   test("pull requests from this repository only (forks get no credentials)", () => {
     expect(Object.keys(w.doc.on)).toEqual(["pull_request"]);
     expect(w.doc.on).not.toHaveProperty("pull_request_target");
-    expect(w.doc.jobs.prepare!.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    // Nor runs Dependabot started: GitHub runs them like a fork's (plan-status.test.ts).
+    expect(w.doc.jobs.prepare!.if).toBe("github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'");
     expect(w.doc.jobs.plan!.needs).toBe("prepare");
   });
 
@@ -200,6 +201,7 @@ describe("plan.yml", () => {
     expect(status.needs).toEqual(["prepare", "plan", "scan", "report"]);
     expect(status.env).toEqual({
       IS_FORK: "${{ github.event.pull_request.head.repo.full_name != github.repository }}",
+      IS_DEPENDABOT: "${{ github.actor == 'dependabot[bot]' }}",
       PREPARE_RESULT: "${{ needs.prepare.result }}",
       HAS_STACKS: "${{ needs.prepare.outputs.has-stacks }}",
       PLAN_RESULT: "${{ needs.plan.result }}",
@@ -384,6 +386,10 @@ describe("apply.yml", () => {
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.env?.DEPLOY_ENVIRONMENT).toBe(apply.environment);
     expect(apply.permissions).toEqual({ actions: "read", contents: "read", "id-token": "write" });
+    // M4: the deployment-branch rule is checked against main, the branch apply.yml runs on (`on: push: branches`).
+    expect(scriptOf(steps[first]!)).toMatch(/delivery\.verifyEnvironment\(\{[^}]*branch: 'main'/s);
+    expect(scriptOf(stepsUsing(collect, "actions/github-script")[0]!)).toMatch(/delivery\.gateStacks\(\{[^}]*branch: 'main'/s);
+    expect((w.doc.on.push as { branches?: string[] }).branches).toEqual(["main"]);
   });
 
   test("guards (M8, M9): one gate step in collect, per stack; it never fails the job, so the other stacks go on", () => {

@@ -16,7 +16,7 @@ export { applyResultMarker, renderApplyResult, type ApplyResult } from "./apply-
 import { applyResultMarker, renderApplyResult, type ApplyResult } from "./apply-result";
 import { findMergedPullRequest, type GuardsOctokit } from "./guards";
 import { APPLY_FAILED_LABEL, applyFailedIssueTitle, syncIssue } from "./issues";
-import type { OctokitLike, RepoParams, UpsertResult } from "./octokit";
+import type { Api, OctokitLike, RepoParams, UpsertResult } from "./octokit";
 
 export interface UpsertCommentInput extends RepoParams {
   octokit: OctokitLike;
@@ -43,6 +43,21 @@ export async function upsertComment(i: UpsertCommentInput): Promise<UpsertResult
   }
   const { data } = await i.octokit.rest.issues.createComment({ owner: i.owner, repo: i.repo, issue_number: i.issueNumber, body });
   return { action: "created", id: data.id, url: data.html_url };
+}
+
+/** The one call of newerPullRequestHead; Octokit as given to actions/github-script has it. */
+export interface PullsOctokit {
+  rest: { pulls: { get: Api<RepoParams & { pull_number: number }, { head: { sha: string } }> } };
+}
+
+/**
+ * The pull request's head now, when it is no longer `sha` (the commit this run planned); undefined while it still is.
+ * A newer push superseded the run: its plan comments would overwrite the newer run's, so the plan workflow's report
+ * posts nothing then (the newer run posts its own). GET /repos/{owner}/{repo}/pulls/{pull_number} → head.sha.
+ */
+export async function newerPullRequestHead(i: RepoParams & { octokit: PullsOctokit; pullNumber: number; sha: string }): Promise<string | undefined> {
+  const { data } = await i.octokit.rest.pulls.get({ owner: i.owner, repo: i.repo, pull_number: i.pullNumber });
+  return data.head.sha.toLowerCase() === i.sha.toLowerCase() ? undefined : data.head.sha;
 }
 
 // ---------------------------------------------------------------------------------------------------------

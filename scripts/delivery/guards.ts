@@ -3,7 +3,8 @@
  * plan JSON, plus thin async wrappers the workflows call through actions/github-script
  * (`require(`${process.env.GITHUB_WORKSPACE}/dist/delivery/github.cjs`)`, which re-exports this file).
  *
- *   environment   the deploy environment has required reviewers, prevents self review, admins cannot bypass
+ *   environment   the deploy environment has required reviewers, prevents self review, admins cannot bypass, and
+ *                 deploys from the main branch only (./branch-policy.ts)
  *   head          the planned commit is still the head of main ("superseded by <sha>, approve the newest run")
  *   prior state   a plan made without prior state is refused once a state exists (Terraform does not catch it)
  *   changes       the main plan's changed addresses/actions compared with the merged PR's last plan comment
@@ -13,6 +14,7 @@
 import type { PlanJson, ResourceSummary } from "./plan-summary";
 import { summarizePlan } from "./plan-summary";
 import type { Api, IssueComment, RepoParams } from "./octokit";
+import { type BranchPolicyEntry, type DeploymentBranchPolicy, deploysOnlyFrom, describeDeploymentBranches } from "./branch-policy";
 import { ALLOW_DESTROY_LABEL } from "../../modules/github/labels";
 
 /** The part of GET /repos/{owner}/{repo}/environments/{environment_name} we read. */
@@ -24,6 +26,8 @@ export interface EnvironmentInfo {
     prevent_self_review?: boolean;
     reviewers?: Array<{ type?: string; reviewer?: { login?: string; slug?: string; name?: string } | null }>;
   }>;
+  /** null (or absent): every branch may deploy. */
+  deployment_branch_policy?: DeploymentBranchPolicy | null;
 }
 
 export interface PullRequestInfo {
@@ -47,6 +51,10 @@ export interface GuardsOctokit {
     };
     repos: {
       getEnvironment: Api<RepoParams & { environment_name: string }, EnvironmentInfo>;
+      listDeploymentBranchPolicies: Api<
+        RepoParams & { environment_name: string; per_page?: number },
+        { total_count?: number; branch_policies: BranchPolicyEntry[] }
+      >;
       getBranch: Api<RepoParams & { branch: string }, { name?: string; commit: { sha: string } }>;
       listPullRequestsAssociatedWithCommit: Api<RepoParams & { commit_sha: string; per_page?: number }, PullRequestInfo[]>;
     };
@@ -64,14 +72,30 @@ const result = (problems: string[]): GuardResult => ({ ok: problems.length === 0
 // ---------------------------------------------------------------------------------------------------------
 // 1. Environment protection
 
-/** Problems with the deploy environment's protection rules; `undefined` means the environment does not exist. */
-export function checkEnvironmentProtection(env: EnvironmentInfo | undefined, name: string): GuardResult {
+/** The environment's deployment-branch rule as the guard reads it (./branch-policy.ts). */
+export interface DeploymentBranches {
+  /** The only branch that may deploy (the workflows' `main`). */
+  mainBranch: string;
+  /** GET .../deployment-branch-policies → `branch_policies` (read only when the environment has custom policies). @default [] */
+  branchPolicies?: readonly BranchPolicyEntry[];
+}
+
+/**
+ * Problems with the deploy environment's protection rules; `undefined` means the environment does not exist.
+ *
+ * "Prevent self-review" is GitHub's rule as GitHub enforces it: the user who initiated the run cannot approve its
+ * deployment jobs. For apply.yml (on push to main) that is whoever merged or pushed to main, NOT necessarily the pull
+ * request's author; the second person on every change is the ruleset's required PR approval (docs/delivery.md).
+ */
+export function checkEnvironmentProtection(env: EnvironmentInfo | undefined, name: string, deployment: DeploymentBranches): GuardResult {
   const where = `Settings → Environments → ${name}`;
+  const main = deployment.mainBranch;
   if (!env) {
     return result([
       `The environment "${name}" does not exist. GitHub would create it on first use WITHOUT protection, so nothing would wait for approval. ` +
-        `Create it (Settings → Environments → New environment "${name}") with required reviewers, "Prevent self-review" ticked and ` +
-        `"Allow administrators to bypass configured protection rules" unticked, then re-run this workflow.`,
+        `Create it (Settings → Environments → New environment "${name}") with required reviewers, "Prevent self-review" ticked, ` +
+        `"Allow administrators to bypass configured protection rules" unticked and deployments from the branch "${main}" only ` +
+        `(or apply the github stack, which declares all of it), then re-run this workflow.`,
     ]);
   }
   const problems: string[] = [];
@@ -83,7 +107,10 @@ export function checkEnvironmentProtection(env: EnvironmentInfo | undefined, nam
     );
   }
   if (rule && rule.prevent_self_review !== true) {
-    problems.push(`${where}: tick "Prevent self-review", so the person who triggered the run cannot approve it.`);
+    problems.push(
+      `${where}: tick "Prevent self-review", so the user who started the run (for this workflow: whoever merged or pushed to ${main}) ` +
+        `cannot approve its deployment.`,
+    );
   }
   if (env.can_admins_bypass === undefined) {
     problems.push(
@@ -94,19 +121,41 @@ export function checkEnvironmentProtection(env: EnvironmentInfo | undefined, nam
   } else if (env.can_admins_bypass !== false) {
     problems.push(`${where}: untick "Allow administrators to bypass configured protection rules".`);
   }
+  const policies = deployment.branchPolicies ?? [];
+  if (!deploysOnlyFrom(env.deployment_branch_policy, policies, main)) {
+    problems.push(
+      `${where}: "Deployment branches and tags" lets ${describeDeploymentBranches(env.deployment_branch_policy, policies)} deploy, ` +
+        `not the branch "${main}" only. An environment job's OIDC subject names no branch, so a workflow on any branch allowed ` +
+        `here can run a job in this environment and, once approved, read its secrets (PLAN_PRIVATE_KEY). Choose "Selected branches and tags" with exactly ` +
+        `one rule, the branch "${main}" (no pattern, no tag; "Protected branches only" is refused too: it follows whichever ` +
+        `branches get protected), or apply the github stack.`,
+    );
+  }
   return result(problems);
 }
 
-/** Reads the environment through the API (404 = missing) and checks it. */
-export async function verifyEnvironment(i: RepoParams & { octokit: GuardsOctokit; environment: string }): Promise<GuardResult> {
+/**
+ * Reads the environment through the API (404 = missing), and its deployment branch policies when it has custom
+ * ones, and checks them. One page of 100 policies is enough: more than one already fails the check.
+ */
+export async function verifyEnvironment(
+  i: RepoParams & { octokit: GuardsOctokit; environment: string /** The only branch that may deploy. */; branch: string },
+): Promise<GuardResult> {
+  const params = { owner: i.owner, repo: i.repo, environment_name: i.environment };
   let env: EnvironmentInfo | undefined;
   try {
-    ({ data: env } = await i.octokit.rest.repos.getEnvironment({ owner: i.owner, repo: i.repo, environment_name: i.environment }));
+    ({ data: env } = await i.octokit.rest.repos.getEnvironment(params));
   } catch (e) {
     if ((e as { status?: number }).status !== 404) throw e;
     env = undefined;
   }
-  return checkEnvironmentProtection(env, i.environment);
+  let branchPolicies: BranchPolicyEntry[] = [];
+  if (env?.deployment_branch_policy?.custom_branch_policies) {
+    ({
+      data: { branch_policies: branchPolicies },
+    } = await i.octokit.rest.repos.listDeploymentBranchPolicies({ ...params, per_page: 100 }));
+  }
+  return checkEnvironmentProtection(env, i.environment, { mainBranch: i.branch, branchPolicies });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -224,7 +224,7 @@ export async function gateStacks(
   for (const [stack, problems] of Object.entries(review.problemsByStack)) blocked[stack] = [...problems];
   const lines = [review.summary];
   for (const environment of [...new Set(i.matrix.include.map((e) => e.environment))].sort()) {
-    const r = await verifyEnvironment({ octokit: i.octokit, owner: i.owner, repo: i.repo, environment });
+    const r = await verifyEnvironment({ octokit: i.octokit, owner: i.owner, repo: i.repo, environment, branch: i.branch });
     if (r.ok) continue;
     lines.push(`### ❌ Environment \`${environment}\` is not protected`, "", ...r.problems.map((p) => `- ${p}`), "");
     for (const e of i.matrix.include.filter((x) => x.environment === environment)) {

@@ -3,12 +3,13 @@
 # (`if: always()`) and always reports, with one line saying why:
 #
 #   fork pull request            success: not planned (forks get no OIDC token); main plans it before any approval
+#   run started by Dependabot    success: not planned (GitHub runs it like a fork's); main plans it before any approval
 #   synth/matrix failed          failure
 #   no stack with remote backend success: nothing to plan
 #   any stack's plan failed      failure
 #   plans ok, comments posted    success (a failed security scan only warns: the scan is advice for the reviewer)
 #
-# Inputs (env): IS_FORK (true/false), PREPARE_RESULT, HAS_STACKS, PLAN_RESULT, SCAN_RESULT, REPORT_RESULT
+# Inputs (env): IS_FORK, IS_DEPENDABOT (true/false), PREPARE_RESULT, HAS_STACKS, PLAN_RESULT, SCAN_RESULT, REPORT_RESULT
 # (the `needs.<job>.result` values: success, failure, cancelled, skipped).
 set -euo pipefail
 
@@ -29,6 +30,9 @@ finish() {
 
 if [[ "${IS_FORK:-}" == "true" ]]; then
   finish 0 "Not planned: this pull request comes from a fork, and forks get no OIDC token or secrets, so no stack was planned with AWS credentials. After the merge, the apply workflow plans every stack on main and posts the plan on this pull request before anyone can approve it."
+fi
+if [[ "${IS_DEPENDABOT:-}" == "true" ]]; then
+  finish 0 "Not planned: Dependabot started this run, and GitHub runs such runs like a fork's (read-only token, no Actions secrets, also when someone else re-runs them), so no stack was planned with AWS credentials. After the merge, the apply workflow plans every stack on main and posts the plan on this pull request before anyone can approve it."
 fi
 if [[ "${PREPARE_RESULT:-}" != "success" ]]; then
   finish 1 "The synth or the stack matrix failed (prepare job: ${PREPARE_RESULT:-unknown}); nothing could be planned. See the prepare job's log."

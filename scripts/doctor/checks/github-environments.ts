@@ -3,6 +3,7 @@
  * self-review, no administrator bypass, and deployments from the main branch only (docs/doctor.md, "GitHub settings").
  */
 import type { EnvironmentSettings } from "../../../modules/github/settings";
+import { deploysOnlyFrom, describeDeploymentBranches } from "../../delivery/branch-policy";
 import type { Fact } from "../facts";
 import type { EnvironmentFacts } from "../github/facts";
 import { type CheckResult, findings, type GithubCheckContext, githubUnavailable } from "./shared";
@@ -26,12 +27,10 @@ export function environmentIssues(want: EnvironmentSettings, got: EnvironmentFac
   }
   if (want.reviewers.users.length + want.reviewers.teams.length === 0) issues.push(`github.reviewers of ${name} is empty in the configuration`);
   if (got.can_admins_bypass !== false) issues.push(`administrators may bypass ${name}'s protection rules`);
+  // The same rule as the apply workflow's environment guard (one home: scripts/delivery/branch-policy.ts).
   const p = got.deployment_branch_policy;
-  const branches = got.branch_policies.map((b) => `${b.type === "tag" ? "tag " : ""}${b.name}`);
-  if (!p || p.protected_branches || !p.custom_branch_policies || branches.length !== 1 || branches[0] !== mainBranch)
-    issues.push(
-      `${name} deploys from ${p ? (p.protected_branches ? "any protected branch" : `[${branches.join(", ")}]`) : "any branch"}, not ${mainBranch} only`,
-    );
+  if (!deploysOnlyFrom(p, got.branch_policies, mainBranch))
+    issues.push(`${name} deploys from ${describeDeploymentBranches(p, got.branch_policies)}, not ${mainBranch} only`);
   return issues;
 }
 
