@@ -264,6 +264,8 @@ describe("network-route-tables", () => {
 });
 
 describe("network-private-dns", () => {
+  /** The conflicts exist only with private DNS on (off is the default in an existing VPC). */
+  const dnsOnCtx = () => ctx(config({ network: { ...EXISTING.network, privateDns: true } as never }));
   const endpoint = (tags: Record<string, string>, state = "available", privateDns = true) => ({
     id: "vpce-0123",
     serviceName: serviceName("ssm"),
@@ -272,17 +274,25 @@ describe("network-private-dns", () => {
     tags,
   });
   it("ok with no endpoint, one without private DNS, a deleted one, or this environment's own", () => {
-    expect(checkPrivateDnsConflicts(healthyNetwork(true), existingCtx()).status).toBe("ok");
-    expect(checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({}, "available", false)]) }), existingCtx()).status).toBe("ok");
-    expect(checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({}, "deleted")]) }), existingCtx()).status).toBe("ok");
-    const own = checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({ Project: "CCI-Lite", Env: "prod" })]) }), existingCtx());
+    expect(checkPrivateDnsConflicts(healthyNetwork(true), dnsOnCtx()).status).toBe("ok");
+    expect(checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({}, "available", false)]) }), dnsOnCtx()).status).toBe("ok");
+    expect(checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({}, "deleted")]) }), dnsOnCtx()).status).toBe("ok");
+    const own = checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({ Project: "CCI-Lite", Env: "prod" })]) }), dnsOnCtx());
     expect(own).toMatchObject({ status: "ok", message: expect.stringContaining("already applied") });
   });
   it("problem for another endpoint with private DNS for the same service, naming network.vpcId", () => {
-    const r = checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({ Project: "Other" }, "Available")]) }), existingCtx());
+    const r = checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({ Project: "Other" }, "Available")]) }), dnsOnCtx());
     expect(r.status).toBe("problem");
     expect(r.message).toContain(`vpce-0123 (${serviceName("ssm")}) already has private DNS in ${VPC}`);
-    expect(r.fix).toContain("set network.vpcId (with subnetIds and routeTableIds) in config/prod.json");
+    expect(r.fix).toContain("set network.privateDns to false in config/prod.json");
+    expect(r.fix).toContain("set network.vpcId (with subnetIds and routeTableIds)");
+  });
+  it("ok with private DNS on says what it costs the VPC's other workloads", () => {
+    expect(checkPrivateDnsConflicts(healthyNetwork(true), dnsOnCtx()).message).toContain("every workload in the VPC");
+  });
+  it("ok whatever the VPC holds with private DNS off (the default in an existing VPC), saying why", () => {
+    const r = checkPrivateDnsConflicts(withExisting({ endpoints: fact([endpoint({ Project: "Other" })]) }), ctx(config(EXISTING)));
+    expect(r).toMatchObject({ status: "ok", message: expect.stringContaining("network.privateDns is off") });
   });
 });
 

@@ -138,18 +138,24 @@ describe("quicksight-edition", () => {
 });
 
 describe("network-private-zones (existing VPC)", () => {
-  const existingCtx = () => ctx(config(EXISTING));
+  /** The conflicts exist only with private DNS on (off is the default in an existing VPC). */
+  const dnsOnCtx = () => ctx(config({ network: { ...EXISTING.network, privateDns: true } as never }));
   const withZones = (zones: { id: string; name: string; owningService?: string }[]) => {
     const n = healthyNetwork(true);
     return { ...n, existing: { ...n.existing!, privateZones: fact(zones) } };
   };
   it("a private zone named like an endpoint's private DNS name is a problem naming the zone", () => {
-    const r = checkPrivateZones(withZones([{ id: "Z1", name: `transcribe.${REGION}.amazonaws.com` }]), existingCtx());
+    const r = checkPrivateZones(withZones([{ id: "Z1", name: `transcribe.${REGION}.amazonaws.com` }]), dnsOnCtx());
     expect(r).toMatchObject({
       status: "problem",
       message: expect.stringContaining(`transcribe.${REGION}.amazonaws.com (Z1)`),
       fix: expect.stringContaining("network.vpcId"),
     });
+    expect(r.fix).toContain("set network.privateDns to false");
+  });
+  it("with private DNS off (the default in an existing VPC) a conflicting zone is fine, and the message says why", () => {
+    const r = checkPrivateZones(withZones([{ id: "Z1", name: `transcribe.${REGION}.amazonaws.com` }]), ctx(config(EXISTING)));
+    expect(r).toMatchObject({ status: "ok", message: expect.stringContaining("network.privateDns is off") });
   });
   it("other zones, and zones another AWS service manages, are fine", () => {
     const r = checkPrivateZones(
@@ -157,7 +163,7 @@ describe("network-private-zones (existing VPC)", () => {
         { id: "Z2", name: "corp.example.internal" },
         { id: "Z3", name: `bedrock-runtime.${REGION}.amazonaws.com`, owningService: "vpce.amazonaws.com" },
       ]),
-      existingCtx(),
+      dnsOnCtx(),
     );
     expect(r).toMatchObject({ status: "ok" });
   });
@@ -167,7 +173,7 @@ describe("network-private-zones (existing VPC)", () => {
       ...n,
       existing: { ...n.existing!, privateZones: failed<never>({ kind: "access-denied", action: "route53:ListHostedZonesByVPC", message: "denied" }) },
     };
-    expect(checkPrivateZones(denied, existingCtx()).fix).toContain("route53:ListHostedZonesByVPC");
+    expect(checkPrivateZones(denied, dnsOnCtx()).fix).toContain("route53:ListHostedZonesByVPC");
   });
 
   const route53 = mockClient(Route53Client);

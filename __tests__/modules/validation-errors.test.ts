@@ -152,12 +152,12 @@ const cases: Array<[string, string, (s: TerraformStack) => unknown]> = [
   [
     "PrivateNetwork",
     "network.subnets",
-    (s) => network(s, { mode: "create", cidr: "10.0.0.0/16", subnets: [{ availabilityZoneId: "euc1-az1", cidr: "10.0.0.0/18" }] }),
+    (s) => network(s, { mode: "create", cidr: "10.0.0.0/16", privateDns: true, subnets: [{ availabilityZoneId: "euc1-az1", cidr: "10.0.0.0/18" }] }),
   ],
   [
     "PrivateNetwork",
     "network.subnetIds",
-    (s) => network(s, { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567"], routeTableIds: ["rtb-01234567"] }),
+    (s) => network(s, { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567"], routeTableIds: ["rtb-01234567"], privateDns: false }),
   ],
   [
     "Intake",

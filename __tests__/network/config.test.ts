@@ -36,6 +36,7 @@ describe("network: modes", () => {
     expect(resolveNetwork(parse({ network: { mode: "create" } }))).toEqual({
       mode: "create",
       cidr: "10.42.0.0/16",
+      privateDns: true,
       subnets: [
         { availabilityZoneId: "euc1-az1", cidr: "10.42.0.0/18" },
         { availabilityZoneId: "euc1-az2", cidr: "10.42.64.0/18" },
@@ -51,7 +52,12 @@ describe("network: modes", () => {
     expect(chosen.mode === "create" && chosen.subnets.map((s) => s.availabilityZoneId)).toEqual(["euc1-az3", "euc1-az2"]);
   });
   it("existing: passes the ids through", () => {
-    expect(resolveNetwork(parse({ network: EXISTING }))).toEqual(EXISTING);
+    expect(resolveNetwork(parse({ network: EXISTING }))).toEqual({ ...EXISTING, privateDns: false });
+  });
+  it("private DNS: on by default in a VPC of its own, off in an existing one, either way when set", () => {
+    const dns = (network: object) => (resolveNetwork(parse({ network })) as { privateDns: boolean }).privateDns;
+    expect([dns({ mode: "create" }), dns(EXISTING)]).toEqual([true, false]);
+    expect([dns({ mode: "create", privateDns: false }), dns({ ...EXISTING, privateDns: true })]).toEqual([false, true]);
   });
   it("quarterOf splits any /16-/24 block, from its network address", () => {
     expect(quarterOf("10.0.0.0/16", 3)).toBe("10.0.192.0/18");
@@ -98,6 +104,8 @@ describe("network: errors name the field", () => {
       'network.subnetIds: is only used with mode "create" or "existing"',
     ],
     ["an unknown field", { mode: "create", nat: true }, "network.nat: unknown field"],
+    ["privateDns without a network", { mode: "off", privateDns: false }, 'network.privateDns: is only used with mode "create" or "existing"'],
+    ["privateDns not a boolean", { mode: "create", privateDns: "no" }, "network.privateDns: "],
   ])("rejects %s", (_name, network, expected) => {
     expect(problems({ network }).join("\n")).toContain(expected);
   });

@@ -28,7 +28,13 @@ function endpointsWith(services: readonly PipelineService[]): Record<string, { p
     const stack = new TerraformStack(Testing.app(), "s");
     StackContext.set(stack, { accountId: ACCOUNT, region: REGION, stem: "x" });
     new PrivateNetwork(stack, "net", {
-      network: { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567", "subnet-89abcdef"], routeTableIds: ["rtb-01234567"] },
+      network: {
+        mode: "existing",
+        vpcId: "vpc-01234567",
+        subnetIds: ["subnet-01234567", "subnet-89abcdef"],
+        routeTableIds: ["rtb-01234567"],
+        privateDns: true,
+      },
       scope: SCOPE,
     });
     const planned = JSON.parse(Testing.synth(stack)).resource.aws_vpc_endpoint as Record<string, { service_name: string; policy?: string }>;

@@ -102,6 +102,35 @@ describe("network.mode existing", () => {
     for (const f of plannedAfter(existing, "aws_lambda_function")) expect(f.vpc_config[0].subnet_ids.sort()).toEqual(EXISTING.subnetIds);
     expect(formatFindings(analyzeStack(stackJson(existing)))).toBe("");
   });
+  it("turns private DNS off (the default in a shared VPC) and plans each function's endpoint variables from its endpoints' DNS names", () => {
+    for (const e of plannedAfter(existing, "aws_vpc_endpoint").filter((x) => x.vpc_endpoint_type === "Interface")) expect(e.private_dns_enabled).toBe(false);
+    // The variables are known after apply (like KMS_KEY_ARN); the planned configuration shows what they are made of.
+    for (const f of plannedResources(existing, "aws_lambda_function")) expect(f.afterUnknown.environment).toEqual([{ variables: true }]);
+    const configured = Object.fromEntries(
+      (existing.json.configuration.root_module.resources as any[])
+        .filter((r) => r.type === "aws_lambda_function")
+        .map((r) => {
+          const vars: Record<string, string> = r.expressions.environment[0].variables.constant_value;
+          const urls = Object.entries(vars).filter(([k]) => k.startsWith("AWS_ENDPOINT_URL"));
+          return [r.address.replace(/^aws_lambda_function\.functions_([a-z]+)_function_\w+$/, "$1"), Object.fromEntries(urls)];
+        }),
+    );
+    const endpoint = (suffix: string) => {
+      const ep = (existing.json.configuration.root_module.resources as any[]).find(
+        (r) => r.type === "aws_vpc_endpoint" && r.expressions.service_name.constant_value === `com.amazonaws.eu-central-1.${suffix}`,
+      );
+      return `https://\${${ep.address}.dns_entry[0].dns_name}`;
+    };
+    expect(configured).toEqual({
+      start: { AWS_ENDPOINT_URL_SSM: endpoint("ssm"), AWS_ENDPOINT_URL_TRANSCRIBE: endpoint("transcribe") },
+      analyze: {
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint("bedrock-runtime"),
+        AWS_ENDPOINT_URL_COMPREHEND: endpoint("comprehend"),
+        AWS_ENDPOINT_URL_TRANSCRIBE: endpoint("transcribe"),
+      },
+      reconcile: { AWS_ENDPOINT_URL_LAMBDA: endpoint("lambda"), AWS_ENDPOINT_URL_TRANSCRIBE: endpoint("transcribe") },
+    });
+  });
 });
 
 describe("network.mode off (the default configuration's plan)", () => {

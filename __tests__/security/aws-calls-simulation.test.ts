@@ -12,9 +12,10 @@ import * as path from "node:path";
 import { AWS_CALLS, type AwsCall, type AwsResource } from "../../lambda-src/contracts/aws-calls";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { parseConfig } from "../../modules/config/load";
-import { bedrockResourceArns, naming } from "../../modules/config/naming";
+import { naming } from "../../modules/config/naming";
 import type { CciLiteConfig, CciLiteConfigInput } from "../../modules/config/schema";
 import { config, synthApp } from "../helpers/synth";
+import { type CallExample, callExample } from "./call-examples";
 import { ACCOUNT, type Decision, type Policy, simulate } from "./iam";
 
 const DEV_INPUT: CciLiteConfigInput = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "config", "dev.json"), "utf8"));
@@ -33,39 +34,10 @@ function env(name: string, overrides: Partial<CciLiteConfigInput>): Env {
   return { name, cfg, roles };
 }
 
-/** A concrete example of each kind of resource in an environment, with the context its calls carry. */
-function example(kind: AwsResource, action: string, e: Env): { resource: string; context?: Record<string, string> } {
-  const n = naming(e.cfg);
-  const region = e.cfg.region;
-  const bucketLevel = action === "s3:ListBucket";
-  switch (kind) {
-    case "uploads":
-      return { resource: bucketLevel ? n.inputBucketArn : `${n.inputBucketArn}/demo-tenant/calls/c1.wav` };
-    case "callRecords":
-    case "records":
-      return { resource: bucketLevel ? n.resultsBucketArn : `${n.resultsBucketArn}/demo-tenant/2026/11/30/c1.json` };
-    case "resultObjects":
-      return { resource: bucketLevel ? n.resultsBucketArn : `${n.resultsBucketArn}/tmp/demo-tenant/cci-lite-job.json` };
-    case "tenantSettings":
-      return { resource: `arn:aws:ssm:${region}:${ACCOUNT}:parameter${n.configPath}/demo-tenant` };
-    case "newJobs":
-      return action === "iam:PassRole"
-        ? { resource: n.transcribeRoleArn, context: { "iam:PassedToService": "transcribe.amazonaws.com" } }
-        : action === "transcribe:StartTranscriptionJob"
-          ? { resource: "*", context: { "transcribe:OutputBucketName": n.resultsBucket } }
-          : { resource: "*" };
-    case "ownJobs":
-      return { resource: `arn:aws:transcribe:${region}:${ACCOUNT}:transcription-job/${n.jobNamePrefix}c1` };
-    case "any":
-      return { resource: "*" };
-    case "summaryModel":
-      return { resource: bedrockResourceArns(e.cfg)[0] };
-    case "analyzeFunction":
-      return { resource: `arn:aws:lambda:${region}:${ACCOUNT}:function:${n.stem}-analyze` };
-  }
-}
+/** The table's example of `kind` in the environment (./call-examples.ts). */
+const example = (kind: AwsResource, action: string, e: Env): CallExample => callExample(kind, action, e.cfg);
 
-function decide(e: Env, h: HandlerName, action: string, at: { resource: string; context?: Record<string, string> }): Promise<Decision> {
+function decide(e: Env, h: HandlerName, action: string, at: CallExample): Promise<Decision> {
   return simulate({
     principal: `arn:aws:iam::${ACCOUNT}:role/${naming(e.cfg).stem}-${h}-fn`,
     action,

@@ -97,3 +97,37 @@ export const AWS_CALLS: Record<HandlerName, readonly AwsCall[]> = {
 
 /** The IAM service prefix of a client's actions (`bedrock` for bedrock-runtime). */
 export const iamPrefix = (client: AwsClient): string => (client === "bedrock-runtime" ? "bedrock" : client);
+
+/**
+ * Each client's SDK service id (`serviceId` of the client's configuration; a test reads it from the real clients).
+ * The SDK takes a service's endpoint from `AWS_ENDPOINT_URL_<service id upper-cased, spaces to underscores>` before
+ * `AWS_ENDPOINT_URL` and before its own resolution (AWS SDKs and Tools Reference Guide, "Service-specific
+ * endpoints"; @smithy/core `getEndpointUrlConfig`), unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true.
+ */
+export const SDK_SERVICE_IDS: Record<AwsClient, string> = {
+  s3: "S3",
+  ssm: "SSM",
+  transcribe: "Transcribe",
+  comprehend: "Comprehend",
+  "bedrock-runtime": "Bedrock Runtime",
+  lambda: "Lambda",
+};
+
+/** The environment variable that points a client at another endpoint: `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`. */
+export const endpointUrlVariable = (client: AwsClient): string => `AWS_ENDPOINT_URL_${SDK_SERVICE_IDS[client].toUpperCase().replace(/ /g, "_")}`;
+
+/** The clients a handler sends calls with (whatever the settings: a gated call still needs its endpoint). */
+export const clientsOf = (handler: HandlerName): AwsClient[] => [...new Set(AWS_CALLS[handler].map((c) => c.client))];
+
+/**
+ * A handler's endpoint variables: one per client it uses that has an entry in `urls` (the interface endpoints
+ * without private DNS, modules/network), none for the others.
+ */
+export function endpointUrlEnvironment(handler: HandlerName, urls: Readonly<Partial<Record<AwsClient, string>>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const client of clientsOf(handler)) {
+    const url = urls[client];
+    if (url !== undefined) out[endpointUrlVariable(client)] = url;
+  }
+  return out;
+}

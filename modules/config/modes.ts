@@ -105,7 +105,7 @@ export const CONFIG_MODES = {
       region: "eu-west-1",
       owner: "Acme",
       buckets: { input: "acme-cci-dev-audio", results: "acme-cci-dev-results" },
-      network: { mode: "create", availabilityZoneIds: ["euw1-az1", "euw1-az2"] },
+      network: { mode: "create", availabilityZoneIds: ["euw1-az1", "euw1-az2"], privateDns: false },
       tenants: [
         { id: "demo-tenant", languages: ["en-GB", "de-DE"], maxSpeakers: 4, resultsRetentionDays: 14 },
         { id: "redacted", languages: ["en-US"], redactPii: true },
@@ -123,7 +123,7 @@ export const CONFIG_MODES = {
         quotas: { modelRequestsPerMinute: 100, comprehendRequestsPerSecond: 10 },
       },
     },
-    purpose: "dev renamed (prefix, region, bucket names) in a new VPC on named zones, two tenants, every tuning field",
+    purpose: "dev renamed (prefix, region, bucket names) in a new VPC on named zones without private DNS, two tenants, every tuning field",
   },
 } as const satisfies Record<string, ConfigMode>;
 

@@ -13,6 +13,7 @@ export interface NetworkInput {
   readonly vpcId?: string;
   readonly subnetIds?: readonly string[];
   readonly routeTableIds?: readonly string[];
+  readonly privateDns?: boolean;
 }
 
 interface Issue {
@@ -23,13 +24,21 @@ interface Issue {
 const CREATE_ONLY = ["cidr", "availabilityZoneIds", "availabilityZoneCount"] as const;
 const EXISTING_ONLY = ["vpcId", "subnetIds", "routeTableIds"] as const;
 
+/**
+ * Whether the interface endpoints take the services' public names in the VPC (`network.privateDns`): by default in a
+ * VPC of the stack's own (`create`), not in a VPC shared with other workloads (`existing`), whose own calls would
+ * otherwise reach endpoints whose policies refuse them.
+ */
+export const privateDnsOf = (n: Pick<NetworkInput, "mode" | "privateDns">): boolean => n.privateDns ?? n.mode === "create";
+
 /** Problems of `network` in the context of the whole configuration (region, Bedrock region). */
 export function networkIssues(c: { readonly region: string; readonly bedrock: { readonly region?: string }; readonly network: NetworkInput }): Issue[] {
   const n = c.network;
   const issues: Issue[] = [];
   const at = (field: string, message: string) => issues.push({ path: ["network", field], message });
   if (n.mode === "off") {
-    for (const f of [...CREATE_ONLY, ...EXISTING_ONLY]) if (n[f] !== undefined) at(f, `is only used with mode "create" or "existing" (mode is "off")`);
+    for (const f of [...CREATE_ONLY, ...EXISTING_ONLY, "privateDns"] as const)
+      if (n[f] !== undefined) at(f, `is only used with mode "create" or "existing" (mode is "off")`);
     return issues;
   }
   for (const f of n.mode === "create" ? EXISTING_ONLY : CREATE_ONLY) if (n[f] !== undefined) at(f, `is not used with mode "${n.mode}"`);
@@ -73,10 +82,19 @@ export type ResolvedNetwork =
   | {
       readonly mode: "create";
       readonly cidr: string;
+      /** {@link privateDnsOf}. */
+      readonly privateDns: boolean;
       /** One private subnet per zone id, with its CIDR block. */
       readonly subnets: readonly { readonly availabilityZoneId: string; readonly cidr: string }[];
     }
-  | { readonly mode: "existing"; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly routeTableIds: readonly string[] };
+  | {
+      readonly mode: "existing";
+      readonly vpcId: string;
+      readonly subnetIds: readonly string[];
+      readonly routeTableIds: readonly string[];
+      /** {@link privateDnsOf}. */
+      readonly privateDns: boolean;
+    };
 
 /** The `i`-th of the four blocks of prefix + 2 in `cidr` (IPv4). */
 export function quarterOf(cidr: string, i: number): string {
@@ -100,9 +118,14 @@ export function resolveNetwork(c: { readonly region: string; readonly network: N
       const missing = EXISTING_ONLY.filter((f) => n[f] === undefined).map((f) => `network.${f}`);
       throw new Error(`network.mode "existing" needs ${missing.join(", ")} (the configuration must pass validation first)`);
     }
-    return { mode: "existing", vpcId, subnetIds: [...subnetIds], routeTableIds: [...routeTableIds] };
+    return { mode: "existing", vpcId, subnetIds: [...subnetIds], routeTableIds: [...routeTableIds], privateDns: privateDnsOf(n) };
   }
   const cidr = n.cidr ?? DEFAULT_VPC_CIDR;
   const zones = n.availabilityZoneIds ?? (DEFAULT_AZ_IDS[c.region as keyof typeof DEFAULT_AZ_IDS] ?? []).slice(0, n.availabilityZoneCount ?? 2);
-  return { mode: "create", cidr, subnets: zones.map((availabilityZoneId, i) => ({ availabilityZoneId, cidr: quarterOf(cidr, i) })) };
+  return {
+    mode: "create",
+    cidr,
+    privateDns: privateDnsOf(n),
+    subnets: zones.map((availabilityZoneId, i) => ({ availabilityZoneId, cidr: quarterOf(cidr, i) })),
+  };
 }

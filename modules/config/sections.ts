@@ -227,6 +227,13 @@ export const networkSection = z
       z.array(z.string().regex(ROUTE_TABLE_ID, "is not a route table id (rtb- and 8 or 17 hex digits)")).min(1).optional(),
       "dev-existing-vpc",
     ),
+    /**
+     * Private DNS on the interface endpoints: the services' public names resolve to the endpoints in the whole VPC.
+     * Off: only the functions use the endpoints, through `AWS_ENDPOINT_URL_<SERVICE>` set to each endpoint's own DNS
+     * name; other workloads of the VPC are unaffected (docs/network.md, "Private DNS").
+     * @default true with mode "create" (a VPC of its own), false with "existing" (a VPC shared with other workloads)
+     */
+    privateDns: exercisedBy(z.boolean().optional(), "dev-tuned"),
   })
   .strict()
   .default({ mode: "off" });

@@ -8,6 +8,7 @@ import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { type AwsClient, endpointUrlEnvironment } from "../../lambda-src/contracts/aws-calls";
 import { HANDLER_ENTRY, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { ValidationError } from "../config/errors";
 import { type ArnBuilder, type Grantee, serviceTrust, type Statement } from "../iam/policy";
@@ -30,6 +31,11 @@ export interface FunctionVpcPlacement {
   readonly securityGroupIds: readonly string[];
   /** Created before the function (the endpoints and the security group rules it needs), destroyed after it. */
   readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * The endpoints to call by URL (interface endpoints without private DNS), by client: the function's environment
+   * gets `AWS_ENDPOINT_URL_<SERVICE>` for each client its handler uses. @default none
+   */
+  readonly endpointUrls?: Readonly<Partial<Record<AwsClient, string>>>;
 }
 
 /**
@@ -145,7 +151,8 @@ export class PipelineFunction extends Construct implements Grantee {
       // No kms_key_arn: the variables hold names, not secrets, and Lambda encrypts them at rest with its own key.
       // A customer key here would need kms:CreateGrant/Encrypt for every deployer and kms:Decrypt for every reader
       // of the function (docs/security.md, "Lambda environment").
-      environment: { variables: props.environment },
+      // Without private DNS, the endpoints of the services the handler calls (docs/network.md, "Private DNS").
+      environment: { variables: { ...props.environment, ...endpointUrlEnvironment(props.handler, vpc?.endpointUrls ?? {}) } },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       vpcConfig: vpc ? { subnetIds: [...vpc.subnetIds], securityGroupIds: [...vpc.securityGroupIds] } : undefined,
       // The role's policy must exist before the function runs (and, in a VPC, before it is created); the log group

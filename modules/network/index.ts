@@ -5,7 +5,9 @@
  * gateway, no NAT); `existing` uses the given VPC, subnets and route tables. Either way the stack adds two security
  * groups (functions: egress 443 to the endpoints and to S3's prefix list only; endpoints: ingress 443 from the
  * functions only) and endpoint policies that allow only this environment's function roles on this environment's
- * resources, on every endpoint whose service supports one (network-facts `endpointPolicy`).
+ * resources, on every endpoint whose service supports one (network-facts `endpointPolicy`). With `privateDns` off
+ * (the default in an existing VPC) the endpoints leave the services' public names alone and each function is given
+ * `AWS_ENDPOINT_URL_<SERVICE>` for the endpoints of the services it calls (docs/network.md, "Private DNS").
  */
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -19,6 +21,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ValidationError } from "../config/errors";
+import type { AwsClient } from "../../lambda-src/contracts/aws-calls";
 import type { ResolvedNetwork } from "../config/network";
 import { PIPELINE_SERVICES, type PipelineService } from "../config/network-facts";
 import { StackContext } from "../constructs/stack-context";
@@ -41,6 +44,12 @@ export interface FunctionNetwork {
   readonly securityGroupIds: readonly string[];
   /** Created before the functions (and destroyed after them). */
   readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * Without private DNS: `https://` + each interface endpoint's regional DNS name, by client; each function gets
+   * the `AWS_ENDPOINT_URL_<SERVICE>` of the clients it uses. @default none (private DNS on: the public names resolve
+   * to the endpoints)
+   */
+  readonly endpointUrls?: Readonly<Partial<Record<AwsClient, string>>>;
 }
 
 /**
@@ -128,7 +137,7 @@ export class PrivateNetwork extends Construct {
         vpcId: this.vpcId,
         serviceName: `com.amazonaws.${region}.${s.suffix}`,
         vpcEndpointType: "Interface",
-        privateDnsEnabled: true,
+        privateDnsEnabled: n.privateDns,
         subnetIds: [...this.subnetIds],
         securityGroupIds: [this.endpointSecurityGroup.id],
         policy: endpointPolicyDocument(s, policies[s.suffix]),
@@ -166,6 +175,11 @@ export class PrivateNetwork extends Construct {
       subnetIds: this.subnetIds,
       securityGroupIds: [this.functionSecurityGroup.id],
       dependsOn: [this.s3Endpoint, ...Object.values(endpoints), egressToEndpoints, egressToS3, ingressFromFunctions],
+      // The first DNS entry is the endpoint's regional name (`vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com`,
+      // any zone); the zonal names and, with private DNS, the public name follow it.
+      ...(n.privateDns
+        ? {}
+        : { endpointUrls: Object.fromEntries(Object.entries(endpoints).map(([suffix, e]) => [suffix, `https://${e.dnsEntry.get(0).dnsName}`])) }),
     };
   }
 }

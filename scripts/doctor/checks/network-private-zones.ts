@@ -1,11 +1,12 @@
 /**
- * `network-private-zones`: private networking, existing VPC: no Route 53 private hosted zone associated with the VPC
+ * `network-private-zones`: private networking, existing VPC with `network.privateDns` on (with it off: ok, nothing
+ * can conflict): no Route 53 private hosted zone associated with the VPC
  * has the private DNS name of a service the stack makes an endpoint for (docs/doctor.md, "The checks"). AWS refuses
  * private DNS on the stack's endpoint then ("there is already a conflicting DNS domain"), and the apply fails.
  * Zones another AWS service manages (an endpoint's own) are not counted.
  */
 import { interfaceEndpointServices, type NetworkFacts } from "../facts";
-import { type CheckContext, type CheckResult, existingOnly, list, unavailableResult } from "./shared";
+import { type CheckContext, type CheckResult, existingOnly, list, privateDnsOnly, SHARED_VPC_NOTE, unavailableResult } from "./shared";
 
 /** The private DNS names the stack's endpoints take: each service's own names, else `<suffix>.<region>.amazonaws.com`. */
 export function endpointDnsNames(n: NetworkFacts, region: string): Set<string> {
@@ -17,6 +18,8 @@ export function endpointDnsNames(n: NetworkFacts, region: string): Set<string> {
 export function checkPrivateZones(n: NetworkFacts, ctx: CheckContext): CheckResult {
   const id = "network-private-zones";
   if (!n.existing) return existingOnly(id, ctx) ?? { id, status: "skipped", message: "not gathered" };
+  const off = privateDnsOnly(id, ctx);
+  if (off) return off;
   const f = n.existing.privateZones;
   if (!f.ok) return unavailableResult(id, f.error);
   const vpcId = ctx.cfg.network.vpcId ?? "";
@@ -27,8 +30,8 @@ export function checkPrivateZones(n: NetworkFacts, ctx: CheckContext): CheckResu
       id,
       status: "problem",
       message: `${list(conflicts.map((z) => `${z.name} (${z.id})`))}: a private hosted zone associated with ${vpcId} has the private DNS name of an endpoint the stack creates (conflicting DNS domain)`,
-      fix: `disassociate the zone from ${vpcId} (or delete it) before the first apply, or set network.vpcId (with subnetIds, routeTableIds) in ${ctx.configFile} to another VPC`,
+      fix: `set network.privateDns to false in ${ctx.configFile} (the stack's endpoints then take no public names), or disassociate the zone from ${vpcId} (or delete it) before the first apply, or set network.vpcId (with subnetIds, routeTableIds) to another VPC`,
     };
   }
-  return { id, status: "ok", message: `${f.value.length} private hosted zone(s) on ${vpcId}, none with an endpoint's DNS name` };
+  return { id, status: "ok", message: `${f.value.length} private hosted zone(s) on ${vpcId}, none with an endpoint's DNS name; ${SHARED_VPC_NOTE}` };
 }

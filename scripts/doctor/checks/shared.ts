@@ -3,6 +3,7 @@
  * that could not be gathered as a result, and the project's tags. One check per file next to this one, composed in
  * ./index.ts (docs/doctor.md, "The checks").
  */
+import { privateDnsOf } from "../../../modules/config/network";
 import type { CciLiteConfig } from "../../../modules/config/schema";
 import { ENVIRONMENT_TAG_KEY, type FactError, PROJECT_TAG } from "../facts";
 
@@ -61,6 +62,23 @@ export const list = (xs: readonly string[]) => (xs.length > 0 ? xs.join(", ") : 
 export function existingOnly(id: string, ctx: CheckContext): CheckResult | undefined {
   return ctx.cfg.network.mode === "existing" ? undefined : { id, status: "skipped", message: `network.mode is "${ctx.cfg.network.mode}"` };
 }
+
+/**
+ * A check of what private DNS would conflict with passes when the endpoints take no public names
+ * (`network.privateDns` off, the default in an existing VPC: docs/network.md, "Private DNS").
+ */
+export function privateDnsOnly(id: string, ctx: CheckContext): CheckResult | undefined {
+  if (privateDnsOf(ctx.cfg.network)) return undefined;
+  return {
+    id,
+    status: "ok",
+    message: `network.privateDns is off: the endpoints take no public names in ${ctx.cfg.network.vpcId ?? "the VPC"}, the functions call them by their own DNS names (AWS_ENDPOINT_URL_<SERVICE>) and other workloads there are unaffected`,
+  };
+}
+
+/** The trade-off of private DNS on in an existing VPC, for the ok messages of the checks above. */
+export const SHARED_VPC_NOTE =
+  "network.privateDns is on: every workload in the VPC now reaches these services through the stack's endpoints, whose policies refuse them (set it to false to keep them unaffected)";
 
 /** The GitHub checks (`--github`) compare the repository with what the `github` stack declares. */
 export interface GithubCheckContext {
