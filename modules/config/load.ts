@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "./errors";
 import { configSchema, type CciLiteConfig } from "./schema";
+import { WORKFLOW_MAIN_BRANCH } from "./sections";
 
 function fieldPath(p: readonly PropertyKey[]): string {
   return p.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
@@ -77,6 +78,17 @@ export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_
   const configs = wanted.map((w) => loadConfigFile(path.join(configDir, `${w}.json`)));
   const singletons = accountSingletonProblems(configs);
   if (singletons.length) throw new ConfigError(configDir, singletons);
+  const branches = configs.filter((c) => c.github.mainBranch !== WORKFLOW_MAIN_BRANCH);
+  if (branches.length) {
+    throw new ConfigError(
+      configDir,
+      branches.map(
+        (c) =>
+          `github.mainBranch: ${c.environment} names "${c.github.mainBranch}", but the workflows in .github/workflows run on pushes to "${WORKFLOW_MAIN_BRANCH}" ` +
+          "(apply.yml and ci.yml on.push.branches, the guards' branch); change the workflows and WORKFLOW_MAIN_BRANCH (modules/config/sections.ts) together, or keep the default",
+      ),
+    );
+  }
   const repos = [...new Set(configs.map((c) => c.github.repository))];
   if (repos.length > 1) {
     throw new ConfigError(configDir, [`github.repository: environments name different repositories (${repos.join(", ")})`]);

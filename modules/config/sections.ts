@@ -2,6 +2,13 @@
 import { z } from "zod";
 import { exercisedBy, principals, QUICKSIGHT_NAME } from "./fields";
 
+/**
+ * The branch the committed workflows name: `on.push.branches` of apply.yml and ci.yml, drift's ref check and the
+ * guards' `branch:` (a structure test keeps every one of them equal to this). `github.mainBranch` must be this
+ * branch; to deploy from another, change the workflows and this constant together.
+ */
+export const WORKFLOW_MAIN_BRANCH = "main";
+
 export const githubSection = z
   .object({
     /** `owner/name` of the repository whose workflows may plan and apply. */
@@ -9,8 +16,12 @@ export const githubSection = z
     /** Numeric owner and repository ids; when set, the id-bearing `sub` claim is matched exactly. */
     ownerId: exercisedBy(z.number().int().positive().optional(), "dev-tuned"),
     repositoryId: exercisedBy(z.number().int().positive().optional(), "dev-tuned"),
-    /** Branch whose pushes may plan (and, through the protected environment, apply). */
-    mainBranch: z.string().min(1).default("main"),
+    /**
+     * Branch whose pushes may plan (and, through the protected environment, apply). A configuration folder must
+     * name {@link WORKFLOW_MAIN_BRANCH}, the branch the committed workflows run on (modules/config/load.ts).
+     * @default "main"
+     */
+    mainBranch: z.string().min(1).default(WORKFLOW_MAIN_BRANCH),
     /** GitHub environment whose jobs may assume the apply role. */
     deployEnvironment: exercisedBy(z.string().min(1).default("prod"), "dev"),
     /**
