@@ -29,6 +29,7 @@ export interface AnalysisFields {
   readonly summary?: string | null;
   readonly actionItems?: readonly string[];
   readonly risks?: readonly string[];
+  readonly categories?: CallResult["categories"];
   readonly sentiment?: Sentiment | null;
   readonly sentimentSource?: "comprehend" | "model" | null;
   readonly languageCode?: string | null;
@@ -52,6 +53,7 @@ export function buildResult(
     summary: analysis.summary ?? null,
     action_items: [...(analysis.actionItems ?? [])],
     risks: [...(analysis.risks ?? [])],
+    categories: analysis.categories ?? [],
     sentiment: analysis.sentiment ?? null,
     sentiment_source: analysis.sentimentSource ?? null,
     language_code: analysis.languageCode ?? null,
