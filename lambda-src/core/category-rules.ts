@@ -35,6 +35,11 @@ export interface CategoryRule {
   readonly conditions: readonly CategoryCondition[];
 }
 
+/** The analyze package's file of every tenant's rules (`categoryDocument`, contracts/tenant-settings.ts); absent: no rules. */
+export const CATEGORY_RULES_FILE = "category-rules.json";
+/** The category rules document: tenant id -> its rules, only tenants with rules (a tenant without an entry: no categories). */
+export type CategoryDocument = { readonly [tenantId: string]: readonly CategoryRule[] };
+
 /** Limits of a tenant's rules, checked at synth. */
 export const CATEGORY_LIMITS = {
   rules: 50,
