@@ -13,7 +13,7 @@
  * segments, so a phrase matches only where the dictionary splits the call the same way.
  */
 import type { CallCategory, Sentiment, SpeakerStats } from "../contracts/result-schema";
-import type { CategoryCondition, CategoryRule, SentimentKey, SpeakerRole } from "./category-rules";
+import type { CategoryCondition, CategoryRule, SpeakerRole } from "./category-rules";
 
 /** What a call offers the rules. */
 export interface CategoryInput {
@@ -35,6 +35,12 @@ type Segmenter = { segment(s: string): Iterable<{ segment: string; isWordLike?: 
 const SegmenterClass = (Intl as unknown as { Segmenter: new (l?: string, o?: { granularity: string }) => Segmenter }).Segmenter;
 const segmenters = new Map<string, Segmenter>();
 
+/** One `Intl.Segmenter` per locale and granularity (creating one costs more than segmenting a sentence). */
+export function segmenter(locale: string | undefined, granularity: "word" | "sentence"): Segmenter {
+  const key = `${locale}/${granularity}`;
+  return segmenters.get(key) ?? (segmenters.set(key, new SegmenterClass(locale, { granularity })).get(key) as Segmenter);
+}
+
 /** The role of a speaker or channel label: the first is the agent, the second the customer, others neither. */
 export function speakerRole(label: string): SpeakerRole | undefined {
   const n = /^(?:spk|ch)_([01])$/.exec(label)?.[1];
@@ -43,115 +49,61 @@ export function speakerRole(label: string): SpeakerRole | undefined {
 
 /** The words of a text, case-folded for the locale (see the file comment). */
 export function words(text: string, locale: string): string[] {
-  let seg = segmenters.get(locale);
-  if (!seg) {
-    seg = new SegmenterClass(locale, { granularity: "word" });
-    segmenters.set(locale, seg);
-  }
+  const seg = segmenter(locale, "word");
   const out: string[] = [];
   const folded = text.normalize("NFC").toLocaleLowerCase(locale).replace(/ß/g, "ss");
   for (const sentence of folded.split(/(?<=[.!?\n\u3002\uff01\uff1f])/)) for (const s of seg.segment(sentence)) if (s.isWordLike) out.push(s.segment);
   return out;
 }
 
-/** Words of a text with where each occurs. */
-interface Indexed {
-  readonly words: readonly string[];
-  readonly at: ReadonlyMap<string, number[]>;
-}
-function indexed(text: string, locale: string): Indexed {
-  const ws = words(text, locale);
-  const at = new Map<string, number[]>();
-  ws.forEach((w, i) => {
-    const list = at.get(w);
-    if (list) list.push(i);
-    else at.set(w, [i]);
-  });
-  return { words: ws, at };
-}
+/** A text as its folded words, each between single spaces (` w1 w2 `): phrases are searched in it. */
+const spaced = (text: string, locale: string) => ` ${words(text, locale).join(" ")} `;
 
-/** A phrase's words: the folded text, and whether it is a stem. */
-type PhraseWord = readonly [word: string, stem: boolean];
-
-function phraseWords(phrase: string, locale: string): PhraseWord[] {
-  const out: PhraseWord[] = [];
+/**
+ * A phrase as a search in {@link spaced} text: its folded words in a row, each whole (between spaces), a stem
+ * (`word*`) followed by any letters. The segmenter splits a Japanese stem too: the stem is its last segment.
+ */
+function phraseSearch(phrase: string, locale: string): RegExp {
+  const parts: string[] = [];
   for (const raw of phrase.trim().split(/\s+/)) {
     const stem = raw.endsWith("*");
-    const ws = words(stem ? raw.slice(0, -1) : raw, locale);
-    // A stem that the segmenter splits (Japanese) is a stem of its last segment.
-    ws.forEach((w, i) => {
-      out.push([w, stem && i === ws.length - 1]);
-    });
+    const ws = words(stem ? raw.slice(0, -1) : raw, locale).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    if (stem && ws.length) ws[ws.length - 1] += "\\S*";
+    parts.push(...ws);
   }
-  return out;
+  return parts.length ? new RegExp(` ${parts.join(" ")} `) : /(?!)/;
 }
 
-const fits = (word: string | undefined, [w, stem]: PhraseWord) => word !== undefined && (stem ? word.startsWith(w) : word === w);
+/** The texts a call is matched on, each folded once, on first use: by role (or everyone), or the summary. */
+type Texts = (source: "transcript" | "summary", role?: SpeakerRole) => string[];
 
-function occurs(src: Indexed, phrase: readonly PhraseWord[]): boolean {
-  if (phrase.length === 0) return false;
-  const [first, stem] = phrase[0];
-  const starts: number[][] = [];
-  if (!stem) starts.push(src.at.get(first) ?? []);
-  else for (const [w, pos] of src.at) if (w.startsWith(first)) starts.push(pos);
-  for (const list of starts)
-    for (const i of list) {
-      let k = 1;
-      while (k < phrase.length && fits(src.words[i + k], phrase[k])) k++;
-      if (k === phrase.length) return true;
-    }
-  return false;
-}
-
-const SCORE_KEY: Record<SentimentKey, "Positive" | "Negative" | "Neutral" | "Mixed"> = {
-  positive: "Positive",
-  negative: "Negative",
-  neutral: "Neutral",
-  mixed: "Mixed",
-};
-
-/** The texts a call is matched on, each folded and indexed once, on first use. */
-class CallTexts {
-  private readonly cache = new Map<string, Indexed>();
-  constructor(
-    private readonly input: CategoryInput,
-    readonly locale: string,
-  ) {}
-  private get(key: string, text: string): Indexed {
-    let v = this.cache.get(key);
-    if (!v) {
-      v = indexed(text, this.locale);
-      this.cache.set(key, v);
-    }
-    return v;
-  }
-  /** The transcript of one role, or of everyone (each label apart: a phrase never spans two speakers). */
-  transcript(role?: SpeakerRole): Indexed[] {
-    const { turns, text } = this.input;
-    if (turns.length === 0) return role ? [] : [this.get("", text)];
-    return turns.filter((t) => !role || speakerRole(t.label) === role).map((t) => this.get(`t:${t.label}`, t.text));
-  }
-  summary(): Indexed[] {
-    return this.input.summary ? [this.get("s", this.input.summary)] : [];
-  }
+function callTexts(input: CategoryInput, locale: string): Texts {
+  const cache = new Map<string, string>();
+  const get = (key: string, text: string) => cache.get(key) ?? (cache.set(key, spaced(text, locale)).get(key) as string);
+  return (source, role) => {
+    if (source === "summary") return input.summary ? [get("", input.summary)] : [];
+    // Each label apart: a phrase never spans two speakers. Without labels, the whole text is everyone's.
+    if (input.turns.length === 0) return role ? [] : [get(" ", input.text)];
+    return input.turns.filter((t) => !role || speakerRole(t.label) === role).map((t) => get(t.label, t.text));
+  };
 }
 
 /** Why a condition holds (one entry per phrase found), or nothing when it does not. */
-function conditionMatches(c: CategoryCondition, input: CategoryInput, texts: CallTexts): string[] {
+function conditionMatches(c: CategoryCondition, input: CategoryInput, texts: Texts, locale: string): string[] {
   if ("transcript" in c || "summary" in c) {
     const [label, list, srcs] =
       "transcript" in c
-        ? [`transcript${c.speaker ? `(${c.speaker})` : ""}`, c.transcript, texts.transcript(c.speaker)]
-        : ["summary", c.summary, texts.summary()];
+        ? [`transcript${c.speaker ? `(${c.speaker})` : ""}`, c.transcript, texts("transcript", c.speaker)]
+        : ["summary", c.summary, texts("summary")];
     return list
       .filter((p) => {
-        const pw = phraseWords(p, texts.locale);
-        return srcs.some((s) => occurs(s, pw));
+        const search = phraseSearch(p, locale);
+        return srcs.some((s) => search.test(s));
       })
       .map((p) => `${label}: "${p}"`);
   }
   if ("sentiment" in c) {
-    const key = SCORE_KEY[c.sentiment];
+    const key = (c.sentiment[0].toUpperCase() + c.sentiment.slice(1)) as "Positive" | "Negative" | "Neutral" | "Mixed";
     const scores = c.speaker
       ? input.speakers.filter((s) => speakerRole(s.label) === c.speaker).map((s) => s.sentiment?.SentimentScore?.[key])
       : [input.sentiment?.SentimentScore?.[key]];
@@ -171,10 +123,11 @@ function conditionMatches(c: CategoryCondition, input: CategoryInput, texts: Cal
  * (rules are validated at synth; the caller reports it).
  */
 export function categorize(rules: readonly CategoryRule[], input: CategoryInput): CallCategory[] {
-  const texts = new CallTexts(input, input.languageCode || "en");
+  const locale = input.languageCode || "en";
+  const texts = callTexts(input, locale);
   const out: CallCategory[] = [];
   for (const r of rules) {
-    const per = r.conditions.map((c) => conditionMatches(c, input, texts));
+    const per = r.conditions.map((c) => conditionMatches(c, input, texts, locale));
     const holds = r.match === "all" ? per.every((m) => m.length > 0) : per.some((m) => m.length > 0);
     if (holds) out.push({ name: r.name, matched_by: per.flat() });
   }

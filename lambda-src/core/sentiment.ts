@@ -3,6 +3,7 @@
  * BatchDetectSentiment at most 25 such documents) and byte-weighted aggregation of chunk results.
  */
 import type { Sentiment, SentimentLabel } from "../contracts/result-schema";
+import { segmenter } from "./categories";
 
 export const COMPREHEND_MAX_BYTES = 5000;
 export const COMPREHEND_BATCH_SIZE = 25;
@@ -11,12 +12,9 @@ export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, "utf8");
 }
 
+/** Sentences (Intl.Segmenter: the runtime, Node 22, always has it). */
 function sentences(text: string): string[] {
-  const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: { granularity: string }) => { segment(s: string): Iterable<{ segment: string }> } })
-    .Segmenter;
-  if (Seg) return Array.from(new Seg(undefined, { granularity: "sentence" }).segment(text), (s) => s.segment);
-  // Fallback: split after . ! ? and CJK full stops, keeping the separator and following whitespace.
-  return text.split(/(?<=[.!?\u3002\uff01\uff1f]+\s*)/u).filter((s) => s.length > 0);
+  return Array.from(segmenter(undefined, "sentence").segment(text), (s) => s.segment);
 }
 
 /**

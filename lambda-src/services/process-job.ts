@@ -19,6 +19,7 @@ import { claimJob, saveSentiment } from "./job-claim";
 import { commitJobRecord, currentDecision, type JobContext, loadJob, markSettled } from "./job-record";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
+import { callCategories } from "./categories";
 
 export type { JobContext, LoadedJob } from "./job-record";
 export { loadJob } from "./job-record";
@@ -50,19 +51,21 @@ export interface ProcessOptions {
   readonly owner?: string;
 }
 
+/** A SKIPPED outcome of the job, for the reason given. */
+const skipped = (ctx: JobContext, skipReason: ProcessResult["skipReason"]): ProcessResult => ({
+  jobName: ctx.jobName,
+  outcome: "SKIPPED",
+  resultKey: ctx.resultKey,
+  skipReason,
+});
+
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
   const decision = await commitJobRecord(cfg, ctx, record, { force });
   await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
   if (decision !== "written") {
     // A failure that met a record which stays (e.g. a forced run after the transcript expired, over the job's own
     // COMPLETED record) keeps its error code, so the caller sees the run failed while the record is intact.
-    return {
-      jobName: ctx.jobName,
-      outcome: "SKIPPED",
-      resultKey: ctx.resultKey,
-      skipReason: decision,
-      ...(record.error ? { errorCode: record.error.code } : {}),
-    };
+    return { ...skipped(ctx, decision), ...(record.error ? { errorCode: record.error.code } : {}) };
   }
   if (record.status === "COMPLETED") {
     count(METRIC.CallsCompleted);
@@ -170,7 +173,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   if (decision !== "write") {
     logger.info("The result key holds a settled record; skipping", { result_key: ctx.resultKey, decision });
     await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: decision };
+    return skipped(ctx, decision);
   }
 
   if (status === "FAILED") {
@@ -184,7 +187,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   if (await sourceChanged(ctx)) {
     logger.info("The input key holds a newer upload than this job's; its own job makes the record", { source_etag: ctx.source.etag });
     await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "source-changed" };
+    return skipped(ctx, "source-changed");
   }
 
   const uri = ctx.job.Transcript?.RedactedTranscriptFileUri ?? ctx.job.Transcript?.TranscriptFileUri;
@@ -199,7 +202,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     languageCode,
     durationSeconds: t.durationSeconds,
     speakerMode: t.speakerMode,
-    speakers: speakersBase.map((s) => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null })),
+    speakers: speakersBase.map((s): SpeakerStats => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null })),
   };
   if (t.text.trim() === "") {
     return failed(cfg, ctx, now, force, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
@@ -210,7 +213,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   const claim = await claimJob(cfg, ctx.jobName, opts.owner ?? `delivery-${Math.random().toString(36).slice(2, 12)}`, now);
   if (claim.kind === "busy") {
     logger.info("Another delivery holds this job's claim; it writes the record, this one ends", { holder: claim.owner, claim_expires: claim.expires });
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "claimed" };
+    return skipped(ctx, "claimed");
   }
 
   // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null). Paid once
@@ -230,11 +233,9 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     const scored: SpeakerStats[] = [];
     try {
       if (whole === undefined) whole = await detectSentiment(t.text, compLang);
-      for (const s of speakersBase) {
+      for (const [i, s] of speakersBase.entries()) {
         const prior = saved?.speakers.find((p) => p.label === s.label);
-        scored.push(
-          prior ?? { label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) },
-        );
+        scored.push(prior ?? { ...speakers[i], sentiment: await detectSentiment(s.text, compLang) });
       }
       sentiment = whole;
       speakers = scored;
@@ -269,14 +270,26 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     clock: opts.clock,
   });
   const summary = summaryFields(outcome, !compLang);
+  const { actionItems, risks } = summary;
+  if (!compLang) sentiment = summary.modelSentiment ? { Sentiment: summary.modelSentiment, SentimentScore: null } : null;
   const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
     ...fields,
     speakers,
-    sentiment: compLang ? sentiment : summary.modelSentiment ? { Sentiment: summary.modelSentiment, SentimentScore: null } : null,
-    sentimentSource: compLang ? (sentiment ? "comprehend" : null) : summary.modelSentiment ? "model" : null,
+    sentiment,
+    sentimentSource: sentiment ? (compLang ? "comprehend" : "model") : null,
     summary: summary.summary,
-    actionItems: summary.actionItems,
-    risks: summary.risks,
+    actionItems,
+    risks,
+    categories: callCategories(ctx.tenant, {
+      languageCode,
+      text: t.text,
+      turns: t.speakers,
+      summary: summary.summary,
+      sentiment,
+      speakers,
+      risks,
+      actionItems,
+    }),
     summaryError: summary.summaryError,
   });
   // A forced run whose summary failed (e.g. the model throttled past its retry window) is a failure of that run:
