@@ -41,14 +41,24 @@ const JA_SENTENCES = [
   "明日また連絡します。",
 ];
 
-/** A call of `words` words (English) in turns of 5-40 words, alternating agent and customer, one "cancel" in the middle. */
+/** 5,000 made-up words (letters only): a 4-hour call's vocabulary is thousands of distinct words, not the 40 above. */
+const RARE = (() => {
+  const rnd = lcg(3);
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  return Array.from({ length: 5000 }, () => Array.from({ length: 4 + Math.floor(rnd() * 8) }, () => letters[Math.floor(rnd() * 26)]).join(""));
+})();
+
+/**
+ * A call of `words` words (English) in turns of 5-40 words, alternating agent and customer, one "cancel" in the
+ * middle; one word in four from a 5,000-word vocabulary.
+ */
 export function englishCall(words = 40_000): CategoryInput {
   const rnd = lcg(42);
   const turns: Array<{ label: string; text: string }> = [];
   let n = 0;
   while (n < words) {
     const len = 5 + Math.floor(rnd() * 36);
-    const ws = Array.from({ length: len }, () => EN_WORDS[Math.floor(rnd() * EN_WORDS.length)]);
+    const ws = Array.from({ length: len }, () => (rnd() < 0.25 ? RARE[Math.floor(rnd() * RARE.length)] : EN_WORDS[Math.floor(rnd() * EN_WORDS.length)]));
     if (n < words / 2 && n + len >= words / 2) ws.push("I", "want", "to", "cancel", "my", "contract");
     turns.push({ label: `spk_${turns.length % 2}`, text: `${ws.join(" ")}.` });
     n += ws.length;

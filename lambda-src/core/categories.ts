@@ -67,13 +67,26 @@ export function words(text: string, locale: string): string[] {
 /** A text as its folded words: the set of them, and all of them between single spaces (` w1 w2 `). */
 interface Source {
   readonly vocab: ReadonlySet<string>;
+  /** The distinct words, sorted (a stem's words are the run that starts where the stem would be inserted). */
   readonly list: readonly string[];
   readonly spaced: string;
 }
 function source(text: string, locale: string): Source {
   const ws = words(text, locale);
   const vocab = new Set(ws);
-  return { vocab, list: [...vocab], spaced: ` ${ws.join(" ")} ` };
+  return { vocab, list: [...vocab].sort(), spaced: ` ${ws.join(" ")} ` };
+}
+
+/** Whether a sorted list has a word that begins with `stem` (binary search for where the stem would go). */
+function hasPrefix(list: readonly string[], stem: string): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < stem) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo].startsWith(stem);
 }
 
 /**
@@ -93,7 +106,7 @@ function occurs(phrase: string, src: Source, locale: string): boolean {
   }
   const last = parts.length - 1;
   if (last < 0) return false;
-  if (last === 0) return parts[0][1] ? src.list.some((w) => w.startsWith(parts[0][0])) : src.vocab.has(parts[0][0]);
+  if (last === 0) return parts[0][1] ? hasPrefix(src.list, parts[0][0]) : src.vocab.has(parts[0][0]);
   if (parts.every(([, stem], i) => !stem || i === last)) return src.spaced.includes(` ${parts.map(([w]) => w).join(" ")}${parts[last][1] ? "" : " "}`);
   const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(` ${parts.map(([w, stem]) => esc(w) + (stem ? "\\S*" : "")).join(" ")} `).test(src.spaced);
