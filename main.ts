@@ -16,13 +16,20 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { HANDLER_NAMES, type HandlerName } from "./lambda-src/contracts/handlers";
 import { TMP_PREFIX, ATHENA_RESULTS_PREFIX } from "./lambda-src/contracts/storage-layout";
 import { PeopleAccess } from "./modules/access";
+import { transcriptReadersByTenant } from "./modules/config/access-rules";
+import { peopleAttachments } from "./modules/config/people-policies";
 import { Analytics } from "./modules/analytics";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { applyRoleName, boundaryArn, DeliveryAccess, RemoteState, stateNames } from "./modules/bootstrap";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { applyRoleName, boundaryArn, DeliveryAccess, planRoleName, RemoteState, stateNames } from "./modules/bootstrap";
+import { ENVIRONMENT_TAG_KEY, PROJECT_TAG, SHARED_ENVIRONMENT, stateObjectKey } from "./modules/bootstrap/environment-scope";
+import { GithubSettings } from "./modules/github";
+import { pinnedActions, readWorkflows, repositorySettings, repositoryVariables } from "./modules/github/settings";
 import { CostBudget } from "./modules/budgets";
 import { isUserError } from "./modules/config/errors";
-import { loadEnvironments } from "./modules/config/load";
-import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, tenantResultsDays } from "./modules/config/naming";
+import { accountGroups, loadEnvironments } from "./modules/config/load";
+import type { CallTargets } from "./modules/iam/call-targets";
+import { bedrockRegion, bedrockResourceArns, modelSettings, naming, quicksightGroupArn, resultsWindowDays, tenantResultsDays } from "./modules/config/naming";
 import { resolveNetwork } from "./modules/config/network";
 import type { CciLiteConfig } from "./modules/config/schema";
 import { ConfigParameters } from "./modules/config-parameters";
@@ -51,12 +58,15 @@ import { categoryDocument } from "./lambda-src/contracts/tenant-settings";
  */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 
-/** Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). */
+/**
+ * Provider with the account pinned and the guide's standard tags on every taggable resource (guide §1). `Project`
+ * and `Env` also scope each environment's delivery roles (modules/bootstrap/environment-scope.ts).
+ */
 function awsProvider(scope: Construct, cfg: Pick<CciLiteConfig, "accountId" | "region" | "owner">, env: string): AwsProvider {
   return new AwsProvider(scope, "aws", {
     region: cfg.region,
     allowedAccountIds: [cfg.accountId],
-    defaultTags: [{ tags: { Project: "CCI-Lite", Env: env, Owner: cfg.owner, Data: "Voice" } }],
+    defaultTags: [{ tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, [ENVIRONMENT_TAG_KEY]: env, Owner: cfg.owner, Data: "Voice" } }],
   });
 }
 
@@ -77,7 +87,8 @@ export class CciLiteStack extends TerraformStack {
     const state = stateNames(cfg.namePrefix, ctx.accountId, ctx.region);
     const backend = new S3Backend(this, {
       bucket: state.bucket,
-      key: `cci-lite/${cfg.environment}/terraform.tfstate`,
+      // Each environment's own object: its plan and apply roles are denied the others' (environment-scope.ts).
+      key: stateObjectKey(cfg.environment),
       region: state.region,
       encrypt: true,
       kmsKeyId: ctx.arn("kms", state.keyAlias, { region: state.region }),
@@ -93,10 +104,11 @@ export class CciLiteStack extends TerraformStack {
         if (node instanceof IamRole) node.permissionsBoundary = boundary;
       },
     });
-    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which role.
+    // Read by scripts/delivery/matrix.ts: which GitHub environment approves this stack's applies, and with which roles.
     this.addOverride("//.cci_lite_delivery", {
       environment: cfg.environment,
       deployEnvironment: cfg.github.deployEnvironment,
+      planRoleArn: ctx.iamArn(`role/${planRoleName(cfg.namePrefix, cfg.environment)}`),
       applyRoleArn: ctx.iamArn(`role/${applyRoleName(cfg.namePrefix, cfg.environment)}`),
     });
 
@@ -141,20 +153,18 @@ export class CciLiteStack extends TerraformStack {
     // §12 Private networking (optional): a VPC without internet, endpoints for every service the functions call.
     const net = resolveNetwork(cfg);
     const functionRoleArns = HANDLER_NAMES.map((h) => names.roleArn(`${h}-fn`));
-    const configPathArn = ctx.arn("ssm", `parameter${names.configPath}`);
+    // What the functions' AWS calls act on (modules/iam/call-targets.ts): their roles and the endpoint policies.
+    const targets: CallTargets = {
+      transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${names.jobNamePrefix}*`),
+      configPathArn: ctx.arn("ssm", `parameter${names.configPath}`),
+      bedrockResourceArns: bedrockResourceArns(cfg),
+      analyzeFunctionArn: ctx.arn("lambda", `function:${names.functionName("analyze")}`),
+      settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
+    };
     if (net.mode !== "off") {
       this.network = new PrivateNetwork(this, "network", {
         network: net,
-        scope: {
-          functionRoleArns,
-          inputBucketArn: names.inputBucketArn,
-          resultsBucketArn: names.resultsBucketArn,
-          transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${names.jobNamePrefix}*`),
-          configPathArn,
-          bedrockResourceArns: bedrockResourceArns(cfg),
-          analyzeFunctionArn: ctx.arn("lambda", `function:${names.functionName("analyze")}`),
-          settings: { deleteInputOnSuccess: cfg.processing.deleteInputOnSuccess },
-        },
+        scope: { functionRoleArns, inputBucketArn: names.inputBucketArn, resultsBucketArn: names.resultsBucketArn, ...targets },
       });
       storage.denyFunctionsOutsideEndpoint(functionRoleArns, this.network.s3Endpoint.id);
     }
@@ -166,8 +176,7 @@ export class CciLiteStack extends TerraformStack {
       input,
       results,
       transcribeRole: transcribe.role,
-      configPathArn,
-      bedrockResourceArns: bedrockResourceArns(cfg),
+      targets,
       settings: {
         environment: cfg.environment,
         inputBucket: names.inputBucket,
@@ -222,6 +231,7 @@ export class CciLiteStack extends TerraformStack {
       key,
       bytesScannedCutoffPerQuery: cfg.athena.bytesScannedCutoffPerQuery,
       crawler: cfg.glueCrawler.enabled ? { roleName: names.roleName("glue-crawler") } : false,
+      projectionDays: resultsWindowDays(cfg),
     });
 
     // §11 Insight views (Athena views over the results table, docs/insights.md), with or without QuickSight.
@@ -229,6 +239,7 @@ export class CciLiteStack extends TerraformStack {
       databaseName: names.glueDatabase,
       tableName: names.resultsTable,
       languages: [...new Set(cfg.tenants.flatMap((t) => t.languages))],
+      windowDays: resultsWindowDays(cfg),
       dependsOn: [analytics.database, analytics.table],
     });
 
@@ -288,6 +299,7 @@ export class CciLiteStack extends TerraformStack {
       tenantUploaders: new Map(cfg.tenants.map((t) => [t.id, t.uploaderPrincipals])),
       operators: cfg.access.operators,
       analysts: cfg.access.analysts,
+      transcriptReaders: transcriptReadersByTenant(cfg.access.transcriptReaders),
       intakeQueue: this.intake.queue,
       deadLetterQueues: [this.intake.deadLetterQueue, jobEvents.deadLetterQueue],
       functions: [this.functions.start, this.functions.analyze, this.functions.reconcile],
@@ -328,7 +340,7 @@ export class BootstrapStack extends TerraformStack {
     const ctx = StackContext.set(this, { accountId: first.accountId, region: first.region });
     new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    awsProvider(this, first, "shared");
+    awsProvider(this, first, SHARED_ENVIRONMENT);
     Aspects.of(this).add(new SecurityRules()); // §12, §16 Security rule pack: a violation fails synth (docs/security.md).
     const state = stateNames(first.namePrefix, ctx.accountId, ctx.region);
     const remote = new RemoteState(this, "state", { state });
@@ -337,17 +349,46 @@ export class BootstrapStack extends TerraformStack {
       state,
       github: first.github,
       mainBranch: first.github.mainBranch,
-      environments: envs.map((c) => ({ environment: c.environment, deployEnvironment: c.github.deployEnvironment, stem: naming(c).stem })),
+      environments: envs.map((c) => ({
+        environment: c.environment,
+        deployEnvironment: c.github.deployEnvironment,
+        stem: naming(c).stem,
+        peopleAttachments: peopleAttachments(c, naming(c).stem),
+      })),
       useExistingOidcProvider: first.github.useExistingOidcProvider,
       dataBucketArns: envs.flatMap((c) => [naming(c).inputBucketArn, naming(c).resultsBucketArn]),
     });
-    remote.key.grantUse(delivery.planRoleArn);
-    for (const arn of Object.values(delivery.applyRoleArns)) remote.key.grantUse(arn);
+    for (const arn of [...Object.values(delivery.planRoleArns), ...Object.values(delivery.applyRoleArns)]) remote.key.grantUse(arn);
     // Hand deploys and break-glass: administrators use the state key (their own IAM policies must allow KMS too).
     for (const admin of new Set(envs.flatMap((c) => c.access.administrators))) remote.key.grantUse(admin);
     new TerraformOutput(this, "state_bucket", { value: state.bucket });
-    new TerraformOutput(this, "plan_role_arn", { value: delivery.planRoleArn });
+    new TerraformOutput(this, "plan_role_arns", { description: "Plan role per CCI Lite environment", value: delivery.planRoleArns });
     new TerraformOutput(this, "apply_role_arns", { description: "Apply role per CCI Lite environment", value: delivery.applyRoleArns });
+  }
+}
+
+/** The stack name of the repository's settings; it is never planned offline (scripts/offline-plan.ts). */
+export const GITHUB_STACK = "github";
+
+/**
+ * The repository's delivery settings (`modules/github`), applied by an administrator with local state and a GitHub
+ * token (`GITHUB_TOKEN`, or `gh auth token`): environments, the `main` ruleset, Actions permissions, the OIDC subject
+ * template, variables and labels (docs/delivery.md, "The github stack").
+ */
+export class GithubStack extends TerraformStack {
+  constructor(scope: Construct, id: string, envs: readonly CciLiteConfig[]) {
+    super(scope, id);
+    const settings = repositorySettings(envs);
+    const first = envs[0] as CciLiteConfig;
+    new LocalBackend(this, { path: "terraform.github.tfstate" });
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
+    new GithubProvider(this, "github", { owner: settings.owner });
+    new GithubSettings(this, "settings", {
+      settings,
+      allowedActions: pinnedActions(readWorkflows()),
+      // The workflows take each stack's plan role from the matrix (per environment), not from a variable.
+      variables: repositoryVariables({ region: first.region, artifactRetentionDays: settings.artifactRetentionDays }),
+    });
   }
 }
 
@@ -362,12 +403,14 @@ export interface BuildOptions {
   readonly bundles?: Record<HandlerName, LambdaBundle>;
 }
 
-/** Builds the app: the bootstrap stack and one stack per environment. Validates every configuration first. */
+/** Builds the app: a bootstrap stack per account, the github stack and one stack per environment. Validates every configuration first. */
 export function buildApp(options: BuildOptions = {}): App {
   const configDir = options.configDir ?? process.env.CCI_LITE_CONFIG_DIR ?? path.join(__dirname, "config");
   const envs = loadEnvironments(configDir, options.environments ?? process.env.CCI_LITE_ENVS);
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  new BootstrapStack(app, "bootstrap", envs);
+  // One bootstrap stack per account: its state bucket, OIDC provider, boundary and its environments' roles.
+  for (const group of accountGroups(envs)) new BootstrapStack(app, group.stackName, group.environments);
+  new GithubStack(app, GITHUB_STACK, envs);
   for (const cfg of envs) new CciLiteStack(app, cfg, { bundles: options.bundles });
   return app;
 }

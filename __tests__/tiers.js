@@ -19,6 +19,7 @@ const terraform = [
   "delivery/plan-summary.test.ts",
   "infra/terraform.test.ts",
   "network/plan.test.ts",
+  "security/environments.test.ts",
   "security/hardening.test.ts",
   "security/service-requests.test.ts",
   "security/simulation.test.ts",

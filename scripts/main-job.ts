@@ -1,6 +1,7 @@
 /**
  * The main job (`npm start`): validate the configuration, bundle the Lambda handlers, synthesize every stack
- * into cdktf.out/, print what each stack creates, then run the real offline Terraform plan of every stack.
+ * into cdktf.out/, print what each stack creates, then run the real offline Terraform plan of every stack whose
+ * providers are in the offline mirror (all but `github`, scripts/offline-plan.ts).
  * Needs no AWS credentials. Exits non-zero on any failure, with the reason.
  */
 import * as fs from "node:fs";

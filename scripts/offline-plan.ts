@@ -21,6 +21,7 @@ import { planStacks } from "./plan-stacks";
 import {
   checkToolchain,
   LOCKS_DIR,
+  lockFileOf,
   offlineStackJson,
   type PlanIndex,
   PROVIDER_MIRROR,
@@ -45,7 +46,7 @@ function updateLock(stack: string, synthDir: string, setup: ProviderSetup): void
       path.join(workDir, "cdk.tf.json"),
       JSON.stringify(offlineStackJson(JSON.parse(fs.readFileSync(path.join(synthDir, "cdk.tf.json"), "utf8")))),
     );
-    const committed = path.join(LOCKS_DIR, `${stack}.terraform.lock.hcl`);
+    const committed = lockFileOf(stack);
     if (fs.existsSync(committed)) fs.copyFileSync(committed, path.join(workDir, ".terraform.lock.hcl"));
     const source = setup.mode === "mirror" ? [`-fs-mirror=${PROVIDER_MIRROR}`] : [];
     terraform(["providers", "lock", ...source, "-platform=linux_amd64"], workDir, {}, setup);
@@ -83,7 +84,9 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Pla
   fs.mkdirSync(out, { recursive: true });
   const synthOut = path.join(out, "cdktf.out");
   buildApp({ outdir: synthOut, environments: options.environments, configDir: options.configDir, bundles: options.bundles }).synth();
-  const requests = stacksOf(synthOut).map((s) => ({ ...s, workDir: path.join(out, "stacks", s.name) }));
+  const { plannable, skipped } = offlinePlannable(stacksOf(synthOut));
+  for (const s of skipped) log(`${s.name}: not planned offline (${s.reason})`);
+  const requests = plannable.map((s) => ({ ...s, workDir: path.join(out, "stacks", s.name) }));
   if (options.updateLocks) for (const r of requests) updateLock(r.name, r.synthDir, setup);
   const stacks = await planStacks(requests, { setup, terraformVersion, jobs: options.jobs, log });
   const index: PlanIndex = { stacks };
@@ -95,6 +98,28 @@ export async function offlinePlan(options: OfflinePlanOptions = {}): Promise<Pla
 export function stacksOf(synthOut: string): Array<{ name: string; synthDir: string }> {
   const manifest: CdktfManifest = JSON.parse(fs.readFileSync(path.join(synthOut, "manifest.json"), "utf8"));
   return Object.entries(manifest.stacks).map(([name, s]) => ({ name, synthDir: path.join(synthOut, s.workingDirectory) }));
+}
+
+/** Providers the offline mirror holds (`/opt/tf-plugins`, and the committed lock files): the AWS provider only. */
+export const OFFLINE_PROVIDERS: readonly string[] = ["aws"];
+
+/**
+ * The stacks the offline plan can plan: those whose providers are all in {@link OFFLINE_PROVIDERS}. The `github`
+ * stack needs `integrations/github`, which is neither in the mirror nor reachable here; it is synthesized, tested
+ * structurally, and validated where the provider is available (README, "The github stack").
+ */
+export function offlinePlannable<S extends { name: string; synthDir: string }>(
+  stacks: readonly S[],
+): { plannable: S[]; skipped: Array<S & { reason: string }> } {
+  const plannable: S[] = [];
+  const skipped: Array<S & { reason: string }> = [];
+  for (const s of stacks) {
+    const json = JSON.parse(fs.readFileSync(path.join(s.synthDir, "cdk.tf.json"), "utf8")) as { terraform?: { required_providers?: Record<string, unknown> } };
+    const other = Object.keys(json.terraform?.required_providers ?? {}).filter((p) => !OFFLINE_PROVIDERS.includes(p));
+    if (other.length === 0) plannable.push(s);
+    else skipped.push({ ...s, reason: `provider ${other.join(", ")} is not in the offline mirror` });
+  }
+  return { plannable, skipped };
 }
 
 /** A short per-stack table for people. */

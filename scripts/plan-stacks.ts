@@ -17,7 +17,7 @@ import * as path from "node:path";
 import {
   AWS_PROVIDER_VERSION,
   INIT_ARGS,
-  LOCKS_DIR,
+  lockFileOf,
   offlineStackJson,
   type ProviderSetup,
   REPO_ROOT,
@@ -60,8 +60,8 @@ function run(args: readonly string[], cwd: string, setup: ProviderSetup): Promis
   });
 }
 
-function lockFileOf(name: string): string {
-  const lock = path.join(LOCKS_DIR, `${name}.terraform.lock.hcl`);
+function committedLockOf(name: string): string {
+  const lock = lockFileOf(name);
   if (!fs.existsSync(lock))
     throw new Error(`${path.relative(REPO_ROOT, lock)} is missing: run \`npx tsx scripts/offline-plan.ts --update-locks\` and commit it`);
   return lock;
@@ -83,7 +83,7 @@ async function planInto(req: PlanRequest, workDir: string, offlineJson: string, 
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.cpSync(req.synthDir, workDir, { recursive: true });
   fs.writeFileSync(path.join(workDir, "cdk.tf.json"), offlineJson);
-  fs.copyFileSync(lockFileOf(req.name), path.join(workDir, ".terraform.lock.hcl"));
+  fs.copyFileSync(committedLockOf(req.name), path.join(workDir, ".terraform.lock.hcl"));
   const files = planFiles(workDir);
   log(`${req.name}: terraform init`);
   await run(INIT_ARGS, workDir, setup);
@@ -102,7 +102,7 @@ async function planOne(req: PlanRequest, options: PlanStacksOptions): Promise<St
   let workDir: string;
   let cached = false;
   if (options.cacheDir) {
-    const key = planCacheKey(offlineJson, fs.readFileSync(lockFileOf(req.name), "utf8"), options.terraformVersion, req.text !== false);
+    const key = planCacheKey(offlineJson, fs.readFileSync(committedLockOf(req.name), "utf8"), options.terraformVersion, req.text !== false);
     workDir = path.join(options.cacheDir, `${req.name}-${key}`);
     cached = fs.existsSync(path.join(workDir, "plan.json"));
     if (!cached) {

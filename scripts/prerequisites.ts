@@ -4,6 +4,7 @@
  * Exit 0 when all are present, 1 otherwise. `--json` prints the findings.
  */
 import { spawnSync } from "node:child_process";
+import { MOTO_VERSION } from "../__tests__/helpers/moto";
 import { PROVIDER_MIRROR, providerSetup } from "./offline-plan";
 
 export interface Finding {
@@ -83,12 +84,18 @@ export function checkPrerequisites(env: NodeJS.ProcessEnv = process.env, mirror 
     ok: ft.ok,
     detail: ft.ok ? "present" : "not on PATH: `apt-get install faketime` (Debian/Ubuntu) or `brew install libfaketime`",
   });
-  // __tests__/lambda/fake-s3-parity.test.ts checks the fake S3 against moto's server (`python3 -m moto.server`).
+  // __tests__/lambda/fake-s3-parity.test.ts checks the fake S3 against moto's server (`python3 -m moto.server`), and
+  // `npm run test:emulated` applies every stack to it: the pinned version, since its known gaps are listed by version.
   const moto = run("python3", ["-c", "import moto, moto.server; print(moto.__version__)"], env);
+  const motoVersion = moto.out.trim();
   findings.push({
     tool: "moto",
-    ok: moto.ok,
-    detail: moto.ok ? moto.out.trim() : "`python3 -m moto.server` cannot start: `pip install 'moto[server]==5.2.1'`",
+    ok: moto.ok && motoVersion === MOTO_VERSION,
+    detail: !moto.ok
+      ? `\`python3 -m moto.server\` cannot start: \`pip install 'moto[server]==${MOTO_VERSION}'\``
+      : motoVersion === MOTO_VERSION
+        ? motoVersion
+        : `${motoVersion} found, ${MOTO_VERSION} is pinned (the emulated tier's known gaps are moto ${MOTO_VERSION}'s): \`pip install 'moto[server]==${MOTO_VERSION}'\``,
   });
   return findings;
 }

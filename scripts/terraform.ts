@@ -12,6 +12,11 @@ import * as path from "node:path";
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const TF_CLI_CONFIG = path.join(REPO_ROOT, "tf", "offline.tfrc");
 export const LOCKS_DIR = path.join(REPO_ROOT, "tf", "locks");
+/**
+ * The committed lock file of a stack: `tf/locks/<stack>.terraform.lock.hcl`; the bootstrap stacks of every account
+ * (`bootstrap`, `bootstrap-<environments>`) share `bootstrap.terraform.lock.hcl` (the same providers).
+ */
+export const lockFileOf = (stack: string): string => path.join(LOCKS_DIR, `${/^bootstrap(-|$)/.test(stack) ? "bootstrap" : stack}.terraform.lock.hcl`);
 export const PROVIDER_MIRROR = "/opt/tf-plugins";
 export const AWS_PROVIDER_VERSION = "5.100.0";
 /** Where a machine without the mirror keeps the provider it takes from the registry (git-ignored). */

@@ -17,7 +17,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   prod = loadOfflinePlan("cci-lite-prod");
-  bootstrap = loadOfflinePlan("bootstrap");
+  bootstrap = loadOfflinePlan("bootstrap-prod");
 });
 
 beforeEach(() => {
@@ -49,19 +49,24 @@ function outputs(): Record<string, string> {
 const synthOut = () => dirname(dirname(prod.synthDir));
 
 describe("stack matrix from cdktf.out/manifest.json", () => {
-  test("the real synth: remote-backend stacks are planned, bootstrap (local backend) is excluded", () => {
+  test("the real synth: remote-backend stacks are planned, bootstrap and github (local backend) are excluded", () => {
     const m = buildStackMatrix(synthOut());
-    const entry = (env: string) => ({
+    // Each stack's roles are its own account's (config/prod.json and config/dev.json name different accounts).
+    const account = { dev: "444455556666", prod: "111122223333" };
+    const entry = (env: "dev" | "prod") => ({
       stack: `cci-lite-${env}`,
       workingDirectory: `cdktf.out/stacks/cci-lite-${env}`,
       lockFile: `tf/locks/cci-lite-${env}.terraform.lock.hcl`,
       backend: "s3",
       environment: env,
-      applyRoleArn: `arn:aws:iam::111122223333:role/cci-lite-github-apply-${env}`,
+      planRoleArn: `arn:aws:iam::${account[env]}:role/cci-lite-github-plan-${env}`,
+      applyRoleArn: `arn:aws:iam::${account[env]}:role/cci-lite-github-apply-${env}`,
       planKeyVariable: `PLAN_PUBLIC_KEY_${env.toUpperCase()}`,
     });
     expect(m.matrix.include).toEqual([entry("dev"), entry("prod")]);
-    expect(m.excluded).toEqual([{ stack: "bootstrap", backend: "local", reason: expect.stringMatching(/administrator/) }]);
+    expect(m.excluded).toEqual(
+      ["bootstrap-dev", "bootstrap-prod", "github"].map((stack) => ({ stack, backend: "local", reason: expect.stringMatching(/administrator/) })),
+    );
     expect(dirname(bootstrap.synthDir)).toBe(dirname(prod.synthDir));
   });
 
@@ -73,7 +78,7 @@ describe("stack matrix from cdktf.out/manifest.json", () => {
 
   test("per-stack environment and role: dev is applied from its own environment with its own role, never prod's", () => {
     const byStack = Object.fromEntries(buildStackMatrix(synthOut()).matrix.include.map((e) => [e.stack, e]));
-    expect(byStack["cci-lite-dev"]).toMatchObject({ environment: "dev", applyRoleArn: "arn:aws:iam::111122223333:role/cci-lite-github-apply-dev" });
+    expect(byStack["cci-lite-dev"]).toMatchObject({ environment: "dev", applyRoleArn: "arn:aws:iam::444455556666:role/cci-lite-github-apply-dev" });
     expect(byStack["cci-lite-prod"]).toMatchObject({ environment: "prod", applyRoleArn: "arn:aws:iam::111122223333:role/cci-lite-github-apply-prod" });
     const out = join(work, "cdktf.out");
     cpSync(synthOut(), out, { recursive: true, filter: (src) => !src.includes(`${"/"}assets${"/"}`) });
@@ -177,7 +182,7 @@ describe("cli", () => {
     const o = outputs();
     expect(JSON.parse(o.matrix!).include.map((e: { stack: string }) => e.stack)).toEqual(["cci-lite-dev", "cci-lite-prod"]);
     expect(o["has-stacks"]).toBe("true");
-    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")).toMatch(/`bootstrap`: \*\*excluded\*\* \(local backend: applied by an administrator/);
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")).toMatch(/`bootstrap-prod`: \*\*excluded\*\* \(local backend: applied by an administrator/);
   });
 
   test("render-plan (pr) writes the comment, the job summary, the meta file and outputs", () => {

@@ -32,7 +32,7 @@ let work: string;
 
 beforeAll(() => {
   // The smallest real stack: the refresh-only plan below is a second real Terraform run.
-  stack = loadOfflinePlan("bootstrap");
+  stack = loadOfflinePlan("bootstrap-prod");
   work = mkdtempSync(join(tmpdir(), "drift-"));
   // The drift workflow's first command, for real, in the offline working copy (no state yet = nothing deployed).
   const out = join(work, "refresh.tfplan");

@@ -19,6 +19,7 @@ const entry = (stack: string, environment: string): MatrixEntry => ({
   workingDirectory: `cdktf.out/stacks/${stack}`,
   lockFile: `tf/locks/${stack}.terraform.lock.hcl`,
   backend: "s3",
+  planRoleArn: `arn:aws:iam::123456789012:role/${environment}-plan`,
   applyRoleArn: `arn:aws:iam::123456789012:role/${environment}-apply`,
   planKeyVariable: `PLAN_PUBLIC_KEY_${environment.toUpperCase()}`,
 });

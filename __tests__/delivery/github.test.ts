@@ -13,7 +13,7 @@ let bootstrap: LoadedPlan;
 
 beforeAll(() => {
   prod = loadOfflinePlan("cci-lite-prod");
-  bootstrap = loadOfflinePlan("bootstrap");
+  bootstrap = loadOfflinePlan("bootstrap-prod");
 });
 
 function planBody(plan: LoadedPlan, stack: string, runUrl: string): string {

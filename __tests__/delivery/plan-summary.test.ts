@@ -15,7 +15,7 @@ let bootstrap: LoadedPlan;
 
 beforeAll(() => {
   prod = loadOfflinePlan("cci-lite-prod");
-  bootstrap = loadOfflinePlan("bootstrap");
+  bootstrap = loadOfflinePlan("bootstrap-prod");
 });
 
 /** Terraform's own "Plan: X to add, Y to change, Z to destroy." line from `terraform show -no-color`. */

@@ -35,7 +35,10 @@ describe("runChecks", () => {
       ["lambda-concurrency", "ok"],
       ["github-oidc-provider", "ok"],
       ["quicksight-subscription", "ok"],
+      ["quicksight-edition", "ok"],
       ["quicksight-service-role", "ok"],
+      ["quicksight-principals", "ok"],
+      ["principals-exist", "ok"],
       ["bedrock-model-access", "ok"],
       ["guardduty-detector", "ok"],
       ["service-availability", "ok"],
@@ -355,9 +358,9 @@ describe("quicksight-service-role", () => {
     expect(checkQuickSightServiceRole(fact({ configured: true, s3Consumers: false }), ctx())).toMatchObject({ status: "ok" });
     expect(checkQuickSightServiceRole(undefined, ctx(config({ quicksight: { enabled: false } })))).toMatchObject({ status: "skipped" });
   });
-  it("reports a missing configured role: the key policy names it, so the key cannot be created", () => {
+  it("reports a missing configured role: the key policy grants it, so QuickSight cannot decrypt the results", () => {
     const r = checkQuickSightServiceRole(fact({ configured: false, s3Consumers: false }), ctx());
-    expect(r).toMatchObject({ status: "problem", message: expect.stringContaining("the key cannot be created") });
+    expect(r).toMatchObject({ status: "problem", message: expect.stringContaining("QuickSight cannot decrypt the results until it exists") });
     expect(r.fix).toContain("Security & permissions");
   });
   it("names the S3-consumers role where QuickSight uses it, missing configured role or not", () => {

@@ -87,10 +87,10 @@ describe("npm run doctor", () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out[0]).toBe(`doctor: ${path.resolve(dir, "prod.json")}, account ${ACCOUNT}, region ${REGION} (read-only)`);
-    expect(out.slice(1, -1)).toHaveLength(11);
+    expect(out.slice(1, -1)).toHaveLength(14);
     for (const l of out.slice(1, -1)) expect(l).toMatch(/^ok {6}[a-z/-]+ {2,}\S/);
     expect(line(out, "lambda-concurrency")).toMatch(/^ok {6}lambda-concurrency +reservations start 5 \+ analyze 10 \+ reconcile 1 = 16 fit/);
-    expect(out[out.length - 1]).toBe("doctor: no problems (11 ok, 0 skipped)");
+    expect(out[out.length - 1]).toBe("doctor: no problems (14 ok, 0 skipped)");
 
     expect(
       lambda
@@ -132,7 +132,7 @@ describe("npm run doctor", () => {
         `^PROBLEM lambda-concurrency .*minus 100.*  fix: remove processing\\.reservedConcurrency \\(or lower it\\) in ${fixFile.replace(/[.]/g, "\\.")}, or request a Lambda concurrency quota increase$`,
       ),
     );
-    expect(out[out.length - 1]).toBe("doctor: 1 problem (10 ok, 0 skipped); fix them before the first apply (docs/doctor.md)");
+    expect(out[out.length - 1]).toBe("doctor: 1 problem (13 ok, 0 skipped); fix them before the first apply (docs/doctor.md)");
   });
 
   it("lambda-concurrency: AccessDenied is a problem naming the denied action; the other checks still run", async () => {
@@ -144,7 +144,7 @@ describe("npm run doctor", () => {
     expect(line(out, "lambda-concurrency")).toMatch(
       /^PROBLEM lambda-concurrency .*access denied to lambda:GetAccountSettings.*fix: allow lambda:GetAccountSettings/,
     );
-    expect(out.filter((l) => l.startsWith("ok "))).toHaveLength(10);
+    expect(out.filter((l) => l.startsWith("ok "))).toHaveLength(13);
   });
 
   it("github-oidc-provider: an existing provider (not this project's) is a problem; the project's own is ok", async () => {
@@ -190,7 +190,7 @@ describe("npm run doctor", () => {
       .resolves({ AccountInfo: { AccountSubscriptionStatus: "ACCOUNT_CREATED", Edition: "ENTERPRISE" } });
     const { code, out } = await run();
     expect(quicksight.commandCalls(DescribeAccountSubscriptionCommand)).toHaveLength(2);
-    expect(await quicksight.call(1).thisValue.config.region()).toBe("us-east-1");
+    expect(await quicksight.commandCalls(DescribeAccountSubscriptionCommand)[1].thisValue.config.region()).toBe("us-east-1");
     expect(code).toBe(1);
     expect(line(out, "quicksight-subscription")).toMatch(/^PROBLEM quicksight-subscription .*identity region us-east-1.*fix: set quicksight\.principalArn/);
   });
@@ -205,7 +205,7 @@ describe("npm run doctor", () => {
     expect(quicksight.calls()).toHaveLength(0);
     expect(iam.commandCalls(GetRoleCommand)).toHaveLength(0);
     expect(guardduty.calls()).toHaveLength(0);
-    expect(out[out.length - 1]).toBe("doctor: no problems (8 ok, 3 skipped)");
+    expect(out[out.length - 1]).toBe("doctor: no problems (9 ok, 5 skipped)");
   });
 
   it("bedrock-model-access: a model not authorized is a problem naming what is missing and the region", async () => {
@@ -277,7 +277,7 @@ describe("npm run doctor", () => {
     const { code, out } = await run();
     expect(code).toBe(1);
     expect(line(out, "account")).toMatch(/^PROBLEM account .*999988887777.*fix: use credentials for account 111122223333/);
-    expect(out.filter((l) => l.startsWith("skipped "))).toHaveLength(10);
+    expect(out.filter((l) => l.startsWith("skipped "))).toHaveLength(13);
   });
 });
 

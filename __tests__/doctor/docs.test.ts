@@ -13,9 +13,16 @@ describe("docs/doctor.md", () => {
     for (const { id } of runChecks(healthyFacts(), ctx())) expect(doc).toContain(`### ${id.split("/")[0]}`);
   });
 
+  it("has a section for every GitHub check id (--github), under GitHub settings", () => {
+    const github = doc.slice(doc.indexOf("## GitHub settings"), doc.indexOf("## Permissions"));
+    const files = fs.readdirSync(path.join(REPO, "scripts", "doctor", "checks")).filter((f) => f.startsWith("github-") && f !== "github-oidc-provider.ts");
+    expect(files).toHaveLength(8);
+    for (const f of files) expect(github).toContain(`### ${f.replace(/\.ts$/, "")}`);
+  });
+
   it("names every network check (network.mode existing runs all of them) in a section heading", () => {
     const ids = networkChecks(healthyNetwork(true), ctx(config(EXISTING))).map((r) => r.id);
-    expect(ids).toHaveLength(7);
+    expect(ids).toHaveLength(8);
     const headings = doc.split("\n").filter((l) => l.startsWith("### "));
     for (const id of ids) expect(headings.some((h) => h.includes(id))).toBe(true);
   });

@@ -47,6 +47,10 @@ export function healthyFacts(): AccountFacts {
     oidc: fact({}),
     quicksight: fact({ subscribed: true, status: "ACCOUNT_CREATED", edition: "ENTERPRISE" }),
     quicksightRoles: fact({ configured: true, s3Consumers: false }),
+    quicksightPrincipals: fact([
+      { arn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:user/default/cci-lite-admin`, fields: ["quicksight.principalArn"], state: "exists" },
+    ]),
+    principals: fact([]),
     bedrock: {
       region: REGION,
       modelId: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
@@ -98,6 +102,7 @@ export function service(suffix: string, patch: Partial<EndpointServiceFacts> = {
     policySupported: true,
     zoneIds: ["euc1-az1", "euc1-az2", "euc1-az3"],
     privateDns: true,
+    privateDnsNames: [`${suffix}.${REGION}.amazonaws.com`],
     acceptanceRequired: false,
     ...patch,
   };
@@ -117,6 +122,7 @@ export function healthyNetwork(existing = false, patch: Partial<Record<string, P
             ]),
             routeTables: fact([{ id: RTB, vpcId: VPC, internetRoutes: [] }]),
             endpoints: fact([]),
+            privateZones: fact([{ id: "Z0123456789ABCDEFGHIJ", name: "corp.example.internal" }]),
           },
         }
       : {}),

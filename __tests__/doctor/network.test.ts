@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
+import { ListHostedZonesByVPCCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { ComprehendClient, ListSentimentDetectionJobsCommand } from "@aws-sdk/client-comprehend";
 import { BedrockClient, GetFoundationModelAvailabilityCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import {
@@ -65,7 +66,7 @@ const withExisting = (patch: Partial<NonNullable<NetworkFacts["existing"]>>): Ne
 };
 
 describe("network checks: which run", () => {
-  it("none with network.mode off (the default); three with create; seven with existing", () => {
+  it("none with network.mode off (the default); three with create; eight with existing", () => {
     expect(runChecks(healthyFacts(), ctx()).filter((r) => r.id.startsWith("network"))).toEqual([]);
     expect(networkChecks(healthyNetwork(), createCtx()).map((r) => [r.id, r.status])).toEqual([
       ["network-endpoint-services", "ok"],
@@ -81,6 +82,7 @@ describe("network checks: which run", () => {
       "network-subnets",
       "network-route-tables",
       "network-private-dns",
+      "network-private-zones",
     ]);
     expect(existing.filter((r) => r.status !== "ok")).toEqual([]);
   });
@@ -288,6 +290,7 @@ describe("network-private-dns", () => {
 // The EC2 wiring and the whole run, against aws-sdk-client-mock.
 
 const ec2 = mockClient(EC2Client);
+const route53 = mockClient(Route53Client);
 const detail = (suffix: string, patch: object = {}) => ({
   ServiceName: serviceName(suffix),
   ServiceType: [{ ServiceType: "Interface" as const }],
@@ -317,6 +320,11 @@ function ec2Healthy(): void {
     RouteTables: [{ RouteTableId: RTB, VpcId: VPC, Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local" }] }],
   });
   ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  route53.reset();
+  route53.on(ListHostedZonesByVPCCommand).resolves({
+    HostedZoneSummaries: [{ HostedZoneId: "Z0123456789ABCDEFGHIJ", Name: "corp.example.internal.", Owner: { OwningAccount: ACCOUNT } }],
+    MaxItems: 100,
+  });
 }
 
 describe("networkFacts (EC2 wiring)", () => {
@@ -423,9 +431,9 @@ describe("npm run doctor with private networking", () => {
     return { code, out };
   }
 
-  it("existing VPC, healthy: seven network lines, all ok, exit 0", async () => {
+  it("existing VPC, healthy: eight network lines, all ok, exit 0", async () => {
     const { code, out } = await run({ ...RAW_CONFIG, ...EXISTING });
-    expect(out.filter((l) => / network-/.test(l)).map((l) => l.slice(0, 8).trim())).toEqual(Array(7).fill("ok"));
+    expect(out.filter((l) => / network-/.test(l)).map((l) => l.slice(0, 8).trim())).toEqual(Array(8).fill("ok"));
     expect(code).toBe(0);
   });
 

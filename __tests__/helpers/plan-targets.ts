@@ -3,18 +3,13 @@
  * (helpers/offline-plan.ts) plans all of them once per test run, two stacks at a time, through the plan cache.
  * A new configuration mode that a test plans goes here, never into a test's own `offlinePlan` call.
  */
+import { modeTopLevel } from "../../modules/config/modes";
 import type { CciLiteConfigInput } from "../../modules/config/schema";
 
-/** The existing-VPC settings the network tests plan (placeholders of the right shapes). */
-export const EXISTING_NETWORK = {
-  mode: "existing" as const,
-  vpcId: "vpc-0123456789abcdef0",
-  subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
-  routeTableIds: ["rtb-0ccccccccccccccc3"],
-};
+export { EXISTING_NETWORK, HARDENING_ON } from "../../modules/config/modes";
 
-/** Account hardening on: CloudTrail and GuardDuty (guide §12). */
-export const HARDENING_ON = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
+/** prod's account (config/prod.json); dev has its own (config/dev.json) unless a target puts it here. */
+export const SHARED_ACCOUNT = "111122223333";
 
 export interface PlanTarget {
   /**
@@ -30,22 +25,25 @@ export interface PlanTarget {
 
 export const PLAN_TARGETS = {
   /**
-   * config/ as committed: prod (the default configuration) and dev. dev's settings are planned in `modes` (dev.json
-   * plus an existing VPC), so its plain stack is synthesized here but not planned twice.
+   * config/ as committed: prod (the default configuration) and dev, each in its own account (so each account has its
+   * bootstrap stack, `bootstrap-prod` and `bootstrap-dev`). dev's settings are planned in `modes` (dev.json plus an
+   * existing VPC), so its plain stack is synthesized here but not planned twice.
    */
   default: {
     environments: { prod: {}, dev: {} },
-    stacks: ["cci-lite-prod", "bootstrap"],
-    text: ["cci-lite-prod", "bootstrap"],
+    stacks: ["cci-lite-prod", "bootstrap-prod"],
+    text: ["cci-lite-prod", "bootstrap-prod"],
   },
   /**
-   * The other modes, combined so that each is planned once: prod in a new VPC (`network.mode: "create"`) with
-   * CloudTrail and GuardDuty on, dev (QuickSight off, as committed) in an existing VPC (`"existing"`; docs/network.md,
-   * modules/hardening).
+   * Two modes of the configuration matrix (modules/config/modes.ts), combined so that each is planned once:
+   * `prod-new-vpc-hardened` (a new VPC, CloudTrail and GuardDuty on) and `dev-existing-vpc` (QuickSight off, as
+   * committed, in an existing VPC; docs/network.md, modules/hardening). The other modes are proven on their synthesized
+   * JSON. And the shared-account configuration: dev in prod's account, one `bootstrap` stack with both environments'
+   * roles (security/environments.test.ts simulates dev's roles against prod's stack and state).
    */
   modes: {
-    environments: { prod: { network: { mode: "create" as const }, ...HARDENING_ON }, dev: { network: EXISTING_NETWORK } },
-    stacks: ["cci-lite-prod", "cci-lite-dev"],
+    environments: { prod: modeTopLevel("prod-new-vpc-hardened"), dev: { ...modeTopLevel("dev-existing-vpc"), accountId: SHARED_ACCOUNT } },
+    stacks: ["cci-lite-prod", "cci-lite-dev", "bootstrap"],
   },
 } as const satisfies Record<string, PlanTarget>;
 

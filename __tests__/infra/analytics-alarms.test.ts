@@ -18,7 +18,7 @@ describe("analytics (guide §10)", () => {
       "projection.tenant.values": "demo-tenant,unassigned",
       "projection.call_date.type": "date",
       "projection.call_date.format": "yyyy/MM/dd",
-      "projection.call_date.range": "2025/01/01,NOW",
+      "projection.call_date.range": "NOW-45DAYS,NOW",
       "projection.call_date.interval.unit": "DAYS",
       // Escaped for Terraform; Athena receives ${tenant}/${call_date}.
       "storage.location.template": `s3://${RESULTS}/$\${tenant}/$\${call_date}/`,

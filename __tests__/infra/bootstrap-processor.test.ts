@@ -27,30 +27,35 @@ describe("bootstrap stack", () => {
       client_id_list: ["sts.amazonaws.com"],
     });
   });
-  it("trusts the plan role for pull requests and main, in both sub formats, with the audience pinned", () => {
+  const wf = (file: string, ref: string) => `job_workflow_ref:conversant/cci-lite/.github/workflows/${file}@${ref}`;
+  it("trusts the plan role for plan.yml on pull requests and apply.yml and drift.yml on main, in both repo formats, with the audience pinned", () => {
     const t = statement(b.resource("aws_iam_role", "plan").assume_role_policy, "AllowGithubActionsOidc");
     expect(t.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(t.Condition.StringEquals).toEqual({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" });
     expect(t.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:conversant/cci-lite:pull_request",
-      "repo:conversant@*/cci-lite@*:pull_request",
-      "repo:conversant/cci-lite:ref:refs/heads/main",
-      "repo:conversant@*/cci-lite@*:ref:refs/heads/main",
+      `repo:conversant/cci-lite:pull_request:${wf("plan.yml", "refs/pull/*/merge")}`,
+      `repo:conversant@*/cci-lite@*:pull_request:${wf("plan.yml", "refs/pull/*/merge")}`,
+      `repo:conversant/cci-lite:ref:refs/heads/main:${wf("apply.yml", "refs/heads/main")}`,
+      `repo:conversant@*/cci-lite@*:ref:refs/heads/main:${wf("apply.yml", "refs/heads/main")}`,
+      `repo:conversant/cci-lite:ref:refs/heads/main:${wf("drift.yml", "refs/heads/main")}`,
+      `repo:conversant@*/cci-lite@*:ref:refs/heads/main:${wf("drift.yml", "refs/heads/main")}`,
     ]);
     expect(JSON.stringify(t)).not.toContain("ForAllValues");
   });
-  it("trusts the apply role only for the prod environment", () => {
+  it("trusts the apply role only for apply.yml on main in the prod environment (the github stack's subject template)", () => {
     const t = statement(b.resource("aws_iam_role", "apply").assume_role_policy, "AllowGithubActionsOidc");
     expect(t.Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:conversant/cci-lite:environment:prod",
-      "repo:conversant@*/cci-lite@*:environment:prod",
+      `repo:conversant/cci-lite:environment:prod:${wf("apply.yml", "refs/heads/main")}`,
+      `repo:conversant@*/cci-lite@*:environment:prod:${wf("apply.yml", "refs/heads/main")}`,
     ]);
   });
-  it("matches the id-bearing sub exactly when the ids are configured", () => {
-    expect(githubSubjects({ repository: "acme/cci", ownerId: 7, repositoryId: 42 }, "environment:prod")).toEqual([
-      "repo:acme/cci:environment:prod",
-      "repo:acme@7/cci@42:environment:prod",
-    ]);
+  it("matches the id-bearing repo claim exactly when the ids are configured", () => {
+    expect(githubSubjects({ repository: "acme/cci", ownerId: 7, repositoryId: 42 }, "environment:prod", { file: "apply.yml", ref: "refs/heads/main" })).toEqual(
+      [
+        "repo:acme/cci:environment:prod:job_workflow_ref:acme/cci/.github/workflows/apply.yml@refs/heads/main",
+        "repo:acme@7/cci@42:environment:prod:job_workflow_ref:acme/cci/.github/workflows/apply.yml@refs/heads/main",
+      ],
+    );
   });
   it("gives the plan role read-only access, no state or lock writes, and never call data", () => {
     const attachments = Object.values(b.resources("aws_iam_role_policy_attachment")) as any[];

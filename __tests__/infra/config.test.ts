@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { ConfigError } from "../../modules/config/errors";
-import { loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
+import { accountGroups, loadConfigFile, loadEnvironments, parseConfig } from "../../modules/config/load";
 import { bedrockResourceArns, naming } from "../../modules/config/naming";
 import { BASE_CONFIG, config } from "../helpers/synth";
 
@@ -41,7 +41,7 @@ describe("configuration: defaults", () => {
     expect(c.processing.intakeMaxConcurrency).toBe(5);
     expect(c.guardduty.createDetector).toBe(true);
     expect(c.github.useExistingOidcProvider).toBe(false);
-    expect(c.access).toEqual({ uploaders: [], operators: [], analysts: [], administrators: [] });
+    expect(c.access).toEqual({ uploaders: [], operators: [], analysts: [], administrators: [], transcriptReaders: [] });
     const noQuickSight = parseConfig({ environment: "dev", accountId: "123456789012", github: { repository: "acme/cci" } }, "dev.json");
     expect(noQuickSight.quicksight.enabled).toBe(false);
   });
@@ -200,12 +200,37 @@ describe("configuration files", () => {
     fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
     expect(() => loadEnvironments(dir, "prod,qa")).toThrow(/qa\.json:\n {2}- does not exist/);
   });
-  it("rejects environments that span accounts (the bootstrap stack belongs to one account)", () => {
+  it("loads environments in separate accounts: one bootstrap stack per account (bootstrap-<environments>)", () => {
     fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify(BASE_CONFIG));
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false } }));
     fs.writeFileSync(
       path.join(dir, "dev.json"),
       JSON.stringify({ ...BASE_CONFIG, environment: "dev", accountId: "999999999999", quicksight: { enabled: false } }),
     );
-    expect(() => loadEnvironments(dir, "")).toThrow(/span accounts 999999999999, 111122223333/);
+    const groups = accountGroups(loadEnvironments(dir, ""));
+    expect(groups.map((g) => [g.accountId, g.stackName, g.environments.map((c) => c.environment)])).toEqual([
+      ["999999999999", "bootstrap-dev", ["dev"]],
+      ["111122223333", "bootstrap-prod-qa", ["prod", "qa"]],
+    ]);
+    // One account for all: the stack keeps its name.
+    expect(accountGroups(loadEnvironments(dir, "prod,qa")).map((g) => g.stackName)).toEqual(["bootstrap"]);
+  });
+  it("gives each account-wide singleton one owner among the environments of an account (GuardDuty detector, CloudTrail)", () => {
+    const on = { cloudtrail: { enabled: true }, guardduty: { enabled: true } };
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify({ ...BASE_CONFIG, ...on }));
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false }, ...on }));
+    expect(() => loadEnvironments(dir, "")).toThrow(
+      /guardduty\.createDetector: prod and qa share account 111122223333 and both create the region's one detector[\s\S]*cloudtrail\.enabled: prod and qa share account 111122223333/,
+    );
+    // The owner creates, the other reads: valid.
+    const reader = { cloudtrail: { enabled: false }, guardduty: { enabled: true, createDetector: false } };
+    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify({ ...BASE_CONFIG, environment: "qa", quicksight: { enabled: false }, ...reader }));
+    expect(loadEnvironments(dir, "").map((c) => c.environment)).toEqual(["prod", "qa"]);
+    // In separate accounts each environment owns its own.
+    fs.writeFileSync(
+      path.join(dir, "qa.json"),
+      JSON.stringify({ ...BASE_CONFIG, environment: "qa", accountId: "999999999999", quicksight: { enabled: false }, ...on }),
+    );
+    expect(loadEnvironments(dir, "")).toHaveLength(2);
   });
 });

@@ -38,12 +38,20 @@ describe("key (guide §2, §4.3)", () => {
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-start-fn`,
       `arn:aws:iam::${ACCOUNT}:role/cci-lite-prod-transcribe-access`,
     ]);
-    // QuickSight's service role is QuickSight's, so no identity statement of ours can complete an aws:PrincipalArn
-    // grant: the key policy names the role itself (config/prod.json enables QuickSight).
+    // QuickSight's service role is QuickSight's, so no identity statement of ours can complete a root-delegated
+    // aws:PrincipalArn grant: the statement grants it directly, by ARN in a condition (a named Principal would be
+    // stored as the role's unique id and go stale when QuickSight recreates the role; config/prod.json enables QuickSight).
     const qs = statement(key.policy, "AllowQuickSightServiceRole");
-    expect(qs).toMatchObject({
-      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0` },
+    expect(qs).toEqual({
+      Sid: "AllowQuickSightServiceRole",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0` },
+        StringEquals: { "aws:PrincipalAccount": ACCOUNT },
+      },
     });
     expect(use.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
   });

@@ -39,8 +39,16 @@ describe("tenant onboarding", () => {
         "aws_s3_access_point",
         "aws_ssm_parameter",
       ],
-      // The shared table's projection, and the summary-terms view (German stop words: a language new to the stack).
-      changed: ["aws_glue_catalog_table", "aws_glue_catalog_table", "aws_kms_key", "aws_s3_bucket_lifecycle_configuration"],
+      // The shared table's projection, the summary-terms view (German stop words: a language new to the stack), and
+      // both bucket policies (the delegation names each tenant's access point).
+      changed: [
+        "aws_glue_catalog_table",
+        "aws_glue_catalog_table",
+        "aws_kms_key",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_policy",
+      ],
       removed: [],
     });
   });

@@ -14,25 +14,26 @@ let bootstrap: LoadedPlan;
 let prod: LoadedPlan;
 
 beforeAll(() => {
-  bootstrap = loadOfflinePlan("bootstrap");
+  bootstrap = loadOfflinePlan("bootstrap-prod");
   prod = loadOfflinePlan("cci-lite-prod");
 }, PLAN_TIMEOUT_MS);
 
 const types = (p: LoadedPlan) => new Set((p.json.resource_changes as any[]).map((r) => r.type));
 
 describe("offline terraform", () => {
-  it("synthesizes exactly the bootstrap stack and one stack per environment, and plans them (dev in the modes target)", () => {
+  it("synthesizes a bootstrap stack per account (prod and dev: one each), the github stack and one stack per environment, and plans all but github (dev in the modes target)", () => {
     const synthOut = path.dirname(path.dirname(prod.synthDir));
     expect(
       stacksOf(synthOut)
         .map((s) => s.name)
         .sort(),
-    ).toEqual(["bootstrap", "cci-lite-dev", "cci-lite-prod"]);
-    expect(offlinePlanIndex().stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "bootstrap"]);
-    expect(offlinePlanIndex("modes").stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "cci-lite-dev"]);
+    ).toEqual(["bootstrap-dev", "bootstrap-prod", "cci-lite-dev", "cci-lite-prod", "github"]);
+    expect(offlinePlanIndex().stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "bootstrap-prod"]);
+    // The shared-account configuration (dev in prod's account): one bootstrap stack for both.
+    expect(offlinePlanIndex("modes").stacks.map((s) => s.name)).toEqual(["cci-lite-prod", "cci-lite-dev", "bootstrap"]);
   });
 
-  it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and both delivery roles", () => {
+  it("bootstrap: validates and plans the state bucket, its key, the OIDC provider and the account's delivery roles", () => {
     expect(bootstrap.counts).toMatchObject({ update: 0, delete: 0, replace: 0 });
     for (const t of ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_kms_key", "aws_iam_openid_connect_provider", "aws_iam_role", "aws_iam_role_policy"]) {
       expect(types(bootstrap)).toContain(t);
@@ -41,7 +42,13 @@ describe("offline terraform", () => {
       plannedResources(bootstrap, "aws_iam_role")
         .map((r) => r.after.name)
         .sort(),
-    ).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod", "cci-lite-github-plan"]);
+    ).toEqual(["cci-lite-github-apply-prod", "cci-lite-github-plan-prod"]);
+    const shared = loadOfflinePlan("bootstrap", "modes");
+    expect(
+      plannedResources(shared, "aws_iam_role")
+        .map((r) => r.after.name)
+        .sort(),
+    ).toEqual(["cci-lite-github-apply-dev", "cci-lite-github-apply-prod", "cci-lite-github-plan-dev", "cci-lite-github-plan-prod"]);
   });
 
   it("application: validates and plans every construct of the foundation and the pipeline", () => {

@@ -2,10 +2,12 @@
  * The QuickSight side of the insights (modules/insights): the synthesized dashboard definition re-read and checked
  * against the synthesized data sets, row-level security, refresh, and nothing QuickSight with QuickSight off.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VISUAL_SOURCES } from "../../modules/insights/definition";
+import { dashboardDefinition, VISUAL_SOURCES } from "../../modules/insights/definition";
 import { INSIGHT_VIEWS } from "../../modules/insights/views";
+import { definitionRevision } from "../../modules/insights/index";
 import { BASE_CONFIG, synthApp, type Synthesized } from "../helpers/synth";
 import { checkDefinition, dataSetColumns } from "./definition-check";
 
@@ -168,5 +170,22 @@ describe("docs/insights.md", () => {
   it.each(Object.entries(VISUAL_SOURCES))("describes visual %s and the view it reads", (visual, viewId) => {
     const view = INSIGHT_VIEWS.find((v) => v.id === viewId)!;
     expect(doc).toMatch(new RegExp(`\\| \`${visual}\` \\|[^\\n]*\`${view.name}\``));
+  });
+});
+
+describe("the definition's round trip (issue 20, M3): ignored on read, replaced on change", () => {
+  it("Terraform ignores the read-back definition, and the definition's revision replaces the dashboard", () => {
+    const revisions = Object.entries(prod.resources("terraform_data"));
+    expect(revisions).toHaveLength(1);
+    const [[address, revision]] = revisions;
+    expect(dashboard(prod).lifecycle).toEqual({ ignore_changes: ["definition"], replace_triggered_by: [`terraform_data.${address}`] });
+    expect(revision.input).toEqual({ definition_sha256: definitionRevision(INSIGHT_VIEWS.map((v) => v.id)) });
+  });
+
+  it("the revision is the SHA-256 of the definition (each data set's ARN replaced by its key), so it changes with it", () => {
+    const keys = INSIGHT_VIEWS.map((v) => v.id);
+    const definition = dashboardDefinition(Object.fromEntries(keys.map((k) => [k, `data-set:${k}`])));
+    expect(definitionRevision(keys)).toBe(createHash("sha256").update(JSON.stringify(definition)).digest("hex"));
+    expect(definitionRevision([...keys].reverse())).toBe(definitionRevision(keys));
   });
 });

@@ -13,7 +13,8 @@ import {
 } from "../../modules/insights/semantics";
 import { normalizeItem, STOP_WORDS, stopWordsFor, summaryTerms } from "../../modules/insights/terms";
 import { decodePrestoView, INSIGHT_VIEWS, viewSql } from "../../modules/insights/views";
-import { synthApp } from "../helpers/synth";
+import { resultsWindowDays } from "../../modules/config/naming";
+import { config, synthApp } from "../helpers/synth";
 
 const views = (s: ReturnType<typeof synthApp>) => Object.values(s.resources("aws_glue_catalog_table")).filter((t) => t.table_type === "VIRTUAL_VIEW");
 
@@ -34,7 +35,7 @@ describe("views in the Glue database", () => {
       expect(decoded).toMatchObject({ catalog: "awsdatacatalog", schema: "cci_lite_prod" });
       expect(decoded.columns).toEqual(def.columns.map((c) => ({ name: c.name, type: c.type })));
       expect(v.storage_descriptor.columns.map((c: any) => c.name)).toEqual(def.columns.map((c) => c.name));
-      expect(decoded.originalSql).toContain('FROM "cci_lite_prod"."call_results" r');
+      expect(decoded.originalSql).toContain('FROM "cci_lite_prod"."call_results" WHERE call_date >= ');
       // Every output column is cast to its declared type, so Athena never finds the view stale.
       for (const c of def.columns) expect(decoded.originalSql).toContain(` AS ${c.type}) AS "${c.name}"`);
       expect(v.depends_on).toEqual(
@@ -71,13 +72,13 @@ describe("views in the Glue database", () => {
   });
 
   it("without stop words for a language, the terms view still filters by length (no empty VALUES list)", () => {
-    const sql = viewSql(INSIGHT_VIEWS.find((v) => v.id === "terms")!, { database: "d", table: "t", stopWords: stopWordsFor(["ja-JP"]) });
+    const sql = viewSql(INSIGHT_VIEWS.find((v) => v.id === "terms")!, { database: "d", table: "t", windowDays: 45, stopWords: stopWordsFor(["ja-JP"]) });
     expect(sql).not.toContain("VALUES");
     expect(sql).toContain("length(t.term) >= 3");
   });
 
   it("roles in SQL come from CHANNEL_ROLES", () => {
-    const sql = viewSql(INSIGHT_VIEWS.find((v) => v.id === "talktime")!, { database: "d", table: "t", stopWords: {} });
+    const sql = viewSql(INSIGHT_VIEWS.find((v) => v.id === "talktime")!, { database: "d", table: "t", windowDays: 45, stopWords: {} });
     expect(sql).toContain("CASE sp.label WHEN 'ch_0' THEN 'customer' WHEN 'ch_1' THEN 'agent' ELSE 'other' END");
   });
 });
@@ -171,7 +172,7 @@ describe("semantics", () => {
       ["FILE", "TOO_LARGE", 1],
     ]);
     // The views say the same in SQL.
-    const sql = (id: string) => viewSql(INSIGHT_VIEWS.find((v) => v.id === id)!, { database: "d", table: "t", stopWords: {} });
+    const sql = (id: string) => viewSql(INSIGHT_VIEWS.find((v) => v.id === id)!, { database: "d", table: "t", windowDays: 45, stopWords: {} });
     expect(sql("calls")).toContain("WHERE r.rejected_file IS NULL");
     expect(sql("failures")).toContain("CASE WHEN r.rejected_file IS NULL THEN r.status ELSE 'FILE' END AS status");
   });
@@ -209,5 +210,24 @@ describe("semantics", () => {
       ["action_item", "issue refund", 2],
       ["risk", "churn", 1],
     ]);
+  });
+});
+
+describe("the views and the projection read only days that can hold a record (issue 20)", () => {
+  const ctx = { database: "d", table: "t", windowDays: 45, stopWords: {} };
+  it.each(INSIGHT_VIEWS.map((v) => [v.id, v] as const))("%s: every read of the results table is bounded by call_date", (_id, view) => {
+    const sql = viewSql(view, ctx);
+    const reads = sql.split('"d"."t"').length - 1;
+    expect(reads).toBeGreaterThan(0);
+    const bounded = `(SELECT * FROM "d"."t" WHERE call_date >= date_format(current_date - INTERVAL '45' DAY, '%Y/%m/%d')) r`;
+    expect(sql.split(bounded).length - 1).toBe(reads);
+  });
+  it("the window is the longest results retention (a tenant's own included), plus the intake queue's 14 days, plus one", () => {
+    expect(resultsWindowDays(config())).toBe(30 + 14 + 1);
+    expect(resultsWindowDays(config({ tenants: [{ id: "a" }, { id: "b", resultsRetentionDays: 400 }] }))).toBe(400 + 14 + 1);
+    const s = synthApp({ retention: { inputDays: 1, resultsDays: 90, transcriptsDays: 7, logsDays: 30 } });
+    for (const t of Object.values<any>(s.resources("aws_glue_catalog_table")).filter((x) => x.table_type !== "VIRTUAL_VIEW"))
+      expect([t.name, t.parameters["projection.call_date.range"]]).toEqual([t.name, "NOW-105DAYS,NOW"]);
+    for (const v of views(s)) expect(decodePrestoView(v.view_original_text).originalSql).toContain("INTERVAL '105' DAY");
   });
 });

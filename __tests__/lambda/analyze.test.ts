@@ -9,6 +9,7 @@ import { handlerWith } from "../../lambda-src/handlers/analyze";
 import { metrics } from "../../lambda-src/aws/observability";
 import { manualClock } from "../../lambda-src/core/clock";
 import { CLAIM_MS, mayClaim } from "../../lambda-src/services/job-claim";
+import { MAX_MEDIA_BYTES } from "../../lambda-src/core/s3-key";
 
 const s3 = mockClient(S3Client);
 const transcribe = mockClient(TranscribeClient);
@@ -156,8 +157,8 @@ describe("analyze handler", () => {
     ]);
     expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // the identity check before any model call
-      // The exact upload: the input key still holds the ETag the job was started for.
-      { Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", IfMatch: '"etag1"', Range: "bytes=0-0" },
+      // The exact upload: one byte of the input key, whose ETag is compared with the one the job was started for.
+      { Bucket: ENV.INPUT_BUCKET, Key: "demo-tenant/calls/call-001.wav", Range: "bytes=0-0" },
       { Bucket: ENV.RESULTS_BUCKET, Key: TRANSCRIPT_KEY },
       { Bucket: ENV.RESULTS_BUCKET, Key: `cci-lite/jobs/${JOB}.json` }, // the job's claim, before the first paid call
       { Bucket: ENV.RESULTS_BUCKET, Key: RESULT_KEY }, // read again for the conditional write
@@ -616,13 +617,29 @@ describe("analyze handler", () => {
 
 describe("the exact upload: the input key must still hold the job's upload (ETag)", () => {
   const INPUT_KEY = "demo-tenant/calls/call-001.wav";
+  /** The input key holds another upload of `size` bytes: a 1-byte read sees its ETag and size (416 when empty, as S3). */
+  const overwrittenWith = (size: number) =>
+    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).callsFake((i: { IfMatch?: string; Range?: string }) => {
+      expect(i).toMatchObject({ Range: "bytes=0-0" });
+      if (size === 0) throw awsError("InvalidRange", 416);
+      return { ETag: '"0123456789abcdef0123456789abcdef"', ContentRange: `bytes 0-0/${size}`, Body: { transformToByteArray: async () => new Uint8Array(1) } };
+    });
   it("a key overwritten by a newer upload: no model call, no record, the job settled (the newer upload's job writes)", async () => {
-    s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).rejects(awsError("PreconditionFailed", 412));
+    overwrittenWith(48_000);
     expect(await handler(event())).toMatchObject({ outcome: "SKIPPED", skipReason: "source-changed", resultKey: RESULT_KEY });
     expect(comprehend.commandCalls(DetectSentimentCommand)).toHaveLength(0);
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
     expect(puts()).toEqual([]);
     expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`cci-lite/reconcile/done/2026-03-14T09/${JOB}`]);
+  });
+  // Issue #19: the record must not depend on whether analyze ran before or after a rejected upload overwrote the key.
+  it.each([
+    ["empty (S3 answers the 1-byte read 416 InvalidRange)", 0],
+    ["larger than Transcribe accepts", MAX_MEDIA_BYTES + 1],
+  ])("a key overwritten by an upload start rejects, %s: this job's result is written (a rejection never replaces it)", async (_, size) => {
+    overwrittenWith(size);
+    expect(await handler(event())).toMatchObject({ outcome: "COMPLETED", resultKey: RESULT_KEY });
+    expect(puts().map((p) => ({ key: p.input.Key, status: p.body.status }))).toEqual([{ key: RESULT_KEY, status: "COMPLETED" }]);
   });
   it("a key that is gone (expired or deleted) is no evidence of a change: the job is analysed", async () => {
     s3.on(GetObjectCommand, { Bucket: ENV.INPUT_BUCKET, Key: INPUT_KEY }).rejects(awsError("NoSuchKey", 404));

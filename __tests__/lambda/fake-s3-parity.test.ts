@@ -115,11 +115,11 @@ const get = (s3: S3Client, m: Memo, bucket: string, key: string, versionId?: str
     return { $metadata: out.$metadata, body, etag, version: Boolean(out.VersionId) };
   });
 
-/** services/process-job.ts `sourceChanged`: one byte of the key, If-Match the ETag. */
+/** services/source-check.ts: one byte of the key, If-Match the ETag (or not: then the size from Content-Range). */
 const oneByte = (s3: S3Client, key: string, etag: string | undefined) =>
   outcome(async () => {
-    const out = await s3.send(new GetObjectCommand({ Bucket: PLAIN, Key: key, IfMatch: etag, Range: "bytes=0-0" }));
-    return { $metadata: out.$metadata, body: out.Body ? await out.Body.transformToString("utf-8") : "" };
+    const out = await s3.send(new GetObjectCommand({ Bucket: PLAIN, Key: key, ...(etag ? { IfMatch: etag } : {}), Range: "bytes=0-0" }));
+    return { $metadata: out.$metadata, body: out.Body ? await out.Body.transformToString("utf-8") : "", range: out.ContentRange ?? null };
   });
 
 const del = (s3: S3Client, bucket: string, key: string, opts: { IfMatch?: string; VersionId?: string } = {}, m?: Memo, remember?: string) =>
@@ -187,6 +187,8 @@ const SCRIPT: readonly Step[] = [
   ["get an absent key: 404 NoSuchKey", (s3, m) => get(s3, m, PLAIN, "r/absent.json")],
   ["get one byte If-Match the current ETag (analyze's exact-upload check)", (s3, m) => oneByte(s3, "r/a.json", m.etags.a2)],
   ["get one byte If-Match a stale ETag: 412", (s3, m) => oneByte(s3, "r/a.json", m.etags.a1)],
+  ["put an empty object", (s3, m) => put(s3, m, PLAIN, "r/empty.wav", "", {})],
+  ["get one byte of an empty object: 416 InvalidRange (analyze's newer-upload size check)", (s3) => oneByte(s3, "r/empty.wav", undefined)],
   ["delete If-Match a stale ETag: 412", (s3, m) => del(s3, PLAIN, "r/a.json", { IfMatch: m.etags.a1 })],
   ["delete If-Match the current ETag", (s3, m) => del(s3, PLAIN, "r/a.json", { IfMatch: m.etags.a2 })],
   ["get a deleted key: 404 NoSuchKey", (s3, m) => get(s3, m, PLAIN, "r/a.json")],
@@ -270,6 +272,11 @@ it.each(SCRIPT.map(([name]) => [name]))("%s: the fake answers as S3 (checked aga
 it("the script's outcomes are S3's, not only moto's and the fake's (spot checks)", () => {
   expect(fakeOut.get("put If-None-Match * on an existing key: 412")).toEqual({ ok: false, status: 412, name: "PreconditionFailed" });
   expect(fakeOut.get("put If-Match on an absent key: 404 NoSuchKey")).toEqual({ ok: false, status: 404, name: "NoSuchKey" });
+  expect(fakeOut.get("get one byte of an empty object: 416 InvalidRange (analyze's newer-upload size check)")).toMatchObject({
+    ok: false,
+    status: 416,
+    name: "InvalidRange",
+  });
   expect(fakeOut.get("delete without a version: a delete marker")).toEqual({ ok: true, status: 204, marker: true, version: true });
   expect(fakeOut.get("list prefix p/ two keys a page, with continuation")).toMatchObject({
     keys: ["p/0.json:8:true", "p/1.json:8:true", "p/2.json:8:true", "p/3.json:8:true"],

@@ -177,7 +177,11 @@ export function wireMocks(w: World): void {
     if (!o) throw awsError("NoSuchKey", 404);
     if (i.IfMatch !== undefined && unquote(i.IfMatch) !== o.etag) throw awsError("PreconditionFailed", 412);
     const range = /^bytes=(\d+)-(\d+)$/.exec(i.Range ?? "");
-    return { ETag: `"${o.etag}"`, Body: body(range ? o.bytes.slice(Number(range[1]), Number(range[2]) + 1) : o.bytes) };
+    if (!range) return { ETag: `"${o.etag}"`, Body: body(o.bytes) };
+    // As S3 (and bench/fake-s3.ts): a range starting past the end, an empty object's included, is 416 InvalidRange.
+    const [start, end] = [Number(range[1]), Math.min(Number(range[2]), o.bytes.length - 1)];
+    if (start >= o.bytes.length) throw awsError("InvalidRange", 416);
+    return { ETag: `"${o.etag}"`, ContentRange: `bytes ${start}-${end}/${o.bytes.length}`, Body: body(o.bytes.slice(start, end + 1)) };
   });
   s3.on(PutObjectCommand).callsFake((i) => {
     if (i.Bucket === INPUT) throw new Error("the pipeline never writes the input bucket");
@@ -582,15 +586,13 @@ export function checkInvariants(w: World): void {
         trace,
       });
     } else {
-      const ok =
-        (rec.status === "REJECTED" && rec.uploaded_at === newest.at) ||
-        (rank(rec.status) === 1 && us.some((u) => accepted(u) && u.job === rec.transcription_job_name));
-      expect({ key, msg: "the newest upload's rejection, or an accepted upload's result that outranks it", ok, trace }).toEqual({
-        key,
-        msg: "the newest upload's rejection, or an accepted upload's result that outranks it",
-        ok: true,
-        trace,
-      });
+      // A newest upload rejected by the size rules (empty): an accepted upload's record, whatever the order
+      // (services/source-check.ts). Rejected for another reason (its audio gone before start read it, so analyze
+      // of the older job may already have skipped as `source-changed`): either (docs/pipeline.md, known limit).
+      const acceptedRecord = rank(rec.status) === 1 && us.some((u) => accepted(u) && u.job === rec.transcription_job_name);
+      const ok = acceptedRecord || (newest.kind !== "empty" && rec.status === "REJECTED" && rec.uploaded_at === newest.at);
+      const msg = "an accepted upload's record outranks the newest upload's rejection (or, not a size rejection, the rejection)";
+      expect({ key, msg, ok, status: rec.status, trace }).toEqual({ key, msg, ok: true, status: rec.status, trace });
     }
   }
   const stray = [...w.results.objects.keys()].filter((k) => isRecordKey(k) && !expectedKeys.has(k));

@@ -1,10 +1,11 @@
 /**
  * The report as a person sees it: the generated sample's HTML opened from disk in headless Chromium (Debian's
  * `chromium`, driven by playwright-core; no browser download), every request but the file itself refused.
- * Charts drawn, numbers equal to the sample counted directly, no console error; one screenshot.
+ * Charts drawn, numbers equal to the sample counted directly, no console error; one screenshot. The call browser
+ * next to it (calls-browser.ts: list, filters, search, a call's page, axe-core) runs in the same browser.
  *
- * The screenshot is compared by size and content, not pixels: `UPDATE_SCREENSHOT=1 npx jest __tests__/report/browser`
- * rewrites docs/images/report.png (the README shows it).
+ * The screenshots are compared by size and content, not pixels: `UPDATE_SCREENSHOT=1 npx jest __tests__/report/browser`
+ * rewrites docs/images/report.png, calls-list.png and call-page.png (the README shows them).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,8 +14,10 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { manualClock } from "../../lambda-src/core/clock";
 import { runReport } from "../../scripts/report/index";
 import { generateSample } from "../../scripts/report/sample";
+import { callBrowserTests, type Shared } from "./calls-browser";
 
 const CHROMIUM = "/usr/bin/chromium";
+const NOW = "2026-11-17T12:00:00.000Z";
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -31,6 +34,7 @@ const VIEWPORT = { width: 1400, height: 900 };
 let context: BrowserContext;
 let page: Page;
 let dir: string;
+let callsFile: string;
 const consoleErrors: string[] = [];
 const refused: string[] = [];
 
@@ -38,7 +42,8 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm run prerequisites)`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cci-report-browser-"));
   const out = path.join(dir, "report.html");
-  await runReport(["--sample", "--out", out], { clock: manualClock("2026-11-30T00:00:00.000Z") });
+  // Three days after the sample's last day: its last days' transcripts are kept (7 days), the older ones expired.
+  callsFile = (await runReport(["--sample", "--out", out], { clock: manualClock(NOW) })).callsOut;
   context = await chromium.launchPersistentContext(path.join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: VIEWPORT });
   await context.route("**/*", (route) => {
     if (route.request().url().startsWith("file://")) return route.continue();
@@ -128,18 +133,39 @@ describe("the report in Chromium", () => {
 
   it("screenshot: the full page, the committed docs/images/report.png of the same size and not blank", async () => {
     const shot = await page.screenshot({ fullPage: true });
-    const size = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
-    if (process.env.UPDATE_SCREENSHOT === "1") {
-      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      fs.writeFileSync(SCREENSHOT, shot);
-    }
-    const committed = fs.readFileSync(SCREENSHOT);
-    expect(size(shot).width).toBe(VIEWPORT.width);
-    expect(size(committed).width).toBe(size(shot).width);
-    expect(Math.abs(size(committed).height - size(shot).height)).toBeLessThan(size(shot).height * 0.05);
-    expect(size(shot).height).toBeGreaterThan(VIEWPORT.height);
     // Not blank: a blank page compresses to a few KB; charts and tables do not.
-    expect(shot.length).toBeGreaterThan(50_000);
-    expect(committed.length).toBeGreaterThan(50_000);
+    const size = compareScreenshot(shot, SCREENSHOT, 50_000);
+    expect(size.height).toBeGreaterThan(VIEWPORT.height);
   });
 });
+
+/**
+ * A screenshot against the committed one (rewritten first with UPDATE_SCREENSHOT=1): the viewport's width, a height
+ * within 5 %, and both over `minBytes` (not blank). Returns the new one's size.
+ */
+function compareScreenshot(shot: Buffer, file: string, minBytes: number): { width: number; height: number } {
+  const size = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
+  if (process.env.UPDATE_SCREENSHOT === "1") {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, shot);
+  }
+  const committed = fs.readFileSync(file);
+  expect(size(shot).width).toBe(VIEWPORT.width);
+  expect(size(committed).width).toBe(size(shot).width);
+  expect(Math.abs(size(committed).height - size(shot).height)).toBeLessThan(size(shot).height * 0.05);
+  expect(shot.length).toBeGreaterThan(minBytes);
+  expect(committed.length).toBeGreaterThan(minBytes);
+  return size(shot);
+}
+
+const shared: Shared = {
+  context: () => context,
+  callsFile: () => callsFile,
+  consoleErrors,
+  refused,
+  records,
+  now: NOW,
+  compareScreenshot,
+  imagesDir: path.dirname(SCREENSHOT),
+};
+callBrowserTests(shared);

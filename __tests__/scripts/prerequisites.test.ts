@@ -21,6 +21,7 @@ describe("prerequisites", () => {
       ["moto", true],
     ]);
     expect(findings.find((x) => x.tool === "AWS provider")!.detail).toBe("provider mirror /opt/tf-plugins (offline)");
+    expect(findings.find((x) => x.tool === "moto")!.detail).toBe("5.2.1");
   });
 
   it("names every missing tool on its own line with how to get it, and exits 1", () => {
@@ -42,6 +43,17 @@ describe("prerequisites", () => {
       ]),
     );
     expect(lines.filter((l) => l.startsWith("missing prerequisite:"))).toHaveLength(6);
+  });
+
+  it("names a moto other than the pinned 5.2.1 with the install line", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "cci-old-moto-"));
+    // A python3 whose moto is 4.2.0: prints what the check's one-liner would print.
+    fs.writeFileSync(path.join(bin, "python3"), "#!/bin/sh\necho 4.2.0\n", { mode: 0o755 });
+    const moto = checkPrerequisites({ ...process.env, PATH: `${bin}:${process.env.PATH}` }).find((x) => x.tool === "moto");
+    expect(moto).toMatchObject({
+      ok: false,
+      detail: "4.2.0 found, 5.2.1 is pinned (the emulated tier's known gaps are moto 5.2.1's): `pip install 'moto[server]==5.2.1'`",
+    });
   });
 
   it("names a Node older than the Lambda runtime's major with how to get 22", () => {

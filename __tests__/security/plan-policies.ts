@@ -41,7 +41,7 @@ const KEY_ARN_REF = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}/g;
 
 /** The stack's simulated key ARN for its one `aws_kms_key`. */
 function keyArnOf(plan: LoadedPlan): string {
-  return plan.name === "bootstrap" ? STATE_KEY : KEY;
+  return plan.name.startsWith("bootstrap") ? STATE_KEY : KEY;
 }
 
 /** A policy attribute of a planned resource as Terraform will send it (see the file comment for unknown ones). */

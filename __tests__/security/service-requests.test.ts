@@ -98,7 +98,7 @@ const identity = (addressPart: string): Policy[] => [one(app, "aws_iam_role_poli
 
 beforeAll(() => {
   app = loadOfflinePlan("cci-lite-prod");
-  boot = loadOfflinePlan("bootstrap");
+  boot = loadOfflinePlan("bootstrap-prod");
 }, 600_000);
 
 /** A KMS request S3 makes with the requester's credentials for an SSE-KMS object of `bucketArn`. */
@@ -346,9 +346,9 @@ describe("Proof 2: QuickSight's service role", () => {
       }),
     ).toBe("Allowed");
   });
-  // The key policy names the service role itself (it is QuickSight's, outside the stack: no identity statement of ours
+  // The key policy grants the service role directly, by ARN in a condition (it is QuickSight's, outside the stack: no identity statement of ours
   // could give it KMS permissions, so the aws:PrincipalArn route under the account root would not be enough).
-  proof2("QuickSight: S3 decrypts results for its service role, named in the key policy itself", DOCS.quicksight, async () => {
+  proof2("QuickSight: S3 decrypts results for its service role, granted directly by the key policy (by ARN)", DOCS.quicksight, async () => {
     const decrypt = (principal: string) =>
       simulate({
         principal,
@@ -666,10 +666,11 @@ describe("who may use the customer key (key policy inventory)", () => {
       out.principalArns.push(...arns);
       // The account root is named twice: administration (no cryptographic action at all) and use (only for the
       // principals its aws:PrincipalArn condition lists). A root statement that could encrypt or decrypt without that
-      // list would let any IAM principal with an identity policy use the key. A named role (QuickSight's service role)
-      // is itself the whole list.
+      // list would let any IAM principal with an identity policy use the key. "*" (QuickSight's service role) is
+      // allowed only with an aws:PrincipalArn list and this account.
       const crypto = [st.Action].flat().filter((a: string) => CRYPTO.test(a) || a === "kms:*" || a === "*");
       if (aws.some((a) => a.endsWith(":root")) && crypto.length) expect([st.Sid, arns.length > 0]).toEqual([st.Sid, true]);
+      if (aws.includes("*")) expect([st.Sid, arns.length > 0, st.Condition?.StringEquals?.["aws:PrincipalAccount"]]).toEqual([st.Sid, true, ACCOUNT]);
     }
     return { aws: [...new Set(out.aws)].sort(), principalArns: [...new Set(out.principalArns)].sort(), services: out.services.sort() };
   }
@@ -705,8 +706,10 @@ describe("who may use the customer key (key policy inventory)", () => {
           ]
         : []),
     ];
-    const aws = [`arn:aws:iam::${cfg.accountId}:root`, ...(cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : [])];
-    return { aws: aws.sort(), principalArns: [...new Set(principalArns)].sort(), services: services.sort() };
+    // QuickSight's service role: any principal ("*") whose ARN is exactly the role's, in this account.
+    const quicksight = cfg.quicksight.enabled ? [role(cfg.quicksight.serviceRoleName)] : [];
+    const aws = [`arn:aws:iam::${cfg.accountId}:root`, ...(quicksight.length ? ["*"] : [])];
+    return { aws: aws.sort(), principalArns: [...new Set([...principalArns, ...quicksight])].sort(), services: services.sort() };
   }
 
   it("application key, default configuration (offline plan): only the documented principals", () => {
@@ -727,13 +730,15 @@ describe("who may use the customer key (key policy inventory)", () => {
     };
     expect(inventory(synthesizedPolicy(synthApp(overrides).resource("aws_kms_key").policy))).toEqual(expected(config(overrides)));
   });
-  it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles use it", () => {
+  it("state key (bootstrap): the account administers it; only the GitHub plan and apply roles of its environments use it", () => {
     expect(inventory(one(boot, "aws_kms_key", "key"))).toEqual({
       aws: [`arn:aws:iam::${ACCOUNT}:root`],
-      principalArns: [role("cci-lite-github-apply-dev"), APPLY, role("cci-lite-github-plan")].sort(),
+      principalArns: [APPLY, role("cci-lite-github-plan-prod")].sort(),
       services: [],
     });
-    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual([APPLY, role("cci-lite-github-plan")].sort());
+    expect(inventory(synthesizedPolicy(synthBootstrap().resource("aws_kms_key").policy)).principalArns).toEqual(
+      [APPLY, role("cci-lite-github-plan-prod")].sort(),
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { parseCapacityArgs } from "../../scripts/capacity/index";
 import { parseArgs as deliveryArgs } from "../../scripts/delivery/cli";
 import { main as doctor, parseArgs as doctorArgs } from "../../scripts/doctor/index";
 import { parseOfflinePlanArgs } from "../../scripts/offline-plan";
+import { parseEmulatedArgs } from "../../scripts/test-emulated";
 
 const REPO = path.join(__dirname, "..", "..");
 const TSX = path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
@@ -51,8 +52,10 @@ describe("parseOptions", () => {
 
 describe("doctor", () => {
   it("keeps its options and defaults", () => {
-    expect(doctorArgs([], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "cfg", json: false });
-    expect(doctorArgs(["--env=dev", "--config-dir", "x", "--json"], { configDir: "cfg" })).toEqual({ env: "dev", configDir: "x", json: true });
+    expect(doctorArgs([], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "cfg", json: false, github: false });
+    expect(doctorArgs(["--env=dev", "--config-dir", "x", "--json"], { configDir: "cfg" })).toEqual({ env: "dev", configDir: "x", json: true, github: false });
+    expect(doctorArgs(["--github", "--config-dir", "x"], { configDir: "cfg" })).toEqual({ env: "prod", configDir: "x", json: false, github: true });
+    expect(() => doctorArgs(["--github", "--env", "dev"], { configDir: "cfg" })).toThrow("drop --env");
     expect(doctorArgs(["-h"], { configDir: "cfg" })).toBe("help");
     expect(() => doctorArgs(["--env="], { configDir: "cfg" })).toThrow("--env needs a value");
   });
@@ -61,7 +64,9 @@ describe("doctor", () => {
     const err: string[] = [];
     const code = await doctor(["--env", "prod", "--jsn"], { io: { stdout: () => undefined, stderr: (l) => err.push(l) } });
     expect(code).toBe(2);
-    expect(err.join("\n")).toBe("doctor: unknown option --jsn\nusage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]");
+    expect(err.join("\n")).toBe(
+      "doctor: unknown option --jsn\nusage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json] | --github [--config-dir <dir>] [--json]",
+    );
   });
 });
 
@@ -117,6 +122,15 @@ describe("offline-plan and bundle", () => {
     expect(() => parseOfflinePlanArgs(["stray"])).toThrow("unexpected argument stray");
     expect(() => parseBundleArgs(["--tops"])).toThrow("unknown option --tops");
     expect(() => parseBundleArgs(["a", "b"])).toThrow("unexpected argument b (one output folder at most)");
+  });
+});
+
+describe("test:emulated", () => {
+  it("keeps --keep and --only, and names an unknown option", () => {
+    expect(parseEmulatedArgs([])).toEqual({ keep: false, only: [] });
+    expect(parseEmulatedArgs(["--keep", "--only", "cci-lite-dev,cci-lite-prod"])).toEqual({ keep: true, only: ["cci-lite-dev", "cci-lite-prod"] });
+    expect(() => parseEmulatedArgs(["--keeep"])).toThrow("unknown option --keeep");
+    expect(() => parseEmulatedArgs(["--only"])).toThrow("--only needs a value");
   });
 });
 

@@ -65,11 +65,20 @@ describe("the terraform tier", () => {
 
 describe("the two test commands", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(TESTS, "..", "package.json"), "utf8"));
-  it("npm test is test:fast then the shifted clocks; test:fast runs the static checks, then jest", () => {
-    expect(pkg.scripts.test).toBe("npm run test:fast && npm run test:shifted");
+  it("npm test is test:fast, then the shifted clocks, then the emulated round trip; test:fast runs the static checks, then jest", () => {
+    expect(pkg.scripts.test).toBe("npm run test:fast && npm run test:shifted && npm run test:emulated");
+    expect(pkg.scripts["test:emulated"]).toBe("tsx scripts/test-emulated.ts");
     expect(pkg.scripts["test:fast"]).toBe("tsx scripts/test-fast.ts");
     expect(STATIC_STEPS).toEqual(["prerequisites", "typecheck", "lint", "lint:deps"]);
     for (const step of STATIC_STEPS) expect(pkg.scripts[step]).toEqual(expect.any(String));
+  });
+  it("test:fast never runs the emulated round trip: no static step, no test file starts it (importing its parser is fine)", () => {
+    expect(STATIC_STEPS).not.toContain("test:emulated");
+    const STARTS = /\b(spawn|spawnSync|execFile|execFileSync|exec|execSync)\([^;]*test[-:]emulated/;
+    expect(STARTS.test('spawnSync("npm", ["run", "test:emulated"])')).toBe(true);
+    expect(STARTS.test('import { parseEmulatedArgs } from "../../scripts/test-emulated";')).toBe(false);
+    const self = path.relative(TESTS, __filename);
+    expect(testFiles().filter((f) => f !== self && STARTS.test(fs.readFileSync(path.join(TESTS, f), "utf8")))).toEqual([]);
   });
 });
 
@@ -124,15 +133,15 @@ describe("the plan fixture: who plans is decided by an exclusive create and proc
     fs.mkdirSync(runDirOf(id), { recursive: true });
     fs.writeFileSync(path.join(runDirOf(id), "pid"), String(process.pid));
     fs.writeFileSync(path.join(runDirOf(id), "error.txt"), "terraform plan failed in bootstrap");
-    expect(() => loadOfflinePlan("bootstrap")).toThrow(/offline plan failed:\nterraform plan failed in bootstrap/);
+    expect(() => loadOfflinePlan("bootstrap-prod")).toThrow(/offline plan failed:\nterraform plan failed in bootstrap/);
   });
   it("a pass without Terraform names the tier list instead of planning", () => {
     process.env.CCI_LITE_PLAN_FIXTURE = "off";
-    expect(() => loadOfflinePlan("bootstrap")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
+    expect(() => loadOfflinePlan("bootstrap-prod")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
     expect(fs.existsSync(runDirOf(id))).toBe(false);
   });
   it("asking for a stack a target does not plan names the targets file", () => {
-    expect(() => loadOfflinePlan("bootstrap", "modes")).toThrow(/plan target "modes" does not plan bootstrap .*helpers\/plan-targets\.ts/);
+    expect(() => loadOfflinePlan("bootstrap-prod", "modes")).toThrow(/plan target "modes" does not plan bootstrap-prod .*helpers\/plan-targets\.ts/);
   });
 });
 

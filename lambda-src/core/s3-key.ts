@@ -19,6 +19,15 @@ export type MediaFormatName = (typeof MEDIA_FORMATS)[keyof typeof MEDIA_FORMATS]
 
 /** Transcribe's batch media size limit (2 GB). */
 export const MAX_MEDIA_BYTES = 2 * 1024 * 1024 * 1024;
+
+/**
+ * The size rules of an upload, the one home of both: start rejects an empty object and one larger than
+ * {@link MAX_MEDIA_BYTES} (core/upload.ts); analyze asks them of a newer upload of its key (services/source-check.ts).
+ */
+export function sizeRule(size: number | undefined): "empty" | "too-large" | undefined {
+  if (!size || size <= 0) return "empty";
+  return size > MAX_MEDIA_BYTES ? "too-large" : undefined;
+}
 /** Maximum length of a call id (it is a file name in the results bucket and part of the job name). */
 export const CALL_ID_MAX = 100;
 /** The tenant id pattern of the configuration schema (lower-case letters, digits, inner hyphens, 1-32). */

@@ -12,6 +12,7 @@ import {
   MAX_MEDIA_BYTES,
   MEDIA_FORMATS,
   parseUploadKey,
+  sizeRule,
   type MediaFormatName,
   type UploadKeyParse,
 } from "./s3-key";
@@ -99,8 +100,9 @@ export function checkUpload(c: Candidate, found: TenantLookup, size: number | un
       message: `Unsupported file extension "${p.value.extension}" (supported: ${SUPPORTED})`,
     };
   }
-  if (!size || size <= 0) return { kind: "reject", tenant, callId, code: REJECT_CODES.EMPTY_OBJECT, message: "The uploaded object is empty (0 bytes)" };
-  if (size > MAX_MEDIA_BYTES) {
+  const badSize = sizeRule(size);
+  if (badSize === "empty") return { kind: "reject", tenant, callId, code: REJECT_CODES.EMPTY_OBJECT, message: "The uploaded object is empty (0 bytes)" };
+  if (badSize === "too-large") {
     return {
       kind: "reject",
       tenant,

@@ -16,6 +16,7 @@ import { METRIC } from "../contracts/metrics";
 import { isWriteConflict } from "../aws/records";
 import { modelRetryDeadline, summaryFields } from "../core/summary";
 import { claimJob, saveSentiment } from "./job-claim";
+import { sourceState } from "./source-check";
 import { commitJobRecord, currentDecision, type JobContext, loadJob, markSettled } from "./job-record";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
@@ -77,26 +78,6 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
     logger.warn("Error record written", { result_key: ctx.resultKey, status: record.status, error: record.error });
   }
   return { jobName: ctx.jobName, outcome: record.status === "COMPLETED" ? "COMPLETED" : "FAILED", resultKey: ctx.resultKey, errorCode: record.error?.code };
-}
-
-/**
- * Whether the input key no longer holds the upload this job was started for (its ETag, from the job's tags).
- * Transcribe's media URI carries no version, so a newer upload of the key before Transcribe read it would make
- * this the newer audio's transcript. A 1-byte read `IfMatch` the upload's ETag: 412 -> changed. A key that is gone
- * (expired, deleted) or an upload without a known ETag is no evidence of a change.
- */
-async function sourceChanged(ctx: JobContext): Promise<boolean> {
-  const { bucket, key, etag } = ctx.source;
-  if (!bucket || !key || !etag) return false;
-  try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag.replace(/"/g, "")}"`, Range: "bytes=0-0" }));
-    await out.Body?.transformToByteArray();
-    return false;
-  } catch (e) {
-    if (isWriteConflict(e)) return true;
-    if (isNotFound(e)) return false;
-    throw e;
-  }
 }
 
 /**
@@ -182,9 +163,9 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     });
   }
 
-  // The exact upload: a key that holds a newer upload now has that upload's own event, job and record (which
-  // outranks this one), so this job pays for nothing and writes nothing.
-  if (await sourceChanged(ctx)) {
+  // The exact upload (services/source-check.ts): a newer accepted upload of the key has its own job and record,
+  // which outranks this one, so this job pays for nothing and writes nothing.
+  if ((await sourceState(ctx)) === "newer-accepted") {
     logger.info("The input key holds a newer upload than this job's; its own job makes the record", { source_etag: ctx.source.etag });
     await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
     return skipped(ctx, "source-changed");

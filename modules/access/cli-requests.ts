@@ -4,17 +4,19 @@
  * ARNs are built from the names of modules/config/naming.ts; their partition follows from the region.
  */
 import type { HandlerName } from "../../lambda-src/contracts/handlers";
-import { resultKey, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
+import { resultKey, transcribeOutputKey, uploadPrefix } from "../../lambda-src/contracts/storage-layout";
 import { partitionOf } from "../config/aws-facts";
 import type { Naming } from "../config/naming";
 
-/** The people groups of `access.*` (tenant uploaders are uploaders for one tenant). */
-export const PEOPLE_GROUPS = ["uploader", "operator", "analyst"] as const;
+/** The people groups of `access.*` (tenant uploaders are uploaders for one tenant; transcript readers read their tenants'). */
+export const PEOPLE_GROUPS = ["uploader", "operator", "analyst", "transcript-reader"] as const;
 export type PeopleGroup = (typeof PEOPLE_GROUPS)[number];
 
-/** The `cci` commands that call AWS (`doctor` reads local files only). */
-export const CLI_COMMANDS = ["upload", "status", "wait", "reprocess", "results", "redrive", "logs"] as const;
+/** The `cci` commands that call AWS (`doctor` reads local files only), and `report`: `npm run report -- --env …`. */
+export const CLI_COMMANDS = ["upload", "status", "wait", "reprocess", "results", "redrive", "logs", "report"] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
+/** The table's commands that are not `cci` commands (the CLI never names their groups in its access-denied hints). */
+export const NOT_CCI_COMMANDS: readonly CliCommand[] = ["report"];
 
 /** Who sends the request: the person, or a service with the person's credentials. */
 export type Via = "caller" | "s3" | "sqs" | "athena" | "athena+s3";
@@ -61,6 +63,8 @@ export const keyArn = (p: PermissionPlace) => arn(p, "kms", `key/${p.keyId}`);
 export const queueArn = (p: PermissionPlace, name: string) => arn(p, "sqs", name);
 export const uploadObject = (p: PermissionPlace) => `${p.names.inputBucketArn}/${uploadPrefix(p.tenant)}${p.file}`;
 export const resultObject = (p: PermissionPlace) => `${p.names.resultsBucketArn}/${resultKey(p.tenant, p.day, p.callId)}`;
+/** The call's transcript: Transcribe's output `tmp/<tenant>/<job>.json`. */
+export const transcriptKey = (p: PermissionPlace) => transcribeOutputKey(p.tenant, `${p.names.jobNamePrefix}${p.jobSuffix}`);
 export const athenaOutput = (p: PermissionPlace) => `${p.names.resultsBucketArn}/${p.names.athenaPrefix}<query id>.csv`;
 export const workgroupArn = (p: PermissionPlace) => arn(p, "athena", `workgroup/${p.names.workgroup}`);
 export const logGroupArn = (p: PermissionPlace, handler: HandlerName) => arn(p, "logs", `log-group:${p.names.logGroupName(handler)}`);

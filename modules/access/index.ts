@@ -1,7 +1,7 @@
 /**
  * Guide §4.3 and §13, for the people and systems outside the pipeline: uploaders (all tenants, or one tenant's
- * prefix), operators (dead-letter redrive, reprocessing, results and logs) and analysts (every tenant through the
- * environment's Athena workgroup). Each group is one managed policy, filled by grants on the buckets, queues and key
+ * prefix), operators (dead-letter redrive, reprocessing, results and logs), analysts (every tenant through the
+ * environment's Athena workgroup) and, opt-in, transcript readers (one tenant's transcripts, ./transcript-readers.ts). Each group is one managed policy, filled by grants on the buckets, queues and key
  * and attached to the configured roles and users; the key policy names exactly those principals. A group with no
  * principals creates nothing.
  */
@@ -15,10 +15,12 @@ import type { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { CALLED_VIA_ATHENA, queryWorkgroup, readTableDefinitions } from "../iam/athena";
 import type { Grantee } from "../iam/policy";
+import { grantTranscriptReading } from "./transcript-readers";
+import { peoplePolicyName } from "../config/people-policies";
 
 /**
- * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst` (the stem from the
- * {@link StackContext}).
+ * Policies are `<stem>-uploader`, `<stem>-<tenant>-uploader`, `<stem>-operator`, `<stem>-analyst`,
+ * `<stem>-<tenant>-transcript-reader` (the stem from the {@link StackContext}).
  */
 export interface PeopleAccessProps {
   readonly key: CustomerKey;
@@ -30,6 +32,11 @@ export interface PeopleAccessProps {
   readonly tenantUploaders: ReadonlyMap<string, readonly string[]>;
   readonly operators: readonly string[];
   readonly analysts: readonly string[];
+  /**
+   * Principals reading one tenant's transcripts (and records), by tenant id (`access.transcriptReaders`); never an
+   * operator or analyst (their policies deny transcripts). @default none
+   */
+  readonly transcriptReaders?: ReadonlyMap<string, readonly string[]>;
   /** The queue uploads wait in, and the dead-letter queues operators redrive. */
   readonly intakeQueue: EncryptedQueue;
   readonly deadLetterQueues: readonly EncryptedQueue[];
@@ -69,10 +76,10 @@ export class PeopleAccess extends Construct {
       });
       props.key.grantDecrypt(p); // UploadPart and CompleteMultipartUpload decrypt the upload's data key
     };
-    const all = managed("uploaders", `${stem}-uploader`, "CCI Lite: upload call audio for every tenant", props.uploaders);
+    const all = managed("uploaders", peoplePolicyName(stem, "uploader"), "CCI Lite: upload call audio for every tenant", props.uploaders);
     if (all) upload(all, ALL_UPLOADS_GLOB);
     for (const [tenant, principals] of props.tenantUploaders) {
-      const p = managed(`uploaders-${tenant}`, `${stem}-${tenant}-uploader`, `CCI Lite: upload call audio for tenant ${tenant}`, principals);
+      const p = managed(`uploaders-${tenant}`, peoplePolicyName(stem, "uploader", tenant), `CCI Lite: upload call audio for tenant ${tenant}`, principals);
       if (p) upload(p, `${uploadPrefix(tenant)}*`);
     }
 
@@ -101,7 +108,12 @@ export class PeopleAccess extends Construct {
       props.key.grant(p, ["kms:Decrypt", "kms:GenerateDataKey"]);
     };
 
-    const operators = managed("operators", `${stem}-operator`, "CCI Lite: redrive dead letters, reprocess calls, read results and logs", props.operators);
+    const operators = managed(
+      "operators",
+      peoplePolicyName(stem, "operator"),
+      "CCI Lite: redrive dead letters, reprocess calls, read results and logs",
+      props.operators,
+    );
     if (operators) {
       // cci redrive: SQS's move task receives and deletes at the source and sends at the destination with the
       // caller's permissions (and key use through SQS); the CLI finds both queues by name first.
@@ -158,7 +170,13 @@ export class PeopleAccess extends Construct {
       query(operators);
     }
 
-    const analysts = managed("analysts", `${stem}-analyst`, "CCI Lite: query every tenant's results in Athena", props.analysts);
+    const analysts = managed("analysts", peoplePolicyName(stem, "analyst"), "CCI Lite: query every tenant's results in Athena", props.analysts);
     if (analysts) query(analysts);
+
+    for (const [tenant, principals] of props.transcriptReaders ?? []) {
+      const description = `CCI Lite: read tenant ${tenant}'s records and transcripts (tmp/${tenant}/)`;
+      const p = managed(`transcript-readers-${tenant}`, peoplePolicyName(stem, "transcript-reader", tenant), description, principals);
+      if (p) grantTranscriptReading(p, results, tenant);
+    }
   }
 }

@@ -41,8 +41,8 @@ export interface AnalyticsProps {
   /** Encrypts query results. */
   readonly key: CustomerKey;
   readonly bytesScannedCutoffPerQuery: number;
-  /** First day the date projection covers (yyyy/MM/dd). @default "2025/01/01" */
-  readonly projectionStart?: string;
+  /** Days back from today the date projection covers: days that can hold a record (naming.ts `resultsWindowDays`). */
+  readonly projectionDays: number;
   /** Deploy the guide's Glue crawler (writes `crawled_*` tables). @default false */
   readonly crawler?: { readonly roleName: string } | false;
 }
@@ -63,7 +63,6 @@ export class Analytics extends Construct {
     if (!props.queryResultsPrefix.endsWith("/"))
       throw new ValidationError(this.node.path, "queryResultsPrefix", `must end with "/", got "${props.queryResultsPrefix}"`);
     if (props.tenantIds.length === 0) throw new ValidationError(this.node.path, "tenantIds", "must not be empty");
-    const start = props.projectionStart ?? "2025/01/01";
     const location = `s3://${props.results.bucketName}/`;
     const ctx = StackContext.of(this);
 
@@ -80,7 +79,7 @@ export class Analytics extends Construct {
       catalogId: ctx.accountId,
       bucketLocation: location,
       tenants: [...props.tenantIds, UNASSIGNED_TENANT],
-      projectionStart: start,
+      projectionDays: props.projectionDays,
       bucket: props.results.bucket,
     });
 
@@ -97,7 +96,7 @@ export class Analytics extends Construct {
           bucketLocation: location,
           prefix: resultsPrefix(tenant),
           tenants: [tenant],
-          projectionStart: start,
+          projectionDays: props.projectionDays,
           bucket: props.results.bucket,
         });
         tenantTables.set(tenant, table);

@@ -19,8 +19,8 @@ export interface ResultsTableProps {
   readonly prefix?: string;
   /** The values the tenant partition projects: a query without a tenant filter reads exactly these prefixes. */
   readonly tenants: readonly string[];
-  /** First day the date projection covers (yyyy/MM/dd). */
-  readonly projectionStart: string;
+  /** Days back from today the date projection covers (`NOW-<n>DAYS,NOW`; naming.ts `resultsWindowDays`). */
+  readonly projectionDays: number;
   /** Its location is the bucket (by name, so the plan shows it): created after the bucket. */
   readonly bucket: ITerraformDependable;
 }
@@ -42,7 +42,7 @@ export function resultsTable(scope: Construct, id: string, props: ResultsTablePr
       "projection.tenant.values": props.tenants.join(","),
       "projection.call_date.type": "date",
       "projection.call_date.format": "yyyy/MM/dd",
-      "projection.call_date.range": `${props.projectionStart},NOW`,
+      "projection.call_date.range": `NOW-${props.projectionDays}DAYS,NOW`,
       "projection.call_date.interval": "1",
       "projection.call_date.interval.unit": "DAYS",
       // Athena requires a placeholder for every partition column; `$${...}` is a literal `${...}` for Athena,

@@ -9,6 +9,7 @@
  * the state key's policy, deletion and alias. docs/delivery.md ("What the apply role may do") explains each part.
  */
 import type { StackContext } from "../constructs/stack-context";
+import type { PeopleAttachment } from "../config/people-policies";
 import { keyByAlias, type Statement } from "../iam/policy";
 
 /** Terraform resource type prefix → IAM service prefix, longest prefix first. */
@@ -39,6 +40,9 @@ export const RESOURCE_TYPE_SERVICES: ReadonlyArray<readonly [string, string]> = 
   ["aws_ssm_", "ssm"],
 ];
 
+/** Resource types Terraform itself manages in state, with no AWS call and so no IAM service (`terraform_data`). */
+export const TERRAFORM_BUILTIN_TYPES: ReadonlySet<string> = new Set(["terraform_data"]);
+
 /** The IAM service a Terraform resource type is managed through (throws for an unmapped type). */
 export function serviceOfResourceType(type: string): string {
   const hit = RESOURCE_TYPE_SERVICES.find(([prefix]) => type.startsWith(prefix));
@@ -61,6 +65,8 @@ export interface ApplyAccessNames {
   readonly stateKeyAlias: string;
   readonly boundaryArn: string;
   readonly oidcProviderArn: string;
+  /** People policies the app stack attaches to configured outside roles (B2). @default none */
+  readonly peopleAttachments?: readonly PeopleAttachment[];
 }
 
 export const boundaryName = (namePrefix: string): string => `${namePrefix}-delivery-boundary`;
@@ -194,14 +200,14 @@ export function applyStatements(n: ApplyAccessNames): Statement[] {
       Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"],
       Resource: iam(`role/${n.stem}-*`),
     },
-    // The stack passes its roles to Lambda only (each function's execution role); start passes the Transcribe
-    // data-access role at run time, with its own role, not the apply role.
+    // The stack passes its roles to Lambda (each function's execution role) and Glue (the optional crawler's role,
+    // glueCrawler.enabled); start passes the Transcribe data-access role at run time, with its own role, not the apply role.
     {
-      Sid: "PassAppRolesToLambda",
+      Sid: "PassAppRolesToServices",
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: iam(`role/${n.stem}-*`),
-      Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+      Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } },
     },
     {
       Sid: "ManageAppPolicies",
@@ -217,6 +223,17 @@ export function applyStatements(n: ApplyAccessNames): Statement[] {
       ],
       Resource: iam(`policy/${n.stem}-*`),
     },
+    // People's policies (uploaders, operators, analysts) go to exactly the configured roles outside the stack: each
+    // policy to its roles only (issue 20, B2). Those roles carry no boundary, so this is the only attach allowed.
+    ...(n.peopleAttachments ?? []).map(
+      (a, i): Statement => ({
+        Sid: `AttachPeoplePolicy${i + 1}`,
+        Effect: "Allow",
+        Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        Resource: [...a.roleArns],
+        Condition: { ArnEquals: { "iam:PolicyARN": iam(`policy/${a.policyName}`) } },
+      }),
+    ),
     // The one service-linked role an apply may create: GuardDuty's, when the stack creates the detector
     // (docs.aws.amazon.com/guardduty/latest/ug/slr-permissions.html).
     {

@@ -1,7 +1,8 @@
 /**
  * Applied once per account by an administrator (local state): the remote-state bucket with its own key, the
- * GitHub OIDC identity provider, a read-only plan role and an apply role trusted only for the protected
- * GitHub environment. See docs/delivery.md.
+ * GitHub OIDC identity provider, and per environment a read-only plan role and an apply role trusted only for
+ * apply.yml on main running in that environment's protected GitHub environment, each kept off the account's other
+ * environments (environment-scope.ts). See docs/delivery.md.
  */
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -15,19 +16,14 @@ import { CustomerKey } from "../constructs/customer-key";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { StackContext } from "../constructs/stack-context";
 import { ValidationError } from "../config/errors";
+import type { PeopleAttachment } from "../config/people-policies";
 import { applyStatements, boundaryArn, boundaryName, boundaryStatements } from "./apply-access";
+import { checkScopes, otherEnvironmentDenials, planStateStatements, type ScopedEnvironment } from "./environment-scope";
+import { DELIVERY_WORKFLOWS, GITHUB_OIDC_HOST, type GithubRepository, githubSubjects, type WorkflowAt } from "../iam/github-oidc";
 
 export { boundaryArn } from "./apply-access";
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-
-export interface GithubRepository {
-  /** `owner/name`. */
-  readonly repository: string;
-  /** Numeric ids; when given, the id-bearing `sub` format is matched exactly instead of with `@*`. */
-  readonly ownerId?: number;
-  readonly repositoryId?: number;
-}
+export { GITHUB_OIDC_HOST, githubSubjects, type GithubRepository } from "../iam/github-oidc";
 
 export interface StateNames {
   readonly bucket: string;
@@ -38,16 +34,6 @@ export interface StateNames {
 /** Names of the remote-state resources of an account (shared by the bootstrap and application stacks). */
 export function stateNames(namePrefix: string, accountId: string, region: string): StateNames {
   return { bucket: `${namePrefix}-tfstate-${accountId}-${region}`, keyAlias: `alias/${namePrefix}-tfstate`, region };
-}
-
-/**
- * The `sub` claims a trust policy accepts for one GitHub context (`pull_request`, `ref:refs/heads/main`,
- * `environment:prod`): the name-only format and the id-bearing format repositories get since 2026-07-15.
- */
-export function githubSubjects(repo: GithubRepository, context: string): string[] {
-  const [owner, name] = repo.repository.split("/");
-  const ids = repo.ownerId !== undefined && repo.repositoryId !== undefined ? `${owner}@${repo.ownerId}/${name}@${repo.repositoryId}` : `${owner}@*/${name}@*`;
-  return [`repo:${owner}/${name}:${context}`, `repo:${ids}:${context}`];
 }
 
 /** The roles are the {@link StackContext}'s account's; the state must live in its region. */
@@ -75,6 +61,8 @@ export interface DeployTarget {
   readonly deployEnvironment: string;
   /** `<prefix>-<environment>`: the app stack's role and policy names start with it. */
   readonly stem: string;
+  /** The people policies the app stack attaches to configured roles outside it (issue 20, B2). @default none */
+  readonly peopleAttachments?: readonly PeopleAttachment[];
 }
 
 /**
@@ -82,6 +70,9 @@ export interface DeployTarget {
  * timeout (`role-duration-seconds` >= `timeout-minutes` in .github/workflows/apply.yml, tested), which must fit in here.
  */
 export const APPLY_ROLE_MAX_SESSION_SECONDS = 7200;
+
+/** Name of the plan role of one CCI Lite environment (pull requests and main plan it; it reads only its own state). */
+export const planRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-plan-${environment}`;
 
 /** Name of the apply role of one CCI Lite environment. */
 export const applyRoleName = (namePrefix: string, environment: string): string => `${namePrefix}-github-apply-${environment}`;
@@ -124,9 +115,10 @@ export class RemoteState extends Construct {
 
 export class DeliveryAccess extends Construct {
   readonly oidcProviderArn: string;
-  readonly planRole: IamRole;
+  readonly planRoles: Record<string, IamRole> = {};
   readonly applyRoles: Record<string, IamRole> = {};
-  readonly planRoleArn: string;
+  /** Plan role ARN per CCI Lite environment. */
+  readonly planRoleArns: Record<string, string> = {};
   /** Apply role ARN per CCI Lite environment. */
   readonly applyRoleArns: Record<string, string> = {};
   readonly boundaryArn: string;
@@ -147,7 +139,10 @@ export class DeliveryAccess extends Construct {
             thumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"],
           }),
         ];
-    const trust = (contexts: string[]) =>
+    // Subjects carry the workflow file and its ref (the `github` stack's subject template, modules/iam/github-oidc.ts):
+    // each role trusts named workflows on named refs, never any workflow of any branch.
+    const main = `refs/heads/${props.mainBranch ?? "main"}`;
+    const trust = (contexts: ReadonlyArray<readonly [string, WorkflowAt]>) =>
       render(
         policy({
           Sid: "AllowGithubActionsOidc",
@@ -156,54 +151,68 @@ export class DeliveryAccess extends Construct {
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
-            StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: contexts.flatMap((c) => githubSubjects(props.github, c)) },
+            StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: contexts.flatMap(([c, w]) => githubSubjects(props.github, c, w)) },
           },
         }),
       );
-    const planName = `${props.namePrefix}-github-plan`;
-    this.planRoleArn = ctx.iamArn(`role/${planName}`);
     const stateArn = ctx.bucketArn(props.state.bucket);
+    const scoped: ScopedEnvironment[] = props.environments.map((t) => ({ environment: t.environment, stem: t.stem }));
+    const overlaps = checkScopes(scoped);
+    if (overlaps.length) throw new ValidationError(this.node.path, "environments", overlaps.join("; "));
+    const othersOf = (env: string) => scoped.filter((o) => o.environment !== env);
 
-    this.planRole = new IamRole(this, "plan-role", {
-      name: planName,
-      description: "GitHub Actions: read-only plan and drift detection for CCI Lite",
-      assumeRolePolicy: trust(["pull_request", `ref:refs/heads/${props.mainBranch ?? "main"}`]),
-      maxSessionDuration: 3600,
-      dependsOn: provider,
-    });
-    new IamRolePolicyAttachment(this, "plan-read-only", {
-      role: this.planRole.name,
-      policyArn: ctx.arn("iam", "policy/ReadOnlyAccess", { region: "", account: "aws" }),
-    });
-    new IamRolePolicy(this, "plan-state-access", {
-      role: this.planRole.name,
-      name: "terraform-state",
-      policy: render(
-        policy(
-          { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: stateArn },
-          { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: `${stateArn}/*` },
-          {
-            Sid: "UseStateKey",
-            Effect: "Allow",
-            // Reading the state only: plans never write it (no kms:Encrypt).
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            ...keyByAlias(ctx, props.state.keyAlias),
-          },
-          // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
-          { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
-          ...(props.dataBucketArns.length
-            ? [
-                {
-                  Sid: "DenyReadingCallData",
-                  Effect: "Deny" as const,
-                  Action: ["s3:GetObject", "s3:GetObjectVersion"],
-                  Resource: props.dataBucketArns.map((a) => `${a}/*`),
-                },
-              ]
-            : []),
+    // One plan role per environment: it reads the account (ReadOnlyAccess) and its own environment's state only.
+    for (const target of props.environments) {
+      const planName = planRoleName(props.namePrefix, target.environment);
+      const own = { environment: target.environment, stem: target.stem };
+      const scope = new Construct(this, `plan-${target.environment}`);
+      const role = new IamRole(scope, "role", {
+        name: planName,
+        description: `GitHub Actions: read-only plan and drift detection for CCI Lite ${target.environment}`,
+        // Pull requests through plan.yml; on main, the apply workflow's plan job and the drift workflow.
+        assumeRolePolicy: trust([
+          ["pull_request", { file: DELIVERY_WORKFLOWS.plan, ref: "refs/pull/*/merge" }],
+          [`ref:${main}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }],
+          [`ref:${main}`, { file: DELIVERY_WORKFLOWS.drift, ref: main }],
+        ]),
+        maxSessionDuration: 3600,
+        dependsOn: provider,
+      });
+      new IamRolePolicyAttachment(scope, "read-only", {
+        role: role.name,
+        policyArn: ctx.arn("iam", "policy/ReadOnlyAccess", { region: "", account: "aws" }),
+      });
+      new IamRolePolicy(scope, "state-access", {
+        role: role.name,
+        name: "terraform-state",
+        policy: render(
+          policy(
+            ...planStateStatements(ctx, props.state.bucket, own, othersOf(target.environment)),
+            {
+              Sid: "UseStateKey",
+              Effect: "Allow",
+              // Reading the state only: plans never write it (no kms:Encrypt).
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+              ...keyByAlias(ctx, props.state.keyAlias),
+            },
+            // Plans never take the state lock (`-lock=false`): no state or lock object is ever written or deleted.
+            { Sid: "DenyAllStateWrites", Effect: "Deny", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `${stateArn}/*` },
+            ...(props.dataBucketArns.length
+              ? [
+                  {
+                    Sid: "DenyReadingCallData",
+                    Effect: "Deny" as const,
+                    Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                    Resource: props.dataBucketArns.map((a) => `${a}/*`),
+                  },
+                ]
+              : []),
+          ),
         ),
-      ),
-    });
+      });
+      this.planRoles[target.environment] = role;
+      this.planRoleArns[target.environment] = ctx.iamArn(`role/${planName}`);
+    }
 
     // Apply roles: a policy (app services; IAM only under the environment's stem, new roles only with the boundary)
     // and a permission boundary they can never change (modules/bootstrap/apply-access.ts, docs/delivery.md).
@@ -229,7 +238,8 @@ export class DeliveryAccess extends Construct {
       const role = new IamRole(scope, "role", {
         name,
         description: `GitHub Actions: applies reviewed CCI Lite ${target.environment} plans from the ${target.deployEnvironment} environment only`,
-        assumeRolePolicy: trust([`environment:${target.deployEnvironment}`]),
+        // Only apply.yml as it is on main, in the environment whose protection rules gate the apply.
+        assumeRolePolicy: trust([[`environment:${target.deployEnvironment}`, { file: DELIVERY_WORKFLOWS.apply, ref: main }]]),
         permissionsBoundary: boundary.arn,
         maxSessionDuration: APPLY_ROLE_MAX_SESSION_SECONDS,
         dependsOn: provider,
@@ -237,7 +247,13 @@ export class DeliveryAccess extends Construct {
       new IamRolePolicy(scope, "policy", {
         role: role.name,
         name: "apply-app-stack",
-        policy: render(policy(...applyStatements({ ...names, stem: target.stem }))),
+        policy: render(
+          policy(
+            ...applyStatements({ ...names, stem: target.stem, peopleAttachments: target.peopleAttachments }),
+            // Nothing of the account's other environments (modules/bootstrap/environment-scope.ts).
+            ...otherEnvironmentDenials(ctx, props.state.bucket, { environment: target.environment, stem: target.stem }, othersOf(target.environment)),
+          ),
+        ),
       });
       this.applyRoles[target.environment] = role;
       this.applyRoleArns[target.environment] = ctx.iamArn(`role/${name}`);

@@ -32,3 +32,14 @@ export const principals = () =>
         .refine((a) => /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(a), "is not an IAM role ARN"),
     )
     .default([]);
+
+/**
+ * Which configuration modes (modules/config/modes.ts) exercise a field: a field whose value changes which resources
+ * exist or what they may do names them at its declaration, `exercisedBy(z.boolean().default(false), "prod-reserved")`.
+ * __tests__/infra/modes.test.ts checks each named mode sets the field.
+ */
+export const MODE_REGISTRY = z.registry<{ readonly modes: readonly string[] }>();
+export function exercisedBy<T extends z.ZodType>(schema: T, ...modes: string[]): T {
+  MODE_REGISTRY.add(schema as z.ZodType, { modes });
+  return schema;
+}

@@ -53,7 +53,8 @@ export function loadConfigFile(file: string): CciLiteConfig {
 
 /**
  * Loads the environments to synthesize: every `config/<env>.json`, or only those named in `CCI_LITE_ENVS`
- * (comma-separated). All of them must share one account: the bootstrap stack belongs to that account.
+ * (comma-separated). Each names its account; environments of one account share its bootstrap stack
+ * ({@link accountGroups}), one repository serves them all.
  */
 export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_ENVS): CciLiteConfig[] {
   const available = fs
@@ -74,13 +75,54 @@ export function loadEnvironments(configDir: string, only = process.env.CCI_LITE_
   }
   if (wanted.length === 0) throw new ConfigError(configDir, ["holds no <environment>.json file"]);
   const configs = wanted.map((w) => loadConfigFile(path.join(configDir, `${w}.json`)));
-  const accounts = [...new Set(configs.map((c) => c.accountId))];
-  if (accounts.length > 1) {
-    throw new ConfigError(configDir, [`accountId: environments span accounts ${accounts.join(", ")}; synthesize one account at a time with CCI_LITE_ENVS`]);
-  }
+  const singletons = accountSingletonProblems(configs);
+  if (singletons.length) throw new ConfigError(configDir, singletons);
   const repos = [...new Set(configs.map((c) => c.github.repository))];
   if (repos.length > 1) {
     throw new ConfigError(configDir, [`github.repository: environments name different repositories (${repos.join(", ")})`]);
   }
   return configs;
+}
+
+/** The environments of one account, and the name of its bootstrap stack. */
+export interface AccountGroup {
+  readonly accountId: string;
+  /** `bootstrap` when every environment shares one account, else `bootstrap-<its environments, joined by ->`. */
+  readonly stackName: string;
+  readonly environments: readonly CciLiteConfig[];
+}
+
+/** Groups the environments by account (separate accounts are the recommendation: docs/delivery.md). */
+export function accountGroups(configs: readonly CciLiteConfig[]): AccountGroup[] {
+  const accounts = [...new Set(configs.map((c) => c.accountId))];
+  return accounts.map((accountId) => {
+    const environments = configs.filter((c) => c.accountId === accountId);
+    const names = environments.map((c) => c.environment).sort();
+    return { accountId, stackName: accounts.length === 1 ? "bootstrap" : `bootstrap-${names.join("-")}`, environments };
+  });
+}
+
+/**
+ * Account-wide singletons have one owner among the environments of an account (docs/delivery.md, "Environments and
+ * accounts"): the region's GuardDuty detector (a second would fail to create) and the CloudTrail trail (a second bills
+ * management events twice). The others set `guardduty.createDetector: false` (they forward its findings) and
+ * `cloudtrail.enabled: false`.
+ */
+export function accountSingletonProblems(configs: readonly CciLiteConfig[]): string[] {
+  const problems: string[] = [];
+  for (const group of accountGroups(configs)) {
+    const owners = (what: (c: CciLiteConfig) => boolean) => group.environments.filter(what).map((c) => c.environment);
+    const detector = owners((c) => c.guardduty.enabled && c.guardduty.createDetector);
+    const regions = new Set(group.environments.filter((c) => detector.includes(c.environment)).map((c) => c.region));
+    if (detector.length > regions.size)
+      problems.push(
+        `guardduty.createDetector: ${detector.join(" and ")} share account ${group.accountId} and both create the region's one detector; keep it in one and set createDetector: false in the others (they forward its findings)`,
+      );
+    const trails = owners((c) => c.cloudtrail.enabled);
+    if (trails.length > 1)
+      problems.push(
+        `cloudtrail.enabled: ${trails.join(" and ")} share account ${group.accountId}; one environment owns the account's trail, set false in the others`,
+      );
+  }
+  return problems;
 }

@@ -118,6 +118,19 @@ export function tenantResultsDays(cfg: CciLiteConfig): Map<string, number> {
   return new Map(cfg.tenants.map((t) => [t.id, tenantDocument(t, cfg).results_retention_days]));
 }
 
+/**
+ * Days back from today that a results partition (`call_date`, the upload's day) can still hold a record: the longest
+ * results retention, plus the 14 days an upload can wait in the intake queue (SQS's longest retention) before its
+ * record is written, plus one day for time zones and the hours a job runs. Bounds the results tables' date
+ * projection and the insight views (issue 20), so a query or refresh never lists days that cannot hold data. A call
+ * reprocessed after that window is written again under its old day, outside it: `cci results` by call id finds it.
+ */
+export function resultsWindowDays(cfg: CciLiteConfig): number {
+  return Math.max(cfg.retention.resultsDays, ...tenantResultsDays(cfg).values()) + INTAKE_WAIT_DAYS + 1;
+}
+/** The longest an upload waits in the intake queue (SQS's longest message retention, 14 days). */
+export const INTAKE_WAIT_DAYS = 14;
+
 /** The SSM models document (guide §5). */
 export function modelSettings(cfg: CciLiteConfig): ModelSettings {
   return { bedrock_model_summary: cfg.bedrock.modelId, bedrock_region: bedrockRegion(cfg), max_tokens: cfg.bedrock.maxTokens };

@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import { tenantDocument } from "../../lambda-src/contracts/tenant-settings";
+import { transcriptReaderIssues } from "./access-rules";
 import { AWS_REGIONS, INFERENCE_PROFILE_DESTINATIONS, LOG_RETENTION_DAYS } from "./aws-facts";
-import { BUCKET_NAME, days, EMAIL, INPUT_DAYS_MAX } from "./fields";
+import { BUCKET_NAME, days, EMAIL, exercisedBy, INPUT_DAYS_MAX } from "./fields";
 import { networkIssues } from "./network";
 import { accessSection, githubSection, networkSection, processingSection, quicksightSection } from "./sections";
 import { tenantSchema } from "./tenant-schema";
@@ -23,28 +24,35 @@ export const configSchema = z
     /** The AWS account id (12 digits). Used in ARNs and as the provider's only allowed account. */
     accountId: z.string({ error: "is required (the 12-digit AWS account id)" }).regex(/^\d{12}$/, "must be 12 digits"),
     /** Deployment region. */
-    region: z.enum(AWS_REGIONS).default("eu-central-1"),
+    region: exercisedBy(z.enum(AWS_REGIONS).default("eu-central-1"), "dev-tuned"),
     /** Prefix of every resource name. */
-    namePrefix: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, "must be 2-16 characters of a-z, 0-9 and inner '-'")
-      .default("cci-lite"),
+    namePrefix: exercisedBy(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/, "must be 2-16 characters of a-z, 0-9 and inner '-'")
+        .default("cci-lite"),
+      "dev-tuned",
+    ),
     /** Value of the `Owner` tag. */
     owner: z.string().min(1).max(128).default("Conversant"),
     /** Bucket names; derived from prefix, environment, account and region when omitted. */
     buckets: z
       .object({
-        input: z.string().regex(BUCKET_NAME, "is not a valid S3 bucket name").optional(),
-        results: z.string().regex(BUCKET_NAME, "is not a valid S3 bucket name").optional(),
+        input: exercisedBy(z.string().regex(BUCKET_NAME, "is not a valid S3 bucket name").optional(), "dev-tuned"),
+        results: exercisedBy(z.string().regex(BUCKET_NAME, "is not a valid S3 bucket name").optional(), "dev-tuned"),
       })
       .strict()
       .default({}),
     /** Tenants; each one is an S3 prefix, an Athena partition and an SSM parameter. */
-    tenants: z
-      .array(tenantSchema)
-      .min(1)
-      // Parsed like a written one, so every field takes its default.
-      .prefault([{ id: "demo-tenant" }]),
+    tenants: exercisedBy(
+      z
+        .array(tenantSchema)
+        .min(1)
+        // Parsed like a written one, so every field takes its default.
+        .prefault([{ id: "demo-tenant" }]),
+      "prod-people",
+      "dev-tuned",
+    ),
     bedrock: z
       .object({
         /** Model id or inference profile id for summaries. */
@@ -53,9 +61,9 @@ export const configSchema = z
           .regex(/^[a-z0-9.:-]{3,128}$/, "is not a Bedrock model or inference profile id")
           .default("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
         /** Region the runtime is called in; defaults to the deployment region. */
-        region: z.enum(AWS_REGIONS).optional(),
+        region: exercisedBy(z.enum(AWS_REGIONS).optional(), "prod-reserved"),
         /** Regions where IAM allows the profile's foundation model (always only through the profile); default any region. */
-        destinationRegions: z.array(z.enum(AWS_REGIONS)).min(1).optional(),
+        destinationRegions: exercisedBy(z.array(z.enum(AWS_REGIONS)).min(1).optional(), "dev-tuned"),
         /** Maximum tokens of the summary answer. */
         maxTokens: z.number().int().min(256).max(8192).default(1024),
       })
@@ -109,20 +117,20 @@ export const configSchema = z
     glueCrawler: z
       .object({
         /** The guide's Glue crawler; off because partition projection makes results queryable at once. */
-        enabled: z.boolean().default(false),
+        enabled: exercisedBy(z.boolean().default(false), "prod-reserved"),
       })
       .strict()
       .default({ enabled: false }),
     cloudtrail: z
-      .object({ /** Account trail (guide §12). */ enabled: z.boolean().default(false) })
+      .object({ /** Account trail (guide §12). */ enabled: exercisedBy(z.boolean().default(false), "prod-new-vpc-hardened", "prod-existing-detector") })
       .strict()
       .default({ enabled: false }),
     guardduty: z
       .object({
         /** GuardDuty (guide §12): S3 protection and high-severity findings to the alarm topic. */
-        enabled: z.boolean().default(false),
+        enabled: exercisedBy(z.boolean().default(false), "prod-new-vpc-hardened", "prod-existing-detector"),
         /** Create the region's detector; false when the account already has one (one per region): only findings are forwarded. */
-        createDetector: z.boolean().default(true),
+        createDetector: exercisedBy(z.boolean().default(true), "prod-existing-detector"),
       })
       .strict()
       .default({ enabled: false, createDetector: true }),
@@ -194,6 +202,7 @@ export const configSchema = z
       ctx.addIssue({ code: "custom", path: ["github", "repositoryId"], message: "ownerId and repositoryId go together" });
     }
     for (const issue of networkIssues(c)) ctx.addIssue({ code: "custom", ...issue });
+    for (const issue of transcriptReaderIssues(c)) ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message });
   });
 
 /** The configuration file as written (defaults optional). */

@@ -13,7 +13,7 @@ import {
   type TenantSettingName,
   tenantSettingsProblems,
 } from "../../lambda-src/contracts/tenant-settings";
-import { principals, QUICKSIGHT_NAME, TENANT_ID } from "./fields";
+import { exercisedBy, principals, QUICKSIGHT_NAME, TENANT_ID } from "./fields";
 
 /** The zod schema of a setting's kind; its range and the rules across settings are `tenantSettingsProblems`' (below). */
 type KindSchema<D> = D extends { readonly kind: "boolean" }
@@ -54,17 +54,20 @@ export const tenantSchema = z
      * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
      * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
      */
-    readerPrincipals: z
-      .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, "is not an IAM account root, role or user ARN"))
-      .min(1)
-      .optional(),
+    readerPrincipals: exercisedBy(
+      z
+        .array(z.string().regex(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/, "is not an IAM account root, role or user ARN"))
+        .min(1)
+        .optional(),
+      "prod-people",
+    ),
     /** Roles or users that upload this tenant's audio: `s3:PutObject` under `<tenant>/calls/` only, with the key. */
-    uploaderPrincipals: principals(),
+    uploaderPrincipals: exercisedBy(principals(), "prod-people"),
     /**
      * QuickSight groups (names in `quicksight.namespace`) whose members view the dashboard and see this tenant's rows
      * only (row-level security keyed on `tenant`, docs/security.md).
      */
-    quicksightGroups: z.array(z.string().regex(QUICKSIGHT_NAME, "is not a QuickSight group name")).default([]),
+    quicksightGroups: exercisedBy(z.array(z.string().regex(QUICKSIGHT_NAME, "is not a QuickSight group name")).default([]), "prod", "prod-people"),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -161,13 +161,22 @@ export class CustomerKey extends Construct {
   }
 
   /**
-   * Lets a role that an AWS service created outside this stack (QuickSight's service role) use the key, named as the
-   * key policy's Principal itself: such a role has no identity statement of ours, so the `aws:PrincipalArn` route of
-   * {@link grantUse} (which needs both halves) would leave it without access. The role must exist when the key policy
-   * is written (IAM checks principals): `npm run doctor` checks the QuickSight subscription that creates it.
+   * Lets a role that an AWS service created outside this stack (QuickSight's service role) use the key: such a role
+   * has no identity statement of ours, so the root-delegated `aws:PrincipalArn` route of {@link grantUse} (which needs
+   * both halves) would leave it without access, and the statement must grant it directly. It names the role by ARN in
+   * conditions under `Principal: {"AWS": "*"}` (this account, exactly this ARN) rather than as the Principal itself:
+   * KMS stores a named principal as the role's unique id, so a recreated role would silently lose the grant, and a
+   * missing role would fail the key policy (issue 20). A condition is a string compared at request time.
    */
   grantExternalRole(sid: string, roleArn: string, actions: readonly string[]): void {
-    this.services.set(`external|${sid}`, { Sid: sid, Effect: "Allow", Principal: { AWS: roleArn }, Action: [...actions], Resource: "*" });
+    this.services.set(`external|${sid}`, {
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: [...actions],
+      Resource: "*",
+      Condition: { ArnEquals: { "aws:PrincipalArn": roleArn }, StringEquals: { "aws:PrincipalAccount": StackContext.of(this).accountId } },
+    });
   }
 
   /**

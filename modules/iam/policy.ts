@@ -6,15 +6,19 @@ import type { StackContext } from "../constructs/stack-context";
 
 export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
-export interface Statement {
+interface StatementBase {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: Principal;
-  readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly NotResource?: string | readonly string[];
   readonly Condition?: Record<string, Record<string, string | boolean | readonly string[]>>;
 }
+
+/** A statement names its actions (`Action`) or, for a Deny only, the actions it leaves alone (`NotAction`). */
+export type Statement =
+  | (StatementBase & { readonly Action: string | readonly string[]; readonly NotAction?: undefined })
+  | (StatementBase & { readonly Effect: "Deny"; readonly NotAction: readonly string[]; readonly Action?: undefined });
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -99,6 +103,7 @@ export class StatementList {
       this.bySid.set(s.Sid, s);
       return;
     }
+    if (existing.Action === undefined || s.Action === undefined) throw new Error(`policy: NotAction statement "${s.Sid}" cannot be merged`);
     const { Action: a, ...restA } = existing;
     const { Action: b, ...restB } = s;
     if (JSON.stringify(restA) !== JSON.stringify(restB)) throw new Error(`policy: two different statements with Sid "${s.Sid}"`);

@@ -33,6 +33,8 @@ export interface ViewColumn {
 export interface ViewContext {
   readonly database: string;
   readonly table: string;
+  /** Days back from today a view reads: its `call_date` bound, so a refresh reads only days that can hold a record. */
+  readonly windowDays: number;
   /** Stop words by language key (semantics.stopWordsFor over the configured tenants' languages). */
   readonly stopWords: Readonly<Record<string, readonly string[]>>;
 }
@@ -53,7 +55,12 @@ export interface InsightView {
 
 const str = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const from = (ctx: ViewContext) => `${quoted(ctx.database)}.${quoted(ctx.table)} r`;
+/**
+ * The results table's rows of the last `windowDays` days as `r`: a `call_date` bound Athena prunes the date projection
+ * by (yyyy/MM/dd strings compare in date order), so a view never lists the prefixes of days outside it.
+ */
+const from = (ctx: ViewContext) =>
+  `(SELECT * FROM ${quoted(ctx.database)}.${quoted(ctx.table)} WHERE call_date >= date_format(current_date - INTERVAL '${ctx.windowDays}' DAY, '%Y/%m/%d')) r`;
 /** The `day` of a result: its partition, as a date. */
 const DAY = "CAST(date_parse(r.call_date, '%Y/%m/%d') AS date)";
 /** Role of a speaker label `label` of a result `r` (semantics.speakerRole). */

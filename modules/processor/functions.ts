@@ -16,6 +16,7 @@ import { type FunctionVpcPlacement, PipelineFunction } from "../constructs/pipel
 import type { SecureBucket } from "../constructs/secure-bucket";
 import type { Role } from "../constructs/role";
 import { type CallGrantScope, grantCalls } from "./call-grants";
+import type { CallTargets } from "../iam/call-targets";
 import { StackContext } from "../constructs/stack-context";
 
 /**
@@ -39,10 +40,11 @@ export interface PipelineFunctionsProps {
   readonly results: SecureBucket;
   /** Transcribe's data-access role: the only role `start` may pass (its ARN goes into start's environment). */
   readonly transcribeRole: Role;
-  /** ARN of the SSM parameter path holding the tenant settings (`…:parameter/cci-lite/<env>/config`). */
-  readonly configPathArn: string;
-  /** ARNs `bedrock:InvokeModel` must allow (the profile and its foundation models). */
-  readonly bedrockResourceArns: readonly string[];
+  /**
+   * What the functions' calls act on (modules/iam/call-targets.ts; main.ts builds it once, for the roles and the
+   * endpoint policies). The analyze function's ARN is taken from the function itself here.
+   */
+  readonly targets: CallTargets;
   /** Every handler's environment settings (each handler gets the variables of its contract; the analyze function's name is filled in here). */
   readonly settings: Omit<ReconcileConfig, "analyzeFunctionName">;
   /** Reserved concurrency per function. @default none */
@@ -107,11 +109,8 @@ export class PipelineFunctions extends Construct {
       results,
       key,
       transcribeRole: props.transcribeRole,
-      transcriptionJobArn: ctx.arn("transcribe", `transcription-job/${settings.jobNamePrefix}*`),
-      configPathArn: props.configPathArn,
-      bedrockResourceArns: props.bedrockResourceArns,
+      ...props.targets,
       analyzeFunctionArn: this.analyze.functionArn,
-      settings: { deleteInputOnSuccess: settings.deleteInputOnSuccess },
     };
     for (const h of HANDLER_NAMES) grantCalls(fns[h], h, grants);
 

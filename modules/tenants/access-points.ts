@@ -40,11 +40,12 @@ function confinement(apArn: string, prefix: string): Statement[] {
 }
 
 /**
- * Guide §13: lets this account's access points (the per-tenant ones, whose own policies confine each to its
- * tenant's prefix) decide access for the named actions. `s3:DataAccessPointAccount` is a fixed-value condition,
- * so the statement is not public and Block Public Access accepts it.
+ * Guide §13: lets the stack's own access points (the per-tenant ones, whose own policies confine each to its
+ * tenant's prefix) decide access for the named actions: exactly those ARNs (`s3:DataAccessPointArn`), never another
+ * access point of the account (issue 20). Both keys are fixed-value conditions, so the statement is not public and
+ * Block Public Access accepts it.
  */
-export function delegateToAccessPoints(bucket: SecureBucket, actions: string[]): void {
+export function delegateToAccessPoints(bucket: SecureBucket, actions: string[], accessPointArns: readonly string[]): void {
   const { accountId } = StackContext.of(bucket);
   bucket.addToResourcePolicy({
     Sid: "DelegateToThisAccountsAccessPoints",
@@ -52,7 +53,7 @@ export function delegateToAccessPoints(bucket: SecureBucket, actions: string[]):
     Principal: { AWS: "*" },
     Action: actions,
     Resource: [bucket.bucketArn, bucket.objectsArn()],
-    Condition: { StringEquals: { "s3:DataAccessPointAccount": accountId } },
+    Condition: { StringEquals: { "s3:DataAccessPointAccount": accountId, "s3:DataAccessPointArn": [...accessPointArns] } },
   });
 }
 

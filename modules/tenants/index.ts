@@ -48,11 +48,20 @@ export class TenantAccess extends Construct {
     const { key, input, results } = props;
     const ctx = StackContext.of(this);
     const tenants = new Map<string, TenantNames>();
-    delegateToAccessPoints(input, ["s3:PutObject", "s3:ListBucket"]);
-    delegateToAccessPoints(results, ["s3:GetObject", "s3:ListBucket"]);
+    const names = props.tenants.map((t) => tenantNames(ctx, { stem: ctx.stem, workgroup: props.workgroupStem }, t.id));
+    delegateToAccessPoints(
+      input,
+      ["s3:PutObject", "s3:ListBucket"],
+      names.map((n) => n.inputAccessPointArn),
+    );
+    delegateToAccessPoints(
+      results,
+      ["s3:GetObject", "s3:ListBucket"],
+      names.map((n) => n.resultsAccessPointArn),
+    );
 
-    for (const t of props.tenants) {
-      const tn = tenantNames(ctx, { stem: ctx.stem, workgroup: props.workgroupStem }, t.id);
+    for (const [i, t] of props.tenants.entries()) {
+      const tn = names[i];
       tenants.set(t.id, tn);
       const scopeT = new Construct(this, t.id);
 

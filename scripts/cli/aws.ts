@@ -13,6 +13,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import { CliError, EXIT } from "./exit-codes";
 import { CLI_PERMISSIONS } from "../../modules/access/cli-permissions";
+import { NOT_CCI_COMMANDS } from "../../modules/access/cli-requests";
 import { ACCESS_DENIED, BAD_CREDENTIALS, errorName, httpStatus, type SdkErrorLike, THROTTLED, UNAVAILABLE } from "../aws-errors";
 
 export { errorName } from "../aws-errors";
@@ -88,7 +89,7 @@ export function isNotFound(e: unknown): boolean {
  */
 export function neededBy(action: string): string {
   const iam = action === "s3:UploadPart" ? "s3:PutObject" : action;
-  const rows = CLI_PERMISSIONS.filter((r) => r.action === iam);
+  const rows = CLI_PERMISSIONS.filter((r) => r.action === iam && r.commands.some((c) => !NOT_CCI_COMMANDS.includes(c)));
   const direct = rows.filter((r) => r.via === "caller");
   const groups = [...new Set((direct.length ? direct : rows).flatMap((r) => r.groups))];
   return groups.length ? `the ${groups.join(" or ")} policy needs ${action}` : `no people policy grants ${action}`;

@@ -13,6 +13,7 @@
 import type { PlanJson, ResourceSummary } from "./plan-summary";
 import { summarizePlan } from "./plan-summary";
 import type { Api, IssueComment, RepoParams } from "./octokit";
+import { ALLOW_DESTROY_LABEL } from "../../modules/github/labels";
 
 /** The part of GET /repos/{owner}/{repo}/environments/{environment_name} we read. */
 export interface EnvironmentInfo {
@@ -183,7 +184,7 @@ export async function findMergedPullRequest(i: RepoParams & { octokit: GuardsOct
 // ---------------------------------------------------------------------------------------------------------
 // 6. Destroy guard
 
-export const ALLOW_DESTROY_LABEL = "allow-destroy";
+export { ALLOW_DESTROY_LABEL } from "../../modules/github/labels";
 
 /** Resource types whose deletion loses data or breaks the state: buckets (and their settings), the key, logs, the catalog. */
 export const STATEFUL_TYPE = /^(aws_s3_bucket.*|aws_kms_key|aws_cloudwatch_log_group|aws_glue_catalog_database)$/;

@@ -3,18 +3,11 @@
  * label: drift, merged-but-not-applied and drift-check-failed issues per stack, scripts/delivery/drift.ts) and
  * failed applies (`apply-failed`). docs/delivery.md, "Drift" and "Apply results".
  */
-import { ALLOW_DESTROY_LABEL } from "./guards";
+import { APPLY_FAILED_LABEL, DELIVERY_LABELS, DRIFT_LABEL } from "../../modules/github/labels";
 import type { Issue, Label, OctokitLike, RepoParams, UpsertResult } from "./octokit";
 
-export const DRIFT_LABEL = "drift";
-export const APPLY_FAILED_LABEL = "apply-failed";
-
-/** Every label the workflows read or set, created up front (ensureLabels), never left to "the first issue". */
-export const DELIVERY_LABELS: readonly Required<Label>[] = [
-  { name: DRIFT_LABEL, color: "fbca04", description: "Drift, merged-but-not-applied or failed drift check of a stack (drift workflow)" },
-  { name: APPLY_FAILED_LABEL, color: "d73a4a", description: "The apply of a stack on main failed (apply workflow)" },
-  { name: ALLOW_DESTROY_LABEL, color: "b60205", description: "Allows the apply on main to delete or replace stateful resources" },
-];
+// One home for the labels: the github stack declares them too (modules/github/labels.ts).
+export { APPLY_FAILED_LABEL, DELIVERY_LABELS, DRIFT_LABEL };
 
 /**
  * Creates each label that does not exist yet (GET, then POST on 404); an existing label is left as it is, and a

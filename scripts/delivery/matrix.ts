@@ -21,6 +21,8 @@ export interface MatrixEntry {
   backend: string;
   /** GitHub environment whose approval gates this stack's apply (`environment:` of the apply job). */
   environment: string;
+  /** The plan role of this stack's environment (`role-to-assume` of the plan and drift jobs): it reads only this stack's state. */
+  planRoleArn: string;
   /** The apply role of this stack's environment (`role-to-assume` of the apply job). */
   applyRoleArn: string;
   /**
@@ -36,15 +38,18 @@ export function planKeyVariable(environment: string): string {
 }
 
 /** What each app stack records about its delivery (main.ts, `//.cci_lite_delivery` of the synthesized JSON). */
-export function deliveryOf(stackJson: unknown, name: string): { environment: string; applyRoleArn: string } {
-  const d = (stackJson as { "//"?: { cci_lite_delivery?: { deployEnvironment?: unknown; applyRoleArn?: unknown } } })?.["//"]?.cci_lite_delivery;
+export function deliveryOf(stackJson: unknown, name: string): { environment: string; planRoleArn: string; applyRoleArn: string } {
+  const d = (stackJson as { "//"?: { cci_lite_delivery?: { deployEnvironment?: unknown; planRoleArn?: unknown; applyRoleArn?: unknown } } })?.["//"]
+    ?.cci_lite_delivery;
   const environment = d?.deployEnvironment;
-  const applyRoleArn = d?.applyRoleArn;
   if (typeof environment !== "string" || !SAFE_STACK_NAME.test(environment))
     throw new Error(`Stack ${name}: no safe deploy environment in //.cci_lite_delivery`);
-  if (typeof applyRoleArn !== "string" || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]+$/.test(applyRoleArn))
-    throw new Error(`Stack ${name}: no apply role ARN in //.cci_lite_delivery`);
-  return { environment, applyRoleArn };
+  const role = (kind: "plan" | "apply", arn: unknown): string => {
+    if (typeof arn !== "string" || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]+$/.test(arn))
+      throw new Error(`Stack ${name}: no ${kind} role ARN in //.cci_lite_delivery`);
+    return arn;
+  };
+  return { environment, planRoleArn: role("plan", d?.planRoleArn), applyRoleArn: role("apply", d?.applyRoleArn) };
 }
 
 export interface ExcludedStack {

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Encrypts plan artifacts (and a failed apply's errored.tfstate) for one deploy environment, and decrypts them there.
 #
-#   seal.sh seal <public-key.pem> <input-file> <output.sealed>
-#   seal.sh open <private-key.pem> <input.sealed> <output-file>
+#   seal.sh seal <public-key.pem> <input-file> <output.sealed>      prints the sealed file's SHA-256
+#   seal.sh open <private-key.pem> <input.sealed> <output-file> <sha256>
 #
 # Envelope encryption with OpenSSL only (present on every runner; nothing to install): a fresh random 256-bit data
 # key and a 256-bit MAC key per file, both wrapped with the environment's RSA public key (RSA-OAEP, SHA-256). The
 # payload is AES-256-CBC (key and IV derived with PBKDF2 from the data key), then HMAC-SHA256 over the ciphertext
 # (encrypt-then-MAC). `open` checks the MAC before decrypting: a wrong key, a truncated or altered file all fail.
 # The public key may be public (repository variable); the private key lives only in the environment's secrets.
+#
+# Anyone with the public key can seal a file that decrypts and passes the MAC: the MAC detects corruption, not
+# substitution. So `open` first checks the sealed file's SHA-256 against the digest the sealing job printed (the
+# plan job's output in .github/workflows/apply.yml, which no other workflow or job can write) and refuses any other
+# file before the key or the file is read at all.
 set -euo pipefail
 
 die() {
@@ -16,13 +21,30 @@ die() {
   exit 1
 }
 
-[[ $# -eq 4 ]] || die "usage: seal.sh seal <public-key.pem> <in> <out.sealed> | seal.sh open <private-key.pem> <in.sealed> <out>"
-mode="$1"
+usage="usage: seal.sh seal <public-key.pem> <in> <out.sealed> | seal.sh open <private-key.pem> <in.sealed> <out> <sha256>"
+mode="${1:-}"
+case "$mode" in
+  seal) [[ $# -eq 4 ]] || die "$usage" ;;
+  open) [[ $# -eq 5 ]] || die "${usage} (open needs the sealed file's SHA-256, printed when it was sealed)" ;;
+  *) die "unknown mode ${mode}: expected seal or open" ;;
+esac
 key="$2"
 in="$3"
 out="$4"
-[[ -s "$key" ]] || die "key file ${key} is missing or empty"
 [[ -f "$in" ]] || die "input ${in} not found"
+
+sha256_of() {
+  openssl dgst -sha256 -r "$1" | cut -d' ' -f1
+}
+
+# Before anything else: exactly the file that was sealed, or nothing.
+if [[ "$mode" == open ]]; then
+  expected="$5"
+  [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "expected SHA-256 '${expected}' is not 64 lowercase hex digits"
+  actual="$(sha256_of "$in")"
+  [[ "$actual" == "$expected" ]] || die "${in}: SHA-256 ${actual} is not the sealed plan's ${expected} (substituted or altered); nothing was opened"
+fi
+[[ -s "$key" ]] || die "key file ${key} is missing or empty"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -48,6 +70,7 @@ case "$mode" in
     hmac_of "${work}/box/payload.enc" "${work}/mac.key" > "${work}/box/payload.hmac"
     echo "cci-lite-sealed-v1 rsa-oaep-sha256 aes-256-cbc-pbkdf2 hmac-sha256" > "${work}/box/FORMAT"
     tar -C "${work}/box" -cf "$out" FORMAT key.enc payload.enc payload.hmac
+    sha256_of "$out"
     ;;
   open)
     openssl pkey -in "$key" -noout 2>/dev/null || die "${key} is not a PEM private key"
@@ -64,8 +87,5 @@ case "$mode" in
     openssl enc -d -aes-256-cbc -pbkdf2 -iter 100000 -pass "file:${work}/data.key" -in "${work}/box/payload.enc" -out "${work}/plain" ||
       die "${in}: decryption failed"
     mv "${work}/plain" "$out"
-    ;;
-  *)
-    die "unknown mode ${mode}: expected seal or open"
     ;;
 esac

@@ -17,8 +17,8 @@ export type Fact<T> = { readonly ok: true; readonly value: T } | { readonly ok: 
 export const fact = <T>(value: T): Fact<T> => ({ ok: true, value });
 export const failed = <T>(error: FactError): Fact<T> => ({ ok: false, error });
 
-/** Tags the stacks put on everything they create (main.ts `awsProvider` default tags). */
-export const PROJECT_TAG = { key: "Project", value: "CCI-Lite" } as const;
+/** Tags the stacks put on everything they create (main.ts `awsProvider` default tags; one home: environment-scope.ts). */
+export { ENVIRONMENT_TAG_KEY, PROJECT_TAG } from "../../modules/bootstrap/environment-scope";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
@@ -50,6 +50,24 @@ export interface QuickSightFacts {
   readonly edition?: string;
   /** Set when QuickSight redirected the call to the account's identity region. */
   readonly identityRegion?: string;
+}
+
+/** One principal the configuration names (scripts/doctor/aws/principals.ts). */
+export interface PrincipalFacts {
+  readonly arn: string;
+  /** The configuration fields that name it. */
+  readonly fields: readonly string[];
+  /** `not-checked`: an account root, or a principal of another account (this account's credentials cannot ask). */
+  readonly state: "exists" | "missing" | "not-checked";
+}
+
+/** A Route 53 private hosted zone associated with the VPC (ListHostedZonesByVPC). */
+export interface PrivateZoneFacts {
+  readonly id: string;
+  /** Without the trailing dot, lower case. */
+  readonly name: string;
+  /** Set for a zone another AWS service manages (e.g. an endpoint's own private DNS). */
+  readonly owningService?: string;
 }
 
 export interface InferenceProfileFacts {
@@ -106,6 +124,8 @@ export interface EndpointServiceFacts {
   /** Zones the service is offered in, as zone ids (`euc1-az1`). */
   readonly zoneIds: readonly string[];
   readonly privateDns?: boolean;
+  /** The service's private DNS names (`PrivateDnsName`, `PrivateDnsNames`), e.g. `transcribe.<region>.amazonaws.com`. */
+  readonly privateDnsNames?: readonly string[];
   readonly acceptanceRequired?: boolean;
 }
 
@@ -150,6 +170,8 @@ export interface ExistingNetworkFacts {
   readonly routeTables: Fact<readonly RouteTableFacts[]>;
   /** DescribeVpcEndpoints in the VPC for the interface endpoint services. */
   readonly endpoints: Fact<readonly VpcEndpointFacts[]>;
+  /** Route 53 ListHostedZonesByVPC: the private hosted zones associated with the VPC. */
+  readonly privateZones: Fact<readonly PrivateZoneFacts[]>;
 }
 
 /** Present when `network.mode` is not off. */
@@ -170,6 +192,10 @@ export interface AccountFacts {
   readonly quicksight?: Fact<QuickSightFacts>;
   /** Absent when `quicksight.enabled` is false. */
   readonly quicksightRoles?: Fact<QuickSightRoleFacts>;
+  /** Absent when `quicksight.enabled` is false: the QuickSight users and groups the configuration names. */
+  readonly quicksightPrincipals?: Fact<readonly PrincipalFacts[]>;
+  /** The IAM roles and users the configuration names (access groups, tenants' reader and uploader principals). */
+  readonly principals: Fact<readonly PrincipalFacts[]>;
   readonly bedrock: BedrockFacts;
   /** Absent when `guardduty.enabled` is false. */
   readonly guardduty?: Fact<GuardDutyFacts>;

@@ -1,6 +1,7 @@
 /**
  * `npm run doctor [-- --env <name>] [--config-dir <dir>] [--json]`: a read-only preflight of the target AWS account
  * before the first apply (docs/doctor.md). Uses the default AWS credential chain and the configuration's region.
+ * `npm run doctor -- --github`: the repository's delivery settings instead, through the GitHub REST API (./github/).
  *
  * Exit codes: 0 every check ok or skipped; 1 at least one problem; 2 usage, configuration or credentials error.
  */
@@ -12,8 +13,9 @@ import type { CciLiteConfig } from "../../modules/config/schema";
 import { gatherFacts } from "./aws";
 import { callerIdentity, createClients, type DoctorClients } from "./aws/clients";
 import { credentialErrors, runChecks, type CheckResult } from "./checks";
+import { runGithubDoctor } from "./github";
 
-export const USAGE = "usage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json]";
+export const USAGE = "usage: npm run doctor -- [--env <name>] [--config-dir <dir>] [--json] | --github [--config-dir <dir>] [--json]";
 
 export interface DoctorIo {
   stdout(line: string): void;
@@ -29,6 +31,8 @@ export interface DoctorOptions {
   readonly env: string;
   readonly configDir: string;
   readonly json: boolean;
+  /** Check the GitHub repository's settings (every configuration in the folder) instead of the AWS account. */
+  readonly github: boolean;
 }
 
 /** The options; `--help`/`-h` returns "help". Throws a UsageError naming a bad option. */
@@ -37,11 +41,13 @@ export function parseArgs(argv: readonly string[], defaults: { configDir: string
     env: { type: "string" },
     "config-dir": { type: "string" },
     json: { type: "boolean" },
+    github: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return "help";
   for (const name of ["env", "config-dir"] as const) if (values[name] === "") throw new UsageError(`--${name} needs a value`);
-  return { env: values.env ?? "prod", configDir: values["config-dir"] ?? defaults.configDir, json: values.json === true };
+  if (values.github && values.env !== undefined) throw new UsageError("--github checks the repository of every configuration: drop --env");
+  return { env: values.env ?? "prod", configDir: values["config-dir"] ?? defaults.configDir, json: values.json === true, github: values.github === true };
 }
 
 /** `config/prod.json` when under the working directory, else the absolute path. */
@@ -65,6 +71,33 @@ export interface MainDeps {
   readonly clients?: (cfg: CciLiteConfig) => DoctorClients;
   /** @default `CCI_LITE_CONFIG_DIR`, else `<repo>/config` */
   readonly defaultConfigDir?: string;
+  /** `GITHUB_TOKEN`/`GH_TOKEN`/`GITHUB_API_URL` for `--github`. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The summary line of a run. */
+function summary(results: readonly CheckResult[], before: string): string {
+  const problems = results.filter((r) => r.status === "problem").length;
+  const count = (s: CheckResult["status"]) => results.filter((r) => r.status === s).length;
+  return problems === 0
+    ? `doctor: no problems (${count("ok")} ok, ${count("skipped")} skipped)`
+    : `doctor: ${problems} problem${problems === 1 ? "" : "s"} (${count("ok")} ok, ${count("skipped")} skipped); fix them ${before} (docs/doctor.md)`;
+}
+
+async function githubMain(options: DoctorOptions, io: DoctorIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const run = await runGithubDoctor({ configDir: options.configDir, env });
+  if (!run.ok) {
+    io.stderr(run.message);
+    return 2;
+  }
+  const problems = run.results.filter((r) => r.status === "problem").length;
+  if (options.json) io.stdout(JSON.stringify({ repository: run.repository, api: run.api, problems, results: run.results }, null, 2));
+  else {
+    io.stdout(`doctor: GitHub repository ${run.repository} (${run.api}, read-only)`);
+    for (const line of formatResults(run.results)) io.stdout(line);
+    io.stdout(summary(run.results, "before the first push"));
+  }
+  return problems === 0 ? 0 : 1;
 }
 
 /** Runs the doctor; returns the exit code. Never throws for expected failures. */
@@ -83,6 +116,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     io.stderr(`doctor: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (options.github) return githubMain(options, io, deps.env ?? process.env);
 
   let cfg: CciLiteConfig;
   const configFile = displayPath(path.join(options.configDir, `${options.env}.json`));
@@ -136,12 +170,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   } else {
     io.stdout(`doctor: ${configFile}, account ${caller.value.account}, region ${cfg.region} (read-only)`);
     for (const line of formatResults(results)) io.stdout(line);
-    const count = (s: CheckResult["status"]) => results.filter((r) => r.status === s).length;
-    io.stdout(
-      problems === 0
-        ? `doctor: no problems (${count("ok")} ok, ${count("skipped")} skipped)`
-        : `doctor: ${problems} problem${problems === 1 ? "" : "s"} (${count("ok")} ok, ${count("skipped")} skipped); fix them before the first apply (docs/doctor.md)`,
-    );
+    io.stdout(summary(results, "before the first apply"));
   }
   return problems === 0 ? 0 : 1;
 }

@@ -22,7 +22,7 @@ const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-i
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2430}
-header{background:#232f3e;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;font-size:13px;opacity:.8}
+header{background:#232f3e;color:#fff;padding:16px 24px}header a{color:#fff;margin-left:8px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;font-size:13px;opacity:.8}
 main{padding:16px 24px;display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px;max-width:1400px}
 .tiles{grid-column:1/-1;display:grid;grid-template-columns:repeat(6,1fr);gap:12px}
 .tile{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -80,9 +80,10 @@ rows("latest-rows", M.latestCalls, (c) => [[c.timestamp.replace("T", " ").slice(
 document.body.dataset.rendered = "true";
 `;
 
-/** The report page. */
-export function renderHtml(model: ReportModel, chartJs: string = chartJsSource()): string {
+/** The report page; `callsPage` is the call browser's file name (calls-html.ts), linked from the header. */
+export function renderHtml(model: ReportModel, chartJs: string = chartJsSource(), callsPage?: string): string {
   const data = JSON.stringify(model).replace(/</g, "\\u003c");
+  const calls = callsPage ? ` <a href="${encodeURI(callsPage).replace(/"/g, "%22")}">Browse the calls</a>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -93,7 +94,7 @@ export function renderHtml(model: ReportModel, chartJs: string = chartJsSource()
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>CCI Lite call insights</h1><p id="source"></p></header>
+<header><h1>CCI Lite call insights</h1><p><span id="source"></span>${calls}</p></header>
 <main>
 <div class="tiles">
 <div class="tile"><div class="n" id="total-calls"></div><div class="l">Calls</div></div>

@@ -8,7 +8,9 @@
  *                                                                bucket (name from config/<env>.json), with the
  *                                                                caller's AWS credentials
  *   options: --out <file> (default report.html), --bucket <name> (instead of the configured name),
- *            --sample-out <dir> (write the sample's JSON files there too)
+ *            --sample-out <dir> (write the sample's JSON files there too), --transcripts (read transcripts)
+ *
+ * Next to the aggregate page it writes the call browser, `<out name>-calls.html` (calls-html.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,10 +22,14 @@ import { loadEnvironments } from "../../modules/config/load";
 import { naming } from "../../modules/config/naming";
 import { UNASSIGNED_TENANT } from "../../lambda-src/contracts/storage-layout";
 import type { DatedResult } from "../../modules/insights/semantics";
+import { renderCallsHtml } from "./calls-html";
+import { buildCallsModel, type TranscriptLookup } from "./calls-model";
 import { renderHtml } from "./html";
 import { datedResult, loadBucket, loadFolder } from "./load";
 import { buildModel } from "./model";
 import { generateSample } from "./sample";
+import { sampleTranscripts } from "./sample-transcripts";
+import { bucketTranscripts, folderTranscripts } from "./transcripts";
 
 export class UsageError extends Error {}
 
@@ -36,16 +42,35 @@ export const USAGE = `usage: npm run report -- (--sample | --from <folder> | --e
                          your AWS credentials; needs --tenant, --since and --until (UTC days, inclusive)
   --out <file>           where to write the HTML (default report.html)
   --bucket <name>        read this bucket instead of the configured one (with --env)
-  --sample-out <dir>     with --sample, also write the sample's JSON files there
+  --sample-out <dir>     with --sample, also write the sample's JSON files there (and its transcripts under tmp/)
+  --transcripts          show the calls' transcript turns: read tmp/<tenant>/<job>.json from the bucket (your
+                         credentials must be in access.transcriptReaders for the tenant), from <folder>/tmp/ with
+                         --from, or the sample's; without it, no transcript is read and the call pages say so
+  --transcripts-days <n> how long transcripts are kept (default: retention.transcriptsDays of config/<env>.json with
+                         --env, else 7): older ones are reported expired and not read
   --help                 this text
+
+Writes two files: the aggregate page (--out) and the call browser next to it (<out name>-calls.html).
 
 examples:
   npm run report -- --sample --out report.html
   npm run report -- --env prod --tenant acme --since 2026-11-01 --until 2026-11-14 --out acme.html`;
 
+/** The call browser's file, next to the aggregate page: `report.html` -> `report-calls.html`. */
+export function callsPath(out: string): string {
+  const ext = path.extname(out);
+  return path.join(path.dirname(out), `${path.basename(out, ext)}-calls${ext || ".html"}`);
+}
+
+/** retention.transcriptsDays' default (modules/config/schema.ts), for sources without a configuration. */
+const DEFAULT_TRANSCRIPTS_DAYS = 7;
+
 export interface ReportArgs {
   readonly out: string;
   readonly html: string;
+  /** The call browser's file and page. */
+  readonly callsOut: string;
+  readonly callsHtml: string;
   /** Calls in the report (records of audio uploads). */
   readonly calls: number;
   /** Rejected non-audio or oversize files, counted apart from the calls (modules/insights/semantics.ts isFileRecord). */
@@ -54,14 +79,16 @@ export interface ReportArgs {
   readonly help?: string;
 }
 
-/** Writes every sample record under a folder in the bucket's layout. */
+/** Writes every sample record under a folder in the bucket's layout, and its transcripts under `tmp/`. */
 export function writeSample(dir: string): number {
   const sample = generateSample();
-  for (const r of sample) {
-    const file = path.join(dir, r.key);
+  const write = (key: string, value: unknown) => {
+    const file = path.join(dir, ...key.split("/"));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(r.result)}\n`);
-  }
+    fs.writeFileSync(file, `${JSON.stringify(value)}\n`);
+  };
+  for (const r of sample) write(r.key, r.result);
+  for (const t of sampleTranscripts(sample.map((r) => r.result))) write(t.key, t.doc);
   return sample.length;
 }
 
@@ -79,6 +106,8 @@ function parseOptions(argv: readonly string[]) {
       until: { type: "string" },
       bucket: { type: "string" },
       out: { type: "string", default: "report.html" },
+      transcripts: { type: "boolean", default: false },
+      "transcripts-days": { type: "string" },
     },
     strict: true,
   });
@@ -99,18 +128,31 @@ export async function runReport(argv: readonly string[], deps: ReportDeps): Prom
     throw new UsageError(`${(e as Error).message} (see --help)`);
   }
   const { values } = parsed;
-  if (values.help) return { out: "", html: "", calls: 0, files: 0, help: USAGE };
+  if (values.help) return { out: "", html: "", callsOut: "", callsHtml: "", calls: 0, files: 0, help: USAGE };
   const modes = [values.sample, values.from !== undefined, values.env !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError("give exactly one of --sample, --from <folder>, --env <environment> (with --tenant, --since, --until)");
+  let days: number | undefined;
+  if (values["transcripts-days"] !== undefined) {
+    days = Number(values["transcripts-days"]);
+    if (!Number.isInteger(days) || days < 1) throw new UsageError(`--transcripts-days must be a whole number of days, got "${values["transcripts-days"]}"`);
+  }
+  const generatedAt = deps.clock.now().toISOString();
   let rows: DatedResult[];
   let source: string;
+  /** The transcripts read (only with --transcripts). */
+  let transcripts: (() => Promise<Map<string, TranscriptLookup>>) | undefined;
   if (values.sample) {
-    rows = generateSample().map((r) => datedResult(r.key, JSON.stringify(r.result)));
+    const sample = generateSample();
+    rows = sample.map((r) => datedResult(r.key, JSON.stringify(r.result)));
     source = "generated sample";
     if (values["sample-out"]) writeSample(values["sample-out"]);
+    const docs = new Map(sampleTranscripts(sample.map((r) => r.result)).map((t) => [t.key.replace(/^tmp\/|\.json$/g, ""), t.doc]));
+    transcripts = async () => new Map([...docs].map(([id, doc]) => [id, { doc }]));
   } else if (values.from !== undefined) {
-    rows = loadFolder(values.from);
-    source = path.resolve(values.from);
+    const from = values.from;
+    rows = loadFolder(from);
+    source = path.resolve(from);
+    transcripts = async () => folderTranscripts(from, rows, generatedAt, days ?? DEFAULT_TRANSCRIPTS_DAYS);
   } else {
     if (!values.tenant || !values.since || !values.until) throw new UsageError("--env needs --tenant, --since yyyy-mm-dd and --until yyyy-mm-dd");
     const [cfg] = loadEnvironments(deps.configDir ?? path.join(__dirname, "..", "..", "config"), values.env);
@@ -121,17 +163,31 @@ export async function runReport(argv: readonly string[], deps: ReportDeps): Prom
     const s3 = deps.s3?.(cfg.region) ?? new S3Client({ region: cfg.region });
     rows = await loadBucket(s3, bucket, values.tenant, values.since, values.until);
     source = `s3://${bucket}/${values.tenant}/ ${values.since}..${values.until}`;
+    days ??= cfg.retention.transcriptsDays;
+    const loaded = rows;
+    const keep = days;
+    transcripts = () => bucketTranscripts(s3, bucket, loaded, generatedAt, keep);
   }
-  const model = buildModel(rows, { source, generatedAt: deps.clock.now().toISOString() });
-  const html = renderHtml(model);
+  const transcriptsDays = days ?? DEFAULT_TRANSCRIPTS_DAYS;
+  const model = buildModel(rows, { source, generatedAt });
+  const callsOut = callsPath(values.out);
+  const html = renderHtml(model, undefined, path.basename(callsOut));
+  const calls = buildCallsModel(rows, { source, generatedAt, transcriptsDays, transcripts: values.transcripts ? await transcripts() : undefined });
+  const callsHtml = renderCallsHtml(calls, path.basename(values.out));
   fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   fs.writeFileSync(values.out, html);
-  return { out: values.out, html, calls: model.totals.calls, files: model.totals.files };
+  fs.writeFileSync(callsOut, callsHtml);
+  return { out: values.out, html, callsOut, callsHtml, calls: model.totals.calls, files: model.totals.files };
 }
 
 if (require.main === module) {
   runReport(process.argv.slice(2), { clock: systemClock }).then(
-    (r) => console.log(r.help ?? `wrote ${r.out}: ${r.calls} calls, ${r.files} rejected files, ${Math.round(r.html.length / 1024)} KB, self-contained`),
+    (r) =>
+      console.log(
+        r.help ??
+          `wrote ${r.out}: ${r.calls} calls, ${r.files} rejected files, ${Math.round(r.html.length / 1024)} KB, self-contained\n` +
+            `wrote ${r.callsOut}: the call browser, ${Math.round(Buffer.byteLength(r.callsHtml) / 1024)} KB, self-contained`,
+      ),
     (e) => {
       console.error(e instanceof UsageError || isUserError(e) ? `report: ${e.message}` : e);
       process.exit(1);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
+import { ATHENA_RESULTS_PREFIX, PIPELINE_PREFIX, TMP_PREFIX } from "../../lambda-src/contracts/storage-layout";
 import type { DatedResult } from "../../modules/insights/semantics";
 
 const KEY = /(?:^|\/)([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)\/(\d{4})\/(\d{2})\/(\d{2})\/[^/]+\.json$/;
@@ -27,13 +28,17 @@ export function datedResult(key: string, text: string): DatedResult {
   return { tenant: result.tenant, day: result.timestamp.slice(0, 10), result };
 }
 
-/** Every `*.json` under a folder. */
+/** Top-level folders of a synced results bucket that hold no call records: transcripts, query results, bookkeeping. */
+const NOT_RECORDS = new Set([TMP_PREFIX, ATHENA_RESULTS_PREFIX, PIPELINE_PREFIX].map((p) => p.replace(/\/$/, "")));
+
+/** Every `*.json` under a folder (but under its top-level `tmp/`, `athena-results/` and `cci-lite/`). */
 export function loadFolder(dir: string): DatedResult[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
   const out: DatedResult[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
+      if (e.isDirectory() && d === dir && NOT_RECORDS.has(e.name)) continue;
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith(".json")) out.push(datedResult(path.relative(dir, p), fs.readFileSync(p, "utf8")));
     }

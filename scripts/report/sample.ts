@@ -8,6 +8,7 @@
 import { type CallResult, RESULT_SCHEMA_VERSION, type Sentiment, type SentimentLabel, type SpeakerStats } from "../../lambda-src/contracts/result-schema";
 import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import { fileRecordId } from "../../lambda-src/core/s3-key";
+import type { CallCategory, ReportedResult } from "./calls-model";
 
 export interface SampleOptions {
   /** @default 7 */
@@ -23,7 +24,7 @@ export interface SampleOptions {
 export interface SampleRecord {
   /** Key in the results bucket. */
   readonly key: string;
-  readonly result: CallResult;
+  readonly result: ReportedResult;
 }
 
 /** mulberry32: a small, well-known seeded generator. */
@@ -47,6 +48,8 @@ interface TenantSample {
   readonly risks: readonly string[];
   /** Sentiment from the model (no scores), as for a language Comprehend lacks. */
   readonly modelSentiment?: boolean;
+  /** The tenant's categories: a name and the summary stems that match it (the sample's stand-in for the rules). */
+  readonly categories: ReadonlyArray<{ readonly name: string; readonly stems: readonly string[] }>;
 }
 
 export const SAMPLE_TENANTS: readonly TenantSample[] = [
@@ -63,6 +66,11 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     ],
     actions: ["Issue refund", "Send tracking details", "Escalate outage ticket", "issue  refund"],
     risks: ["Customer may cancel contract", "Repeated outages"],
+    categories: [
+      { name: "billing", stems: ["invoice", "billing", "refund"] },
+      { name: "cancellation", stems: ["cancel"] },
+      { name: "delivery", stems: ["delivery", "tracking"] },
+    ],
   },
   {
     id: "globex",
@@ -76,6 +84,10 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     ],
     actions: ["Gutschrift erstellen", "Techniker beauftragen"],
     risks: ["Kündigung droht"],
+    categories: [
+      { name: "rechnung", stems: ["rechnung", "gutschrift"] },
+      { name: "technik", stems: ["störung", "techniker"] },
+    ],
   },
   {
     id: "initech",
@@ -89,6 +101,10 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     ],
     actions: ["Tramitar reembolso", "Programar visita del técnico"],
     risks: ["Cancelación del contrato"],
+    categories: [
+      { name: "facturación", stems: ["factura", "reembolso"] },
+      { name: "cancelación", stems: ["cancelación"] },
+    ],
   },
 ];
 
@@ -106,6 +122,22 @@ function sentiment(rand: () => number, withScores: boolean): Sentiment {
   const [p, n, u, m] = raw.map((x) => round(x / total));
   const label = LABELS[[p, n, u, m].indexOf(Math.max(p, n, u, m))];
   return { Sentiment: label, SentimentScore: withScores ? { Positive: p, Negative: n, Neutral: u, Mixed: m } : null };
+}
+
+/**
+ * What the tenant's categories match in a completed call: summary stems (case-folded, at a word's start), any risk,
+ * a negative whole-call sentiment. `matched_by` says which part matched, as the result schema's categories do.
+ */
+export function sampleCategories(t: TenantSample, r: Pick<CallResult, "summary" | "risks" | "sentiment">): CallCategory[] {
+  const words = (r.summary ?? "").toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u);
+  const out: CallCategory[] = [];
+  for (const c of t.categories) {
+    const hits = c.stems.filter((s) => words.some((w) => w.startsWith(s)));
+    if (hits.length) out.push({ name: c.name, matched_by: hits.map((s) => `summary: ${s}*`) });
+  }
+  if (r.risks.length) out.push({ name: "at risk", matched_by: r.risks.map((x) => `risk: ${x}`) });
+  if (r.sentiment?.Sentiment === "NEGATIVE") out.push({ name: "unhappy", matched_by: ["sentiment: NEGATIVE"] });
+  return out;
 }
 
 /** The sample's records, in key order. */
@@ -141,7 +173,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
           job_completed_at: null,
           timestamp: new Date(at.getTime() + 120_000).toISOString(),
         };
-        let result: CallResult;
+        let result: ReportedResult;
         if (status !== "COMPLETED") {
           const code = status === "FAILED" ? pick(FAILURE_CODES) : pick(REJECT_CODES);
           result = {
@@ -190,6 +222,8 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             transcription_job_name: `cci-lite-sample-${callId}`,
             model_id: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
           };
+          // Matched on the finished record (summary, risks, sentiment), as the pipeline matches its rules.
+          result = { ...result, categories: sampleCategories(t, result) };
         }
         out.push({ key: resultKey(t.id, at, callId), result });
         // Every seventh day the first call's recorder also uploads a sidecar `<call>.json`: a file record, not a call.

@@ -9,6 +9,7 @@ import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { QuickSightClient } from "@aws-sdk/client-quicksight";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
@@ -63,6 +64,7 @@ export interface DoctorClients {
   readonly comprehend: ComprehendClient;
   readonly s3: S3Client;
   readonly ec2: EC2Client;
+  readonly route53: Route53Client;
 }
 
 /** Clients with the default credential chain, in the configuration's region (Bedrock: `bedrockRegion`). */
@@ -80,6 +82,8 @@ export function createClients(cfg: CciLiteConfig): DoctorClients {
     // A bucket in another region answers 301; follow it to learn where it is.
     s3: new S3Client({ ...base, followRegionRedirects: true }),
     ec2: new EC2Client(base),
+    // Route 53 is global; its API lives in us-east-1.
+    route53: new Route53Client({ ...base, region: "us-east-1" }),
   };
 }
 

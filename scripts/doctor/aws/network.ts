@@ -10,6 +10,7 @@ import {
   DescribeVpcEndpointsCommand,
   type Route,
 } from "@aws-sdk/client-ec2";
+import { ListHostedZonesByVPCCommand, type VPCRegion } from "@aws-sdk/client-route-53";
 import type { CciLiteConfig } from "../../../modules/config/schema";
 import { errorName } from "../../aws-errors";
 import {
@@ -20,6 +21,7 @@ import {
   fact,
   interfaceEndpointServices,
   type NetworkFacts,
+  type PrivateZoneFacts,
   type RouteTableFacts,
   type VpcEndpointFacts,
   type ZoneFacts,
@@ -64,6 +66,7 @@ export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): 
           policySupported: d.VpcEndpointPolicySupported,
           zoneIds,
           privateDns: Boolean(d.PrivateDnsName || d.PrivateDnsNames?.length),
+          privateDnsNames: [...new Set([d.PrivateDnsName, ...(d.PrivateDnsNames ?? []).map((x) => x.PrivateDnsName)].filter((x): x is string => Boolean(x)))],
           acceptanceRequired: d.AcceptanceRequired,
         });
       } catch (e) {
@@ -77,7 +80,7 @@ export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): 
     firstError && !firstError.ok ? failed(firstError.error) : fact(perService.flatMap((f) => (f.ok ? [f.value] : [])));
   if (n.mode !== "existing" || !n.vpcId) return { services, zones };
   const vpcId = n.vpcId;
-  const [vpc, subnets, routeTables, endpoints] = await Promise.all([
+  const [vpc, subnets, routeTables, endpoints, privateZones] = await Promise.all([
     (async (): Promise<ExistingNetworkFacts["vpc"]> => {
       try {
         const ask = (Attribute: "enableDnsSupport" | "enableDnsHostnames") => clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
@@ -134,6 +137,19 @@ export async function networkFacts(clients: DoctorClients, cfg: CciLiteConfig): 
       } while (NextToken);
       return out;
     }),
+    attempt("route53:ListHostedZonesByVPC", "global", async (): Promise<PrivateZoneFacts[]> => {
+      const out: PrivateZoneFacts[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await clients.route53.send(new ListHostedZonesByVPCCommand({ VPCId: vpcId, VPCRegion: region as VPCRegion, NextToken }));
+        for (const z of r.HostedZoneSummaries ?? []) {
+          const owningService = z.Owner?.OwningService;
+          out.push({ id: z.HostedZoneId ?? "", name: (z.Name ?? "").replace(/\.$/, "").toLowerCase(), ...(owningService ? { owningService } : {}) });
+        }
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return out;
+    }),
   ]);
-  return { services, zones, existing: { vpc, subnets, routeTables, endpoints } };
+  return { services, zones, existing: { vpc, subnets, routeTables, endpoints, privateZones } };
 }

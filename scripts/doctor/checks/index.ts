@@ -14,16 +14,29 @@ import { checkLambdaConcurrency } from "./lambda-concurrency";
 import { checkEndpointPolicies } from "./network-endpoint-policy";
 import { checkEndpointServices } from "./network-endpoint-services";
 import { checkEndpointZones } from "./network-endpoint-zones";
+import { checkPrivateZones } from "./network-private-zones";
 import { checkPrivateDnsConflicts } from "./network-private-dns";
 import { checkRouteTables } from "./network-route-tables";
 import { checkSubnets } from "./network-subnets";
 import { checkVpcDns } from "./network-vpc-dns";
+import { checkPrincipalsExist } from "./principals-exist";
+import { checkQuickSightEdition } from "./quicksight-edition";
+import { checkQuickSightPrincipals } from "./quicksight-principals";
 import { checkQuickSightServiceRole } from "./quicksight-service-role";
 import { checkQuickSight } from "./quicksight-subscription";
 import { checkServiceAvailability } from "./service-availability";
-import type { CheckContext, CheckResult } from "./shared";
+import type { GithubFacts } from "../github/facts";
+import { checkGithubActionsPermissions } from "./github-actions-permissions";
+import { checkGithubCodeowners } from "./github-codeowners";
+import { checkGithubEnvironments } from "./github-environments";
+import { checkGithubLabels } from "./github-labels";
+import { checkGithubOidcSubject } from "./github-oidc-subject";
+import { checkGithubRuleset } from "./github-ruleset";
+import { checkGithubSecrets } from "./github-secrets";
+import { checkGithubVariables } from "./github-variables";
+import type { CheckContext, CheckResult, GithubCheckContext } from "./shared";
 
-export type { CheckContext, CheckResult, Status } from "./shared";
+export type { CheckContext, CheckResult, GithubCheckContext, Status } from "./shared";
 
 /** The network checks: none when `network.mode` is off; the existing-VPC checks only with `existing`. */
 export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): CheckResult[] {
@@ -31,7 +44,7 @@ export function networkChecks(n: NetworkFacts | undefined, ctx: CheckContext): C
   if (!n) return [{ id: "network-endpoint-services", status: "skipped", message: "not gathered" }];
   const all = [checkEndpointServices(n, ctx), checkEndpointPolicies(n, ctx), checkEndpointZones(n, ctx)];
   if (ctx.cfg.network.mode !== "existing") return all;
-  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx)];
+  return [...all, checkVpcDns(n, ctx), checkSubnets(n, ctx), checkRouteTables(n, ctx), checkPrivateDnsConflicts(n, ctx), checkPrivateZones(n, ctx)];
 }
 
 /** Every check, in the order they print. A wrong account skips the rest: they would describe another account. */
@@ -41,7 +54,10 @@ export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[]
     checkLambdaConcurrency(facts.lambda, ctx),
     checkGithubOidcProvider(facts.oidc, ctx),
     checkQuickSight(facts.quicksight, ctx),
+    checkQuickSightEdition(facts.quicksight, ctx),
     checkQuickSightServiceRole(facts.quicksightRoles, ctx),
+    checkQuickSightPrincipals(facts.quicksightPrincipals, ctx),
+    checkPrincipalsExist(facts.principals, ctx),
     checkBedrock(facts.bedrock, ctx),
     checkGuardDuty(facts.guardduty, ctx),
     checkServiceAvailability(facts.services, ctx),
@@ -61,6 +77,8 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.oidc,
     facts.quicksight,
     facts.quicksightRoles,
+    facts.quicksightPrincipals,
+    facts.principals,
     facts.bedrock.profile,
     facts.bedrock.availability,
     facts.guardduty,
@@ -73,6 +91,38 @@ export function credentialErrors(facts: AccountFacts): FactError[] {
     facts.network?.existing?.subnets,
     facts.network?.existing?.routeTables,
     facts.network?.existing?.endpoints,
+    facts.network?.existing?.privateZones,
   ];
   return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
+}
+
+/** `--github`: the repository's settings against what the github stack declares, in the order they print. */
+export function runGithubChecks(f: GithubFacts, ctx: GithubCheckContext): CheckResult[] {
+  return [
+    checkGithubEnvironments(f.environments, ctx),
+    checkGithubRuleset(f.ruleset, ctx),
+    checkGithubActionsPermissions(f.actions, ctx),
+    checkGithubOidcSubject(f.oidc, ctx),
+    checkGithubVariables(f.variables, ctx),
+    checkGithubLabels(f.labels, ctx),
+    checkGithubSecrets(f.secrets, ctx),
+    checkGithubCodeowners(f.codeowners, f.mainExists),
+  ];
+}
+
+/** GitHub fact errors that mean the token itself is unusable (HTTP 401): the run stops with exit 2. */
+export function githubCredentialErrors(f: GithubFacts): FactError[] {
+  const all: Fact<unknown>[] = [
+    ...Object.values(f.environments),
+    f.ruleset,
+    f.actions,
+    f.oidc,
+    ...Object.values(f.variables),
+    ...Object.values(f.labels),
+    ...Object.values(f.secrets.environments),
+    f.secrets.repository,
+    f.mainExists,
+    f.codeowners,
+  ];
+  return all.flatMap((x) => (!x.ok && x.error.kind === "credentials" ? [x.error] : []));
 }

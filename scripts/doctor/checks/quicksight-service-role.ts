@@ -1,8 +1,8 @@
 /**
  * `quicksight-service-role`: the QuickSight service role the stack names exists, and it is the one QuickSight uses
- * for S3 and Athena in this account (docs/doctor.md, "The checks"). The application key's policy names
- * `quicksight.serviceRoleName`: a role that does not exist makes the key's creation fail (MalformedPolicyDocument),
- * and nothing deploys. Accounts whose QuickSight reads S3 and Athena as `aws-quicksight-s3-consumers-role-v0`
+ * for S3 and Athena in this account (docs/doctor.md, "The checks"). The application key's policy grants
+ * `quicksight.serviceRoleName` by ARN (`aws:PrincipalArn`): a role that does not exist leaves QuickSight unable to
+ * decrypt the results (it no longer fails the key's creation). Accounts whose QuickSight reads S3 and Athena as `aws-quicksight-s3-consumers-role-v0`
  * need that role named instead, or every refresh fails on the key.
  */
 import { QUICKSIGHT_S3_CONSUMERS_ROLE } from "../aws/account";
@@ -20,7 +20,7 @@ export function checkQuickSightServiceRole(f: Fact<QuickSightRoleFacts> | undefi
     return {
       id,
       status: "problem",
-      message: `the role ${configured} (quicksight.serviceRoleName) does not exist: the key policy names it, so the key cannot be created`,
+      message: `the role ${configured} (quicksight.serviceRoleName) does not exist: the key policy grants it, so QuickSight cannot decrypt the results until it exists`,
       fix:
         f.value.s3Consumers && !usesConsumers
           ? `set quicksight.serviceRoleName to "${QUICKSIGHT_S3_CONSUMERS_ROLE}" in ${ctx.configFile} (QuickSight uses it in this account)`
