@@ -70,30 +70,16 @@ export function runChecks(facts: AccountFacts, ctx: CheckContext): CheckResult[]
   return [account, ...rest];
 }
 
+/** Every fact in the gathered facts, found by shape (`ok` true or false), so a new fact needs no list entry here. */
+function factsIn(x: unknown): Fact<unknown>[] {
+  if (x === null || typeof x !== "object") return [];
+  if (typeof (x as { ok?: unknown }).ok === "boolean") return [x as Fact<unknown>];
+  return Object.values(x).flatMap(factsIn);
+}
+
 /** Fact errors that mean the credentials themselves are unusable: the run stops with exit 2. */
 export function credentialErrors(facts: AccountFacts): FactError[] {
-  const all: (Fact<unknown> | undefined)[] = [
-    facts.lambda,
-    facts.oidc,
-    facts.quicksight,
-    facts.quicksightRoles,
-    facts.quicksightPrincipals,
-    facts.principals,
-    facts.bedrock.profile,
-    facts.bedrock.availability,
-    facts.guardduty,
-    facts.services.transcribe,
-    facts.services.comprehend,
-    ...facts.buckets.map((b) => b.probe),
-    facts.network?.services,
-    facts.network?.zones,
-    facts.network?.existing?.vpc,
-    facts.network?.existing?.subnets,
-    facts.network?.existing?.routeTables,
-    facts.network?.existing?.endpoints,
-    facts.network?.existing?.privateZones,
-  ];
-  return all.flatMap((f) => (f && !f.ok && f.error.kind === "credentials" ? [f.error] : []));
+  return factsIn(facts).flatMap((f) => (!f.ok && f.error.kind === "credentials" ? [f.error] : []));
 }
 
 /** `--github`: the repository's settings against what the github stack declares, in the order they print. */
