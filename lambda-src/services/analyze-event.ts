@@ -74,12 +74,14 @@ export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, cloc
   const detail = (event as TranscribeJobStateEvent)?.detail;
   const jobName = detail?.TranscriptionJobName;
   if (typeof jobName !== "string" || jobName === "") {
-    logger.warn("Event without TranscriptionJobName; ignoring", { detail_type: (event as TranscribeJobStateEvent)?.["detail-type"] });
-    return { ignored: "no job name" };
+    const ignored = "no job name";
+    logger.warn("Event ignored", { reason: ignored, detail_type: (event as TranscribeJobStateEvent)?.["detail-type"] });
+    return { ignored };
   }
   if (!jobName.startsWith(cfg.jobNamePrefix)) {
-    logger.info("Event for another environment's job; ignoring", { job_name: jobName, prefix: cfg.jobNamePrefix });
-    return { ignored: "other environment" };
+    const ignored = "other environment";
+    logger.info("Event ignored", { reason: ignored, job_name: jobName, prefix: cfg.jobNamePrefix });
+    return { ignored };
   }
   logger.info("Transcription job state change", { job_name: jobName, job_status: detail.TranscriptionJobStatus, failure_reason: detail.FailureReason });
   return processJob(cfg, jobName, { clock, owner });

@@ -18,7 +18,7 @@ export function callCategories(tenant: string, input: CategoryInput): CallCatego
     const rules = doc[tenant];
     return rules ? categorize(rules, input) : [];
   } catch (e) {
-    if ((e as { code?: string }).code !== "ENOENT") logger.error("Category rules unusable; the record has no categories", { error: e as Error });
+    if ((e as { code?: string }).code !== "ENOENT") logger.error("Category rules unusable", { error: e as Error });
     return [];
   }
 }

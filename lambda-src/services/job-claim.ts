@@ -89,6 +89,6 @@ export async function saveSentiment(cfg: CommonConfig, jobName: string, claim: E
     await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, jobClaimKey(jobName), JSON.stringify({ ...claim.doc, sentiment: saved }), { etag: claim.etag });
   } catch (e) {
     if (!isWriteConflict(e)) throw e;
-    logger.warn("The job's claim changed since this delivery took it; its sentiment is not saved");
+    logger.warn("Sentiment not saved", { reason: "claim taken over" });
   }
 }

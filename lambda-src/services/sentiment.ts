@@ -37,11 +37,8 @@ export async function detectSentiment(text: string, language: ComprehendLanguage
       if (s && r.Index !== undefined && batch[r.Index] !== undefined) parts.push({ bytes: utf8Bytes(batch[r.Index]), sentiment: s });
     }
     for (const err of out.ErrorList ?? []) {
-      logger.warn("Comprehend could not score one chunk; it is left out of the aggregate", {
-        index: err.Index,
-        code: err.ErrorCode,
-        message: err.ErrorMessage,
-      });
+      // Left out of the aggregate.
+      logger.warn("Chunk not scored", { index: err.Index, code: err.ErrorCode, message: err.ErrorMessage });
     }
   }
   return aggregateSentiment(parts);
