@@ -20,7 +20,7 @@ import { analyzeTranscript, parseS3Uri } from "../../lambda-src/core/transcript"
 import { buildStartJobRequest, tagsToRecord } from "../../lambda-src/core/transcribe-request";
 import { checkUpload, preCheckUpload } from "../../lambda-src/core/upload";
 import { ANALYZE_ENVIRONMENT, readConfig, RECONCILE_ENVIRONMENT, START_ENVIRONMENT } from "../../lambda-src/contracts/environment";
-import { isRetryable } from "../../lambda-src/core/errors";
+import { ERROR_CODES, isRetryable } from "../../lambda-src/core/errors";
 import { parseTenantSettings } from "../../lambda-src/contracts/tenant-settings";
 
 describe("S3 key decoding", () => {
@@ -395,7 +395,7 @@ describe("summary outcome -> record fields", () => {
     expect(summaryFields({ ok: true, value, missing: ["sentiment"], repaired: false }, true).summaryError?.message).toMatch(/sentiment/);
   });
   it("no summary: summary_error carries the code and message, counted as failed", () => {
-    expect(summaryFields({ ok: false, code: "SUMMARY_INVALID", message: "m" }, false)).toEqual({
+    expect(summaryFields({ ok: false, code: ERROR_CODES.SUMMARY_INVALID, message: "m" }, false)).toEqual({
       summary: null,
       actionItems: [],
       risks: [],
