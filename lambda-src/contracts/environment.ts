@@ -10,17 +10,19 @@ import { MAX_HANDOUTS_PER_RUN } from "./pacing";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type Kind = "string" | "number" | "boolean";
-interface Variable<K extends Kind = Kind> {
+/**
+ * One variable. Its kind is its fallback's type: a positive number, a flag, or (no fallback) a required string.
+ * `T` is the value's type.
+ */
+interface Variable<T extends string | number | boolean = string | number | boolean> {
   readonly name: string;
-  readonly kind: K;
   /** Used when the variable is absent or empty; without one the variable is required. */
-  readonly fallback?: K extends "number" ? number : K extends "boolean" ? boolean : string;
+  readonly fallback?: T;
 }
 // Pure constructors (`@__NO_SIDE_EFFECTS__`), so a bundle drops the specs its handler does not read.
-/* @__NO_SIDE_EFFECTS__ */ const text = (name: string): Variable<"string"> => ({ name, kind: "string" });
-/* @__NO_SIDE_EFFECTS__ */ const positive = (name: string, fallback: number): Variable<"number"> => ({ name, kind: "number", fallback });
-/* @__NO_SIDE_EFFECTS__ */ const flag = (name: string, fallback: boolean): Variable<"boolean"> => ({ name, kind: "boolean", fallback });
+/* @__NO_SIDE_EFFECTS__ */ const text = (name: string): Variable<string> => ({ name });
+/* @__NO_SIDE_EFFECTS__ */ const positive = (name: string, fallback: number): Variable<number> => ({ name, fallback });
+/* @__NO_SIDE_EFFECTS__ */ const flag = (name: string, fallback: boolean): Variable<boolean> => ({ name, fallback });
 /** A spec that adds variables to `base` (a call, not a spread: esbuild keeps a spread it cannot prove unused). */
 /* @__NO_SIDE_EFFECTS__ */ const extend = <B extends object, M extends object>(base: B, more: M): B & M => ({ ...base, ...more });
 
@@ -61,7 +63,7 @@ export const HANDLER_ENVIRONMENT = {
 
 /** A handler's variables: setting name -> variable. */
 export type EnvironmentSpec = Readonly<Record<string, Variable>>;
-type ValueOf<V> = V extends Variable<"number"> ? number : V extends Variable<"boolean"> ? boolean : string;
+type ValueOf<V> = V extends Variable<infer T> ? T : never;
 /** The typed settings a spec describes. */
 export type ConfigOf<S extends EnvironmentSpec> = { readonly [K in keyof S]: ValueOf<S[K]> };
 /** The typed settings a handler reads from its environment. */
@@ -84,7 +86,7 @@ function parse(v: Variable, env: Env): string | number | boolean {
     if (v.fallback !== undefined) return v.fallback;
     throw new Error(`Missing required environment variable ${v.name}`);
   }
-  switch (v.kind) {
+  switch (typeof v.fallback) {
     case "number": {
       const n = Number(raw);
       if (!Number.isFinite(n) || n <= 0) throw new Error(`Environment variable ${v.name} must be a positive number, got "${raw}"`);

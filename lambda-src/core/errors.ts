@@ -69,7 +69,9 @@ export function httpStatus(err: unknown): number | undefined {
   return ((err ?? {}) as AwsLikeError).$metadata?.httpStatusCode;
 }
 
-const THROTTLE = new Set([
+/** Error names that pass with time: throttling and quotas, then server errors and timeouts. */
+const RETRYABLE_NAMES = new Set([
+  // throttling and quotas
   "ThrottlingException",
   "Throttling",
   "TooManyRequestsException",
@@ -78,8 +80,7 @@ const THROTTLE = new Set([
   "ThrottledException",
   "ProvisionedThroughputExceededException",
   "LimitExceededException",
-]);
-const SERVER = new Set([
+  // server errors and timeouts
   "InternalServerException",
   "InternalFailure",
   "InternalError",
@@ -116,8 +117,7 @@ export function isRetryable(err: unknown): boolean {
   const s = httpStatus(err);
   return (
     (err as { retryable?: unknown } | null)?.retryable === true ||
-    THROTTLE.has(n) ||
-    SERVER.has(n) ||
+    RETRYABLE_NAMES.has(n) ||
     (s !== undefined && (s >= 500 || s === 429)) ||
     ((err ?? {}) as AwsLikeError).$fault === "server"
   );
