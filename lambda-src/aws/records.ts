@@ -136,7 +136,7 @@ export async function commitRecord(bucket: string, kmsKeyArn: string, key: strin
       return "written";
     } catch (e) {
       if (!isWriteConflict(e) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
-      logger.info("Write conflict; deciding again", { result_key: key, attempt });
+      logger.info("Write conflict", { result_key: key, attempt }); // decided again
     }
   }
 }

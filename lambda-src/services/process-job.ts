@@ -6,7 +6,7 @@ import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import type { AnalyzeConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
-import { buildJobResult, latencyMs, type AnalysisFields } from "../core/result";
+import { buildJobResult, latencyMs, type AnalysisFields, unquoteEtag } from "../core/result";
 import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import type { Clock } from "../core/clock";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
@@ -105,9 +105,9 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
 async function deleteProcessedSource(ctx: JobContext): Promise<void> {
   const { bucket, key, versionId, etag } = ctx.source;
   if (!bucket || !key) return;
-  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${etag.replace(/"/g, "")}"` } : undefined;
+  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${unquoteEtag(etag)}"` } : undefined;
   if (!exact) {
-    logger.warn("Source audio kept", { reason: "version and ETag unknown", key }); // the input lifecycle rule removes it
+    logger.warn("Source audio kept", { reason: "no version or ETag", key }); // the input lifecycle rule removes it
     return;
   }
   try {
@@ -119,7 +119,7 @@ async function deleteProcessedSource(ctx: JobContext): Promise<void> {
       return;
     }
     // The result is written; the input lifecycle rule removes the audio later.
-    logger.warn("Deleting the source audio failed", { error: e as Error, key });
+    logger.warn("Source audio not deleted", { error: e as Error, key });
   }
 }
 
@@ -189,12 +189,10 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   const t = analyzeTranscript(read.doc);
   const languageCode = ctx.job.LanguageCode ?? t.languageCode;
   const speakersBase = t.speakers;
-  const fields: AnalysisFields = {
-    languageCode,
-    durationSeconds: t.durationSeconds,
-    speakerMode: t.speakerMode,
-    speakers: speakersBase.map((s): SpeakerStats => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null })),
-  };
+  /** The transcript's statistics: the record's, and the claim's with a saved sentiment. */
+  const stats = { languageCode, durationSeconds: t.durationSeconds, speakerMode: t.speakerMode };
+  const unscored = speakersBase.map((s): SpeakerStats => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null }));
+  const fields: AnalysisFields = { ...stats, speakers: unscored };
   if (t.text.trim() === "") {
     return failed(cfg, ctx, now, force, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
   }
@@ -208,9 +206,8 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   // per job: a retry (e.g. after a throttled Bedrock call) reuses what the claim saved.
   let compLang = comprehendLanguageFor(languageCode ?? undefined);
   let sentiment: Sentiment | null = null;
-  let speakers: SpeakerStats[] = [...(fields.speakers ?? [])];
+  let speakers: readonly SpeakerStats[] = unscored;
   const saved = compLang && claim.doc.sentiment?.language === compLang ? claim.doc.sentiment : undefined;
-  const stats = { languageCode: languageCode ?? null, durationSeconds: t.durationSeconds ?? null, speakerMode: t.speakerMode };
   if (compLang && saved && !saved.partial) {
     logger.info("Sentiment reused", { language_code: compLang });
     sentiment = saved.sentiment;
@@ -249,7 +246,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
       await saveSentiment(cfg, ctx.jobName, claim, { language: compLang, sentiment, speakers, ...stats });
     }
   } else {
-    logger.info("Sentiment from the model", { reason: "language not in Comprehend", language_code: languageCode });
+    logger.info("Sentiment from the model", { reason: "no Comprehend model", language_code: languageCode });
   }
 
   // A summary that cannot be produced does not fail the call: the record stays COMPLETED with summary_error.
@@ -309,7 +306,7 @@ export async function processJob(cfg: AnalyzeConfig, jobName: string, opts: Proc
     return { jobName, outcome: "JOB_NOT_FOUND" };
   }
   if (loaded.kind === "untagged") {
-    logger.error("No record written", { reason: "job has no tenant/call_id tags", media: loaded.job.Media?.MediaFileUri });
+    logger.error("No record written", { reason: "no tenant/call_id tags", media: loaded.job.Media?.MediaFileUri });
     await markSettled(cfg, jobName, loaded.job.CreationTime); // nothing more can be done; reconcile stops handing it out
     return { jobName, outcome: "MISSING_TAGS" };
   }
