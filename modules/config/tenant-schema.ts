@@ -51,6 +51,11 @@ export const tenantSchema = z
     // languages, redactPii, maxSpeakers, resultsRetentionDays, categories: declared in lambda-src/contracts/tenant-settings.ts.
     ...settingFields,
     /**
+     * The call category rules change the analyze function's package (`category-rules.json`), and with QuickSight on
+     * they fill the "Calls by category" visual: exercised by dev as committed and by prod-people (QuickSight, direct query).
+     */
+    categories: exercisedBy(settingFields.categories, "dev", "prod-people"),
+    /**
      * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
      * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
      */
