@@ -50,6 +50,7 @@ import { SecurityRules } from "./modules/security";
 import { Storage } from "./modules/storage";
 import { TenantAccess } from "./modules/tenants";
 import { TranscribeAccess } from "./modules/transcribe-access";
+import { categoryDocument } from "./lambda-src/contracts/tenant-settings";
 
 /**
  * Terraform 1.10 is the floor: the S3 backend's native locking (`use_lockfile`, no DynamoDB table) arrived in 1.10.
@@ -192,6 +193,7 @@ export class CciLiteStack extends TerraformStack {
         reconcileMaxHandouts: handoutBudget(p.quotas, p.reconcileEveryMinutes),
       },
       reservedConcurrency: p.reservedConcurrency,
+      categoryRules: categoryDocument(cfg.tenants),
       logRetentionDays: cfg.retention.logsDays,
       alarms,
       bundles: options.bundles,

@@ -14,7 +14,7 @@ export const BENCH_OUT_DIR = path.join(REPO_ROOT, "bench", "out");
 export const BENCH_DOC = path.join(REPO_ROOT, "docs", "benchmarks.md");
 
 /** The benchmark scripts `npm run bench` runs, in order (repository-relative). */
-export const BENCH_SCRIPTS = ["bench/run.ts", "bench/cold-import.ts", "bench/synth-scale.ts", "bench/report-site.ts"] as const;
+export const BENCH_SCRIPTS = ["bench/run.ts", "bench/cold-import.ts", "bench/synth-scale.ts", "bench/report-site.ts", "bench/categories.ts"] as const;
 export type BenchScript = (typeof BENCH_SCRIPTS)[number];
 
 export interface BenchOutputs {
@@ -37,8 +37,8 @@ export function benchOutputs(script: BenchScript, argv: readonly string[]): Benc
 
 /**
  * The arguments each script gets from `npm run bench -- <args>`: bench/run.ts all of them (its options: --runs,
- * --warm, --fixtures, --long-only), bench/cold-import.ts, bench/synth-scale.ts and bench/report-site.ts only
- * `--write-docs`.
+ * --warm, --fixtures, --long-only), bench/cold-import.ts, bench/synth-scale.ts, bench/report-site.ts and
+ * bench/categories.ts only `--write-docs`.
  */
 export function benchSteps(argv: readonly string[]): Array<[BenchScript, string[]]> {
   const docs = writesDocs(argv) ? ["--write-docs"] : [];
@@ -47,6 +47,7 @@ export function benchSteps(argv: readonly string[]): Array<[BenchScript, string[
     ["bench/cold-import.ts", docs],
     ["bench/synth-scale.ts", docs],
     ["bench/report-site.ts", docs],
+    ["bench/categories.ts", docs],
   ];
 }
 

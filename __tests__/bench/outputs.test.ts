@@ -52,12 +52,14 @@ describe("npm run bench outputs", () => {
       ["bench/cold-import.ts", ["--write-docs"]],
       ["bench/synth-scale.ts", ["--write-docs"]],
       ["bench/report-site.ts", ["--write-docs"]],
+      ["bench/categories.ts", ["--write-docs"]],
     ]);
     expect(benchSteps(["--runs", "7"])).toEqual([
       ["bench/run.ts", ["--runs", "7"]],
       ["bench/cold-import.ts", []],
       ["bench/synth-scale.ts", []],
       ["bench/report-site.ts", []],
+      ["bench/categories.ts", []],
     ]);
   });
 
@@ -71,7 +73,7 @@ describe("npm run bench outputs", () => {
 
   test("docs/benchmarks.md has the three blocks --write-docs replaces; replaceBlock keeps the rest", () => {
     const doc = fs.readFileSync(BENCH_DOC, "utf8");
-    for (const name of ["bench", "cold-import", "synth-scale"]) {
+    for (const name of ["bench", "cold-import", "synth-scale", "categories"]) {
       const replaced = replaceBlock(doc, name, "NEW");
       expect(replaced).toContain(`<!-- ${name}:begin -->\nNEW\n<!-- ${name}:end -->`);
       expect(replaced.startsWith(doc.slice(0, doc.indexOf(`<!-- ${name}:begin -->`)))).toBe(true);

@@ -13,6 +13,7 @@ import { inlineComputedStringKeys, NO_MEASURES } from "../../modules/constructs/
 import { bundleBudget, bundleFloors, type FloorBundle } from "../../modules/constructs/bundle-floor";
 import { bundleHandlers, bundleLambdas, REPO_ROOT, type BundleResult } from "../../modules/constructs/bundling";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
+import { HANDLER_ENVIRONMENT } from "../../lambda-src/contracts/environment";
 
 /** The deployed handlers; until one exists, its benchmark stand-in (bench/fixtures) keeps the checks running. */
 const entries = {} as Record<HandlerName, string>;
@@ -65,6 +66,16 @@ describe.each(HANDLER_NAMES)("%s bundle", (name) => {
     const inputs = Object.keys(Object.values(built[name].metafile.outputs)[0].inputs);
     const infra = inputs.filter((i) => /node_modules\/(cdktf|@cdktf|constructs)\//.test(i) || /^modules\//.test(i));
     expect(infra).toEqual([]);
+  });
+
+  it("carries its own handler's environment variables and no other handler's (readConfig takes the handler's spec)", () => {
+    const text = fs.readFileSync(built[name].file, "utf8");
+    const names = (h: HandlerName) => Object.values(HANDLER_ENVIRONMENT[h]).map((v) => v.name);
+    const own = new Set(names(name));
+    const others = HANDLER_NAMES.flatMap(names).filter((n) => !own.has(n));
+    expect(others.length).toBeGreaterThan(0);
+    expect([...own].filter((n) => !text.includes(`"${n}"`))).toEqual([]);
+    expect(others.filter((n) => text.includes(`"${n}"`))).toEqual([]);
   });
 
   it("applies the size measures (no default credential chain, no SSO/STS clients) and embeds no local paths", () => {

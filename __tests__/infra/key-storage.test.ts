@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { CustomerKey } from "../../modules/constructs/customer-key";
-import { TENANT_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
+import { SSM_SETTING_LIST } from "../../lambda-src/contracts/tenant-settings";
 import { StackContext } from "../../modules/constructs/stack-context";
 import { doc, statement, synthApp } from "../helpers/synth";
 
@@ -235,7 +235,7 @@ describe("config parameters (guide §5)", () => {
     const acme = params.find((p) => p.name === "/cci-lite/prod/config/tenants/acme");
     const acmeDocument = JSON.parse(acme.value);
     // Every declared setting, in declaration order (the defaults of each: __tests__/infra/tenant-settings.test.ts).
-    expect(Object.keys(acmeDocument)).toEqual(["tenant_id", ...TENANT_SETTING_LIST.map(([, d]) => d.document)]);
+    expect(Object.keys(acmeDocument)).toEqual(["tenant_id", ...SSM_SETTING_LIST.map(([, d]) => d.document)]);
     expect(acmeDocument).toMatchObject({
       tenant_id: "acme",
       languages: ["en-US", "de-DE"],

@@ -81,6 +81,13 @@ describe("the matrix as a whole", () => {
     );
     expect([...services].sort()).toEqual(APP_SERVICES);
   });
+  it("prod-people's call categories go into the analyze package (its code hash differs from prod's)", () => {
+    const analyzeHash = (mode: ModeName) =>
+      Object.values<any>(synthMode(mode).app.resource.aws_lambda_function).find((f) => /-analyze$/.test(f.function_name))?.source_code_hash;
+    expect(modeInput("prod-people").tenants?.some((t) => Array.isArray(t.categories) && t.categories.length > 0)).toBe(true);
+    expect(analyzeHash("prod-people")).toEqual(expect.any(String));
+    expect(analyzeHash("prod-people")).not.toBe(analyzeHash("prod"));
+  });
   it("docs/configuration.md lists every mode (section Modes)", () => {
     const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "configuration.md"), "utf8");
     const section = docs.slice(docs.indexOf("## Modes"));

@@ -6,8 +6,10 @@
  */
 import * as fc from "fast-check";
 import {
+  categoryDocument,
   parseTenantSettings,
   type SettingDeclaration,
+  SSM_SETTING_LIST,
   TENANT_SETTING_LIST,
   tenantDocument,
   tenantSettingsProblems,
@@ -22,20 +24,20 @@ import { BASE_CONFIG, config } from "../helpers/synth";
 function anyValue(d: SettingDeclaration): fc.Arbitrary<unknown> {
   if (d.kind === "boolean") return fc.boolean();
   if (d.kind === "integer") return fc.integer({ min: d.min, max: d.max });
+  if (d.kind === "categories") return fc.constantFrom([], [{ name: "churn", conditions: [{ transcript: ["cancel*"], speaker: "customer" }] }]);
   return fc.uniqueArray(fc.constantFrom(...TRANSCRIBE_LANGUAGES), { minLength: d.min, maxLength: d.max });
 }
 /** A configuration tenant that sets any subset of the settings. */
 const configuredTenant = fc.record(Object.fromEntries(TENANT_SETTING_LIST.map(([field, d]) => [field, anyValue(d)])), { requiredKeys: [] });
 
 describe("tenant settings: one declaration", () => {
-  it("every declared setting is a tenant field of the configuration and a field of the SSM document", () => {
+  it("every declared setting is a tenant field of the configuration and a field of the SSM document (categories: of the analyze package's)", () => {
     const fields = Object.keys(tenantSchema.shape);
     const document = tenantDocument({ id: "acme" }, { retention: { resultsDays: 30 } });
-    for (const [field, d] of TENANT_SETTING_LIST) {
-      expect(fields).toContain(field);
-      expect(document).toHaveProperty(d.document);
-    }
-    expect(Object.keys(document).sort()).toEqual(["tenant_id", ...TENANT_SETTING_LIST.map(([, d]) => d.document)].sort());
+    for (const [field] of TENANT_SETTING_LIST) expect(fields).toContain(field);
+    for (const [, d] of SSM_SETTING_LIST) expect(document).toHaveProperty(d.document);
+    expect(TENANT_SETTING_LIST.filter(([f]) => !SSM_SETTING_LIST.some(([g]) => g === f)).map(([f]) => f)).toEqual(["categories"]);
+    expect(Object.keys(document).sort()).toEqual(["tenant_id", ...SSM_SETTING_LIST.map(([, d]) => d.document)].sort());
   });
 
   it("a tenant the configuration accepts has a document the start function reads back unchanged; one it refuses, the start function refuses too", () => {
@@ -55,7 +57,7 @@ describe("tenant settings: one declaration", () => {
         }
         const doc = tenantDocument(cfg.tenants[0], cfg);
         expect(parseTenantSettings("acme", JSON.stringify(doc))).toEqual(doc);
-        for (const [field, d] of TENANT_SETTING_LIST) {
+        for (const [field, d] of SSM_SETTING_LIST) {
           const own = (settings as Record<string, unknown>)[field];
           const expected = own ?? d.inherit?.(cfg) ?? d.default;
           expect((doc as Record<string, unknown>)[d.document]).toEqual(expected);
@@ -80,7 +82,7 @@ describe("tenant settings: one declaration", () => {
 
 describe("tenant settings: the start function's parse of the SSM document", () => {
   it("fills a field the document lacks with the declared default (a document written before the setting existed)", () => {
-    const defaults = Object.fromEntries(TENANT_SETTING_LIST.map(([, d]) => [d.document, d.default]));
+    const defaults = Object.fromEntries(SSM_SETTING_LIST.map(([, d]) => [d.document, d.default]));
     expect(parseTenantSettings("t", '{"languages":["de-DE"]}')).toEqual({ ...defaults, tenant_id: "t", languages: ["de-DE"] });
     expect(parseTenantSettings("t", '{"languages":["de-DE"]}')).toMatchObject({ redact_pii: false, max_speakers: 2, results_retention_days: 30 });
   });
@@ -102,5 +104,17 @@ describe("tenant settings: the start function's parse of the SSM document", () =
     expect(() => parseTenantSettings("t", '{"languages":["en-US","en-US"],"max_speakers":2.5}')).toThrow(
       "Tenant t: languages lists a language twice; maxSpeakers must be a whole number 2-30, got 2.5",
     );
+  });
+});
+
+describe("tenant settings: call categories", () => {
+  it("are checked at synth, the error naming the tenant and the rule; the SSM document never carries them", () => {
+    const rules = [{ name: "churn", conditions: [{ transcript: ["cancel*"], speaker: "boss" }] }];
+    expect(() => parseConfig({ ...BASE_CONFIG, tenants: [{ id: "acme", categories: rules }] }, "prod.json")).toThrow(
+      'tenants[0].categories[0]: tenant "acme": categories[0] (rule "churn") conditions[0]: speaker must be one of agent, customer',
+    );
+    const cfg = config({ tenants: [{ id: "acme", categories: [{ name: "churn", conditions: [{ present: "risks" }] }] }, { id: "beta" }] });
+    expect(tenantDocument(cfg.tenants[0], cfg)).not.toHaveProperty("categories");
+    expect(categoryDocument(cfg.tenants)).toEqual({ acme: [{ name: "churn", conditions: [{ present: "risks" }] }] });
   });
 });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import * as os from "node:os";
-import { INSIGHT_VIEWS } from "../../modules/insights/views";
+import { decodePrestoView, INSIGHT_VIEWS } from "../../modules/insights/views";
 import { loadOfflinePlan, offlinePlanIndex, plannedResources, PLAN_TIMEOUT_MS, type LoadedPlan } from "../helpers/offline-plan";
 import { INIT_ARGS, PROVIDER_MIRROR, providerSetup, stacksOf, TF_CLI_CONFIG, terraformEnv, writeProviderConfig } from "../../scripts/offline-plan";
 
@@ -127,7 +127,22 @@ describe("offline terraform", () => {
     expect(plannedResources(prod, "aws_quicksight_refresh_schedule")).toHaveLength(INSIGHT_VIEWS.length);
     const [dashboard] = plannedResources(prod, "aws_quicksight_dashboard");
     expect(dashboard.after.dashboard_id).toBe("cci-lite-prod-insights");
-    expect(dashboard.after.definition[0].sheets[0].visuals).toHaveLength(8);
+    expect(dashboard.after.definition[0].sheets[0].visuals).toHaveLength(9);
+  });
+
+  it("call categories (issue 23): the results table's column, the categories view and the dashboard's visual on its RLS data set", () => {
+    const table = plannedResources(prod, "aws_glue_catalog_table").find((t) => t.after.name === "call_results");
+    expect(table?.after.storage_descriptor[0].columns).toContainEqual(
+      expect.objectContaining({ name: "categories", type: "array<struct<name:string,matched_by:array<string>>>" }),
+    );
+    const view = plannedResources(prod, "aws_glue_catalog_table").find((t) => t.after.name === "insights_categories_daily");
+    expect(decodePrestoView(view?.after.view_original_text).originalSql).toContain("CROSS JOIN UNNEST(r.categories) AS c(name, matched_by)");
+    const [set] = plannedResources(prod, "aws_quicksight_data_set").filter((d) => d.after.data_set_id === "cci-lite-prod-insights-categories");
+    expect(set.afterUnknown.row_level_permission_data_set[0].arn).toBe(true);
+    const [dashboard] = plannedResources(prod, "aws_quicksight_dashboard");
+    const visual = dashboard.after.definition[0].sheets[0].visuals.find((v: any) => v.bar_chart_visual?.[0]?.visual_id === "calls-by-category");
+    expect(visual.bar_chart_visual[0].title[0].format_text[0].plain_text).toBe("Calls by category");
+    expect(dashboard.after.definition[0].data_set_identifiers_declarations.map((d: any) => d.identifier)).toContain("categories");
   });
 
   it("quicksight off (dev, here in an existing VPC): validates and plans the views and nothing QuickSight", () => {

@@ -19,8 +19,8 @@ import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import { analyzeTranscript, parseS3Uri } from "../../lambda-src/core/transcript";
 import { buildStartJobRequest, tagsToRecord } from "../../lambda-src/core/transcribe-request";
 import { checkUpload, preCheckUpload } from "../../lambda-src/core/upload";
-import { readConfig } from "../../lambda-src/contracts/environment";
-import { isRetryable } from "../../lambda-src/core/errors";
+import { ANALYZE_ENVIRONMENT, readConfig, RECONCILE_ENVIRONMENT, START_ENVIRONMENT } from "../../lambda-src/contracts/environment";
+import { ERROR_CODES, isRetryable } from "../../lambda-src/core/errors";
 import { parseTenantSettings } from "../../lambda-src/contracts/tenant-settings";
 
 describe("S3 key decoding", () => {
@@ -395,7 +395,7 @@ describe("summary outcome -> record fields", () => {
     expect(summaryFields({ ok: true, value, missing: ["sentiment"], repaired: false }, true).summaryError?.message).toMatch(/sentiment/);
   });
   it("no summary: summary_error carries the code and message, counted as failed", () => {
-    expect(summaryFields({ ok: false, code: "SUMMARY_INVALID", message: "m" }, false)).toEqual({
+    expect(summaryFields({ ok: false, code: ERROR_CODES.SUMMARY_INVALID, message: "m" }, false)).toEqual({
       summary: null,
       actionItems: [],
       risks: [],
@@ -581,11 +581,11 @@ describe("results", () => {
 
 describe("configuration and errors", () => {
   it("reads the handler environment", () => {
-    expect(readConfig("start", ENV)).toMatchObject({ jobNamePrefix: "cci-lite-test-", transcribeRoleArn: ENV.TRANSCRIBE_ROLE_ARN });
-    expect(readConfig("analyze", { ...ENV, DELETE_INPUT_ON_SUCCESS: "TRUE" })).toMatchObject({ bedrockMaxTokens: 1024, deleteInputOnSuccess: true });
-    expect(readConfig("reconcile", { ...ENV, RECONCILE_LOOKBACK_HOURS: undefined })).toMatchObject({ reconcileLookbackHours: 48, stuckJobHours: 6 });
-    expect(() => readConfig("start", { ...ENV, TRANSCRIBE_ROLE_ARN: "" })).toThrow(/TRANSCRIBE_ROLE_ARN/);
-    expect(() => readConfig("analyze", { ...ENV, BEDROCK_MAX_TOKENS: "lots" })).toThrow(/BEDROCK_MAX_TOKENS/);
+    expect(readConfig(START_ENVIRONMENT, ENV)).toMatchObject({ jobNamePrefix: "cci-lite-test-", transcribeRoleArn: ENV.TRANSCRIBE_ROLE_ARN });
+    expect(readConfig(ANALYZE_ENVIRONMENT, { ...ENV, DELETE_INPUT_ON_SUCCESS: "TRUE" })).toMatchObject({ bedrockMaxTokens: 1024, deleteInputOnSuccess: true });
+    expect(readConfig(RECONCILE_ENVIRONMENT, { ...ENV, RECONCILE_LOOKBACK_HOURS: undefined })).toMatchObject({ reconcileLookbackHours: 48, stuckJobHours: 6 });
+    expect(() => readConfig(START_ENVIRONMENT, { ...ENV, TRANSCRIBE_ROLE_ARN: "" })).toThrow(/TRANSCRIBE_ROLE_ARN/);
+    expect(() => readConfig(ANALYZE_ENVIRONMENT, { ...ENV, BEDROCK_MAX_TOKENS: "lots" })).toThrow(/BEDROCK_MAX_TOKENS/);
   });
   it("classifies retryable AWS errors", () => {
     expect(isRetryable({ name: "ThrottlingException" })).toBe(true);

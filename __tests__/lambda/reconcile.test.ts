@@ -15,7 +15,7 @@ import { handlerWith as reconcileWith } from "../../lambda-src/handlers/reconcil
 import { handlerWith as analyzeWith } from "../../lambda-src/handlers/analyze";
 import { manualClock } from "../../lambda-src/core/clock";
 import { LIST_RESERVE_MS, MAX_HANDOUTS, MAX_HANDOUTS_PER_RUN, MAX_JOB_ERRORS, reconcile, SAVE_EVERY } from "../../lambda-src/services/reconcile-jobs";
-import { readConfig } from "../../lambda-src/contracts/environment";
+import { readConfig, RECONCILE_ENVIRONMENT } from "../../lambda-src/contracts/environment";
 import { doneMarkerKey, RECONCILE_LEASE_KEY, RECONCILE_STATE_KEY } from "../../lambda-src/contracts/storage-layout";
 import { DEFAULT_LEASE_MS, LEASE_MARGIN_MS, leaseHoldMs, leaseIsFree } from "../../lambda-src/services/reconcile-lease";
 import { logger, metrics } from "../../lambda-src/aws/observability";
@@ -142,7 +142,7 @@ const deliver = (j: TranscriptionJob) =>
     detail: { TranscriptionJobName: j.TranscriptionJobName!, TranscriptionJobStatus: j.TranscriptionJobStatus! },
   });
 
-const cfg = () => readConfig("reconcile", process.env);
+const cfg = () => readConfig(RECONCILE_ENVIRONMENT, process.env);
 const resultKey = (callId: string) => `demo-tenant/2026/03/14/${callId}.json`;
 const metricNames = () => metricSpy.mock.calls.map((c) => c[0]);
 const modelCalls = () => bedrock.commandCalls(ConverseCommand).length;

@@ -112,7 +112,7 @@ function raceGate(firstWriter: string): { log: string[] } {
 
 /** commitRecord's "deciding again" log lines (a lost conditional write that is re-read and decided again). */
 function retries(spy: jest.SpyInstance): number {
-  return spy.mock.calls.filter(([msg]) => msg === "Result key changed while writing; deciding again").length;
+  return spy.mock.calls.filter(([msg]) => msg === "Write conflict").length;
 }
 
 describe("two writers race on one record key", () => {

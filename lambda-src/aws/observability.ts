@@ -12,7 +12,7 @@ import { METRIC, type MetricName } from "../contracts/metrics";
 export const logger = new Logger();
 export const metrics = new Metrics();
 
-export function count(name: Exclude<MetricName, "ProcessingLatency" | "ReconcileWatermarkAge">, value = 1): void {
+export function count(name: Exclude<MetricName, METRIC.ProcessingLatency | METRIC.ReconcileWatermarkAge>, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
 }
 

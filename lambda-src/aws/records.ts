@@ -15,10 +15,11 @@ export interface ExistingRecord extends ExistingRecordIdentity {
   readonly etag: string | undefined;
 }
 
-/** A small JSON object as read: its document (undefined when the body is not JSON) and ETag. */
+/** A small JSON object as read: its document (undefined when the body is not JSON), ETag and user metadata. */
 export interface SmallObject<T> {
   readonly doc: Partial<T> | undefined;
   readonly etag: string | undefined;
+  readonly metadata?: Record<string, string>;
 }
 
 /**
@@ -35,7 +36,7 @@ export async function readSmallObject<T>(bucket: string, key: string): Promise<S
     } catch {
       // not JSON: doc stays undefined
     }
-    return { doc, etag: out.ETag };
+    return { doc, etag: out.ETag, metadata: out.Metadata };
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -45,29 +46,19 @@ export async function readSmallObject<T>(bucket: string, key: string): Promise<S
 /**
  * The record at `key`, or undefined when there is none. Reads the body (a few KB): its `uploaded_at` and
  * `transcription_job_name` order it against another upload, also for records written before metadata carried them
- * and for start's REJECTED records. It does not go through {@link readSmallObject}: that costs start's bundle about
- * 25 bytes it does not have (issue "Lean functions").
+ * and for start's REJECTED records; the metadata { status, job-name } stands in for a body that is not JSON.
  */
 export async function readRecord(bucket: string, key: string): Promise<ExistingRecord | undefined> {
-  try {
-    const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const text = out.Body ? await out.Body.transformToString("utf-8") : "";
-    let doc: Partial<CallResult> = {};
-    try {
-      doc = JSON.parse(text) as Partial<CallResult>;
-    } catch {
-      // An unreadable record is treated as the oldest possible one (any upload replaces it).
-    }
-    return {
-      etag: out.ETag,
-      status: doc.status ?? out.Metadata?.status,
-      jobName: doc.transcription_job_name ?? out.Metadata?.["job-name"],
-      uploadedAt: doc.uploaded_at ?? null,
-    };
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  const read = await readSmallObject<CallResult>(bucket, key);
+  if (!read) return undefined;
+  // An unreadable record is treated as the oldest possible one (any upload replaces it).
+  const doc = read.doc ?? {};
+  return {
+    etag: read.etag,
+    status: doc.status ?? read.metadata?.status,
+    jobName: doc.transcription_job_name ?? read.metadata?.["job-name"],
+    uploadedAt: doc.uploaded_at ?? null,
+  };
 }
 
 /**
@@ -92,17 +83,9 @@ async function putIf(input: PutObjectCommandInput): Promise<string | undefined> 
   }
 }
 
-/** The PutObject of one record: single-line JSON, SSE-KMS with the pipeline key, metadata { status, job-name }. */
-function recordPut(bucket: string, kmsKeyArn: string, key: string, record: CallResult): PutObjectCommandInput {
-  return {
-    Bucket: bucket,
-    Key: key,
-    Body: serializeResult(record),
-    ContentType: "application/json",
-    ServerSideEncryption: "aws:kms",
-    SSEKMSKeyId: kmsKeyArn,
-    Metadata: resultMetadata(record),
-  };
+/** The PutObject of an object of ours: JSON, SSE-KMS with the pipeline key. */
+function put(bucket: string, kmsKeyArn: string, key: string, body: string): PutObjectCommandInput {
+  return { Bucket: bucket, Key: key, Body: body, ContentType: "application/json", ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyArn };
 }
 
 /** Where a conditional write expects the key to stand: at this ETag, or absent (`undefined`). */
@@ -115,15 +98,7 @@ export type Expected = { readonly etag: string | undefined };
  */
 export async function putSmallObject(bucket: string, kmsKeyArn: string, key: string, body = "", expected?: Expected): Promise<string | undefined> {
   const condition = expected ? (expected.etag ? { IfMatch: expected.etag } : { IfNoneMatch: "*" }) : {};
-  return putIf({
-    Bucket: bucket,
-    Key: key,
-    Body: body,
-    ContentType: "application/json",
-    ServerSideEncryption: "aws:kms",
-    SSEKMSKeyId: kmsKeyArn,
-    ...condition,
-  });
+  return putIf({ ...put(bucket, kmsKeyArn, key, body), ...condition });
 }
 
 /** Conditional writes lost to a concurrent writer are re-decided this many times before the write fails. */
@@ -146,7 +121,7 @@ export async function commitRecord(bucket: string, kmsKeyArn: string, key: strin
     const existing = await readRecord(bucket, key);
     const decision = decideWrite(existing, mine, opts);
     if (decision !== "write") {
-      logger.info("Result key holds a record that stays; not writing", {
+      logger.info("Record kept", {
         result_key: key,
         decision,
         existing_job: existing?.jobName,
@@ -156,11 +131,12 @@ export async function commitRecord(bucket: string, kmsKeyArn: string, key: strin
     }
     const condition = existing?.etag ? { IfMatch: existing.etag } : { IfNoneMatch: "*" };
     try {
-      await putIf({ ...recordPut(bucket, kmsKeyArn, key, record), ...condition });
+      // One record: single-line JSON, metadata { status, job-name }.
+      await putIf({ ...put(bucket, kmsKeyArn, key, serializeResult(record)), Metadata: resultMetadata(record), ...condition });
       return "written";
     } catch (e) {
       if (!isWriteConflict(e) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
-      logger.info("Result key changed while writing; deciding again", { result_key: key, attempt });
+      logger.info("Write conflict", { result_key: key, attempt }); // decided again
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Lambda environment of each handler: variable names, types and defaults, defined once. The infrastructure
- * writes the variables with {@link environmentVariables}; the handlers read them with {@link readConfig}. A
- * variable added here is written and read, or the type checker complains on both sides.
+ * writes the variables with {@link environmentVariables} (through {@link HANDLER_ENVIRONMENT}); each handler reads
+ * its own with {@link readConfig} and its spec ({@link ANALYZE_ENVIRONMENT}, ...), so a bundle carries only its own
+ * handler's variables. A variable added here is written and read, or the type checker complains on both sides.
  * Pure: callers pass `process.env`, tests pass a plain object.
  */
 import type { HandlerName } from "./handlers";
@@ -9,16 +10,21 @@ import { MAX_HANDOUTS_PER_RUN } from "./pacing";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type Kind = "string" | "number" | "boolean";
-interface Variable<K extends Kind = Kind> {
+/**
+ * One variable. Its kind is its fallback's type: a positive number, a flag, or (no fallback) a required string.
+ * `T` is the value's type.
+ */
+interface Variable<T extends string | number | boolean = string | number | boolean> {
   readonly name: string;
-  readonly kind: K;
   /** Used when the variable is absent or empty; without one the variable is required. */
-  readonly fallback?: K extends "number" ? number : K extends "boolean" ? boolean : string;
+  readonly fallback?: T;
 }
-const text = (name: string): Variable<"string"> => ({ name, kind: "string" });
-const positive = (name: string, fallback: number): Variable<"number"> => ({ name, kind: "number", fallback });
-const flag = (name: string, fallback: boolean): Variable<"boolean"> => ({ name, kind: "boolean", fallback });
+// Pure constructors (`@__NO_SIDE_EFFECTS__`), so a bundle drops the specs its handler does not read.
+/* @__NO_SIDE_EFFECTS__ */ const text = (name: string): Variable<string> => ({ name });
+/* @__NO_SIDE_EFFECTS__ */ const positive = (name: string, fallback: number): Variable<number> => ({ name, fallback });
+/* @__NO_SIDE_EFFECTS__ */ const flag = (name: string, fallback: boolean): Variable<boolean> => ({ name, fallback });
+/** A spec that adds variables to `base` (a call, not a spread: esbuild keeps a spread it cannot prove unused). */
+/* @__NO_SIDE_EFFECTS__ */ const extend = <B extends object, M extends object>(base: B, more: M): B & M => ({ ...base, ...more });
 
 const COMMON = {
   environment: text("ENVIRONMENT"),
@@ -29,30 +35,39 @@ const COMMON = {
   /** SSM path of the configuration documents, e.g. `/cci-lite/prod/config` (no trailing slash). */
   configPath: text("CONFIG_PATH"),
 };
-const START = { ...COMMON, transcribeRoleArn: text("TRANSCRIBE_ROLE_ARN") };
-const ANALYZE = {
-  ...COMMON,
+/** start's variables. */
+export const START_ENVIRONMENT = extend(COMMON, { transcribeRoleArn: text("TRANSCRIBE_ROLE_ARN") });
+/** analyze's variables. */
+export const ANALYZE_ENVIRONMENT = extend(COMMON, {
   bedrockModelId: text("BEDROCK_MODEL_ID"),
   bedrockRegion: text("BEDROCK_REGION"),
   bedrockMaxTokens: positive("BEDROCK_MAX_TOKENS", 1024),
   deleteInputOnSuccess: flag("DELETE_INPUT_ON_SUCCESS", false),
-};
-const RECONCILE = {
-  ...ANALYZE,
+});
+/** reconcile's variables (analyze's too: it writes records as analyze does). */
+export const RECONCILE_ENVIRONMENT = extend(ANALYZE_ENVIRONMENT, {
   stuckJobHours: positive("STUCK_JOB_HOURS", 6),
   reconcileLookbackHours: positive("RECONCILE_LOOKBACK_HOURS", 48),
   /** The analyze function reconcile hands missed jobs to (asynchronous invocation). */
   analyzeFunctionName: text("ANALYZE_FUNCTION_NAME"),
   /** Hand-outs per run: the budget the configured quotas give (contracts/pacing.ts `handoutBudget`). */
   reconcileMaxHandouts: positive("RECONCILE_MAX_HANDOUTS", MAX_HANDOUTS_PER_RUN),
-};
+});
 
-/** Every handler's variables. */
-export const HANDLER_ENVIRONMENT = { start: START, analyze: ANALYZE, reconcile: RECONCILE } as const satisfies Record<HandlerName, Record<string, Variable>>;
+/** Every handler's variables, for the infrastructure (the handlers name their own spec: their bundles stay lean). */
+export const HANDLER_ENVIRONMENT = {
+  start: START_ENVIRONMENT,
+  analyze: ANALYZE_ENVIRONMENT,
+  reconcile: RECONCILE_ENVIRONMENT,
+} as const satisfies Record<HandlerName, EnvironmentSpec>;
 
-type ValueOf<V> = V extends Variable<"number"> ? number : V extends Variable<"boolean"> ? boolean : string;
+/** A handler's variables: setting name -> variable. */
+export type EnvironmentSpec = Readonly<Record<string, Variable>>;
+type ValueOf<V> = V extends Variable<infer T> ? T : never;
+/** The typed settings a spec describes. */
+export type ConfigOf<S extends EnvironmentSpec> = { readonly [K in keyof S]: ValueOf<S[K]> };
 /** The typed settings a handler reads from its environment. */
-export type HandlerConfig<H extends HandlerName> = { readonly [K in keyof (typeof HANDLER_ENVIRONMENT)[H]]: ValueOf<(typeof HANDLER_ENVIRONMENT)[H][K]> };
+export type HandlerConfig<H extends HandlerName> = ConfigOf<(typeof HANDLER_ENVIRONMENT)[H]>;
 export type CommonConfig = { readonly [K in keyof typeof COMMON]: string };
 export type StartConfig = HandlerConfig<"start">;
 export type AnalyzeConfig = HandlerConfig<"analyze">;
@@ -71,7 +86,7 @@ function parse(v: Variable, env: Env): string | number | boolean {
     if (v.fallback !== undefined) return v.fallback;
     throw new Error(`Missing required environment variable ${v.name}`);
   }
-  switch (v.kind) {
+  switch (typeof v.fallback) {
     case "number": {
       const n = Number(raw);
       if (!Number.isFinite(n) || n <= 0) throw new Error(`Environment variable ${v.name} must be a positive number, got "${raw}"`);
@@ -84,15 +99,17 @@ function parse(v: Variable, env: Env): string | number | boolean {
   }
 }
 
-/** Reads and checks a handler's settings; throws naming the variable that is missing or malformed. */
-export function readConfig<H extends HandlerName>(handler: H, env: Env): HandlerConfig<H> {
-  const spec = HANDLER_ENVIRONMENT[handler] as Record<string, Variable>;
-  return Object.fromEntries(Object.entries(spec).map(([field, v]) => [field, parse(v, env)])) as HandlerConfig<H>;
+/**
+ * Reads and checks a handler's settings (`readConfig(ANALYZE_ENVIRONMENT, process.env)`); throws naming the variable
+ * that is missing or malformed.
+ */
+export function readConfig<S extends EnvironmentSpec>(spec: S, env: Env): ConfigOf<S> {
+  return Object.fromEntries(Object.entries(spec).map(([field, v]) => [field, parse(v, env)])) as ConfigOf<S>;
 }
 
 /** The variables the infrastructure sets for a handler (values may be Terraform tokens). */
 export function environmentVariables<H extends HandlerName>(handler: H, values: HandlerConfig<H>): Record<string, string> {
-  const spec = HANDLER_ENVIRONMENT[handler] as Record<string, Variable>;
+  const spec: EnvironmentSpec = HANDLER_ENVIRONMENT[handler];
   const out: Record<string, string> = {};
   for (const [field, v] of Object.entries(spec)) out[v.name] = String((values as Record<string, unknown>)[field]);
   return out;

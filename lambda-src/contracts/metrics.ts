@@ -4,17 +4,21 @@
  */
 export const METRICS_NAMESPACE = "CCI-Lite";
 
-export const METRIC = {
-  CallsStarted: "CallsStarted",
-  CallsCompleted: "CallsCompleted",
-  CallsFailed: "CallsFailed",
-  CallsRejected: "CallsRejected",
-  JobsStuck: "JobsStuck",
-  CallsReconciled: "CallsReconciled",
-  ProcessingLatency: "ProcessingLatency",
+/**
+ * The metric names. A string enum, not an object: esbuild inlines each name where it is used and drops the rest, so
+ * a bundle carries only the names its handler writes.
+ */
+export enum METRIC {
+  CallsStarted = "CallsStarted",
+  CallsCompleted = "CallsCompleted",
+  CallsFailed = "CallsFailed",
+  CallsRejected = "CallsRejected",
+  JobsStuck = "JobsStuck",
+  CallsReconciled = "CallsReconciled",
+  ProcessingLatency = "ProcessingLatency",
   /** A COMPLETED record without a summary (`summary_error`; SUMMARY_INCOMPLETE is not counted). */
-  SummariesFailed: "SummariesFailed",
+  SummariesFailed = "SummariesFailed",
   /** reconcile, every run: how far back its next window starts (now - watermark), in seconds. */
-  ReconcileWatermarkAge: "ReconcileWatermarkAge",
-} as const;
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+  ReconcileWatermarkAge = "ReconcileWatermarkAge",
+}
+export type MetricName = METRIC;

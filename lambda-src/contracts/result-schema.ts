@@ -8,8 +8,9 @@
 /**
  * 1.1: `summary_error`; a call whose summary failed is COMPLETED (1.0: FAILED with the code in `error`).
  * 1.2: `rejected_file`; a rejected non-audio or oversize upload has its own record (`call_id` `file!<file name>`).
+ * 1.3: `categories`, the tenant's call categories that matched (docs/configuration.md, "Call categories").
  */
-export const RESULT_SCHEMA_VERSION = "1.2";
+export const RESULT_SCHEMA_VERSION = "1.3";
 
 export type CallStatus = "COMPLETED" | "FAILED" | "REJECTED";
 export type SentimentLabel = "POSITIVE" | "NEGATIVE" | "NEUTRAL" | "MIXED";
@@ -33,6 +34,12 @@ export interface SpeakerStats {
   readonly sentiment: Sentiment | null;
 }
 
+/** A tenant's call category that matched a call, with what matched (`transcript(customer): "cancel*"`, ...). */
+export interface CallCategory {
+  readonly name: string;
+  readonly matched_by: readonly string[];
+}
+
 export interface CallResult {
   readonly schema_version: string;
   readonly status: CallStatus;
@@ -47,6 +54,11 @@ export interface CallResult {
   readonly summary: string | null;
   readonly action_items: readonly string[];
   readonly risks: readonly string[];
+  /**
+   * The tenant's call categories that matched, in the order of its rules, each with what matched; empty when none
+   * matched, the tenant has no rules or the record is not COMPLETED (and on records before 1.3).
+   */
+  readonly categories: readonly CallCategory[];
   /** Whole-call sentiment. */
   readonly sentiment: Sentiment | null;
   /** Where the sentiment came from: Comprehend, or the model for languages Comprehend lacks. */
@@ -108,6 +120,11 @@ export const RESULT_COLUMNS: readonly ResultColumn[] = /* @__PURE__ */ (() => [
   { name: "summary", type: "string", comment: "Model summary of the call" },
   { name: "action_items", type: "array<string>", comment: "Action items from the model" },
   { name: "risks", type: "array<string>", comment: "Risks from the model" },
+  {
+    name: "categories",
+    type: "array<struct<name:string,matched_by:array<string>>>",
+    comment: "The tenant's call categories that matched, each with what matched",
+  },
   { name: "sentiment", type: SENTIMENT_TYPE, comment: "Whole-call sentiment in Comprehend's shape" },
   { name: "sentiment_source", type: "string", comment: "comprehend or model" },
   { name: "language_code", type: "string", comment: "Transcribe language code" },

@@ -40,8 +40,11 @@ export function uploadPrefix(tenant: string): string {
   return `${tenant}/${CALLS_SEGMENT}/`;
 }
 
-/** Glob (in IAM resource ARNs) of every upload of every tenant: `* /calls/*` without the space. */
-export const ALL_UPLOADS_GLOB = `*/${CALLS_SEGMENT}/*`;
+/**
+ * Glob (in IAM resource ARNs) of every upload of every tenant: `* /calls/*` without the space. A pure call, so the
+ * Lambda bundles, which do not use it, drop it (esbuild keeps a template literal it cannot prove unused).
+ */
+export const ALL_UPLOADS_GLOB = /* @__PURE__ */ uploadPrefix("*").concat("*");
 
 /** `<tenant>/`: a tenant's results. */
 export function resultsPrefix(tenant: string): string {

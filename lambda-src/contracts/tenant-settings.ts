@@ -8,8 +8,13 @@
  * - its parse at run time ({@link parseTenantSettings}: the start function),
  * - the rules the configuration and the runtime both apply ({@link tenantSettingsProblems}).
  *
+ * A `categories` setting (the tenant's call category rules, lambda-src/core/category-rules.ts) is too large for an
+ * SSM Standard parameter (4 KB): it travels in the analyze function's package instead ({@link categoryDocument},
+ * file `CATEGORY_RULES_FILE` of core/category-rules.ts), not in the SSM document.
+ *
  * Plain data and functions (no zod, no SDK): the start function's bundle includes this file.
  */
+import type { CategoryDocument, CategoryRule } from "../core/category-rules";
 import { REDACTION_LANGUAGES, TRANSCRIBE_LANGUAGES, type TranscribeLanguage } from "../core/languages";
 
 /** What a setting holds: its type, its configuration schema (modules/config/tenant-schema.ts) and its checks below. */
@@ -29,6 +34,8 @@ export type SettingDeclaration = {
   | { readonly kind: "integer"; readonly min: number; readonly max: number; readonly default: number }
   /** `min`-`max` distinct Transcribe language codes. */
   | { readonly kind: "languages"; readonly min: number; readonly max: number; readonly default: readonly TranscribeLanguage[] }
+  /** Call category rules: checked by `categoryRuleProblems` (core/category-rules.ts), carried in the analyze package. */
+  | { readonly kind: "categories"; readonly default: readonly CategoryRule[] }
 );
 
 /** The configuration's values that tenant settings inherit (`inherit`): the validated configuration satisfies it. */
@@ -56,6 +63,8 @@ export const TENANT_SETTINGS = {
     default: 30,
     inherit: (e: TenantSettingsEnvironment) => e.retention.resultsDays,
   },
+  /** Call categories: rules matched on each call's transcript, summary and sentiment (docs/configuration.md). */
+  categories: { document: "categories", kind: "categories", default: [] as readonly CategoryRule[] },
 } as const satisfies Record<string, SettingDeclaration>;
 
 type Declarations = typeof TENANT_SETTINGS;
@@ -66,12 +75,16 @@ export type SettingValue<D> = D extends { readonly kind: "boolean" }
   ? boolean
   : D extends { readonly kind: "integer" }
     ? number
-    : readonly TranscribeLanguage[];
+    : D extends { readonly kind: "categories" }
+      ? readonly CategoryRule[]
+      : readonly TranscribeLanguage[];
 /** A tenant's settings by configuration field name. */
 export type TenantSettingValues = { readonly [K in TenantSettingName]: SettingValue<Declarations[K]> };
-/** The SSM tenant document: the tenant id (also its S3 prefix) and every setting under its document field name. */
+/** Settings the SSM document carries (all but `categories`, which the analyze package carries). */
+type SsmSettingName = { [K in TenantSettingName]: Declarations[K] extends { readonly kind: "categories" } ? never : K }[TenantSettingName];
+/** The SSM tenant document: the tenant id (also its S3 prefix) and every SSM setting under its document field name. */
 export type TenantSettings = { readonly tenant_id: string } & {
-  readonly [K in TenantSettingName as Declarations[K]["document"]]: SettingValue<Declarations[K]>;
+  readonly [K in SsmSettingName as Declarations[K]["document"]]: SettingValue<Declarations[K]>;
 };
 /** Settings that fall back to an environment value (`inherit`): optional in the configuration. */
 type InheritingName = { [K in TenantSettingName]: Declarations[K] extends { readonly inherit: unknown } ? K : never }[TenantSettingName];
@@ -82,6 +95,13 @@ export type TenantSettingsConfig = { readonly id: string } & { readonly [K in Te
 
 /** The declarations as a list (typed loosely, for the code that treats every setting alike). */
 export const TENANT_SETTING_LIST = Object.entries(TENANT_SETTINGS) as ReadonlyArray<[TenantSettingName, SettingDeclaration]>;
+/** The settings of the SSM tenant document: every declaration but the `categories` kind. */
+export const SSM_SETTING_LIST = TENANT_SETTING_LIST.filter(([, d]) => d.kind !== "categories");
+
+/** The one builder of the category rules document from the configuration's tenants (validated at synth). */
+export function categoryDocument(tenants: readonly TenantSettingsConfig[]): CategoryDocument {
+  return Object.fromEntries(tenants.filter((t) => t.categories?.length).map((t) => [t.id, t.categories ?? []]));
+}
 
 /** The models document stored at `/cci-lite/<env>/config/models` (guide §5, with a current model). */
 export interface ModelSettings {
@@ -119,7 +139,8 @@ export interface SettingsProblem {
 export function tenantSettingsProblems(s: ConfiguredSettingValues): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (field: TenantSettingName, message: string) => problems.push({ field, message });
-  for (const [field, d] of TENANT_SETTING_LIST) {
+  // The categories are checked by categoryRuleProblems in the configuration schema (kept out of the start bundle).
+  for (const [field, d] of SSM_SETTING_LIST) {
     const v = (s as Partial<TenantSettingValues>)[field];
     // An unset inheriting setting takes the environment's value, which its own section of the configuration checks.
     if (v === undefined) continue;
@@ -147,7 +168,7 @@ export function tenantSettingsProblems(s: ConfiguredSettingValues): SettingsProb
 /** The document of the given settings. */
 function documentOf(tenantId: string, values: TenantSettingValues): TenantSettings {
   const doc: Record<string, unknown> = { tenant_id: tenantId };
-  for (const [field, d] of TENANT_SETTING_LIST) doc[d.document] = values[field];
+  for (const [field, d] of SSM_SETTING_LIST) doc[d.document] = values[field];
   return doc as TenantSettings;
 }
 
@@ -158,7 +179,7 @@ function documentOf(tenantId: string, values: TenantSettingValues): TenantSettin
  */
 export function tenantDocument(tenant: TenantSettingsConfig, environment: TenantSettingsEnvironment): TenantSettings {
   const values: Record<string, unknown> = {};
-  for (const [field, d] of TENANT_SETTING_LIST) values[field] = tenant[field] ?? d.inherit?.(environment) ?? d.default;
+  for (const [field, d] of SSM_SETTING_LIST) values[field] = tenant[field] ?? d.inherit?.(environment) ?? d.default;
   return documentOf(tenant.id, values as TenantSettingValues);
 }
 
@@ -166,12 +187,14 @@ export function tenantDocument(tenant: TenantSettingsConfig, environment: Tenant
 function hasKind(d: SettingDeclaration, v: unknown): boolean {
   if (d.kind === "boolean") return typeof v === "boolean";
   if (d.kind === "integer") return typeof v === "number";
+  if (d.kind === "categories") return Array.isArray(v);
   return Array.isArray(v) && v.every((l) => typeof l === "string");
 }
 const KIND_NAMES: Record<SettingDeclaration["kind"], string> = {
   boolean: "true or false",
   integer: "a number",
   languages: "an array of Transcribe language codes",
+  categories: "an array of category rules",
 };
 
 /**
@@ -185,7 +208,7 @@ export function parseTenantSettings(tenantId: string, json: string): TenantSetti
   const doc = raw as Record<string, unknown>;
   const values: Record<string, unknown> = {};
   let problems: SettingsProblem[] = [];
-  for (const [field, d] of TENANT_SETTING_LIST) {
+  for (const [field, d] of SSM_SETTING_LIST) {
     const v = doc[d.document];
     if (v === undefined && !d.requiredInDocument) values[field] = d.default;
     else if (hasKind(d, v)) values[field] = v;

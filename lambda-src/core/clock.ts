@@ -21,6 +21,11 @@ export const systemClock: Clock = Object.freeze({
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 });
 
+/** Whether `d` is a Date that names a point in time (not an Invalid Date). */
+export function isValidDate(d: unknown): d is Date {
+  return d instanceof Date && !Number.isNaN(d.getTime());
+}
+
 /** A clock that moves only when told to. */
 export interface ManualClock extends Clock {
   /** Moves the clock by `ms` milliseconds (forward, or back when negative). */

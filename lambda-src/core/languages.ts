@@ -75,5 +75,5 @@ export function comprehendLanguageFor(transcribeCode: string | undefined): Compr
   if (!transcribeCode) return undefined;
   if (transcribeCode === "zh-TW") return "zh-TW";
   const base = transcribeCode.split("-")[0].toLowerCase();
-  return (COMPREHEND_SENTIMENT_LANGUAGES as readonly string[]).includes(base) && base !== "zh-TW" ? (base as ComprehendLanguage) : undefined;
+  return (COMPREHEND_SENTIMENT_LANGUAGES as readonly string[]).includes(base) ? (base as ComprehendLanguage) : undefined;
 }

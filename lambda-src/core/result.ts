@@ -1,6 +1,7 @@
 /**
  * Building and serialising {@link CallResult} records (results and error records share the schema).
  */
+import { isValidDate } from "./clock";
 import { RESULT_SCHEMA_VERSION, type CallResult, type CallStatus, type Sentiment, type SpeakerStats } from "../contracts/result-schema";
 
 export interface SourceInfo {
@@ -29,6 +30,7 @@ export interface AnalysisFields {
   readonly summary?: string | null;
   readonly actionItems?: readonly string[];
   readonly risks?: readonly string[];
+  readonly categories?: CallResult["categories"];
   readonly sentiment?: Sentiment | null;
   readonly sentimentSource?: "comprehend" | "model" | null;
   readonly languageCode?: string | null;
@@ -37,6 +39,12 @@ export interface AnalysisFields {
   readonly speakers?: readonly SpeakerStats[];
   readonly summaryError?: { readonly code: string; readonly message: string } | null;
 }
+
+/** An ETag without its quotes (S3 answers `"abc"`, records and tags keep `abc`); "" for none. */
+export const unquoteEtag = (etag: string | null | undefined): string => (etag ?? "").replace(/"/g, "");
+
+/** An error of a record: its code and message, the message cut at 2,000 characters; null for none. */
+const clip = (e: { readonly code: string; readonly message: string } | null | undefined) => (e ? { code: e.code, message: e.message.slice(0, 2000) } : null);
 
 export function buildResult(
   status: CallStatus,
@@ -52,18 +60,19 @@ export function buildResult(
     summary: analysis.summary ?? null,
     action_items: [...(analysis.actionItems ?? [])],
     risks: [...(analysis.risks ?? [])],
+    categories: analysis.categories ?? [],
     sentiment: analysis.sentiment ?? null,
     sentiment_source: analysis.sentimentSource ?? null,
     language_code: analysis.languageCode ?? null,
     duration_seconds: analysis.durationSeconds ?? null,
     speaker_mode: analysis.speakerMode ?? null,
     speakers: [...(analysis.speakers ?? [])],
-    error: error ? { code: error.code, message: error.message.slice(0, 2000) } : null,
-    summary_error: analysis.summaryError ? { code: analysis.summaryError.code, message: analysis.summaryError.message.slice(0, 2000) } : null,
+    error: clip(error),
+    summary_error: clip(analysis.summaryError),
     source_bucket: base.source.bucket,
     source_key: base.source.key,
     source_version_id: base.source.versionId ?? null,
-    source_etag: base.source.etag ? base.source.etag.replace(/"/g, "") : null,
+    source_etag: base.source.etag ? unquoteEtag(base.source.etag) : null,
     source_size_bytes: base.source.size ?? null,
     rejected_file: base.rejectedFile ?? null,
     transcription_job_name: base.jobName ?? null,
@@ -85,7 +94,7 @@ export interface JobFacts {
   readonly job: { readonly CreationTime?: Date; readonly StartTime?: Date; readonly CompletionTime?: Date };
 }
 
-const iso = (d: Date | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
+const iso = (d: Date | undefined): string | null => (isValidDate(d) ? d.toISOString() : null);
 
 /**
  * The record of a transcription job: results, analyze's FAILED records and reconcile's JOB_STUCK records all come

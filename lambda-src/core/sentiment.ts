@@ -3,6 +3,7 @@
  * BatchDetectSentiment at most 25 such documents) and byte-weighted aggregation of chunk results.
  */
 import type { Sentiment, SentimentLabel } from "../contracts/result-schema";
+import { segmenter } from "./categories";
 
 export const COMPREHEND_MAX_BYTES = 5000;
 export const COMPREHEND_BATCH_SIZE = 25;
@@ -11,12 +12,9 @@ export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, "utf8");
 }
 
+/** Sentences (Intl.Segmenter: the runtime, Node 22, always has it). */
 function sentences(text: string): string[] {
-  const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: { granularity: string }) => { segment(s: string): Iterable<{ segment: string }> } })
-    .Segmenter;
-  if (Seg) return Array.from(new Seg(undefined, { granularity: "sentence" }).segment(text), (s) => s.segment);
-  // Fallback: split after . ! ? and CJK full stops, keeping the separator and following whitespace.
-  return text.split(/(?<=[.!?\u3002\uff01\uff1f]+\s*)/u).filter((s) => s.length > 0);
+  return Array.from(segmenter(undefined, "sentence").segment(text), (s) => s.segment);
 }
 
 /**
@@ -76,12 +74,16 @@ export interface WeightedSentiment {
   readonly sentiment: Sentiment;
 }
 
-const LABELS: ReadonlyArray<[keyof NonNullable<Sentiment["SentimentScore"]>, SentimentLabel]> = [
-  ["Neutral", "NEUTRAL"],
-  ["Positive", "POSITIVE"],
-  ["Negative", "NEGATIVE"],
-  ["Mixed", "MIXED"],
-];
+/** Comprehend's score keys, in the record's order; a label is its key upper-cased (`Positive` -> `POSITIVE`). */
+export const SCORE_KEYS = ["Positive", "Negative", "Neutral", "Mixed"] as const;
+export type ScoreKey = (typeof SCORE_KEYS)[number];
+/** The order that breaks ties between equal scores. */
+const TIE_ORDER: readonly ScoreKey[] = ["Neutral", "Positive", "Negative", "Mixed"];
+
+/** A score with every key, in the record's order (0 for a key Comprehend left out). */
+export function fullScore(score: Partial<Record<ScoreKey, number>>): Record<ScoreKey, number> {
+  return Object.fromEntries(SCORE_KEYS.map((k) => [k, score[k] ?? 0])) as Record<ScoreKey, number>;
+}
 
 /**
  * Aggregates chunk sentiments: scores averaged weighted by chunk byte length, label = the highest aggregated
@@ -92,19 +94,17 @@ export function aggregateSentiment(parts: readonly WeightedSentiment[]): Sentime
   const scored = parts.flatMap(({ bytes, sentiment }) => (sentiment.SentimentScore && bytes > 0 ? [{ bytes, score: sentiment.SentimentScore }] : []));
   if (scored.length === 0) return null;
   const total = scored.reduce((s, p) => s + p.bytes, 0);
-  const acc = { Positive: 0, Negative: 0, Neutral: 0, Mixed: 0 };
-  for (const { bytes, score } of scored) {
-    for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] += (score[k] ?? 0) * bytes;
-  }
-  for (const k of Object.keys(acc) as Array<keyof typeof acc>) acc[k] = Math.round((acc[k] / total) * 1e6) / 1e6;
-  let best = LABELS[0];
-  for (const l of LABELS) if (acc[l[0]] > acc[best[0]]) best = l;
-  return { Sentiment: best[1], SentimentScore: acc };
+  const acc = fullScore({});
+  for (const { bytes, score } of scored) for (const k of SCORE_KEYS) acc[k] += (score[k] ?? 0) * bytes;
+  for (const k of SCORE_KEYS) acc[k] = Math.round((acc[k] / total) * 1e6) / 1e6;
+  let best = TIE_ORDER[0];
+  for (const k of TIE_ORDER) if (acc[k] > acc[best]) best = k;
+  return { Sentiment: best.toUpperCase() as SentimentLabel, SentimentScore: acc };
 }
 
 /** Normalises a Comprehend/model label; undefined for anything else. */
 export function toSentimentLabel(v: unknown): SentimentLabel | undefined {
   if (typeof v !== "string") return undefined;
   const u = v.trim().toUpperCase();
-  return u === "POSITIVE" || u === "NEGATIVE" || u === "NEUTRAL" || u === "MIXED" ? u : undefined;
+  return SCORE_KEYS.some((k) => k.toUpperCase() === u) ? (u as SentimentLabel) : undefined;
 }

@@ -2,6 +2,7 @@
  * The summary prompt for the Bedrock Converse API and validation of the model's answer.
  */
 import type { SentimentLabel } from "../contracts/result-schema";
+import { isValidDate } from "./clock";
 import { ERROR_CODES, type ErrorCode } from "./errors";
 import { toSentimentLabel } from "./sentiment";
 
@@ -280,7 +281,7 @@ export const MODEL_RETRY_WINDOW_MS = 6 * 3600 * 1000;
 
 /** Until when model errors that may pass are retried for a job that finished at `finishedAt` (unknown: no limit). */
 export function modelRetryDeadline(finishedAt: Date | undefined): Date | undefined {
-  return finishedAt instanceof Date && !Number.isNaN(finishedAt.getTime()) ? new Date(finishedAt.getTime() + MODEL_RETRY_WINDOW_MS) : undefined;
+  return isValidDate(finishedAt) ? new Date(finishedAt.getTime() + MODEL_RETRY_WINDOW_MS) : undefined;
 }
 
 /** What the summary step produced: an answer (possibly with missing parts), or why there is none. */

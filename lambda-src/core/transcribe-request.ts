@@ -8,16 +8,19 @@ import { REDACTION_LANGUAGES } from "./languages";
 import type { MediaFormatName } from "./s3-key";
 import { transcribeOutputKey } from "../contracts/storage-layout";
 
-/** Job tag keys (tag values: up to 256 characters). */
-export const TAG = {
-  tenant: "tenant",
-  callId: "call_id",
-  sourceKeyHash: "source_key_sha256",
-  uploadedAt: "uploaded_at",
-  versionId: "source_version_id",
-  etag: "source_etag",
-  size: "source_size_bytes",
-} as const;
+/**
+ * Job tag keys (tag values: up to 256 characters). A string enum: esbuild inlines the keys where they are used, so
+ * the analyze bundle, which reads the tags, carries no table of them.
+ */
+export enum TAG {
+  tenant = "tenant",
+  callId = "call_id",
+  sourceKeyHash = "source_key_sha256",
+  uploadedAt = "uploaded_at",
+  versionId = "source_version_id",
+  etag = "source_etag",
+  size = "source_size_bytes",
+}
 
 export interface UploadFacts {
   readonly tenant: string;

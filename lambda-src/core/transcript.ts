@@ -157,6 +157,8 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
     .join(" ")
     .trim();
   const items = r.items ?? [];
+  const segs = r.speaker_labels?.segments ?? [];
+  const audioSegments = r.audio_segments ?? [];
 
   let mode: SpeakerMode | null = null;
   let tokens: Token[];
@@ -177,7 +179,6 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
       .sort((a, b) => a.t.order - b.t.order || a.i - b.i)
       .map(({ t }) => t);
   } else {
-    const segs = r.speaker_labels?.segments ?? [];
     const byStart = new Map<string, string>();
     for (const s of segs) for (const it of s.items ?? []) if (it.start_time && it.speaker_label) byStart.set(it.start_time, it.speaker_label);
     const labelled = items.some((i) => i.speaker_label) || byStart.size > 0;
@@ -192,7 +193,7 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
   };
   for (const it of items) bump(num(it.end_time));
   for (const t of tokens) bump(t.end);
-  for (const s of r.audio_segments ?? []) bump(num(s.end_time));
+  for (const s of audioSegments) bump(num(s.end_time));
 
   const speakers: LabelStats[] = [];
   if (mode) {
@@ -205,10 +206,9 @@ export function analyzeTranscript(doc: TranscribeOutput): TranscriptAnalysis {
       talk.set(l, (talk.get(l) ?? 0) + (e - s));
     };
     const segLabel = (s: { speaker_label?: string; channel_label?: string }) => (mode === "channel_identification" ? s.channel_label : s.speaker_label);
-    const audioSegs = (r.audio_segments ?? []).filter((s) => segLabel(s));
+    const audioSegs = audioSegments.filter((s) => segLabel(s));
     if (audioSegs.length > 0) for (const s of audioSegs) add(segLabel(s), num(s.start_time), num(s.end_time));
-    else if (mode === "speaker_labels" && (r.speaker_labels?.segments ?? []).length > 0)
-      for (const s of r.speaker_labels?.segments ?? []) add(s.speaker_label, num(s.start_time), num(s.end_time));
+    else if (mode === "speaker_labels" && segs.length > 0) for (const s of segs) add(s.speaker_label, num(s.start_time), num(s.end_time));
     else for (const t of tokens) if (!t.punctuation) add(t.label, t.start, t.end);
     for (const label of sortLabels(labels)) {
       const mine = tokens.filter((t) => t.label === label);

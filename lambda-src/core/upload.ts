@@ -2,7 +2,7 @@
  * The start handler's decisions for one S3 object, as pure functions: ignore, reject (with an error code) or
  * accept. I/O (tenant lookup, header read, StartTranscriptionJob) is in services/start-upload.ts.
  */
-import { ERROR_CODES, type ErrorCode } from "./errors";
+import { type ErrorCode, REJECT_CODES } from "./errors";
 import type { TenantSettings } from "../contracts/tenant-settings";
 import { UNASSIGNED_TENANT } from "../contracts/storage-layout";
 import {
@@ -59,7 +59,7 @@ export function preCheckUpload(rawKey: string, size: number | undefined): Reject
       kind: "reject",
       tenant: UNASSIGNED_TENANT,
       callId: callIdFromFileName(lastSegment),
-      code: ERROR_CODES.INVALID_KEY,
+      code: REJECT_CODES.INVALID_KEY,
       message: `The object key is not valid URL encoding: ${rawKey.slice(0, 300)}`,
     };
   }
@@ -83,35 +83,35 @@ export function checkUpload(c: Candidate, found: TenantLookup, size: number | un
       kind: "reject",
       tenant: UNASSIGNED_TENANT,
       callId,
-      code: ERROR_CODES.UNKNOWN_TENANT,
+      code: REJECT_CODES.UNKNOWN_TENANT,
       message: c.tenantToLookUp ? `No configured tenant "${c.tenantToLookUp}" for key ${c.key}` : `The key ${c.key} does not start with a tenant id`,
     };
   }
   const tenant = c.tenantToLookUp;
   if (!p.ok) {
-    return { kind: "reject", tenant, callId, code: ERROR_CODES.KEY_OUTSIDE_CALLS, message: `Uploads must be ${tenant}/calls/<file>; got ${c.key}` };
+    return { kind: "reject", tenant, callId, code: REJECT_CODES.KEY_OUTSIDE_CALLS, message: `Uploads must be ${tenant}/calls/<file>; got ${c.key}` };
   }
   if (!p.value.mediaFormat) {
     return {
       kind: "reject",
       tenant,
       callId,
-      code: ERROR_CODES.UNSUPPORTED_FORMAT,
+      code: REJECT_CODES.UNSUPPORTED_FORMAT,
       message: `Unsupported file extension "${p.value.extension}" (supported: ${SUPPORTED})`,
     };
   }
   const badSize = sizeRule(size);
-  if (badSize === "empty") return { kind: "reject", tenant, callId, code: ERROR_CODES.EMPTY_OBJECT, message: "The uploaded object is empty (0 bytes)" };
+  if (badSize === "empty") return { kind: "reject", tenant, callId, code: REJECT_CODES.EMPTY_OBJECT, message: "The uploaded object is empty (0 bytes)" };
   if (badSize === "too-large") {
     return {
       kind: "reject",
       tenant,
       callId,
-      code: ERROR_CODES.TOO_LARGE,
+      code: REJECT_CODES.TOO_LARGE,
       message: `The object has ${size} bytes; Transcribe accepts at most ${MAX_MEDIA_BYTES}`,
     };
   }
-  if (found.kind === "invalid") return { kind: "reject", tenant, callId, code: ERROR_CODES.INVALID_TENANT_SETTINGS, message: found.problem };
+  if (found.kind === "invalid") return { kind: "reject", tenant, callId, code: REJECT_CODES.INVALID_TENANT_SETTINGS, message: found.problem };
   return { kind: "accept", key: c.key, tenant, callId, mediaFormat: p.value.mediaFormat, settings: found.settings };
 }
 

@@ -3,7 +3,7 @@
  * -> processJob -> result record. The work is in services/analyze-event.ts and services/process-job.ts.
  */
 import type { Context } from "aws-lambda";
-import { readConfig } from "../contracts/environment";
+import { ANALYZE_ENVIRONMENT, readConfig } from "../contracts/environment";
 import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { analyzeEvent, type AnalyzeEvent, type AnalyzeResponse } from "../services/analyze-event";
@@ -12,6 +12,6 @@ import { analyzeEvent, type AnalyzeEvent, type AnalyzeResponse } from "../servic
 export const handlerWith =
   (clock: Clock) =>
   (event: AnalyzeEvent, context?: Context): Promise<AnalyzeResponse> =>
-    invocation(context, () => analyzeEvent(readConfig("analyze", process.env), event, clock, context?.awsRequestId));
+    invocation(context, () => analyzeEvent(readConfig(ANALYZE_ENVIRONMENT, process.env), event, clock, context?.awsRequestId));
 
 export const handler = handlerWith(systemClock);

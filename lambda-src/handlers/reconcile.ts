@@ -2,7 +2,7 @@
  * reconcile (schedule): missed completion events and stuck jobs; the work is in services/reconcile-jobs.ts.
  */
 import type { Context, ScheduledEvent } from "aws-lambda";
-import { readConfig } from "../contracts/environment";
+import { readConfig, RECONCILE_ENVIRONMENT } from "../contracts/environment";
 import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { reconcile, type ReconcileReport } from "../services/reconcile-jobs";
@@ -13,7 +13,7 @@ export const handlerWith =
   (_event: ScheduledEvent, context?: Context): Promise<ReconcileReport> =>
     invocation(context, () =>
       reconcile(
-        readConfig("reconcile", process.env),
+        readConfig(RECONCILE_ENVIRONMENT, process.env),
         clock.now(),
         () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
         context?.awsRequestId,

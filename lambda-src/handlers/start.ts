@@ -5,7 +5,7 @@
  * The work is in services/upload-batch.ts (the batch) and services/start-upload.ts (one S3 record).
  */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { readConfig } from "../contracts/environment";
+import { readConfig, START_ENVIRONMENT } from "../contracts/environment";
 import { type Clock, systemClock } from "../core/clock";
 import { invocation } from "../aws/observability";
 import { processUploadBatch } from "../services/upload-batch";
@@ -14,6 +14,6 @@ import { processUploadBatch } from "../services/upload-batch";
 export const handlerWith =
   (clock: Clock) =>
   (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    invocation(context, () => processUploadBatch(readConfig("start", process.env), event, clock, context));
+    invocation(context, () => processUploadBatch(readConfig(START_ENVIRONMENT, process.env), event, clock, context));
 
 export const handler = handlerWith(systemClock);

@@ -38,11 +38,11 @@ export type AnalyzeEvent = TranscribeJobStateEvent | ReprocessRequest | HandOutR
 export type AnalyzeResponse = ProcessResult | ReprocessResponse | { readonly ignored: string };
 
 function isReprocess(e: unknown): e is ReprocessRequest {
-  return typeof e === "object" && e !== null && Array.isArray((e as ReprocessRequest).jobNames);
+  return Array.isArray((e as ReprocessRequest | null)?.jobNames);
 }
 
 function isHandOut(e: unknown): e is HandOutRequest {
-  return typeof e === "object" && e !== null && typeof (e as HandOutRequest).reconcile?.jobName === "string";
+  return typeof (e as HandOutRequest | null)?.reconcile?.jobName === "string";
 }
 
 /** Manual reprocessing: every job is tried; a failure is reported in the answer, not thrown. */
@@ -68,19 +68,21 @@ export async function reprocessJobs(cfg: AnalyzeConfig, request: ReprocessReques
 export async function analyzeEvent(cfg: AnalyzeConfig, event: AnalyzeEvent, clock: Clock, owner?: string): Promise<AnalyzeResponse> {
   if (isReprocess(event)) return reprocessJobs(cfg, event, clock, owner);
   if (isHandOut(event)) {
-    logger.info("Job handed out by reconcile", { job_name: event.reconcile.jobName, attempt: event.reconcile.attempt });
+    logger.info("Job handed out", { job_name: event.reconcile.jobName, attempt: event.reconcile.attempt });
     return processJob(cfg, event.reconcile.jobName, { clock, owner });
   }
   const detail = (event as TranscribeJobStateEvent)?.detail;
   const jobName = detail?.TranscriptionJobName;
   if (typeof jobName !== "string" || jobName === "") {
-    logger.warn("Event without TranscriptionJobName; ignoring", { detail_type: (event as TranscribeJobStateEvent)?.["detail-type"] });
-    return { ignored: "no job name" };
+    const ignored = "no job name";
+    logger.warn("Event ignored", { reason: ignored, detail_type: (event as TranscribeJobStateEvent)?.["detail-type"] });
+    return { ignored };
   }
   if (!jobName.startsWith(cfg.jobNamePrefix)) {
-    logger.info("Event for another environment's job; ignoring", { job_name: jobName, prefix: cfg.jobNamePrefix });
-    return { ignored: "other environment" };
+    const ignored = "other environment";
+    logger.info("Event ignored", { reason: ignored, job_name: jobName, prefix: cfg.jobNamePrefix });
+    return { ignored };
   }
-  logger.info("Transcription job state change", { job_name: jobName, job_status: detail.TranscriptionJobStatus, failure_reason: detail.FailureReason });
+  logger.info("Job state change", { job_name: jobName, job_status: detail.TranscriptionJobStatus, failure_reason: detail.FailureReason });
   return processJob(cfg, jobName, { clock, owner });
 }

@@ -64,11 +64,14 @@ export function readClaim(cfg: CommonConfig, jobName: string): Promise<SmallObje
   return readSmallObject<ClaimDoc>(cfg.resultsBucket, jobClaimKey(jobName));
 }
 
+/** Turned away by the claim `doc` (another delivery's; unknown when it cannot be read). */
+const busy = (doc: Partial<ClaimDoc> | undefined): Claim => ({ kind: "busy", owner: String(doc?.owner ?? "unknown"), expires: String(doc?.expires ?? "") });
+
 /** Takes (or renews) the job's claim for `owner` until `now + CLAIM_MS`, keeping any saved sentiment. */
 export async function claimJob(cfg: CommonConfig, jobName: string, owner: string, now: Date): Promise<Claim> {
   const current = await readClaim(cfg, jobName);
   if (current && !mayClaim(current.doc, owner, now)) {
-    return { kind: "busy", owner: String(current.doc?.owner), expires: String(current.doc?.expires) };
+    return busy(current.doc);
   }
   const saved = current?.doc?.sentiment;
   const doc: ClaimDoc = { owner, expires: new Date(now.getTime() + CLAIM_MS).toISOString(), ...(saved ? { sentiment: saved } : {}) };
@@ -79,7 +82,7 @@ export async function claimJob(cfg: CommonConfig, jobName: string, owner: string
     if (!isWriteConflict(e)) throw e;
     // Another delivery took it between the read and the write.
     const now2 = await readClaim(cfg, jobName);
-    return { kind: "busy", owner: String(now2?.doc?.owner ?? "unknown"), expires: String(now2?.doc?.expires ?? "") };
+    return busy(now2?.doc);
   }
 }
 
@@ -89,6 +92,6 @@ export async function saveSentiment(cfg: CommonConfig, jobName: string, claim: E
     await putSmallObject(cfg.resultsBucket, cfg.kmsKeyArn, jobClaimKey(jobName), JSON.stringify({ ...claim.doc, sentiment: saved }), { etag: claim.etag });
   } catch (e) {
     if (!isWriteConflict(e)) throw e;
-    logger.warn("The job's claim changed since this delivery took it; its sentiment is not saved");
+    logger.warn("Sentiment not saved", { reason: "claim taken over" });
   }
 }

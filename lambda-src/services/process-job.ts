@@ -6,7 +6,7 @@ import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import type { AnalyzeConfig } from "../contracts/environment";
 import { ERROR_CODES, errorMessage, isAccessDenied, isNotFound, isRetryable } from "../core/errors";
 import { comprehendLanguageFor } from "../core/languages";
-import { buildJobResult, latencyMs, type AnalysisFields } from "../core/result";
+import { buildJobResult, latencyMs, type AnalysisFields, unquoteEtag } from "../core/result";
 import type { CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import type { Clock } from "../core/clock";
 import { analyzeTranscript, parseS3Uri, type TranscribeOutput } from "../core/transcript";
@@ -20,6 +20,7 @@ import { sourceState } from "./source-check";
 import { commitJobRecord, currentDecision, type JobContext, loadJob, markSettled } from "./job-record";
 import { detectSentiment } from "./sentiment";
 import { summarize } from "./summary";
+import { callCategories } from "./categories";
 
 export type { JobContext, LoadedJob } from "./job-record";
 export { loadJob } from "./job-record";
@@ -51,19 +52,39 @@ export interface ProcessOptions {
   readonly owner?: string;
 }
 
+/** A SKIPPED outcome of the job, for the reason given. */
+const skipped = (ctx: JobContext, skipReason: ProcessResult["skipReason"]): ProcessResult => ({
+  jobName: ctx.jobName,
+  outcome: "SKIPPED",
+  resultKey: ctx.resultKey,
+  skipReason,
+});
+
+/** Logs "Job skipped" with the reason (the result's `skipReason`) and the keys that explain it; the SKIPPED outcome. */
+function skip(ctx: JobContext, reason: NonNullable<ProcessResult["skipReason"]>, keys: Record<string, unknown>): ProcessResult {
+  logger.info("Job skipped", { reason, ...keys });
+  return skipped(ctx, reason);
+}
+
+/** {@link skip}, and the job marked settled (its record, or one that outranks it, is at the result key). */
+async function skipSettled(
+  cfg: AnalyzeConfig,
+  ctx: JobContext,
+  reason: NonNullable<ProcessResult["skipReason"]>,
+  keys: Record<string, unknown>,
+): Promise<ProcessResult> {
+  const result = skip(ctx, reason, keys);
+  await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
+  return result;
+}
+
 async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, now: Date, force: boolean): Promise<ProcessResult> {
   const decision = await commitJobRecord(cfg, ctx, record, { force });
   await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
   if (decision !== "written") {
     // A failure that met a record which stays (e.g. a forced run after the transcript expired, over the job's own
     // COMPLETED record) keeps its error code, so the caller sees the run failed while the record is intact.
-    return {
-      jobName: ctx.jobName,
-      outcome: "SKIPPED",
-      resultKey: ctx.resultKey,
-      skipReason: decision,
-      ...(record.error ? { errorCode: record.error.code } : {}),
-    };
+    return { ...skipped(ctx, decision), ...(record.error ? { errorCode: record.error.code } : {}) };
   }
   if (record.status === "COMPLETED") {
     count(METRIC.CallsCompleted);
@@ -84,9 +105,9 @@ async function write(cfg: AnalyzeConfig, ctx: JobContext, record: CallResult, no
 async function deleteProcessedSource(ctx: JobContext): Promise<void> {
   const { bucket, key, versionId, etag } = ctx.source;
   if (!bucket || !key) return;
-  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${etag.replace(/"/g, "")}"` } : undefined;
+  const exact = versionId ? { VersionId: versionId } : etag ? { IfMatch: `"${unquoteEtag(etag)}"` } : undefined;
   if (!exact) {
-    logger.warn("The upload's version and ETag are unknown; the audio is kept (the lifecycle rule removes it)", { key });
+    logger.warn("Source audio kept", { reason: "no version or ETag", key }); // the input lifecycle rule removes it
     return;
   }
   try {
@@ -94,11 +115,11 @@ async function deleteProcessedSource(ctx: JobContext): Promise<void> {
     logger.info("Source audio deleted", { key, version_id: versionId, etag });
   } catch (e) {
     if (isWriteConflict(e)) {
-      logger.info("The key holds a newer upload now; it is kept", { key, etag });
+      logger.info("Source audio kept", { reason: "newer upload", key, etag });
       return;
     }
     // The result is written; the input lifecycle rule removes the audio later.
-    logger.warn("Deleting the source audio failed", { error: e as Error, key });
+    logger.warn("Source audio not deleted", { error: e as Error, key });
   }
 }
 
@@ -148,11 +169,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   const force = opts.force === true;
   // Before any model call: is the job settled already (its own COMPLETED record, or a newer upload's record)?
   const decision = await currentDecision(cfg, ctx, { force });
-  if (decision !== "write") {
-    logger.info("The result key holds a settled record; skipping", { result_key: ctx.resultKey, decision });
-    await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: decision };
-  }
+  if (decision !== "write") return skipSettled(cfg, ctx, decision, { result_key: ctx.resultKey });
 
   if (status === "FAILED") {
     return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIBE_FAILED, ctx.job.FailureReason ?? "Transcription job failed (no reason given)", {
@@ -162,11 +179,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
 
   // The exact upload (services/source-check.ts): a newer accepted upload of the key has its own job and record,
   // which outranks this one, so this job pays for nothing and writes nothing.
-  if ((await sourceState(ctx)) === "newer-accepted") {
-    logger.info("The input key holds a newer upload than this job's; its own job makes the record", { source_etag: ctx.source.etag });
-    await markSettled(cfg, ctx.jobName, ctx.job.CreationTime);
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "source-changed" };
-  }
+  if ((await sourceState(ctx)) === "newer-accepted") return skipSettled(cfg, ctx, "source-changed", { source_etag: ctx.source.etag });
 
   const uri = ctx.job.Transcript?.RedactedTranscriptFileUri ?? ctx.job.Transcript?.TranscriptFileUri;
   if (!uri) return failed(cfg, ctx, now, force, ERROR_CODES.TRANSCRIPT_NOT_FOUND, "The job has no transcript file URI");
@@ -176,12 +189,10 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   const t = analyzeTranscript(read.doc);
   const languageCode = ctx.job.LanguageCode ?? t.languageCode;
   const speakersBase = t.speakers;
-  const fields: AnalysisFields = {
-    languageCode,
-    durationSeconds: t.durationSeconds,
-    speakerMode: t.speakerMode,
-    speakers: speakersBase.map((s) => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null })),
-  };
+  /** The transcript's statistics: the record's, and the claim's with a saved sentiment. */
+  const stats = { languageCode, durationSeconds: t.durationSeconds, speakerMode: t.speakerMode };
+  const unscored = speakersBase.map((s): SpeakerStats => ({ label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: null }));
+  const fields: AnalysisFields = { ...stats, speakers: unscored };
   if (t.text.trim() === "") {
     return failed(cfg, ctx, now, force, ERROR_CODES.EMPTY_TRANSCRIPT, "The transcript is empty (no speech recognised)", fields);
   }
@@ -189,20 +200,16 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
   // The claim before the first paid call: another live delivery of this job (a duplicate event, a hand-out that
   // overlaps a retry chain, a reprocess) turns this one away; it writes nothing, the holder writes the record.
   const claim = await claimJob(cfg, ctx.jobName, opts.owner ?? `delivery-${Math.random().toString(36).slice(2, 12)}`, now);
-  if (claim.kind === "busy") {
-    logger.info("Another delivery holds this job's claim; it writes the record, this one ends", { holder: claim.owner, claim_expires: claim.expires });
-    return { jobName: ctx.jobName, outcome: "SKIPPED", resultKey: ctx.resultKey, skipReason: "claimed" };
-  }
+  if (claim.kind === "busy") return skip(ctx, "claimed", { holder: claim.owner, claim_expires: claim.expires });
 
   // Sentiment: Comprehend where it has the language, otherwise the model's label (SentimentScore null). Paid once
   // per job: a retry (e.g. after a throttled Bedrock call) reuses what the claim saved.
   let compLang = comprehendLanguageFor(languageCode ?? undefined);
   let sentiment: Sentiment | null = null;
-  let speakers: SpeakerStats[] = [...(fields.speakers ?? [])];
+  let speakers: readonly SpeakerStats[] = unscored;
   const saved = compLang && claim.doc.sentiment?.language === compLang ? claim.doc.sentiment : undefined;
-  const stats = { languageCode: languageCode ?? null, durationSeconds: t.durationSeconds ?? null, speakerMode: t.speakerMode };
   if (compLang && saved && !saved.partial) {
-    logger.info("Reusing the sentiment an earlier attempt paid for", { language_code: compLang });
+    logger.info("Sentiment reused", { language_code: compLang });
     sentiment = saved.sentiment;
     speakers = [...saved.speakers];
   } else if (compLang) {
@@ -211,11 +218,9 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     const scored: SpeakerStats[] = [];
     try {
       if (whole === undefined) whole = await detectSentiment(t.text, compLang);
-      for (const s of speakersBase) {
+      for (const [i, s] of speakersBase.entries()) {
         const prior = saved?.speakers.find((p) => p.label === s.label);
-        scored.push(
-          prior ?? { label: s.label, talk_time_seconds: s.talkTimeSeconds, word_count: s.wordCount, sentiment: await detectSentiment(s.text, compLang) },
-        );
+        scored.push(prior ?? { ...speakers[i], sentiment: await detectSentiment(s.text, compLang) });
       }
       sentiment = whole;
       speakers = scored;
@@ -232,7 +237,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
         throw e;
       }
       // A permanent Comprehend error (e.g. UnsupportedLanguageException): use the model's label instead.
-      logger.warn("Comprehend sentiment failed permanently; using the model's label", { error: e as Error });
+      logger.warn("Sentiment from the model", { reason: "Comprehend failed", error: e as Error });
       compLang = undefined;
       sentiment = null;
     }
@@ -241,7 +246,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
       await saveSentiment(cfg, ctx.jobName, claim, { language: compLang, sentiment, speakers, ...stats });
     }
   } else {
-    logger.info("Comprehend has no sentiment model for this language; using the model's label", { language_code: languageCode });
+    logger.info("Sentiment from the model", { reason: "no Comprehend model", language_code: languageCode });
   }
 
   // A summary that cannot be produced does not fail the call: the record stays COMPLETED with summary_error.
@@ -250,14 +255,26 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     clock: opts.clock,
   });
   const summary = summaryFields(outcome, !compLang);
+  const { actionItems, risks } = summary;
+  if (!compLang) sentiment = summary.modelSentiment ? { Sentiment: summary.modelSentiment, SentimentScore: null } : null;
   const record = buildJobResult("COMPLETED", ctx, cfg.bedrockModelId, now, {
     ...fields,
     speakers,
-    sentiment: compLang ? sentiment : summary.modelSentiment ? { Sentiment: summary.modelSentiment, SentimentScore: null } : null,
-    sentimentSource: compLang ? (sentiment ? "comprehend" : null) : summary.modelSentiment ? "model" : null,
+    sentiment,
+    sentimentSource: sentiment ? (compLang ? "comprehend" : "model") : null,
     summary: summary.summary,
-    actionItems: summary.actionItems,
-    risks: summary.risks,
+    actionItems,
+    risks,
+    categories: callCategories(ctx.tenant, {
+      languageCode,
+      text: t.text,
+      turns: t.speakers,
+      summary: summary.summary,
+      sentiment,
+      speakers,
+      risks,
+      actionItems,
+    }),
     summaryError: summary.summaryError,
   });
   // A forced run whose summary failed (e.g. the model throttled past its retry window) is a failure of that run:
@@ -279,16 +296,17 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
 export async function processJob(cfg: AnalyzeConfig, jobName: string, opts: ProcessOptions): Promise<ProcessResult> {
   setRecordKeys({ job_name: jobName });
   if (!jobName.startsWith(cfg.jobNamePrefix)) {
-    logger.info("Job belongs to another environment; ignoring", { prefix: cfg.jobNamePrefix });
+    logger.info("Job ignored", { reason: "other environment", prefix: cfg.jobNamePrefix });
     return { jobName, outcome: "NOT_OURS" };
   }
   const loaded = await loadJob(jobName, opts.clock.now());
   if (loaded.kind === "missing") {
-    logger.error("Transcription job not found (expired after 90 days or deleted); no record can be written");
+    // Expired (Transcribe keeps jobs 90 days) or deleted: nothing to write a record from.
+    logger.error("No record written", { reason: "job not found" });
     return { jobName, outcome: "JOB_NOT_FOUND" };
   }
   if (loaded.kind === "untagged") {
-    logger.error("Transcription job has no tenant/call_id tags; no record can be written", { media: loaded.job.Media?.MediaFileUri });
+    logger.error("No record written", { reason: "no tenant/call_id tags", media: loaded.job.Media?.MediaFileUri });
     await markSettled(cfg, jobName, loaded.job.CreationTime); // nothing more can be done; reconcile stops handing it out
     return { jobName, outcome: "MISSING_TAGS" };
   }

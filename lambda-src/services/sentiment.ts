@@ -5,18 +5,28 @@
 import { BatchDetectSentimentCommand, DetectSentimentCommand, type LanguageCode } from "@aws-sdk/client-comprehend";
 import type { Sentiment } from "../contracts/result-schema";
 import type { ComprehendLanguage } from "../core/languages";
-import { aggregateSentiment, batches, chunkText, COMPREHEND_MAX_BYTES, toSentimentLabel, utf8Bytes, type WeightedSentiment } from "../core/sentiment";
+import {
+  aggregateSentiment,
+  batches,
+  chunkText,
+  COMPREHEND_MAX_BYTES,
+  fullScore,
+  type ScoreKey,
+  toSentimentLabel,
+  utf8Bytes,
+  type WeightedSentiment,
+} from "../core/sentiment";
 import { comprehendClient } from "../aws/clients";
 import { logger } from "../aws/observability";
 
-type ComprehendScore = { Positive?: number; Negative?: number; Neutral?: number; Mixed?: number } | undefined;
+type ComprehendScore = Partial<Record<ScoreKey, number>> | undefined;
 
 function toSentiment(label: string | undefined, score: ComprehendScore): Sentiment | undefined {
   const l = toSentimentLabel(label);
   if (!l) return undefined;
   return {
     Sentiment: l,
-    SentimentScore: score ? { Positive: score.Positive ?? 0, Negative: score.Negative ?? 0, Neutral: score.Neutral ?? 0, Mixed: score.Mixed ?? 0 } : null,
+    SentimentScore: score ? fullScore(score) : null,
   };
 }
 
@@ -37,11 +47,8 @@ export async function detectSentiment(text: string, language: ComprehendLanguage
       if (s && r.Index !== undefined && batch[r.Index] !== undefined) parts.push({ bytes: utf8Bytes(batch[r.Index]), sentiment: s });
     }
     for (const err of out.ErrorList ?? []) {
-      logger.warn("Comprehend could not score one chunk; it is left out of the aggregate", {
-        index: err.Index,
-        code: err.ErrorCode,
-        message: err.ErrorMessage,
-      });
+      // Left out of the aggregate.
+      logger.warn("Chunk not scored", { index: err.Index, code: err.ErrorCode, message: err.ErrorMessage });
     }
   }
   return aggregateSentiment(parts);

@@ -12,6 +12,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { errorName, httpStatus, isNotFound } from "../core/errors";
+import { unquoteEtag } from "../core/result";
 import { sizeRule } from "../core/s3-key";
 import { s3Client } from "../aws/clients";
 import type { JobContext } from "./job-record";
@@ -25,7 +26,6 @@ import type { JobContext } from "./job-record";
 export type SourceState = "same" | "newer-accepted" | "newer-rejected";
 
 const isInvalidRange = (e: unknown): boolean => errorName(e) === "InvalidRange" || httpStatus(e) === 416;
-const unquote = (etag: string | undefined): string => (etag ?? "").replace(/"/g, "");
 
 /**
  * One 1-byte read of the key: its ETag says whether it still holds this job's upload; if not, its size
@@ -39,7 +39,7 @@ export async function sourceState(ctx: JobContext): Promise<SourceState> {
   try {
     const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: "bytes=0-0" }));
     await out.Body?.transformToByteArray();
-    if (!out.ETag || unquote(out.ETag) === unquote(etag)) return "same";
+    if (!out.ETag || unquoteEtag(out.ETag) === unquoteEtag(etag)) return "same";
     size = Number(/\/(\d+)$/.exec(out.ContentRange ?? "")?.[1] ?? out.ContentLength);
   } catch (e) {
     if (isNotFound(e)) return "same";

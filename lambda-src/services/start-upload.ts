@@ -10,7 +10,7 @@ import type { StartConfig } from "../contracts/environment";
 import { METRIC } from "../contracts/metrics";
 import { resultKey } from "../contracts/storage-layout";
 import { detectAudioHeader, HEADER_BYTES } from "../core/audio-header";
-import { ERROR_CODES, errorMessage, errorName, isAccessDenied, isNotFound } from "../core/errors";
+import { ERROR_CODES, REJECT_CODES, errorMessage, errorName, isAccessDenied, isNotFound } from "../core/errors";
 import { buildJobName, sourceObjectHash } from "../core/job-name";
 import { buildResult } from "../core/result";
 import { extensionOf, fileRecordId, nonCallFile } from "../core/s3-key";
@@ -61,7 +61,7 @@ async function readHeader(bucket: string, key: string, versionId: string | undef
     );
     return { bytes: out.Body ? await out.Body.transformToByteArray() : new Uint8Array() };
   } catch (e) {
-    if (isNotFound(e)) return { problem: { code: ERROR_CODES.OBJECT_NOT_FOUND, message: `The object no longer exists (${errorName(e)})` } };
+    if (isNotFound(e)) return { problem: { code: REJECT_CODES.OBJECT_NOT_FOUND, message: `The object no longer exists (${errorName(e)})` } };
     if (isAccessDenied(e)) return { problem: { code: ERROR_CODES.S3_ACCESS_DENIED, message: `Access denied reading the object header: ${errorMessage(e)}` } };
     if (errorName(e) === "InvalidRange") return { bytes: new Uint8Array() };
     throw e;
@@ -90,7 +90,7 @@ export async function processS3Record(cfg: StartConfig, rec: S3EventRecord, now:
   if (upload.kind === "reject") return reject(cfg, rec, upload, pre.key, now);
   if (bucket !== cfg.inputBucket) {
     const message = `Event for bucket ${bucket}, expected ${cfg.inputBucket}`;
-    return reject(cfg, rec, { ...upload, code: ERROR_CODES.UNEXPECTED_BUCKET, message }, pre.key, now);
+    return reject(cfg, rec, { ...upload, code: REJECT_CODES.UNEXPECTED_BUCKET, message }, pre.key, now);
   }
 
   const header = await readHeader(bucket, upload.key, o.versionId);
@@ -129,7 +129,7 @@ export async function processS3Record(cfg: StartConfig, rec: S3EventRecord, now:
       return "duplicate";
     }
     if (name === "BadRequestException") {
-      return reject(cfg, rec, { ...upload, code: ERROR_CODES.TRANSCRIBE_BAD_REQUEST, message: errorMessage(e) }, pre.key, now);
+      return reject(cfg, rec, { ...upload, code: REJECT_CODES.TRANSCRIBE_BAD_REQUEST, message: errorMessage(e) }, pre.key, now);
     }
     throw e; // throttling, LimitExceededException, 5xx, anything unknown: retry the message
   }

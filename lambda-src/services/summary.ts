@@ -54,19 +54,19 @@ async function ask(b: BedrockSettings, labelledTranscript: string, languageCode:
   const larger = answer.stopReason === "max_tokens" ? largerTokenBudget(budget) : undefined;
   if (larger) {
     // A truncated answer is cut, not wrong: the same question with room to finish, not a repair.
-    logger.warn("Model answer truncated (max_tokens); asking again with a larger budget", { max_tokens: budget, retry_max_tokens: larger });
+    logger.warn("Model answer truncated", { max_tokens: budget, retry_max_tokens: larger });
     budget = larger;
     answer = await converse(b, prompt, budget);
   }
   const parsed = parseSummaryAnswer(answer.text);
-  if (parsed.ok) return { ok: true, value: parsed.value, missing: parsed.missing, repaired: false };
+  if (parsed.ok) return { ...parsed, repaired: false };
   if (answer.stopReason === "max_tokens") {
     return { ok: false, code: ERROR_CODES.SUMMARY_TRUNCATED, message: `Model answer truncated at maxTokens ${budget} (${parsed.error})` };
   }
-  logger.warn("Model answer invalid; asking once for a repair", { validation_error: parsed.error, stop_reason: answer.stopReason });
+  logger.warn("Model answer invalid; repairing", { validation_error: parsed.error, stop_reason: answer.stopReason });
   const second = await converse(b, buildRepairPrompt(prompt, answer.text, parsed.error), budget);
   const reparsed = parseSummaryAnswer(second.text);
-  if (reparsed.ok) return { ok: true, value: reparsed.value, missing: reparsed.missing, repaired: true };
+  if (reparsed.ok) return { ...reparsed, repaired: true };
   return { ok: false, code: ERROR_CODES.SUMMARY_INVALID, message: `Model answer invalid after one repair attempt: ${reparsed.error}` };
 }
 
@@ -90,7 +90,7 @@ export async function summarize(b: BedrockSettings, labelledTranscript: string, 
       const until = opts.retryUntil ? `; retried until ${opts.retryUntil.toISOString()}` : "";
       throw new RetryableError(passing, `${message}${until}`, e);
     }
-    logger.error("Model still failing after the retry window; recording the call without a summary", { code: passing, error: message });
+    logger.error("No summary: retry window over", { code: passing, error: message });
     return { ok: false, code: passing, message: `${message}; still failing after the retry window` };
   }
 }

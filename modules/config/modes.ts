@@ -70,8 +70,23 @@ export const CONFIG_MODES = {
       },
       github: { reviewers: { users: [2222222], teams: [1111111] }, requiredApprovals: 2, artifactRetentionDays: 14 },
       tenants: [
-        { id: "demo-tenant", quicksightGroups: ["demo-tenant-viewers"], uploaderPrincipals: [role("demo-uploader")] },
-        { id: "acme", readerPrincipals: ["arn:aws:iam::444455556666:root", role("acme-reader")], quicksightGroups: ["acme-viewers"] },
+        {
+          id: "demo-tenant",
+          quicksightGroups: ["demo-tenant-viewers"],
+          uploaderPrincipals: [role("demo-uploader")],
+          categories: [
+            { name: "Escalation risk", match: "all", conditions: [{ present: "risks" }, { sentiment: "negative", atLeast: 0.6, speaker: "customer" }] },
+          ],
+        },
+        {
+          id: "acme",
+          readerPrincipals: ["arn:aws:iam::444455556666:root", role("acme-reader")],
+          quicksightGroups: ["acme-viewers"],
+          categories: [
+            { name: "Cancellation", conditions: [{ transcript: ["cancel*", "close my account"], speaker: "customer" }] },
+            { name: "Refund", conditions: [{ summary: ["refund*"] }] },
+          ],
+        },
       ],
       quicksight: {
         namespace: "cci",
@@ -81,7 +96,7 @@ export const CONFIG_MODES = {
       },
     },
     purpose:
-      "prod with every people group, transcript readers, a tenant's own uploader, tenant readers and QuickSight groups, direct query; stricter GitHub review",
+      "prod with every people group, transcript readers, a tenant's own uploader, tenant readers and QuickSight groups, direct query, call categories in two tenants; stricter GitHub review",
   },
   "prod-existing-detector": {
     base: "prod",

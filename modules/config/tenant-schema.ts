@@ -3,6 +3,7 @@
  * written to its SSM document) and the principals and groups the infrastructure gives access.
  */
 import { z } from "zod";
+import { type CategoryRule, categoryRuleProblems, describeRuleProblem } from "../../lambda-src/core/category-rules";
 import type { TranscribeLanguage } from "../../lambda-src/core/languages";
 import { RESERVED_PREFIXES } from "../../lambda-src/contracts/storage-layout";
 import {
@@ -19,13 +20,17 @@ type KindSchema<D> = D extends { readonly kind: "boolean" }
   ? z.ZodBoolean
   : D extends { readonly kind: "integer" }
     ? z.ZodNumber
-    : z.ZodArray<z.ZodCustom<TranscribeLanguage, TranscribeLanguage>>;
+    : D extends { readonly kind: "categories" }
+      ? z.ZodType<readonly CategoryRule[]>
+      : z.ZodArray<z.ZodCustom<TranscribeLanguage, TranscribeLanguage>>;
 /** Settings that inherit an environment value stay optional (filled by `tenantDocument`); the others default. */
 type FieldSchema<D> = D extends { readonly inherit: unknown } ? z.ZodOptional<KindSchema<D>> : z.ZodDefault<KindSchema<D>>;
 
 function kindSchema(d: SettingDeclaration): z.ZodType {
   if (d.kind === "boolean") return z.boolean();
   if (d.kind === "integer") return z.number();
+  // The rules' shapes and limits are categoryRuleProblems' (below), with messages naming the tenant and the rule.
+  if (d.kind === "categories") return z.custom<readonly CategoryRule[]>((v) => Array.isArray(v), "must be an array of category rules");
   return z.array(z.custom<TranscribeLanguage>((v) => typeof v === "string", "must be a language code"));
 }
 
@@ -43,8 +48,13 @@ export const tenantSchema = z
       .refine((v) => !(RESERVED_PREFIXES as readonly string[]).includes(v), {
         message: `is reserved (${RESERVED_PREFIXES.join(", ")})`,
       }),
-    // languages, redactPii, maxSpeakers, resultsRetentionDays: declared in lambda-src/contracts/tenant-settings.ts.
+    // languages, redactPii, maxSpeakers, resultsRetentionDays, categories: declared in lambda-src/contracts/tenant-settings.ts.
     ...settingFields,
+    /**
+     * The call category rules change the analyze function's package (`category-rules.json`), and with QuickSight on
+     * they fill the "Calls by category" visual: exercised by dev as committed and by prod-people (QuickSight, direct query).
+     */
+    categories: exercisedBy(settingFields.categories, "dev", "prod-people"),
     /**
      * IAM principals (account root, role or user ARNs) that may assume the tenant's read-only role
      * (guide §13, docs/security.md); defaults to this account's root (i.e. its IAM policies decide).
@@ -68,4 +78,8 @@ export const tenantSchema = z
   .superRefine((t, ctx) => {
     // The rules the runtime applies to the SSM document too (lambda-src/contracts/tenant-settings.ts): one home.
     for (const p of tenantSettingsProblems(t)) ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
+    for (const p of categoryRuleProblems(t.categories)) {
+      const path = p.index === undefined ? ["categories"] : ["categories", p.index];
+      ctx.addIssue({ code: "custom", path, message: describeRuleProblem(t.id, t.categories, p) });
+    }
   });

@@ -16,6 +16,7 @@
  * CLI: `npm run bundle` (scripts/bundle-lambdas.ts) prints bytes, budgets and composition.
  */
 import { buildSync, type BuildOptions, type Metafile } from "esbuild";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -133,4 +134,36 @@ export function bundleLambdas(outDir: string = DEFAULT_OUT_DIR): Record<HandlerN
   const out = {} as Record<HandlerName, LambdaBundle>;
   for (const name of HANDLER_NAMES) out[name] = { dir: all[name].dir, file: all[name].file, bytes: all[name].bytes };
   return out;
+}
+
+/**
+ * A function package with data files beside the bundle (the analyze function's category rules): a folder
+ * `<bundle folder>+<content hash>/` holding a copy of `index.mjs` and the files. Named by content, so two synths
+ * of the same code and data share one folder and one asset hash, and stacks with different data never collide.
+ */
+export function packageWithFiles(bundle: LambdaBundle, files: Readonly<Record<string, string>>): LambdaBundle {
+  const names = Object.keys(files).sort();
+  if (names.length === 0) return bundle;
+  for (const n of names)
+    if (n === "index.mjs" || n !== path.basename(n)) throw new Error(`packageWithFiles: "${n}" must be a plain file name other than index.mjs`);
+  const code = fs.readFileSync(bundle.file);
+  const hash = createHash("sha256").update(code);
+  for (const n of names) hash.update(`\0${n}\0${files[n]}`);
+  const dir = `${bundle.dir}+${hash.digest("hex").slice(0, 16)}`;
+  const file = path.join(dir, "index.mjs");
+  if (!fs.existsSync(file)) {
+    const tmp = `${dir}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    fs.writeFileSync(path.join(tmp, "index.mjs"), code);
+    for (const n of names) fs.writeFileSync(path.join(tmp, n), files[n]);
+    try {
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      // Another process wrote the same content-named folder first.
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(file)) throw e;
+    }
+  }
+  return { dir, file, bytes: bundle.bytes };
 }

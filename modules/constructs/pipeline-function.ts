@@ -13,7 +13,7 @@ import { HANDLER_ENTRY, type HandlerName } from "../../lambda-src/contracts/hand
 import { ValidationError } from "../config/errors";
 import { type ArnBuilder, type Grantee, serviceTrust, type Statement } from "../iam/policy";
 import type { AlarmTopic } from "./alarm-topic";
-import { bundleHandler, type LambdaBundle } from "./bundling";
+import { bundleHandler, type LambdaBundle, packageWithFiles } from "./bundling";
 import type { CustomerKey } from "./customer-key";
 import { Role } from "./role";
 import { StackContext } from "./stack-context";
@@ -77,6 +77,8 @@ export interface PipelineFunctionProps {
   readonly alarms: AlarmTopic;
   /** A prebuilt bundle (tests). @default built from the handler's source with esbuild during synth */
   readonly bundle?: LambdaBundle;
+  /** Data files packaged beside the bundle (name -> content), read by the handler from its task root. @default none */
+  readonly files?: Readonly<Record<string, string>>;
   /** Run in these private subnets (`vpc_config`); the role gains the network interface permissions. @default no VPC */
   readonly vpc?: FunctionVpcPlacement;
 }
@@ -134,7 +136,7 @@ export class PipelineFunction extends Construct implements Grantee {
     }
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });
 
-    const bundle = props.bundle ?? bundleHandler(props.handler);
+    const bundle = packageWithFiles(props.bundle ?? bundleHandler(props.handler), props.files ?? {});
     const asset = new TerraformAsset(this, "code", { path: bundle.dir, type: AssetType.ARCHIVE });
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,

@@ -67,6 +67,7 @@ export const VISUAL_SOURCES: Readonly<Record<string, string>> = {
   "speaker-sentiment": "speakers",
   "action-items-risks": "items",
   "talk-time": "talktime",
+  "calls-by-category": "categories",
 };
 
 export const SHEET_ID = "overview";
@@ -81,6 +82,7 @@ export function dashboardDefinition(dataSetArns: Readonly<Record<string, string>
   const items = viewOf("items");
   const failures = viewOf("failures");
   const talk = viewOf("talktime");
+  const categories = viewOf("categories");
   const visuals: Visual[] = [
     bar("calls-by-day", "Calls by day", {
       category: [byDay("calls-day", calls)],
@@ -153,6 +155,16 @@ export function dashboardDefinition(dataSetArns: Readonly<Record<string, string>
       values: [sum("talk-seconds", talk, "talk_time_seconds")],
       colors: [category("talk-role", talk, "role")],
     }),
+    bar(
+      "calls-by-category",
+      "Calls by category",
+      {
+        category: [category("category-name", categories, "category")],
+        values: [sum("category-calls", categories, "calls")],
+        colors: [category("category-tenant", categories, "tenant")],
+      },
+      false,
+    ),
   ];
   const used = [...new Set(Object.values(VISUAL_SOURCES))].sort();
   for (const id of used) if (!dataSetArns[id]) throw new Error(`no data set ARN for view "${id}"`);

@@ -140,6 +140,16 @@ export const INSIGHT_VIEWS: readonly InsightView[] = [
     },
   },
   {
+    id: "categories",
+    name: "insights_categories_daily",
+    description:
+      "Calls by call category (the tenant's rules, docs/configuration.md) per tenant and day, COMPLETED calls; a call counts once per category it matched",
+    columns: [...KEYS, col("category", "varchar"), col("calls", "bigint", "count(*)")],
+    groupBy: 3,
+    inner: (ctx) =>
+      `SELECT r.tenant, ${DAY} AS day, c.name AS category FROM ${from(ctx)} CROSS JOIN UNNEST(r.categories) AS c(name, matched_by) WHERE r.status = 'COMPLETED'`,
+  },
+  {
     id: "failures",
     name: "insights_failures",
     description: `Failed and rejected calls by error code, COMPLETED calls whose summary fell short (status ${SUMMARY_FAILURE_STATUS}) and rejected non-audio or oversize files (status ${FILE_FAILURE_STATUS}), per tenant and day`,

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { environmentVariables, POWERTOOLS, type ReconcileConfig, type StartConfig } from "../../lambda-src/contracts/environment";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { METRIC, METRICS_NAMESPACE } from "../../lambda-src/contracts/metrics";
+import { CATEGORY_RULES_FILE, type CategoryDocument } from "../../lambda-src/core/category-rules";
 import type { AlarmTopic } from "../constructs/alarm-topic";
 import type { LambdaBundle } from "../constructs/bundling";
 import type { CustomerKey } from "../constructs/customer-key";
@@ -52,6 +53,11 @@ export interface PipelineFunctionsProps {
   readonly alarms: AlarmTopic;
   /** Prebuilt bundles (tests). @default bundled during synth */
   readonly bundles?: Record<HandlerName, LambdaBundle>;
+  /**
+   * The tenants' call category rules (`categoryDocument`, lambda-src/contracts/tenant-settings.ts): packaged with the
+   * analyze function as `category-rules.json`. @default none (no tenant has rules: no file, no categories)
+   */
+  readonly categoryRules?: CategoryDocument;
   /** Private networking (guide §12): every function runs in these subnets. @default no VPC */
   readonly vpc?: FunctionVpcPlacement;
 }
@@ -73,6 +79,7 @@ export class PipelineFunctions extends Construct {
     };
     const powertools = { [POWERTOOLS.serviceName]: stem, [POWERTOOLS.metricsNamespace]: METRICS_NAMESPACE, [POWERTOOLS.logLevel]: "INFO" };
     const fns = {} as Record<HandlerName, PipelineFunction>;
+    const rules = props.categoryRules && Object.keys(props.categoryRules).length ? JSON.stringify(props.categoryRules) : undefined;
     for (const h of HANDLER_NAMES) {
       fns[h] = new PipelineFunction(this, h, {
         handler: h,
@@ -85,6 +92,7 @@ export class PipelineFunctions extends Construct {
         logRetentionDays: props.logRetentionDays,
         alarms: props.alarms,
         bundle: props.bundles?.[h],
+        files: h === "analyze" && rules ? { [CATEGORY_RULES_FILE]: rules } : undefined,
         vpc: props.vpc,
       });
     }

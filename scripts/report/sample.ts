@@ -182,6 +182,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             summary: null,
             action_items: [],
             risks: [],
+            categories: [],
             sentiment: null,
             sentiment_source: null,
             language_code: status === "FAILED" ? t.language : null,
@@ -191,7 +192,6 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             error: { code, message: `sample ${code.toLowerCase().replace(/_/g, " ")}` },
             summary_error: null,
             transcription_job_name: status === "FAILED" ? `cci-lite-sample-${callId}` : null,
-            categories: [],
           };
         } else {
           const summaryFails = rand() < 0.08;
@@ -210,6 +210,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             summary: summaryFails ? null : pick(t.summaries),
             action_items: summaryFails ? [] : [pick(t.actions), ...(rand() < 0.4 ? [pick(t.actions)] : [])],
             risks: summaryFails || rand() < 0.5 ? [] : [pick(t.risks)],
+            categories: [],
             sentiment: sentiment(rand, scores),
             sentiment_source: scores ? "comprehend" : "model",
             language_code: t.language,
@@ -220,7 +221,6 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
             summary_error: summaryFails ? { code: pick(SUMMARY_CODES), message: "sample summary error" } : null,
             transcription_job_name: `cci-lite-sample-${callId}`,
             model_id: "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
-            categories: [],
           };
           // Matched on the finished record (summary, risks, sentiment), as the pipeline matches its rules.
           result = { ...result, categories: sampleCategories(t, result) };
@@ -242,6 +242,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
               summary: null,
               action_items: [],
               risks: [],
+              categories: [],
               sentiment: null,
               sentiment_source: null,
               language_code: null,
@@ -251,7 +252,6 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
               error: { code: "UNSUPPORTED_FORMAT", message: 'Unsupported file extension "json"' },
               summary_error: null,
               transcription_job_name: null,
-              categories: [],
             },
           });
         }
