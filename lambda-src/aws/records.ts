@@ -83,9 +83,21 @@ async function putIf(input: PutObjectCommandInput): Promise<string | undefined> 
   }
 }
 
-/** The PutObject of an object of ours: JSON, SSE-KMS with the pipeline key. */
+/**
+ * The PutObject of an object of ours: JSON, SSE-KMS with the pipeline key. Its length is given: the SDK sends no
+ * Content-Length for an empty body (the "job settled" marker) and then warns, on every such write, that the body may
+ * be a stream of unknown length.
+ */
 function put(bucket: string, kmsKeyArn: string, key: string, body: string): PutObjectCommandInput {
-  return { Bucket: bucket, Key: key, Body: body, ContentType: "application/json", ServerSideEncryption: "aws:kms", SSEKMSKeyId: kmsKeyArn };
+  return {
+    Bucket: bucket,
+    Key: key,
+    Body: body,
+    ContentLength: Buffer.byteLength(body),
+    ContentType: "application/json",
+    ServerSideEncryption: "aws:kms",
+    SSEKMSKeyId: kmsKeyArn,
+  };
 }
 
 /** Where a conditional write expects the key to stand: at this ETag, or absent (`undefined`). */
