@@ -60,7 +60,7 @@ export function englishCall(words = 40_000): CategoryInput {
     const len = 5 + Math.floor(rnd() * 36);
     const ws = Array.from({ length: len }, () => (rnd() < 0.25 ? RARE[Math.floor(rnd() * RARE.length)] : EN_WORDS[Math.floor(rnd() * EN_WORDS.length)]));
     if (n < words / 2 && n + len >= words / 2) ws.push("I", "want", "to", "cancel", "my", "contract");
-    turns.push({ label: `spk_${turns.length % 2}`, text: `${ws.join(" ")}.` });
+    turns.push({ label: `ch_${turns.length % 2}`, text: `${ws.join(" ")}.` });
     n += ws.length;
   }
   return input("en-US", turns);
@@ -75,19 +75,23 @@ export function japaneseCall(chars = 120_000): CategoryInput {
     let text = "";
     for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) text += JA_SENTENCES[Math.floor(rnd() * JA_SENTENCES.length)];
     if (n < chars / 2 && n + text.length >= chars / 2) text += "契約を解約したいです。";
-    turns.push({ label: `spk_${turns.length % 2}`, text });
+    turns.push({ label: `ch_${turns.length % 2}`, text });
     n += text.length;
   }
   return input("ja-JP", turns);
 }
 
-/** The matcher's input as analyze builds it: the whole text and each label's words (core/transcript.ts `speakers`). */
+/**
+ * The matcher's input as analyze builds it: the whole text and each label's words (core/transcript.ts `speakers`),
+ * a stereo call (channel labels: the roles exist, so the per-role conditions are matched too).
+ */
 function input(languageCode: string, turns: Array<{ label: string; text: string }>): CategoryInput {
   const labels = [...new Set(turns.map((t) => t.label))].sort();
   const sep = languageCode.startsWith("ja") ? "" : " ";
   return {
     languageCode,
     text: turns.map((t) => t.text).join(sep),
+    speakerMode: "channel_identification",
     turns: labels.map((label) => ({
       label,
       text: turns

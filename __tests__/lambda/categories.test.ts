@@ -1,15 +1,23 @@
-/** Call categories: the matcher (lambda-src/core/categories.ts) in English, German and Japanese, and rule validation. */
-import { type CategoryInput, categorize, speakerRole, words } from "../../lambda-src/core/categories";
+/**
+ * Call categories: the matcher (lambda-src/core/categories.ts) in English, German and Japanese, roles as
+ * lambda-src/contracts/speaker-roles.ts gives them (stereo: `ch_0` customer, `ch_1` agent; mono: none), and rule
+ * validation.
+ */
+import { speakerRole } from "../../lambda-src/contracts/speaker-roles";
+import { type CategoryInput, categorize, words } from "../../lambda-src/core/categories";
 import { CATEGORY_LIMITS, type CategoryRule, categoryRuleProblems, describeRuleProblem } from "../../lambda-src/core/category-rules";
 
 const score = (negative: number, positive = 0) => ({
   Sentiment: "NEGATIVE" as const,
   SentimentScore: { Positive: positive, Negative: negative, Neutral: 1 - negative - positive, Mixed: 0 },
 });
+/** A call of labelled turns; its speaker mode follows the labels, as core/transcript.ts reads them (`ch_`: channels). */
 function call(languageCode: string, turns: Array<[string, string]>, extra: Partial<CategoryInput> = {}): CategoryInput {
+  const mode = turns.length === 0 ? null : turns[0][0].startsWith("ch_") ? "channel_identification" : "speaker_labels";
   return {
     languageCode,
     text: turns.map(([, t]) => t).join(" "),
+    speakerMode: mode,
     turns: turns.map(([label, text]) => ({ label, text })),
     summary: null,
     sentiment: null,
@@ -22,9 +30,10 @@ function call(languageCode: string, turns: Array<[string, string]>, extra: Parti
 const rule = (name: string, conditions: CategoryRule["conditions"], match?: "all"): CategoryRule => ({ name, conditions, ...(match ? { match } : {}) });
 
 describe("categorize: English", () => {
+  // Stereo as Amazon Connect records it: the customer on the first channel, the agent on the second.
   const input = call("en-US", [
-    ["spk_0", "Thank you for calling, how can I help?"],
-    ["spk_1", "I want to CANCEL my subscription. Cancellation today, please!"],
+    ["ch_1", "Thank you for calling, how can I help?"],
+    ["ch_0", "I want to CANCEL my subscription. Cancellation today, please!"],
   ]);
 
   it("matches whole words case-insensitively, per speaker role or either, and says what matched", () => {
@@ -59,8 +68,8 @@ describe("categorize: English", () => {
       ...input,
       sentiment: score(0.4),
       speakers: [
-        { label: "spk_0", talk_time_seconds: 1, word_count: 1, sentiment: score(0.1, 0.8) },
-        { label: "spk_1", talk_time_seconds: 1, word_count: 1, sentiment: score(0.7) },
+        { label: "ch_0", talk_time_seconds: 1, word_count: 1, sentiment: score(0.7) },
+        { label: "ch_1", talk_time_seconds: 1, word_count: 1, sentiment: score(0.1, 0.8) },
       ],
       risks: ["churn"],
       summary: "The customer asked for a refund.",
@@ -91,15 +100,56 @@ describe("categorize: English", () => {
     expect(categorize(rules, plain)).toEqual([{ name: "c", matched_by: ['transcript: "cancel"'] }]);
   });
 
-  it("roles: the first channel or speaker is the agent, the second the customer", () => {
-    expect([speakerRole("ch_0"), speakerRole("spk_1"), speakerRole("spk_2")]).toEqual(["agent", "customer", undefined]);
+  it("roles: on a stereo call ch_0 is the customer and ch_1 the agent; other channels and every mono label have none", () => {
+    const stereo = ["ch_0", "ch_1", "ch_2"].map((l) => speakerRole("channel_identification", l));
+    expect(stereo).toEqual(["customer", "agent", "other"]);
+    expect(["spk_0", "spk_1", "ch_0"].map((l) => speakerRole("speaker_labels", l))).toEqual(["other", "other", "other"]);
+    expect(speakerRole(null, "ch_1")).toBe("other");
+  });
+});
+
+describe("categorize: a mono call (speaker labels)", () => {
+  // Which voice is the agent's is unknown: no condition with `speaker` holds, whatever the labels' order.
+  const mono = call("en-US", [
+    ["spk_0", "Thank you for calling, how can I help?"],
+    ["spk_1", "I want to CANCEL my subscription."],
+  ]);
+  const rules = [
+    rule("churn", [{ transcript: ["cancel"], speaker: "customer" }]),
+    rule("greeting", [{ transcript: ["thank you for calling"], speaker: "agent" }]),
+    rule("angry", [{ sentiment: "negative", speaker: "customer", atLeast: 0.5 }]),
+    rule("anyone", [{ transcript: ["cancel"] }]),
+    rule("call-negative", [{ sentiment: "negative", atLeast: 0.5 }]),
+  ];
+
+  it("matches role-free conditions only: transcript phrases and the call's sentiment", () => {
+    const rich: CategoryInput = {
+      ...mono,
+      sentiment: score(0.6),
+      speakers: [
+        { label: "spk_0", talk_time_seconds: 1, word_count: 1, sentiment: score(0.9) },
+        { label: "spk_1", talk_time_seconds: 1, word_count: 1, sentiment: score(0.9) },
+      ],
+    };
+    expect(categorize(rules, rich)).toEqual([
+      { name: "anyone", matched_by: ['transcript: "cancel"'] },
+      { name: "call-negative", matched_by: ["sentiment.negative >= 0.5"] },
+    ]);
+  });
+
+  it("the same words on a stereo call match by role", () => {
+    const stereo = call("en-US", [
+      ["ch_1", "Thank you for calling, how can I help?"],
+      ["ch_0", "I want to CANCEL my subscription."],
+    ]);
+    expect(categorize(rules.slice(0, 2), stereo).map((c) => c.name)).toEqual(["churn", "greeting"]);
   });
 });
 
 describe("categorize: German", () => {
   const input = call("de-DE", [
-    ["ch_0", "Guten Tag, Sie sprechen mit der Kundenbetreuung."],
-    ["ch_1", "Ich möchte KÜNDIGEN. Wie lang ist die Kündigungsfrist? Ich wohne in der HAUPTSTRASSE."],
+    ["ch_1", "Guten Tag, Sie sprechen mit der Kundenbetreuung."],
+    ["ch_0", "Ich möchte KÜNDIGEN. Wie lang ist die Kündigungsfrist? Ich wohne in der HAUPTSTRASSE."],
   ]);
 
   it("folds case with umlauts and ß = ss", () => {
@@ -120,8 +170,8 @@ describe("categorize: German", () => {
 
 describe("categorize: Japanese (no spaces)", () => {
   const input = call("ja-JP", [
-    ["spk_0", "お電話ありがとうございます。"],
-    ["spk_1", "サービスを解約したいのですが、よろしいですか？返金もお願いします。"],
+    ["ch_1", "お電話ありがとうございます。"],
+    ["ch_0", "サービスを解約したいのですが、よろしいですか？返金もお願いします。"],
   ]);
 
   it("finds dictionary words and stems in unspaced text, by role", () => {

@@ -14,8 +14,9 @@
  * `*` never matches inside a word); umlauts are not folded (`ü` != `ue`); Japanese words are ICU dictionary
  * segments, so a phrase matches only where the dictionary splits the call the same way.
  */
-import type { CallCategory, Sentiment, SpeakerStats } from "../contracts/result-schema";
-import type { CategoryCondition, CategoryRule, SpeakerRole } from "./category-rules";
+import type { CallCategory, CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
+import { type SpeakerRole, speakerRole } from "../contracts/speaker-roles";
+import type { CategoryCondition, CategoryRule } from "./category-rules";
 
 /** What a call offers the rules. */
 export interface CategoryInput {
@@ -23,6 +24,11 @@ export interface CategoryInput {
   readonly languageCode: string | null;
   /** The whole transcript (used when there are no speaker or channel labels). */
   readonly text: string;
+  /**
+   * How the call's voices were told apart (the result's `speaker_mode`): roles exist only for channel-identified
+   * calls (contracts/speaker-roles.ts), so on any other call a condition with `speaker` never holds.
+   */
+  readonly speakerMode: CallResult["speaker_mode"];
   /** Each label's words, one entry per label (`spk_0`, `ch_1`, ...; core/transcript.ts `speakers`). */
   readonly turns: readonly { readonly label: string; readonly text: string }[];
   readonly summary: string | null;
@@ -41,12 +47,6 @@ const segmenters = new Map<string, Segmenter>();
 export function segmenter(locale: string | undefined, granularity: "word" | "sentence"): Segmenter {
   const key = `${locale}/${granularity}`;
   return segmenters.get(key) ?? (segmenters.set(key, new SegmenterClass(locale, { granularity })).get(key) as Segmenter);
-}
-
-/** The role of a speaker or channel label: the first is the agent, the second the customer, others neither. */
-export function speakerRole(label: string): SpeakerRole | undefined {
-  const n = /^(?:spk|ch)_([01])$/.exec(label)?.[1];
-  return n === "0" ? "agent" : n === "1" ? "customer" : undefined;
 }
 
 /** Languages written without spaces between words: their words come from Intl.Segmenter's dictionaries. */
@@ -122,7 +122,7 @@ function callTexts(input: CategoryInput, locale: string): Texts {
     if (kind === "summary") return input.summary ? [get("", input.summary)] : [];
     // Each label apart: a phrase never spans two speakers. Without labels, the whole text is everyone's.
     if (input.turns.length === 0) return role ? [] : [get(" ", input.text)];
-    return input.turns.filter((t) => !role || speakerRole(t.label) === role).map((t) => get(t.label, t.text));
+    return input.turns.filter((t) => !role || speakerRole(input.speakerMode, t.label) === role).map((t) => get(t.label, t.text));
   };
 }
 
@@ -138,7 +138,7 @@ function conditionMatches(c: CategoryCondition, input: CategoryInput, texts: Tex
   if ("sentiment" in c) {
     const key = (c.sentiment[0].toUpperCase() + c.sentiment.slice(1)) as "Positive" | "Negative" | "Neutral" | "Mixed";
     const scores = c.speaker
-      ? input.speakers.filter((s) => speakerRole(s.label) === c.speaker).map((s) => s.sentiment?.SentimentScore?.[key])
+      ? input.speakers.filter((s) => speakerRole(input.speakerMode, s.label) === c.speaker).map((s) => s.sentiment?.SentimentScore?.[key])
       : [input.sentiment?.SentimentScore?.[key]];
     const hit = scores.some((v) => v !== undefined && v >= c.atLeast);
     return hit ? [`sentiment${c.speaker ? `.${c.speaker}` : ""}.${c.sentiment} >= ${c.atLeast}`] : [];

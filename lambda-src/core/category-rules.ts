@@ -4,10 +4,8 @@
  * synth; the matcher (./categories.ts) applies the rules to a call. Plain data and functions: the analyze bundle
  * imports only the types from this file (the rules it reads were validated at synth).
  */
+import { SPEAKER_ROLES, type SpeakerRole } from "../contracts/speaker-roles";
 
-/** Who said it: the first channel or speaker (`ch_0`, `spk_0`) is the agent, the second (`ch_1`, `spk_1`) the customer. */
-export type SpeakerRole = "agent" | "customer";
-export const SPEAKER_ROLES: readonly SpeakerRole[] = ["agent", "customer"];
 export type SentimentKey = "positive" | "negative" | "neutral" | "mixed";
 export const SENTIMENT_KEYS: readonly SentimentKey[] = ["positive", "negative", "neutral", "mixed"];
 /** What a `present` condition looks for: the model's risks or action items. */
@@ -16,8 +14,9 @@ export type PresentKey = "risks" | "actionItems";
 /**
  * One condition of a rule: exactly one of `transcript`, `summary`, `sentiment`, `present`.
  * - `transcript` / `summary`: phrases, any of which matches; a word ending in `*` is a stem (prefix of a word).
- *   `speaker` limits a transcript phrase to what the agent or the customer said (default: either).
- * - `sentiment`: Comprehend's score of that sentiment is at least `atLeast` (0-1), for the call or one `speaker`.
+ *   `speaker` limits a transcript phrase to what the agent or the customer said (default: either); roles exist
+ *   only on channel-identified calls (contracts/speaker-roles.ts), so on a mono call such a condition never holds.
+ * - `sentiment`: Comprehend's score of that sentiment is at least `atLeast` (0-1), for the call or one `speaker` (as above).
  * - `present`: the summary has at least one risk or action item.
  */
 export type CategoryCondition =

@@ -268,6 +268,7 @@ export async function processLoadedJob(cfg: AnalyzeConfig, ctx: JobContext, opts
     categories: callCategories(ctx.tenant, {
       languageCode,
       text: t.text,
+      speakerMode: t.speakerMode,
       turns: t.speakers,
       summary: summary.summary,
       sentiment,

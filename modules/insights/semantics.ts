@@ -12,9 +12,11 @@
  *   not a call: the call counts leave it out, and the failures count it with status {@link FILE_FAILURE_STATUS} and
  *   its code (UNSUPPORTED_FORMAT, TOO_LARGE, ...). Records written before schema 1.2 have no `rejected_file`: calls.
  * - *Talk time* is split by role only where channels are known (`speaker_mode = channel_identification`):
- *   {@link CHANNEL_ROLES} maps the channel labels to roles.
+ *   `CHANNEL_ROLES` (lambda-src/contracts/speaker-roles.ts, shared with the call categories) maps the channel labels
+ *   to roles; speaker-label (mono) calls have none.
  */
 import type { CallResult, CallStatus, SentimentLabel } from "../../lambda-src/contracts/result-schema";
+import { speakerRole } from "../../lambda-src/contracts/speaker-roles";
 import { normalizeItem, STOP_WORDS, summaryTerms } from "./terms";
 
 /** Failure code of a record that carries none. */
@@ -28,14 +30,6 @@ export const FILE_FAILURE_STATUS = "FILE";
 export function isFileRecord(r: Pick<CallResult, "rejected_file">): boolean {
   return r.rejected_file != null;
 }
-
-/**
- * Channel label -> role for channel-identified (stereo) recordings. Amazon Connect records the customer on the left
- * channel (`ch_0`) and the agent on the right (`ch_1`); a recorder with another convention changes this map.
- */
-export const CHANNEL_ROLES: Readonly<Record<string, "agent" | "customer">> = { ch_0: "customer", ch_1: "agent" };
-/** Role of a channel not in {@link CHANNEL_ROLES}. */
-export const OTHER_ROLE = "other";
 
 /** Comprehend's Positive - Negative; null without scores. */
 export function sentimentScore(s: CallResult["sentiment"]): number | null {
@@ -164,12 +158,7 @@ export function sentimentDaily(rows: readonly DatedResult[]): SentimentDailyRow[
   );
 }
 
-/** Role of a speaker label: by {@link CHANNEL_ROLES} for channel-identified calls, else {@link OTHER_ROLE}. */
-export function speakerRole(speakerMode: CallResult["speaker_mode"], label: string): string {
-  return speakerMode === "channel_identification" ? (CHANNEL_ROLES[label] ?? OTHER_ROLE) : OTHER_ROLE;
-}
-
-/** `insights_speaker_sentiment_daily`: sentiment per speaker (or channel) label, per tenant and day. */
+/** `insights_speaker_sentiment_daily`: sentiment per speaker (or channel) label and its role (speaker-roles.ts), per tenant and day. */
 export function speakerSentimentDaily(rows: readonly DatedResult[]): SpeakerSentimentDailyRow[] {
   const speakers = rows
     .filter((r) => r.result.status === "COMPLETED")

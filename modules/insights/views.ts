@@ -9,7 +9,8 @@
  * from what the SQL returns. The rules (terms, stop words, item normalization, roles) come from semantics.ts, which
  * `npm run report` uses too.
  */
-import { CHANNEL_ROLES, FILE_FAILURE_STATUS, OTHER_ROLE, SUMMARY_FAILURE_STATUS, UNKNOWN_CODE } from "./semantics";
+import { CHANNEL_ROLES, OTHER_ROLE } from "../../lambda-src/contracts/speaker-roles";
+import { FILE_FAILURE_STATUS, SUMMARY_FAILURE_STATUS, UNKNOWN_CODE } from "./semantics";
 import { MIN_TERM_LENGTH, TERM_SEPARATOR } from "./terms";
 
 /** Trino type of a view column (the Presto view's JSON) and its Hive type (the Glue column). */
@@ -63,7 +64,7 @@ const from = (ctx: ViewContext) =>
   `(SELECT * FROM ${quoted(ctx.database)}.${quoted(ctx.table)} WHERE call_date >= date_format(current_date - INTERVAL '${ctx.windowDays}' DAY, '%Y/%m/%d')) r`;
 /** The `day` of a result: its partition, as a date. */
 const DAY = "CAST(date_parse(r.call_date, '%Y/%m/%d') AS date)";
-/** Role of a speaker label `label` of a result `r` (semantics.speakerRole). */
+/** Role of a speaker label `label` of a result `r` (lambda-src/contracts/speaker-roles.ts speakerRole). */
 const ROLE = `CASE WHEN r.speaker_mode = 'channel_identification' THEN CASE sp.label ${Object.entries(CHANNEL_ROLES)
   .map(([label, role]) => `WHEN ${str(label)} THEN ${str(role)}`)
   .join(" ")} ELSE ${str(OTHER_ROLE)} END ELSE ${str(OTHER_ROLE)} END`;

@@ -10,7 +10,8 @@
  */
 import type { CallResult } from "../../lambda-src/contracts/result-schema";
 import { analyzeTranscript, type TranscribeOutput } from "../../lambda-src/core/transcript";
-import { type DatedResult, isFileRecord, OTHER_ROLE, sentimentScore, speakerRole } from "../../modules/insights/semantics";
+import { OTHER_ROLE, speakerRole } from "../../lambda-src/contracts/speaker-roles";
+import { type DatedResult, isFileRecord, sentimentScore } from "../../modules/insights/semantics";
 
 /**
  * A category the call matched and the rules' parts that matched it. Read defensively: records written before the
@@ -45,7 +46,7 @@ export type TranscriptLookup = { readonly doc: TranscribeOutput } | { readonly p
 
 export interface CallSpeaker {
   readonly label: string;
-  /** agent, customer or other (modules/insights/semantics.ts speakerRole). */
+  /** agent, customer or other (lambda-src/contracts/speaker-roles.ts speakerRole). */
   readonly role: string;
   readonly talkTimeSeconds: number;
   readonly wordCount: number;

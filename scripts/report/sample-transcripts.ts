@@ -52,7 +52,7 @@ function items(text: string, start: number, extra: Partial<TranscriptItem>): { i
 export function sampleTranscript(r: CallResult): TranscribeOutput {
   const lines = LINES[(r.language_code ?? "en").slice(0, 2)] ?? LINES.en;
   const channels = r.speaker_mode === "channel_identification";
-  // Channel identification: ch_0 is the customer, ch_1 the agent (modules/insights/semantics.ts CHANNEL_ROLES).
+  // Channel identification: ch_0 is the customer, ch_1 the agent (lambda-src/contracts/speaker-roles.ts CHANNEL_ROLES).
   const agent = channels ? "ch_1" : "spk_0";
   const customer = channels ? "ch_0" : "spk_1";
   const turns: Array<[string, string]> = [
