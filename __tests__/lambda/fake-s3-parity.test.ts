@@ -98,7 +98,9 @@ type Step = readonly [name: string, run: (s3: S3Client, m: Memo) => Promise<Outc
 
 const put = (s3: S3Client, m: Memo, bucket: string, key: string, body: string, cond: { IfMatch?: string; IfNoneMatch?: string } = {}, remember?: string) =>
   outcome(async () => {
-    const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body), ContentType: "application/json", ...cond }));
+    const out = await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body), ContentType: "application/json", ...cond }),
+    );
     if (remember) {
       m.etags[remember] = out.ETag;
       m.versions[remember] = out.VersionId;
