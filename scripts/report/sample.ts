@@ -7,6 +7,8 @@
  */
 import { type CallResult, RESULT_SCHEMA_VERSION, type Sentiment, type SentimentLabel, type SpeakerStats } from "../../lambda-src/contracts/result-schema";
 import { resultKey } from "../../lambda-src/contracts/storage-layout";
+import { categorize } from "../../lambda-src/core/categories";
+import type { CategoryRule } from "../../lambda-src/core/category-rules";
 import { fileRecordId } from "../../lambda-src/core/s3-key";
 import type { CallCategory, ReportedResult } from "./calls-model";
 
@@ -48,9 +50,15 @@ interface TenantSample {
   readonly risks: readonly string[];
   /** Sentiment from the model (no scores), as for a language Comprehend lacks. */
   readonly modelSentiment?: boolean;
-  /** The tenant's categories: a name and the summary stems that match it (the sample's stand-in for the rules). */
-  readonly categories: ReadonlyArray<{ readonly name: string; readonly stems: readonly string[] }>;
+  /** The tenant's category rules (the shape of `tenants[].categories`), matched by the pipeline's own `categorize`. */
+  readonly categories: readonly CategoryRule[];
 }
+
+/** Rules every sample tenant has besides its own: a risk in the summary, a clearly negative call (Comprehend's score). */
+const COMMON_RULES: readonly CategoryRule[] = [
+  { name: "at risk", conditions: [{ present: "risks" }] },
+  { name: "unhappy", conditions: [{ sentiment: "negative", atLeast: 0.4 }] },
+];
 
 export const SAMPLE_TENANTS: readonly TenantSample[] = [
   {
@@ -67,9 +75,10 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     actions: ["Issue refund", "Send tracking details", "Escalate outage ticket", "issue  refund"],
     risks: ["Customer may cancel contract", "Repeated outages"],
     categories: [
-      { name: "billing", stems: ["invoice", "billing", "refund"] },
-      { name: "cancellation", stems: ["cancel"] },
-      { name: "delivery", stems: ["delivery", "tracking"] },
+      { name: "billing", conditions: [{ summary: ["invoice*", "billing*", "refund*"] }] },
+      { name: "cancellation", conditions: [{ summary: ["cancel*"] }] },
+      { name: "delivery", conditions: [{ summary: ["delivery*", "tracking*"] }] },
+      ...COMMON_RULES,
     ],
   },
   {
@@ -85,8 +94,9 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     actions: ["Gutschrift erstellen", "Techniker beauftragen"],
     risks: ["Kündigung droht"],
     categories: [
-      { name: "rechnung", stems: ["rechnung", "gutschrift"] },
-      { name: "technik", stems: ["störung", "techniker"] },
+      { name: "rechnung", conditions: [{ summary: ["rechnung*", "gutschrift*"] }] },
+      { name: "technik", conditions: [{ summary: ["störung*", "techniker*"] }] },
+      ...COMMON_RULES,
     ],
   },
   {
@@ -102,8 +112,9 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
     actions: ["Tramitar reembolso", "Programar visita del técnico"],
     risks: ["Cancelación del contrato"],
     categories: [
-      { name: "facturación", stems: ["factura", "reembolso"] },
-      { name: "cancelación", stems: ["cancelación"] },
+      { name: "facturación", conditions: [{ summary: ["factura*", "reembolso*"] }] },
+      { name: "cancelación", conditions: [{ summary: ["cancelación*"] }] },
+      ...COMMON_RULES,
     ],
   },
 ];
@@ -125,19 +136,25 @@ function sentiment(rand: () => number, withScores: boolean): Sentiment {
 }
 
 /**
- * What the tenant's categories match in a completed call: summary stems (case-folded, at a word's start), any risk,
- * a negative whole-call sentiment. `matched_by` says which part matched, as the result schema's categories do.
+ * The categories of a completed sample call: the tenant's rules matched by the pipeline's own `categorize`
+ * (lambda-src/core/categories.ts) on the record's summary, risks, action items and sentiment, so `matched_by` reads
+ * as analyze writes it. The sample has no transcript words here: transcript conditions are not used.
  */
-export function sampleCategories(t: TenantSample, r: Pick<CallResult, "summary" | "risks" | "sentiment">): CallCategory[] {
-  const words = (r.summary ?? "").toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u);
-  const out: CallCategory[] = [];
-  for (const c of t.categories) {
-    const hits = c.stems.filter((s) => words.some((w) => w.startsWith(s)));
-    if (hits.length) out.push({ name: c.name, matched_by: hits.map((s) => `summary: ${s}*`) });
-  }
-  if (r.risks.length) out.push({ name: "at risk", matched_by: r.risks.map((x) => `risk: ${x}`) });
-  if (r.sentiment?.Sentiment === "NEGATIVE") out.push({ name: "unhappy", matched_by: ["sentiment: NEGATIVE"] });
-  return out;
+export function sampleCategories(
+  t: TenantSample,
+  r: Pick<CallResult, "summary" | "risks" | "action_items" | "sentiment" | "speakers" | "speaker_mode" | "language_code">,
+): CallCategory[] {
+  return categorize(t.categories, {
+    languageCode: r.language_code,
+    speakerMode: r.speaker_mode,
+    text: "",
+    turns: [],
+    summary: r.summary,
+    sentiment: r.sentiment,
+    speakers: r.speakers,
+    risks: r.risks,
+    actionItems: r.action_items,
+  });
 }
 
 /** The sample's records, in key order. */
