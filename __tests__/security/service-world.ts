@@ -1,0 +1,128 @@
+/**
+ * One mode of the configuration matrix (modules/config/modes.ts) as the service-request cases see it
+ * (mode-service-requests.test.ts): every name and ARN from the naming module (modules/config/naming.ts and the
+ * bootstrap's names), and every policy from the mode's synthesized JSON (helpers/modes.ts, synthesized once per
+ * process). A synthesized policy is the document the plan has, except where it names a value only apply knows, as
+ * plan-policies.ts does for the plan: the stack's key ARN becomes the simulated key ARN of that stack, the S3 gateway
+ * endpoint's id a simulated endpoint id; any other reference fails the lookup.
+ */
+import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
+import { applyRoleName, stateNames } from "../../modules/bootstrap";
+import { stateObjectKey } from "../../modules/bootstrap/environment-scope";
+import { partitionOf } from "../../modules/config/aws-facts";
+import type { ModeName } from "../../modules/config/modes";
+import { type Naming, naming } from "../../modules/config/naming";
+import type { CciLiteConfig } from "../../modules/config/schema";
+import { type TenantNames, tenantNames } from "../../modules/tenants/tenant-names";
+import type { SynthesizedMode } from "../helpers/modes";
+import type { Policy } from "./iam";
+
+/** The simulated id of the S3 gateway endpoint (network modes; the bucket policies' deny names it). */
+export const SIMULATED_VPCE = "vpce-0a1b2c3d4e5f67890";
+const KEY_ARN_REF = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}/g;
+const VPCE_REF = /\$\{aws_vpc_endpoint\.[A-Za-z0-9_-]+\.id\}/g;
+
+export interface ServiceWorld {
+  readonly mode: ModeName;
+  readonly cfg: CciLiteConfig;
+  readonly n: Naming;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  /** `arn:<partition>:<service>:<region>:<account>:<rest>` of this mode. */
+  arn(service: string, rest: string): string;
+  /** A role ARN of this mode's account. */
+  role(name: string): string;
+  readonly key: string;
+  readonly keyAliasArn: string;
+  /** `kms:ResourceAliases` of a request on the application key. */
+  readonly aliasContext: Record<string, string[]>;
+  readonly intake: string;
+  readonly eventsDlq: string;
+  readonly topic: string;
+  /** The EventBridge rules whose targets dead-letter into the events DLQ. */
+  readonly dlqRules: readonly string[];
+  readonly alarms: readonly string[];
+  readonly budgets: readonly string[];
+  readonly logGroups: readonly string[];
+  readonly trail: string;
+  readonly trailBucket: string;
+  readonly tenants: readonly TenantNames[];
+  readonly functionArns: readonly string[];
+  readonly functionRoles: readonly string[];
+  /** Whether any synthesized function sets `kms_key_arn` (Lambda would then need kms:CreateGrant from the deployer). */
+  readonly functionsWithOwnKey: readonly string[];
+  readonly applyRole: string;
+  readonly state: { readonly bucket: string; readonly key: string; readonly aliasArn: string; readonly alias: string; readonly lock: string };
+  /** The one `type` resource of the stack whose logical id contains `idPart`, its `attr` as the policy AWS will get. */
+  policy(stack: "app" | "bootstrap", type: string, idPart: string, attr?: string): Policy;
+  /** The apply role of this environment: its policy and the delivery permission boundary (bootstrap stack). */
+  asApply(): { identity: Policy[]; boundary: Policy };
+}
+
+export function serviceWorld(m: SynthesizedMode): ServiceWorld {
+  const cfg = m.config;
+  const n = naming(cfg);
+  const { accountId: account, region } = cfg;
+  const partition = partitionOf(region);
+  const arn = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${account}:${rest}`;
+  const role = (name: string) => `arn:${partition}:iam::${account}:role/${name}`;
+  const key = arn("kms", "key/0b5e5a0e-0000-4000-8000-000000000000");
+  const st = stateNames(cfg.namePrefix, account, region);
+  const state = {
+    bucket: `arn:${partition}:s3:::${st.bucket}`,
+    key: arn("kms", "key/57a7e000-0000-4000-8000-000000000000"),
+    aliasArn: arn("kms", st.keyAlias),
+    alias: st.keyAlias,
+    lock: `arn:${partition}:s3:::${st.bucket}/${stateObjectKey(cfg.environment)}.tflock`,
+  };
+  const resources = (stack: "app" | "bootstrap", type: string): Record<string, any> => (stack === "app" ? m.app : m.bootstrap).resource[type] ?? {};
+  const stackKey = { app: key, bootstrap: state.key };
+  const policy = (stack: "app" | "bootstrap", type: string, idPart: string, attr = "policy"): Policy => {
+    const found = Object.entries(resources(stack, type)).filter(([id]) => id.includes(idPart));
+    if (found.length !== 1) throw new Error(`mode ${m.name}: expected one ${stack} ${type} matching ${idPart}, found ${found.length}`);
+    const keys = Object.keys(resources(stack, "aws_kms_key"));
+    const text = String(found[0][1][attr]).replace(KEY_ARN_REF, (ref, name) => {
+      if (keys.length !== 1 || name !== keys[0]) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} names another key: ${ref}`);
+      return stackKey[stack];
+    });
+    const resolved = text.replace(VPCE_REF, SIMULATED_VPCE);
+    if (resolved.includes("${")) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} has unresolved references: ${resolved}`);
+    return JSON.parse(resolved);
+  };
+  const names = (type: string, attr: string): string[] => Object.values(resources("app", type)).map((r) => String(r[attr]));
+  const functions = Object.values(resources("app", "aws_lambda_function"));
+  return {
+    mode: m.name,
+    cfg,
+    n,
+    account,
+    region,
+    partition,
+    arn,
+    role,
+    key,
+    keyAliasArn: arn("kms", n.keyAlias),
+    aliasContext: { "kms:ResourceAliases": [n.keyAlias] },
+    intake: arn("sqs", n.intakeQueue),
+    eventsDlq: arn("sqs", `${n.stem}-events-dlq`),
+    topic: arn("sns", n.alarmTopic),
+    dlqRules: [`${n.stem}-transcribe-job-state`, `${n.stem}-reconcile-schedule`],
+    alarms: names("aws_cloudwatch_metric_alarm", "alarm_name"),
+    budgets: names("aws_budgets_budget", "name"),
+    logGroups: HANDLER_NAMES.map((h) => n.logGroupName(h)),
+    trail: arn("cloudtrail", `trail/${n.stem}-trail`),
+    trailBucket: `arn:${partition}:s3:::${n.stem}-trail-${account}-${region}`,
+    tenants: cfg.tenants.map((t) => tenantNames(cfg, n, t.id)),
+    functionArns: HANDLER_NAMES.map((h) => arn("lambda", `function:${n.functionName(h)}`)),
+    functionRoles: HANDLER_NAMES.map((h) => role(`${n.stem}-${h}-fn`)),
+    functionsWithOwnKey: functions.filter((f) => f.kms_key_arn !== undefined).map((f) => String(f.function_name)),
+    applyRole: role(applyRoleName(cfg.namePrefix, cfg.environment)),
+    state,
+    policy,
+    asApply: () => ({
+      identity: [policy("bootstrap", "aws_iam_role_policy", `apply_${cfg.environment}_policy`)],
+      boundary: policy("bootstrap", "aws_iam_policy", "apply_boundary"),
+    }),
+  };
+}
