@@ -10,7 +10,8 @@
 import { MODE_NAMES, type ModeName } from "../../modules/config/modes";
 import { MODE_ROWS, type SynthesizedMode, synthMode } from "../helpers/modes";
 import type { Policy } from "./iam";
-import { type ServiceCase, serviceProblems } from "./service-case";
+import { expectedInventory, inventory } from "./key-inventory";
+import { casesFor, type ServiceCase, serviceProblems } from "./service-case";
 import { AWS_SERVICE_CASES } from "./service-cases-aws";
 import { PEOPLE_CASES } from "./service-cases-people";
 import { serviceWorld } from "./service-world";
@@ -24,15 +25,22 @@ afterAll(() => {
 
 describe.each(MODE_ROWS)("mode %s (%s): every service's and person's request is decided as AWS must", (mode) => {
   it(`the cases that apply to the mode, out of ${CASES.length}`, async () => {
-    const { cases, simulated, problems } = await serviceProblems(synthMode(mode), CASES);
+    const { cases, simulated, problems } = await serviceProblems(serviceWorld(synthMode(mode)), CASES);
     counts.push(`${mode} ${cases}/${simulated}`);
     total += simulated;
     expect(problems).toEqual([]);
   }, 120_000);
 });
 
+describe.each(MODE_ROWS)("mode %s (%s): the customer key", (mode) => {
+  it("names only the documented principals (docs/security.md, key-inventory.ts)", () => {
+    const m = synthMode(mode);
+    expect(inventory(serviceWorld(m).policy("app", "aws_kms_key", "key"), m.config.accountId)).toEqual(expectedInventory(m.config));
+  });
+});
+
 describe("which cases apply where", () => {
-  const applies = (mode: ModeName) => CASES.filter((c) => !c.when || c.when(serviceWorld(synthMode(mode)))).map((c) => c.name);
+  const applies = (mode: ModeName) => casesFor(synthMode(mode).config, CASES).map((c) => c.name);
   it("every case applies in at least one mode, and cites an AWS page (or Terraform's, for its own backend)", () => {
     const used = new Set(MODE_NAMES.flatMap(applies));
     expect(CASES.map((c) => c.name).filter((n) => !used.has(n))).toEqual([]);
@@ -63,7 +71,7 @@ describe("a planted refusal fails, naming the mode, the case and the action", ()
     return { ...m, app };
   }
   it("dev-tuned without the intake queue policy's S3 statement: S3's notification to the renamed queue is refused", async () => {
-    const { problems } = await serviceProblems(withoutS3Statement(synthMode("dev-tuned")), CASES);
+    const { problems } = await serviceProblems(serviceWorld(withoutS3Statement(synthMode("dev-tuned"))), CASES);
     expect(problems).toEqual([
       "mode dev-tuned: \"S3 → SQS: the input bucket's notification may be sent to the intake queue, another bucket's may not\": s3.amazonaws.com sqs:SendMessage on arn:aws:sqs:eu-west-1:444455556666:acme-cci-dev-intake: expected Allowed, got ImplicitlyDenied",
     ]);

@@ -5,9 +5,9 @@
  * (./service-world.ts), applies where the mode turns on what it needs, and cites the AWS page it follows.
  * A decision other than the expected one fails naming the mode, the case, the principal, the action and the resource.
  */
-import type { SynthesizedMode } from "../helpers/modes";
+import type { CciLiteConfig } from "../../modules/config/schema";
 import { type Decision, type Policy, type Request, simulate } from "./iam";
-import { type ServiceWorld, serviceWorld } from "./service-world";
+import type { ServiceWorld } from "./service-world";
 
 /** One simulated request and the decision AWS must reach, or a fact of the synthesized stack the case relies on. */
 export type Check = { readonly request: Request; readonly expect: Decision } | { readonly fact: string; readonly holds: boolean };
@@ -16,8 +16,8 @@ export interface ServiceCase {
   readonly name: string;
   /** The AWS (or Terraform) page the requests follow. */
   readonly cite: string;
-  /** Whether the mode turns on what the case needs. @default every mode */
-  readonly when?: (w: ServiceWorld) => boolean;
+  /** Whether the configuration turns on what the case needs. @default every configuration */
+  readonly when?: (cfg: CciLiteConfig) => boolean;
   checks(w: ServiceWorld): Check[];
 }
 
@@ -54,25 +54,35 @@ export interface CaseResult {
   readonly problems: string[];
 }
 
-/** Runs every case that applies to the mode; a problem names the mode, the case, the principal, the action and the resource. */
-export async function serviceProblems(m: SynthesizedMode, all: readonly ServiceCase[]): Promise<CaseResult> {
-  const w = serviceWorld(m);
+/** The cases that apply to a configuration. */
+export const casesFor = (cfg: CciLiteConfig, all: readonly ServiceCase[]): ServiceCase[] => all.filter((c) => !c.when || c.when(cfg));
+
+/** Simulates one case's requests; a problem names the mode, the case, the principal, the action and the resource. */
+export async function caseProblems(w: ServiceWorld, c: ServiceCase): Promise<{ simulated: number; problems: string[] }> {
   const problems: string[] = [];
-  let cases = 0;
   let simulated = 0;
-  for (const c of all) {
-    if (c.when && !c.when(w)) continue;
-    cases++;
-    for (const check of c.checks(w)) {
-      if ("fact" in check) {
-        if (!check.holds) problems.push(`mode ${m.name}: "${c.name}": ${check.fact} does not hold`);
-        continue;
-      }
-      simulated++;
-      const got = await simulate(check.request);
-      const r = check.request;
-      if (got !== check.expect) problems.push(`mode ${m.name}: "${c.name}": ${r.principal} ${r.action} on ${r.resource}: expected ${check.expect}, got ${got}`);
+  for (const check of c.checks(w)) {
+    if ("fact" in check) {
+      if (!check.holds) problems.push(`mode ${w.mode}: "${c.name}": ${check.fact} does not hold`);
+      continue;
     }
+    simulated++;
+    const got = await simulate(check.request);
+    const r = check.request;
+    if (got !== check.expect) problems.push(`mode ${w.mode}: "${c.name}": ${r.principal} ${r.action} on ${r.resource}: expected ${check.expect}, got ${got}`);
   }
-  return { cases, simulated, problems };
+  return { simulated, problems };
+}
+
+/** Runs every case that applies to the world's configuration. */
+export async function serviceProblems(w: ServiceWorld, all: readonly ServiceCase[]): Promise<CaseResult> {
+  const applying = casesFor(w.cfg, all);
+  const problems: string[] = [];
+  let simulated = 0;
+  for (const c of applying) {
+    const r = await caseProblems(w, c);
+    simulated += r.simulated;
+    problems.push(...r.problems);
+  }
+  return { cases: applying.length, simulated, problems };
 }

@@ -137,8 +137,8 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "Budgets → SNS: this account's budget may publish to the topic",
     cite: DOCS.budgetsSns,
-    when: (w) => w.budgets.length > 0,
     checks: (w) => [
+      { fact: "the stack has a budget", holds: w.budgets.length > 0 },
       ...w.budgets.map((b) => publish(w, "budgets.amazonaws.com", `arn:${w.partition}:budgets::${w.account}:budget/${b}`, w.account, "Allowed")),
       publish(w, "budgets.amazonaws.com", `arn:aws:budgets::${OTHER_ACCOUNT}:budget/x`, OTHER_ACCOUNT, "ImplicitlyDenied"),
     ],
@@ -146,7 +146,6 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "Budgets → SNS: Budgets may use the key for this topic only (aws:sns:topicArn context)",
     cite: DOCS.snsKeys,
-    when: (w) => w.budgets.length > 0,
     checks: (w) => topicKey(w, "budgets.amazonaws.com"),
   },
   {
@@ -232,13 +231,13 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "QuickSight: its service role reads results through Athena",
     cite: DOCS.quicksight,
-    when: (w) => w.cfg.quicksight.enabled,
+    when: (cfg) => cfg.quicksight.enabled,
     checks: (w) => [as(qsRole(w), qsIdentity(w), "s3:GetObject", `${w.n.resultsBucketArn}/${w.tenants[0].resultsPrefix}${DAY}/c1.json`, results(w), ATHENA)],
   },
   {
     name: "QuickSight: S3 decrypts results for its service role, granted directly by the key policy (by ARN)",
     cite: DOCS.quicksight,
-    when: (w) => w.cfg.quicksight.enabled,
+    when: (cfg) => cfg.quicksight.enabled,
     checks: (w) => [
       as(qsRole(w), qsIdentity(w), "kms:Decrypt", w.key, keyPolicy(w), { ...ATHENA, ...viaS3(w, w.n.resultsBucketArn) }),
       as(w.role("some-other-role"), qsIdentity(w), "kms:Decrypt", w.key, keyPolicy(w), { ...ATHENA, ...viaS3(w, w.n.resultsBucketArn) }, "ImplicitlyDenied"),
@@ -247,7 +246,7 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "CloudTrail: DescribeKey (no encryption context) for this trail, and not for another",
     cite: DOCS.cloudtrailKeys,
-    when: (w) => w.cfg.cloudtrail.enabled,
+    when: (cfg) => cfg.cloudtrail.enabled,
     checks: (w) => [
       trailKey(w, "kms:DescribeKey", { "aws:SourceArn": w.trail }, "Allowed"),
       trailKey(w, "kms:DescribeKey", { "aws:SourceArn": `${w.trail}-other` }, "ImplicitlyDenied"),
@@ -256,7 +255,7 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "CloudTrail: GenerateDataKey* for this trail's log files (aws:cloudtrail:arn context)",
     cite: DOCS.cloudtrailKeys,
-    when: (w) => w.cfg.cloudtrail.enabled,
+    when: (cfg) => cfg.cloudtrail.enabled,
     checks: (w) => [
       trailKey(w, "kms:GenerateDataKey", { "aws:SourceArn": w.trail, "kms:EncryptionContext:aws:cloudtrail:arn": w.trail }, "Allowed"),
       trailKey(w, "kms:GenerateDataKey", { "aws:SourceArn": w.trail }, "ImplicitlyDenied"),
@@ -265,7 +264,7 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "CloudTrail: delivers SSE-KMS log files and SSE-S3 digest files to its bucket (digest prefix exempt)",
     cite: DOCS.cloudtrailKeys,
-    when: (w) => w.cfg.cloudtrail.enabled,
+    when: (cfg) => cfg.cloudtrail.enabled,
     checks: (w) => {
       const at = (kind: string, file: string) => `AWSLogs/${w.account}/${kind}/${w.region}/${DAY}/${file}`;
       return [

@@ -4,6 +4,7 @@
  * bucket and each tenant's input access point, the configured uploaders, and the Terraform state backend's lock
  * writes. The same requests as service-requests.test.ts on the prod plan, built from the mode's names.
  */
+import type { CciLiteConfig } from "../../modules/config/schema";
 import type { Decision, Policy } from "./iam";
 import type { Check, ServiceCase } from "./service-case";
 import { ADMINISTRATOR_ACCESS, AES, allow, HTTP, SSE, s3Via, viaS3 } from "./service-case";
@@ -67,7 +68,7 @@ function configuredUploaders(w: ServiceWorld): { principal: string; policy: Poli
     ...w.cfg.tenants.flatMap((t) => t.uploaderPrincipals.map((principal) => ({ principal, policy: managed(`people_uploaders-${t.id}_policy`), tenant: t.id }))),
   ];
 }
-const hasUploaders = (w: ServiceWorld) => configuredUploaders(w).length > 0;
+const hasUploaders = (cfg: CciLiteConfig) => cfg.access.uploaders.length > 0 || cfg.tenants.some((t) => t.uploaderPrincipals.length > 0);
 const stateCtx = (w: ServiceWorld) => ({ "kms:ResourceAliases": [w.state.alias] });
 
 export const PEOPLE_CASES: readonly ServiceCase[] = [
@@ -200,7 +201,7 @@ export const PEOPLE_CASES: readonly ServiceCase[] = [
   {
     name: "Administrator (configured, README hand deploy): S3 generates the lock object's data key under the state key",
     cite: DOCS.terraformS3Backend,
-    when: (w) => w.cfg.access.administrators.length > 0,
+    when: (cfg) => cfg.access.administrators.length > 0,
     checks: (w) =>
       [...w.cfg.access.administrators.map((a) => [a, "Allowed"] as const), [w.role("NotConfigured"), "ImplicitlyDenied"] as const].map(
         ([principal, expect]) => ({

@@ -10,7 +10,6 @@ import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
 import { applyRoleName, stateNames } from "../../modules/bootstrap";
 import { stateObjectKey } from "../../modules/bootstrap/environment-scope";
 import { partitionOf } from "../../modules/config/aws-facts";
-import type { ModeName } from "../../modules/config/modes";
 import { type Naming, naming } from "../../modules/config/naming";
 import type { CciLiteConfig } from "../../modules/config/schema";
 import { type TenantNames, tenantNames } from "../../modules/tenants/tenant-names";
@@ -23,7 +22,8 @@ const KEY_ARN_REF = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}/g;
 const VPCE_REF = /\$\{aws_vpc_endpoint\.[A-Za-z0-9_-]+\.id\}/g;
 
 export interface ServiceWorld {
-  readonly mode: ModeName;
+  /** The mode (or `prod plan`: service-requests.test.ts). */
+  readonly mode: string;
   readonly cfg: CciLiteConfig;
   readonly n: Naming;
   readonly account: string;
@@ -60,40 +60,72 @@ export interface ServiceWorld {
   asApply(): { identity: Policy[]; boundary: Policy };
 }
 
+/**
+ * Where a world's resources come from: a mode's synthesized JSON ({@link serviceWorld}) or a real plan
+ * (plan-policies.ts, `planWorld`).
+ */
+export interface WorldSource {
+  /** The mode, or what else the requests are simulated on (`prod plan`). */
+  readonly name: string;
+  readonly config: CciLiteConfig;
+  /** Every resource of `type` in the application stack, its attributes (an attribute only apply knows is not `undefined`). */
+  resources(type: string): Record<string, any>[];
+  /** The one `type` resource of the stack whose logical id contains `idPart`, its `attr` as the policy AWS will get. */
+  policy(stack: "app" | "bootstrap", type: string, idPart: string, attr?: string): Policy;
+}
+
+/** The simulated key ARNs of the application and bootstrap stacks (any key id: only apply knows it). */
+export const simulatedKeys = (partition: string, region: string, account: string) => ({
+  app: `arn:${partition}:kms:${region}:${account}:key/0b5e5a0e-0000-4000-8000-000000000000`,
+  bootstrap: `arn:${partition}:kms:${region}:${account}:key/57a7e000-0000-4000-8000-000000000000`,
+});
+
+/** A mode of the matrix, from its synthesized stacks (the synthMode cache). */
 export function serviceWorld(m: SynthesizedMode): ServiceWorld {
-  const cfg = m.config;
+  const json = (stack: "app" | "bootstrap", type: string): Record<string, any> => (stack === "app" ? m.app : m.bootstrap).resource[type] ?? {};
+  const keys = simulatedKeys(partitionOf(m.config.region), m.config.region, m.config.accountId);
+  return worldOf({
+    name: m.name,
+    config: m.config,
+    resources: (type) => Object.values(json("app", type)),
+    policy(stack, type, idPart, attr = "policy") {
+      const found = Object.entries(json(stack, type)).filter(([id]) => id.includes(idPart));
+      if (found.length !== 1) throw new Error(`mode ${m.name}: expected one ${stack} ${type} matching ${idPart}, found ${found.length}`);
+      const stackKeys = Object.keys(json(stack, "aws_kms_key"));
+      const text = String(found[0][1][attr]).replace(KEY_ARN_REF, (ref, name) => {
+        if (stackKeys.length !== 1 || name !== stackKeys[0]) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} names another key: ${ref}`);
+        return keys[stack];
+      });
+      const resolved = text.replace(VPCE_REF, SIMULATED_VPCE);
+      if (resolved.includes("${")) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} has unresolved references: ${resolved}`);
+      return JSON.parse(resolved);
+    },
+  });
+}
+
+/** The names and policies of a source, as the cases use them. */
+export function worldOf(src: WorldSource): ServiceWorld {
+  const cfg = src.config;
   const n = naming(cfg);
   const { accountId: account, region } = cfg;
   const partition = partitionOf(region);
   const arn = (service: string, rest: string) => `arn:${partition}:${service}:${region}:${account}:${rest}`;
   const role = (name: string) => `arn:${partition}:iam::${account}:role/${name}`;
-  const key = arn("kms", "key/0b5e5a0e-0000-4000-8000-000000000000");
+  const keys = simulatedKeys(partition, region, account);
+  const key = keys.app;
   const st = stateNames(cfg.namePrefix, account, region);
   const state = {
     bucket: `arn:${partition}:s3:::${st.bucket}`,
-    key: arn("kms", "key/57a7e000-0000-4000-8000-000000000000"),
+    key: keys.bootstrap,
     aliasArn: arn("kms", st.keyAlias),
     alias: st.keyAlias,
     lock: `arn:${partition}:s3:::${st.bucket}/${stateObjectKey(cfg.environment)}.tflock`,
   };
-  const resources = (stack: "app" | "bootstrap", type: string): Record<string, any> => (stack === "app" ? m.app : m.bootstrap).resource[type] ?? {};
-  const stackKey = { app: key, bootstrap: state.key };
-  const policy = (stack: "app" | "bootstrap", type: string, idPart: string, attr = "policy"): Policy => {
-    const found = Object.entries(resources(stack, type)).filter(([id]) => id.includes(idPart));
-    if (found.length !== 1) throw new Error(`mode ${m.name}: expected one ${stack} ${type} matching ${idPart}, found ${found.length}`);
-    const keys = Object.keys(resources(stack, "aws_kms_key"));
-    const text = String(found[0][1][attr]).replace(KEY_ARN_REF, (ref, name) => {
-      if (keys.length !== 1 || name !== keys[0]) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} names another key: ${ref}`);
-      return stackKey[stack];
-    });
-    const resolved = text.replace(VPCE_REF, SIMULATED_VPCE);
-    if (resolved.includes("${")) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} has unresolved references: ${resolved}`);
-    return JSON.parse(resolved);
-  };
-  const names = (type: string, attr: string): string[] => Object.values(resources("app", type)).map((r) => String(r[attr]));
-  const functions = Object.values(resources("app", "aws_lambda_function"));
+  const policy = src.policy;
+  const names = (type: string, attr: string): string[] => src.resources(type).map((r) => String(r[attr]));
+  const functions = src.resources("aws_lambda_function");
   return {
-    mode: m.name,
+    mode: src.name,
     cfg,
     n,
     account,
@@ -116,7 +148,7 @@ export function serviceWorld(m: SynthesizedMode): ServiceWorld {
     tenants: cfg.tenants.map((t) => tenantNames(cfg, n, t.id)),
     functionArns: HANDLER_NAMES.map((h) => arn("lambda", `function:${n.functionName(h)}`)),
     functionRoles: HANDLER_NAMES.map((h) => role(`${n.stem}-${h}-fn`)),
-    functionsWithOwnKey: functions.filter((f) => f.kms_key_arn !== undefined).map((f) => String(f.function_name)),
+    functionsWithOwnKey: functions.filter((f) => f.kms_key_arn != null).map((f) => String(f.function_name)),
     applyRole: role(applyRoleName(cfg.namePrefix, cfg.environment)),
     state,
     policy,
