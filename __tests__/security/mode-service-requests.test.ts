@@ -59,21 +59,39 @@ describe("which cases apply where", () => {
 });
 
 describe("a planted refusal fails, naming the mode, the case and the action", () => {
-  /** The mode with the intake queue policy's statements for S3 removed. */
-  function withoutS3Statement(m: SynthesizedMode): SynthesizedMode {
+  /** The mode with the statements `drop` picks removed from the one `type` policy whose logical id contains `idPart`. */
+  function without(m: SynthesizedMode, type: string, idPart: string, drop: (statement: any) => boolean): SynthesizedMode {
     const app = structuredClone(m.app);
-    const [id, queuePolicy] = Object.entries<any>(app.resource.aws_sqs_queue_policy).find(([k]) => k.includes("intake_queue_policy")) ?? [];
-    if (!id) throw new Error(`mode ${m.name} has no intake queue policy`);
-    const doc: Policy = JSON.parse(queuePolicy.policy);
-    const kept = doc.Statement.filter((s) => JSON.stringify(s.Principal ?? {}).includes("s3.amazonaws.com") === false);
+    const found = Object.entries<any>(app.resource[type] ?? {}).filter(([k]) => k.includes(idPart));
+    if (found.length !== 1) throw new Error(`mode ${m.name}: expected one ${type} matching ${idPart}, found ${found.length}`);
+    const doc: Policy = JSON.parse(found[0][1].policy);
+    const kept = doc.Statement.filter((st) => !drop(st));
     expect(kept.length).toBeLessThan(doc.Statement.length);
-    queuePolicy.policy = JSON.stringify({ ...doc, Statement: kept });
+    found[0][1].policy = JSON.stringify({ ...doc, Statement: kept });
     return { ...m, app };
   }
+  const names = (principal: string) => (st: any) => JSON.stringify(st.Principal ?? {}).includes(principal);
+
   it("dev-tuned without the intake queue policy's S3 statement: S3's notification to the renamed queue is refused", async () => {
-    const { problems } = await serviceProblems(serviceWorld(withoutS3Statement(synthMode("dev-tuned"))), CASES);
-    expect(problems).toEqual([
+    const planted = without(synthMode("dev-tuned"), "aws_sqs_queue_policy", "intake_queue_policy", names("s3.amazonaws.com"));
+    expect((await serviceProblems(serviceWorld(planted), CASES)).problems).toEqual([
       "mode dev-tuned: \"S3 → SQS: the input bucket's notification may be sent to the intake queue, another bucket's may not\": s3.amazonaws.com sqs:SendMessage on arn:aws:sqs:eu-west-1:444455556666:acme-cci-dev-intake: expected Allowed, got ImplicitlyDenied",
+    ]);
+  });
+  it("prod-people without the key policy's QuickSight statement: its (configured) service role's decrypt is refused", async () => {
+    const planted = without(synthMode("prod-people"), "aws_kms_key", "key", (st) => st.Sid === "AllowQuickSightServiceRole");
+    expect((await serviceProblems(serviceWorld(planted), CASES)).problems).toEqual([
+      expect.stringMatching(
+        /^mode prod-people: "QuickSight: S3 decrypts results for its service role, granted directly by the key policy \(by ARN\)": arn:aws:iam::111122223333:role\/service-role\/aws-quicksight-s3-consumers-role-v0 kms:Decrypt on arn:aws:kms:\S+: expected Allowed, got ImplicitlyDenied$/,
+      ),
+    ]);
+  });
+  it("prod-new-vpc-hardened without the topic policy's EventBridge statement: the GuardDuty findings rule's publish is refused", async () => {
+    const planted = without(synthMode("prod-new-vpc-hardened"), "aws_sns_topic_policy", "alarms", names("events.amazonaws.com"));
+    expect((await serviceProblems(serviceWorld(planted), CASES)).problems).toEqual([
+      expect.stringMatching(
+        /^mode prod-new-vpc-hardened: "EventBridge → SNS: .*": events.amazonaws.com sns:Publish on \S+:cci-lite-prod-alarms: expected Allowed, got ImplicitlyDenied$/,
+      ),
     ]);
   });
 });

@@ -151,10 +151,12 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
   {
     name: "EventBridge → SQS: both rules may send undeliverable events to the events DLQ, another rule may not",
     cite: DOCS.eventBridgeDlq,
-    checks: (w) =>
-      [...w.dlqRules.map((r) => [r, "Allowed"] as const), ["someone-elses-rule", "ImplicitlyDenied"] as const].map(([r, expect]) =>
+    checks: (w) => [
+      { fact: `the stack has the rules ${w.dlqRules.join(", ")}`, holds: w.dlqRules.every((r) => w.eventRules.includes(r)) },
+      ...[...w.dlqRules.map((r) => [r, "Allowed"] as const), ["someone-elses-rule", "ImplicitlyDenied"] as const].map(([r, expect]) =>
         sendToQueue(w, "job-events_dlq_policy", w.eventsDlq, "events.amazonaws.com", { "aws:SourceArn": w.arn("events", `rule/${r}`) }, expect),
       ),
+    ],
   },
   {
     name: "EventBridge → SQS: EventBridge may use the key for the events DLQ only (aws:sqs:arn context)",
@@ -162,6 +164,17 @@ export const AWS_SERVICE_CASES: readonly ServiceCase[] = [
     checks: (w) => [
       ...DATA_KEY.map((a) => onKey(w, "events.amazonaws.com", a, { "kms:EncryptionContext:aws:sqs:arn": w.eventsDlq })),
       onKey(w, "events.amazonaws.com", "kms:GenerateDataKey", { "kms:EncryptionContext:aws:sqs:arn": w.intake }, "ImplicitlyDenied"),
+    ],
+  },
+  {
+    name: "EventBridge → SNS: every rule targeting the topic (GuardDuty findings) may publish to it and use the key for it, another rule may not",
+    cite: DOCS.eventBridgeSns,
+    when: (cfg) => cfg.guardduty.enabled,
+    checks: (w) => [
+      { fact: "a rule targets the alarm topic", holds: w.topicRules.length > 0 },
+      ...w.topicRules.map((r) => publish(w, "events.amazonaws.com", w.arn("events", `rule/${r}`), w.account, "Allowed")),
+      publish(w, "events.amazonaws.com", w.arn("events", "rule/someone-elses-rule"), w.account, "ImplicitlyDenied"),
+      ...topicKey(w, "events.amazonaws.com"),
     ],
   },
   {

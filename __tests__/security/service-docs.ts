@@ -5,6 +5,7 @@ export const DOCS = {
   logsKeys: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
   snsKeys: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
   budgetsSns: "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
+  eventBridgeSns: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions",
   eventBridgeDlq: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-event-delivery.html#eb-rule-dlq",
   transcribeKeys: "https://docs.aws.amazon.com/transcribe/latest/dg/data-encryption.html",
   athenaCalledVia: "https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena-calledvia.html",

@@ -42,6 +42,9 @@ export interface ServiceWorld {
   readonly topic: string;
   /** The EventBridge rules whose targets dead-letter into the events DLQ. */
   readonly dlqRules: readonly string[];
+  /** Every EventBridge rule of the stack, and those with the alarm topic as a target (GuardDuty findings). */
+  readonly eventRules: readonly string[];
+  readonly topicRules: readonly string[];
   readonly alarms: readonly string[];
   readonly budgets: readonly string[];
   readonly logGroups: readonly string[];
@@ -80,6 +83,17 @@ export const simulatedKeys = (partition: string, region: string, account: string
   bootstrap: `arn:${partition}:kms:${region}:${account}:key/57a7e000-0000-4000-8000-000000000000`,
 });
 
+/** `r` with each attribute that is exactly a reference (`${type.id.attr}`) to a literal attribute replaced by it. */
+function resolveLiterals(r: Record<string, any>, lookup: (type: string, id: string, attr: string) => unknown): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(r)) {
+    const ref = typeof v === "string" ? /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(v) : null;
+    const value = ref ? lookup(ref[1], ref[2], ref[3]) : undefined;
+    out[k] = typeof value === "string" && !value.includes("${") ? value : v;
+  }
+  return out;
+}
+
 /** A mode of the matrix, from its synthesized stacks (the synthMode cache). */
 export function serviceWorld(m: SynthesizedMode): ServiceWorld {
   const json = (stack: "app" | "bootstrap", type: string): Record<string, any> => (stack === "app" ? m.app : m.bootstrap).resource[type] ?? {};
@@ -87,7 +101,7 @@ export function serviceWorld(m: SynthesizedMode): ServiceWorld {
   return worldOf({
     name: m.name,
     config: m.config,
-    resources: (type) => Object.values(json("app", type)),
+    resources: (type) => Object.values(json("app", type)).map((r) => resolveLiterals(r, (t, id, a) => json("app", t)[id]?.[a])),
     policy(stack, type, idPart, attr = "policy") {
       const found = Object.entries(json(stack, type)).filter(([id]) => id.includes(idPart));
       if (found.length !== 1) throw new Error(`mode ${m.name}: expected one ${stack} ${type} matching ${idPart}, found ${found.length}`);
@@ -140,6 +154,11 @@ export function worldOf(src: WorldSource): ServiceWorld {
     eventsDlq: arn("sqs", `${n.stem}-events-dlq`),
     topic: arn("sns", n.alarmTopic),
     dlqRules: [`${n.stem}-transcribe-job-state`, `${n.stem}-reconcile-schedule`],
+    eventRules: names("aws_cloudwatch_event_rule", "name"),
+    topicRules: src
+      .resources("aws_cloudwatch_event_target")
+      .filter((t) => t.arn === arn("sns", n.alarmTopic))
+      .map((t) => String(t.rule)),
     alarms: names("aws_cloudwatch_metric_alarm", "alarm_name"),
     budgets: names("aws_budgets_budget", "name"),
     logGroups: HANDLER_NAMES.map((h) => n.logGroupName(h)),
