@@ -4,7 +4,7 @@
  * bootstrap's names), and every policy from the mode's synthesized JSON (helpers/modes.ts, synthesized once per
  * process). A synthesized policy is the document the plan has, except where it names a value only apply knows, as
  * plan-policies.ts does for the plan: the stack's key ARN becomes the simulated key ARN of that stack, the S3 gateway
- * endpoint's id a simulated endpoint id; any other reference fails the lookup.
+ * endpoint's id the simulated endpoint id of mode-calls.ts; any other reference fails the lookup.
  */
 import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
 import { applyRoleName, stateNames } from "../../modules/bootstrap";
@@ -15,9 +15,8 @@ import type { CciLiteConfig } from "../../modules/config/schema";
 import { type TenantNames, tenantNames } from "../../modules/tenants/tenant-names";
 import type { SynthesizedMode } from "../helpers/modes";
 import type { Policy } from "./iam";
+import { VPCE } from "./mode-calls";
 
-/** The simulated id of the S3 gateway endpoint (network modes; the bucket policies' deny names it). */
-export const SIMULATED_VPCE = "vpce-0a1b2c3d4e5f67890";
 const KEY_ARN_REF = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.arn\}/g;
 const VPCE_REF = /\$\{aws_vpc_endpoint\.[A-Za-z0-9_-]+\.id\}/g;
 
@@ -53,7 +52,7 @@ export interface ServiceWorld {
   readonly tenants: readonly TenantNames[];
   readonly functionArns: readonly string[];
   readonly functionRoles: readonly string[];
-  /** Whether any synthesized function sets `kms_key_arn` (Lambda would then need kms:CreateGrant from the deployer). */
+  /** The functions that set `kms_key_arn` (Lambda would then need kms:CreateGrant from the deployer). */
   readonly functionsWithOwnKey: readonly string[];
   readonly applyRole: string;
   readonly state: { readonly bucket: string; readonly key: string; readonly aliasArn: string; readonly alias: string; readonly lock: string };
@@ -110,7 +109,7 @@ export function serviceWorld(m: SynthesizedMode): ServiceWorld {
         if (stackKeys.length !== 1 || name !== stackKeys[0]) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} names another key: ${ref}`);
         return keys[stack];
       });
-      const resolved = text.replace(VPCE_REF, SIMULATED_VPCE);
+      const resolved = text.replace(VPCE_REF, VPCE);
       if (resolved.includes("${")) throw new Error(`mode ${m.name}: ${type}.${found[0][0]}.${attr} has unresolved references: ${resolved}`);
       return JSON.parse(resolved);
     },
