@@ -70,6 +70,8 @@ describe("a planted refusal fails, naming the mode, the case and the action", ()
     found[0][1].policy = JSON.stringify({ ...doc, Statement: kept });
     return { ...m, app };
   }
+  /** The cases a planted refusal concerns (the first planted test runs them all: no other case is touched). */
+  const only = (prefix: string) => CASES.filter((c) => c.name.startsWith(prefix));
   const names = (principal: string) => (st: any) => JSON.stringify(st.Principal ?? {}).includes(principal);
 
   it("dev-tuned without the intake queue policy's S3 statement: S3's notification to the renamed queue is refused", async () => {
@@ -80,7 +82,7 @@ describe("a planted refusal fails, naming the mode, the case and the action", ()
   });
   it("prod-people without the key policy's QuickSight statement: its (configured) service role's decrypt is refused", async () => {
     const planted = without(synthMode("prod-people"), "aws_kms_key", "key", (st) => st.Sid === "AllowQuickSightServiceRole");
-    expect((await serviceProblems(serviceWorld(planted), CASES)).problems).toEqual([
+    expect((await serviceProblems(serviceWorld(planted), only("QuickSight"))).problems).toEqual([
       expect.stringMatching(
         /^mode prod-people: "QuickSight: S3 decrypts results for its service role, granted directly by the key policy \(by ARN\)": arn:aws:iam::111122223333:role\/service-role\/aws-quicksight-s3-consumers-role-v0 kms:Decrypt on arn:aws:kms:\S+: expected Allowed, got ImplicitlyDenied$/,
       ),
@@ -88,10 +90,25 @@ describe("a planted refusal fails, naming the mode, the case and the action", ()
   });
   it("prod-new-vpc-hardened without the topic policy's EventBridge statement: the GuardDuty findings rule's publish is refused", async () => {
     const planted = without(synthMode("prod-new-vpc-hardened"), "aws_sns_topic_policy", "alarms", names("events.amazonaws.com"));
-    expect((await serviceProblems(serviceWorld(planted), CASES)).problems).toEqual([
+    expect((await serviceProblems(serviceWorld(planted), only("EventBridge → SNS"))).problems).toEqual([
       expect.stringMatching(
         /^mode prod-new-vpc-hardened: "EventBridge → SNS: .*": events.amazonaws.com sns:Publish on \S+:cci-lite-prod-alarms: expected Allowed, got ImplicitlyDenied$/,
       ),
     ]);
+  });
+  it("dev-new-vpc with no ec2 action in the delivery boundary: the deployer's subnet lookup is refused (issue 20, B1)", async () => {
+    const w = serviceWorld(synthMode("dev-new-vpc"));
+    const noEc2 = (p: Policy): Policy => ({
+      ...p,
+      Statement: p.Statement.map((st) => ({ ...st, Action: [st.Action].flat().filter((a: string) => !a.startsWith("ec2:")) })).filter(
+        (st) => st.Action.length > 0,
+      ),
+    });
+    const planted = { ...w, asApply: () => ({ ...w.asApply(), boundary: noEc2(w.asApply().boundary) }) };
+    expect((await serviceProblems(planted, only("Deployer (in a VPC)"))).problems).toContainEqual(
+      expect.stringMatching(
+        /^mode dev-new-vpc: "Deployer \(in a VPC\): .*": arn:aws:iam::444455556666:role\/cci-lite-github-apply-dev ec2:DescribeSubnets on \*: expected Allowed, got ImplicitlyDenied$/,
+      ),
+    );
   });
 });

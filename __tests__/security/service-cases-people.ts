@@ -88,6 +88,15 @@ export const PEOPLE_CASES: readonly ServiceCase[] = [
       ),
     ],
   },
+  {
+    name: "Deployer (in a VPC): the apply role (its policy and boundary) describes the security groups, subnets and VPC Lambda places each function in",
+    cite: DOCS.lambdaVpc,
+    when: (cfg) => cfg.network.mode !== "off",
+    checks: (w) =>
+      ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"].map(
+        (action): Check => ({ request: { principal: w.applyRole, action, resource: "*", ...w.asApply(), allowWildcard: true }, expect: "Allowed" }),
+      ),
+  },
   uploads("single PutObject naming the key ARN is allowed, and so is the key's alias ARN", DOCS.s3KmsKeyCondition, (w, t) => [
     put(w, t, SSE(w.key), "Allowed"),
     put(w, t, SSE(w.keyAliasArn), "Allowed"),

@@ -12,6 +12,7 @@ export const DOCS = {
   athenaEncryption: "https://docs.aws.amazon.com/athena/latest/APIReference/API_EncryptionConfiguration.html",
   quicksight: "https://docs.aws.amazon.com/quicksight/latest/user/security-create-iam-role-athena-s3.html",
   cloudtrailKeys: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+  lambdaVpc: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html",
   lambdaEnvKeys: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
   s3Put: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html",
   s3Multipart: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html",
