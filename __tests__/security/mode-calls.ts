@@ -11,7 +11,8 @@
  *    gateway endpoint, or the client's interface endpoint), with `aws:SourceVpce` of that endpoint: for the
  *    client's own actions (an `iam:PassRole` is authorized inside AWS, not at the endpoint).
  * A failure names the mode, the function, the call, the action and which policy refused it.
- * (The requests AWS services and people make on their own, Proof 2, are service-requests.test.ts on the prod plan.)
+ * (The requests AWS services and people make on their own, Proof 2, are mode-service-requests.test.ts in every mode
+ * and service-requests.test.ts on the prod plan.)
  */
 import { AWS_CALLS, type AwsCall, type AwsClient, iamPrefix } from "../../lambda-src/contracts/aws-calls";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";

@@ -10,28 +10,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { plannedResources, type LoadedPlan } from "../helpers/offline-plan";
+import type { CciLiteConfig } from "../../modules/config/schema";
 import { ACCOUNT, type Policy } from "./iam";
+import { SSE } from "./service-case";
+import { type ServiceWorld, simulatedKeys, worldOf } from "./service-world";
 
 export const REGION = "eu-central-1";
 export const INPUT = `arn:aws:s3:::cci-lite-prod-input-${ACCOUNT}-${REGION}`;
 export const RESULTS = `arn:aws:s3:::cci-lite-prod-results-${ACCOUNT}-${REGION}`;
 export const STATE = `arn:aws:s3:::cci-lite-tfstate-${ACCOUNT}-${REGION}`;
 /** The application key as AWS will name it after apply (any key id: the plan cannot know it). */
-export const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b5e5a0e-0000-4000-8000-000000000000`;
-export const KEY_ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-prod-master-key`;
+export const KEY = simulatedKeys("aws", REGION, ACCOUNT).app;
 /** The Terraform state key (bootstrap stack). */
-export const STATE_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/57a7e000-0000-4000-8000-000000000000`;
+export const STATE_KEY = simulatedKeys("aws", REGION, ACCOUNT).bootstrap;
 export const STATE_KEY_ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cci-lite-tfstate`;
-/** Another key of the account: the AWS managed `aws/s3` key, as S3 reports it. */
-export const AWS_S3_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/a1b2c3d4-aws3-4000-8000-000000000000`;
 export const role = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 export const AP = (name: string): string => `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${name}`;
 
-/** Encryption headers of an upload as condition keys. */
-export const SSE = (keyId?: string): Record<string, string> => ({
-  "s3:x-amz-server-side-encryption": "aws:kms",
-  ...(keyId ? { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyId } : {}),
-});
 /** What the pipeline's functions, Transcribe and Athena send: aws:kms with the key ARN. */
 export const KMS_CTX = SSE(KEY);
 /** What Terraform's S3 backend sends for state and lock objects: aws:kms with `kms_key_id`, the state alias ARN. */
@@ -88,4 +83,25 @@ export function synthesizedPolicy(policyJson: string, references: Record<string,
   for (const [ref, value] of Object.entries(references)) resolved = resolved.split(ref).join(value);
   if (resolved.includes("${")) throw new Error(`synthesized policy has unresolved references: ${policyJson}`);
   return JSON.parse(resolved);
+}
+
+/**
+ * The service-request cases' view (service-world.ts) of the real plan of `cfg` (service-requests.test.ts): policies
+ * as Terraform will send them ({@link one}), attributes only apply knows as `(known after apply)`.
+ */
+export function planWorld(app: LoadedPlan, boot: LoadedPlan, cfg: CciLiteConfig): ServiceWorld {
+  return worldOf({
+    name: `${cfg.environment} plan`,
+    config: cfg,
+    resources: (type) =>
+      plannedResources(app, type).map((r) => ({
+        ...r.after,
+        ...Object.fromEntries(
+          Object.keys(r.afterUnknown ?? {})
+            .filter((k) => r.afterUnknown[k] === true)
+            .map((k) => [k, "(known after apply)"]),
+        ),
+      })),
+    policy: (stack, type, idPart, attr) => one(stack === "app" ? app : boot, type, idPart, attr),
+  });
 }

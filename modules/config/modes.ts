@@ -1,8 +1,9 @@
 /**
  * The configuration matrix (issue 20): named modes, each the committed `config/dev.json` or `config/prod.json` with a
  * partial override deep-merged over it. Every proof runs every mode (synth, the rule pack, the hidden-dependency
- * check, the boundary derivation, the creatability simulation: __tests__/infra/modes.test.ts and
- * __tests__/security/creatable.test.ts); the offline plan and the emulated round trip take their modes from here.
+ * check, the boundary derivation, the creatability simulation, the functions' calls and the requests AWS services
+ * and people make: __tests__/infra/modes.test.ts, __tests__/security/creatable.test.ts, mode-calls.test.ts and
+ * mode-service-requests.test.ts); the offline plan and the emulated round trip take their modes from here.
  *
  * A field whose value changes which resources exist or what they may do names, in its declaration, the mode that
  * exercises it (`exercisedBy`, modules/config/fields.ts); a test fails when a field of the schema is set by no mode.

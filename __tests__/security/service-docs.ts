@@ -1,0 +1,23 @@
+/** The AWS (and Terraform) pages the service-request simulations follow (service-requests.test.ts, mode-service-requests.test.ts). */
+export const DOCS = {
+  s3Notifications: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html",
+  sqsKeys: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+  logsKeys: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+  snsKeys: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
+  budgetsSns: "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
+  eventBridgeSns: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions",
+  eventBridgeDlq: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-event-delivery.html#eb-rule-dlq",
+  transcribeKeys: "https://docs.aws.amazon.com/transcribe/latest/dg/data-encryption.html",
+  athenaCalledVia: "https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena-calledvia.html",
+  athenaEncryption: "https://docs.aws.amazon.com/athena/latest/APIReference/API_EncryptionConfiguration.html",
+  quicksight: "https://docs.aws.amazon.com/quicksight/latest/user/security-create-iam-role-athena-s3.html",
+  cloudtrailKeys: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+  lambdaVpc: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html",
+  lambdaEnvKeys: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
+  s3Put: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html",
+  s3Multipart: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html",
+  s3KmsKeyCondition: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+  conditionOperators: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
+  globalKeys: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+  terraformS3Backend: "https://developer.hashicorp.com/terraform/language/backend/s3",
+} as const;
