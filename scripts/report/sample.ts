@@ -215,10 +215,11 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
           const scores = !t.modelSentiment;
           const labels = t.mode === "channel_identification" ? ["ch_0", "ch_1"] : ["spk_0", "spk_1"];
           const share = 0.3 + rand() * 0.4;
+          // About 2.5 words a second of talk (a speaker's words follow their talk time).
           const speakers: SpeakerStats[] = labels.map((label, i) => ({
             label,
             talk_time_seconds: round(duration * (i === 0 ? share : 1 - share) * 0.9, 1),
-            word_count: Math.floor(duration * 2),
+            word_count: Math.floor(duration * (i === 0 ? share : 1 - share) * 0.9 * 2.5),
             sentiment: scores ? sentiment(rand, true) : null,
           }));
           result = {
