@@ -70,11 +70,13 @@ interface Source {
   /** The distinct words, sorted (a stem's words are the run that starts where the stem would be inserted). */
   readonly list: readonly string[];
   readonly spaced: string;
+  /** Each phrase looked up here so far, and whether it occurs (rules of a tenant often share phrases). */
+  readonly hits: Map<string, boolean>;
 }
 function source(text: string, locale: string): Source {
   const ws = words(text, locale);
   const vocab = new Set(ws);
-  return { vocab, list: [...vocab].sort(), spaced: ` ${ws.join(" ")} ` };
+  return { vocab, list: [...vocab].sort(), spaced: ` ${ws.join(" ")} `, hits: new Map() };
 }
 
 /** Whether a sorted list has a word that begins with `stem` (binary search for where the stem would go). */
@@ -91,8 +93,9 @@ function hasPrefix(list: readonly string[], stem: string): boolean {
 
 /**
  * Whether a phrase occurs in a source: its folded words in a row, each whole, a stem (`word*`) followed by any
- * letters. One word: a look-up in the word set (a stem: a scan of it); several: a search in the spaced text (a
- * regular expression only when a stem is not the last word). A Japanese stem that the segmenter splits is a stem of
+ * letters. Each word is looked up first (the word set; a stem: a binary search of the sorted words), so a phrase
+ * with a word the call lacks costs no search; then, for several words, a search in the spaced text (a regular
+ * expression only when a stem is not the last word). A Japanese stem that the segmenter splits is a stem of
  * its last segment.
  */
 function occurs(phrase: string, src: Source, locale: string): boolean {
@@ -105,8 +108,10 @@ function occurs(phrase: string, src: Source, locale: string): boolean {
     });
   }
   const last = parts.length - 1;
-  if (last < 0) return false;
-  if (last === 0) return parts[0][1] ? hasPrefix(src.list, parts[0][0]) : src.vocab.has(parts[0][0]);
+  // Every word (or stem) must be in the text somewhere: most phrases are not in a given call, and this answers
+  // them without a search of the whole text.
+  if (last < 0 || parts.some(([w, stem]) => (stem ? !hasPrefix(src.list, w) : !src.vocab.has(w)))) return false;
+  if (last === 0) return true;
   if (parts.every(([, stem], i) => !stem || i === last)) return src.spaced.includes(` ${parts.map(([w]) => w).join(" ")}${parts[last][1] ? "" : " "}`);
   const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(` ${parts.map(([w, stem]) => esc(w) + (stem ? "\\S*" : "")).join(" ")} `).test(src.spaced);
@@ -133,7 +138,8 @@ function conditionMatches(c: CategoryCondition, input: CategoryInput, texts: Tex
       "transcript" in c
         ? [`transcript${c.speaker ? `(${c.speaker})` : ""}`, c.transcript, texts("transcript", c.speaker)]
         : ["summary", c.summary, texts("summary")];
-    return list.filter((p) => srcs.some((src) => occurs(p, src, locale))).map((p) => `${label}: "${p}"`);
+    const found = (src: Source, p: string) => src.hits.get(p) ?? (src.hits.set(p, occurs(p, src, locale)).get(p) as boolean);
+    return list.filter((p) => srcs.some((src) => found(src, p))).map((p) => `${label}: "${p}"`);
   }
   if ("sentiment" in c) {
     const key = (c.sentiment[0].toUpperCase() + c.sentiment.slice(1)) as "Positive" | "Negative" | "Neutral" | "Mixed";
