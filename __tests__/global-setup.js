@@ -25,7 +25,7 @@ function mayNeedPlans(globalConfig) {
 
 module.exports = async (globalConfig) => {
   // `npm run test:fast` starts the fixture before its static checks and passes its run id; plain jest makes one.
-  process.env.CCI_LITE_TEST_RUN ??= randomUUID();
+  process.env.CCI_LITE_TEST_RUN ||= randomUUID(); // empty counts as unset
   if (!mayNeedPlans(globalConfig)) return;
   // tsx registers TypeScript for this one require; the fixture module is TypeScript.
   const { register } = require("tsx/cjs/api");

@@ -59,7 +59,7 @@ async function staticChecks(env: NodeJS.ProcessEnv): Promise<StepResult[]> {
 }
 
 async function main(jestArgs: readonly string[]): Promise<number> {
-  const id = process.env.CCI_LITE_TEST_RUN ?? randomUUID();
+  const id = process.env.CCI_LITE_TEST_RUN || randomUUID(); // empty counts as unset
   const env: NodeJS.ProcessEnv = { ...process.env, CCI_LITE_TEST_RUN: id };
   if (env.CCI_LITE_PLAN_FIXTURE !== "off") startPlanFixture(id);
   const checks = staticChecks(env);

@@ -20,12 +20,16 @@ export { REPO_ROOT } from "./plan-paths";
 /** Generous: every configuration's stacks on two busy cores. */
 export const PLAN_TIMEOUT_MS = 900_000;
 
-/** This jest run's id (set by global-setup.js); a process outside jest plans on its own. */
+/** This jest run's id (set by global-setup.js); a process outside jest plans on its own. An empty value is unset. */
 export function testRunId(): string {
-  return process.env.CCI_LITE_TEST_RUN ?? `standalone-${process.pid}`;
+  return process.env.CCI_LITE_TEST_RUN || `standalone-${process.pid}`;
 }
 
+/** A run's folder under `.plan-cache/runs/`; the id must be one plain folder name (an empty one used to mean `runs/` itself). */
 export function runDirOf(id: string = testRunId()): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
+    throw new Error(`CCI_LITE_TEST_RUN: "${id}" is not a run id (letters, digits, ".", "_" and "-", one folder name under .plan-cache/runs)`);
+  }
   return path.join(PLAN_RUNS_DIR, id);
 }
 

@@ -140,6 +140,16 @@ describe("the plan fixture: who plans is decided by an exclusive create and proc
     expect(() => loadOfflinePlan("bootstrap-prod")).toThrow(/list its file under `terraform` in __tests__\/tiers\.js/);
     expect(fs.existsSync(runDirOf(id))).toBe(false);
   });
+  it("a run id is one plain folder name: an empty CCI_LITE_TEST_RUN counts as unset, a path is refused", () => {
+    for (const bad of ["", "..", "../x", "a/b"]) expect(() => runDirOf(bad)).toThrow(/CCI_LITE_TEST_RUN: ".*" is not a run id/);
+    const saved = process.env.CCI_LITE_TEST_RUN;
+    process.env.CCI_LITE_TEST_RUN = "";
+    try {
+      expect(runDirOf()).toMatch(/runs\/standalone-\d+$/);
+    } finally {
+      process.env.CCI_LITE_TEST_RUN = saved;
+    }
+  });
   it("asking for a stack a target does not plan names the targets file", () => {
     expect(() => loadOfflinePlan("bootstrap-prod", "modes")).toThrow(/plan target "modes" does not plan bootstrap-prod .*helpers\/plan-targets\.ts/);
   });
