@@ -3,7 +3,7 @@
  * analyze handler runs against the shared fake AWS (bench/fake-aws.ts), with the rules file the stack packages
  * (`categoryDocument` of the configuration) in its task root. The rule is the customer's words: roles exist only on
  * channel-identified calls (lambda-src/contracts/speaker-roles.ts), so the call is the stereo recording the demo
- * tenant gets from Amazon Connect (any 2-channel upload is transcribed with channel identification): the customer
+ * tenant gets from Amazon Connect (a 2-channel WAV, FLAC or MP3 upload is transcribed with channel identification): the customer
  * on `ch_0` says "I had to cancel two meetings", served as the Transcribe output. On the fake's canned mono call
  * (speaker labels) the same rule never holds. Also: no file means no categories, and an unusable file is an ERROR
  * line, never a silent drop.
@@ -20,6 +20,7 @@ import type { CallResult } from "../../lambda-src/contracts/result-schema";
 import { systemClock } from "../../lambda-src/core/clock";
 import { CATEGORY_RULES_FILE } from "../../lambda-src/core/category-rules";
 import { handlerWith } from "../../lambda-src/handlers/analyze";
+import { callCategories } from "../../lambda-src/services/categories";
 import { loadConfigFile } from "../../modules/config/load";
 
 const saved = { ...process.env };
@@ -102,6 +103,26 @@ describe("analyze: call categories from the configuration", () => {
   it("no rules file: no categories, no error", async () => {
     const error = jest.spyOn(logger, "error");
     expect((await analyzeIn(roots.without)).categories).toEqual([]);
+    expect(error).not.toHaveBeenCalled();
+    error.mockRestore();
+  });
+
+  it("a tenant whose id is an Object property ('constructor') has no rules in a file with other tenants' rules, and no error", () => {
+    process.env.LAMBDA_TASK_ROOT = roots.withRules;
+    const error = jest.spyOn(logger, "error");
+    const input = {
+      languageCode: "en-US",
+      speakerMode: null,
+      text: "cancel",
+      turns: [],
+      summary: null,
+      sentiment: null,
+      speakers: [],
+      risks: [],
+      actionItems: [],
+    };
+    expect(callCategories("constructor", input)).toEqual([]);
+    expect(callCategories("toString", input)).toEqual([]);
     expect(error).not.toHaveBeenCalled();
     error.mockRestore();
   });

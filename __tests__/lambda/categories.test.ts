@@ -207,6 +207,7 @@ describe("categoryRuleProblems", () => {
       { name: "x", conditions: [{ transcript: ["c*ancel"] }] },
       { name: "y", conditions: [{ transcript: ["a*"], summary: ["b"] }, { sentiment: "angry", atLeast: 2 }, { present: "x" }], match: "most" },
       { name: "z", conditions: [{ transcript: ["!!"], speaker: "boss" }] },
+      { name: "w", conditions: [{ transcript: ["a.*", "--* refund", "ok*"] }] },
     ];
     const problems = categoryRuleProblems(bad).map((p) => describeRuleProblem("acme", bad, p));
     expect(problems).toEqual([
@@ -220,6 +221,9 @@ describe("categoryRuleProblems", () => {
       'tenant "acme": categories[2] (rule "y") conditions[2]: present must be risks or actionItems',
       'tenant "acme": categories[3] (rule "z") conditions[0]: speaker must be one of agent, customer',
       'tenant "acme": categories[3] (rule "z") conditions[0]: transcript phrase "!!" has no letter or digit',
+      // Checked on what the matcher sees: "a.*" stems "a"; "--" is no word, so "--* refund" would match "refund".
+      'tenant "acme": categories[4] (rule "w") conditions[0]: transcript phrase "a.*": a stem needs at least 2 letters or digits before \'*\' ("a.*" stems "a")',
+      'tenant "acme": categories[4] (rule "w") conditions[0]: transcript phrase "--* refund": "--*" has no letter or digit (the matcher would drop it)',
     ]);
   });
 

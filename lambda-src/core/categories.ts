@@ -52,7 +52,7 @@ export function segmenter(locale: string | undefined, granularity: "word" | "sen
 /** Languages written without spaces between words: their words come from Intl.Segmenter's dictionaries. */
 const UNSPACED = /^(?:ja|zh|th|lo|km|my)\b/i;
 /** A word of a language written with spaces: letters, marks and digits, inner apostrophes kept (`don't`). */
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
+export const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
 
 /** The words of a text, case-folded for the locale (see the file comment). */
 export function words(text: string, locale: string): string[] {

@@ -5,6 +5,7 @@
  * imports only the types from this file (the rules it reads were validated at synth).
  */
 import { SPEAKER_ROLES, type SpeakerRole } from "../contracts/speaker-roles";
+import { WORD } from "./categories";
 
 export type SentimentKey = "positive" | "negative" | "neutral" | "mixed";
 export const SENTIMENT_KEYS: readonly SentimentKey[] = ["positive", "negative", "neutral", "mixed"];
@@ -70,11 +71,20 @@ function phraseProblems(phrases: unknown, key: string): string[] {
       out.push(`${key} phrase ${JSON.stringify(p)} must be a non-empty string of at most ${CATEGORY_LIMITS.phraseChars} characters`);
       continue;
     }
-    if (!/[\p{L}\p{N}]/u.test(p)) out.push(`${key} phrase "${p}" has no letter or digit`);
+    if (!/[\p{L}\p{N}]/u.test(p)) {
+      out.push(`${key} phrase "${p}" has no letter or digit`);
+      continue;
+    }
+    // Checked on what the matcher sees (core/categories.ts): each part's runs of letters, marks and digits, a stem
+    // being its last run. So "a.*" stems "a", and "--" is no word at all (the matcher would drop it).
     for (const w of p.trim().split(/\s+/)) {
+      const runs = (w.endsWith("*") ? w.slice(0, -1) : w).match(WORD) ?? [];
       if (w.slice(0, -1).includes("*")) out.push(`${key} phrase "${p}": '*' only ends a word (a stem)`);
-      else if (w.endsWith("*") && [...w.slice(0, -1)].length < CATEGORY_LIMITS.stemChars)
-        out.push(`${key} phrase "${p}": a stem needs at least ${CATEGORY_LIMITS.stemChars} characters before '*'`);
+      else if (runs.length === 0) out.push(`${key} phrase "${p}": "${w}" has no letter or digit (the matcher would drop it)`);
+      else if (w.endsWith("*") && [...runs[runs.length - 1]].length < CATEGORY_LIMITS.stemChars)
+        out.push(
+          `${key} phrase "${p}": a stem needs at least ${CATEGORY_LIMITS.stemChars} letters or digits before '*' ("${w}" stems "${runs[runs.length - 1]}")`,
+        );
     }
   }
   return out;

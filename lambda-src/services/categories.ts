@@ -15,7 +15,7 @@ import { logger } from "../aws/observability";
 export function callCategories(tenant: string, input: CategoryInput): CallCategory[] {
   try {
     const doc = JSON.parse(readFileSync(`${process.env.LAMBDA_TASK_ROOT ?? "."}/${CATEGORY_RULES_FILE}`, "utf8")) as CategoryDocument;
-    const rules = doc[tenant];
+    const rules = Object.hasOwn(doc, tenant) ? doc[tenant] : undefined; // a tenant named "constructor" is no rule list
     return rules ? categorize(rules, input) : [];
   } catch (e) {
     if ((e as { code?: string }).code !== "ENOENT") logger.error("Category rules unusable", { error: e as Error });
