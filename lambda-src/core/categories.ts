@@ -16,7 +16,7 @@
  */
 import type { CallCategory, CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import { type SpeakerRole, speakerRole } from "../contracts/speaker-roles";
-import type { CategoryCondition, CategoryRule } from "./category-rules";
+import { type CategoryCondition, type CategoryRule, WORD } from "./category-rules";
 
 /** What a call offers the rules. */
 export interface CategoryInput {
@@ -51,8 +51,6 @@ export function segmenter(locale: string | undefined, granularity: "word" | "sen
 
 /** Languages written without spaces between words: their words come from Intl.Segmenter's dictionaries. */
 const UNSPACED = /^(?:ja|zh|th|lo|km|my)\b/i;
-/** A word of a language written with spaces: letters, marks and digits, inner apostrophes kept (`don't`). */
-export const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
 
 /** The words of a text, case-folded for the locale (see the file comment). */
 export function words(text: string, locale: string): string[] {

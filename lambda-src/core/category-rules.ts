@@ -5,7 +5,6 @@
  * imports only the types from this file (the rules it reads were validated at synth).
  */
 import { SPEAKER_ROLES, type SpeakerRole } from "../contracts/speaker-roles";
-import { WORD } from "./categories";
 
 export type SentimentKey = "positive" | "negative" | "neutral" | "mixed";
 export const SENTIMENT_KEYS: readonly SentimentKey[] = ["positive", "negative", "neutral", "mixed"];
@@ -58,6 +57,9 @@ export interface CategoryRuleProblem {
   readonly index?: number;
   readonly message: string;
 }
+
+/** A word of a language written with spaces: letters, marks and digits, inner apostrophes kept (`don't`); core/categories.ts splits by it. */
+export const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
 
 const CONDITION_KEYS = ["transcript", "summary", "sentiment", "present"] as const;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
