@@ -10,6 +10,7 @@ import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import { categorize } from "../../lambda-src/core/categories";
 import type { CategoryRule } from "../../lambda-src/core/category-rules";
 import { fileRecordId } from "../../lambda-src/core/s3-key";
+import { ERROR_CODES, REJECT_CODES } from "../../lambda-src/core/errors";
 import type { CallCategory, ReportedResult } from "./calls-model";
 
 export interface SampleOptions {
@@ -119,10 +120,11 @@ export const SAMPLE_TENANTS: readonly TenantSample[] = [
   },
 ];
 
-const FAILURE_CODES = ["TRANSCRIBE_FAILED", "AUDIO_TOO_LONG", "JOB_STUCK"] as const;
+/** Failures and summary errors the pipeline writes (core/errors.ts): the sample shows only real codes. */
+const FAILURE_CODES = [ERROR_CODES.TRANSCRIBE_FAILED, ERROR_CODES.TRANSCRIPT_NOT_FOUND, ERROR_CODES.JOB_STUCK] as const;
 /** Rejections of audio uploads (a non-audio file's rejection is a file record, below). */
-const REJECT_CODES = ["EMPTY_OBJECT", "OBJECT_NOT_FOUND"] as const;
-const SUMMARY_CODES = ["SUMMARY_INVALID", "MODEL_THROTTLED"] as const;
+const SAMPLE_REJECTIONS = [REJECT_CODES.EMPTY_OBJECT, REJECT_CODES.OBJECT_NOT_FOUND] as const;
+const SUMMARY_CODES = [ERROR_CODES.SUMMARY_INVALID, ERROR_CODES.MODEL_UNAVAILABLE] as const;
 const LABELS: readonly SentimentLabel[] = ["POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"];
 
 const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -192,7 +194,7 @@ export function generateSample(options: SampleOptions = {}): SampleRecord[] {
         };
         let result: ReportedResult;
         if (status !== "COMPLETED") {
-          const code = status === "FAILED" ? pick(FAILURE_CODES) : pick(REJECT_CODES);
+          const code = status === "FAILED" ? pick(FAILURE_CODES) : pick(SAMPLE_REJECTIONS);
           result = {
             ...base,
             status,
