@@ -89,6 +89,7 @@ export async function callProblems(m: SynthesizedMode, p: CallPolicies = callPol
       for (const action of c.actions) {
         const at = callExample(c.resource, action, m.config);
         const bucket = c.client === "s3" ? Object.keys(p.buckets).find((b) => at.resource === b || at.resource.startsWith(`${b}/`)) : undefined;
+        if (c.client === "s3" && !bucket) problems.push(`mode ${m.name}: ${h} ${c.command} (${action}): no bucket of the stack holds ${at.resource}`);
         // The request through the endpoint is the client's own action; another (iam:PassRole) is authorized by
         // the service inside AWS, not at the endpoint (modules/network/endpoint-policies.ts keeps the same rule).
         const throughEndpoint = p.endpoints !== undefined && action.startsWith(`${iamPrefix(c.client)}:`);
