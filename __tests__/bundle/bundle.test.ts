@@ -14,6 +14,7 @@ import { bundleBudget, bundleFloors, type FloorBundle } from "../../modules/cons
 import { bundleHandlers, bundleLambdas, REPO_ROOT, type BundleResult } from "../../modules/constructs/bundling";
 import { HANDLER_NAMES, type HandlerName } from "../../lambda-src/contracts/handlers";
 import { HANDLER_ENVIRONMENT } from "../../lambda-src/contracts/environment";
+import { analyzeEvent, contractEnv } from "../../bench/events";
 
 /** The deployed handlers; until one exists, its benchmark stand-in (bench/fixtures) keeps the checks running. */
 const entries = {} as Record<HandlerName, string>;
@@ -95,6 +96,41 @@ describe.each(HANDLER_NAMES)("%s bundle", (name) => {
     });
     expect(out.trim()).toBe("function");
   });
+});
+
+it("the built analyze bundle sends Transcribe to AWS_ENDPOINT_URL_TRANSCRIBE (private DNS off: docs/network.md), not to the public name", () => {
+  // A local server answers the first request (with an error) and records it; no AWS_ENDPOINT_URL, so a bundle that
+  // ignored the service's variable would look up transcribe.eu-central-1.amazonaws.com instead (and fail).
+  const script = `
+    import { createServer } from "node:http";
+    const seen = [];
+    const server = createServer((req, res) => {
+      seen.push({ target: req.headers["x-amz-target"], host: req.headers.host });
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "BadRequestException" });
+      res.end(JSON.stringify({ __type: "BadRequestException", message: "recorded" }));
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    const url = "http://127.0.0.1:" + server.address().port;
+    process.env.AWS_ENDPOINT_URL_TRANSCRIBE = url;
+    const m = await import(${JSON.stringify(pathToFileURL(built.analyze.file).href)});
+    try { await m.handler(${JSON.stringify(analyzeEvent(new Date("2026-03-14T10:00:00Z")))}, { awsRequestId: "r1", getRemainingTimeInMillis: () => 60000 }); } catch {}
+    server.close();
+    console.log(JSON.stringify({ url, first: seen[0] }));`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    env: {
+      PATH: process.env.PATH,
+      ...contractEnv("analyze"),
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      AWS_REGION: "eu-central-1",
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      AWS_EC2_METADATA_DISABLED: "true",
+    },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  const { url, first } = JSON.parse(out.trim().split("\n").pop() as string);
+  expect(first).toEqual({ target: "Transcribe.GetTranscriptionJob", host: url.replace("http://", "") });
 });
 
 it("is deterministic: a second build gives the same bytes", () => {

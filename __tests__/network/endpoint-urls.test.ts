@@ -1,8 +1,9 @@
 /**
  * M2 (issue 20, docs/network.md "Private DNS"): with `network.privateDns` off the functions find the interface
- * endpoints through `AWS_ENDPOINT_URL_<SERVICE>`. Proven on the SDK the bundles carry (package-lock): a real client
+ * endpoints through `AWS_ENDPOINT_URL_<SERVICE>`. Proven on the locked SDK packages (package-lock): a real client
  * of each package, built under the variable, sends its table call (lambda-src/contracts/aws-calls.ts) to that host.
- * The request is stopped before signing and sending: no network.
+ * The request is stopped before signing and sending: no network. The built bundle itself (with its size measures) is
+ * checked once in __tests__/bundle/bundle.test.ts: analyze sends Transcribe to its variable's local server.
  */
 import { AWS_CALLS, AWS_CLIENTS, type AwsClient, endpointUrlEnvironment, endpointUrlVariable, SDK_SERVICE_IDS } from "../../lambda-src/contracts/aws-calls";
 import { HANDLER_NAMES } from "../../lambda-src/contracts/handlers";
