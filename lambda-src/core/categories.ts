@@ -17,6 +17,7 @@
 import type { CallCategory, CallResult, Sentiment, SpeakerStats } from "../contracts/result-schema";
 import { type SpeakerRole, speakerRole } from "../contracts/speaker-roles";
 import { type CategoryCondition, type CategoryRule, WORD } from "./category-rules";
+import { segmenter } from "./segmenter";
 
 /** What a call offers the rules. */
 export interface CategoryInput {
@@ -37,16 +38,6 @@ export interface CategoryInput {
   readonly speakers: readonly SpeakerStats[];
   readonly risks: readonly string[];
   readonly actionItems: readonly string[];
-}
-
-type Segmenter = { segment(s: string): Iterable<{ segment: string; isWordLike?: boolean }> };
-const SegmenterClass = (Intl as unknown as { Segmenter: new (l?: string, o?: { granularity: string }) => Segmenter }).Segmenter;
-const segmenters = new Map<string, Segmenter>();
-
-/** One `Intl.Segmenter` per locale and granularity (creating one costs more than segmenting a sentence). */
-export function segmenter(locale: string | undefined, granularity: "word" | "sentence"): Segmenter {
-  const key = `${locale}/${granularity}`;
-  return segmenters.get(key) ?? (segmenters.set(key, new SegmenterClass(locale, { granularity })).get(key) as Segmenter);
 }
 
 /** Languages written without spaces between words: their words come from Intl.Segmenter's dictionaries. */

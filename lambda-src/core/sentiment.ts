@@ -3,7 +3,7 @@
  * BatchDetectSentiment at most 25 such documents) and byte-weighted aggregation of chunk results.
  */
 import type { Sentiment, SentimentLabel } from "../contracts/result-schema";
-import { segmenter } from "./categories";
+import { segmenter } from "./segmenter";
 
 export const COMPREHEND_MAX_BYTES = 5000;
 export const COMPREHEND_BATCH_SIZE = 25;
