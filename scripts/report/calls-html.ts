@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import type { CallsModel } from "./calls-model";
 import { CALLS_SCRIPT } from "./calls-script";
+import { hrefOf, inlineJson, pageHead } from "./page";
 
 /** `'sha256-…'` of a script's text, as CSP compares it. */
 export function scriptHash(js: string): string {
@@ -57,18 +58,9 @@ const SENTIMENT_OPTIONS = ["POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"].map((s) =
 
 /** The call browser page; `aggregate` is the aggregate page's file name, linked from the header. */
 export function renderCallsHtml(model: CallsModel, aggregate: string): string {
-  const data = JSON.stringify(model).replace(/</g, "\\u003c");
-  const href = encodeURI(aggregate).replace(/"/g, "%22");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CALLS_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CCI Lite calls</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  const data = inlineJson(model);
+  const href = hrefOf(aggregate);
+  return `${pageHead("CCI Lite calls", CALLS_CSP, STYLE)}
 <header><h1>CCI Lite calls</h1><p><span id="source"></span> · <a href="${href}">Aggregate report</a></p></header>
 <main>
 <div id="list-view">

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ReportModel } from "./model";
+import { hrefOf, inlineJson, pageHead } from "./page";
 
 /** Chart.js's UMD build, read from node_modules (never from a CDN). */
 export function chartJsSource(): string {
@@ -82,18 +83,9 @@ document.body.dataset.rendered = "true";
 
 /** The report page; `callsPage` is the call browser's file name (calls-html.ts), linked from the header. */
 export function renderHtml(model: ReportModel, chartJs: string = chartJsSource(), callsPage?: string): string {
-  const data = JSON.stringify(model).replace(/</g, "\\u003c");
-  const calls = callsPage ? ` <a href="${encodeURI(callsPage).replace(/"/g, "%22")}">Browse the calls</a>` : "";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CCI Lite report</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  const data = inlineJson(model);
+  const calls = callsPage ? ` <a href="${hrefOf(callsPage)}">Browse the calls</a>` : "";
+  return `${pageHead("CCI Lite report", CSP, STYLE)}
 <header><h1>CCI Lite call insights</h1><p><span id="source"></span>${calls}</p></header>
 <main>
 <div class="tiles">
