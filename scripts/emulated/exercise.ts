@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { wavFile } from "../../bench/fake-aws";
 import { resultKey } from "../../lambda-src/contracts/storage-layout";
 import type { HandlerName } from "../../lambda-src/contracts/handlers";
 import type { LambdaBundle } from "../../modules/constructs/bundling";
@@ -36,25 +37,6 @@ const TENANT = "demo-tenant";
 const CALL_ID = "emulated-call";
 /** How long moto may take to deliver the upload's notification to the intake queue. */
 const DELIVERY_TIMEOUT_S = 30;
-
-/** 2 s of 8 kHz 16-bit mono silence with a canonical RIFF/WAVE header (the start function's rules accept it). */
-function wav(seconds = 2, rate = 8000): Buffer {
-  const data = seconds * rate * 2;
-  const b = Buffer.alloc(44 + data);
-  b.write("RIFF", 0, "latin1");
-  b.writeUInt32LE(36 + data, 4);
-  b.write("WAVEfmt ", 8, "latin1");
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36, "latin1");
-  b.writeUInt32LE(data, 40);
-  return b;
-}
 
 interface Run {
   readonly code: number;
@@ -143,7 +125,7 @@ async function exercise(o: ExerciseOptions, cfg: CciLiteConfig, names: Naming): 
 
   // 1. cci upload: the call lands under <tenant>/calls/ with SSE-KMS, and moto notifies the intake queue.
   const file = path.join(o.workDir, `${CALL_ID}.wav`);
-  fs.writeFileSync(file, wav());
+  fs.writeFileSync(file, wavFile(2)); // 2 s of 8 kHz silence: the start function's rules accept it
   await cci("upload", file, "--tenant", TENANT);
   const sqs = new SQSClient(client);
   const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: names.intakeQueue }))).QueueUrl as string;
