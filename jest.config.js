@@ -1,3 +1,5 @@
+const os = require("node:os");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -12,7 +14,8 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/sequencer.js",
-  // Two workers on two cores; the plan fixture's Terraform and the static checks of test:fast share them (docs/testing.md).
-  maxWorkers: 2,
+  // Two workers more than cores: many tests wait on a child process (Chromium, tmux, esbuild, Terraform, tsx), and on
+  // cores shared with other work the run gets a share per runnable process (docs/testing.md, "Measured").
+  maxWorkers: os.availableParallelism() + 2,
   testTimeout: 30000,
 };

@@ -4,7 +4,8 @@
  * file that runs Terraform or reads the plan fixture is listed under `terraform`.
  *
  * - `terraform`: reads the offline plan fixture (__tests__/helpers/offline-plan.ts) or runs terraform init/plan itself.
- *   Part of `npm test` and `npm run test:fast`; left out of the shifted-clock passes (Terraform is a Go binary that
+ *   The slow tier: part of `npm test` (`npm run test:full`) and of `npm run test:terraform`; left out of the developer
+ *   loop `npm run test:fast` (scripts/test-suite.ts) and of the shifted-clock passes (Terraform is a Go binary that
  *   faketime does not shift, and the plans depend on no clock).
  * Everything else is a plain unit or integration test and runs in every pass.
  */

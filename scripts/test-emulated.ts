@@ -1,5 +1,5 @@
 /**
- * `npm run test:emulated` (part of `npm test`, not of `test:fast`): the emulated AWS round trip (docs/testing.md).
+ * `npm run test:emulated` (part of `npm test`, not of `test:full` or `test:fast`): the emulated AWS round trip (docs/testing.md).
  * Starts moto on 127.0.0.1 (MOTO_ACCOUNT_ID = the configured account, AWS managed policies loaded) and a
  * loopback-only proxy for the account-prefixed S3 Control host; creates the existing network in moto; synthesizes the
  * configurations of scripts/emulated/configurations.ts with the real Lambda bundles (into a temporary folder); then

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planCacheKey } from "../../scripts/plan-stacks";
-import { STATIC_STEPS } from "../../scripts/test-fast";
+import { parseScope, STATIC_STEPS, suitePlan } from "../../scripts/test-suite";
 import { SHIFTS, shiftedCommand } from "../../scripts/test-shifted-clock";
 import { loadOfflinePlan, runDirOf, startPlanFixture } from "../helpers/offline-plan";
 
@@ -63,14 +63,52 @@ describe("the terraform tier", () => {
   });
 });
 
-describe("the two test commands", () => {
+describe("the test commands", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(TESTS, "..", "package.json"), "utf8"));
-  it("npm test is test:fast, then the shifted clocks, then the emulated round trip; test:fast runs the static checks, then jest", () => {
-    expect(pkg.scripts.test).toBe("npm run test:fast && npm run test:shifted && npm run test:emulated");
+  it("npm test is test:full, then the shifted clocks, then the emulated round trip; each scope is one script", () => {
+    expect(pkg.scripts.test).toBe("npm run test:full && npm run test:shifted && npm run test:emulated");
     expect(pkg.scripts["test:emulated"]).toBe("tsx scripts/test-emulated.ts");
-    expect(pkg.scripts["test:fast"]).toBe("tsx scripts/test-fast.ts");
+    for (const scope of ["full", "fast", "terraform"]) expect(pkg.scripts[`test:${scope}`]).toBe(`tsx scripts/test-suite.ts ${scope}`);
     expect(STATIC_STEPS).toEqual(["prerequisites", "typecheck", "lint", "lint:deps"]);
     for (const step of STATIC_STEPS) expect(pkg.scripts[step]).toEqual(expect.any(String));
+  });
+  it("test:full: the static checks, the plan fixture and every jest test (the caller's arguments only)", () => {
+    expect(suitePlan("full", ["-t", "x"], "run-1")).toEqual({
+      staticSteps: STATIC_STEPS,
+      planFixture: true,
+      jestArgs: ["-t", "x"],
+      env: { CCI_LITE_TEST_RUN: "run-1" },
+    });
+  });
+  it("test:fast: the static checks and jest without the terraform tier, with no plan fixture (a reader outside the tier fails)", () => {
+    const p = suitePlan("fast", ["lambda"], "run-2");
+    expect(p.staticSteps).toEqual(STATIC_STEPS);
+    expect(p.planFixture).toBe(false);
+    expect(p.env).toEqual({ CCI_LITE_TEST_RUN: "run-2", CCI_LITE_PLAN_FIXTURE: "off" });
+    // The caller's arguments stay in front: the ignore list takes every argument after it.
+    expect(p.jestArgs).toEqual(["lambda", "--testPathIgnorePatterns", ...tiers.patternsOf(tiers.terraform)]);
+  });
+  it("test:terraform: the plan fixture and the tier's files only, without the static checks", () => {
+    const p = suitePlan("terraform", [], "run-3");
+    expect(p).toEqual({ staticSteps: [], planFixture: true, jestArgs: tiers.patternsOf(tiers.terraform), env: { CCI_LITE_TEST_RUN: "run-3" } });
+  });
+  it("an unknown or missing scope is refused with the scopes named", () => {
+    expect(parseScope("fast")).toBe("fast");
+    expect(() => parseScope("quick")).toThrow('the first argument is the scope, one of fast, terraform, full (got "quick")');
+    expect(() => parseScope(undefined)).toThrow("one of fast, terraform, full (got nothing)");
+  });
+  it("every test file runs in test:fast or test:terraform, never in neither (the tiers split the suite)", () => {
+    const fast = suitePlan("fast", [], "r").jestArgs;
+    const ignored = fast.slice(fast.indexOf("--testPathIgnorePatterns") + 1).map((p) => new RegExp(p));
+    const selected = suitePlan("terraform", [], "r").jestArgs.map((p) => new RegExp(p));
+    for (const f of testFiles()) {
+      const abs = path.join(TESTS, f);
+      expect([f, ignored.some((re) => re.test(abs)), selected.some((re) => re.test(abs))]).toEqual([
+        f,
+        tiers.terraform.includes(f),
+        tiers.terraform.includes(f),
+      ]);
+    }
   });
   it("test:fast never runs the emulated round trip: no static step, no test file starts it (importing its parser is fine)", () => {
     expect(STATIC_STEPS).not.toContain("test:emulated");

@@ -1,0 +1,136 @@
+/**
+ * The jest runs of `npm test` and of the developer loop (docs/testing.md, "Commands"), one scope each:
+ *
+ *   npm run test:fast       [-- <jest arguments…>]   the developer loop: static checks beside every jest test outside
+ *                                                    the terraform tier (__tests__/tiers.js); no Terraform runs
+ *   npm run test:terraform  [-- <jest arguments…>]   the terraform tier alone: the plan fixture and the tests that read
+ *                                                    it or run Terraform themselves
+ *   npm run test:full       [-- <jest arguments…>]   npm test's first step: static checks beside every jest test, the
+ *                                                    terraform tier included (it runs last)
+ *
+ * What runs side by side from the first second, so a busy machine's cores are shared by all of them instead of one
+ * waiting for the other:
+ *   - the plan fixture, in the background (__tests__/helpers/offline-plan.ts), when the scope has the terraform tier;
+ *   - the static checks, one after another: the prerequisite check, `tsc`, Biome and the dependency rules
+ *     ({@link STATIC_STEPS}); each one's output is printed, whole, when it ends;
+ *   - jest (the run id of the fixture travels in CCI_LITE_TEST_RUN; a scope without the tier sets
+ *     CCI_LITE_PLAN_FIXTURE=off, so a test that reads a plan without being listed in the tier fails and says so).
+ * Every check runs to the end, so one run shows every failure; the exit code is the first failing step's (static
+ * checks first, then jest), 0 when all pass.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+import { startPlanFixture } from "../__tests__/helpers/offline-plan";
+import { exitOnUsageError, UsageError } from "./args";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const tiers: { terraform: string[]; patternsOf(files: string[]): string[] } = require("../__tests__/tiers.js");
+
+/** The static checks, as npm scripts of package.json, in the order they run (beside jest). */
+export const STATIC_STEPS: readonly string[] = ["prerequisites", "typecheck", "lint", "lint:deps"];
+
+/** The scopes, by the npm script that runs each (`test:<scope>`). */
+export const SCOPES = ["fast", "terraform", "full"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface SuitePlan {
+  /** The npm scripts run beside jest ({@link STATIC_STEPS}, or none). */
+  readonly staticSteps: readonly string[];
+  /** Whether the plan fixture starts with the run. */
+  readonly planFixture: boolean;
+  /** Jest's arguments: the scope's path selection, then the caller's. */
+  readonly jestArgs: readonly string[];
+  /** Variables added to the environment of jest and the static checks. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** What one scope runs (pure: the command line is a function of the scope, the caller's jest arguments and the run id). */
+export function suitePlan(scope: Scope, jestArgs: readonly string[], runId: string): SuitePlan {
+  switch (scope) {
+    case "fast":
+      return {
+        staticSteps: STATIC_STEPS,
+        planFixture: false,
+        // The caller's arguments first: the ignore list takes every argument after it.
+        jestArgs: [...jestArgs, "--testPathIgnorePatterns", ...tiers.patternsOf(tiers.terraform)],
+        env: { CCI_LITE_TEST_RUN: runId, CCI_LITE_PLAN_FIXTURE: "off" },
+      };
+    case "terraform":
+      return { staticSteps: [], planFixture: true, jestArgs: [...tiers.patternsOf(tiers.terraform), ...jestArgs], env: { CCI_LITE_TEST_RUN: runId } };
+    case "full":
+      return { staticSteps: STATIC_STEPS, planFixture: true, jestArgs: [...jestArgs], env: { CCI_LITE_TEST_RUN: runId } };
+  }
+}
+
+/** The scope named by the first argument; an unknown one is an error naming the scopes. */
+export function parseScope(arg: string | undefined): Scope {
+  if ((SCOPES as readonly string[]).includes(arg ?? "")) return arg as Scope;
+  throw new UsageError(`the first argument is the scope, one of ${SCOPES.join(", ")} (got ${arg === undefined ? "nothing" : `"${arg}"`})`);
+}
+
+interface StepResult {
+  readonly step: string;
+  readonly status: number;
+  readonly seconds: number;
+}
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(127));
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** Runs one npm script with its output collected, then prints that output in one piece. */
+async function runStep(scope: Scope, step: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
+  const started = performance.now(); // a duration for people: the monotonic clock
+  const npm = process.env.npm_execpath;
+  const child = npm
+    ? spawn(process.execPath, [npm, "run", "-s", step], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn("npm", ["run", "-s", step], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const output: Buffer[] = [];
+  child.stdout?.on("data", (b: Buffer) => output.push(b));
+  child.stderr?.on("data", (b: Buffer) => output.push(b));
+  const status = await exitOf(child);
+  const seconds = (performance.now() - started) / 1000;
+  const text = Buffer.concat(output).toString("utf8").trimEnd();
+  process.stderr.write(
+    `\ntest:${scope}: npm run ${step} ${status === 0 ? "passed" : `FAILED (exit ${status})`} in ${seconds.toFixed(1)} s\n${text ? `${text}\n` : ""}`,
+  );
+  return { step, status, seconds };
+}
+
+async function staticChecks(scope: Scope, steps: readonly string[], env: NodeJS.ProcessEnv): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const step of steps) results.push(await runStep(scope, step, env));
+  return results;
+}
+
+async function main(scope: Scope, jestArgs: readonly string[]): Promise<number> {
+  const plan = suitePlan(scope, jestArgs, process.env.CCI_LITE_TEST_RUN || randomUUID()); // empty counts as unset
+  const env: NodeJS.ProcessEnv = { ...process.env, ...plan.env };
+  if (plan.planFixture && env.CCI_LITE_PLAN_FIXTURE !== "off") startPlanFixture(plan.env.CCI_LITE_TEST_RUN);
+  const checks = staticChecks(scope, plan.staticSteps, env);
+  // Jest's global teardown stops the planner whatever the checks do.
+  const jest = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js"), ...plan.jestArgs], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: "inherit",
+  });
+  const [results, jestStatus] = await Promise.all([checks, exitOf(jest)]);
+  const failed = [...results.filter((r) => r.status !== 0).map((r) => ({ name: `npm run ${r.step}`, status: r.status }))];
+  if (jestStatus !== 0) failed.push({ name: "jest", status: jestStatus });
+  if (failed.length) console.error(`\ntest:${scope} failed: ${failed.map((f) => f.name).join(", ")}`);
+  return failed[0]?.status ?? 0;
+}
+
+if (require.main === module) {
+  let scope: Scope;
+  try {
+    scope = parseScope(process.argv[2]);
+  } catch (e) {
+    exitOnUsageError("test-suite", e, 2);
+  }
+  main(scope, process.argv.slice(3)).then((code) => process.exit(code));
+}
