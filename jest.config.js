@@ -14,8 +14,8 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/sequencer.js",
-  // Two workers more than cores: many tests wait on a child process (Chromium, tmux, esbuild, Terraform, tsx), and on
-  // cores shared with other work the run gets a share per runnable process (docs/testing.md, "Measured").
-  maxWorkers: os.availableParallelism() + 2,
+  // One worker per core; scripts/test-suite.ts (test:fast, test:full) adds one per process already busy on the machine
+  // when the run starts (docs/testing.md, "Workers").
+  maxWorkers: os.availableParallelism(),
   testTimeout: 30000,
 };

@@ -20,6 +20,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { startPlanFixture } from "../__tests__/helpers/offline-plan";
 import { exitOnUsageError, UsageError } from "./args";
@@ -60,6 +62,34 @@ export function suitePlan(scope: Scope, jestArgs: readonly string[], runId: stri
       return { staticSteps: [], planFixture: true, jestArgs: [...tiers.patternsOf(tiers.terraform), ...jestArgs], env: { CCI_LITE_TEST_RUN: runId } };
     case "full":
       return { staticSteps: STATIC_STEPS, planFixture: true, jestArgs: [...jestArgs], env: { CCI_LITE_TEST_RUN: runId } };
+  }
+}
+
+/**
+ * Jest workers for a run that starts while `busy` other processes are running: one per core, plus one per busy
+ * process, at most twice the cores. Linux gives each runnable process of a session an equal share of the cores, so
+ * next to two CPU-bound processes two workers get half of a 2-core machine and four get two thirds; on an idle machine
+ * more workers than cores only cost (docs/testing.md, "Workers").
+ */
+export function workersFor(cores: number, busy: number): number {
+  const c = Math.max(1, Math.floor(cores));
+  return Math.min(2 * c, c + Math.max(0, Math.floor(busy)));
+}
+
+/**
+ * Processes running on the machine now, this one left out: the fourth field of /proc/loadavg ("running/total",
+ * counted at the moment it is read, unlike the load averages). 0 where there is no /proc (the workers stay one per core).
+ */
+export function busyProcesses(loadavg: string | undefined): number {
+  const running = Number(loadavg?.split(" ")[3]?.split("/")[0]);
+  return Number.isInteger(running) && running > 0 ? running - 1 : 0;
+}
+
+function readLoadavg(): string | undefined {
+  try {
+    return fs.readFileSync("/proc/loadavg", "utf8");
+  } catch {
+    return undefined;
   }
 }
 
@@ -108,7 +138,13 @@ async function staticChecks(scope: Scope, steps: readonly string[], env: NodeJS.
 }
 
 async function main(scope: Scope, jestArgs: readonly string[]): Promise<number> {
-  const plan = suitePlan(scope, jestArgs, process.env.CCI_LITE_TEST_RUN || randomUUID()); // empty counts as unset
+  // Counted before this run starts anything of its own.
+  const busy = busyProcesses(readLoadavg());
+  const workers = workersFor(os.availableParallelism(), busy);
+  const own = jestArgs.some((a) => /^(--maxWorkers|-w)(=|$)/.test(a)); // the caller's choice stands
+  if (!own) console.error(`test:${scope}: ${workers} jest workers (${os.availableParallelism()} cores, ${busy} other processes running)`);
+  const args = own ? jestArgs : [`--maxWorkers=${workers}`, ...jestArgs];
+  const plan = suitePlan(scope, args, process.env.CCI_LITE_TEST_RUN || randomUUID()); // empty counts as unset
   const env: NodeJS.ProcessEnv = { ...process.env, ...plan.env };
   if (plan.planFixture && env.CCI_LITE_PLAN_FIXTURE !== "off") startPlanFixture(plan.env.CCI_LITE_TEST_RUN);
   const checks = staticChecks(scope, plan.staticSteps, env);

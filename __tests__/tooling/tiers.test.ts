@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planCacheKey } from "../../scripts/plan-stacks";
-import { parseScope, STATIC_STEPS, suitePlan } from "../../scripts/test-suite";
+import { busyProcesses, parseScope, STATIC_STEPS, suitePlan, workersFor } from "../../scripts/test-suite";
 import { SHIFTS, shiftedCommand } from "../../scripts/test-shifted-clock";
 import { loadOfflinePlan, runDirOf, startPlanFixture } from "../helpers/offline-plan";
 
@@ -91,6 +91,18 @@ describe("the test commands", () => {
   it("test:terraform: the plan fixture and the tier's files only, without the static checks", () => {
     const p = suitePlan("terraform", [], "run-3");
     expect(p).toEqual({ staticSteps: [], planFixture: true, jestArgs: tiers.patternsOf(tiers.terraform), env: { CCI_LITE_TEST_RUN: "run-3" } });
+  });
+  it("jest workers: one per core, plus one per process already running, at most twice the cores", () => {
+    expect([0, 1, 2, 3, 9].map((busy) => workersFor(2, busy))).toEqual([2, 3, 4, 4, 4]);
+    expect(workersFor(8, 3)).toBe(11);
+    expect(workersFor(0, 0)).toBe(1);
+    expect(workersFor(2, -1)).toBe(2);
+  });
+  it("busy processes: the running count of /proc/loadavg without the reader; 0 when it cannot be read", () => {
+    expect(busyProcesses("2.10 1.00 0.50 3/412 99123\n")).toBe(2);
+    expect(busyProcesses("0.00 0.01 0.05 1/300 42\n")).toBe(0);
+    expect(busyProcesses(undefined)).toBe(0);
+    expect(busyProcesses("garbage")).toBe(0);
   });
   it("an unknown or missing scope is refused with the scopes named", () => {
     expect(parseScope("fast")).toBe("fast");
