@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { MOTO_VERSION } from "../__tests__/helpers/moto";
-import { PROVIDER_MIRROR, providerSetup } from "./offline-plan";
+import { PROVIDER_MIRROR, providerSetup } from "./terraform";
 
 export interface Finding {
   readonly tool: string;
