@@ -85,22 +85,25 @@ describe("@actions/workflow-parser (GitHub's parser)", () => {
     return JSON.parse(r.stdout);
   }
 
+  // One run of the parser checks the known-bad sample and every workflow.
+  const dir = mkdtempSync(join(tmpdir(), "wf-"));
+  let results: Array<{ file: string; errors: string[] }> = [];
+  beforeAll(() => {
+    const bad = join(dir, "bad.yml");
+    writeFileSync(bad, "on: push\npermissions:\n  contents: all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n");
+    results = parseWorkflows([bad, ...workflows.map((w) => w.path)]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   test("reports errors (sanity check)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wf-"));
-    try {
-      const bad = join(dir, "bad.yml");
-      writeFileSync(bad, "on: push\npermissions:\n  contents: all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n");
-      const [result] = parseWorkflows([bad]);
-      expect(result!.errors.join("\n")).toMatch(/Unexpected value 'all'/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(results[0]!.file).toMatch(/bad\.yml$/);
+    expect(results[0]!.errors.join("\n")).toMatch(/Unexpected value 'all'/);
   });
 
   test("every workflow parses without errors", () => {
-    const results = parseWorkflows(workflows.map((w) => w.path));
-    expect(results).toHaveLength(workflows.length);
-    for (const r of results) expect({ file: r.file, errors: r.errors }).toEqual({ file: r.file, errors: [] });
+    const ours = results.slice(1);
+    expect(ours).toHaveLength(workflows.length);
+    for (const r of ours) expect({ file: r.file, errors: r.errors }).toEqual({ file: r.file, errors: [] });
   });
 });
 
