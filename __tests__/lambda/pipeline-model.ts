@@ -6,7 +6,6 @@
 import { awsError, body, ENV, FakeBucket, GOOD_ANSWER, mp3Header, s3Record, speakerTranscript, sqsEvent, wavHeader } from "./fixtures";
 import type { Context, SQSEvent } from "aws-lambda";
 import * as fc from "fast-check";
-import { mockClient } from "aws-sdk-client-mock";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   GetTranscriptionJobCommand,
@@ -133,12 +132,40 @@ export function newWorld(): World {
   };
 }
 
-const s3 = mockClient(S3Client);
-const transcribe = mockClient(TranscribeClient);
-const comprehend = mockClient(ComprehendClient);
-const bedrock = mockClient(BedrockRuntimeClient);
-const lambda = mockClient(LambdaClient);
-const ssm = mockClient(SSMClient);
+/**
+ * One SDK client class answered from a table: each command class maps to a function of the command's input, and
+ * `send` rejects with what it throws. A command without an entry is an error naming it. (aws-sdk-client-mock did this
+ * through sinon, whose argument matching and call recording were half of the property's CPU.) The prototype's `send`
+ * is replaced for this test file only: jest gives each file its own copy of the SDK modules.
+ */
+class FakeClient {
+  private readonly answers = new Map<unknown, (input: any) => unknown>();
+  constructor(client: { prototype: object }) {
+    const answers = this.answers;
+    Object.defineProperty(client.prototype, "send", {
+      configurable: true,
+      writable: true,
+      value: async function send(command: { constructor: { name: string }; input: unknown }) {
+        const answer = answers.get(command.constructor);
+        if (!answer) throw new Error(`the model has no answer for ${command.constructor.name}`);
+        return answer(command.input);
+      },
+    });
+  }
+  reset(): void {
+    this.answers.clear();
+  }
+  on<I>(command: abstract new (...args: any[]) => { readonly input: I }, answer: (input: I) => unknown): void {
+    this.answers.set(command, answer);
+  }
+}
+
+const s3 = new FakeClient(S3Client);
+const transcribe = new FakeClient(TranscribeClient);
+const comprehend = new FakeClient(ComprehendClient);
+const bedrock = new FakeClient(BedrockRuntimeClient);
+const lambda = new FakeClient(LambdaClient);
+const ssm = new FakeClient(SSMClient);
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 const unquote = (s: string) => s.replace(/"/g, "");
@@ -165,13 +192,13 @@ function throttled(t: { after: number; n: number }): boolean {
 
 export function wireMocks(w: World): void {
   for (const m of [s3, transcribe, comprehend, bedrock, lambda, ssm]) m.reset();
-  ssm.on(GetParameterCommand).callsFake((i) => {
+  ssm.on(GetParameterCommand, (i) => {
     if (i.Name !== `${ENV.CONFIG_PATH}/tenants/${TENANT}`) throw awsError("ParameterNotFound");
     return {
       Parameter: { Value: JSON.stringify({ tenant_id: TENANT, languages: ["en-US"], redact_pii: false, max_speakers: 2, results_retention_days: 30 }) },
     };
   });
-  s3.on(GetObjectCommand).callsFake((i) => {
+  s3.on(GetObjectCommand, (i) => {
     if (i.Bucket !== INPUT) return w.results.get(i);
     const o = w.input.get(String(i.Key));
     if (!o) throw awsError("NoSuchKey", 404);
@@ -183,7 +210,7 @@ export function wireMocks(w: World): void {
     if (start >= o.bytes.length) throw awsError("InvalidRange", 416);
     return { ETag: `"${o.etag}"`, ContentRange: `bytes ${start}-${end}/${o.bytes.length}`, Body: body(o.bytes.slice(start, end + 1)) };
   });
-  s3.on(PutObjectCommand).callsFake((i) => {
+  s3.on(PutObjectCommand, (i) => {
     if (i.Bucket === INPUT) throw new Error("the pipeline never writes the input bucket");
     const out = w.results.conditionalPut(i);
     const key = String(i.Key);
@@ -201,11 +228,15 @@ export function wireMocks(w: World): void {
     }
     return out;
   });
-  s3.on(ListObjectsV2Command).callsFake((i) => w.results.list(i));
-  s3.on(HeadObjectCommand).rejects(new Error("HeadObject is not used"));
-  s3.on(DeleteObjectCommand).rejects(new Error("DELETE_INPUT_ON_SUCCESS is false: nothing is deleted"));
+  s3.on(ListObjectsV2Command, (i) => w.results.list(i));
+  s3.on(HeadObjectCommand, () => {
+    throw new Error("HeadObject is not used");
+  });
+  s3.on(DeleteObjectCommand, () => {
+    throw new Error("DELETE_INPUT_ON_SUCCESS is false: nothing is deleted");
+  });
 
-  transcribe.on(StartTranscriptionJobCommand).callsFake((i) => {
+  transcribe.on(StartTranscriptionJobCommand, (i) => {
     const name = String(i.TranscriptionJobName);
     if (w.jobs.has(name)) throw awsError("ConflictException", 400, "The requested job name already exists");
     const now = w.clock.now();
@@ -220,12 +251,12 @@ export function wireMocks(w: World): void {
     });
     return { TranscriptionJob: { TranscriptionJobName: name, TranscriptionJobStatus: "IN_PROGRESS" } };
   });
-  transcribe.on(GetTranscriptionJobCommand).callsFake((i) => {
+  transcribe.on(GetTranscriptionJobCommand, (i) => {
     const j = w.jobs.get(String(i.TranscriptionJobName));
     if (!j) throw awsError("BadRequestException", 400, "The requested job couldn't be found");
     return { TranscriptionJob: { ...j } };
   });
-  transcribe.on(ListTranscriptionJobsCommand).callsFake((i) => {
+  transcribe.on(ListTranscriptionJobsCommand, (i) => {
     const all = [...w.jobs.values()]
       .filter((j) => j.TranscriptionJobStatus === i.Status && j.TranscriptionJobName!.includes(i.JobNameContains ?? ""))
       .sort((a, b) => b.CreationTime!.getTime() - a.CreationTime!.getTime());
@@ -241,7 +272,7 @@ export function wireMocks(w: World): void {
     return { TranscriptionJobSummaries: page, NextToken: from + size < all.length ? String(from + size) : undefined };
   });
 
-  comprehend.on(DetectSentimentCommand).callsFake((i) => {
+  comprehend.on(DetectSentimentCommand, (i) => {
     const text = String(i.Text);
     const job = jobOfText(w, text);
     if (throttled(w.throttle.comprehend)) {
@@ -253,7 +284,7 @@ export function wireMocks(w: World): void {
     bump(w.comprehend, `${job}|${segment}`);
     return { Sentiment: "POSITIVE", SentimentScore: { Positive: 0.9, Negative: 0, Neutral: 0.1, Mixed: 0 } };
   });
-  bedrock.on(ConverseCommand).callsFake((i) => {
+  bedrock.on(ConverseCommand, (i) => {
     const job = jobOfText(w, String(i.messages?.[0]?.content?.[0]?.text ?? ""));
     if (throttled(w.throttle.bedrock)) {
       w.troubled.add(job);
@@ -262,8 +293,8 @@ export function wireMocks(w: World): void {
     bump(w.bedrock, job);
     return { output: { message: { role: "assistant", content: [{ text: GOOD_ANSWER }] } }, stopReason: "end_turn" } as never;
   });
-  lambda.on(InvokeCommand).callsFake((i) => {
-    const event = JSON.parse(new TextDecoder().decode(i.Payload)) as AnalyzeEvent;
+  lambda.on(InvokeCommand, (i) => {
+    const event = JSON.parse(new TextDecoder().decode(i.Payload as Uint8Array)) as AnalyzeEvent;
     w.pending.push({ kind: "analyze", label: "hand-out", event, requestId: `req-${++w.seq}`, retriesLeft: 2 });
     return { StatusCode: 202 };
   });
