@@ -1,5 +1,5 @@
 /**
- * The jest runs of `npm test` and of the developer loop (docs/testing.md, "Commands"), one scope each:
+ * The jest runs of `npm test` and of the developer loop (the table at the top of docs/testing.md), one scope each:
  *
  *   npm run test:fast       [-- <jest arguments…>]   the developer loop: static checks beside every jest test outside
  *                                                    the terraform tier (__tests__/tiers.js); no Terraform runs
