@@ -77,12 +77,30 @@ export function workersFor(cores: number, busy: number): number {
 }
 
 /**
- * Processes running on the machine now, this one left out: the fourth field of /proc/loadavg ("running/total",
- * counted at the moment it is read, unlike the load averages). 0 where there is no /proc (the workers stay one per core).
+ * Processes running on the machine, this one left out: the fourth field of /proc/loadavg ("running/total", counted
+ * at the moment it is read, unlike the load averages), the least of several readings, so a process that runs for a
+ * moment (npm or tsx still starting this run) does not count, and one that keeps the cores busy does. 0 where there is
+ * no /proc (the workers stay one per core).
  */
-export function busyProcesses(loadavg: string | undefined): number {
-  const running = Number(loadavg?.split(" ")[3]?.split("/")[0]);
-  return Number.isInteger(running) && running > 0 ? running - 1 : 0;
+export function busyProcesses(readings: ReadonlyArray<string | undefined>): number {
+  const counts = readings.map((loadavg) => {
+    const running = Number(loadavg?.split(" ")[3]?.split("/")[0]);
+    return Number.isInteger(running) && running > 0 ? running - 1 : 0;
+  });
+  return counts.length ? Math.min(...counts) : 0;
+}
+
+/** Readings of /proc/loadavg taken {@link LOAD_READING_GAP_MS} apart (a third of a second in all). */
+export const LOAD_READINGS = 4;
+export const LOAD_READING_GAP_MS = 100;
+
+export async function readLoad(): Promise<Array<string | undefined>> {
+  const readings: Array<string | undefined> = [];
+  for (let i = 0; i < LOAD_READINGS; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, LOAD_READING_GAP_MS));
+    readings.push(readLoadavg());
+  }
+  return readings;
 }
 
 function readLoadavg(): string | undefined {
@@ -139,7 +157,7 @@ async function staticChecks(scope: Scope, steps: readonly string[], env: NodeJS.
 
 async function main(scope: Scope, jestArgs: readonly string[]): Promise<number> {
   // Counted before this run starts anything of its own.
-  const busy = busyProcesses(readLoadavg());
+  const busy = busyProcesses(await readLoad());
   const workers = workersFor(os.availableParallelism(), busy);
   const own = jestArgs.some((a) => /^(--maxWorkers|-w)(=|$)/.test(a)); // the caller's choice stands
   if (!own) console.error(`test:${scope}: ${workers} jest workers (${os.availableParallelism()} cores, ${busy} other processes running)`);

@@ -98,11 +98,15 @@ describe("the test commands", () => {
     expect(workersFor(0, 0)).toBe(1);
     expect(workersFor(2, -1)).toBe(2);
   });
-  it("busy processes: the running count of /proc/loadavg without the reader; 0 when it cannot be read", () => {
-    expect(busyProcesses("2.10 1.00 0.50 3/412 99123\n")).toBe(2);
-    expect(busyProcesses("0.00 0.01 0.05 1/300 42\n")).toBe(0);
-    expect(busyProcesses(undefined)).toBe(0);
-    expect(busyProcesses("garbage")).toBe(0);
+  it("busy processes: the running count of /proc/loadavg without the reader, the least of the readings; 0 when unreadable", () => {
+    expect(busyProcesses(["2.10 1.00 0.50 3/412 99123\n"])).toBe(2);
+    expect(busyProcesses(["0.00 0.01 0.05 1/300 42\n"])).toBe(0);
+    // A process that ran for one reading (npm still starting this run) does not count; two stressors in every one do.
+    expect(busyProcesses(["0.00 0.01 0.05 2/300 42\n", "0.00 0.01 0.05 1/300 42\n", "0.00 0.01 0.05 2/300 42\n"])).toBe(0);
+    expect(busyProcesses(["1.90 0.80 0.30 3/300 42\n", "1.90 0.80 0.30 4/300 42\n", "1.90 0.80 0.30 3/301 43\n"])).toBe(2);
+    expect(busyProcesses([undefined])).toBe(0);
+    expect(busyProcesses(["garbage"])).toBe(0);
+    expect(busyProcesses([])).toBe(0);
   });
   it("an unknown or missing scope is refused with the scopes named", () => {
     expect(parseScope("fast")).toBe("fast");
