@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-const tiers: { terraform: string[]; patternsOf(files: string[]): string[] } = require("../__tests__/tiers.js");
+import * as tiers from "../__tests__/tiers";
 
 /** The clock offsets of `npm test` (faketime's relative syntax). */
 export const SHIFTS: readonly string[] = ["+400 days", "-30 days"];

@@ -27,7 +27,7 @@ import { startPlanFixture } from "../__tests__/helpers/offline-plan";
 import { exitOnUsageError, UsageError } from "./args";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-const tiers: { terraform: string[]; patternsOf(files: string[]): string[] } = require("../__tests__/tiers.js");
+import * as tiers from "../__tests__/tiers";
 
 /** The static checks, as npm scripts of package.json, in the order they run (beside jest). */
 export const STATIC_STEPS: readonly string[] = ["prerequisites", "typecheck", "lint", "lint:deps"];

@@ -13,7 +13,7 @@ import { SHIFTS, shiftedCommand } from "../../scripts/test-shifted-clock";
 import { loadOfflinePlan, runDirOf, startPlanFixture } from "../helpers/offline-plan";
 
 const TESTS = path.join(__dirname, "..");
-const tiers: { terraform: string[]; patternsOf(files: string[]): string[] } = require("../tiers.js");
+import * as tiers from "../tiers";
 const Sequencer = require("../sequencer.js");
 
 /** What makes a test file need Terraform: reading the plan fixture, or running the binary. */
