@@ -10,9 +10,9 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import * as tiers from "../__tests__/tiers";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-import * as tiers from "../__tests__/tiers";
 
 /** The clock offsets of `npm test` (faketime's relative syntax). */
 export const SHIFTS: readonly string[] = ["+400 days", "-30 days"];
@@ -21,16 +21,8 @@ export const SHIFTS: readonly string[] = ["+400 days", "-30 days"];
 export function shiftedCommand(offset: string, jestArgs: readonly string[] = []): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   return {
     command: "faketime",
-    args: [
-      offset,
-      process.execPath,
-      path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js"),
-      "--testPathIgnorePatterns",
-      ...tiers.patternsOf(tiers.terraform),
-      "--",
-      ...jestArgs,
-    ],
-    env: { ...process.env, CCI_LITE_PLAN_FIXTURE: "off" },
+    args: [offset, process.execPath, path.join(REPO_ROOT, "node_modules", "jest", "bin", "jest.js"), ...tiers.withoutTerraform.args, "--", ...jestArgs],
+    env: { ...process.env, ...tiers.withoutTerraform.env },
   };
 }
 

@@ -55,8 +55,8 @@ export function suitePlan(scope: Scope, jestArgs: readonly string[], runId: stri
         staticSteps: STATIC_STEPS,
         planFixture: false,
         // The caller's arguments first: the ignore list takes every argument after it.
-        jestArgs: [...jestArgs, "--testPathIgnorePatterns", ...tiers.patternsOf(tiers.terraform)],
-        env: { CCI_LITE_TEST_RUN: runId, CCI_LITE_PLAN_FIXTURE: "off" },
+        jestArgs: [...jestArgs, ...tiers.withoutTerraform.args],
+        env: { CCI_LITE_TEST_RUN: runId, ...tiers.withoutTerraform.env },
       };
     case "terraform":
       return { staticSteps: [], planFixture: true, jestArgs: [...tiers.patternsOf(tiers.terraform), ...jestArgs], env: { CCI_LITE_TEST_RUN: runId } };
